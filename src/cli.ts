@@ -1,0 +1,100 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import type { CommandContext, Register } from './commands/context.js';
+import { CliError, EXIT } from './errors.js';
+import { redact } from './secrets.js';
+import { processIO, type IO } from './ui/io.js';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+/** Every command of the contract; each file registers its options and lazy-loads its work. */
+const COMMANDS: Array<() => Promise<{ register: Register }>> = [
+  () => import('./commands/export.js'),
+  () => import('./commands/registrants.js'),
+  () => import('./commands/compliance.js'),
+  () => import('./commands/requests.js'),
+  () => import('./commands/delete.js'),
+  () => import('./commands/doctor.js'),
+  () => import('./commands/sandbox.js'),
+];
+
+export async function buildProgram(ctx: CommandContext): Promise<Command> {
+  const program = new Command()
+    .name('zdsar')
+    .description('Answer data subject requests (GDPR, CCPA) for a Zoom account: completely, fast, and with evidence.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      outputError: (s, write) => write(redact(s)),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ zdsar doctor                                   check credentials and scopes
+  $ zdsar export --csv people.csv                  export up to 50 people
+  $ zdsar registrants find --emails a@example.com  find a person's registrations
+  $ zdsar requests list                            the request ledger and deadlines
+  $ zdsar sandbox                                  a local Zoom to try zdsar on
+
+Environment: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (Server-to-Server OAuth app),
+ZOOM_API_URL, ZOOM_OAUTH_URL, ZOOM_WEBHOOK_SECRET_TOKEN, ZDSAR_HOME, ZDSAR_PLAN.
+Exit codes: 0 done, 1 done in part, 2 bad input, 3 authentication, 130 interrupted.`,
+    );
+  for (const load of COMMANDS) (await load()).register(program, ctx);
+  for (const cmd of program.commands) propagate(cmd);
+  return program;
+}
+
+/** Subcommands inherit exitOverride and output routing (commander does not copy them to added commands). */
+function propagate(cmd: Command): void {
+  cmd.exitOverride();
+  cmd.showHelpAfterError('(run with --help for usage)');
+  for (const sub of cmd.commands) propagate(sub);
+}
+
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  const controller = new AbortController();
+  const ctx: CommandContext = { io, signal: controller.signal, exitCode: EXIT.ok };
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      // A second Ctrl-C: stop now. The ledger is written before each step, so this is still resumable.
+      process.exit(EXIT.interrupted);
+    }
+    controller.abort(new Error(sig));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const program = await buildProgram(ctx);
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The one place that maps a failure to a message and an exit code. */
+export function reportError(err: unknown, io: IO): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    // Commander has already printed its message; usage errors are exit 2 by contract.
+    return EXIT.usage;
+  }
+  if (err instanceof CliError) {
+    io.stderr.write(redact(`zdsar: ${err.message}\n`));
+    if (err.hint) io.stderr.write(redact(`  ${err.hint}\n`));
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.stderr.write(redact(`zdsar: unexpected error: ${e?.message ?? String(err)}\n`));
+  if (io.env.ZDSAR_DEBUG && e?.stack) io.stderr.write(redact(e.stack) + '\n');
+  return EXIT.partial;
+}

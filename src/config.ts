@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AuthError, UsageError } from './errors.js';
+import { Secret } from './secrets.js';
+
+/** Zoom plans whose per-second limits zdsar schedules for (shared/zoom-api/README.md). */
+export const PLANS = ['free', 'pro', 'business'] as const;
+export type Plan = (typeof PLANS)[number];
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function zoomUrl(name: string) {
+  return z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v), `${name} is not a URL`)
+    .refine((v) => {
+      const u = new URL(v);
+      if (u.protocol === 'https:') return true;
+      return u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'));
+    }, `${name} must be https (plain http is accepted only for loopback addresses)`)
+    .transform((v) => v.replace(/\/+$/, ''));
+}
+
+const publicEnv = z.object({
+  ZOOM_API_URL: zoomUrl('ZOOM_API_URL').default('https://api.zoom.us/v2'),
+  ZOOM_OAUTH_URL: zoomUrl('ZOOM_OAUTH_URL').default('https://zoom.us'),
+  ZDSAR_PLAN: z.enum(PLANS, { message: `ZDSAR_PLAN must be one of ${PLANS.join(', ')}` }).optional(),
+});
+
+export interface ZoomCredentials {
+  accountId: string;
+  clientId: string;
+  clientSecret: Secret;
+  apiUrl: string;
+  oauthUrl: string;
+}
+
+/** Read a variable, or the file named by NAME_FILE (for secrets kept out of the environment). */
+function fromEnvOrFile(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const direct = env[name];
+  if (direct !== undefined && direct.trim() !== '') return direct.trim();
+  const file = env[`${name}_FILE`];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`${name}_FILE: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  return undefined;
+}
+
+function parsePublic(env: NodeJS.ProcessEnv) {
+  const parsed = publicEnv.safeParse({
+    ZOOM_API_URL: env.ZOOM_API_URL || undefined,
+    ZOOM_OAUTH_URL: env.ZOOM_OAUTH_URL || undefined,
+    ZDSAR_PLAN: env.ZDSAR_PLAN || undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The API and OAuth bases and the credentials; a missing one is a one-line message naming it (exit 3). */
+export function loadZoomCredentials(env: NodeJS.ProcessEnv): ZoomCredentials {
+  const urls = parsePublic(env);
+  const missing = ['ZOOM_ACCOUNT_ID', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET'].filter((n) => !fromEnvOrFile(env, n));
+  if (missing.length > 0) {
+    throw new AuthError(
+      `missing ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment`,
+      'Create a Server-to-Server OAuth app in the Zoom App Marketplace and export its Account ID, Client ID and Client secret (see README).',
+    );
+  }
+  return {
+    accountId: fromEnvOrFile(env, 'ZOOM_ACCOUNT_ID')!,
+    clientId: fromEnvOrFile(env, 'ZOOM_CLIENT_ID')!,
+    clientSecret: new Secret(fromEnvOrFile(env, 'ZOOM_CLIENT_SECRET')!),
+    apiUrl: urls.ZOOM_API_URL,
+    oauthUrl: urls.ZOOM_OAUTH_URL,
+  };
+}
+
+export function loadPlan(env: NodeJS.ProcessEnv, flag?: string): Plan {
+  if (flag !== undefined) {
+    if (!(PLANS as readonly string[]).includes(flag)) throw new UsageError(`--plan: must be one of ${PLANS.join(', ')} (got "${flag}")`);
+    return flag as Plan;
+  }
+  return parsePublic(env).ZDSAR_PLAN ?? 'pro';
+}
+
+export function loadWebhookSecret(env: NodeJS.ProcessEnv): Secret {
+  const v = fromEnvOrFile(env, 'ZOOM_WEBHOOK_SECRET_TOKEN');
+  if (!v) throw new UsageError('missing ZOOM_WEBHOOK_SECRET_TOKEN: the app\'s webhook secret token is needed to verify events');
+  return new Secret(v);
+}
+
+/** ZDSAR_HOME, else $XDG_DATA_HOME/zdsar, else ~/.zdsar. */
+export function zdsarHome(env: NodeJS.ProcessEnv): string {
+  if (env.ZDSAR_HOME) return env.ZDSAR_HOME;
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'zdsar');
+  return join(homedir(), '.zdsar');
+}

@@ -1,0 +1,58 @@
+/**
+ * Errors that carry an exit code from the CLI contract. Domain code throws these;
+ * only src/cli.ts turns them into an exit code and a one-line message.
+ */
+export const EXIT = {
+  ok: 0,
+  partial: 1,
+  usage: 2,
+  auth: 3,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input or usage: nothing was sent to Zoom. Exit 2. */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.usage, hint);
+  }
+}
+
+/** Bad credentials or missing scopes. Exit 3. */
+export class AuthError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.auth, hint);
+  }
+}
+
+/** Ctrl-C or another signal: state is saved, `zdsar requests resume <id>` continues. Exit 130. */
+export class InterruptedError extends CliError {
+  constructor(message = 'interrupted', hint?: string) {
+    super(message, EXIT.interrupted, hint);
+  }
+}
+
+/** The work finished but not everything succeeded (a forged event, some people failed). Exit 1. */
+export class PartialFailure extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.partial, hint);
+  }
+}
+
+/** Where in an input a problem is: "file:line: field: reason". */
+export function inputProblem(source: string, line: number | undefined, field: string | undefined, reason: string): string {
+  const where = line === undefined ? source : `${source}:${line}`;
+  return field ? `${where}: ${field}: ${reason}` : `${where}: ${reason}`;
+}

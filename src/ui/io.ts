@@ -1,0 +1,53 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * The process's channels, passed down from the entry so tests can swap them.
+ * stdout: data and --json only. stderr: people (messages, warnings, progress).
+ */
+export interface IO {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIO(): IO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Colour only on a TTY, never with a non-empty NO_COLOR, never with TERM=dumb. */
+export function colorEnabled(io: IO): boolean {
+  if (io.env.NO_COLOR) return false;
+  if (io.env.TERM === 'dumb') return false;
+  return Boolean(io.stderr.isTTY);
+}
+
+/** Spinners and live progress: only on an interactive stderr, not in CI, not with --json. */
+export function progressEnabled(io: IO, json = false): boolean {
+  if (json) return false;
+  if (!io.stderr.isTTY) return false;
+  if (io.env.CI && io.env.CI !== 'false' && io.env.CI !== '0') return false;
+  if (io.env.TERM === 'dumb') return false;
+  return true;
+}
+
+export function writeLine(stream: Writable, line = ''): void {
+  stream.write(line + '\n');
+}
+
+export function printJson(io: IO, value: unknown): void {
+  io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+const ansi = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+export function palette(io: IO) {
+  const on = colorEnabled(io);
+  const id = (s: string) => s;
+  return {
+    red: on ? ansi(31) : id,
+    yellow: on ? ansi(33) : id,
+    green: on ? ansi(32) : id,
+    dim: on ? ansi(2) : id,
+    bold: on ? ansi(1) : id,
+  };
+}
