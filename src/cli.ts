@@ -1,12 +1,10 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import type { CommandContext, Register } from './commands/context.js';
 import { CliError, EXIT } from './errors.js';
 import { redact } from './secrets.js';
 import { processIO, type IO } from './ui/io.js';
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+import { VERSION } from './version.js';
 
 /** Every command of the contract; each file registers its options and lazy-loads its work. */
 const COMMANDS: Array<() => Promise<{ register: Register }>> = [

@@ -1,0 +1,30 @@
+/**
+ * What an access package holds, category by category: the file, and what it means in
+ * plain words (for report.html and the manifest). The collection plan is in collect.ts.
+ */
+export interface CategoryInfo {
+  name: string;
+  file: string;
+  title: string;
+  explain: string;
+  group: 'account' | 'meetings' | 'recordings' | 'phone' | 'registrations';
+}
+
+export const CATEGORIES: readonly CategoryInfo[] = [
+  { name: 'profile', file: 'profile.json', group: 'account', title: 'Zoom profile', explain: 'Your Zoom user account: name, email, department, job title, language, time zone, licence type, when the account was created and last used.' },
+  { name: 'settings', file: 'settings.json', group: 'account', title: 'Account settings', explain: 'The choices stored for your account: meeting defaults, recording, audio, notifications, security and feature settings.' },
+  { name: 'meetings', file: 'meetings.json', group: 'meetings', title: 'Meetings you host', explain: 'Meetings scheduled by or for you: topic, times, duration, settings and join links. Past, live and upcoming meetings are combined, each listed once.' },
+  { name: 'webinars', file: 'webinars.json', group: 'meetings', title: 'Webinars you host', explain: 'Webinars scheduled by or for you, with their topics, times and settings.' },
+  { name: 'meetings_attended', file: 'meetings_attended.json', group: 'meetings', title: 'Meetings you joined', explain: "Zoom's usage report of past meetings you took part in (including other people's meetings). Zoom keeps this report for the last six months and lists only meetings with two or more participants." },
+  { name: 'recordings', file: 'cloud_recordings.json', group: 'recordings', title: 'Cloud recordings', explain: 'Cloud recordings of your meetings and the files each holds (video, audio, transcript, chat), with sizes and dates.' },
+  { name: 'recordings_trash', file: 'cloud_recordings_trash.json', group: 'recordings', title: 'Recordings in the trash', explain: 'Cloud recordings that were deleted but are still kept in the trash (Zoom keeps them for 30 days).' },
+  { name: 'phone_profile', file: 'phone_profile.json', group: 'phone', title: 'Zoom Phone profile', explain: 'Your Zoom Phone user: extension, phone numbers, calling plans, site and emergency address.' },
+  { name: 'phone_settings', file: 'phone_settings.json', group: 'phone', title: 'Zoom Phone settings', explain: 'Your Zoom Phone settings: voicemail, delegation, caller ID, call handling and recording access.' },
+  { name: 'phone_call_history', file: 'phone_call_history.json', group: 'phone', title: 'Call history', explain: 'Calls you made or received on Zoom Phone: numbers, names, times, duration and result. Zoom serves the last six months.' },
+  { name: 'phone_recordings', file: 'phone_recordings.json', group: 'phone', title: 'Call recordings', explain: 'Recordings of your Zoom Phone calls, with their callers, times and durations. Zoom serves the last six months.' },
+  { name: 'phone_voicemails', file: 'phone_voicemails.json', group: 'phone', title: 'Voicemails', explain: 'Voicemail messages left for you, with callers, times and durations. Zoom serves the last six months.' },
+  { name: 'phone_sms', file: 'phone_sms_sessions.json', group: 'phone', title: 'SMS conversations', explain: 'Your Zoom Phone SMS conversations (sessions) and their participants. Zoom serves the last six months.' },
+  { name: 'registrations', file: 'registrations.json', group: 'registrations', title: 'Meeting and webinar registrations', explain: "Registrations made with your email address for meetings and webinars on this account, including other hosts' events: name, address and answers you gave when registering." },
+];
+
+export const CATEGORY = new Map(CATEGORIES.map((c) => [c.name, c]));

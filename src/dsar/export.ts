@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { VERSION } from '../version.js';
+import type { ZoomCredentials, Plan } from '../config.js';
+import { InterruptedError } from '../errors.js';
+import { ensurePrivateDir } from '../fs/atomic.js';
+import type { Ledger, LedgerRequest } from '../ledger/index.js';
+import type { Logger } from '../ui/logger.js';
+import { ZoomClient } from '../zoom/client.js';
+import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
+import { writeManifest, type Manifest } from './manifest.js';
+import { subjectFolder } from './paths.js';
+
+export interface ExportSettings {
+  from?: string;
+  to?: string;
+  /** yyyy-mm-dd fixed when the request was accepted. */
+  today: string;
+  plan: Plan;
+  includeRegistrations?: boolean;
+}
+
+export interface ExportHooks {
+  logger: Logger;
+  /** Called whenever a person's or category's state changes (for the progress display). */
+  onChange?: (state: ExportState) => void;
+  /** For --include-registrations: the registrations found for an email. */
+  registrationsOf?: (email: string) => AsyncIterable<Record<string, unknown>>;
+}
+
+export interface ExportState {
+  subjects: Array<{ index: number; status: 'waiting' | 'collecting' | SubjectResult['status']; categories: Record<string, string> }>;
+  client?: ZoomClient;
+}
+
+export interface ExportOutcome {
+  manifest: Manifest;
+  packageDir: string;
+  status: 'completed' | 'partial';
+}
+
+/**
+ * Run (or resume) an export request recorded in the ledger: every person concurrently,
+ * within the client's rate-limit pacing; one person's failure never stops the others.
+ */
+export async function runExport(
+  ledger: Ledger,
+  request: LedgerRequest,
+  credentials: ZoomCredentials,
+  settings: ExportSettings,
+  signal: AbortSignal,
+  hooks: ExportHooks,
+): Promise<ExportOutcome> {
+  const packageDir = request.out_dir!;
+  await ensurePrivateDir(packageDir);
+  await ensurePrivateDir(join(packageDir, 'subjects'));
+  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger });
+  const limit = pLimit(48);
+  const started = new Date();
+  const state: ExportState = {
+    client,
+    subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),
+  };
+  const changed = () => hooks.onChange?.(state);
+  await ledger.setStatus(request.request_id, 'processing');
+
+  const results = new Map<number, SubjectResult>();
+  try {
+    await client.auth.token(); // bad credentials stop the whole request before anyone is touched
+    await Promise.all(
+      request.subjects.map(async (s) => {
+        const email = s.email!;
+        const folder = subjectFolder(s.index, email);
+        const st = state.subjects.find((x) => x.index === s.index)!;
+        st.status = 'collecting';
+        changed();
+        const settled = settledCategories(request, s.index);
+        const result = await collectSubject(
+          {
+            client,
+            limit,
+            signal,
+            today: settings.today,
+            range: { from: settings.from, to: settings.to },
+            settled,
+            registrations: settings.includeRegistrations && hooks.registrationsOf ? () => hooks.registrationsOf!(email) : undefined,
+            progress: async (category, r) => {
+              st.categories[category] = r.status === 'part_done' ? `${r.records ?? 0}…` : r.status;
+              changed();
+              await ledger.recordProgress(request.request_id, s.index, category, toLedgerProgress(r));
+            },
+          },
+          email,
+          join(packageDir, folder),
+          join(packageDir, '.work', folder),
+        );
+        results.set(s.index, result);
+        st.status = result.status;
+        changed();
+        await ledger.recordProgress(request.request_id, s.index, 'subject', {
+          status: result.status === 'failed' ? 'failed' : 'done',
+          error: result.error,
+          checkpoint: { status: result.status, user_id: result.userId, range: result.range },
+        });
+        for (const [cat, c] of Object.entries(result.categories)) {
+          if (c.status === 'failed') await ledger.recordError(request.request_id, { subject: s.index, category: cat, message: c.error ?? 'failed' });
+        }
+        if (result.error) await ledger.recordError(request.request_id, { subject: s.index, message: result.error });
+      }),
+    );
+  } catch (e) {
+    if (signal.aborted) {
+      throw new InterruptedError(`interrupted; what was saved is kept`, `Continue with: zdsar requests resume ${request.request_id}`);
+    }
+    await ledger.recordError(request.request_id, { message: (e as Error).message });
+    await ledger.setStatus(request.request_id, 'failed', (e as Error).message);
+    throw e;
+  } finally {
+    await client.close();
+  }
+
+  const manifest = await writeManifest(packageDir, {
+    request,
+    version: VERSION,
+    startedAt: started,
+    range: { from: settings.from, to: settings.to },
+    results,
+    stats: client.stats,
+  });
+  const status = manifest.subjects.every((s) => s.status === 'completed' || s.status === 'not_found') ? 'completed' : 'partial';
+  await ledger.setStatus(request.request_id, status);
+  return { manifest, packageDir, status };
+}
+
+function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {
+  switch (r.status) {
+    case 'done':
+      return { status: 'done' as const, records: r.records, file: r.file, checkpoint: r.note ? { note: r.note } : undefined };
+    case 'no_data':
+      return { status: 'skipped' as const, checkpoint: { note: r.note } };
+    case 'failed':
+      return { status: 'failed' as const, error: r.error };
+    default:
+      return { status: 'in_progress' as const, records: r.records, checkpoint: 'unit' in r ? { unit: r.unit } : undefined };
+  }
+}
+
+/** Categories an earlier run finished (done, or no data): the resumed run keeps them. */
+function settledCategories(request: LedgerRequest, index: number): Record<string, CategoryResult> {
+  const out: Record<string, CategoryResult> = {};
+  for (const [cat, p] of Object.entries(request.progress?.[String(index)] ?? {})) {
+    const note = (p.checkpoint as { note?: string } | undefined)?.note;
+    if (p.status === 'done' && p.file) out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}) };
+    if (p.status === 'skipped') out[cat] = { status: 'no_data', note };
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { digestFile } from '../fs/records.js';
+import type { LedgerRequest } from '../ledger/index.js';
+import type { CallStats } from '../zoom/client.js';
+import { CATEGORIES } from './categories.js';
+import type { CategoryResult, SubjectResult } from './collect.js';
+import { subjectFolder } from './paths.js';
+
+export interface ManifestFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+  records?: number;
+}
+
+export interface ManifestSubject {
+  index: number;
+  email: string;
+  status: SubjectResult['status'];
+  path: string;
+  zoom_user_id?: string;
+  range?: { from: string; to: string };
+  categories: Record<string, CategoryResult>;
+  error?: string;
+  files: ManifestFile[];
+}
+
+export interface Manifest {
+  request_id: string;
+  zdsar_version: string;
+  type: 'export';
+  created_at: string;
+  completed_at: string;
+  received_at: string;
+  due_at: string;
+  regime: string;
+  requested_range: { from: string | null; to: string | null };
+  subjects: ManifestSubject[];
+  zoom_requests: CallStats;
+  notes: string[];
+}
+
+/**
+ * manifest.json is derived from what is on disk: every file in each person's folder with
+ * its sha256 and size, so a resumed run writes the same manifest as an uninterrupted one.
+ */
+export async function writeManifest(
+  packageDir: string,
+  input: { request: LedgerRequest; version: string; startedAt: Date; range: { from?: string; to?: string }; results: Map<number, SubjectResult>; stats: CallStats },
+): Promise<Manifest> {
+  const subjects: ManifestSubject[] = [];
+  for (const s of input.request.subjects) {
+    const folder = subjectFolder(s.index, s.email!);
+    const dir = join(packageDir, 'subjects', folder);
+    const r = input.results.get(s.index) ?? { status: 'failed' as const, categories: {}, error: 'not collected' };
+    const recordsByFile = new Map(Object.values(r.categories).filter((c) => c.file).map((c) => [c.file!, c.records]));
+    const files: ManifestFile[] = [];
+    for (const abs of await listFiles(dir)) {
+      const d = await digestFile(abs);
+      const inSubject = relative(dir, abs).split(sep).join('/');
+      const records = recordsByFile.get(inSubject);
+      files.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes, ...(records !== undefined ? { records } : {}) });
+    }
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    const ordered: Record<string, CategoryResult> = {};
+    for (const c of CATEGORIES) if (r.categories[c.name]) ordered[c.name] = r.categories[c.name]!;
+    subjects.push({
+      index: s.index,
+      email: s.email!,
+      status: r.status,
+      path: `subjects/${folder}`,
+      ...(r.userId ? { zoom_user_id: r.userId } : {}),
+      ...(r.range ? { range: r.range } : {}),
+      categories: ordered,
+      ...(r.error ? { error: r.error } : {}),
+      files,
+    });
+  }
+  const manifest: Manifest = {
+    request_id: input.request.request_id,
+    zdsar_version: input.version,
+    type: 'export',
+    created_at: input.request.created_at,
+    completed_at: new Date().toISOString(),
+    received_at: input.request.received_at,
+    due_at: input.request.due_at,
+    regime: input.request.regime,
+    requested_range: { from: input.range.from ?? null, to: input.range.to ?? null },
+    subjects,
+    zoom_requests: input.stats,
+    notes: [
+      'Each file is listed with its SHA-256 and size; `sha256sum` of the file must match.',
+      'Records are kept exactly as Zoom returned them, including fields zdsar does not know.',
+      'Zoom serves Phone lists and the meetings-joined report for the last six months only.',
+      "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
+    ],
+  };
+  await writeFileAtomic(join(packageDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else if (e.isFile() && !/\.tmp-\d+-[0-9a-f]+$/.test(e.name)) out.push(p);
+  }
+  return out;
+}

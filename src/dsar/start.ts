@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import type { CommandContext } from '../commands/context.js';
+import { loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
+import { EXIT, UsageError } from '../errors.js';
+import { ensurePrivateDir } from '../fs/atomic.js';
+import { Ledger, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
+import { parseDateArg } from '../ledger/deadlines.js';
+import { printJson, palette } from '../ui/io.js';
+import { createLogger } from '../ui/logger.js';
+import { createProgress } from '../ui/progress.js';
+import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
+import { readPeople } from './subjects.js';
+
+export interface ExportFlags {
+  csv?: string;
+  emails?: string;
+  out?: string;
+  from?: string;
+  to?: string;
+  json?: boolean;
+  plan?: string;
+  verbose?: boolean;
+  showEmails?: boolean;
+  includeRegistrations?: boolean;
+  requester?: string;
+  received?: string;
+  regime?: string;
+}
+
+/** `zdsar export`: validate everything, record the request, then collect. */
+export async function startExport(ctx: CommandContext, flags: ExportFlags): Promise<number> {
+  const env = ctx.io.env;
+  const from = flags.from !== undefined ? day(parseDateArg('--from', flags.from)) : undefined;
+  const to = flags.to !== undefined ? day(parseDateArg('--to', flags.to)) : undefined;
+  if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  const today = day(new Date());
+  if (from && from > today) throw new UsageError(`--from ${from} is in the future`);
+  const received = flags.received !== undefined ? parseDateArg('--received', flags.received) : undefined;
+  if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${day(received)} is in the future`);
+  if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
+  const plan = loadPlan(env, flags.plan);
+  const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
+  const credentials = loadZoomCredentials(env);
+
+  const home = zdsarHome(env);
+  const outRoot = flags.out ?? join(home, 'exports');
+  try {
+    await ensurePrivateDir(outRoot);
+  } catch (e) {
+    throw new UsageError(`--out ${outRoot}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const ledger = Ledger.open(home);
+  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations };
+  const request = await ledger.create({
+    type: 'export',
+    subjects: people.map((p) => p.email),
+    requester: flags.requester,
+    receivedAt: received,
+    regime: flags.regime as Regime | undefined,
+    range: { from, to },
+    options: { ...settings, outRoot },
+  });
+  const packageDir = join(outRoot, request.request_id);
+  await ledger.setOutDir(request.request_id, packageDir);
+  return execute(ctx, ledger, { ...request, out_dir: packageDir }, settings, credentials, flags);
+}
+
+/** `zdsar requests resume <id>` for an export: same settings, same folder, only what is missing. */
+export async function continueExport(ctx: CommandContext, request: LedgerRequest, flags: { json?: boolean; verbose?: boolean; showEmails?: boolean } = {}): Promise<number> {
+  const o = (request.options ?? {}) as Partial<ExportSettings> & { outRoot?: string };
+  const settings: ExportSettings = { from: o.from, to: o.to, today: o.today ?? day(new Date()), plan: (o.plan as Plan) ?? loadPlan(ctx.io.env), includeRegistrations: o.includeRegistrations };
+  const credentials = loadZoomCredentials(ctx.io.env);
+  const ledger = Ledger.open(zdsarHome(ctx.io.env));
+  const packageDir = request.out_dir ?? join(o.outRoot ?? join(zdsarHome(ctx.io.env), 'exports'), request.request_id);
+  return execute(ctx, ledger, { ...request, out_dir: packageDir }, settings, credentials, flags);
+}
+
+async function execute(
+  ctx: CommandContext,
+  ledger: Ledger,
+  request: LedgerRequest,
+  settings: ExportSettings,
+  credentials: ReturnType<typeof loadZoomCredentials>,
+  flags: { json?: boolean; verbose?: boolean; showEmails?: boolean },
+): Promise<number> {
+  const io = ctx.io;
+  const progress = createProgress(io, { json: flags.json, title: `zdsar export ${request.request_id}: ${request.subjects.length} people` });
+  const logger = createLogger(io, { verbose: flags.verbose, before: () => undefined });
+  const label = (i: number) => subjectLabel(request, i, Boolean(flags.showEmails));
+  const registrationsOf = settings.includeRegistrations ? await loadRegistrationFinder(ctx, credentials, settings.plan) : undefined;
+  let outcome: ExportOutcome;
+  try {
+    outcome = await runExport(ledger, request, credentials, settings, ctx.signal, {
+      logger,
+      registrationsOf,
+      onChange: (state) => progress.update(progressLines(state, label)),
+    });
+  } finally {
+    progress.stop();
+  }
+  const { manifest, packageDir, status } = outcome;
+  if (flags.json) {
+    printJson(io, {
+      request_id: manifest.request_id,
+      status,
+      package: packageDir,
+      manifest: join(packageDir, 'manifest.json'),
+      subjects: manifest.subjects.map((s) => ({
+        index: s.index,
+        email: s.email,
+        status: s.status,
+        path: join(packageDir, s.path),
+        records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status])),
+        errors: Object.entries(s.categories).filter(([, c]) => c.status === 'failed').map(([k, c]) => ({ category: k, message: c.error })),
+        ...(s.error ? { error: s.error } : {}),
+      })),
+      zoom_requests: manifest.zoom_requests,
+    });
+  } else {
+    const p = palette(io);
+    for (const s of manifest.subjects) {
+      const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
+      const failed = Object.entries(s.categories).filter(([, c]) => c.status === 'failed');
+      const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('not found in this Zoom account') : p.red(s.status);
+      io.stderr.write(`${label(s.index)}: ${mark}${s.status === 'completed' || s.status === 'partial' ? `, ${total} records` : ''}\n`);
+      for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
+      if (s.error) io.stderr.write(`    ${s.error}\n`);
+    }
+    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}; package:\n`);
+    io.stdout.write(packageDir + '\n');
+    if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
+  }
+  return status === 'completed' ? EXIT.ok : EXIT.partial;
+}
+
+function progressLines(state: ExportState, label: (i: number) => string): string[] {
+  const active = state.subjects.filter((s) => s.status === 'collecting').slice(0, 8);
+  const done = state.subjects.filter((s) => s.status !== 'waiting' && s.status !== 'collecting').length;
+  const st = state.client?.stats;
+  const lines = [`  ${done}/${state.subjects.length} people done${st ? ` · ${Object.values(st.requests).reduce((a, b) => a + b, 0)} requests · ${st.throttled} throttled` : ''}`];
+  for (const s of active) {
+    const cats = Object.entries(s.categories)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(`  ${label(s.index)}: ${cats || 'looking up'}`);
+  }
+  return lines;
+}
+
+/** --include-registrations: the account scan of `zdsar registrants`, loaded only when asked for. */
+async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan) {
+  const modulePath = '../registrants/index.js';
+  const mod = (await import(modulePath).catch(() => undefined)) as
+    | { registrationsFinder?: (ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan) => Promise<(email: string) => AsyncIterable<Record<string, unknown>>> }
+    | undefined;
+  if (!mod?.registrationsFinder) throw new UsageError('--include-registrations needs `zdsar registrants`, which is not built yet in this version');
+  return mod.registrationsFinder(ctx, credentials, plan);
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

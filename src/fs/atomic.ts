@@ -1,0 +1,63 @@
+/**
+ * The project's one helper for private files that must survive a crash at any instant.
+ * Files are 0600 and folders 0700, whatever the umask.
+ */
+import { chmod, mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import writeFileAtomicLib from 'write-file-atomic';
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/** Replace `path` with `data` in one step: temp file (0600) + fsync + rename, then fsync the folder. */
+export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  // A fresh options object each call: the library fills in missing fields on the object it is given.
+  await writeFileAtomicLib(path, data, { mode: FILE_MODE, fsync: true });
+  await fsyncDir(dirname(path));
+}
+
+/** mkdir -p with 0700, and chmod 0700 the leaf (it may have existed with a looser mode). */
+export async function ensurePrivateDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: DIR_MODE });
+  await chmod(path, DIR_MODE);
+}
+
+/**
+ * Append one line and fsync it (file created 0600). The line is written with a single
+ * O_APPEND write, so lines from several processes never interleave. If the file does
+ * not end with a newline (a writer crashed mid-line), a newline is written first, so the
+ * torn fragment stays a line of its own and readers can skip it. Returns the file's size after the write.
+ */
+export async function appendLineDurable(path: string, line: string): Promise<number> {
+  if (line.includes('\n')) throw new Error('appendLineDurable: a line must not contain a newline');
+  const handle = await open(path, 'a+', FILE_MODE);
+  try {
+    const st = await handle.stat();
+    let prefix = '';
+    if (st.size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, st.size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    if ((st.mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
+    const { bytesWritten } = await handle.write(prefix + line + '\n');
+    await handle.sync();
+    if (st.size === 0) await fsyncDir(dirname(path));
+    return st.size + bytesWritten;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Make a rename or a new entry in `dir` durable. Some file systems refuse to fsync a folder; that is not an error. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EINVAL/EPERM on platforms that cannot fsync a directory: the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}

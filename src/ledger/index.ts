@@ -1,0 +1,20 @@
+/** The request ledger: storage, deadlines, data minimisation, resume. See ledger.ts for the layout. */
+export { Ledger } from './ledger.js';
+export * from './types.js';
+export {
+  acknowledgeBy,
+  addBusinessDays,
+  addCalendarMonths,
+  addDays,
+  daysUntil,
+  dueDate,
+  isoDay,
+  parseDateArg,
+  parseRegime,
+  urgency,
+  DUE_SOON_DAYS,
+  REGIMES,
+  type Urgency,
+} from './deadlines.js';
+export { personReplacements, scrub, shortHash, subjectLabel } from './privacy.js';
+export { registerResumer, resumeRequest, type Resumer } from './resume.js';

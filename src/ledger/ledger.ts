@@ -1,0 +1,452 @@
+/**
+ * The request ledger: every request zdsar accepts, its deadlines, progress and evidence.
+ *
+ * Layout under ZDSAR_HOME (folders 0700, files 0600):
+ *   ledger/requests/<id>/journal.jsonl   append-only events (see journal.ts); the truth
+ *   ledger/requests/<id>/snapshot.json   the state at a journal offset, replaced atomically
+ *   ledger/requests/<id>/lock            present only while a change is being written
+ *   ledger/keys/<sha256(key)>            idempotency key → request id
+ *   ledger/salt                          key of the salted hashes kept after purge
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { ensurePrivateDir } from '../fs/atomic.js';
+import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
+import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
+import { serialize, withFileLock } from './lock.js';
+import { hashEmail, loadSalt, personReplacements, scrub } from './privacy.js';
+import {
+  OPEN_STATUSES,
+  REQUEST_TYPES,
+  RequestCanceledError,
+  type ErrorInput,
+  type EvidenceInput,
+  type LedgerRequest,
+  type NewRequest,
+  type ProgressInput,
+  type PurgeResult,
+  type RequestStatus,
+} from './types.js';
+
+/** Write a snapshot after this many events since the last one (and at every status change). */
+const SNAPSHOT_EVERY = 64;
+const ID_RE = /^[a-z0-9-]{1,64}$/i;
+const SECRET_KEY_RE = /secret|token|password|authorization|api[-_]?key/i;
+
+type Change = { events: Array<Exclude<JournalEvent, { gen: string }>>; snapshot?: boolean };
+
+function requesterDefault(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER || process.env.LOGNAME || 'unknown';
+  }
+}
+
+function newId(now: Date): string {
+  const t = now.toISOString();
+  return `r-${t.slice(0, 10).replace(/-/g, '')}-${t.slice(11, 19).replace(/:/g, '')}-${randomBytes(2).toString('hex')}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Ledger {
+  private readonly root: string;
+  private readonly requestsDir: string;
+  private readonly keysDir: string;
+  private readonly cache = new Map<string, Loaded>();
+
+  private constructor(readonly home: string) {
+    this.root = join(home, 'ledger');
+    this.requestsDir = join(this.root, 'requests');
+    this.keysDir = join(this.root, 'keys');
+  }
+
+  /** Nothing is created until the first write. */
+  static open(home: string): Ledger {
+    return new Ledger(resolve(home));
+  }
+
+  /** Where a request's journal and snapshot live (for people and tests inspecting the ledger). */
+  requestDir(id: string): string {
+    return join(this.requestsDir, id);
+  }
+
+  get saltPath(): string {
+    return join(this.root, 'salt');
+  }
+
+  // ---- reading -------------------------------------------------------------------------
+
+  async get(idOrPrefix: string): Promise<LedgerRequest | undefined> {
+    const id = await this.resolveId(idOrPrefix);
+    if (!id) return undefined;
+    const l = await this.load(id);
+    return l && structuredClone(l.state);
+  }
+
+  async findByKey(key: string): Promise<LedgerRequest | undefined> {
+    const id = await readFile(this.keyPath(key), 'utf8').then((s) => s.trim(), () => undefined);
+    return id ? this.get(id) : undefined;
+  }
+
+  /** Newest first. Folders without a readable request (a crash before the first line) are left out. */
+  async list(): Promise<LedgerRequest[]> {
+    const ids = await this.ids();
+    const all = await Promise.all(ids.map((id) => this.load(id).catch(() => undefined)));
+    return all
+      .filter((l): l is Loaded => l !== undefined)
+      .map((l) => structuredClone(l.state))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.request_id.localeCompare(a.request_id));
+  }
+
+  /** HMAC of an address with this ledger's salt: compare with `subjects[].email_hash` of a purged request. */
+  async hashEmail(email: string): Promise<string> {
+    return hashEmail(await loadSalt(this.saltPath), email);
+  }
+
+  // ---- creating -------------------------------------------------------------------------
+
+  async create(req: NewRequest): Promise<LedgerRequest> {
+    if (!REQUEST_TYPES.includes(req.type)) throw new UsageError(`unknown request type "${String(req.type)}"`);
+    const regime = req.regime ?? 'gdpr';
+    if (!REGIMES.includes(regime)) throw new UsageError(`unknown regime "${String(regime)}": use gdpr or ccpa`);
+    const now = new Date();
+    const received = req.receivedAt ?? now;
+    if (Number.isNaN(received.getTime())) throw new UsageError('the date the request was received is not a valid date');
+    const subjects = req.subjects.map((e, i) => {
+      const email = String(e).trim().toLowerCase();
+      if (!email) throw new UsageError(`person #${i + 1} has an empty address`);
+      return { index: i + 1, email };
+    });
+    await ensurePrivateDir(this.home);
+    await ensurePrivateDir(this.requestsDir);
+
+    let id = newId(now);
+    if (req.key !== undefined) {
+      const owner = await this.claimKey(req.key, id);
+      if (owner !== id) {
+        const existing = await this.waitFor(owner);
+        if (existing) return existing;
+        id = owner; // the claim's creator crashed before writing the request: finish its work
+      }
+    }
+    for (;;) {
+      try {
+        await mkdir(this.requestDir(id), { mode: 0o700 });
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if (req.key !== undefined) {
+          const existing = await this.waitFor(id);
+          if (existing) return existing;
+          throw new Error(`request ${id} is being created by another process`);
+        }
+        id = newId(now);
+      }
+    }
+
+    const ack = acknowledgeBy(received, regime);
+    const state: LedgerRequest = {
+      request_id: id,
+      type: req.type,
+      status: 'pending',
+      created_at: now.toISOString(),
+      received_at: received.toISOString(),
+      due_at: dueDate(received, regime, false).toISOString(),
+      ...(ack ? { acknowledge_by: ack.toISOString() } : {}),
+      extended: false,
+      regime,
+      requester: req.requester?.trim() || requesterDefault(),
+      subjects,
+      ...(req.range && (req.range.from || req.range.to) ? { range: { ...req.range } } : {}),
+      ...(req.outDir ? { out_dir: resolve(req.outDir) } : {}),
+      ...(req.options ? { options: dropSecrets(req.options) } : {}),
+      ...(req.key !== undefined ? { key: req.key } : {}),
+      progress: {},
+      evidence: [],
+      errors: [],
+      history: [{ at: now.toISOString(), action: 'created', status: 'pending' }],
+    };
+    await writeGeneration(this.requestDir(id), 'created', randomBytes(8).toString('hex'), state, now.toISOString());
+    return structuredClone(state);
+  }
+
+  // ---- changing -------------------------------------------------------------------------
+
+  /** Refuses to move a canceled request anywhere (RequestCanceledError, exit 2). */
+  async setStatus(id: string, status: RequestStatus, note?: string): Promise<void> {
+    if (status === 'canceled') {
+      await this.cancel(id);
+      return;
+    }
+    await this.mutate(id, (s) => {
+      if (s.status === 'canceled') throw new RequestCanceledError(s.request_id);
+      return { events: [{ ev: 'status', at: nowIso(), status, ...(note ? { note } : {}) }], snapshot: true };
+    });
+  }
+
+  /** Where the request's package is (known only once the id is): purge deletes it. */
+  async setOutDir(id: string, outDir: string): Promise<void> {
+    await this.mutate(id, () => ({ events: [{ ev: 'out_dir', at: nowIso(), out_dir: resolve(outDir) }], snapshot: true }));
+  }
+
+  /** The outcome for one person as a whole (e.g. completed, not_found, failed). */
+  async setSubjectStatus(id: string, subject: number, status: string): Promise<void> {
+    await this.mutate(id, (s) => {
+      checkSubject(s, subject);
+      return { events: [{ ev: 'subject', at: nowIso(), subject, status }] };
+    });
+  }
+
+  /** One person's (1-based index; 0 = the request as a whole) progress in one category. Refused once canceled. */
+  async recordProgress(id: string, subject: number, category: string, p: ProgressInput): Promise<void> {
+    if (!category) throw new Error('recordProgress: category is required');
+    await this.mutate(id, (s) => {
+      if (s.status === 'canceled') throw new RequestCanceledError(s.request_id);
+      checkSubject(s, subject);
+      return { events: [{ ev: 'progress', at: nowIso(), subject, category, p }] };
+    });
+  }
+
+  /** What was done, as it happened. Accepted even after cancel: evidence of a step already taken must not be lost. */
+  async recordEvidence(id: string, e: EvidenceInput): Promise<void> {
+    await this.mutate(id, () => ({ events: [{ ev: 'evidence', at: nowIso(), e }] }));
+  }
+
+  async recordError(id: string, e: ErrorInput): Promise<void> {
+    await this.mutate(id, () => ({ events: [{ ev: 'error', at: nowIso(), e }] }));
+  }
+
+  /** Only a pending or processing (interrupted) request; anything else is a UsageError. */
+  async cancel(id: string): Promise<LedgerRequest> {
+    return this.mutate(id, (s) => {
+      if (!OPEN_STATUSES.includes(s.status)) {
+        throw new UsageError(
+          `request ${s.request_id} is ${s.status}: only a pending or interrupted request can be canceled`,
+        );
+      }
+      return { events: [{ ev: 'status', at: nowIso(), status: 'canceled' }], snapshot: true };
+    });
+  }
+
+  /**
+   * Extend the deadline, once: GDPR by two further months (three from receipt), CCPA by 45 days.
+   * Only before the original deadline has passed: the person must be told within it.
+   */
+  async extend(id: string, opts: { reason?: string; now?: Date } = {}): Promise<LedgerRequest> {
+    const now = opts.now ?? new Date();
+    return this.mutate(id, (s) => {
+      const rid = s.request_id;
+      if (s.status === 'canceled' || s.status === 'completed') throw new UsageError(`request ${rid} is ${s.status}: there is nothing to extend`);
+      if (s.purged_at) throw new UsageError(`request ${rid} was purged: there is nothing to extend`);
+      if (s.extended) throw new UsageError(`request ${rid} was already extended (due ${isoDay(new Date(s.due_at))}): the law allows one extension`);
+      if (daysUntil(new Date(s.due_at), now) < 0) {
+        throw new UsageError(
+          `request ${rid} was due ${isoDay(new Date(s.due_at))}: an extension must be announced to the person before the original deadline`,
+        );
+      }
+      const due = dueDate(new Date(s.received_at), s.regime, true).toISOString();
+      const note = `extended by ${extensionText(s.regime)}${opts.reason ? `: ${opts.reason}` : ''}`;
+      return { events: [{ ev: 'extended', at: now.toISOString(), due_at: due, note }], snapshot: true };
+    });
+  }
+
+  /**
+   * Delete the packages of finished or canceled requests older than `olderThanDays` (counted from
+   * when they finished, or were created if they never did), and replace each address in their
+   * ledger entry by a salted hash. Open requests are reported, not touched.
+   */
+  async purge(opts: { olderThanDays: number; now?: Date; dryRun?: boolean }): Promise<PurgeResult[]> {
+    const now = opts.now ?? new Date();
+    const cutoff = now.getTime() - opts.olderThanDays * 86_400_000;
+    const out: PurgeResult[] = [];
+    for (const r of await this.list()) {
+      if (r.purged_at) continue;
+      const since = Date.parse(r.completed_at ?? r.canceled_at ?? r.created_at);
+      if (since > cutoff) continue;
+      const emails = r.subjects.filter((s) => s.email).length;
+      if (!r.out_dir && emails === 0) continue;
+      if (OPEN_STATUSES.includes(r.status)) {
+        out.push({ request_id: r.request_id, removed: [], hashed: 0, skipped: `still ${r.status}: finish or cancel it first` });
+        continue;
+      }
+      const targets = r.out_dir ? await this.packagePaths(r) : { paths: [] };
+      if ('refused' in targets) {
+        out.push({ request_id: r.request_id, removed: [], hashed: 0, skipped: targets.refused });
+        continue;
+      }
+      if (!opts.dryRun) {
+        for (const p of targets.paths) await rm(p, { recursive: true, force: true });
+        await this.forget(r.request_id, targets.paths, now);
+      }
+      out.push({ request_id: r.request_id, removed: targets.paths, hashed: emails });
+    }
+    return out;
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  /** The package folder (and a zip of it beside it), if they exist and are recognisably this request's. */
+  private async packagePaths(r: LedgerRequest): Promise<{ paths: string[] } | { refused: string }> {
+    const dir = resolve(r.out_dir!);
+    const forbidden = new Set([resolve('/'), resolve(homedir()), this.home, this.root, this.requestsDir]);
+    if (forbidden.has(dir)) return { refused: `not deleting ${dir}: it is not a package folder` };
+    const paths: string[] = [];
+    const st = await stat(dir).catch(() => undefined);
+    if (st) {
+      const manifestId = await readFile(join(dir, 'manifest.json'), 'utf8')
+        .then((t) => (JSON.parse(t) as { request_id?: unknown }).request_id, () => undefined);
+      if (basename(dir) !== r.request_id && manifestId !== r.request_id) {
+        return { refused: `not deleting ${dir}: it is neither named after the request nor holds its manifest` };
+      }
+      paths.push(dir);
+    }
+    if (await stat(`${dir}.zip`).catch(() => undefined)) paths.push(`${dir}.zip`);
+    return { paths };
+  }
+
+  /** Rewrite the request's journal as one line without addresses (they become salted hashes). */
+  private async forget(id: string, removed: string[], now: Date): Promise<void> {
+    const salt = await loadSalt(this.saltPath);
+    await serialize(id, () =>
+      withFileLock(join(this.requestDir(id), 'lock'), async () => {
+        const l = await this.load(id);
+        if (!l || l.state.purged_at) return;
+        const s = l.state;
+        const replacements = personReplacements(s.subjects);
+        const subjects = s.subjects.map((x) => ({
+          index: x.index,
+          ...(x.email ? { email_hash: hashEmail(salt, x.email) } : x.email_hash ? { email_hash: x.email_hash } : {}),
+          ...(x.status ? { status: x.status } : {}),
+        }));
+        const at = now.toISOString();
+        const what = removed.length ? `deleted ${removed.join(', ')}` : 'no package left to delete';
+        const next: LedgerRequest = {
+          ...scrub({ ...s, subjects: [] }, replacements),
+          subjects,
+          purged_at: at,
+          history: [
+            ...scrub(s.history, replacements),
+            { at, action: 'purged', note: `${what}; addresses replaced by salted hashes (HMAC-SHA-256)` },
+          ],
+        };
+        this.cache.delete(id);
+        await writeGeneration(this.requestDir(id), 'compacted', randomBytes(8).toString('hex'), next, at);
+      }),
+    );
+  }
+
+  /**
+   * Read-check-append under the request's lock (in this process and across processes).
+   * `decide` sees the current state and returns the events to append, or throws to refuse.
+   */
+  private async mutate(idOrPrefix: string, decide: (s: LedgerRequest) => Change): Promise<LedgerRequest> {
+    const id = await this.resolveId(idOrPrefix);
+    if (!id) throw new UsageError(`no request ${idOrPrefix} in the ledger`, 'zdsar requests list shows them.');
+    const dir = this.requestDir(id);
+    return serialize(id, () =>
+      withFileLock(join(dir, 'lock'), async () => {
+        const l = await this.load(id);
+        if (!l) throw new UsageError(`no request ${idOrPrefix} in the ledger`);
+        const change = decide(l.state);
+        let state: LedgerRequest | undefined = l.state;
+        let size = l.offset;
+        for (const e of change.events) {
+          size = await appendEvent(dir, e);
+          state = apply(state, e);
+        }
+        const next: Loaded = { ...l, state: state!, offset: size, sinceSnapshot: l.sinceSnapshot + change.events.length };
+        if (change.snapshot || next.sinceSnapshot >= SNAPSHOT_EVERY) {
+          await writeSnapshot(dir, next);
+          next.sinceSnapshot = 0;
+        }
+        this.cache.set(id, next);
+        return structuredClone(next.state);
+      }),
+    );
+  }
+
+  private async load(id: string): Promise<Loaded | undefined> {
+    const l = await loadRequest(this.requestDir(id), this.cache.get(id));
+    if (l) this.cache.set(id, l);
+    else this.cache.delete(id);
+    return l;
+  }
+
+  private async ids(): Promise<string[]> {
+    try {
+      return (await readdir(this.requestsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID_RE.test(d.name)).map((d) => d.name);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  /** An exact id, or a unique prefix of one; never a path. */
+  private async resolveId(idOrPrefix: string): Promise<string | undefined> {
+    const want = idOrPrefix.trim();
+    if (!ID_RE.test(want)) return undefined;
+    const ids = await this.ids();
+    if (ids.includes(want)) return want;
+    const matches = ids.filter((i) => i.startsWith(want));
+    if (matches.length > 1) {
+      throw new UsageError(`"${want}" matches ${matches.length} requests (${matches.slice(0, 3).join(', ')}${matches.length > 3 ? ', …' : ''}): give more of the id`);
+    }
+    return matches[0];
+  }
+
+  private keyPath(key: string): string {
+    return join(this.keysDir, createHash('sha256').update(key).digest('hex'));
+  }
+
+  /** Bind `key` to `id` unless it is bound already; returns the id it is bound to. */
+  private async claimKey(key: string, id: string): Promise<string> {
+    await ensurePrivateDir(this.keysDir);
+    const path = this.keyPath(key);
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    const h = await open(tmp, 'wx', 0o600);
+    try {
+      await h.writeFile(id + '\n');
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    try {
+      await link(tmp, path);
+      return id;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      return (await readFile(path, 'utf8')).trim();
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  /** A request another process is creating right now: give it a moment to appear. */
+  private async waitFor(id: string): Promise<LedgerRequest | undefined> {
+    for (let i = 0; i < 50; i++) {
+      const r = await this.get(id);
+      if (r) return r;
+      await sleep(20);
+    }
+    return undefined;
+  }
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function checkSubject(s: LedgerRequest, subject: number): void {
+  if (!Number.isInteger(subject) || subject < 0 || subject > s.subjects.length) {
+    throw new Error(`request ${s.request_id} has no person #${subject} (it has ${s.subjects.length})`);
+  }
+}
+
+function dropSecrets(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([k, v]) => !SECRET_KEY_RE.test(k) && v !== undefined));
+}

@@ -1,0 +1,64 @@
+import type { ZoomClient } from '../client.js';
+import { listItems, type DateWindow } from '../paginate.js';
+import { route } from '../route.js';
+
+/**
+ * The reads of an access request, as Zoom's specs define them (shared/zoom-api):
+ * one function per list or object, each returning Zoom's records untouched.
+ */
+type Rec = Record<string, unknown>;
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+export function getUser(client: ZoomClient, userId: string): Promise<Rec> {
+  return client.get(route('GET', '/users/{userId}', { userId }));
+}
+
+export function getUserSettings(client: ZoomClient, userId: string): Promise<Rec> {
+  return client.get(route('GET', '/users/{userId}/settings', { userId }));
+}
+
+/** The meeting list types Zoom offers; a meeting appears under several, so callers dedupe by id. */
+export const MEETING_TYPES = ['scheduled', 'live', 'upcoming', 'upcoming_meetings', 'previous_meetings'] as const;
+
+export function listMeetings(client: ZoomClient, userId: string, type: (typeof MEETING_TYPES)[number]): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/users/{userId}/meetings', { userId }), { type }, { key: 'meetings', idOf: (m) => str(m.uuid ?? m.id) });
+}
+
+export function listWebinars(client: ZoomClient, userId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/users/{userId}/webinars', { userId }), {}, { key: 'webinars', idOf: (w) => str(w.uuid ?? w.id) });
+}
+
+/** Cloud recordings of one window (Zoom: at most a month per call); trash=true lists the recordings in the trash. */
+export function listRecordings(client: ZoomClient, userId: string, w: DateWindow, trash = false): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/users/{userId}/recordings', { userId }), { from: w.from, to: w.to, trash: trash ? 'true' : undefined }, { key: 'meetings', idOf: (m) => str(m.uuid ?? m.id) });
+}
+
+export function getPhoneUser(client: ZoomClient, userId: string): Promise<Rec> {
+  return client.get(route('GET', '/phone/users/{userId}', { userId }));
+}
+
+export function getPhoneSettings(client: ZoomClient, userId: string): Promise<Rec> {
+  return client.get(route('GET', '/phone/users/{userId}/settings', { userId }));
+}
+
+/** Call history (the successor of the deprecated call_logs list; same scope). Answers "call_logs". */
+export function listCallHistory(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/users/{userId}/call_history', { userId }), { from: w.from, to: w.to }, { key: 'call_logs', idOf: (c) => str(c.id) });
+}
+
+export function listPhoneRecordings(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/users/{userId}/recordings', { userId }), { from: w.from, to: w.to }, { key: 'recordings', idOf: (r) => str(r.id) });
+}
+
+export function listVoicemails(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/users/{userId}/voice_mails', { userId }), { from: w.from, to: w.to }, { key: 'voice_mails', idOf: (v) => str(v.id) });
+}
+
+export function listSmsSessions(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/users/{userId}/sms/sessions', { userId }), { from: w.from, to: w.to }, { key: 'sms_sessions', pageSize: 100, idOf: (s) => str(s.session_id) });
+}
+
+/** Meetings the person joined (not only hosted): Zoom's report, Heavy, one month per call, last six months. */
+export function listMeetingsAttended(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/report/users/{userId}/meetings', { userId }), { from: w.from, to: w.to, type: 'pastJoined' }, { key: 'meetings', idOf: (m) => str(m.uuid ?? m.id) });
+}

@@ -1,0 +1,177 @@
+import type { Plan } from '../config.js';
+import type { RateCategory } from './categories.generated.js';
+import { ZoomRateLimitError } from './errors.js';
+
+export interface CategoryLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** Zoom's per-account limits by plan (shared/zoom-api/README.md; developers.zoom.us/docs/api/rate-limits). */
+export const PLAN_LIMITS: Record<Plan, Record<RateCategory, CategoryLimit>> = {
+  free: { light: { limit: 4, windowMs: 1000 }, medium: { limit: 2, windowMs: 1000 }, heavy: { limit: 1, windowMs: 1000 }, resource: { limit: 10, windowMs: 60_000 } },
+  pro: { light: { limit: 30, windowMs: 1000 }, medium: { limit: 20, windowMs: 1000 }, heavy: { limit: 10, windowMs: 1000 }, resource: { limit: 10, windowMs: 60_000 } },
+  business: { light: { limit: 80, windowMs: 1000 }, medium: { limit: 60, windowMs: 1000 }, heavy: { limit: 40, windowMs: 1000 }, resource: { limit: 20, windowMs: 60_000 } },
+};
+
+/** Daily budgets Zoom documents (requests per account per day); undefined = none documented. */
+export const PLAN_DAILY: Record<Plan, Partial<Record<RateCategory | 'heavy+resource', number>>> = {
+  free: { light: 6000, medium: 2000, heavy: 1000 },
+  pro: { 'heavy+resource': 30_000 },
+  business: { 'heavy+resource': 60_000 },
+};
+
+export interface LimiterClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: LimiterClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * One Zoom rate-limit category: a sliding window of start times, a FIFO of waiters
+ * (retries go first), a pause after a 429, and a block after a daily-limit 429.
+ *
+ * Requests start as soon as the window allows: the window is stretched only by a small
+ * margin for network jitter (arrivals at Zoom bunch up by the spread of latencies), and
+ * by a little more after each per-second 429.
+ */
+export class CategoryGate {
+  private starts: number[] = [];
+  private queue: Waiter[] = [];
+  private timer: unknown;
+  private pausedUntil = 0;
+  private blocked: ZoomRateLimitError | undefined;
+  stretch: number;
+  granted = 0;
+  throttled = 0;
+
+  constructor(
+    readonly category: RateCategory,
+    public limit: CategoryLimit,
+    private readonly clock: LimiterClock,
+    initialStretch: number,
+  ) {
+    this.stretch = initialStretch;
+  }
+
+  acquire(signal?: AbortSignal, priority = false): Promise<void> {
+    if (this.blocked) return Promise.reject(this.blocked);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, signal };
+      if (signal) {
+        w.onAbort = () => {
+          this.queue = this.queue.filter((x) => x !== w);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      if (priority) this.queue.unshift(w);
+      else this.queue.push(w);
+      this.pump();
+    });
+  }
+
+  /** A per-second 429: nobody in this category starts before `untilMs`, and the pace slows a little. */
+  pause(untilMs: number): void {
+    this.throttled++;
+    this.pausedUntil = Math.max(this.pausedUntil, untilMs);
+    this.stretch = Math.min(2, this.stretch * 1.05);
+    this.reschedule();
+  }
+
+  /** A daily-limit 429: every waiting and future request of this category fails with it. */
+  block(err: ZoomRateLimitError): void {
+    this.blocked = err;
+    const q = this.queue;
+    this.queue = [];
+    for (const w of q) this.settle(w, err);
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private windowMs(): number {
+    return this.limit.windowMs * this.stretch;
+  }
+
+  private pump(): void {
+    const now = this.clock.now();
+    const windowMs = this.windowMs();
+    while (this.queue.length > 0) {
+      if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
+      while (this.starts.length > 0 && this.starts[0]! <= now - windowMs) this.starts.shift();
+      if (this.starts.length >= this.limit.limit) return this.wake(this.starts[0]! + windowMs - now);
+      this.starts.push(now);
+      this.granted++;
+      this.settle(this.queue.shift()!);
+    }
+  }
+
+  private settle(w: Waiter, err?: unknown): void {
+    if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+
+  private wake(ms: number): void {
+    if (this.timer !== undefined) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, Math.max(1, Math.ceil(ms)));
+  }
+
+  private reschedule(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pump();
+  }
+}
+
+/** The four gates of an account, sized from the plan. */
+export class RateLimiter {
+  readonly gates: Record<RateCategory, CategoryGate>;
+  constructor(
+    readonly plan: Plan,
+    opts: { clock?: LimiterClock; jitterMargin?: number; limits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
+  ) {
+    const clock = opts.clock ?? realClock;
+    const stretch = 1 + (opts.jitterMargin ?? 0.06);
+    const limits = { ...PLAN_LIMITS[plan], ...opts.limits };
+    this.gates = {
+      light: new CategoryGate('light', limits.light, clock, stretch),
+      medium: new CategoryGate('medium', limits.medium, clock, stretch),
+      heavy: new CategoryGate('heavy', limits.heavy, clock, stretch),
+      resource: new CategoryGate('resource', limits.resource, clock, stretch),
+    };
+  }
+
+  gate(category: RateCategory): CategoryGate {
+    return this.gates[category];
+  }
+
+  /** Zoom may tell us the account's real limit (X-RateLimit-Limit): believe it when it is lower than the plan's. */
+  observe(category: RateCategory, headers: Record<string, string | string[] | undefined>): void {
+    const type = String(headers['x-ratelimit-type'] ?? '').toLowerCase();
+    const limit = Number(headers['x-ratelimit-limit']);
+    const gate = this.gates[category];
+    if (type === 'qps' && Number.isFinite(limit) && limit > 0 && limit < gate.limit.limit) {
+      gate.limit = { ...gate.limit, limit };
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { Query, ZoomClient } from './client.js';
+import { ZoomApiError } from './errors.js';
+import type { Route } from './route.js';
+
+export interface ListOptions<T> {
+  /** The array's key in each page (e.g. "meetings", "call_logs"). */
+  key: string;
+  /** Zoom's maximum for this endpoint (300 for most lists). */
+  pageSize?: number;
+  /** A stable identity, used to skip what was already yielded if a page token expires and the walk restarts. */
+  idOf?: (item: T) => string | undefined;
+  /** Start from this next_page_token (resume). */
+  startToken?: string;
+  /** Called after each page with the token of the next page ("" at the end): a resumable checkpoint. */
+  onPage?: (info: { nextPageToken: string; items: number; page: Record<string, unknown> }) => void | Promise<void>;
+}
+
+/**
+ * Every item of a next_page_token list, in order. If Zoom says the page token expired
+ * (tokens live 15 minutes), the walk starts again from the first page and skips what it
+ * already yielded, so nothing is missed and nothing is yielded twice.
+ */
+export async function* listItems<T = Record<string, unknown>>(client: ZoomClient, r: Route, query: Query, opts: ListOptions<T>): AsyncGenerator<T> {
+  const seen = opts.idOf ? new Set<string>() : undefined;
+  let yielded = 0;
+  let token = opts.startToken;
+  let restarts = 0;
+  let skip = 0;
+  for (;;) {
+    let page: Record<string, unknown>;
+    try {
+      page = await client.get(r, { ...query, page_size: opts.pageSize ?? 300, next_page_token: token });
+    } catch (e) {
+      if (token && isExpiredPageToken(e) && restarts < 3) {
+        restarts++;
+        token = undefined;
+        skip = seen ? 0 : yielded;
+        continue;
+      }
+      throw e;
+    }
+    const items = page[opts.key];
+    const list = Array.isArray(items) ? (items as T[]) : [];
+    for (const item of list) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      if (seen) {
+        const id = opts.idOf!(item);
+        if (id !== undefined) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+      }
+      yielded++;
+      yield item;
+    }
+    const next = typeof page.next_page_token === 'string' ? page.next_page_token : '';
+    await opts.onPage?.({ nextPageToken: next, items: list.length, page });
+    if (!next) return;
+    token = next;
+  }
+}
+
+/** Zoom answers 400 (code 300 or 400 by endpoint) for an expired or invalid next_page_token. */
+export function isExpiredPageToken(e: unknown): boolean {
+  return e instanceof ZoomApiError && e.status === 400 && /page.?token|next_page/i.test(e.zoomMessage);
+}
+
+export interface DateWindow {
+  from: string;
+  to: string;
+}
+
+/**
+ * [from, to] (yyyy-mm-dd, inclusive) cut into windows of at most one calendar month,
+ * the widest Zoom accepts for recordings and Phone lists. Newest first, so the most
+ * recent data (the likeliest to be asked about) is saved first.
+ */
+export function monthWindows(from: string, to: string): DateWindow[] {
+  const out: DateWindow[] = [];
+  let start = parseDay(from);
+  const end = parseDay(to);
+  while (start <= end) {
+    const next = addMonthsUtc(start, 1);
+    const last = new Date(Math.min(next.getTime() - 86_400_000, end.getTime()));
+    out.push({ from: day(start), to: day(last) });
+    start = next;
+  }
+  return out.reverse();
+}
+
+export function parseDay(s: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) throw new Error(`not a yyyy-mm-dd date: ${s}`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+export function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Same day n months later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
+export function addMonthsUtc(d: Date, n: number): Date {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + n;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)));
+}

@@ -1,0 +1,42 @@
+import { OPERATIONS, type RateCategory } from './categories.generated.js';
+
+/** A request target: the spec's path template (for its rate category) and the concrete, encoded path. */
+export interface Route {
+  method: string;
+  template: string;
+  path: string;
+  category: RateCategory;
+}
+
+const table = new Map<string, RateCategory | null>(OPERATIONS.map(([op, cat]) => [op, cat]));
+export const SCOPES = new Map(OPERATIONS.map(([op, , classic, granular]) => [op, { classic, granular }]));
+
+/**
+ * Build a route from a template as Zoom's spec writes it, e.g. route('GET', '/users/{userId}/meetings', { userId }).
+ * Each parameter is percent-encoded (an email is a valid userId); "." and ".." are refused.
+ * A template missing from Zoom's specs is a programming error, caught by tests.
+ */
+export function route(method: string, template: string, params: Record<string, string | number> = {}): Route {
+  const key = `${method} ${template}`;
+  const category = table.get(key);
+  if (category === undefined) throw new Error(`not in Zoom's API specs: ${key}`);
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`missing path parameter ${name} for ${key}`);
+    return encodeSegment(String(v));
+  });
+  return { method, template, path, category: category ?? 'medium' };
+}
+
+export function encodeSegment(value: string): string {
+  if (value === '' || value === '.' || value === '..') throw new Error(`unsafe path segment: "${value}"`);
+  return encodeURIComponent(value);
+}
+
+/**
+ * Zoom asks for meeting UUIDs that begin with "/" or contain "//" to be encoded twice.
+ * Pass the result as a path parameter (it is encoded once more by route()).
+ */
+export function meetingUuidParam(uuid: string): string {
+  return uuid.startsWith('/') || uuid.includes('//') ? encodeURIComponent(uuid) : uuid;
+}
