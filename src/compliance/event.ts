@@ -110,13 +110,17 @@ export function eventKey(payload: DeauthPayload): string {
   return `zoom-deauth:${h.digest('hex')}`;
 }
 
-/** The summary kept in the ledger (no secrets: these are ids Zoom sent in the clear). */
+/**
+ * The summary kept in the ledger (no secrets: these are ids Zoom sent in the clear).
+ * `deauthorized_at` rather than Zoom's `deauthorization_time`: the ledger drops option keys
+ * that look like secrets, and "authorization" is one of the words it looks for.
+ */
 export function summarize(payload: DeauthPayload) {
   return {
     account_id: payload.account_id,
     user_id: payload.user_id,
     client_id: payload.client_id,
-    deauthorization_time: payload.deauthorization_time,
+    deauthorized_at: payload.deauthorization_time,
     retention: retentionOf(payload.user_data_retention),
     user_data_retention: retentionRaw(payload),
     compliance_due_at: dueAt(payload).toISOString(),

@@ -53,9 +53,10 @@ function str(v: unknown): string {
 
 export function complianceRow(req: LedgerRequestLike, now: Date): ComplianceRow {
   const o = req.options ?? {};
-  const deauthTime = str(o.deauthorization_time);
-  const dueMs = Date.parse(deauthTime) + DEADLINE_MS;
-  const due = Number.isNaN(dueMs) ? str(o.compliance_due_at) : new Date(dueMs).toISOString();
+  const deauthTime = str(o.deauthorized_at ?? o.deauthorization_time);
+  let dueMs = Date.parse(deauthTime) + DEADLINE_MS;
+  if (Number.isNaN(dueMs)) dueMs = Date.parse(str(o.compliance_due_at));
+  const due = Number.isNaN(dueMs) ? '' : new Date(dueMs).toISOString();
   const last = lastNotice(req);
   const notice = noticeState(req);
   const decided = req.evidence?.some((e) => e.action === DECISION_ACTION && e.outcome === 'not-owed');

@@ -134,13 +134,13 @@ export async function loadRequest(dir: string, cached?: Loaded): Promise<Loaded 
     const gen = GEN_RE.exec(head.toString('utf8'))?.[1];
     if (!gen) return undefined;
 
-    let base: { state: LedgerRequest | undefined; offset: number } = { state: undefined, offset: 0 };
+    let base: { state: LedgerRequest | undefined; offset: number; since: number } = { state: undefined, offset: 0, since: 0 };
     if (cached && cached.gen === gen && cached.ino === st.ino && cached.offset <= st.size) {
-      base = { state: cached.state, offset: cached.offset };
+      base = { state: cached.state, offset: cached.offset, since: cached.sinceSnapshot };
     } else {
       const snap = await readSnapshot(dir);
       if (snap && snap.gen === gen && snap.offset <= st.size && snap.tail === (await tailHash(handle, snap.offset))) {
-        base = { state: snap.state, offset: snap.offset };
+        base = { state: snap.state, offset: snap.offset, since: 0 };
       }
     }
 
@@ -169,7 +169,7 @@ export async function loadRequest(dir: string, cached?: Loaded): Promise<Loaded 
       }
     }
     if (!state) return undefined;
-    return { state, gen, ino: st.ino, offset: base.offset + end + 1, sinceSnapshot: count };
+    return { state, gen, ino: st.ino, offset: base.offset + end + 1, sinceSnapshot: base.since + count };
   } finally {
     await handle.close();
   }

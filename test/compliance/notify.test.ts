@@ -7,7 +7,7 @@ import { complianceStatus } from '../../src/compliance/status.js';
 import { signZoomEvent, verifyZoomEvent } from '../../src/compliance/verify.js';
 import { Secret } from '../../src/secrets.js';
 import { DataComplianceError, type DataComplianceCall } from '../../src/zoom/endpoints/compliance.js';
-import { MemoryLedger } from './fake-ledger.js';
+import { Ledger } from '../../src/ledger/index.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'events');
 const SECRET = new Secret('zdsar-fixture-secret-token');
@@ -33,14 +33,14 @@ function recent(p: Record<string, unknown>) {
 }
 
 let home: string;
-let ledger: MemoryLedger;
+let ledger: Ledger;
 let calls: DataComplianceCall[];
 let answer: () => Promise<{ status: number; body: unknown }>;
 let deps: ComplianceDeps;
 
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'zdsar-notify-'));
-  ledger = new MemoryLedger();
+  ledger = Ledger.open(home);
   calls = [];
   answer = async () => ({ status: 200, body: null });
   deps = {
@@ -83,7 +83,7 @@ describe('notify', () => {
     expect(forced.action).toBe('sent');
     expect(calls).toHaveLength(2);
 
-    const [req] = ledger.list();
+    const [req] = await ledger.list();
     expect(req!.status).toBe('completed');
     expect(req!.evidence.map((e) => `${e.action}:${e.outcome}`)).toEqual([
       'event-received:verified',
@@ -92,14 +92,14 @@ describe('notify', () => {
       'data-compliance-notify:sending',
       'data-compliance-notify:sent',
     ]);
-    expect(JSON.stringify(ledger.list())).not.toContain(CLIENT_SECRET);
-    expect(JSON.stringify(ledger.list())).not.toContain('zdsar-fixture-secret-token');
+    expect(JSON.stringify(await ledger.list())).not.toContain(CLIENT_SECRET);
+    expect(JSON.stringify(await ledger.list())).not.toContain('zdsar-fixture-secret-token');
   });
 
   it('keeps the raw body (0600) and the headers that authenticate it', async () => {
     const d = delivery('retention-false.json', recent);
     await run(d);
-    const [req] = ledger.list();
+    const [req] = await ledger.list();
     const file = String(req!.options!.event_file);
     expect(readFileSync(file).equals(d.body)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -118,7 +118,7 @@ describe('notify', () => {
       ),
     ).toMatchObject({ action: 'not-owed' });
     expect(calls).toHaveLength(0);
-    expect(ledger.list().every((r) => r.status === 'completed')).toBe(true);
+    expect((await ledger.list()).every((r) => r.status === 'completed')).toBe(true);
     // No credentials are needed for that.
     deps.credentials = () => {
       throw new Error('credentials must not be loaded');
@@ -136,10 +136,10 @@ describe('notify', () => {
     answer = async () => ({ status, body: { code: status, message: 'Not Found' } });
     const d = delivery('retention-absent.json', recent);
     expect(await run(d)).toMatchObject({ action: 'retired', status, exitCode: 0 });
-    expect(ledger.list()[0]!.status).toBe('completed');
+    expect((await ledger.list())[0]!.status).toBe('completed');
     expect((await run(d)).action).toBe('already-notified');
     expect(calls).toHaveLength(1);
-    expect(complianceStatus(ledger.list(), new Date())).toMatchObject({ received: 1, retired: 1, pending: 0, overdue: 0 });
+    expect(complianceStatus(await ledger.list(), new Date())).toMatchObject({ received: 1, retired: 1, pending: 0, overdue: 0 });
   });
 
   it('401 is exit 3; a 500 fails and may be sent again', async () => {
@@ -148,7 +148,7 @@ describe('notify', () => {
     expect(await run(d)).toMatchObject({ action: 'rejected', exitCode: 3 });
     answer = async () => ({ status: 500, body: 'oops' });
     expect(await run(d)).toMatchObject({ action: 'failed', exitCode: 1 });
-    expect(ledger.list()[0]!.status).toBe('failed');
+    expect((await ledger.list())[0]!.status).toBe('failed');
     answer = async () => ({ status: 200, body: null });
     expect((await run(d)).action).toBe('sent');
     expect(calls).toHaveLength(3);
@@ -207,7 +207,7 @@ describe('notify', () => {
       }),
     );
     await run(delivery('retention-true.json', recent));
-    const s = complianceStatus(ledger.list(), new Date());
+    const s = complianceStatus(await ledger.list(), new Date());
     expect(s).toMatchObject({ received: 4, notified: 1, not_owed: 1, pending: 1, overdue: 1, retired: 0 });
   });
 });

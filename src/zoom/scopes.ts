@@ -1,0 +1,64 @@
+import { SCOPES } from './route.js';
+
+/** The Zoom operations each zdsar command sends, as "METHOD /template" keys of Zoom's specs. */
+export const COMMAND_OPERATIONS: Record<string, string[]> = {
+  export: [
+    'GET /users/{userId}',
+    'GET /users/{userId}/settings',
+    'GET /users/{userId}/meetings',
+    'GET /users/{userId}/webinars',
+    'GET /users/{userId}/recordings',
+    'GET /report/users/{userId}/meetings',
+    'GET /phone/users/{userId}',
+    'GET /phone/users/{userId}/settings',
+    'GET /phone/users/{userId}/call_history',
+    'GET /phone/users/{userId}/recordings',
+    'GET /phone/users/{userId}/voice_mails',
+    'GET /phone/users/{userId}/sms/sessions',
+  ],
+  'registrants find': ['GET /users', 'GET /users/{userId}/meetings', 'GET /users/{userId}/webinars', 'GET /meetings/{meetingId}', 'GET /webinars/{webinarId}', 'GET /meetings/{meetingId}/registrants', 'GET /webinars/{webinarId}/registrants', 'GET /webinars/{webinarId}/panelists'],
+  'registrants erase': [
+    'DELETE /meetings/{meetingId}/registrants/{registrantId}',
+    'DELETE /webinars/{webinarId}/registrants/{registrantId}',
+    'PUT /meetings/{meetingId}/registrants/status',
+    'PUT /webinars/{webinarId}/registrants/status',
+    'DELETE /webinars/{webinarId}/panelists/{panelistId}',
+  ],
+  'export --zoom-export / delete': ['POST /data_requests/requests', 'GET /data_requests/requests', 'GET /data_requests/requests/{requestId}', 'DELETE /data_requests/requests/{requestId}'],
+};
+
+export interface ScopeCheck {
+  operation: string;
+  granted: boolean;
+  /** The scope to add in the Marketplace (granular, admin-level where Zoom has one). */
+  add?: string;
+  accepts: string[];
+}
+
+/** Which operations the granted scopes cover. An operation is covered when any of its classic or granular scopes is granted. */
+export function checkScopes(granted: string[], operations: string[]): ScopeCheck[] {
+  const have = new Set(granted);
+  return operations.map((operation) => {
+    const s = SCOPES.get(operation);
+    const accepts = s ? [...s.granular, ...s.classic] : [];
+    const ok = accepts.some((x) => have.has(x));
+    const add = s ? (s.granular.find((x) => x.endsWith(':admin')) ?? s.granular[0] ?? s.classic.find((x) => x.endsWith(':admin')) ?? s.classic[0]) : undefined;
+    return { operation, granted: ok, accepts, ...(ok ? {} : { add }) };
+  });
+}
+
+/** Every scope zdsar can use, granular (current apps) and classic (older apps), for the README and doctor. */
+export function allScopes(): { granular: string[]; classic: string[] } {
+  const g = new Set<string>();
+  const c = new Set<string>();
+  for (const ops of Object.values(COMMAND_OPERATIONS)) {
+    for (const op of ops) {
+      const s = SCOPES.get(op);
+      const ga = s?.granular.find((x) => x.endsWith(':admin')) ?? s?.granular[0];
+      const ca = s?.classic.find((x) => x.endsWith(':admin')) ?? s?.classic[0];
+      if (ga) g.add(ga);
+      if (ca) c.add(ca);
+    }
+  }
+  return { granular: [...g].sort(), classic: [...c].sort() };
+}
