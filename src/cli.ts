@@ -82,7 +82,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 /** The one place that maps a failure to a message and an exit code. */
 export function reportError(err: unknown, io: IO): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+    // Help shown because a command was incomplete (e.g. `zdsar requests` without a subcommand) is a usage error.
+    if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // Commander has already printed its message; usage errors are exit 2 by contract.
     return EXIT.usage;
   }

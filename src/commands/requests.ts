@@ -78,7 +78,7 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       const rows = shown.map((r) => [
         r.request_id,
         r.type,
-        r.status,
+        r.purged_at ? `${r.status} (purged)` : r.status,
         String(r.subjects.length),
         r.received_at.slice(0, 10),
         dueCell(r, now, urgency, c),

@@ -390,8 +390,8 @@ export class Ledger {
   private async resolveId(idOrPrefix: string): Promise<string | undefined> {
     const want = idOrPrefix.trim();
     if (!ID_RE.test(want)) return undefined;
+    if (this.cache.has(want) || (await stat(this.requestDir(want)).then((st) => st.isDirectory(), () => false))) return want;
     const ids = await this.ids();
-    if (ids.includes(want)) return want;
     const matches = ids.filter((i) => i.startsWith(want));
     if (matches.length > 1) {
       throw new UsageError(`"${want}" matches ${matches.length} requests (${matches.slice(0, 3).join(', ')}${matches.length > 3 ? ', …' : ''}): give more of the id`);

@@ -31,7 +31,13 @@ export function ensureBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
-      if (i > 1200) throw new Error(`build lock ${lock} held too long`);
+      // A lock left by a worker that died mid-build is older than any real build.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmdirSync(lock);
+      } catch {
+        // gone meanwhile
+      }
+      if (i > 1800) throw new Error(`build lock ${lock} held too long`);
       sleepSync(100);
     }
   }

@@ -270,6 +270,21 @@ describe('zdsar compliance notify', () => {
     expectNoSecrets(r.stdout, r.stderr, status.stdout, status.stderr);
   });
 
+  it('two notify runs at once for the same event send one notice', async () => {
+    zoom.delay(300);
+    const d = delivery('retention-false.json', { mutate: recent });
+    const runs = await Promise.all([0, 1, 2].map(() => runCli(['compliance', 'notify', ...d.args, '--json'], env)));
+    expect(zoom.calls).toHaveLength(1);
+    const actions = runs.map((r) => JSON.parse(r.stdout).action).sort();
+    expect(actions.filter((a) => a === 'sent')).toHaveLength(1);
+    for (const r of runs) {
+      const a = JSON.parse(r.stdout).action;
+      expect(['sent', 'already-notified', 'locked']).toContain(a);
+      expect(r.code).toBe(a === 'locked' ? 1 : 0);
+    }
+    expect(JSON.parse((await runCli(['compliance', 'status', '--json'], env)).stdout)).toMatchObject({ received: 1, notified: 1 });
+  });
+
   it('an event of another type is not notified (exit 2)', async () => {
     const d = delivery('meeting-started.json');
     const r = await runCli(['compliance', 'notify', ...d.args], env);

@@ -16,6 +16,7 @@ export async function startFakeZoom() {
   const calls: ReceivedCall[] = [];
   const unexpected: ReceivedCall[] = [];
   let reply: { status: number; body: unknown } = { status: 200, body: null };
+  let delayMs = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -23,8 +24,11 @@ export async function startFakeZoom() {
       const call = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       if (req.method === 'POST' && req.url === '/oauth/data/compliance') {
         calls.push(call);
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(reply.body === null ? '' : JSON.stringify(reply.body));
+        const { status, body } = reply;
+        setTimeout(() => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(body === null ? '' : JSON.stringify(body));
+        }, delayMs);
         return;
       }
       unexpected.push(call);
@@ -42,6 +46,10 @@ export async function startFakeZoom() {
     unexpected,
     answer(status: number, body: unknown = null) {
       reply = { status, body };
+    },
+    /** Answer slowly (the test never asserts durations: this only widens a race window). */
+    delay(ms: number) {
+      delayMs = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {

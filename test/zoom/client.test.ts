@@ -73,7 +73,10 @@ describe('ZoomClient over real sockets', () => {
   it('never retries a POST that may have been applied (500, reset)', async () => {
     const srv = await scriptedServer((req, res, raw) => {
       if (req.path === '/oauth/token') return json(res, 200, { access_token: 'tok-b1', expires_in: 3599 });
-      if (req.method === 'POST' && req.query.get('mode') === 'reset') return raw.socket.destroy();
+      if (req.method === 'POST' && req.query.get('mode') === 'reset') {
+        raw.socket.destroy();
+        return;
+      }
       return json(res, 500, { code: 500, message: 'internal' });
     });
     close = srv.close;

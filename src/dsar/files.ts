@@ -1,0 +1,220 @@
+/**
+ * --with-files: the media behind a person's records, downloaded into their folder:
+ *
+ *   files/recordings/<meeting#>-<file id>.<ext>     cloud recording files (video, audio, transcript, chat…)
+ *   files/phone_recordings/<n>-<id>.<ext>            Zoom Phone call recordings (+ "-transcript" when Zoom has one)
+ *   files/voicemails/<n>-<id>.<ext>                  Zoom Phone voicemails
+ *
+ * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
+ * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
+ * (the report's tables show the same numbers). Names are built only from safe parts: our
+ * own folder names, a position, Zoom's id when it is made of [A-Za-z0-9_-] (otherwise a
+ * hash of it), and an extension from an allowlist. Nothing from Zoom's text (topics,
+ * names, file types it invents) ever becomes a path.
+ *
+ * Recordings in the trash are not downloaded (they are listed in cloud_recordings_trash.json).
+ * A file that already exists is complete (downloadFile renames only after verifying), so a
+ * resumed run skips it; a `.partial` left by an interruption is continued with Range.
+ */
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { ensurePrivateDir } from '../fs/atomic.js';
+import type { ZoomClient } from '../zoom/client.js';
+import { downloadFile } from '../zoom/download.js';
+import { CATEGORY } from './categories.js';
+import { isRecord, readRecords, type Rec } from './report/read.js';
+
+export interface PlannedFile {
+  /** Path inside the person's folder, '/'-separated. */
+  rel: string;
+  url: string;
+  expectedBytes?: number;
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail';
+}
+
+export interface SubjectFilesResult {
+  /** Files complete on disk after this call (downloaded now or earlier). */
+  files: number;
+  /** Their total size. */
+  bytes: number;
+  /** Of `files`, how many were already complete before this call. */
+  skipped: number;
+  failed: Array<{ file: string; error: string }>;
+}
+
+export const FILES_DIR = 'files';
+
+/** Extensions a downloaded file may have; anything else becomes "bin". */
+export const ALLOWED_EXTENSIONS = new Set(['mp4', 'm4a', 'mp3', 'wav', 'ogg', 'webm', 'vtt', 'srt', 'txt', 'json', 'csv', 'pdf']);
+
+/** Zoom's recording file_type → extension, when file_extension is missing or not allowed. */
+const TYPE_EXTENSION: Record<string, string> = {
+  MP4: 'mp4',
+  M4A: 'm4a',
+  TRANSCRIPT: 'vtt',
+  CC: 'vtt',
+  CHAT: 'txt',
+  CHAT_MESSAGE: 'txt',
+  CSV: 'csv',
+  TIMELINE: 'json',
+  SUMMARY: 'json',
+};
+
+/** A Zoom id as a file-name part: itself when it is plain [A-Za-z0-9_-] (≤ 64), else "h" + 16 hex of its sha256. */
+export function safeId(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const s = String(raw);
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(s)) return s;
+  return 'h' + createHash('sha256').update(s).digest('hex').slice(0, 16);
+}
+
+/** An allowlisted extension from Zoom's file_extension, else from its file_type, else the fallback. */
+export function safeExtension(fileExtension: unknown, fileType: unknown, fallback = 'bin'): string {
+  const ext = typeof fileExtension === 'string' ? fileExtension.toLowerCase() : '';
+  if (ALLOWED_EXTENSIONS.has(ext)) return ext;
+  const byType = typeof fileType === 'string' ? TYPE_EXTENSION[fileType.toUpperCase()] : undefined;
+  if (byType) return byType;
+  return ALLOWED_EXTENSIONS.has(fallback) ? fallback : 'bin';
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+function expected(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+function urlOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * Every file a person's records point to, with its safe local name. Streams over the
+ * category files (memory does not grow with their size). Names are unique within the
+ * person: a clash (two files without ids, or equal hashes) gets a position suffix.
+ */
+export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<PlannedFile> {
+  const used = new Set<string>();
+  const unique = (base: string, ext: string, j: number) => {
+    let name = `${base}.${ext}`;
+    if (used.has(name)) name = `${base}-${j}.${ext}`;
+    for (let k = 2; used.has(name); k++) name = `${base}-${j}-${k}.${ext}`;
+    used.add(name);
+    return name;
+  };
+
+  let i = 0;
+  for await (const meeting of readRecords(join(subjectDir, CATEGORY.get('recordings')!.file))) {
+    i++;
+    const files = [...asArray(meeting.recording_files), ...asArray(meeting.participant_audio_files)];
+    let j = 0;
+    for (const f of files) {
+      j++;
+      const url = urlOf(f.download_url);
+      if (!url) continue;
+      const ext = safeExtension(f.file_extension, f.file_type);
+      const base = `${pad(i, 4)}-${safeId(f.id) ?? `file${j}`}`;
+      yield { rel: `${FILES_DIR}/recordings/${unique(base, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'recording' };
+    }
+  }
+
+  i = 0;
+  for await (const r of readRecords(join(subjectDir, CATEGORY.get('phone_recordings')!.file))) {
+    i++;
+    const id = safeId(r.id) ?? `rec${i}`;
+    const url = urlOf(r.download_url);
+    if (url) {
+      const ext = safeExtension(r.file_extension, r.file_type, 'mp3');
+      yield { rel: `${FILES_DIR}/phone_recordings/${unique(`${pad(i, 4)}-${id}`, ext, i)}`, url, expectedBytes: expected(r.file_size), kind: 'phone_recording' };
+    }
+    const transcript = urlOf(r.transcript_download_url);
+    if (transcript) {
+      yield { rel: `${FILES_DIR}/phone_recordings/${unique(`${pad(i, 4)}-${id}-transcript`, 'json', i)}`, url: transcript, kind: 'phone_transcript' };
+    }
+  }
+
+  i = 0;
+  for await (const v of readRecords(join(subjectDir, CATEGORY.get('phone_voicemails')!.file))) {
+    i++;
+    const url = urlOf(v.download_url);
+    if (!url) continue;
+    const ext = safeExtension(v.file_extension, v.file_type, 'mp3');
+    yield { rel: `${FILES_DIR}/voicemails/${unique(`${pad(i, 4)}-${safeId(v.id) ?? `vm${i}`}`, ext, i)}`, url, expectedBytes: expected(v.file_size), kind: 'voicemail' };
+  }
+}
+
+/**
+ * Download every file of one person (see the module comment). One file's failure is
+ * recorded and the rest continue; an abort (signal) stops and throws, keeping partial
+ * files for the resumed run.
+ */
+export async function downloadSubjectFiles(
+  client: ZoomClient,
+  subjectDir: string,
+  opts: { signal?: AbortSignal; concurrency?: number } = {},
+): Promise<SubjectFilesResult> {
+  const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
+  const root = resolve(subjectDir);
+  const plan = planSubjectFiles(subjectDir);
+  const made = new Set<string>();
+  let planError: unknown;
+
+  const worker = async () => {
+    for (;;) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      let next: IteratorResult<PlannedFile>;
+      try {
+        next = await plan.next();
+      } catch (e) {
+        planError ??= e;
+        return;
+      }
+      if (next.done) return;
+      const f = next.value;
+      const dest = resolve(root, ...f.rel.split('/'));
+      if (!dest.startsWith(root + sep)) {
+        // Cannot happen with the names above; refuse rather than trust it.
+        out.failed.push({ file: f.rel, error: 'unsafe file name' });
+        continue;
+      }
+      const dir = resolve(dest, '..');
+      if (!made.has(dir)) {
+        await ensurePrivateDir(join(root, FILES_DIR));
+        await ensurePrivateDir(dir);
+        made.add(dir);
+      }
+      const have = await sizeIfFile(dest);
+      if (have !== undefined && (f.expectedBytes === undefined || have === f.expectedBytes)) {
+        out.files++;
+        out.skipped++;
+        out.bytes += have;
+        continue;
+      }
+      try {
+        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal });
+        out.files++;
+        out.bytes += r.bytes;
+      } catch (e) {
+        if (opts.signal?.aborted) throw e;
+        out.failed.push({ file: f.rel, error: (e as Error).message ?? String(e) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+  if (planError !== undefined) out.failed.push({ file: '(reading the records)', error: (planError as Error).message ?? String(planError) });
+  return out;
+}
+
+function asArray(v: unknown): Rec[] {
+  return Array.isArray(v) ? v.filter(isRecord) : [];
+}
+
+async function sizeIfFile(path: string): Promise<number | undefined> {
+  try {
+    const st = await stat(path);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
+}

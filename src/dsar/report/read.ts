@@ -1,0 +1,85 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+
+export type Rec = Record<string, unknown>;
+
+/** Files larger than this are never parsed whole (a category file not in zdsar's one-record-per-line form). */
+const WHOLE_PARSE_CAP = 32 * 1024 * 1024;
+
+/**
+ * The records of a category file, streaming. zdsar writes list categories as a JSON array
+ * with one record per line (RecordFile 'json-array'), so each line is parsed on its own
+ * and memory stays flat whatever the file's size. A file in another layout (a single
+ * object such as profile.json, or pretty-printed JSON) is parsed whole, up to 32 MiB.
+ * A missing file yields nothing.
+ */
+export async function* readRecords(path: string): AsyncGenerator<Rec> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return;
+  }
+  if (await isLineArray(path)) {
+    const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === '' || line === '[' || line === ']' || line === '[]') continue;
+      const json = line.endsWith(',') ? line.slice(0, -1) : line;
+      const v = JSON.parse(json) as unknown;
+      yield isRecord(v) ? v : { value: v };
+    }
+    return;
+  }
+  if (size > WHOLE_PARSE_CAP) throw new Error(`${path}: too large to read in this layout`);
+  const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  if (Array.isArray(v)) {
+    for (const r of v) yield isRecord(r) ? r : { value: r };
+  } else if (isRecord(v)) yield v;
+}
+
+/** Read a single-object file (profile.json, settings.json), capped. */
+export async function readObject(path: string): Promise<Rec | undefined> {
+  try {
+    const st = await stat(path);
+    if (st.size > WHOLE_PARSE_CAP) return undefined;
+    const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    return isRecord(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the file starts with a line holding only "[" and its next line is a whole JSON value (zdsar's layout). */
+async function isLineArray(path: string): Promise<boolean> {
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (n === 0) {
+        if (line === '[]') return true;
+        if (line !== '[') return false;
+      } else {
+        if (line === ']') return true;
+        try {
+          JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
+          return true;
+        } catch {
+          return false;
+        }
+      }
+      n++;
+    }
+    return n > 0;
+  } finally {
+    rl.close();
+    input.destroy();
+  }
+}
+
+export function isRecord(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

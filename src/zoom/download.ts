@@ -1,0 +1,343 @@
+/**
+ * Downloading a file Zoom serves behind the access token (cloud recording files, Zoom
+ * Phone recordings and voicemails): streamed to disk, resumable, verified.
+ *
+ * - The token goes only in the Authorization header (Zoom refuses it in a query string
+ *   since 2023) and only to Zoom: the origin of the API base, or an https host that is
+ *   zoom.us or *.zoom.us. A redirect to another origin (Zoom sends recording downloads to
+ *   its storage with a signed URL) is followed without the header; at most 5 redirects.
+ * - The body is written to `dest + '.partial'` (0600) chunk by chunk while hashing, so
+ *   memory does not grow with the file. After an interruption the next attempt (in the
+ *   same call, or a later run) asks for the rest with `Range: bytes=N-`; a server that
+ *   ignores Range (200) or cannot satisfy it (416) gets a fresh start.
+ * - The size Zoom announced (the listing's file_size and/or Content-Length/Content-Range)
+ *   is checked; only then is the file fsync'd and renamed to `dest`. `dest` existing
+ *   therefore means "complete and verified".
+ * - URLs can carry signatures or tokens: they are never logged, never put in an error
+ *   message, never written anywhere. Errors name only the host.
+ *
+ * Rate limits: Zoom documents the Phone download endpoints (/phone/recording/download,
+ * /phone/voice_mails/download) as MEDIUM and says nothing for cloud recording downloads,
+ * so every request that carries the token passes the client's 'medium' gate (and is
+ * counted in its stats). Requests to the storage origin are not Zoom API calls and are
+ * not gated.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request, type Dispatcher } from 'undici';
+import { fsyncDir } from '../fs/atomic.js';
+import type { RateCategory } from './categories.generated.js';
+import { backoffMs, type ZoomClient } from './client.js';
+import { ZOOM_CODE, parseRetryAfter } from './errors.js';
+
+export interface DownloadOptions {
+  /** The size Zoom announced in the listing (file_size); checked when given. */
+  expectedBytes?: number;
+  signal?: AbortSignal;
+  /** Attempts after the first on network errors, cut-off bodies, 429 and 5xx (default 5). */
+  maxRetries?: number;
+  /** The longest single wait for a 429's Retry-After (default 120 s); longer fails the file (resumable). */
+  maxWaitMs?: number;
+  /** Rate-limit gate for requests that carry the token (default 'medium', see above). */
+  category?: RateCategory;
+}
+
+export interface DownloadResult {
+  bytes: number;
+  sha256: string;
+  /** True when bytes already on disk (a .partial from an interruption) were kept and only the rest fetched. */
+  resumed: boolean;
+}
+
+/** A download that did not complete. The message names the host, never the URL. */
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+const MAX_REDIRECTS = 5;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Download `url` to `dest` (see the module comment). Resolves with the verified size and sha256. */
+export async function downloadFile(client: ZoomClient, url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  const signal = opts.signal ?? client.signal;
+  const maxRetries = opts.maxRetries ?? 5;
+  const maxWaitMs = opts.maxWaitMs ?? 120_000;
+  const category = opts.category ?? 'medium';
+  let start: URL;
+  try {
+    start = new URL(url);
+  } catch {
+    throw new DownloadError('the download URL Zoom gave is not a URL');
+  }
+  checkScheme(start);
+  const apiOrigin = client.url({ method: 'GET', template: '/', path: '/', category }).origin;
+  const trusted = isZoomOrigin(start, apiOrigin);
+  if (!trusted) throw new DownloadError(`refusing to send the access token to ${start.host}, which is not a Zoom host`);
+
+  // The client's connection pool, when it offers one for downloads; otherwise our own, closed at the end.
+  const shared = (client as unknown as { dispatcherForDownloads?: Dispatcher }).dispatcherForDownloads;
+  const dispatcher = shared ?? new Agent({ connections: 4, keepAliveTimeout: 4_000 });
+  const partial = `${dest}.partial`;
+  let renewals = 0;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+      const have = await sizeOf(partial);
+      let res: Dispatcher.ResponseData;
+      let token: string;
+      try {
+        ({ res, token } = await fetchFollowing(client, start, apiOrigin, have, { dispatcher, signal, category }));
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason ?? e;
+        if (e instanceof DownloadError && !e.retryable) throw e;
+        if (attempt < maxRetries) {
+          client.stats.retries++;
+          await sleep(backoffMs(attempt, 300), undefined, { signal });
+          continue;
+        }
+        throw e instanceof DownloadError ? e : new DownloadError(`download from ${start.host} failed: ${netCode(e) ?? (e as Error).message}`);
+      }
+      const status = res.statusCode;
+
+      if (status === 401 && renewals < 2) {
+        const code = await zoomCode(res);
+        if (code === ZOOM_CODE.invalidToken || code === undefined) {
+          renewals++;
+          client.auth.invalidate(token);
+          attempt--;
+          continue;
+        }
+        throw new DownloadError(`Zoom refused the download (401${code ? ` code ${code}` : ''})`, 401);
+      }
+      if (status === 429 || status >= 500) {
+        await res.body.dump().catch(() => {});
+        if (status === 429) client.stats.throttled++;
+        const retryAt = status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+        const wait = retryAt ? retryAt.getTime() - Date.now() : backoffMs(attempt, status === 429 ? 1000 : 300);
+        if (attempt < maxRetries && wait <= maxWaitMs) {
+          client.stats.retries++;
+          if (status === 429) client.limiter.gate(category).pause(Date.now() + Math.max(0, wait));
+          await sleep(Math.max(0, wait), undefined, { signal });
+          continue;
+        }
+        throw new DownloadError(`download from ${start.host} failed: HTTP ${status}${status === 429 ? ' (rate limited; resume later)' : ''}`, status, true);
+      }
+      if (status === 416) {
+        // Nothing more to send from `have`: either the part is already whole, or it is not from this file.
+        const total = totalFromContentRange(header(res.headers, 'content-range'));
+        await res.body.dump().catch(() => {});
+        if (have > 0 && total !== undefined && total === have && (opts.expectedBytes === undefined || opts.expectedBytes === have)) {
+          const sha256 = await hashFile(partial);
+          await publish(partial, dest);
+          return { bytes: have, sha256, resumed: true };
+        }
+        await rm(partial, { force: true });
+        if (attempt < maxRetries) continue;
+        throw new DownloadError(`download from ${start.host} failed: HTTP 416`, 416);
+      }
+      if (status !== 200 && status !== 206) {
+        await res.body.dump().catch(() => {});
+        throw new DownloadError(`download from ${start.host} failed: HTTP ${status}`, status);
+      }
+
+      // Where this body starts, and how long the whole file is, as the server says.
+      let offset = 0;
+      let total: number | undefined;
+      if (status === 206) {
+        const cr = parseContentRange(header(res.headers, 'content-range'));
+        if (!cr || cr.start !== have) {
+          // A range we did not ask for: start over rather than guess.
+          await res.body.dump().catch(() => {});
+          await rm(partial, { force: true });
+          if (attempt < maxRetries) continue;
+          throw new DownloadError(`download from ${start.host} failed: unexpected Content-Range`);
+        }
+        offset = have;
+        total = cr.total;
+      } else {
+        const len = Number(header(res.headers, 'content-length'));
+        total = Number.isFinite(len) && header(res.headers, 'content-length') !== undefined ? len : undefined;
+      }
+      if (opts.expectedBytes !== undefined && total !== undefined && total !== opts.expectedBytes) {
+        await res.body.dump().catch(() => {});
+        await rm(partial, { force: true });
+        throw new DownloadError(`download from ${start.host}: the server sends ${total} bytes but Zoom listed the file as ${opts.expectedBytes}`);
+      }
+
+      const hash = createHash('sha256');
+      if (offset > 0) await hashInto(hash, partial, offset);
+      let written = offset;
+      const fh = await open(partial, offset > 0 ? 'r+' : 'w', 0o600);
+      let cut: unknown;
+      try {
+        await fh.chmod(0o600);
+        if (offset > 0) await fh.truncate(offset);
+        for await (const chunk of res.body) {
+          const buf = chunk as Buffer;
+          hash.update(buf);
+          await fh.write(buf, 0, buf.length, written);
+          written += buf.length;
+        }
+        await fh.sync();
+      } catch (e) {
+        cut = e;
+        await fh.sync().catch(() => {});
+      } finally {
+        await fh.close();
+      }
+      if (cut !== undefined) {
+        if (signal?.aborted) throw signal.reason ?? cut;
+        // Keep what arrived: the next attempt asks only for the rest.
+        if (attempt < maxRetries) {
+          client.stats.retries++;
+          await sleep(backoffMs(Math.max(0, attempt - 1), 200), undefined, { signal });
+          continue;
+        }
+        throw new DownloadError(`download from ${start.host} was cut off after ${written} bytes (${netCode(cut) ?? 'connection closed'}); run again to resume`, undefined, true);
+      }
+      const want = opts.expectedBytes ?? total;
+      if (want !== undefined && written !== want) {
+        if (written < want) {
+          if (attempt < maxRetries) continue; // a short body: fetch the rest
+          throw new DownloadError(`download from ${start.host} stopped at ${written} of ${want} bytes; run again to resume`, undefined, true);
+        }
+        await rm(partial, { force: true });
+        throw new DownloadError(`download from ${start.host}: got ${written} bytes, expected ${want}`);
+      }
+      await publish(partial, dest);
+      return { bytes: written, sha256: hash.digest('hex'), resumed: offset > 0 };
+    }
+  } finally {
+    if (!shared) await dispatcher.close().catch(() => {});
+  }
+}
+
+/** Zoom's API origin, or an https host that is zoom.us or a subdomain of it. */
+export function isZoomOrigin(u: URL, apiOrigin: string): boolean {
+  if (u.origin === apiOrigin) return true;
+  if (u.protocol !== 'https:' || (u.port !== '' && u.port !== '443')) return false;
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
+  return host === 'zoom.us' || host.endsWith('.zoom.us');
+}
+
+function checkScheme(u: URL): void {
+  if (u.protocol === 'https:') return;
+  if (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'))) return;
+  throw new DownloadError(`refusing a ${u.protocol.replace(':', '')} download URL (https only, plain http only for loopback)`);
+}
+
+/**
+ * GET with manual redirects. The token is sent on a hop only when that hop's origin is the
+ * origin it was issued for (the first, Zoom-trusted URL); a redirect elsewhere drops it.
+ */
+async function fetchFollowing(
+  client: ZoomClient,
+  start: URL,
+  apiOrigin: string,
+  have: number,
+  o: { dispatcher: Dispatcher; signal?: AbortSignal; category: RateCategory },
+): Promise<{ res: Dispatcher.ResponseData; token: string }> {
+  let current = start;
+  const tokenOrigin = start.origin;
+  const token = await client.auth.token();
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const withToken = current.origin === tokenOrigin && isZoomOrigin(current, apiOrigin);
+    if (withToken) {
+      await client.limiter.gate(o.category).acquire(o.signal);
+      client.stats.requests[o.category]++;
+    }
+    const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'identity' };
+    if (withToken) headers.authorization = `Bearer ${token}`;
+    if (have > 0) headers.range = `bytes=${have}-`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(current, { method: 'GET', headers, dispatcher: o.dispatcher, signal: o.signal, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    } catch (e) {
+      const code = netCode(e);
+      throw new DownloadError(`download from ${current.host} failed: ${code ?? 'network error'}`, undefined, code === undefined || RETRYABLE_NET.has(code));
+    }
+    if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
+      const location = header(res.headers, 'location');
+      await res.body.dump().catch(() => {});
+      if (!location) throw new DownloadError(`download from ${current.host}: redirect without a location`);
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new DownloadError(`download from ${current.host}: redirect to something that is not a URL`);
+      }
+      if (current.protocol === 'https:' && next.protocol !== 'https:') throw new DownloadError(`download from ${current.host}: refusing a redirect from https to ${next.protocol}`);
+      checkScheme(next);
+      current = next;
+      continue;
+    }
+    return { res, token };
+  }
+  throw new DownloadError(`download from ${start.host}: more than ${MAX_REDIRECTS} redirects`);
+}
+
+function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `bytes START-END/TOTAL` (TOTAL may be *). */
+function parseContentRange(v: string | undefined): { start: number; end: number; total?: number } | undefined {
+  const m = v ? /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(v) : null;
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), ...(m[3] !== '*' ? { total: Number(m[3]) } : {}) };
+}
+
+/** The total of a 416's `bytes *\/TOTAL`. */
+function totalFromContentRange(v: string | undefined): number | undefined {
+  const m = v ? /\/(\d+)\s*$/.exec(v) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+async function zoomCode(res: Dispatcher.ResponseData): Promise<number | undefined> {
+  try {
+    const body = (await res.body.json()) as { code?: unknown };
+    return typeof body.code === 'number' ? body.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function netCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code ?? (e as { cause?: NodeJS.ErrnoException })?.cause?.code;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function hashInto(hash: Hash, path: string, bytes: number): Promise<void> {
+  if (bytes <= 0) return;
+  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 })) hash.update(chunk as Buffer);
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function publish(partial: string, dest: string): Promise<void> {
+  await rename(partial, dest);
+  await fsyncDir(dirname(dest));
+}
