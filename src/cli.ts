@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { setMaxListeners } from 'node:events';
 import type { CommandContext, Register } from './commands/context.js';
 import { CliError, EXIT } from './errors.js';
 import { redact } from './secrets.js';
@@ -57,6 +58,8 @@ function propagate(cmd: Command): void {
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   const controller = new AbortController();
+  // Every in-flight request listens to the run's signal; dozens at once are expected.
+  setMaxListeners(0, controller.signal);
   const ctx: CommandContext = { io, signal: controller.signal, exitCode: EXIT.ok };
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) {

@@ -9,7 +9,6 @@ import {
 } from '../zoom/endpoints/compliance.js';
 import {
   complianceBody,
-  DEADLINE_MS,
   dueAt,
   eventKey,
   retentionOf,
@@ -73,6 +72,7 @@ export async function recordDeauthorization(
       delivery: { 'x-zm-signature': stored.signature, 'x-zm-request-timestamp': stored.timestamp },
     },
     key,
+    dueAt: dueAt(event.payload),
     receivedAt: new Date(event.timestampSeconds * 1000),
   });
   if (!existing) {
@@ -192,7 +192,9 @@ export async function notifyForEvent(
     };
   }
 
-  const already = alreadyOutcome(request, base, options);
+  // Before the lock only a finished notice short-circuits: an attempt in flight ("sending")
+  // may belong to another run holding the lock, whose answer is worth waiting for.
+  const already = alreadyOutcome(request, base, options, false);
   if (already) return already;
 
   const creds = deps.credentials();
@@ -210,7 +212,7 @@ export async function notifyForEvent(
   const result = await withEventLock(deps.home, request.key ?? eventKey(payload), async (): Promise<NotifyOutcome> => {
     // Read again under the lock: another run may have sent it meanwhile.
     const current = (await deps.ledger.get(id)) ?? request;
-    const again = alreadyOutcome(current, base, options);
+    const again = alreadyOutcome(current, base, options, true);
     if (again) return again;
 
     await deps.ledger.recordEvidence(id, {
@@ -278,7 +280,7 @@ export async function notifyForEvent(
     return {
       ...base,
       action: 'locked',
-      message: `another zdsar process (pid ${result.by}) is notifying Zoom for this event right now; nothing was sent`,
+      message: `another zdsar process (pid ${result.by}) is still notifying Zoom for this event; nothing was sent (see zdsar compliance status)`,
       exitCode: 1,
     };
   }
@@ -289,6 +291,7 @@ function alreadyOutcome(
   request: LedgerRequestLike,
   base: Omit<NotifyOutcome, 'action' | 'message' | 'exitCode'>,
   options: NotifyOptions,
+  underLock: boolean,
 ): NotifyOutcome | null {
   if (options.force) return null;
   const state = noticeState(request);
@@ -304,7 +307,8 @@ function alreadyOutcome(
       exitCode: 0,
     };
   }
-  if (state === 'uncertain') {
+  if (state === 'uncertain' && underLock) {
+    // Nobody holds the lock, so that attempt's run ended without recording Zoom's answer.
     return {
       ...base,
       action: 'uncertain',
@@ -314,9 +318,4 @@ function alreadyOutcome(
     };
   }
   return null;
-}
-
-/** For status: when is the notice due, and has the deadline passed. */
-export function isOverdue(payload: Pick<DeauthPayload, 'deauthorization_time'>, now: Date): boolean {
-  return now.getTime() > Date.parse(payload.deauthorization_time) + DEADLINE_MS;
 }

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
 
@@ -40,6 +40,7 @@ export interface LedgerLike {
     options?: Record<string, unknown>;
     key?: string;
     receivedAt?: Date;
+    dueAt?: Date;
   }): MaybePromise<LedgerRequestLike>;
   findByKey(key: string): MaybePromise<LedgerRequestLike | undefined | null>;
   get(id: string): MaybePromise<LedgerRequestLike | undefined | null>;
@@ -101,18 +102,30 @@ export async function storeDelivery(
 
 /**
  * A per-event lock around the send, so two runs (or a listener and a manual notify) cannot
- * both POST the notice. The lock file names the process holding it; a lock left by a process
+ * both POST the notice. The lock file names the process holding it; a run that finds it held
+ * waits for the holder (up to waitMs) and then re-reads the ledger; a lock left by a process
  * that no longer exists is taken over.
  */
-export async function withEventLock<T>(home: string, key: string, fn: () => Promise<T>): Promise<T | { locked: true; by: number }> {
+export async function withEventLock<T>(
+  home: string,
+  key: string,
+  fn: () => Promise<T>,
+  waitMs = 45_000,
+): Promise<T | { locked: true; by: number }> {
   const dir = join(complianceDir(home), 'locks');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(complianceDir(home));
+  await ensurePrivateDir(dir);
   const path = join(dir, `${keyFileName(key)}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const deadline = Date.now() + waitMs;
+  let holder = 0;
+  for (;;) {
     try {
       const fh = await open(path, 'wx', 0o600);
-      await fh.writeFile(String(process.pid));
-      await fh.close();
+      try {
+        await fh.writeFile(String(process.pid));
+      } finally {
+        await fh.close();
+      }
       try {
         return await fn();
       } finally {
@@ -120,13 +133,23 @@ export async function withEventLock<T>(home: string, key: string, fn: () => Prom
       }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) return { locked: true, by: holder };
-      if (holder === process.pid) return { locked: true, by: holder };
-      await rm(path, { force: true });
     }
+    holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    const live = Number.isInteger(holder) && holder > 0 && alive(holder);
+    const age = await stat(path).then((st) => Date.now() - st.mtimeMs, () => 0);
+    if ((!live && holder !== 0) || (holder === 0 && age > 10_000)) {
+      // Left by a process that is gone: take it over.
+      await rm(path, { force: true });
+      continue;
+    }
+    // Held (or being written this instant): wait for the holder's answer, up to waitMs.
+    if (Date.now() >= deadline) return { locked: true, by: holder };
+    await sleep(100);
   }
-  return { locked: true, by: 0 };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function alive(pid: number): boolean {

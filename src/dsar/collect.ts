@@ -63,6 +63,36 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   await sweepTemporary(work);
   const categories: Record<string, CategoryResult> = {};
 
+  const tasks: Array<Promise<void>> = [];
+  const settle = async (name: string, run: () => Promise<CategoryResult>) => {
+    const prior = env.settled[name];
+    if (prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(join(dir, CATEGORY.get(name)!.file)))))) {
+      categories[name] = prior;
+      return;
+    }
+    let result: CategoryResult;
+    try {
+      result = await run();
+    } catch (e) {
+      if (isAbort(e, env.signal)) throw e;
+      const why = noDataReason(e);
+      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describe(e) };
+    }
+    categories[name] = result;
+    await env.progress(name, result);
+  };
+  const object = (name: string, fetch: () => Promise<Rec>) =>
+    settle(name, async () => {
+      const file = CATEGORY.get(name)!.file;
+      const data = await env.limit(fetch);
+      await writeFileAtomic(join(dir, file), JSON.stringify(data, null, 2) + '\n');
+      return { status: 'done', records: 1, file };
+    });
+  const list = (name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string) =>
+    settle(name, () => collectList(env, name, units, idOf, dir, work, note));
+
+  const registrations = () => list('registrations', [{ key: 'account-scan', items: env.registrations! }], (r) => idString(r.registration_key));
+
   // 1. Who is this? (profile.json, once)
   let user: Rec;
   const profilePath = join(dir, CATEGORY.get('profile')!.file);
@@ -73,7 +103,11 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
       user = await zoom.getUser(env.client, email);
     } catch (e) {
       if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) {
-        return { status: 'not_found', categories: {} };
+        // No Zoom user, but registrations to other people's meetings may still hold their data.
+        if (env.registrations) await registrations();
+        const failed = categories.registrations?.status === 'failed';
+        if (!failed) await rm(work, { recursive: true, force: true });
+        return { status: failed ? 'partial' : 'not_found', categories };
       }
       if (isAbort(e, env.signal)) throw e;
       return { status: 'failed', categories: {}, error: describe(e) };
@@ -88,33 +122,6 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   const phoneRange = clampWindow(range, day(addMonthsUtc(parseDay(env.today), -6)));
   const trashRange = clampWindow(range, day(new Date(parseDay(env.today).getTime() - 30 * 86_400_000)));
   const windows = (r: DateWindow | undefined) => (r ? monthWindows(r.from, r.to) : []);
-
-  const tasks: Array<Promise<void>> = [];
-  const settle = async (name: string, run: () => Promise<CategoryResult>) => {
-    const prior = env.settled[name];
-    if (prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(join(dir, CATEGORY.get(name)!.file)))))) {
-      categories[name] = prior;
-      return;
-    }
-    let result: CategoryResult;
-    try {
-      result = await run();
-    } catch (e) {
-      if (isAbort(e, env.signal)) throw e;
-      result = { status: 'failed', error: describe(e) };
-    }
-    categories[name] = result;
-    await env.progress(name, result);
-  };
-  const object = (name: string, fetch: () => Promise<Rec>) =>
-    settle(name, async () => {
-      const file = CATEGORY.get(name)!.file;
-      const data = await env.limit(fetch);
-      await writeFileAtomic(join(dir, file), JSON.stringify(data, null, 2) + '\n');
-      return { status: 'done', records: 1, file };
-    });
-  const list = (name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string) =>
-    settle(name, () => collectList(env, name, units, idOf, dir, work, note));
 
   tasks.push(object('settings', () => zoom.getUserSettings(env.client, userId)));
   tasks.push(
@@ -149,10 +156,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
       sixMonthNote(phoneRange),
     ),
   );
-  if (env.registrations) {
-    const regs = env.registrations;
-    tasks.push(list('registrations', [{ key: 'account-scan', items: regs }], (r) => idString(r.registration_key)));
-  }
+  if (env.registrations) tasks.push(registrations());
   tasks.push(collectPhone(env, userId, dir, windows(phoneRange), sixMonthNote(phoneRange), object, list, settle));
 
   const settled = await Promise.allSettled(tasks);
@@ -235,6 +239,8 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   const abort = errors.find((e) => isAbort(e, env.signal));
   if (abort) throw abort;
   if (errors.length > 0) {
+    const why = noDataReason(errors[0]);
+    if (why && errors.length === units.length) return { status: 'no_data', note: why };
     const done = units.length - errors.length;
     return { status: 'failed', error: `${describe(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
@@ -283,6 +289,14 @@ export function noPhoneReason(e: unknown): string | undefined {
   if (e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === 404 || e.code === undefined)) return 'this user has no Zoom Phone licence';
   if (e.status === 404 && e.code === 2001) return 'the account has no Zoom Phone';
   if (e.status === 403 || e.status === 400) return `the account has no Zoom Phone (Zoom answered ${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage})`;
+  return undefined;
+}
+
+/** Zoom's answers that mean "this person cannot have such data" (no licence for it), not a failure. */
+export function noDataReason(e: unknown): string | undefined {
+  if (!(e instanceof ZoomApiError) || e.isMissingScope) return undefined;
+  if (e.code === 200 && /webinar plan is missing/i.test(e.zoomMessage)) return 'this user has no webinar licence';
+  if (e.code === 3161) return 'this user may not host or schedule meetings';
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import { ensurePrivateDir } from '../fs/atomic.js';
 import type { Ledger, LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
 import { ZoomClient } from '../zoom/client.js';
+import type { RateLimiter } from '../zoom/limiter.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { writeManifest, type Manifest } from './manifest.js';
 import { subjectFolder } from './paths.js';
@@ -22,6 +23,8 @@ export interface ExportSettings {
 
 export interface ExportHooks {
   logger: Logger;
+  /** Shared with anything else this run sends to Zoom (the registrations scan). */
+  limiter?: RateLimiter;
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
   /** For --include-registrations: the registrations found for an email. */
@@ -54,7 +57,7 @@ export async function runExport(
   const packageDir = request.out_dir!;
   await ensurePrivateDir(packageDir);
   await ensurePrivateDir(join(packageDir, 'subjects'));
-  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger });
+  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter });
   const limit = pLimit(48);
   const started = new Date();
   const state: ExportState = {
@@ -91,7 +94,7 @@ export async function runExport(
             },
           },
           email,
-          join(packageDir, folder),
+          join(packageDir, 'subjects', folder),
           join(packageDir, '.work', folder),
         );
         results.set(s.index, result);

@@ -8,6 +8,7 @@ import { parseDateArg } from '../ledger/deadlines.js';
 import { printJson, palette } from '../ui/io.js';
 import { createLogger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
+import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { readPeople } from './subjects.js';
 
@@ -87,11 +88,14 @@ async function execute(
   const progress = createProgress(io, { json: flags.json, title: `zdsar export ${request.request_id}: ${request.subjects.length} people` });
   const logger = createLogger(io, { verbose: flags.verbose, before: () => undefined });
   const label = (i: number) => subjectLabel(request, i, Boolean(flags.showEmails));
-  const registrationsOf = settings.includeRegistrations ? await loadRegistrationFinder(ctx, credentials, settings.plan) : undefined;
+  // One rate-limit budget for everything this run sends (Zoom counts per account).
+  const limiter = new RateLimiter(settings.plan);
+  const registrationsOf = settings.includeRegistrations ? await loadRegistrationFinder(ctx, credentials, settings.plan, limiter) : undefined;
   let outcome: ExportOutcome;
   try {
     outcome = await runExport(ledger, request, credentials, settings, ctx.signal, {
       logger,
+      limiter,
       registrationsOf,
       onChange: (state) => progress.update(progressLines(state, label)),
     });
@@ -148,13 +152,9 @@ function progressLines(state: ExportState, label: (i: number) => string): string
 }
 
 /** --include-registrations: the account scan of `zdsar registrants`, loaded only when asked for. */
-async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan) {
-  const modulePath = '../registrants/index.js';
-  const mod = (await import(modulePath).catch(() => undefined)) as
-    | { registrationsFinder?: (ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan) => Promise<(email: string) => AsyncIterable<Record<string, unknown>>> }
-    | undefined;
-  if (!mod?.registrationsFinder) throw new UsageError('--include-registrations needs `zdsar registrants`, which is not built yet in this version');
-  return mod.registrationsFinder(ctx, credentials, plan);
+async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter) {
+  const { registrationsFinder } = await import('../registrants/index.js');
+  return registrationsFinder(ctx, credentials, plan, limiter);
 }
 
 function day(d: Date): string {

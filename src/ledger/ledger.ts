@@ -34,7 +34,8 @@ import {
 /** Write a snapshot after this many events since the last one (and at every status change). */
 const SNAPSHOT_EVERY = 64;
 const ID_RE = /^[a-z0-9-]{1,64}$/i;
-const SECRET_KEY_RE = /secret|token|password|authorization|api[-_]?key/i;
+/** Option keys that hold credentials (whole words: `deauthorization_time` is not one). */
+const SECRET_KEY_RE = /(^|[_-])(secret|token|password|authorization|api[-_]?key)s?($|[_-])|^(clientsecret|accesstoken|apikey)$/i;
 
 type Change = { events: Array<Exclude<JournalEvent, { gen: string }>>; snapshot?: boolean };
 
@@ -156,8 +157,8 @@ export class Ledger {
       status: 'pending',
       created_at: now.toISOString(),
       received_at: received.toISOString(),
-      due_at: dueDate(received, regime, false).toISOString(),
-      ...(ack ? { acknowledge_by: ack.toISOString() } : {}),
+      due_at: (req.dueAt ?? dueDate(received, regime, false)).toISOString(),
+      ...(ack && !req.dueAt ? { acknowledge_by: ack.toISOString() } : {}),
       extended: false,
       regime,
       requester: req.requester?.trim() || requesterDefault(),

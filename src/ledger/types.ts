@@ -20,6 +20,8 @@ export interface NewRequest {
   requester?: string;
   /** When the request arrived; default now. */
   receivedAt?: Date;
+  /** A deadline set by something other than the data-subject laws (e.g. Zoom's ten days for a deauthorization notice). */
+  dueAt?: Date;
   /** Default gdpr. */
   regime?: Regime;
   range?: { from?: string; to?: string };

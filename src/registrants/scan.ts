@@ -106,6 +106,8 @@ export interface ScanStats {
   /** Paginated lists walked (host lists, registrant lists, panelist lists). */
   listsWalked: number;
   registrantListsWalked: number;
+  /** Sessions whose per-occurrence lists were walked (a person asked about registered per occurrence). */
+  occurrenceWalks: number;
   /** Sessions whose previous index entry was reused without a request. */
   reused: number;
   registrantsSeen: number;
@@ -185,6 +187,7 @@ class Scanner {
       details: 0,
       listsWalked: 0,
       registrantListsWalked: 0,
+      occurrenceWalks: 0,
       reused: 0,
       registrantsSeen: 0,
       panelistsSeen: 0,
@@ -332,8 +335,14 @@ class Scanner {
       this.stats.registrationSessions++;
       const found = new Map<string, Match>();
       const perOccurrence = (info.type === 8 || info.type === 9) && (info.registration_type === 2 || info.registration_type === 3);
-      const targets: Array<string | undefined> = [undefined, ...(perOccurrence ? info.occurrences.filter((o) => o.status !== 'deleted').map((o) => o.occurrence_id) : [])];
-      outer: for (const occurrence of targets) {
+      // The list without occurrence_id holds every registrant (occurrence_id is optional in Zoom's spec).
+      // Where registration is per occurrence (registration_type 2 or 3), the occurrences of a person asked
+      // about are learnt from the per-occurrence lists, walked only when such a person was found: they
+      // are what the delete needs (occurrence_id is required there).
+      const targets: Array<string | undefined> = [undefined];
+      outer: for (let ti = 0; ti < targets.length; ti++) {
+        const occurrence = targets[ti];
+        if (ti === 1) this.stats.occurrenceWalks++;
         for (const status of REGISTRANT_STATUSES) {
           this.check();
           try {
@@ -370,6 +379,7 @@ class Scanner {
             this.problem(`registrants (${status}${occurrence ? `, occurrence ${occurrence}` : ''}) of ${where}`, e);
           }
         }
+        if (ti === 0 && perOccurrence && found.size > 0) targets.push(...info.occurrences.filter((o) => o.status !== 'deleted').map((o) => o.occurrence_id));
       }
       for (const m of found.values()) {
         this.stats.matches++;

@@ -296,6 +296,9 @@ export function parseDate(s: string, allowTime = false): number | undefined {
   return t;
 }
 
+/** Zoom's "one month" for date windows: at most 31 days from `from` to `to` (unverified; see docs/sandbox.md). */
+export const MAX_WINDOW_MS = 31 * 86_400_000;
+
 export function ymd(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -152,6 +152,8 @@ export interface SandboxRegistrant {
   custom_questions?: Array<{ title: string; value: string }>;
   /** Status changes made today (Zoom allows 10 per registrant per meeting per UTC day). */
   status_changes?: number;
+  /** The UTC day status_changes counts (yyyy-mm-dd). */
+  status_changes_day?: string;
 }
 
 export interface SandboxPanelist {
@@ -240,6 +242,8 @@ export interface SandboxRecording {
   start_time: string;
   duration: number;
   recording_files: SandboxRecordingFile[];
+  /** In the trash (listed only with trash=true). Default: one in five of the last 30 days' recordings. */
+  trashed?: boolean;
 }
 
 export interface SandboxCall {

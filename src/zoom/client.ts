@@ -144,9 +144,11 @@ export class ZoomClient {
         throw new ZoomConnectionError(`the answer was cut off: ${(e as Error).message}`, r.method, r.path);
       }
       const headers = res.headers as Record<string, string | string[] | undefined>;
-      this.limiter.observe(r.category, headers);
       const body = parseJson(text);
-      if (res.statusCode < 300) return { status: res.statusCode, body, headers };
+      if (res.statusCode < 300) {
+        this.limiter.observe(r.category, headers);
+        return { status: res.statusCode, body, headers };
+      }
 
       const b = (body ?? {}) as { code?: unknown; message?: unknown };
       const err = zoomError(

@@ -165,7 +165,10 @@ export class RateLimiter {
     return this.gates[category];
   }
 
-  /** Zoom may tell us the account's real limit (X-RateLimit-Limit): believe it when it is lower than the plan's. */
+  /**
+   * Zoom may tell us the account's real limit (X-RateLimit-Limit on a successful answer): believe it
+   * when it is lower than the plan's (the plan given was too generous), but never below 1/s.
+   */
   observe(category: RateCategory, headers: Record<string, string | string[] | undefined>): void {
     const type = String(headers['x-ratelimit-type'] ?? '').toLowerCase();
     const limit = Number(headers['x-ratelimit-limit']);

@@ -12,9 +12,15 @@ export class Html {
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
-/** Escape for text and for double-quoted attribute values. Also drops characters HTML cannot carry (NUL, lone surrogates, C0 controls). */
+/**
+ * Escape for text and for double-quoted attribute values. Also replaces characters HTML
+ * cannot carry (NUL, lone surrogates, C0 controls), and shows bidirectional overrides and
+ * isolates as visible [U+202E] marks: in a topic or name they could make text read
+ * differently from what it is ("gnp.exe" shown as "exe.png"). The JSON files keep them.
+ */
 export function esc(text: string): string {
   return text
+    .replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`)
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
@@ -61,8 +67,10 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 6px; font-size: 13.5px; }
-th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; unicode-bidi: plaintext; }
-th { background: var(--band); font-weight: 600; position: sticky; top: 0; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: break-word; unicode-bidi: plaintext; }
+th { background: var(--band); font-weight: 600; position: sticky; top: 0; white-space: nowrap; }
+td code { word-break: break-all; }
+.nowrap { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.mono, code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 tr:nth-child(even) td { background: #fafbfc; }

@@ -156,7 +156,13 @@ export function isUserGone(e: unknown): boolean {
   return e instanceof ZoomApiError && (e.code === ZOOM_CODE.userNotFound || (e.status === 404 && e.code === undefined));
 }
 
-/** The per-registrant limit of status changes (10 per registrant per meeting per UTC day). */
+/**
+ * The per-registrant limit of status changes (10 per registrant per meeting per UTC day). Zoom's
+ * answer is not documented; a 429 naming a registrant, or a message like "can only be changed 10 times per day".
+ */
 export function isRegistrantDailyLimit(e: unknown): boolean {
-  return e instanceof ZoomApiError && (e.status === 429 || /status changes|per registrant|too many/i.test(e.zoomMessage)) && /registrant|daily|day/i.test(e.zoomMessage);
+  if (!(e instanceof ZoomApiError)) return false;
+  const m = e.zoomMessage;
+  if (/(\d+|ten) times (per|a) day|status changes? per|per registrant/i.test(m)) return true;
+  return e.status === 429 && /registrant/i.test(m);
 }

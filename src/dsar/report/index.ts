@@ -1,0 +1,449 @@
+/**
+ * report.html: the human-readable side of an access package.
+ *
+ *   <package>/report.html                   the request: who was asked about, statuses, links
+ *   <package>/subjects/<folder>/report.html the person: counts, activity chart, readable tables
+ *
+ * Each page is one self-contained file: inline CSS, inline SVG, no JavaScript, no external
+ * resource of any kind, and a CSP meta tag that forbids loading anything (so even a bug in
+ * escaping could not fetch or run something). URLs Zoom returned (join links, download
+ * links) are shown as text, never as links. Every value from Zoom is escaped (html.ts).
+ *
+ * Manifest and report: the reports are a rendering of the listed data, written AFTER
+ * manifest.json, and are NOT listed in the manifest's files (their own checksum would
+ * have to be in the manifest they render). So the manifest, when derived from disk
+ * (writeManifest, also on resume), must skip `report.html` (and download `.partial`
+ * files): see the one-line change asked of the lead. The zip (zip.ts) still includes
+ * each person's report.html.
+ *
+ * Memory: category files are streamed; a table shows the first ROW_CAP records and says
+ * how many more are in the file; per-month counts for the chart are computed while
+ * streaming over every record.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../fs/atomic.js';
+import { CATEGORIES, type CategoryInfo } from '../categories.js';
+import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
+import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
+import { html, localHref, page, type Html } from './html.js';
+import { isRecord, readObject, readRecords, type Rec } from './read.js';
+
+export const ROW_CAP = 500;
+export const REPORT_FILE = 'report.html';
+
+type Fmt = 'text' | 'date' | 'bytes' | 'url' | 'files' | 'names' | 'num';
+interface Column {
+  key: string;
+  label: string;
+  fmt?: Fmt;
+}
+
+/** What each list category's table shows (the full records are in the JSON file). */
+const COLUMNS: Record<string, Column[]> = {
+  meetings: [
+    { key: 'topic', label: 'Topic' },
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'duration', label: 'Minutes', fmt: 'num' },
+    { key: 'id', label: 'Meeting ID' },
+    { key: 'type', label: 'Type' },
+    { key: 'join_url', label: 'Join link (text)', fmt: 'url' },
+  ],
+  webinars: [
+    { key: 'topic', label: 'Topic' },
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'duration', label: 'Minutes', fmt: 'num' },
+    { key: 'id', label: 'Webinar ID' },
+    { key: 'join_url', label: 'Join link (text)', fmt: 'url' },
+  ],
+  meetings_attended: [
+    { key: 'topic', label: 'Topic' },
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'end_time', label: 'End', fmt: 'date' },
+    { key: 'duration', label: 'Minutes', fmt: 'num' },
+    { key: 'participants_count', label: 'Participants', fmt: 'num' },
+    { key: 'id', label: 'Meeting ID' },
+  ],
+  recordings: [
+    { key: 'topic', label: 'Topic' },
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'duration', label: 'Minutes', fmt: 'num' },
+    { key: 'recording_files', label: 'Files', fmt: 'files' },
+    { key: 'total_size', label: 'Size', fmt: 'bytes' },
+  ],
+  recordings_trash: [
+    { key: 'topic', label: 'Topic' },
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'duration', label: 'Minutes', fmt: 'num' },
+    { key: 'recording_files', label: 'Files', fmt: 'files' },
+    { key: 'total_size', label: 'Size', fmt: 'bytes' },
+  ],
+  phone_call_history: [
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'direction', label: 'Direction' },
+    { key: 'caller_name', label: 'Caller' },
+    { key: 'caller_number', label: 'Caller number' },
+    { key: 'callee_name', label: 'Callee' },
+    { key: 'callee_number', label: 'Callee number' },
+    { key: 'duration', label: 'Seconds', fmt: 'num' },
+    { key: 'result', label: 'Result' },
+  ],
+  phone_recordings: [
+    { key: 'date_time', label: 'When', fmt: 'date' },
+    { key: 'direction', label: 'Direction' },
+    { key: 'caller_name', label: 'Caller' },
+    { key: 'caller_number', label: 'Caller number' },
+    { key: 'callee_name', label: 'Callee' },
+    { key: 'callee_number', label: 'Callee number' },
+    { key: 'duration', label: 'Seconds', fmt: 'num' },
+  ],
+  phone_voicemails: [
+    { key: 'date_time', label: 'When', fmt: 'date' },
+    { key: 'caller_name', label: 'Caller' },
+    { key: 'caller_number', label: 'Caller number' },
+    { key: 'duration', label: 'Seconds', fmt: 'num' },
+    { key: 'status', label: 'Status' },
+  ],
+  phone_sms: [
+    { key: 'last_access_time', label: 'Last message', fmt: 'date' },
+    { key: 'session_type', label: 'Type' },
+    { key: 'participants', label: 'Participants', fmt: 'names' },
+    { key: 'session_id', label: 'Session ID' },
+  ],
+};
+
+/** Which dated records feed the activity chart. */
+const CHART_FEEDS: Record<string, { series: SeriesKey; dateKeys: string[] }> = {
+  meetings: { series: 'meetings', dateKeys: ['start_time'] },
+  webinars: { series: 'meetings', dateKeys: ['start_time'] },
+  meetings_attended: { series: 'meetings', dateKeys: ['start_time'] },
+  phone_call_history: { series: 'calls', dateKeys: ['start_time', 'date_time'] },
+  recordings: { series: 'recordings', dateKeys: ['start_time'] },
+  phone_recordings: { series: 'recordings', dateKeys: ['date_time', 'start_time'] },
+};
+
+const SINGLE = new Set(['profile', 'settings', 'phone_profile', 'phone_settings']);
+
+/** Write every person's report.html and the package's index report.html (files 0600, atomic). */
+export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date } = {}): Promise<void> {
+  const generated = (opts.now ?? new Date()).toISOString();
+  for (const s of manifest.subjects) {
+    const rel = safeSubjectPath(s.path);
+    const dir = join(packageDir, ...rel.split('/'));
+    const body = await subjectReport(dir, manifest, s, generated);
+    await writeFileAtomic(join(dir, REPORT_FILE), page(`Zoom data about ${s.email}`, body));
+  }
+  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`Access request ${manifest.request_id}`, indexReport(manifest, generated)));
+}
+
+/** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */
+function safeSubjectPath(p: string): string {
+  if (!/^subjects\/[A-Za-z0-9@._+-]+$/.test(p) || p.endsWith('/..') || p.endsWith('/.')) throw new Error(`unexpected subject path in the manifest: ${JSON.stringify(p)}`);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+
+function indexReport(m: Manifest, generated: string): Html {
+  const totals = m.subjects.map((s) => Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0));
+  return html`<header>
+<h1>Data subject access request</h1>
+<p class="sub">Request ${m.request_id}: ${m.subjects.length} ${m.subjects.length === 1 ? 'person' : 'people'}</p>
+</header>
+<dl class="facts">
+<dt>Request</dt><dd><code>${m.request_id}</code> (${m.type}${m.regime ? `, ${m.regime.toUpperCase()}` : ''})</dd>
+<dt>Received</dt><dd>${fmtDate(m.received_at)}</dd>
+<dt>Due</dt><dd>${fmtDate(m.due_at)}</dd>
+<dt>Date range asked for</dt><dd>${rangeText(m.requested_range.from, m.requested_range.to)}</dd>
+<dt>Package produced</dt><dd>${fmtDate(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
+<dt>This report generated</dt><dd>${fmtDate(generated)}</dd>
+</dl>
+<h2>People</h2>
+<table>
+<thead><tr><th class="num">#</th><th>Email</th><th>Status</th><th>Date range</th><th class="num">Records</th><th>Categories not answered</th><th>Report</th></tr></thead>
+<tbody>
+${m.subjects.map((s, i) => {
+  const failed = Object.entries(s.categories).filter(([, c]) => c.status === 'failed');
+  return html`<tr>
+<td class="num">${s.index}</td>
+<td>${s.email}</td>
+<td>${statusBadge(s.status)}${s.error ? html`<div class="meta">${s.error}</div>` : ''}</td>
+<td>${s.range ? rangeText(s.range.from, s.range.to) : s.status === 'not_found' ? 'no Zoom user' : rangeText(m.requested_range.from, m.requested_range.to)}</td>
+<td class="num">${s.status === 'not_found' ? '–' : fmtNum(totals[i] ?? 0)}</td>
+<td>${failed.length === 0 ? '–' : failed.map(([name, c]) => html`<div>${CATEGORY_TITLE.get(name) ?? name}: <span class="meta">${c.error ?? 'failed'}</span></div>`)}</td>
+<td><a href="${localHref(`${safeSubjectPath(s.path)}/${REPORT_FILE}`)}">open</a></td>
+</tr>`;
+})}
+</tbody>
+</table>
+<p class="meta">Each person's folder holds their data as JSON files exactly as Zoom returned them, and their own report. A person with no Zoom user in this account is a complete answer: Zoom holds no account data about them here.</p>
+<h2>Zoom requests made</h2>
+<p>${fmtNum(Object.values(m.zoom_requests.requests).reduce((a, b) => a + b, 0))} API requests (light ${m.zoom_requests.requests.light}, medium ${m.zoom_requests.requests.medium}, heavy ${m.zoom_requests.requests.heavy}, resource ${m.zoom_requests.requests.resource}); ${m.zoom_requests.throttled} rate-limited and retried; ${m.zoom_requests.errors} errors.</p>
+${notes(m)}
+<footer>Produced by zdsar ${m.zdsar_version}. manifest.json lists every file with its SHA-256; this page is a rendering of it and is not listed there.</footer>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One person
+
+async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string): Promise<Html> {
+  const counts = new MonthlyCounts();
+  const sections: Html[] = [];
+  const seenMeetings = new Set<string>();
+  for (const cat of CATEGORIES) {
+    const result = s.categories[cat.name];
+    if (!result) continue;
+    sections.push(await categorySection(dir, cat, result, counts, seenMeetings));
+  }
+  const ownFiles = s.files.map((f) => ({ ...f, inSubject: f.path.startsWith(s.path + '/') ? f.path.slice(s.path.length + 1) : f.path }));
+  const media = ownFiles.filter((f) => f.inSubject.startsWith('files/'));
+  const range = s.range ? rangeText(s.range.from, s.range.to) : rangeText(m.requested_range.from, m.requested_range.to);
+
+  return html`<header>
+<h1>Data Zoom holds about you</h1>
+<p class="sub">${s.email}</p>
+</header>
+<dl class="facts">
+<dt>Person</dt><dd>${s.email}${s.zoom_user_id ? html` <span class="meta">(Zoom user id <code>${s.zoom_user_id}</code>)</span>` : ''}</dd>
+<dt>Answer</dt><dd>${statusBadge(s.status)}${s.error ? html` <span class="meta">${s.error}</span>` : ''}</dd>
+<dt>Date range</dt><dd>${range}</dd>
+<dt>Request</dt><dd><code>${m.request_id}</code>, received ${fmtDate(m.received_at)}</dd>
+<dt>Produced</dt><dd>${fmtDate(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
+<dt>This report generated</dt><dd>${fmtDate(generated)}</dd>
+</dl>
+${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here.</p>` : ''}
+${Object.keys(s.categories).length > 0 ? summaryTable(s, ownFiles) : ''}
+${Object.keys(s.categories).length > 0 ? html`<h2>Activity over time</h2><p class="explain">Meetings (hosted and joined), Zoom Phone calls and recordings (cloud and call) per month, by start date.</p>${activityChart(counts)}` : ''}
+${sections}
+${media.length > 0 ? filesSection(media) : ''}
+${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}
+${notes(m)}
+<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. The JSON files in this folder hold every record exactly as Zoom returned it; this page shows the main fields.</footer>`;
+}
+
+function summaryTable(s: ManifestSubject, files: Array<ManifestFile & { inSubject: string }>): Html {
+  const bytes = new Map(files.map((f) => [f.inSubject, f.bytes]));
+  return html`<h2>Summary</h2>
+<table>
+<thead><tr><th>Category</th><th>Status</th><th class="num">Records</th><th>File</th><th>Note</th></tr></thead>
+<tbody>
+${CATEGORIES.filter((c) => s.categories[c.name]).map((c) => {
+  const r = s.categories[c.name]!;
+  const file = r.file ?? (r.status === 'done' ? c.file : undefined);
+  return html`<tr>
+<td><a href="#cat-${c.name}">${c.title}</a></td>
+<td>${statusBadge(r.status)}</td>
+<td class="num">${r.status === 'done' ? fmtNum(r.records ?? 0) : '–'}</td>
+<td>${file ? html`<code>${file}</code>${bytes.has(file) ? html` <span class="meta nowrap">${fmtBytes(bytes.get(file)!)}</span>` : ''}` : '–'}</td>
+<td>${r.status === 'failed' ? html`<span class="meta">${r.error ?? 'failed'}</span>` : html`<span class="meta">${r.note ?? ''}</span>`}</td>
+</tr>`;
+})}
+</tbody>
+</table>`;
+}
+
+async function categorySection(
+  dir: string,
+  cat: CategoryInfo,
+  result: ManifestSubject['categories'][string],
+  counts: MonthlyCounts,
+  seenMeetings: Set<string>,
+): Promise<Html> {
+  const head = html`<h2 id="cat-${cat.name}">${cat.title}</h2>
+<p class="explain">${cat.explain}</p>`;
+  if (result.status === 'failed') {
+    return html`${head}<p>${statusBadge('failed')} This category could not be collected: <span class="meta">${result.error ?? 'failed'}</span>. Resuming the request tries again.</p>`;
+  }
+  if (result.status === 'no_data') {
+    return html`${head}<p>${statusBadge('no_data')} ${result.note ?? 'Zoom holds no data of this kind for this person.'}</p>`;
+  }
+  const file = result.file ?? cat.file;
+  const path = join(dir, file);
+  const meta = html`<p class="meta">${fmtNum(result.records ?? 0)} ${result.records === 1 ? 'record' : 'records'} in <code>${file}</code>${result.note ? html`. ${result.note}` : ''}</p>`;
+
+  if (SINGLE.has(cat.name)) {
+    const obj = await readObject(path);
+    if (!obj) return html`${head}${meta}<p class="meta">The file could not be read for this page; it is in the folder.</p>`;
+    const rows = flatten(obj).slice(0, ROW_CAP);
+    const total = countLeaves(obj);
+    return html`${head}${meta}
+<table><thead><tr><th>Field</th><th>Value</th></tr></thead><tbody>
+${rows.map(([k, v]) => html`<tr><td><code>${k}</code></td><td>${cell(v, guessFmt(k, v))}</td></tr>`)}
+</tbody></table>
+${total > rows.length ? html`<p class="more">… and ${fmtNum(total - rows.length)} more fields in ${file}</p>` : ''}`;
+  }
+
+  const feed = CHART_FEEDS[cat.name];
+  let columns = COLUMNS[cat.name];
+  const rows: Html[] = [];
+  let n = 0;
+  let unreadable: string | undefined;
+  try {
+    for await (const rec of readRecords(path)) {
+      n++;
+      if (feed) {
+        const meetingKey = feed.series === 'meetings' ? String(rec.uuid ?? '') : '';
+        if (!(meetingKey && seenMeetings.has(meetingKey))) {
+          if (meetingKey) seenMeetings.add(meetingKey);
+          counts.add(feed.series, feed.dateKeys.map((k) => rec[k]).find((v) => typeof v === 'string'));
+        }
+      }
+      if (n > ROW_CAP) continue;
+      columns ??= genericColumns(rec);
+      rows.push(html`<tr><td class="num">${n}</td>${columns.map((c) => html`<td${tdClass(c.fmt)}>${cell(pick(rec, c.key), c.fmt)}</td>`)}</tr>`);
+    }
+  } catch (e) {
+    unreadable = (e as Error).message;
+  }
+  if (n === 0 && !unreadable) return html`${head}${meta}<p>None.</p>`;
+  const cols = columns ?? [];
+  return html`${head}${meta}
+<table><thead><tr><th class="num">#</th>${cols.map((c) => html`<th${c.fmt === 'num' || c.fmt === 'bytes' ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead><tbody>
+${rows}
+</tbody></table>
+${n > ROW_CAP ? html`<p class="more">… and ${fmtNum(n - ROW_CAP)} more in ${file}</p>` : ''}
+${unreadable ? html`<p class="meta">Part of ${file} could not be read for this page; the file itself is complete in the folder.</p>` : ''}`;
+}
+
+function filesSection(media: Array<ManifestFile & { inSubject: string }>): Html {
+  return html`<h2 id="files">Recordings, call recordings and voicemails</h2>
+<p class="explain">The media files themselves, downloaded from Zoom. The number at the start of each name is the row (#) of the recording, call recording or voicemail in the tables above.</p>
+<table><thead><tr><th>File</th><th class="num">Size</th></tr></thead><tbody>
+${media.map((f) => html`<tr><td><a href="${localHref(f.inSubject)}">${f.inSubject}</a></td><td class="num">${fmtBytes(f.bytes)}</td></tr>`)}
+</tbody></table>`;
+}
+
+function checksumSection(files: Array<ManifestFile & { inSubject: string }>): Html {
+  return html`<h2 id="checksums">Files and checksums</h2>
+<p class="explain">Every file in this folder with its size and SHA-256 checksum (as in manifest.json), so you can check nothing was changed: <code>sha256sum FILE</code> must print the same value.</p>
+<details><summary>Show ${files.length} ${files.length === 1 ? 'file' : 'files'}</summary>
+<table><thead><tr><th>File</th><th class="num">Bytes</th><th class="num">Records</th><th>SHA-256</th></tr></thead><tbody>
+${files.map((f) => html`<tr><td>${f.inSubject}</td><td class="num">${fmtNum(f.bytes)}</td><td class="num">${f.records ?? ''}</td><td class="mono">${f.sha256}</td></tr>`)}
+</tbody></table></details>`;
+}
+
+function notes(m: Manifest): Html {
+  if (m.notes.length === 0) return html``;
+  return html`<h2>Good to know</h2><ul>${m.notes.map((n) => html`<li>${n.replace(/`/g, '')}</li>`)}</ul>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+const CATEGORY_TITLE = new Map(CATEGORIES.map((c) => [c.name, c.title]));
+const CELL_MAX = 300;
+
+function cell(v: unknown, fmt: Fmt = 'text'): Html {
+  if (v === undefined || v === null || v === '') return html``;
+  switch (fmt) {
+    case 'date':
+      return typeof v === 'string' ? html`${fmtDate(v)}` : cell(v);
+    case 'bytes':
+      return typeof v === 'number' ? html`${fmtBytes(v)}` : cell(v);
+    case 'num':
+      return typeof v === 'number' ? html`${fmtNum(v)}` : cell(v);
+    case 'url':
+      // As text only: never a link, never loaded.
+      return html`<code>${clip(String(v))}</code>`;
+    case 'files': {
+      if (!Array.isArray(v)) return cell(v);
+      const types = new Map<string, number>();
+      for (const f of v) {
+        const t = isRecord(f) && typeof f.file_type === 'string' ? f.file_type : 'file';
+        types.set(t, (types.get(t) ?? 0) + 1);
+      }
+      return html`${v.length}: ${[...types].map(([t, k]) => `${k > 1 ? `${k}× ` : ''}${t}`).join(', ')}`;
+    }
+    case 'names': {
+      if (!Array.isArray(v)) return cell(v);
+      const names = v.map((p) => (isRecord(p) ? (p.display_name ?? p.name ?? p.phone_number ?? '') : p)).map(String).filter(Boolean);
+      return html`${clip(names.join(', '))}`;
+    }
+    default:
+      if (typeof v === 'string') return html`${clip(v)}`;
+      if (typeof v === 'number' || typeof v === 'boolean') return html`${String(v)}`;
+      if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return html`${clip(v.join(', '))}`;
+      return html`<code>${clip(JSON.stringify(v))}</code>`;
+  }
+}
+
+function tdClass(fmt: Fmt | undefined): Html {
+  if (fmt === 'num' || fmt === 'bytes') return html` class="num"`;
+  if (fmt === 'date') return html` class="nowrap"`;
+  return html``;
+}
+
+function clip(s: string): string {
+  return s.length > CELL_MAX ? s.slice(0, CELL_MAX) + '…' : s;
+}
+
+function pick(rec: Rec, key: string): unknown {
+  let v: unknown = rec;
+  for (const k of key.split('.')) v = isRecord(v) ? v[k] : undefined;
+  return v;
+}
+
+/** For a category without a column plan: the first few scalar fields of its first record. */
+function genericColumns(rec: Rec): Column[] {
+  return Object.entries(rec)
+    .filter(([, v]) => v === null || typeof v !== 'object')
+    .slice(0, 7)
+    .map(([k, v]) => ({ key: k, label: k.replace(/_/g, ' '), fmt: guessFmt(k, v) }));
+}
+
+function guessFmt(key: string, v: unknown): Fmt {
+  if (typeof v === 'string' && /_(time|at)$|^date/.test(key) && /^\d{4}-\d{2}-\d{2}T/.test(v)) return 'date';
+  if (typeof v === 'string' && /url$/.test(key)) return 'url';
+  return 'text';
+}
+
+/** A nested object as [dotted key, scalar value] rows (arrays of scalars kept whole). */
+function flatten(obj: Rec, prefix = '', out: Array<[string, unknown]> = []): Array<[string, unknown]> {
+  for (const [k, v] of Object.entries(obj)) {
+    if (out.length >= ROW_CAP) break;
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isRecord(v) && Object.keys(v).length > 0) flatten(v, key, out);
+    else out.push([key, v]);
+  }
+  return out;
+}
+
+function countLeaves(obj: Rec): number {
+  let n = 0;
+  for (const v of Object.values(obj)) n += isRecord(v) && Object.keys(v).length > 0 ? countLeaves(v) : 1;
+  return n;
+}
+
+function statusBadge(status: string): Html {
+  const label: Record<string, string> = { completed: 'complete', done: 'collected', not_found: 'no Zoom user', no_data: 'no data', partial: 'partly answered', failed: 'failed' };
+  const cls = /^[a-z_]+$/.test(status) ? status : 'failed';
+  return html`<span class="status s-${cls}">${label[status] ?? status}</span>`;
+}
+
+function fmtDate(v: string | undefined | null): string {
+  if (!v) return '–';
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(v);
+  if (!m) return v;
+  return `${m[1]} ${m[2]}${m[3] === 'Z' ? ' UTC' : m[3] ? ` ${m[3]}` : ''}`;
+}
+
+function rangeText(from: string | null | undefined, to: string | null | undefined): string {
+  if (!from && !to) return 'whole history (from the Zoom account’s creation to the request date)';
+  return `${from ?? 'the beginning'} to ${to ?? 'the request date'}`;
+}
+
+function fmtNum(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * --zip: one zip per person, so the officer can send a single file.
+ *
+ *   <package>/zips/<folder>.zip   (0600)
+ *     <folder>/manifest.json               the package manifest with only this person in `subjects`
+ *     <folder>/SHA256SUMS                  the same checksums in `sha256sum -c` form
+ *     <folder>/subjects/<folder>/…         the person's folder as on disk (report.html included)
+ *
+ * Paths inside the zip keep the manifest's layout (files are listed relative to the folder
+ * holding manifest.json), so after unzipping, `cd <folder> && sha256sum -c SHA256SUMS`
+ * verifies every file. Streamed with yazl: each file is read from disk when its turn comes
+ * and the archive is written to a temporary file that is fsync'd and renamed into place;
+ * nothing is held in memory whole. Already-compressed media (mp4, m4a, mp3…) is stored
+ * without compressing again.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
+import type { Manifest, ManifestSubject } from './manifest.js';
+
+const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
+const SKIP = /(\.tmp-\d+-[0-9a-f]+|\.partial)$/;
+
+/** Write one zip per person; returns their paths (absolute), in the manifest's order. */
+export async function zipSubjects(packageDir: string, manifest: Manifest): Promise<string[]> {
+  const zipsDir = join(packageDir, 'zips');
+  await ensurePrivateDir(zipsDir);
+  const out: string[] = [];
+  for (const s of manifest.subjects) {
+    const folder = subjectFolderOf(s);
+    const dest = join(zipsDir, `${folder}.zip`);
+    await zipOne(packageDir, manifest, s, folder, dest);
+    out.push(dest);
+  }
+  return out;
+}
+
+function subjectFolderOf(s: ManifestSubject): string {
+  const m = /^subjects\/([A-Za-z0-9@._+-]+)$/.exec(s.path);
+  if (!m || m[1] === '.' || m[1] === '..') throw new Error(`unexpected subject path in the manifest: ${JSON.stringify(s.path)}`);
+  return m[1]!;
+}
+
+async function zipOne(packageDir: string, manifest: Manifest, s: ManifestSubject, folder: string, dest: string): Promise<void> {
+  const excerpt: Manifest = { ...manifest, subjects: [s] };
+  const sums = s.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
+  const zip = new yazl.ZipFile();
+  const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(16)}`;
+  const root = folder;
+  const opts = { mode: 0o100600 };
+  zip.addBuffer(Buffer.from(JSON.stringify(excerpt, null, 2) + '\n', 'utf8'), `${root}/manifest.json`, { ...opts, mtime: new Date(manifest.completed_at) });
+  zip.addBuffer(Buffer.from(sums, 'utf8'), `${root}/SHA256SUMS`, { ...opts, mtime: new Date(manifest.completed_at) });
+
+  const base = join(packageDir, 'subjects', folder);
+  for (const rel of await listFiles(base)) {
+    const abs = join(base, ...rel.split('/'));
+    const st = await stat(abs);
+    // addReadStreamLazy: the file is opened only when yazl reaches it (no pile of open descriptors).
+    zip.addReadStreamLazy(
+      `${root}/subjects/${folder}/${rel}`,
+      { mode: 0o100600, mtime: st.mtime, size: st.size, compress: !STORE_ONLY.test(rel) },
+      (cb) => cb(null, createReadStream(abs)),
+    );
+  }
+  zip.end();
+
+  const fileStream = createWriteStream(tmp, { mode: 0o600, flags: 'wx' });
+  try {
+    await pipeline(zip.outputStream, fileStream);
+    const fh = await open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, dest);
+    await fsyncDir(join(dest, '..'));
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Files under `dir`, relative and '/'-separated, sorted; temporary and partial downloads left out. */
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (e.isFile() && !SKIP.test(e.name)) out.push(rel);
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * Find every registration (and webinar panelist seat) of up to 50 people across the account,
+ * using the local index where it is fresh enough (see index-store.ts for the rules) and Zoom live
+ * for everything reported.
+ */
+import type { Logger } from '../ui/logger.js';
+import type { ZoomClient } from '../zoom/client.js';
+import type { SessionKind } from '../zoom/endpoints/registrants.js';
+import { DEFAULT_MAX_AGE_HOURS, IndexStore, isClosed, isFresh, sessionKey, type IndexEntry, type IndexFile } from './index-store.js';
+import { scanAccount, scanSessions, type Match, type ScanProblem, type ScanStats } from './scan.js';
+
+export type FindMode = 'index' | 'incremental' | 'full';
+
+export interface FindOptions {
+  /** Where the index lives (ZDSAR_HOME); without it nothing is read or written. */
+  home?: string;
+  apiUrl: string;
+  accountId: string;
+  /** Rebuild the index from a full scan. */
+  refresh?: boolean;
+  /** How long a complete scan answers without walking the hosts again (default 6 hours). */
+  maxAgeHours?: number;
+  hostConcurrency?: number;
+  sessionConcurrency?: number;
+  logger?: Logger;
+  signal?: AbortSignal;
+  onProgress?: (s: ScanStats) => void;
+  now?: () => number;
+  /** Use the index whatever its age or completeness (it was written earlier in this same run). */
+  trustIndex?: boolean;
+}
+
+export interface FindResult {
+  /** Per address asked about (lower case), its matches, ordered by session start then key. */
+  matches: Map<string, Match[]>;
+  mode: FindMode;
+  /** When the scan that the answer rests on started: registrations made after it may be missing in 'index' mode. */
+  coveredUntil: string;
+  stats: ScanStats;
+  problems: ScanProblem[];
+  /** Every list needed was walked without error. */
+  complete: boolean;
+  index?: { path: string; scanned_at?: string; sessions: number; saved: boolean };
+}
+
+export async function findRegistrations(client: ZoomClient, emails: string[], opts: FindOptions): Promise<FindResult> {
+  const now = opts.now ?? Date.now;
+  const wanted = new Set(emails.map((e) => e.trim().toLowerCase()));
+  const maxAgeMs = (opts.maxAgeHours ?? DEFAULT_MAX_AGE_HOURS) * 3600_000;
+  const store = opts.home ? IndexStore.forAccount(opts.home, opts.apiUrl, opts.accountId) : undefined;
+  const hash = store ? await store.hasher() : undefined;
+  const previous = store && !opts.refresh ? await store.load() : undefined;
+  const found: Match[] = [];
+  const onMatch = (m: Match) => found.push(m);
+  const common = { wanted, hash, hostConcurrency: opts.hostConcurrency, sessionConcurrency: opts.sessionConcurrency, logger: opts.logger, signal: opts.signal, onMatch, onProgress: opts.onProgress };
+
+  if (previous && hash && (isFresh(previous, maxAgeMs, now()) || (opts.trustIndex && previous.scanned_at))) {
+    // The index answers "where might they be"; those sessions are listed live.
+    const wantedHashes = new Set([...wanted].map(hash));
+    const candidates = previous.sessions.filter((e) => e.h?.some((h) => wantedHashes.has(h)) || e.p?.some((h) => wantedHashes.has(h)));
+    opts.logger?.debug(`index of ${previous.scanned_at}: ${previous.sessions.length} sessions, ${candidates.length} to check live`);
+    const updated = new Map<string, IndexEntry>();
+    const res = await scanSessions(client, candidates, { ...common, onEntry: (e) => updated.set(sessionKey(e.kind, e.id), e) });
+    let saved = false;
+    if (updated.size > 0 || candidates.length > 0) {
+      // Keep what was learnt (sessions gone from Zoom drop out; lists that failed keep their old entry).
+      const gone = new Set(candidates.filter((c) => !updated.has(sessionKey(c.kind, c.id)) && !res.problems.some((p) => p.where.endsWith(`${c.kind} ${c.id}`))).map((c) => sessionKey(c.kind, c.id)));
+      const sessions = previous.sessions
+        .filter((e) => !gone.has(sessionKey(e.kind, e.id)))
+        .map((e) => {
+          const u = updated.get(sessionKey(e.kind, e.id));
+          // A live re-list may only add hashes for the index's purpose; keep the host's list start time.
+          return u ? { ...u, start: e.start, host: e.host || u.host } : e;
+        });
+      await store!.save({ ...previous, sessions, updated_at: new Date(now()).toISOString() });
+      saved = true;
+    }
+    return result(found, 'index', previous.scanned_at!, res.stats, res.problems, res.complete, store, previous.scanned_at, previous.sessions.length, saved);
+  }
+
+  const startedAt = new Date(now()).toISOString();
+  const prior = new Map<string, IndexEntry>();
+  if (previous && hash) for (const e of previous.sessions) prior.set(sessionKey(e.kind, e.id), e);
+  const wantedHashes = hash ? new Set([...wanted].map(hash)) : new Set<string>();
+  const entries: IndexEntry[] = [];
+  const reuse =
+    prior.size > 0
+      ? (kind: SessionKind, id: string, item: Record<string, unknown>) => {
+          const e = prior.get(sessionKey(kind, id));
+          if (!e || !isClosed(e)) return undefined;
+          if (typeof item.start_time === 'string' && e.start !== undefined && item.start_time !== e.start) return undefined;
+          // A person asked about may be there: list it live.
+          if (e.h?.some((h) => wantedHashes.has(h)) || e.p?.some((h) => wantedHashes.has(h))) return undefined;
+          return e;
+        }
+      : undefined;
+  const res = await scanAccount(client, { ...common, reuse, onEntry: (e) => entries.push(e) });
+  let saved = false;
+  if (store) {
+    const file: IndexFile = {
+      version: 1,
+      account: store.account,
+      scanned_at: startedAt,
+      complete: res.complete,
+      updated_at: new Date(now()).toISOString(),
+      hosts: res.stats.hosts,
+      sessions: entries,
+    };
+    if (!res.complete && previous) {
+      // A scan with failures keeps the earlier entries of the sessions it could not read (the index stays incomplete).
+      const have = new Set(entries.map((e) => sessionKey(e.kind, e.id)));
+      for (const e of previous.sessions) if (!have.has(sessionKey(e.kind, e.id))) entries.push(e);
+    }
+    await store.save(file);
+    saved = true;
+  }
+  return result(found, prior.size > 0 ? 'incremental' : 'full', startedAt, res.stats, res.problems, res.complete, store, startedAt, entries.length, saved);
+}
+
+function result(
+  found: Match[],
+  mode: FindMode,
+  coveredUntil: string,
+  stats: ScanStats,
+  problems: ScanProblem[],
+  complete: boolean,
+  store: IndexStore | undefined,
+  scannedAt: string | undefined,
+  sessions: number,
+  saved: boolean,
+): FindResult {
+  const matches = new Map<string, Match[]>();
+  for (const m of found) {
+    const list = matches.get(m.email) ?? [];
+    list.push(m);
+    matches.set(m.email, list);
+  }
+  for (const list of matches.values()) list.sort((a, b) => (a.session.start_time ?? '').localeCompare(b.session.start_time ?? '') || a.registration_key.localeCompare(b.registration_key));
+  return { matches, mode, coveredUntil, stats, problems, complete, index: store ? { path: store.path, scanned_at: scannedAt, sessions, saved } : undefined };
+}
+
+/** A match as zdsar reports and exports it: Zoom's record plus where it was found. */
+export function matchRecord(m: Match): Record<string, unknown> {
+  const s = m.session;
+  const occurrences = m.listings
+    .filter((l) => l.occurrence_id !== undefined)
+    .map((l) => {
+      const o = s.occurrences.find((x) => x.occurrence_id === l.occurrence_id);
+      return { occurrence_id: l.occurrence_id, start_time: o?.start_time, status: l.status };
+    });
+  const statuses = [...new Set(m.listings.map((l) => l.status))];
+  return {
+    ...m.record,
+    registration_key: m.registration_key,
+    kind: m.kind === 'panelist' ? 'webinar_panelist' : s.kind === 'meeting' ? 'meeting_registrant' : 'webinar_registrant',
+    ...(m.kind === 'panelist' ? { panelist_id: m.id } : { registrant_id: m.id }),
+    ...(s.kind === 'meeting' ? { meeting_id: s.id } : { webinar_id: s.id }),
+    topic: s.topic,
+    host_id: s.host_id,
+    ...(s.host_email ? { host_email: s.host_email } : {}),
+    session_type: s.type,
+    start_time: s.start_time,
+    ...(s.registration_type !== undefined ? { registration_type: s.registration_type } : {}),
+    ...(m.kind === 'registrant' ? { status: statuses.length === 1 ? statuses[0] : statuses.join(','), occurrences } : {}),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The sandbox: a local Zoom-compatible HTTP server on 127.0.0.1 (docs/sandbox.md).
+ * It shares no code with the client in src/zoom/: it answers from Zoom's published specs.
+ */
+import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { rebuildIndex, type ComplianceCall, type RequestLogEntry, type SandboxState } from './core.js';
+import { demoAccount } from './demo.js';
+import { FaultEngine, normalizeFaults, type FaultSpec } from './faults.js';
+import type { SandboxAccount } from './model.js';
+import { RateLimiter, type Plan } from './ratelimit.js';
+import { meetingRoutes } from './routes/meetings.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { phoneRoutes } from './routes/phone.js';
+import { recordingRoutes } from './routes/recordings.js';
+import { registrantRoutes } from './routes/registrants.js';
+import { reportRoutes } from './routes/reports.js';
+import { userRoutes } from './routes/users.js';
+import { compileRoutes, createHandler } from './server.js';
+import { deauthorizationEvent, emitSigned, type DeauthorizationPayload, type EmitOptions, type RetentionOption } from './webhook.js';
+
+export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
+export { recordsFor, LazySeq, DEFAULT_QUIRKS } from './model.js';
+export type { FaultSpec, FaultRule, FaultKind, FaultScope } from './faults.js';
+export { parseFaults, formatFaults, FaultSyntaxError } from './faults.js';
+export type { RequestLogEntry, ComplianceCall } from './core.js';
+export type { Category, Plan } from './ratelimit.js';
+export { RATE_LIMITS, DAILY_LIMITS } from './ratelimit.js';
+export type { DeauthorizationPayload, RetentionOption } from './webhook.js';
+export { signWebhook } from './webhook.js';
+export { demoAccount } from './demo.js';
+export { generateAccount, type GenerateOptions } from './generate.js';
+
+export interface SandboxOptions {
+  /** 0 = pick a free port (default 0). */
+  port?: number;
+  /** Rate limits per category (default 'business'). */
+  plan?: Plan;
+  /** Default true; false disables 429s from the rate limiter (faults still apply). */
+  rateLimits?: boolean;
+  /** Jittered latency per request. */
+  latencyMs?: { min: number; max: number };
+  /** Fault rules (see docs/sandbox.md): "429=0.05,500=0.02,reset=0.01,slow=0.01:3000,…". */
+  faults?: string | FaultSpec;
+  /** Access token lifetime (default 3599). */
+  tokenTtlSeconds?: number;
+  /** next_page_token lifetime (default 900). */
+  pageTokenTtlSeconds?: number;
+  /** The data (default: the demo account from fixtures/sandbox/, with dates relative to now). */
+  account?: SandboxAccount;
+  /** Seed for the demo data, latency jitter and fault draws (default 1). */
+  seed?: number;
+  /** The sandbox's clock (ms since epoch; default Date.now). Tests freeze it to make rate limits exact. */
+  clock?: () => number;
+  /** Where warnings go (unknown routes, internal errors); default: stderr. */
+  onWarning?: (message: string) => void;
+}
+
+export interface EmitDeauthorizationOptions extends Omit<EmitOptions, 'userDataRetention'> {
+  userDataRetention?: RetentionOption;
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** url + '/v2' */
+  apiUrl: string;
+  /** url (POST /oauth/token, POST /oauth/data/compliance) */
+  oauthUrl: string;
+  credentials: { accountId: string; clientId: string; clientSecret: string; webhookSecretToken: string };
+  /** The live data model. */
+  account: SandboxAccount;
+  /** Every request received (never a secret or a token). */
+  log: RequestLogEntry[];
+  /** Every call to POST /oauth/data/compliance. */
+  complianceCalls: ComplianceCall[];
+  setFaults(f: string | FaultSpec | undefined): void;
+  /** Invalidate every issued token now (the next call gets 401 code 124). */
+  expireTokens(): void;
+  /** Re-read the account after a test changed its users, meetings or webinars. */
+  reindex(): void;
+  /** POST a signed app_deauthorized event to a URL, exactly as Zoom signs webhooks. */
+  emitDeauthorization(targetUrl: string, payload?: Partial<DeauthorizationPayload>, opts?: EmitDeauthorizationOptions): Promise<{ status: number; body: string }>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = opts.seed ?? 1;
+  const clock = opts.clock ?? Date.now;
+  const account = opts.account ?? demoAccount({ seed, now: clock() });
+  const faults = new FaultEngine(seed);
+  faults.set(normalizeFaults(opts.faults));
+  const warn = opts.onWarning ?? ((m: string) => void process.stderr.write(m + '\n'));
+  const state: SandboxState = {
+    account,
+    opts: {
+      plan: opts.plan ?? 'business',
+      rateLimits: opts.rateLimits ?? true,
+      latencyMs: opts.latencyMs,
+      tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599,
+      pageTokenTtlSeconds: opts.pageTokenTtlSeconds ?? 900,
+      seed,
+    },
+    clock,
+    origin: '',
+    tokens: new Map(),
+    tokenCount: 0,
+    pages: new Map(),
+    limiter: (opts.rateLimits ?? true) ? new RateLimiter(opts.plan ?? 'business') : null,
+    faults,
+    log: [],
+    complianceCalls: [],
+    signingKey: randomBytes(32),
+    warn,
+    index: { usersById: new Map(), usersByEmail: new Map(), meetings: new Map(), webinars: new Map() },
+  };
+  rebuildIndex(state);
+  const routes = compileRoutes([...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes]);
+  const handler = createHandler(state, routes);
+  const server: Server = createServer((req, res) => {
+    handler(req, res).catch((err: unknown) => {
+      warn(`zdsar sandbox: ${String(err)}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  state.origin = url;
+  let closed = false;
+
+  return {
+    url,
+    apiUrl: `${url}/v2`,
+    oauthUrl: url,
+    credentials: {
+      accountId: account.id,
+      clientId: account.credentials.clientId,
+      clientSecret: account.credentials.clientSecret,
+      webhookSecretToken: account.credentials.webhookSecretToken,
+    },
+    account,
+    log: state.log,
+    complianceCalls: state.complianceCalls,
+    setFaults(f) {
+      faults.set(normalizeFaults(f));
+    },
+    expireTokens() {
+      for (const t of state.tokens.values()) t.revoked = true;
+    },
+    reindex() {
+      rebuildIndex(state);
+    },
+    async emitDeauthorization(targetUrl, payload, o = {}) {
+      const now = clock();
+      const event = deauthorizationEvent(account, now, payload, o.userDataRetention === undefined ? 'false' : o.userDataRetention);
+      const r = await emitSigned(targetUrl, event, account.credentials.webhookSecretToken, now, o);
+      return { status: r.status, body: r.body };
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

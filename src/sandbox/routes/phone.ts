@@ -1,0 +1,410 @@
+/**
+ * Zoom Phone (phone.openapi.json): user profile and settings, call history (and the deprecated
+ * call logs), call recordings, voicemails, SMS sessions.
+ *
+ * - Account without Phone: 403 code 2031 "Zoom Phone has not been enabled for this account."
+ *   (phone.openapi.json, e.g. GET /phone/settings).
+ * - User without a Phone licence (or unknown): 404 code 1001 "User does not exist: {userId}."
+ *   (the 404 the spec lists for these endpoints; call_history lists code 300 for it, which we follow).
+ * - Windows: from/to as yyyy-mm-dd or yyyy-MM-ddTHH:mm:ssZ; `to` required with `from`; one month at
+ *   most (longer windows are cut to one month and the answer's from/to say so, or refused, per quirk);
+ *   within the last six months (an older start is clamped to six months ago, or refused, per quirk).
+ *   Without from: call_history covers the last 24 hours, the others the last 30 days.
+ */
+import { DAY } from '../build.js';
+import {
+  addMonths,
+  json,
+  lookupUser,
+  MAX_WINDOW_MS,
+  paginate,
+  parseDate,
+  startOfUtcDay,
+  timeRange,
+  validationError,
+  ymd,
+  ZoomError,
+  type RouteCtx,
+  type RouteDef,
+} from '../core.js';
+import type { SandboxCall, SandboxUser, Seq } from '../model.js';
+import { downloadToken } from './recordings.js';
+
+function phoneUser(c: RouteCtx, notFoundCode = 1001): SandboxUser {
+  if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+  const id = c.params.userId ?? '';
+  const u = lookupUser(c.state, id);
+  if (!u || !u.phone) throw new ZoomError(404, notFoundCode, `User does not exist: ${id}.`);
+  return u;
+}
+
+interface Window {
+  from: number;
+  /** exclusive end */
+  end: number;
+  fromOut: string;
+  toOut: string;
+}
+
+function phoneWindow(c: RouteCtx, defaultMs: number, missingToCode: 300 | 301): Window {
+  const fromS = c.query.get('from');
+  const toS = c.query.get('to');
+  const quirks = c.state.account.quirks;
+  if (!fromS) {
+    const from = c.now - defaultMs;
+    return { from, end: c.now + 1, fromOut: ymd(from), toOut: ymd(c.now) };
+  }
+  if (!toS) {
+    if (missingToCode === 301) throw new ZoomError(400, 301, 'Invalid request param: to.');
+    throw validationError('to', 'to is required when from is specified.');
+  }
+  const from = parseDate(fromS, true);
+  if (from === undefined) throw missingToCode === 301 ? new ZoomError(400, 301, 'Invalid request param: from.') : validationError('from');
+  const toP = parseDate(toS, true);
+  if (toP === undefined) throw missingToCode === 301 ? new ZoomError(400, 301, 'Invalid request param: to.') : validationError('to');
+  const dateOnly = !toS.includes('T');
+  let end = dateOnly ? toP + DAY : toP + 1;
+  if (from > toP) throw new ZoomError(400, 300, 'The from date must be before the to date.');
+  let fromEff = from;
+  const sixMonths = startOfUtcDay(addMonths(c.now, -6));
+  if (from < sixMonths) {
+    if (quirks.phoneOlderThanSixMonths === 'error') throw new ZoomError(400, 300, 'Only data within the last six months can be queried: from must fall within the last six months.');
+    fromEff = sixMonths;
+  }
+  const limit = from + MAX_WINDOW_MS + (dateOnly ? DAY : 1);
+  let toOut = toS.slice(0, 10);
+  if (end > limit) {
+    if (quirks.phoneLongRange === 'error') throw new ZoomError(400, 300, 'The date range cannot exceed one month.');
+    end = limit;
+    toOut = ymd(limit - 1);
+  }
+  if (end < fromEff) end = fromEff;
+  return { from: fromEff, end, fromOut: fromS.slice(0, 10), toOut };
+}
+
+/** Indices of an ascending sequence inside a window, newest first. */
+function newestFirst<T>(seq: Seq<T>, timeOf: (t: T) => number, w: Window, keep?: (t: T) => boolean): number[] | { lo: number; hi: number } {
+  const r = timeRange(seq, timeOf, w.from, w.end);
+  if (!keep) return r;
+  const out: number[] = [];
+  for (let i = r.hi - 1; i >= r.lo; i--) if (keep(seq.at(i)!)) out.push(i);
+  return out;
+}
+
+function pageOf<T>(c: RouteCtx, key: string, seq: Seq<T>, sel: number[] | { lo: number; hi: number }, render: (t: T, i: number) => Record<string, unknown>, tokenErrorCode: number, maxPageSize = 300) {
+  const total = Array.isArray(sel) ? sel.length : sel.hi - sel.lo;
+  const p = paginate(c, { key, total, tokenErrorCode, maxPageSize });
+  const items: Array<Record<string, unknown>> = [];
+  for (let k = p.offset; k < p.end; k++) {
+    const i = Array.isArray(sel) ? sel[k]! : sel.hi - 1 - k;
+    items.push(render(seq.at(i)!, i));
+  }
+  return { p, items };
+}
+
+const t = (s: string) => Date.parse(s);
+
+function numberType(n: string, ext: string): string {
+  return ext ? 'zoom_pstn' : n ? 'external_pstn' : 'anonymous_number';
+}
+
+function renderHistory(x: SandboxCall, u: SandboxUser): Record<string, unknown> {
+  const inbound = x.direction === 'inbound';
+  return {
+    id: x.id,
+    call_path_id: x.id.replace(/-/g, '').slice(0, 20),
+    call_id: x.call_id,
+    group_id: '',
+    connect_type: x.connect_type,
+    call_type: 'general',
+    direction: x.direction,
+    hide_caller_id: false,
+    end_to_end: false,
+    caller_ext_id: inbound ? '' : (u.phone?.extension_id ?? ''),
+    caller_name: x.caller_name,
+    caller_email: x.caller_email,
+    caller_did_number: x.caller_number,
+    caller_ext_number: x.caller_ext_number,
+    caller_ext_type: x.caller_ext_number ? 'user' : undefined,
+    caller_number_type: numberType(x.caller_number, x.caller_ext_number),
+    caller_country_iso_code: 'GB',
+    caller_country_code: '44',
+    caller_site_id: x.caller_ext_number ? (u.phone?.site_id ?? '') : '',
+    callee_ext_id: inbound ? (u.phone?.extension_id ?? '') : '',
+    callee_name: x.callee_name,
+    callee_email: x.callee_email,
+    callee_did_number: x.callee_number,
+    callee_ext_number: x.callee_ext_number,
+    callee_ext_type: x.callee_ext_number ? 'user' : undefined,
+    callee_number_type: numberType(x.callee_number, x.callee_ext_number),
+    callee_country_iso_code: 'GB',
+    callee_country_code: '44',
+    callee_site_id: x.callee_ext_number ? (u.phone?.site_id ?? '') : '',
+    start_time: x.start_time,
+    answer_time: x.answer_time,
+    end_time: x.end_time,
+    event: inbound ? 'incoming' : 'outgoing',
+    result: x.result,
+    recording_id: x.recording_id,
+    recording_type: x.recording_id ? 'ad-hoc' : undefined,
+    voicemail_id: x.voicemail_id,
+    talk_time: x.duration,
+    hold_time: 0,
+    wait_time: 8,
+  };
+}
+
+const LEGACY_RESULT: Record<SandboxCall['result'], string> = {
+  answered: 'Call connected',
+  voicemail: 'Voicemail',
+  no_answer: 'No Answer',
+  hang_up: 'Hang Up',
+  busy: 'Busy',
+};
+
+function renderLegacy(x: SandboxCall, u: SandboxUser): Record<string, unknown> {
+  return {
+    id: x.id,
+    call_id: x.call_id,
+    user_id: u.id,
+    caller_number: x.caller_number,
+    caller_number_type: x.caller_ext_number ? 1 : 2,
+    caller_name: x.caller_name,
+    caller_country_code: '44',
+    caller_country_iso_code: 'GB',
+    callee_number: x.callee_number,
+    callee_number_type: x.callee_ext_number ? 1 : 2,
+    callee_name: x.callee_name,
+    callee_country_code: '44',
+    callee_country_iso_code: 'GB',
+    direction: x.direction,
+    duration: x.duration,
+    result: LEGACY_RESULT[x.result],
+    date_time: x.start_time,
+    answer_start_time: x.answer_time,
+    call_end_time: x.end_time,
+    path: 'pbx',
+    has_recording: Boolean(x.recording_id),
+    has_voicemail: Boolean(x.voicemail_id),
+    recording_type: x.recording_id ? 'OnDemand' : undefined,
+    charge: '',
+    rate: '',
+    client_code: '',
+    site: { id: u.phone?.site_id ?? '', name: u.phone?.site_name ?? '' },
+    department: u.dept,
+    cost_center: '',
+  };
+}
+
+const PHONE_READ = ['phone:read', 'phone:read:admin'];
+
+export const phoneRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId',
+    category: 'Light',
+    granular: ['phone:read:user:admin'],
+    classic: PHONE_READ,
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json phoneUser',
+    handler: (c) => {
+      const u = phoneUser(c);
+      const p = u.phone!;
+      return json({
+        id: u.id,
+        phone_user_id: p.phone_user_id,
+        email: u.email,
+        name: u.display_name,
+        extension_id: p.extension_id,
+        extension_number: p.extension_number,
+        phone_numbers: p.phone_numbers.map((n) => ({ id: n.id, number: n.number })),
+        status: p.status,
+        site_id: p.site_id,
+        site_admin: false,
+        department: u.dept,
+        cost_center: '',
+        calling_plans: [{ type: p.calling_plan_type, billing_account_id: '', billing_account_name: '' }],
+        emergency_address: { ...p.emergency_address },
+        policy: {
+          ad_hoc_call_recording: { enable: true, recording_start_prompt: true, recording_transcription: false, locked: false },
+          auto_call_recording: { enable: false, locked: false, recording_calls: 'both', recording_start_prompt: true, recording_transcription: false },
+          voicemail: { allow_delete: true, allow_download: true, allow_transcription: true, allow_videomail: false, enable: true },
+          sms: { enable: true, international_sms: false, locked: false },
+          international_calling: false,
+          elevate_to_meeting: true,
+          delegation: false,
+        },
+      });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId/settings',
+    category: 'Light',
+    granular: ['phone:read:user_setting:admin'],
+    classic: PHONE_READ,
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json phoneUserSettings',
+    handler: (c) => {
+      const u = phoneUser(c);
+      const p = u.phone!;
+      return json({
+        area_code: '',
+        audio_prompt_language: 'en-GB',
+        company_number: p.phone_numbers[0]?.number ?? '',
+        country: { code: 'GB', country_code: '44', name: 'United Kingdom' },
+        delegation: { assistants: [], privacy: false, privileges: [], locked: false },
+        desk_phone: { devices: [], keys_positions: { primary_number: p.phone_numbers[0]?.number ?? '' }, phone_screen_lock: false, pin_code: '' },
+        extension_number: p.extension_number,
+        music_on_hold_id: '',
+        outbound_caller: { number: p.phone_numbers[0]?.number ?? '' },
+        outbound_caller_ids: p.phone_numbers.map((n, i) => ({ is_default: i === 0, name: 'Direct', number: n.number })),
+        status: p.status === 'activate' ? 'Active' : 'Inactive',
+        voice_mail: [{ access_user_id: u.id, access_user_type: 'user', delete: true, download: true, shared_id: p.extension_id }],
+        intercom: { audio_intercoms: [], device: { id: '', name: '' } },
+        auto_call_recording_access_members: [],
+        ad_hoc_call_recording_access_members: [],
+      });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId/call_history',
+    category: 'Medium',
+    granular: ['phone:read:list_call_logs:admin'],
+    classic: ['phone:read:admin', 'phone_call_log:read'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json phoneUserCallHistory',
+    handler: (c) => {
+      const u = phoneUser(c, 300);
+      const w = phoneWindow(c, DAY, 301);
+      const sel = newestFirst(u.calls, (x) => t(x.start_time), w);
+      const { p, items } = pageOf(c, `call_history|${u.id}|${w.from}|${w.end}`, u.calls, sel, (x) => renderHistory(x, u), 300);
+      return json({ call_logs: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId/call_logs',
+    category: 'Medium',
+    granular: ['phone:read:list_call_logs:admin'],
+    classic: ['phone:read', 'phone:read:admin', 'phone_call_log:read', 'phone_call_log:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json phoneUserCallLogs (deprecated)',
+    handler: (c) => {
+      const u = phoneUser(c);
+      const w = phoneWindow(c, 30 * DAY, 300);
+      const type = c.query.get('type') ?? 'all';
+      if (type !== 'all' && type !== 'missed') throw validationError('type');
+      const keep = type === 'missed' ? (x: SandboxCall) => x.direction === 'inbound' && x.result !== 'answered' : undefined;
+      const sel = newestFirst(u.calls, (x) => t(x.start_time), w, keep);
+      const { p, items } = pageOf(c, `call_logs|${u.id}|${w.from}|${w.end}|${type}`, u.calls, sel, (x) => renderLegacy(x, u), 400);
+      return json({ call_logs: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId/recordings',
+    category: 'Medium',
+    granular: ['phone:read:list_recordings:admin'],
+    classic: ['phone:read', 'phone:read:admin', 'phone_recording:read', 'phone_recording:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json phoneUserRecordings',
+    handler: (c) => {
+      const u = phoneUser(c);
+      const w = phoneWindow(c, 30 * DAY, 300);
+      const sel = newestFirst(u.phoneRecordings, (x) => t(x.date_time), w);
+      const { p, items } = pageOf(c, `phone_recordings|${u.id}|${w.from}|${w.end}`, u.phoneRecordings, sel, (x, i) => ({
+        id: x.id,
+        call_id: x.call_id,
+        call_log_id: x.call_log_id,
+        call_history_id: x.call_log_id,
+        caller_name: x.caller_name,
+        caller_number: x.caller_number,
+        caller_number_type: x.direction === 'outbound' ? 1 : 2,
+        callee_name: x.callee_name,
+        callee_number: x.callee_number,
+        callee_number_type: x.direction === 'inbound' ? 1 : 2,
+        direction: x.direction,
+        date_time: x.date_time,
+        duration: x.duration,
+        recording_type: x.recording_type,
+        download_url: `${c.state.origin}/v2/phone/recording/download/${downloadToken(c.state, `p|${u.id}|${i}`)}`,
+        owner: { type: 'user', id: u.id, name: u.display_name, extension_number: u.phone!.extension_number },
+        site: { id: u.phone!.site_id, name: u.phone!.site_name },
+      }), 400);
+      return json({ recordings: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId/voice_mails',
+    category: 'Medium',
+    granular: ['phone:read:list_voicemails:admin'],
+    classic: ['phone:read', 'phone:read:admin', 'phone_voicemail:read', 'phone_voicemail:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json phoneUserVoiceMails',
+    handler: (c) => {
+      const u = phoneUser(c);
+      const w = phoneWindow(c, 30 * DAY, 300);
+      const status = c.query.get('status') ?? 'all';
+      if (!['all', 'read', 'unread'].includes(status)) throw validationError('status');
+      const keep = status === 'all' ? undefined : (x: { status: string }) => x.status === status;
+      const sel = newestFirst(u.voicemails, (x) => t(x.date_time), w, keep);
+      const { p, items } = pageOf(c, `voice_mails|${u.id}|${w.from}|${w.end}|${status}`, u.voicemails, sel, (x, i) => ({
+        id: x.id,
+        call_id: x.call_id,
+        call_log_id: x.call_log_id,
+        call_history_id: x.call_log_id,
+        caller_name: x.caller_name,
+        caller_number: x.caller_number,
+        caller_number_type: 2,
+        callee_name: x.callee_name,
+        callee_number: x.callee_number,
+        callee_number_type: 1,
+        date_time: x.date_time,
+        duration: x.duration,
+        status: x.status,
+        download_url: `${c.state.origin}/v2/phone/voice_mails/download/${downloadToken(c.state, `v|${u.id}|${i}`)}`,
+      }), 400);
+      return json({ voice_mails: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/phone/users/:userId/sms/sessions',
+    category: 'Medium',
+    granular: ['phone:read:list_sms_sessions:admin'],
+    classic: ['phone:read:admin', 'phone:read', 'phone_sms:read', 'phone_sms:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json userSmsSession',
+    handler: (c) => {
+      const u = phoneUser(c);
+      const w = phoneWindow(c, 30 * DAY, 300);
+      const list = u.smsSessions.filter((s) => t(s.last_access_time) >= w.from && t(s.last_access_time) < w.end).reverse();
+      const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
+      return json({
+        next_page_token: p.next_page_token,
+        page_size: p.page_size,
+        sms_sessions: list.slice(p.offset, p.end).map((s) => ({
+          session_id: s.session_id,
+          session_type: 'user',
+          last_access_time: s.last_access_time,
+          participants: s.participants.map((x) => ({
+            display_name: x.display_name,
+            phone_number: x.phone_number,
+            is_session_owner: x.is_session_owner,
+            ...(x.owner_id ? { owner: { id: x.owner_id, type: 'user' } } : {}),
+          })),
+        })),
+      });
+    },
+  },
+];

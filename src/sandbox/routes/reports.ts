@@ -1,0 +1,171 @@
+/**
+ * Past meetings and reports (meetings.openapi.json): GET /report/users/{userId}/meetings (Heavy),
+ * GET /past_meetings/{meetingId}/participants (Medium), GET /report/meetings/{meetingId}/participants (Heavy).
+ */
+import { DAY } from '../build.js';
+import { addMonths, json, MAX_WINDOW_MS, lookupUser, paginate, parseDate, parseId, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
+import type { SandboxInstance, SandboxMeeting } from '../model.js';
+
+function findInstance(c: RouteCtx): { meeting: SandboxMeeting; inst: SandboxInstance } {
+  const raw = c.params.meetingId ?? '';
+  // A UUID that begins with "/" or contains "//" must be double-encoded: the first decoding happened
+  // with the path (and %2F was turned into "/" before routing, as Zoom's gateway does); decode once more.
+  let key = raw;
+  if (/%[0-9A-Fa-f]{2}/.test(key)) {
+    try {
+      key = decodeURIComponent(key);
+    } catch {
+      /* keep */
+    }
+  }
+  const id = parseId(key);
+  if (id !== undefined) {
+    const m = c.state.index.meetings.get(id);
+    const inst = m?.instances[m.instances.length - 1];
+    if (m && inst) return { meeting: m, inst };
+  } else {
+    for (const m of c.state.account.meetings) {
+      const inst = m.instances.find((i) => i.uuid === key);
+      if (inst) return { meeting: m, inst };
+    }
+  }
+  throw new ZoomError(404, 3001, `Meeting does not exist: ${raw}.`);
+}
+
+function participantsHandler(report: boolean) {
+  return (c: RouteCtx) => {
+    const { meeting, inst } = findInstance(c);
+    if (Date.parse(inst.start_time) < addMonths(c.now, -15)) throw new ZoomError(400, 12702, 'Can not access a meeting a year ago.');
+    const p = paginate(c, { key: `participants|${inst.uuid}|${report}`, total: inst.participants.length });
+    const includeRegistrant = c.query.get('include_fields') === 'registrant_id';
+    return json({
+      page_count: p.page_count,
+      page_size: p.page_size,
+      total_records: p.total_records,
+      next_page_token: p.next_page_token,
+      participants: inst.participants.slice(p.offset, p.end).map((x) => {
+        const reg = meeting.registrants.find((r) => r.email.toLowerCase() === x.user_email.toLowerCase());
+        const o: Record<string, unknown> = {
+          id: x.id,
+          name: x.name,
+          user_id: x.user_id,
+          user_email: x.user_email,
+          join_time: x.join_time,
+          leave_time: x.leave_time,
+          duration: x.duration,
+          failover: false,
+          status: 'in_meeting',
+        };
+        if (!report) o.internal_user = x.internal_user;
+        if (!report || includeRegistrant) o.registrant_id = reg?.id ?? '';
+        if (report) {
+          o.attentiveness_score = '';
+          o.customer_key = '';
+          o.participant_user_id = x.id;
+        }
+        return o;
+      }),
+    });
+  };
+}
+
+export const reportRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v2/report/users/:userId/meetings',
+    category: 'Heavy',
+    granular: ['report:read:user:admin'],
+    classic: ['report:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'meetings.openapi.json reportMeetings',
+    handler: (c) => {
+      const id = c.params.userId ?? '';
+      const u = lookupUser(c.state, id);
+      if (!u) throw new ZoomError(404, 1001, `User ${id} not exist or not belong to this account.`);
+      const type = c.query.get('type') ?? 'past';
+      if (!['past', 'pastOne', 'pastJoined'].includes(type)) throw validationError('type');
+      const fromS = c.query.get('from');
+      const toS = c.query.get('to');
+      if (!fromS) throw validationError('from', 'from is required.');
+      if (!toS) throw validationError('to', 'to is required.');
+      const from = parseDate(fromS);
+      const to = parseDate(toS);
+      if (from === undefined) throw validationError('from');
+      if (to === undefined) throw validationError('to');
+      if (from > to) throw new ZoomError(400, 300, 'The from date must be before the to date.');
+      if (to - from > MAX_WINDOW_MS) throw new ZoomError(400, 300, 'The date range cannot exceed one month.');
+      if (from < startOfUtcDay(addMonths(c.now, -6))) throw new ZoomError(400, 300, 'Report can only be provided for the recent 6 months.');
+      const rows: Array<Record<string, unknown>> = [];
+      for (const m of c.state.account.meetings) {
+        for (const inst of m.instances) {
+          const st = Date.parse(inst.start_time);
+          if (st < from || st >= to + DAY) continue;
+          const hosted = m.host_id === u.id;
+          const me = inst.participants.find((p) => p.user_email.toLowerCase() === u.email.toLowerCase());
+          if (type === 'pastJoined' ? !(hosted || me) : !hosted) continue;
+          if (type === 'pastJoined' && inst.participants.length < 2) continue;
+          const host = c.state.index.usersById.get(m.host_id);
+          const end = Date.parse(inst.end_time);
+          const row: Record<string, unknown> = {
+            uuid: inst.uuid,
+            id: m.id,
+            type: m.type,
+            topic: m.topic,
+            user_name: host?.display_name ?? '',
+            user_email: host?.email ?? m.host_email,
+            start_time: inst.start_time,
+            end_time: inst.end_time,
+            duration: Math.round((end - st) / 60_000),
+            total_minutes: inst.participants.reduce((s, p) => s + Math.round(p.duration / 60), 0),
+            participants_count: inst.participants.length,
+            source: 'Zoom',
+            custom_keys: [],
+            schedule_time: m.start_time,
+            host_organization: c.state.account.name,
+            host_name: host?.display_name ?? '',
+            has_screen_share: false,
+          };
+          if (me) {
+            row.join_time = me.join_time;
+            row.leave_time = me.leave_time;
+          }
+          rows.push(row);
+        }
+      }
+      rows.sort((a, b) => String(a.start_time).localeCompare(String(b.start_time)));
+      const p = paginate(c, { key: `report-meetings|${u.id}|${type}|${fromS}|${toS}`, total: rows.length });
+      return json({
+        from: fromS,
+        to: toS,
+        page_count: p.page_count,
+        page_size: p.page_size,
+        total_records: p.total_records,
+        next_page_token: p.next_page_token,
+        meetings: rows.slice(p.offset, p.end),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/past_meetings/:meetingId/participants',
+    category: 'Medium',
+    granular: ['meeting:read:list_past_participants:admin'],
+    classic: ['meeting:read:admin', 'meeting:read'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'meetings.openapi.json pastMeetingParticipants',
+    handler: participantsHandler(false),
+  },
+  {
+    method: 'GET',
+    path: '/v2/report/meetings/:meetingId/participants',
+    category: 'Heavy',
+    granular: ['report:read:list_meeting_participants:admin'],
+    classic: ['report:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'meetings.openapi.json reportMeetingParticipants',
+    handler: participantsHandler(true),
+  },
+];

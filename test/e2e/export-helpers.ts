@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recordsFor, type SandboxAccount } from '../../src/sandbox/index.js';
+
+export type Rec = Record<string, unknown>;
+
+export function readJson<T = unknown>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+const ids = (list: Iterable<Rec>, key = 'id') => new Set([...list].map((r) => String(r[key])));
+
+/**
+ * What the sandbox holds for a person, per package file, as sets of ids:
+ * the truth an export is checked against. Phone lists: Zoom serves the last six months.
+ */
+export function expectedIds(account: SandboxAccount, email: string, now = Date.now()): Record<string, Set<string>> {
+  const r = recordsFor(account, email);
+  const sixMonthsAgo = new Date(now);
+  sixMonthsAgo.setUTCMonth(sixMonthsAgo.getUTCMonth() - 6);
+  const since = Date.UTC(sixMonthsAgo.getUTCFullYear(), sixMonthsAgo.getUTCMonth(), sixMonthsAgo.getUTCDate());
+  const recent = <T>(list: Iterable<T>, at: (x: T) => string) => [...list].filter((x) => Date.parse(at(x)) >= since);
+  return {
+    'meetings.json': ids(r.meetings as unknown as Rec[]),
+    'webinars.json': ids(r.webinars as unknown as Rec[]),
+    recordings: ids(r.recordings as unknown as Rec[], 'uuid'),
+    'phone_call_history.json': ids(recent(r.calls, (c) => c.start_time) as unknown as Rec[]),
+    'phone_recordings.json': ids(recent(r.phoneRecordings, (c) => c.date_time) as unknown as Rec[]),
+    'phone_voicemails.json': ids(recent(r.voicemails, (c) => c.date_time) as unknown as Rec[]),
+  };
+}
+
+export function idsInFile(dir: string, file: string, key = 'id'): Set<string> {
+  return ids(readJson<Rec[]>(join(dir, file)), key);
+}

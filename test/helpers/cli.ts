@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Sandbox } from '../../src/sandbox/index.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'zdsar.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `node bin/zdsar.js …` as users and scripts do: CI=true, NO_COLOR=1, exactly the given environment plus PATH. */
+export function runCli(args: string[], env: Record<string, string>, input?: string | Buffer): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = startCli(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (input !== undefined) child.stdin!.end(input);
+    else child.stdin!.end();
+  });
+}
+
+export function startCli(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', CI: 'true', NO_COLOR: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** The environment that points zdsar at a sandbox, with a fresh ZDSAR_HOME. */
+export function sandboxEnv(sb: Sandbox, home = tempDir('zdsar-home-')): Record<string, string> {
+  return {
+    ZOOM_API_URL: sb.apiUrl,
+    ZOOM_OAUTH_URL: sb.oauthUrl,
+    ZOOM_ACCOUNT_ID: sb.credentials.accountId,
+    ZOOM_CLIENT_ID: sb.credentials.clientId,
+    ZOOM_CLIENT_SECRET: sb.credentials.clientSecret,
+    ZDSAR_HOME: home,
+    ZDSAR_PLAN: 'business',
+  };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file under a folder, with its mode and text, for "no secret anywhere" and mode checks. */
+export function allFiles(dir: string): Array<{ path: string; mode: number; text: string }> {
+  const out: Array<{ path: string; mode: number; text: string }> = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...allFiles(p));
+    else out.push({ path: p, mode: statSync(p).mode & 0o777, text: readFileSync(p, 'latin1') });
+  }
+  return out;
+}
+
+/** Every folder under (and including) a folder, with its mode. */
+export function allDirs(dir: string): Array<{ path: string; mode: number }> {
+  const out = [{ path: dir, mode: statSync(dir).mode & 0o777 }];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) out.push(...allDirs(join(dir, entry.name)));
+  return out;
+}
