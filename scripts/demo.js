@@ -23,7 +23,7 @@ const env = {
 };
 process.stderr.write(`Sandbox (a local Zoom) on ${sandbox.url}; exporting the people of fixtures/people.csv\n\n`);
 const started = Date.now();
-const child = spawn(process.execPath, [join(root, 'bin/zdsar.js'), 'export', '--csv', join(root, 'fixtures/people.csv'), ...process.argv.slice(2)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [join(root, 'bin/zdsar.js'), 'export', '--csv', join(root, 'fixtures/people.csv'), '--include-registrations', ...process.argv.slice(2)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 child.stdout.on('data', (d) => {
   out += d;

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
@@ -57,7 +58,9 @@ export async function runExport(
   const packageDir = request.out_dir!;
   await ensurePrivateDir(packageDir);
   await ensurePrivateDir(join(packageDir, 'subjects'));
-  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter });
+  // ZDSAR_CONNECTIONS=1: one request at a time (how the benchmark measures the sequential baseline).
+  const connections = Number(process.env.ZDSAR_CONNECTIONS) || undefined;
+  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, connections });
   const limit = pLimit(48);
   const started = new Date();
   const state: ExportState = {
@@ -131,6 +134,8 @@ export async function runExport(
     stats: client.stats,
   });
   const status = manifest.subjects.every((s) => s.status === 'completed' || s.status === 'not_found') ? 'completed' : 'partial';
+  // Scratch parts are kept only while something is left to resume.
+  if (status === 'completed') await rm(join(packageDir, '.work'), { recursive: true, force: true });
   await ledger.setStatus(request.request_id, status);
   return { manifest, packageDir, status };
 }

@@ -125,8 +125,10 @@ async function execute(
     for (const s of manifest.subjects) {
       const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
       const failed = Object.entries(s.categories).filter(([, c]) => c.status === 'failed');
-      const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('not found in this Zoom account') : p.red(s.status);
-      io.stderr.write(`${label(s.index)}: ${mark}${s.status === 'completed' || s.status === 'partial' ? `, ${total} records` : ''}\n`);
+      const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
+      const regs = s.categories.registrations?.records;
+      const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
+      io.stderr.write(`${label(s.index)}: ${mark}${count}\n`);
       for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
       if (s.error) io.stderr.write(`    ${s.error}\n`);
     }

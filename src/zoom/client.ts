@@ -24,6 +24,8 @@ export interface ZoomClientOptions {
   /** The longest wait zdsar sits through for one request; a longer Retry-After stops that category (resumable). */
   maxWaitMs?: number;
   limiter?: RateLimiter;
+  /** Connections to Zoom at once (default 64). 1 sends one request at a time (the benchmark's baseline). */
+  connections?: number;
 }
 
 export interface CallStats {
@@ -51,7 +53,7 @@ export class ZoomClient {
 
   constructor(private readonly opts: ZoomClientOptions) {
     this.ownDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? new Agent({ connections: 64, keepAliveTimeout: 4_000, pipelining: 1 });
+    this.dispatcher = opts.dispatcher ?? new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 4_000, pipelining: 1 });
     this.log = opts.logger ?? silentLogger;
     this.apiUrl = new URL(opts.credentials.apiUrl.endsWith('/') ? opts.credentials.apiUrl : opts.credentials.apiUrl + '/');
     this.limiter = opts.limiter ?? new RateLimiter(opts.plan);
