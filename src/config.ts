@@ -105,3 +105,19 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
   if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'zdsar');
   return join(homedir(), '.zdsar');
 }
+
+/**
+ * Tuning of the HTTP client, from the environment (not flags: these are for operators and tests).
+ * ZDSAR_HTTP_TIMEOUT_MS: per-request timeout (default 60 s); ZDSAR_CONNECTIONS: connections at once
+ * (default 64; 1 sends one request at a time, the benchmark's baseline).
+ */
+export function clientTuning(env: NodeJS.ProcessEnv): { timeoutMs?: number; connections?: number } {
+  const num = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  return { timeoutMs: num('ZDSAR_HTTP_TIMEOUT_MS', 100, 600_000), connections: num('ZDSAR_CONNECTIONS', 1, 256) };
+}

@@ -26,6 +26,8 @@ export interface ExportHooks {
   logger: Logger;
   /** Shared with anything else this run sends to Zoom (the registrations scan). */
   limiter?: RateLimiter;
+  /** Timeout and connections (config.clientTuning). */
+  tuning?: { timeoutMs?: number; connections?: number };
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
   /** For --include-registrations: the registrations found for an email. */
@@ -58,9 +60,7 @@ export async function runExport(
   const packageDir = request.out_dir!;
   await ensurePrivateDir(packageDir);
   await ensurePrivateDir(join(packageDir, 'subjects'));
-  // ZDSAR_CONNECTIONS=1: one request at a time (how the benchmark measures the sequential baseline).
-  const connections = Number(process.env.ZDSAR_CONNECTIONS) || undefined;
-  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, connections });
+  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);
   const started = new Date();
   const state: ExportState = {

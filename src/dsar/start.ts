@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
-import { loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
+import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { Ledger, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
@@ -40,6 +40,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
   if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${day(received)} is in the future`);
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
   const plan = loadPlan(env, flags.plan);
+  clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
   const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
   const credentials = loadZoomCredentials(env);
 
@@ -96,6 +97,7 @@ async function execute(
     outcome = await runExport(ledger, request, credentials, settings, ctx.signal, {
       logger,
       limiter,
+      tuning: clientTuning(io.env),
       registrationsOf,
       onChange: (state) => progress.update(progressLines(state, label)),
     });

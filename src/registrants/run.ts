@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import type { CommandContext } from '../commands/context.js';
-import { loadPlan, loadZoomCredentials, zdsarHome, type Plan, type ZoomCredentials } from '../config.js';
+import { loadPlan, loadZoomCredentials, zdsarHome, type Plan, type ZoomCredentials, clientTuning } from '../config.js';
 import { AuthError, CliError, EXIT, InterruptedError, UsageError } from '../errors.js';
 import { Ledger, parseDateArg, type Regime } from '../ledger/index.js';
 import { readPeople, type Subject } from '../dsar/subjects.js';
@@ -63,7 +63,7 @@ function settingsOf(ctx: CommandContext, flags: RegistrantsFlags): Settings {
 function newClient(ctx: CommandContext, credentials: ZoomCredentials, plan: Plan, logger: Logger, limiter?: RateLimiter): ZoomClient {
   // Every request in flight listens to the run's abort signal; a scan has dozens in flight.
   setMaxListeners(256, ctx.signal);
-  return new ZoomClient({ credentials, plan, signal: ctx.signal, logger, limiter });
+  return new ZoomClient({ credentials, plan, signal: ctx.signal, logger, limiter, ...clientTuning(ctx.io.env) });
 }
 
 /** Errors that stop a scan become the contract's exit codes: 3 for credentials and scopes, 130 interrupted, 1 otherwise. */
