@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signZoomEvent } from '../../src/compliance/verify.js';
-import { allFiles, ensureBuilt, ROOT, runCli } from './cli-helpers.js';
+import { allFiles, ROOT, runCli } from './cli-helpers.js';
 import { startFakeZoom } from './fake-zoom.js';
 
 const FIXTURES = join(ROOT, 'fixtures', 'events');
@@ -16,7 +16,6 @@ let home: string;
 let work: string;
 let env: Record<string, string>;
 
-beforeAll(() => ensureBuilt(), 180_000);
 beforeEach(async () => {
   zoom = await startFakeZoom();
   home = mkdtempSync(join(tmpdir(), 'zdsar-cli-home-'));

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signZoomEvent } from '../../src/compliance/verify.js';
-import { allFiles, BIN, ensureBuilt, ROOT, runCli } from './cli-helpers.js';
+import { allFiles, BIN, ROOT, runCli } from './cli-helpers.js';
 import { startFakeZoom } from './fake-zoom.js';
 
 const FIXTURES = join(ROOT, 'fixtures', 'events');
@@ -20,7 +20,6 @@ let work: string;
 let env: Record<string, string>;
 let child: ChildProcessWithoutNullStreams | undefined;
 
-beforeAll(() => ensureBuilt(), 180_000);
 beforeEach(async () => {
   zoom = await startFakeZoom();
   home = mkdtempSync(join(tmpdir(), 'zdsar-listen-home-'));

@@ -4,9 +4,9 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { allFiles, BIN, ensureBuilt, ROOT, runCli } from './cli-helpers.js';
+import { allFiles, BIN, ROOT, runCli } from './cli-helpers.js';
 
 /** The compliance commands against the project's Zoom sandbox (its own signer and its own /oauth/data/compliance). */
 
@@ -14,7 +14,6 @@ let sandbox: Sandbox;
 let home: string;
 let env: Record<string, string>;
 
-beforeAll(() => ensureBuilt(), 180_000);
 beforeEach(async () => {
   sandbox = await startSandbox({ port: 0, onWarning: () => undefined });
   home = mkdtempSync(join(tmpdir(), 'zdsar-sbx-home-'));

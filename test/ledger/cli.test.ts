@@ -1,31 +1,17 @@
 /**
  * The ledger through the built CLI (bin/zdsar.js → dist/), as a child process, and from several
- * processes at once. Needs `npm run build` first (`npm test` does it).
+ * processes at once. dist/ is built once by test/global-setup.ts.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../helpers/cli.js';
 import { Ledger } from '../../src/ledger/index.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'zdsar.js');
 const DIST_LEDGER = join(ROOT, 'dist', 'ledger', 'index.js');
-
-function newest(dir: string): number {
-  return Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
-}
-
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js')) || !existsSync(DIST_LEDGER)) {
-    throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests');
-  }
-  if (newest(join(ROOT, 'src', 'ledger')) > newest(join(ROOT, 'dist', 'ledger'))) {
-    throw new Error('dist/ledger is older than src/ledger: run `npm run build` first');
-  }
-});
 
 function run(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordsFor, startSandbox, type Sandbox, type SandboxAccount } from '../../src/sandbox/index.js';
-import { ensureBuilt, runCli, tempHome } from './helpers.js';
+import { runCli, tempHome } from './helpers.js';
 
 const JORDAN = 'jordan.lee@gmail.example';
 const PRIYA = 'priya.nair@partner.example';
@@ -42,7 +42,6 @@ describe('zdsar registrants', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    ensureBuilt();
     sbx = await startSandbox({ port: 0, onWarning: () => undefined });
     home = tempHome();
     env = envFor(sbx, home);

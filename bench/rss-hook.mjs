@@ -1,0 +1,17 @@
+/**
+ * Bench-only preload: `node --import ./bench/rss-hook.mjs bin/zdsar.js …`.
+ * On exit, writes the process's peak resident set size (KiB, from getrusage) to the file named
+ * by ZDSAR_BENCH_RSS_FILE, so the benchmark measures the CLI's memory alone.
+ */
+import { writeFileSync } from 'node:fs';
+
+const file = process.env.ZDSAR_BENCH_RSS_FILE;
+if (file) {
+  process.on('exit', () => {
+    try {
+      writeFileSync(file, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, heapUsed: process.memoryUsage().heapUsed }) + '\n');
+    } catch {
+      /* the benchmark reports a missing file */
+    }
+  });
+}
