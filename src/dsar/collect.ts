@@ -61,152 +61,156 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   await ensurePrivateDir(work);
   await sweepTemporary(dir);
   await sweepTemporary(work);
-  const categories: Record<string, CategoryResult> = {};
+  const person = new PersonCollection(env, dir, work);
 
-  const tasks: Array<Promise<void>> = [];
-  const settle = async (name: string, run: () => Promise<CategoryResult>) => {
-    const prior = env.settled[name];
-    if (prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(join(dir, CATEGORY.get(name)!.file)))))) {
-      categories[name] = prior;
+  const user = await person.lookup(email);
+  if (user === 'not_found') {
+    // No Zoom user, but registrations to other people's meetings may still hold their data.
+    if (env.registrations) await person.registrations();
+    return person.finish('not_found');
+  }
+  if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
+
+  const userId = String(user.id ?? email);
+  const range = personRange(env, user);
+  const sixMonths = clampWindow(range, day(addMonthsUtc(parseDay(env.today), -6)));
+  const trash = clampWindow(range, day(new Date(parseDay(env.today).getTime() - 30 * 86_400_000)));
+  const c = env.client;
+  const byUuid = (m: Rec) => idString(m.uuid ?? m.id);
+
+  await settleAll([
+    person.object('settings', () => zoom.getUserSettings(c, userId)),
+    person.list('meetings', zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(c, userId, type) })), byUuid),
+    person.list('webinars', [{ key: 'all', items: () => zoom.listWebinars(c, userId) }], byUuid),
+    person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, `from ${range.from} to ${range.to}`),
+    person.list('recordings_trash', windowUnits(trash, (w) => zoom.listRecordings(c, userId, w, true)), byUuid, 'Zoom keeps deleted recordings in the trash for 30 days'),
+    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, sixMonthNote(sixMonths)),
+    ...(env.registrations ? [person.registrations()] : []),
+    person.phone(userId, sixMonths),
+  ]);
+  const result = await person.finish('completed');
+  return { ...result, userId, range };
+}
+
+/** One person's categories as they settle: done, no data, or failed (never thrown, unless interrupted). */
+class PersonCollection {
+  readonly categories: Record<string, CategoryResult> = {};
+
+  constructor(
+    private readonly env: CollectEnv,
+    private readonly dir: string,
+    private readonly work: string,
+  ) {}
+
+  /** The Zoom user (profile.json, fetched once), 'not_found', or why the lookup failed. */
+  async lookup(email: string): Promise<Rec | 'not_found' | string> {
+    const file = CATEGORY.get('profile')!.file;
+    let user: Rec;
+    try {
+      user = JSON.parse(await readFile(join(this.dir, file), 'utf8')) as Rec;
+    } catch {
+      try {
+        user = await zoom.getUser(this.env.client, email);
+      } catch (e) {
+        if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) return 'not_found';
+        if (isAbort(e, this.env.signal)) throw e;
+        return describe(e);
+      }
+      await writeFileAtomic(join(this.dir, file), JSON.stringify(user, null, 2) + '\n');
+    }
+    this.categories.profile = { status: 'done', records: 1, file };
+    await this.env.progress('profile', this.categories.profile);
+    return user;
+  }
+
+  /** Run a category unless an earlier run settled it; record what happened. */
+  async settle(name: string, run: () => Promise<CategoryResult>): Promise<void> {
+    const prior = this.env.settled[name];
+    if (prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(join(this.dir, CATEGORY.get(name)!.file)))))) {
+      this.categories[name] = prior;
       return;
     }
     let result: CategoryResult;
     try {
       result = await run();
     } catch (e) {
-      if (isAbort(e, env.signal)) throw e;
+      if (isAbort(e, this.env.signal)) throw e;
       const why = noDataReason(e);
       result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describe(e) };
     }
-    categories[name] = result;
-    await env.progress(name, result);
-  };
-  const object = (name: string, fetch: () => Promise<Rec>) =>
-    settle(name, async () => {
+    this.categories[name] = result;
+    await this.env.progress(name, result);
+  }
+
+  /** A single object (settings, a profile), written atomically. */
+  object(name: string, fetch: () => Promise<Rec>): Promise<void> {
+    return this.settle(name, async () => {
       const file = CATEGORY.get(name)!.file;
-      const data = await env.limit(fetch);
-      await writeFileAtomic(join(dir, file), JSON.stringify(data, null, 2) + '\n');
+      const data = await this.env.limit(fetch);
+      await writeFileAtomic(join(this.dir, file), JSON.stringify(data, null, 2) + '\n');
       return { status: 'done', records: 1, file };
     });
-  const list = (name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string) =>
-    settle(name, () => collectList(env, name, units, idOf, dir, work, note));
-
-  const registrations = () => list('registrations', [{ key: 'account-scan', items: env.registrations! }], (r) => idString(r.registration_key));
-
-  // 1. Who is this? (profile.json, once)
-  let user: Rec;
-  const profilePath = join(dir, CATEGORY.get('profile')!.file);
-  try {
-    user = JSON.parse(await readFile(profilePath, 'utf8')) as Rec;
-  } catch {
-    try {
-      user = await zoom.getUser(env.client, email);
-    } catch (e) {
-      if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) {
-        // No Zoom user, but registrations to other people's meetings may still hold their data.
-        if (env.registrations) await registrations();
-        const failed = categories.registrations?.status === 'failed';
-        if (!failed) await rm(work, { recursive: true, force: true });
-        return { status: failed ? 'partial' : 'not_found', categories };
-      }
-      if (isAbort(e, env.signal)) throw e;
-      return { status: 'failed', categories: {}, error: describe(e) };
-    }
-    await writeFileAtomic(profilePath, JSON.stringify(user, null, 2) + '\n');
   }
-  categories.profile = { status: 'done', records: 1, file: CATEGORY.get('profile')!.file };
-  await env.progress('profile', categories.profile);
-  const userId = String(user.id ?? email);
 
-  const range = personRange(env, user);
-  const phoneRange = clampWindow(range, day(addMonthsUtc(parseDay(env.today), -6)));
-  const trashRange = clampWindow(range, day(new Date(parseDay(env.today).getTime() - 30 * 86_400_000)));
-  const windows = (r: DateWindow | undefined) => (r ? monthWindows(r.from, r.to) : []);
+  list(name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string): Promise<void> {
+    return this.settle(name, () => collectList(this.env, name, units, idOf, this.dir, this.work, note));
+  }
 
-  tasks.push(object('settings', () => zoom.getUserSettings(env.client, userId)));
-  tasks.push(
-    list(
-      'meetings',
-      zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(env.client, userId, type) })),
-      (m) => idString(m.uuid ?? m.id),
-    ),
-  );
-  tasks.push(list('webinars', [{ key: 'all', items: () => zoom.listWebinars(env.client, userId) }], (w) => idString(w.uuid ?? w.id)));
-  tasks.push(
-    list(
-      'recordings',
-      windows(range).map((w) => ({ key: `${w.from}_${w.to}`, items: () => zoom.listRecordings(env.client, userId, w) })),
-      (m) => idString(m.uuid ?? m.id),
-      `from ${range.from} to ${range.to}`,
-    ),
-  );
-  tasks.push(
-    list(
-      'recordings_trash',
-      windows(trashRange).map((w) => ({ key: `${w.from}_${w.to}`, items: () => zoom.listRecordings(env.client, userId, w, true) })),
-      (m) => idString(m.uuid ?? m.id),
-      'Zoom keeps deleted recordings in the trash for 30 days',
-    ),
-  );
-  tasks.push(
-    list(
-      'meetings_attended',
-      windows(phoneRange).map((w) => ({ key: `${w.from}_${w.to}`, items: () => zoom.listMeetingsAttended(env.client, userId, w) })),
-      (m) => idString(m.uuid ?? m.id),
-      sixMonthNote(phoneRange),
-    ),
-  );
-  if (env.registrations) tasks.push(registrations());
-  tasks.push(collectPhone(env, userId, dir, windows(phoneRange), sixMonthNote(phoneRange), object, list, settle));
+  registrations(): Promise<void> {
+    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString(r.registration_key));
+  }
 
-  const settled = await Promise.allSettled(tasks);
-  const thrown = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (thrown) throw thrown.reason;
+  /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
+  async phone(userId: string, sixMonths: DateWindow | undefined): Promise<void> {
+    const c = this.env.client;
+    let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
+    await this.settle('phone_profile', async () => {
+      try {
+        const profile = await this.env.limit(() => zoom.getPhoneUser(c, userId));
+        const file = CATEGORY.get('phone_profile')!.file;
+        await writeFileAtomic(join(this.dir, file), JSON.stringify(profile, null, 2) + '\n');
+        return { status: 'done', records: 1, file };
+      } catch (e) {
+        noPhone = noPhoneReason(e);
+        if (!noPhone) throw e;
+        return { status: 'no_data', note: noPhone };
+      }
+    });
+    if (noPhone) {
+      for (const name of ['phone_settings', 'phone_call_history', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
+        await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));
+      }
+      return;
+    }
+    const note = sixMonthNote(sixMonths);
+    const byId = (r: Rec) => idString(r.id);
+    await settleAll([
+      this.object('phone_settings', () => zoom.getPhoneSettings(c, userId)),
+      this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, note),
+      this.list('phone_recordings', windowUnits(sixMonths, (w) => zoom.listPhoneRecordings(c, userId, w)), byId, note),
+      this.list('phone_voicemails', windowUnits(sixMonths, (w) => zoom.listVoicemails(c, userId, w)), byId, note),
+      this.list('phone_sms', windowUnits(sixMonths, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), note),
+    ]);
+  }
 
-  const failed = Object.values(categories).some((c) => c.status === 'failed');
-  if (!failed) await rm(work, { recursive: true, force: true });
-  return { status: failed ? 'partial' : 'completed', userId, range, categories };
+  /** The person's status; scratch parts go once nothing is left to resume. */
+  async finish(ok: 'completed' | 'not_found'): Promise<SubjectResult> {
+    const failed = Object.values(this.categories).some((x) => x.status === 'failed');
+    if (!failed) await rm(this.work, { recursive: true, force: true });
+    return { status: failed ? 'partial' : ok, categories: this.categories };
+  }
 }
 
-/** Zoom Phone: probe the profile first; a user or account without Phone has "no phone data", not a failure. */
-async function collectPhone(
-  env: CollectEnv,
-  userId: string,
-  dir: string,
-  windows: DateWindow[],
-  note: string,
-  object: (name: string, fetch: () => Promise<Rec>) => Promise<void>,
-  list: (name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string) => Promise<void>,
-  settle: (name: string, run: () => Promise<CategoryResult>) => Promise<void>,
-): Promise<void> {
-  const phoneNames = ['phone_profile', 'phone_settings', 'phone_call_history', 'phone_recordings', 'phone_voicemails', 'phone_sms'];
-  let noPhone: string | undefined;
-  await settle('phone_profile', async () => {
-    try {
-      const profile = await env.limit(() => zoom.getPhoneUser(env.client, userId));
-      const file = CATEGORY.get('phone_profile')!.file;
-      await writeFileAtomic(join(dir, file), JSON.stringify(profile, null, 2) + '\n');
-      return { status: 'done', records: 1, file };
-    } catch (e) {
-      const why = noPhoneReason(e);
-      if (!why) throw e;
-      noPhone = why;
-      return { status: 'no_data', note: why };
-    }
-  });
-  if (noPhone || env.settled.phone_profile?.status === 'no_data') {
-    const why = noPhone ?? env.settled.phone_profile?.note ?? 'no Zoom Phone';
-    for (const name of phoneNames.slice(1)) await settle(name, async () => ({ status: 'no_data', note: why }));
-    return;
-  }
-  const unitsOf = (fn: (w: DateWindow) => AsyncIterable<Rec>) => windows.map((w) => ({ key: `${w.from}_${w.to}`, items: () => fn(w) }));
-  await Promise.all([
-    object('phone_settings', () => zoom.getPhoneSettings(env.client, userId)),
-    list('phone_call_history', unitsOf((w) => zoom.listCallHistory(env.client, userId, w)), (c) => idString(c.id), note),
-    list('phone_recordings', unitsOf((w) => zoom.listPhoneRecordings(env.client, userId, w)), (c) => idString(c.id), note),
-    list('phone_voicemails', unitsOf((w) => zoom.listVoicemails(env.client, userId, w)), (c) => idString(c.id), note),
-    list('phone_sms', unitsOf((w) => zoom.listSmsSessions(env.client, userId, w)), (c) => idString(c.session_id), note),
-  ]);
+/** Wait for every task; if one was interrupted, rethrow that after all have stopped. */
+async function settleAll(tasks: Array<Promise<void>>): Promise<void> {
+  const settled = await Promise.allSettled(tasks);
+  const thrown = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (thrown) throw thrown.reason;
+}
+
+/** One unit per month window of a range (none for an empty range). */
+function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => AsyncIterable<Rec>): ListUnit[] {
+  return (range ? monthWindows(range.from, range.to) : []).map((w) => ({ key: `${w.from}_${w.to}`, items: () => items(w) }));
 }
 
 /**
