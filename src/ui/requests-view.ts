@@ -1,0 +1,150 @@
+/**
+ * What `zdsar requests` prints: the list table, one request in full, purge results.
+ * Loaded only when a requests subcommand runs (CLI start-up stays light).
+ */
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { LedgerRequest, PurgeResult } from '../ledger/index.js';
+import { palette, type IO, writeLine } from './io.js';
+import { renderTable } from './table.js';
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+const purgeOptions = z.object({
+  olderThan: z.coerce
+    .number({ message: '--older-than: must be a number of days' })
+    .int('--older-than: must be a whole number of days')
+    .min(0, '--older-than: must be 0 or more days')
+    .default(DEFAULT_RETENTION_DAYS),
+  dryRun: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+export function parsePurgeOptions(value: unknown): z.infer<typeof purgeOptions> {
+  const r = purgeOptions.safeParse(value);
+  if (!r.success) throw new UsageError(r.error.issues[0]?.message ?? 'invalid options');
+  return r.data;
+}
+
+
+type Palette = ReturnType<typeof palette>;
+type UrgencyFn = typeof import('../ledger/index.js').urgency;
+
+/** Colour on stdout only when stdout itself is a terminal (palette() decides on NO_COLOR and TERM). */
+export function stdoutPalette(io: IO): Palette {
+  const p = palette(io);
+  if (io.stdout.isTTY) return p;
+  const id = (s: string) => s;
+  return { red: id, yellow: id, green: id, dim: id, bold: id };
+}
+
+/** Whether the legal clock still runs for this request (it does until it is answered or withdrawn). */
+function clockRuns(r: LedgerRequest): boolean {
+  return r.status !== 'completed' && r.status !== 'canceled';
+}
+
+export function dueCell(r: LedgerRequest, now: Date, urgency: UrgencyFn, c: Palette): string {
+  const date = r.due_at.slice(0, 10) + (r.extended ? ' (ext)' : '');
+  if (!clockRuns(r)) return date;
+  const u = urgency(new Date(r.due_at), now);
+  if (u.urgency === 'overdue') return c.red(c.bold(`${date} OVERDUE ${-u.days}d`));
+  if (u.urgency === 'due-soon') return c.yellow(`${date} ${u.days === 0 ? 'due today' : `due in ${u.days}d`}`);
+  return date;
+}
+
+export function summary(r: LedgerRequest, now: Date, urgency: UrgencyFn) {
+  const u = urgency(new Date(r.due_at), now);
+  return {
+    request_id: r.request_id,
+    type: r.type,
+    status: r.status,
+    regime: r.regime,
+    requester: r.requester,
+    created_at: r.created_at,
+    received_at: r.received_at,
+    due_at: r.due_at,
+    ...(r.acknowledge_by ? { acknowledge_by: r.acknowledge_by } : {}),
+    extended: r.extended,
+    days_left: u.days,
+    urgency: clockRuns(r) ? u.urgency : null,
+    subjects: r.subjects,
+    ...(r.range ? { range: r.range } : {}),
+    ...(r.out_dir ? { out_dir: r.out_dir } : {}),
+    errors: r.errors.length,
+    ...(r.completed_at ? { completed_at: r.completed_at } : {}),
+    ...(r.canceled_at ? { canceled_at: r.canceled_at } : {}),
+    ...(r.purged_at ? { purged_at: r.purged_at } : {}),
+  };
+}
+
+export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: UrgencyFn, label: (i: number) => string): string {
+  const out: string[] = [];
+  const field = (k: string, v: string | undefined) => v !== undefined && out.push(`  ${(k + ':').padEnd(16)}${v}`);
+  out.push(c.bold(`Request ${r.request_id}`));
+  field('type', r.type);
+  field('status', r.status);
+  field('regime', r.regime.toUpperCase());
+  field('requester', r.requester);
+  field('received', r.received_at.slice(0, 10));
+  if (r.acknowledge_by) field('acknowledge by', `${r.acknowledge_by.slice(0, 10)} (10 business days; holidays not counted out)`);
+  field('due', dueCell(r, now, urgency, c) + (r.extended ? '' : ' (not extended)'));
+  if (r.range) field('date range', `${r.range.from ?? 'beginning'} to ${r.range.to ?? 'today'}`);
+  field('package', r.out_dir);
+  field('created', r.created_at);
+  field('completed', r.completed_at);
+  field('canceled', r.canceled_at);
+  field('purged', r.purged_at);
+  if (r.key) field('key', r.key);
+  if (r.purged_at) {
+    out.push('', c.dim(`  Addresses were removed when the package was purged (${r.purged_at.slice(0, 10)}); the ledger keeps a salted hash of each (HMAC-SHA-256).`));
+  }
+
+  out.push('', c.bold(`People (${r.subjects.length})`));
+  const rows: string[][] = [];
+  for (const s of r.subjects) {
+    const cats = Object.entries(r.progress[String(s.index)] ?? {});
+    if (cats.length === 0) rows.push([label(s.index), s.status ?? '-', '-', '-', '', '']);
+    for (const [i, [cat, p]] of cats.entries()) {
+      const st = p.status === 'failed' ? c.red(p.status) : p.status === 'done' ? c.green(p.status) : p.status;
+      rows.push([i === 0 ? label(s.index) : '', i === 0 ? (s.status ?? '-') : '', cat, st, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? '']);
+    }
+  }
+  const whole = Object.entries(r.progress['0'] ?? {});
+  for (const [i, [cat, p]] of whole.entries()) rows.push([i === 0 ? 'request' : '', '', cat, p.status, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? '']);
+  if (rows.length) out.push(indent(renderTable(['PERSON', 'OUTCOME', 'CATEGORY', 'PROGRESS', 'RECORDS', 'FILE / ERROR'], rows)));
+
+  out.push('', c.bold(`Errors (${r.errors.length})`));
+  for (const e of r.errors) {
+    const who = [e.subject !== undefined ? label(e.subject) : undefined, e.category].filter(Boolean).join(' ');
+    out.push(`  ${e.at}  ${who ? who + ': ' : ''}${c.red(e.message)}`);
+  }
+
+  out.push('', c.bold(`Evidence (${r.evidence.length})`));
+  for (const e of r.evidence) {
+    const who = e.subject !== undefined ? `${label(e.subject)} ` : '';
+    out.push(`  ${e.at}  ${who}${e.action}${e.target ? ` ${e.target}` : ''}: ${e.outcome}`);
+  }
+
+  out.push('', c.bold('History'));
+  for (const h of r.history) out.push(`  ${h.at}  ${h.action}${h.status ? ` ${h.status}` : ''}${h.note ? `: ${h.note}` : ''}`);
+  return out.join('\n');
+}
+
+export function renderPurge(io: IO, results: PurgeResult[], dryRun: boolean, days: number): void {
+  const done = results.filter((r) => !r.skipped);
+  const verb = dryRun ? 'would delete' : 'deleted';
+  if (done.length === 0) writeLine(io.stderr, `Nothing to purge: no finished request is older than ${days} days.`);
+  for (const r of done) {
+    const what = r.removed.length ? `${verb} ${r.removed.join(', ')}` : `${dryRun ? 'would find' : 'found'} no package left`;
+    writeLine(io.stderr, `${r.request_id}: ${what}; ${r.hashed} address${r.hashed === 1 ? '' : 'es'} ${dryRun ? 'would be replaced' : 'replaced'} by salted hashes.`);
+  }
+  for (const r of results.filter((x) => x.skipped)) writeLine(io.stderr, `${r.request_id}: not purged: ${r.skipped}`);
+  if (dryRun && done.length) writeLine(io.stderr, 'Dry run: nothing was deleted.');
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => '  ' + l)
+    .join('\n');
+}
