@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '..');
+/** The zdsar under test: this checkout, or ZDSAR_BENCH_ROOT (another build with bin/ and dist/, e.g. a worktree). */
+export const ROOT = resolve(process.env.ZDSAR_BENCH_ROOT ?? join(import.meta.dirname, '..'));
+export const BENCH = import.meta.dirname;
 export const BIN = join(ROOT, 'bin', 'zdsar.js');
-export const RSS_HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
+export const RSS_HOOK = join(BENCH, 'rss-hook.mjs');
 
 /** Zoom's Business-plan limits (requests per second; Resource-intensive is 20 per minute). */
 export const BUSINESS_PER_SECOND = { Light: 80, Medium: 60, Heavy: 40, 'Resource-intensive': 20 / 60 };
@@ -43,13 +45,14 @@ export function childEnv(sandbox, home, extra = {}) {
  * time (spawn to exit), stdout, the tail of stderr, the child's peak RSS, and the slice of the
  * sandbox log that this run produced.
  */
-export async function runZdsar({ sandbox, args, home, env = {}, timeoutMs = 20 * 60_000 }) {
+export async function runZdsar({ sandbox, args, home, env = {}, nodeArgs = [], timeoutMs = 20 * 60_000 }) {
   const scratch = tempDir('rss');
   const rssFile = join(scratch, 'rss.json');
   const from = sandbox.log.length;
   const t0 = performance.now();
   const startedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', RSS_HOOK, BIN, ...args], {
+  const cpu0 = process.cpuUsage();
+  const child = spawn(process.execPath, [...nodeArgs, '--import', RSS_HOOK, BIN, ...args], {
     cwd: ROOT,
     env: childEnv(sandbox, home, { ZDSAR_BENCH_RSS_FILE: rssFile, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,14 +68,21 @@ export async function runZdsar({ sandbox, args, home, env = {}, timeoutMs = 20 *
   const code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? sig)));
   clearTimeout(timer);
   const wallMs = performance.now() - t0;
-  let maxRssKiB;
+  const cpu = process.cpuUsage(cpu0);
+  let usage = {};
   try {
-    maxRssKiB = JSON.parse(readFileSync(rssFile, 'utf8')).maxRssKiB;
+    usage = JSON.parse(readFileSync(rssFile, 'utf8'));
   } catch {
-    maxRssKiB = undefined;
+    usage = {};
   }
+  const maxRssKiB = usage.maxRssKiB;
+  // CPU seconds: the zdsar process, and this process (the sandbox) during the run.
+  const cpuS = {
+    zdsar: usage.userCpuMs !== undefined ? +((usage.userCpuMs + usage.systemCpuMs) / 1000).toFixed(2) : null,
+    sandbox: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+  };
   rmSync(scratch, { recursive: true, force: true });
-  return { code, wallMs, startedAt, stdout, stderr: stderr.slice(-4000), maxRssKiB, log: sandbox.log.slice(from) };
+  return { code, wallMs, startedAt, stdout, stderr: stderr.slice(-4000), maxRssKiB, cpuS, log: sandbox.log.slice(from) };
 }
 
 /** A list walk's identity: method, path and query without the page cursor (pages of one walk are sequential). */

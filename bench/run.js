@@ -7,6 +7,9 @@
  *   node bench/run.js --only export    one scenario (export, heavy, registrants, startup; comma-separated)
  *   node bench/run.js --out FILE       where the JSON goes (default bench/results/latest.json,
  *                                      latest-quick.json with --quick); --only merges into that file
+ *   node bench/run.js --dump DIR       also write each run's sandbox log (NDJSON) there, to investigate
+ *   node bench/run.js --skip-baseline  the export without its one-request-at-a-time baseline (A/B runs)
+ *   ZDSAR_BENCH_ROOT=DIR node bench/run.js   benchmark another build (DIR/bin/zdsar.js, DIR/dist)
  *
  * The sandbox (dist/sandbox) runs in this process with Zoom's Business-plan limits and 80-150 ms of
  * jittered latency per request; zdsar runs as a child process (bin/zdsar.js), so its wall time and
@@ -19,7 +22,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BIN, ROOT, analyze, childEnv, exportChain, markdownTable, median, runZdsar, scanChain, table, tempDir, timeCommand } from './lib.js';
+import { BENCH, BIN, ROOT, analyze, childEnv, exportChain, markdownTable, median, runZdsar, scanChain, table, tempDir, timeCommand } from './lib.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -27,6 +30,8 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string' },
     seed: { type: 'string', default: '7' },
+    dump: { type: 'string' },
+    'skip-baseline': { type: 'boolean', default: false },
   },
 });
 const SCENARIOS = ['export', 'heavy', 'registrants', 'startup'];
@@ -64,6 +69,14 @@ const { startSandbox, generateAccount } = await import(pathToFileURL(join(dist, 
 const { VERSION } = await import(pathToFileURL(join(dist, 'version.js')).href);
 
 const say = (s) => process.stderr.write(`bench: ${s}\n`);
+let dumps = 0;
+/** --dump: the run's slice of the sandbox log, one request per line, times relative to the child's start. */
+function dump(label, r) {
+  if (!flags.dump) return;
+  mkdirSync(flags.dump, { recursive: true });
+  const file = join(flags.dump, `${String(++dumps).padStart(2, '0')}-${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.ndjson`);
+  writeFileSync(file, r.log.map((e) => JSON.stringify({ t: Date.parse(e.at) - r.startedAt, ...e })).join('\n') + '\n');
+}
 const cleanup = [];
 
 async function withSandbox(account, fn) {
@@ -82,10 +95,11 @@ function home() {
 }
 
 /** One `zdsar export` of these people; the bound is computed from the sandbox log of that run. */
-async function exportRun(account, emails, { env = {} } = {}) {
+async function exportRun(account, emails, { env = {}, label = 'export' } = {}) {
   return withSandbox(account, async (sandbox) => {
     const h = home();
     const r = await runZdsar({ sandbox, home: h, args: ['export', '--emails', emails.join(','), '--out', join(h, 'out'), '--json'], env });
+    dump(label, r);
     let out;
     try {
       out = JSON.parse(r.stdout);
@@ -103,6 +117,7 @@ async function exportRun(account, emails, { env = {} } = {}) {
       subjects: statuses,
       records,
       peakRssMB: r.maxRssKiB ? +(r.maxRssKiB / 1024).toFixed(1) : null,
+      cpuS: r.cpuS,
       ...analyze(r.log, { chain: exportChain(r.log), meanLatencyMs: MEAN_LATENCY_MS, wallMs: r.wallMs, startedAt: r.startedAt }),
     };
   });
@@ -119,10 +134,13 @@ async function scenarioExport() {
   say(`export: ${people.length} people, concurrent`);
   const main = await exportRun(account, people);
   say(`export: ${main.wallS}s, bound ${main.boundS}s, ${main.throttled} 429s`);
+  if (flags['skip-baseline']) {
+    return { name: 'export', title: `export of ${people.length} people of ordinary size`, params: { ...size, ...ORDINARY, latencyMs: LATENCY, plan: 'business', seed: SEED }, result: main, targets: exportTargets(main) };
+  }
   say(`export: first ${subset.length} people, concurrent`);
-  const subsetConcurrent = await exportRun(account, subset);
+  const subsetConcurrent = await exportRun(account, subset, { label: 'export-subset' });
   say(`export: first ${subset.length} people, one request at a time (ZDSAR_CONNECTIONS=1)`);
-  const subsetSequential = await exportRun(account, subset, { env: { ZDSAR_CONNECTIONS: '1' } });
+  const subsetSequential = await exportRun(account, subset, { env: { ZDSAR_CONNECTIONS: '1' }, label: 'export-subset-sequential' });
   say(`export: sequential ${subsetSequential.wallS}s`);
 
   // Extrapolation: one at a time, wall time is proportional to the number of requests.
@@ -133,10 +151,7 @@ async function scenarioExport() {
     title: `export of ${people.length} people of ordinary size`,
     params: { ...size, ...ORDINARY, latencyMs: LATENCY, plan: 'business', seed: SEED },
     result: main,
-    targets: {
-      wallOverBound: { target: 1.15, value: main.wallOverBound, met: main.wallOverBound !== null && main.wallOverBound <= 1.15 },
-      throttledShare: { target: 0.01, value: main.throttledShare, met: main.throttledShare < 0.01 },
-    },
+    targets: exportTargets(main),
     baseline: {
       how: `ZDSAR_CONNECTIONS=1 (one connection: one request at a time) on the first ${subset.length} of the ${people.length} people; the ${people.length}-person time is extrapolated by the number of requests (×${scale.toFixed(2)})`,
       subsetPeople: subset.length,
@@ -149,6 +164,13 @@ async function scenarioExport() {
   };
 }
 
+function exportTargets(r) {
+  return {
+    wallOverBound: { target: 1.15, value: r.wallOverBound, met: r.wallOverBound !== null && r.wallOverBound <= 1.15 },
+    throttledShare: { target: 0.01, value: r.throttledShare, met: r.throttledShare < 0.01 },
+  };
+}
+
 // ---- 2. one heavy person ----------------------------------------------------------------------
 
 async function scenarioHeavy() {
@@ -157,7 +179,7 @@ async function scenarioHeavy() {
     const account = generateAccount({ seed: SEED, users: 3, ...ORDINARY, heavy: { meetings: h.meetings, recordingYears: h.recordingYears, calls: h.calls } });
     const email = account.users[0].email;
     say(`heavy: ${h.label}: ${h.meetings} meetings, ${h.recordingYears} years of recordings, ${h.calls} calls`);
-    const r = await exportRun(account, [email]);
+    const r = await exportRun(account, [email], { label: h.label });
     say(`heavy: ${h.label}: ${r.wallS}s, bound ${r.boundS}s, RSS ${r.peakRssMB} MB`);
     runs.push({ ...h, result: r });
   }
@@ -194,6 +216,7 @@ async function scenarioRegistrants() {
     for (const mode of ['first', 'index']) {
       say(`registrants: ${users} hosts, ${mode === 'first' ? 'first run (full scan)' : 'second run (index)'}`);
       const r = await runZdsar({ sandbox, home: h, args: ['registrants', 'find', '--emails', email, '--json'] });
+      dump(`registrants-${mode}`, r);
       let out;
       try {
         out = JSON.parse(r.stdout);
@@ -209,6 +232,7 @@ async function scenarioRegistrants() {
         matches: out?.people?.[0]?.matches?.length,
         scan: out?.scan?.stats ? { hosts: out.scan.stats.hosts, meetings: out.scan.stats.meetings, webinars: out.scan.stats.webinars, registrationSessions: out.scan.stats.registrationSessions, details: out.scan.stats.details, registrantListsWalked: out.scan.stats.registrantListsWalked } : undefined,
         peakRssMB: r.maxRssKiB ? +(r.maxRssKiB / 1024).toFixed(1) : null,
+        cpuS: r.cpuS,
         ...a,
       };
       say(`registrants: ${mode}: ${a.wallS}s, bound ${a.boundS}s, ${a.throttled} 429s`);
@@ -273,6 +297,7 @@ function rows(scenarios) {
       const t = s.targets;
       out.push(row(`1. export ${s.params.people} people`, s.result, `≤1.15x: ${t.wallOverBound.met ? 'met' : 'MISSED'}; 429 <1%: ${t.throttledShare.met ? 'met' : 'MISSED'}`));
       const b = s.baseline;
+      if (!b) continue;
       out.push(row(`   same, first ${b.subsetPeople} only`, b.subsetConcurrent, ''));
       out.push(row(`   first ${b.subsetPeople}, 1 request at a time`, b.subsetSequential, `speed-up ${f1(b.subsetSpeedup)}x (measured)`));
       out.push([`   ${s.params.people} people, 1 at a time (est.)`, '', '', '', '', '', `~${f1(b.extrapolatedWallS)}`, '', '', '', '', '', `speed-up ~${f1(b.speedup)}x (extrapolated ×${f2(s.result.requestsTotal / b.subsetSequential.requestsTotal)})`]);
@@ -319,7 +344,7 @@ try {
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 }
 
-const outPath = flags.out ?? join(ROOT, 'bench', 'results', flags.quick ? 'latest-quick.json' : 'latest.json');
+const outPath = flags.out ?? join(BENCH, 'results', flags.quick ? 'latest-quick.json' : 'latest.json');
 let previous;
 if (flags.only && existsSync(outPath)) {
   try {

@@ -27,6 +27,8 @@ export interface SubjectResult {
   userId?: string;
   range?: DateWindow;
   categories: Record<string, CategoryResult>;
+  /** --with-files: recording, call recording and voicemail files downloaded into files/. */
+  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }> };
   error?: string;
 }
 

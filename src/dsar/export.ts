@@ -10,7 +10,10 @@ import type { Logger } from '../ui/logger.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
+import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
+import { writeReports } from './report/index.js';
+import { zipSubjects } from './zip.js';
 import { subjectFolder } from './paths.js';
 
 export interface ExportSettings {
@@ -20,6 +23,10 @@ export interface ExportSettings {
   today: string;
   plan: Plan;
   includeRegistrations?: boolean;
+  /** Download recording, call recording and voicemail files into each person's folder. */
+  withFiles?: boolean;
+  /** One zip per person. */
+  zip?: boolean;
 }
 
 export interface ExportHooks {
@@ -43,6 +50,8 @@ export interface ExportOutcome {
   manifest: Manifest;
   packageDir: string;
   status: 'completed' | 'partial';
+  /** --zip: one zip per person. */
+  zips: string[];
 }
 
 /**
@@ -100,6 +109,21 @@ export async function runExport(
           join(packageDir, 'subjects', folder),
           join(packageDir, '.work', folder),
         );
+        if (settings.withFiles && (result.status === 'completed' || result.status === 'partial')) {
+          st.categories.files = 'downloading';
+          changed();
+          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal });
+          result.downloads = d;
+          if (d.failed.length > 0) {
+            result.status = 'partial';
+            for (const f of d.failed) await ledger.recordError(request.request_id, { subject: s.index, category: 'files', message: `${f.file}: ${f.error}` });
+          }
+          await ledger.recordProgress(request.request_id, s.index, 'files', {
+            status: d.failed.length ? 'failed' : 'done',
+            records: d.files + d.skipped,
+            ...(d.failed.length ? { error: `${d.failed.length} files could not be downloaded` } : {}),
+          });
+        }
         results.set(s.index, result);
         st.status = result.status;
         changed();
@@ -133,11 +157,13 @@ export async function runExport(
     results,
     stats: client.stats,
   });
+  await writeReports(packageDir, manifest);
+  const zips = settings.zip ? await zipSubjects(packageDir, manifest) : [];
   const status = manifest.subjects.every((s) => s.status === 'completed' || s.status === 'not_found') ? 'completed' : 'partial';
   // Scratch parts are kept only while something is left to resume.
   if (status === 'completed') await rm(join(packageDir, '.work'), { recursive: true, force: true });
   await ledger.setStatus(request.request_id, status);
-  return { manifest, packageDir, status };
+  return { manifest, packageDir, status, zips };
 }
 
 function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {

@@ -23,6 +23,7 @@ export interface ManifestSubject {
   zoom_user_id?: string;
   range?: { from: string; to: string };
   categories: Record<string, CategoryResult>;
+  downloads?: SubjectResult['downloads'];
   error?: string;
   files: ManifestFile[];
 }
@@ -74,6 +75,7 @@ export async function writeManifest(
       ...(r.userId ? { zoom_user_id: r.userId } : {}),
       ...(r.range ? { range: r.range } : {}),
       categories: ordered,
+      ...(r.downloads ? { downloads: r.downloads } : {}),
       ...(r.error ? { error: r.error } : {}),
       files,
     });
@@ -112,7 +114,8 @@ async function listFiles(dir: string): Promise<string[]> {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(p)));
-    else if (e.isFile() && !/\.tmp-\d+-[0-9a-f]+$/.test(e.name)) out.push(p);
+    // report.html is a rendering of the manifest, written after it; unfinished downloads and temporaries are not data.
+    else if (e.isFile() && e.name !== 'report.html' && !/\.tmp-\d+-[0-9a-f]+$|\.partial$|\.(html|json)\.[0-9a-f]{8}$/.test(e.name)) out.push(p);
   }
   return out;
 }

@@ -23,6 +23,8 @@ export interface ExportFlags {
   verbose?: boolean;
   showEmails?: boolean;
   includeRegistrations?: boolean;
+  withFiles?: boolean;
+  zip?: boolean;
   requester?: string;
   received?: string;
   regime?: string;
@@ -52,7 +54,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
     throw new UsageError(`--out ${outRoot}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const ledger = Ledger.open(home);
-  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations };
+  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -70,7 +72,15 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
 /** `zdsar requests resume <id>` for an export: same settings, same folder, only what is missing. */
 export async function continueExport(ctx: CommandContext, request: LedgerRequest, flags: { json?: boolean; verbose?: boolean; showEmails?: boolean } = {}): Promise<number> {
   const o = (request.options ?? {}) as Partial<ExportSettings> & { outRoot?: string };
-  const settings: ExportSettings = { from: o.from, to: o.to, today: o.today ?? day(new Date()), plan: (o.plan as Plan) ?? loadPlan(ctx.io.env), includeRegistrations: o.includeRegistrations };
+  const settings: ExportSettings = {
+    from: o.from,
+    to: o.to,
+    today: o.today ?? day(new Date()),
+    plan: (o.plan as Plan) ?? loadPlan(ctx.io.env),
+    includeRegistrations: o.includeRegistrations,
+    withFiles: o.withFiles,
+    zip: o.zip,
+  };
   const credentials = loadZoomCredentials(ctx.io.env);
   const ledger = Ledger.open(zdsarHome(ctx.io.env));
   const packageDir = request.out_dir ?? join(o.outRoot ?? join(zdsarHome(ctx.io.env), 'exports'), request.request_id);
@@ -104,13 +114,15 @@ async function execute(
   } finally {
     progress.stop();
   }
-  const { manifest, packageDir, status } = outcome;
+  const { manifest, packageDir, status, zips } = outcome;
   if (flags.json) {
     printJson(io, {
       request_id: manifest.request_id,
       status,
       package: packageDir,
       manifest: join(packageDir, 'manifest.json'),
+      report: join(packageDir, 'report.html'),
+      ...(zips.length ? { zips } : {}),
       subjects: manifest.subjects.map((s) => ({
         index: s.index,
         email: s.email,
@@ -118,6 +130,7 @@ async function execute(
         path: join(packageDir, s.path),
         records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status])),
         errors: Object.entries(s.categories).filter(([, c]) => c.status === 'failed').map(([k, c]) => ({ category: k, message: c.error })),
+        ...(s.downloads ? { downloads: { files: s.downloads.files + s.downloads.skipped, bytes: s.downloads.bytes, failed: s.downloads.failed.length } } : {}),
         ...(s.error ? { error: s.error } : {}),
       })),
       zoom_requests: manifest.zoom_requests,
@@ -134,7 +147,8 @@ async function execute(
       for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
       if (s.error) io.stderr.write(`    ${s.error}\n`);
     }
-    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}; package:\n`);
+    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);
+    for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
     io.stdout.write(packageDir + '\n');
     if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
   }

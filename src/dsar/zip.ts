@@ -22,7 +22,7 @@ import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
-const SKIP = /(\.tmp-\d+-[0-9a-f]+|\.partial)$/;
+const SKIP = /(\.tmp-\d+-[0-9a-f]+|\.partial|\.(html|json)\.[0-9a-f]{8})$/; // temporaries of fs/atomic, RecordFile and downloads
 
 /** Write one zip per person; returns their paths (absolute), in the manifest's order. */
 export async function zipSubjects(packageDir: string, manifest: Manifest): Promise<string[]> {
@@ -55,7 +55,15 @@ async function zipOne(packageDir: string, manifest: Manifest, s: ManifestSubject
   zip.addBuffer(Buffer.from(sums, 'utf8'), `${root}/SHA256SUMS`, { ...opts, mtime: new Date(manifest.completed_at) });
 
   const base = join(packageDir, 'subjects', folder);
-  for (const rel of await listFiles(base)) {
+  const files = await listFiles(base);
+  // Folder entries with 0700, so unzip recreates them as private as the package's.
+  const dirs = new Set<string>([`${root}`, `${root}/subjects`, `${root}/subjects/${folder}`]);
+  for (const rel of files) {
+    const parts = rel.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) dirs.add(`${root}/subjects/${folder}/${parts.slice(0, i).join('/')}`);
+  }
+  for (const d of [...dirs].sort()) zip.addEmptyDirectory(d, { mode: 0o40700, mtime: new Date(manifest.completed_at) });
+  for (const rel of files) {
     const abs = join(base, ...rel.split('/'));
     const st = await stat(abs);
     // addReadStreamLazy: the file is opened only when yazl reaches it (no pile of open descriptors).

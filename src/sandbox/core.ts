@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FaultEngine } from './faults.js';
-import type { SandboxAccount, SandboxMeeting, SandboxUser, SandboxWebinar } from './model.js';
+import type { SandboxAccount, SandboxDataRequests, SandboxMeeting, SandboxUser, SandboxWebinar } from './model.js';
 import type { Category, RateLimiter } from './ratelimit.js';
 
 export type Area = 'api' | 'oauth' | 'compliance' | 'downloads';
@@ -109,6 +109,8 @@ export interface SandboxState {
   complianceCalls: ComplianceCall[];
   signingKey: Buffer;
   warn: (msg: string) => void;
+  /** Data & Privacy requests (routes/data-requests.ts). */
+  dataRequests: SandboxDataRequests;
   index: {
     usersById: Map<string, SandboxUser>;
     usersByEmail: Map<string, SandboxUser>;

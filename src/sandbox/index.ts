@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { rebuildIndex, type ComplianceCall, type RequestLogEntry, type SandboxState } from './core.js';
 import { demoAccount } from './demo.js';
 import { FaultEngine, normalizeFaults, type FaultSpec } from './faults.js';
-import type { SandboxAccount } from './model.js';
+import type { SandboxAccount, SandboxDataRequest, SandboxDataRequests } from './model.js';
 import { RateLimiter, type Plan } from './ratelimit.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -17,9 +17,12 @@ import { recordingRoutes } from './routes/recordings.js';
 import { registrantRoutes } from './routes/registrants.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
+import { dataRequestRoutes, newDataRequests, occupy, stateOf, type DataRequestState } from './routes/data-requests.js';
 import { compileRoutes, createHandler } from './server.js';
 import { deauthorizationEvent, emitSigned, type DeauthorizationPayload, type EmitOptions, type RetentionOption } from './webhook.js';
 
+export type { SandboxDataRequest, SandboxDataRequestFile } from './model.js';
+export { DATA_REQUEST_SCOPES, CANCEL_WINDOW_MS, LINK_TTL_MS, type DataRequestState } from './routes/data-requests.js';
 export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
 export { recordsFor, LazySeq, DEFAULT_QUIRKS } from './model.js';
 export type { FaultSpec, FaultRule, FaultKind, FaultScope } from './faults.js';
@@ -55,6 +58,32 @@ export interface SandboxOptions {
   clock?: () => number;
   /** Where warnings go (unknown routes, internal errors); default: stderr. */
   onWarning?: (message: string) => void;
+  /** Data & Privacy requests: how long an export stays Pending/Processing before its zip is ready (default 3000 ms). */
+  dataRequestDelayMs?: number;
+  /** After a request shows Completed, its files still answer 404 code 14103 for this long (default 0). */
+  dataRequestFilesLagMs?: number;
+  /** 'per-request' (default): each request's zip holds its one person; 'per-batch': one zip per POST with a folder per person. */
+  dataRequestZipLayout?: SandboxDataRequests['zipLayout'];
+  /** Emails that are not users of the account: 'reject' (400 code 14111; default) or 'fail' (the request ends Failed). */
+  dataRequestUnknownEmails?: SandboxDataRequests['unknownEmails'];
+}
+
+/** Test controls of the Data & Privacy requests (accounts.openapi.json /data_requests). */
+export interface SandboxDataRequestControls {
+  /** Every request, oldest first (live). */
+  readonly requests: readonly SandboxDataRequest[];
+  /** A request's state now, by the sandbox clock. */
+  stateOf(requestId: string): DataRequestState | undefined;
+  /** Another app's request holds the account's one slot for `ms` (POSTs answer 409 code 14114 meanwhile). Returns its id. */
+  occupy(ms: number): string;
+  /** The next `n` download links are issued already expired (default 1). */
+  expireNextLinks(n?: number): void;
+  /** Requests for this email end Failed with this reason. */
+  failEmail(email: string, reason?: string): void;
+  /** Change the processing delay for requests created from now on. */
+  setDelay(ms: number): void;
+  /** Change how long files lag behind a Completed state. */
+  setFilesLag(ms: number): void;
 }
 
 export interface EmitDeauthorizationOptions extends Omit<EmitOptions, 'userDataRetention'> {
@@ -80,6 +109,8 @@ export interface Sandbox {
   expireTokens(): void;
   /** Re-read the account after a test changed its users, meetings or webinars. */
   reindex(): void;
+  /** Data & Privacy requests: state and test controls. */
+  dataRequests: SandboxDataRequestControls;
   /** POST a signed app_deauthorized event to a URL, exactly as Zoom signs webhooks. */
   emitDeauthorization(targetUrl: string, payload?: Partial<DeauthorizationPayload>, opts?: EmitDeauthorizationOptions): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
@@ -113,10 +144,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     complianceCalls: [],
     signingKey: randomBytes(32),
     warn,
+    dataRequests: newDataRequests({ delayMs: opts.dataRequestDelayMs, filesLagMs: opts.dataRequestFilesLagMs, zipLayout: opts.dataRequestZipLayout, unknownEmails: opts.dataRequestUnknownEmails }),
     index: { usersById: new Map(), usersByEmail: new Map(), meetings: new Map(), webinars: new Map() },
   };
   rebuildIndex(state);
-  const routes = compileRoutes([...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes]);
+  const routes = compileRoutes([...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes]);
   const handler = createHandler(state, routes);
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((err: unknown) => {
@@ -159,6 +191,30 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     reindex() {
       rebuildIndex(state);
+    },
+    dataRequests: {
+      get requests() {
+        return state.dataRequests.requests;
+      },
+      stateOf(id) {
+        const r = state.dataRequests.requests.find((x) => x.request_id === id);
+        return r ? stateOf(r, clock()) : undefined;
+      },
+      occupy(ms) {
+        return occupy(state, ms);
+      },
+      expireNextLinks(n = 1) {
+        state.dataRequests.expireNextLinks += n;
+      },
+      failEmail(email, reason = 'Unable to process the data request.') {
+        state.dataRequests.failEmails.set(email.trim().toLowerCase(), reason);
+      },
+      setDelay(ms) {
+        state.dataRequests.delayMs = ms;
+      },
+      setFilesLag(ms) {
+        state.dataRequests.filesLagMs = ms;
+      },
     },
     async emitDeauthorization(targetUrl, payload, o = {}) {
       const now = clock();

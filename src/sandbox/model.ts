@@ -377,3 +377,61 @@ export function recordsFor(account: SandboxAccount, email: string): PersonRecord
   }
   return out;
 }
+
+// ---------------------------------------------------------------- Data & Privacy requests
+
+/** One data request (accounts.openapi.json /data_requests): Zoom creates one per email of a POST. */
+export interface SandboxDataRequest {
+  request_id: string;
+  /** The POST that created it (several requests share one); the one-in-process rule counts batches. */
+  batch: number;
+  request_type: 'EXPORT' | 'DELETE';
+  /** user_identifier: the email as given. */
+  email: string;
+  /** ms since epoch. */
+  created_at: number;
+  /** The export window (EXPORT only). */
+  start_at?: number;
+  end_at?: number;
+  requestor_user_id: string;
+  requestor_name: string;
+  /** Made with this app's token (false: "another app", see occupy()). */
+  current: boolean;
+  /** Pending until this time (DELETE: the 30-minute cancel window), then Processing. */
+  pending_until: number;
+  /** Processing until this time, then Completed (or Failed when failed_reason is set). */
+  ready_at: number;
+  canceled_at?: number;
+  failed_reason?: string;
+}
+
+/** A zip Zoom prepared for one or more export requests. */
+export interface SandboxDataRequestFile {
+  file_id: string;
+  file_name: string;
+  data: Buffer;
+  created_at: number;
+  request_ids: string[];
+}
+
+export interface SandboxDataRequests {
+  /** How long an export stays Pending/Processing before its zip is ready (a deletion: after its 30-minute window). */
+  delayMs: number;
+  /** After a request is Completed, its files still answer 14103 for this long (the history and the files disagree for a moment). */
+  filesLagMs: number;
+  /** 'per-request' (default): each request's zip holds only its person; 'per-batch': one zip for the whole POST, a folder per person. */
+  zipLayout: 'per-request' | 'per-batch';
+  /** Emails that are not users of the account: 'reject' (400 code 14111, default) or 'fail' (created, then Failed). */
+  unknownEmails: 'reject' | 'fail';
+  requests: SandboxDataRequest[];
+  files: Map<string, SandboxDataRequestFile>;
+  /** request_id → file ids, once its zip exists. */
+  filesOf: Map<string, string[]>;
+  /** Issued download links (token → file), single use, five minutes. */
+  links: Map<string, { file_id: string; expires_at: number; used: boolean }>;
+  /** The next N links are issued already expired (tests). */
+  expireNextLinks: number;
+  /** Emails whose requests end Failed, with the reason. */
+  failEmails: Map<string, string>;
+  seq: number;
+}

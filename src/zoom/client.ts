@@ -60,6 +60,11 @@ export class ZoomClient {
     this.auth = new TokenProvider(opts.credentials, { dispatcher: this.dispatcher, signal: opts.signal, timeoutMs: opts.timeoutMs, logger: this.log });
   }
 
+  /** The connection pool, shared with file downloads (src/zoom/download.ts). */
+  get dispatcherForDownloads(): Dispatcher {
+    return this.dispatcher;
+  }
+
   get signal(): AbortSignal | undefined {
     return this.opts.signal;
   }

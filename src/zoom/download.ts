@@ -65,6 +65,7 @@ export class DownloadError extends Error {
 }
 
 const MAX_REDIRECTS = 5;
+const WRITE_BATCH = 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -170,7 +171,13 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         total = Number.isFinite(len) && header(res.headers, 'content-length') !== undefined ? len : undefined;
       }
       if (opts.expectedBytes !== undefined && total !== undefined && total !== opts.expectedBytes) {
+        // Not the file Zoom listed (an error page, a proxy's answer…): try a couple more times, then give up.
         await res.body.dump().catch(() => {});
+        if (attempt < Math.min(maxRetries, 2)) {
+          client.stats.retries++;
+          await sleep(backoffMs(attempt, 300), undefined, { signal });
+          continue;
+        }
         await rm(partial, { force: true });
         throw new DownloadError(`download from ${start.host}: the server sends ${total} bytes but Zoom listed the file as ${opts.expectedBytes}`);
       }
@@ -183,11 +190,28 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       try {
         await fh.chmod(0o600);
         if (offset > 0) await fh.truncate(offset);
-        for await (const chunk of res.body) {
-          const buf = chunk as Buffer;
-          hash.update(buf);
-          await fh.write(buf, 0, buf.length, written);
-          written += buf.length;
+        // Chunks are gathered up to WRITE_BATCH and written with one writev: bounded memory, few syscalls.
+        let batch: Buffer[] = [];
+        let batched = 0;
+        const flush = async () => {
+          if (batched === 0) return;
+          const bufs = batch;
+          const n = batched;
+          batch = [];
+          batched = 0;
+          await fh.writev(bufs, written);
+          written += n;
+        };
+        try {
+          for await (const chunk of res.body) {
+            const buf = chunk as Buffer;
+            hash.update(buf);
+            batch.push(buf);
+            batched += buf.length;
+            if (batched >= WRITE_BATCH) await flush();
+          }
+        } finally {
+          await flush(); // keep every byte that arrived, also when the body was cut off
         }
         await fh.sync();
       } catch (e) {

@@ -112,11 +112,15 @@ describe('zipSubjects', () => {
     expect(entries.some((e) => e.name.endsWith('.partial'))).toBe(false);
     expect(entries.some((e) => e.name.includes('bob'))).toBe(false);
     expect(entries.every((e) => e.name.startsWith(`${root}/`) && !e.name.split('/').includes('..'))).toBe(true);
+    // Folders are entries of their own, 0700.
+    const dirs = entries.filter((e) => e.name.endsWith('/'));
+    expect(dirs.map((e) => e.name)).toContain(`${root}/subjects/${root}/files/recordings/`);
+    for (const d of dirs) expect(d.mode & 0o777).toBe(0o700);
     // Media is stored, JSON compressed.
     expect(byName.get(`${root}/subjects/${root}/files/recordings/0001-f1.mp4`)!.method).toBe(0);
     expect(byName.get(`${root}/subjects/${root}/meetings.json`)!.method).toBe(8);
 
-    const bob = unzip(readFileSync(zips[1]!)).map((e) => e.name).sort();
+    const bob = unzip(readFileSync(zips[1]!)).map((e) => e.name).filter((n) => !n.endsWith('/')).sort();
     expect(bob).toEqual(['02-bob@example.com/SHA256SUMS', '02-bob@example.com/manifest.json', '02-bob@example.com/subjects/02-bob@example.com/report.html']);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * Downloading a data request file from the link `GET /data_requests/files/{fileId}/url` gives:
+ * "directly download file from Zoom's fileserver. It has a 5-minute expiration time, and can only be
+ * consumed once."
+ *
+ * Not src/zoom/download.ts, on purpose: that one sends the access token (to Zoom hosts only) and
+ * resumes an interrupted body with Range on the same URL. This link is pre-signed and single use, so
+ * - no access token is ever sent with it (the link is the credential; the file server's host is not
+ *   documented, so it need not be a Zoom API host);
+ * - a failed or cut-off download is never retried on the same link: the caller asks Zoom for a fresh
+ *   link (LinkError.refresh).
+ * The body goes to `dest.partial` (0600) while hashing, is size-checked against Content-Length, then
+ * fsync'd and renamed to `dest`. The URL is never logged or put in an error (errors name the host).
+ */
+import { createHash } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { request, type Dispatcher } from 'undici';
+import { fsyncDir } from '../fs/atomic.js';
+
+export class LinkError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** Worth asking Zoom for a fresh link and trying again. */
+    readonly refresh = true,
+  ) {
+    super(message);
+    this.name = 'LinkError';
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const MAX_REDIRECTS = 5;
+
+function checkUrl(u: URL): void {
+  if (u.protocol === 'https:') return;
+  if (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'))) return;
+  throw new LinkError(`refusing a ${u.protocol.replace(':', '')} download link (https only; plain http only for loopback)`, undefined, false);
+}
+
+export async function fetchSignedLink(url: string, dest: string, opts: { signal?: AbortSignal; dispatcher?: Dispatcher; timeoutMs?: number } = {}): Promise<{ bytes: number; sha256: string }> {
+  let current: URL;
+  try {
+    current = new URL(url);
+  } catch {
+    throw new LinkError('the download link Zoom gave is not a URL', undefined, true);
+  }
+  checkUrl(current);
+  const timeout = opts.timeoutMs ?? 120_000;
+  let res: Dispatcher.ResponseData | undefined;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    try {
+      res = await request(current, {
+        method: 'GET',
+        headers: { accept: '*/*', 'accept-encoding': 'identity' },
+        signal: opts.signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+      });
+    } catch (e) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      throw new LinkError(`download from ${current.host} failed: ${netCode(e) ?? 'network error'}`);
+    }
+    if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
+      const loc = res.headers.location;
+      await res.body.dump().catch(() => {});
+      if (typeof loc !== 'string' || !loc) throw new LinkError(`download from ${current.host}: redirect without a location`);
+      let next: URL;
+      try {
+        next = new URL(loc, current);
+      } catch {
+        throw new LinkError(`download from ${current.host}: redirect to something that is not a URL`);
+      }
+      if (current.protocol === 'https:' && next.protocol !== 'https:') throw new LinkError(`download from ${current.host}: refusing a redirect from https to ${next.protocol}`, undefined, false);
+      checkUrl(next);
+      current = next;
+      res = undefined;
+      continue;
+    }
+    break;
+  }
+  if (!res) throw new LinkError(`download: more than ${MAX_REDIRECTS} redirects`);
+  if (res.statusCode !== 200) {
+    await res.body.dump().catch(() => {});
+    const why = res.statusCode === 403 || res.statusCode === 410 ? ' (the link expired or was already used)' : '';
+    throw new LinkError(`download from ${current.host} failed: HTTP ${res.statusCode}${why}`, res.statusCode);
+  }
+  const lenHeader = res.headers['content-length'];
+  const expected = typeof lenHeader === 'string' && /^\d+$/.test(lenHeader) ? Number(lenHeader) : undefined;
+  const partial = `${dest}.partial`;
+  const hash = createHash('sha256');
+  let written = 0;
+  const fh = await open(partial, 'w', 0o600);
+  let cut: unknown;
+  try {
+    await fh.chmod(0o600);
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      await fh.write(b, 0, b.length, written);
+      written += b.length;
+    }
+    await fh.sync();
+  } catch (e) {
+    cut = e;
+  } finally {
+    await fh.close();
+  }
+  if (cut !== undefined || (expected !== undefined && written !== expected)) {
+    await rm(partial, { force: true });
+    if (opts.signal?.aborted) throw opts.signal.reason ?? cut;
+    throw new LinkError(`download from ${current.host} was cut off after ${written} bytes${expected !== undefined ? ` of ${expected}` : ''}`);
+  }
+  await rename(partial, dest);
+  await fsyncDir(dirname(dest));
+  return { bytes: written, sha256: hash.digest('hex') };
+}
+
+function netCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code ?? (e as { cause?: NodeJS.ErrnoException })?.cause?.code;
+}

@@ -1,0 +1,137 @@
+/**
+ * The fault suite, part 2 (faults.test.ts has part 1; split so the two run in parallel): an export against a sandbox that misbehaves the way Zoom does.
+ * For each fault the export either finishes with every record exactly once, or stops cleanly:
+ * exit 1, a message that says what happened and when to resume, a resumable request, and a
+ * resumed run that completes. Every run is bounded: a hang fails the "hung" assertion.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { runCli, sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
+import { ALICE, BRUNO, STACK, expectEveryRecordExactlyOnce, manifestOf, runBounded } from './helpers.js';
+
+const PEOPLE = `${ALICE},${BRUNO}`;
+/** Generous for a 2-core machine; a healthy run of these two people takes a few seconds. */
+const BOUND_MS = 45_000;
+
+interface Summary {
+  request_id: string;
+  status: string;
+  package: string;
+  subjects: Array<{ email: string; status: string; errors: Array<{ category: string; message: string }> }>;
+}
+
+async function exportWith(sb: Sandbox, faults: string | undefined, extraEnv: Record<string, string> = {}, people = PEOPLE) {
+  sb.setFaults(faults);
+  const env = { ...sandboxEnv(sb), ...extraEnv };
+  const before = sb.log.length;
+  const res = await runBounded(['export', '--emails', people, '--out', tempDir('zdsar-fault-out-'), '--json'], env, BOUND_MS);
+  const log = sb.log.slice(before);
+  return { res, env, log, summary: res.stdout ? (JSON.parse(res.stdout) as Summary) : undefined };
+}
+
+function expectClean(res: { stderr: string; hung: boolean }) {
+  expect(res.hung, 'the export hung').toBe(false);
+  expect(res.stderr).not.toMatch(STACK);
+  expect(res.stderr).not.toMatch(/unexpected error|TypeError|ReferenceError/);
+}
+
+describe('fault injection: a clean, resumable stop', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ seed: 12, latencyMs: { min: 2, max: 12 } });
+  });
+  afterAll(async () => {
+    await sb.close();
+  });
+
+  it("a daily-limit 429 stops that category: exit 1, says the limit and when to resume; resume completes exactly once", async () => {
+    const { res, env, summary } = await exportWith(sb, 'daily429=once@/v2/report');
+    expectClean(res);
+    expect(res.code).toBe(1);
+    const id = summary!.request_id;
+    const errors = summary!.subjects.flatMap((s) => s.errors);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e.category).toBe('meetings_attended');
+      expect(e.message).toMatch(/daily rate limit/);
+      expect(e.message).toMatch(/zdsar requests resume.* after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
+    // The human-readable form says the same on stderr (without --json).
+    const show = await runCli(['requests', 'show', id, '--json'], env);
+    expect((JSON.parse(show.stdout) as { status: string }).status).toBe('partial');
+    const m = manifestOf(summary!.package);
+    expect(m.subjects.find((s) => s.email === ALICE)!.categories.meetings_attended!.status).toBe('failed');
+
+    sb.setFaults(undefined);
+    const before = sb.log.length;
+    const resumed = await runBounded(['requests', 'resume', id], env, BOUND_MS);
+    expectClean(resumed);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const again = sb.log.slice(before);
+    // Only what failed is fetched again: no meetings list, no phone history.
+    expect(again.filter((e) => /^\/v2\/users\/[^/]+\/meetings$/.test(e.path))).toEqual([]);
+    expect(again.filter((e) => e.path.endsWith('/call_history'))).toEqual([]);
+    expect(again.some((e) => e.path.startsWith('/v2/report/'))).toBe(true);
+    expectEveryRecordExactlyOnce(sb, summary!.package);
+  });
+
+  it('a daily-limit 429 without --json: stderr names the limit, the time, and the resume command', async () => {
+    sb.setFaults('daily429=once:2@/v2/report');
+    const env = sandboxEnv(sb);
+    const res = await runBounded(['export', '--emails', ALICE, '--out', tempDir('zdsar-fault-out-')], env, BOUND_MS);
+    expectClean(res);
+    expect(res.code).toBe(1);
+    const id = /zdsar requests resume (r-[\w-]+)/.exec(res.stderr)?.[1];
+    expect(id, res.stderr).toBeDefined();
+    expect(res.stderr).toMatch(/daily rate limit .*after \d{4}-\d{2}-\d{2}T/);
+    // Retry-After was two hours away: the run did not sit through it.
+    const when = /after (\d{4}-\d{2}-\d{2}T[\d:.]+Z)/.exec(res.stderr)![1]!;
+    expect(Date.parse(when) - Date.now()).toBeGreaterThan(60 * 60_000);
+    sb.setFaults(undefined);
+  });
+
+  it('every answer times out: bounded retries, visible waits, then a clean partial stop; resume completes', async () => {
+    const alice = sb.account.users.find((u) => u.email === ALICE)!;
+    const { res, env, summary } = await exportWith(sb, `slow=always:2000@/v2/phone/users/${alice.id}/voice_mails`, { ZDSAR_HTTP_TIMEOUT_MS: '200' }, ALICE);
+    expectClean(res);
+    expect(res.code).toBe(1);
+    const errors = summary!.subjects[0]!.errors;
+    expect(errors.map((e) => e.category)).toEqual(['phone_voicemails']);
+    expect(errors[0]!.message).toMatch(/timeout|timed out/i);
+    // Waits of two seconds or more are announced, not silent.
+    expect(res.stderr).toMatch(/retrying in \d+s/);
+    sb.setFaults(undefined);
+    const resumed = await runBounded(['requests', 'resume', summary!.request_id], env, BOUND_MS);
+    expectClean(resumed);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expectEveryRecordExactlyOnce(sb, join(summary!.package));
+  });
+});
+
+describe('a page token that always expires', () => {
+  const HEAVY = 'heavy.user@bigcorp.example';
+  let sb: Sandbox;
+  beforeAll(async () => {
+    const account = generateAccount({ seed: 5, users: 3, heavy: { meetings: 700, recordingYears: 0.5, calls: 3000, recordingEveryDays: 7 } });
+    sb = await startSandbox({ seed: 5, latencyMs: { min: 2, max: 8 }, account });
+  });
+  afterAll(async () => {
+    await sb.close();
+  });
+
+  it('a page token that always expires: a clean partial stop naming the list, then resume completes', async () => {
+    const heavy = sb.account.users.find((u) => u.email === HEAVY)!;
+    const { res, env, summary } = await exportWith(sb, `pagetokenexpire=always@/v2/users/${heavy.id}/meetings`, {}, HEAVY);
+    expectClean(res);
+    expect(res.code).toBe(1);
+    const errors = summary!.subjects[0]!.errors;
+    expect(errors.map((e) => e.category)).toEqual(['meetings']);
+    expect(errors[0]!.message).toMatch(/page token/i);
+    sb.setFaults(undefined);
+    const resumed = await runBounded(['requests', 'resume', summary!.request_id], env, BOUND_MS);
+    expectClean(resumed);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expectEveryRecordExactlyOnce(sb, summary!.package);
+  });
+});

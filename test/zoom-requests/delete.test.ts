@@ -1,0 +1,153 @@
+/**
+ * `zdsar delete` (Zoom's Data & Privacy deletion) against the sandbox: a dry run sends nothing, --yes
+ * submits and shows the 30-minute window, a deletion can be revoked inside the window and not after,
+ * more than ten people are queued and submitted on resume, earlier packages can be purged.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../src/commands/context.js';
+import { subjectFolder } from '../../src/dsar/paths.js';
+import { Ledger } from '../../src/ledger/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { cancelZoomDelete, resumeZoomDelete } from '../../src/zoom-requests/delete.js';
+import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { dataRequestSandbox, posts } from './helpers.js';
+
+let sb: Sandbox | undefined;
+afterEach(async () => {
+  await sb?.close();
+  sb = undefined;
+});
+
+/** An in-process command context (for the functions the lead wires into `zdsar requests`). */
+function context(env: Record<string, string>): CommandContext & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.end();
+  return { io: { stdout, stderr, stdin, env: { ...env, ZDSAR_ZOOM_POLL_MS: '20,100', NO_COLOR: '1' } }, signal: new AbortController().signal, exitCode: 0, out: () => out, err: () => err };
+}
+
+describe('zdsar delete', () => {
+  it('a dry run sends nothing to Zoom, not even a token request', async () => {
+    const e = await dataRequestSandbox(3);
+    sb = e.sb;
+    const env = sandboxEnv(sb);
+    const r = await runCli(['delete', '--emails', e.emails.slice(0, 2).join(',')], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Dry run: nothing was sent to Zoom');
+    expect(r.stderr).toContain('30 minutes');
+    const j = await runCli(['delete', '--emails', e.emails.slice(0, 2).join(','), '--json'], env);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout)).toMatchObject({ dry_run: true, would_submit: [{ batch: 1, request_type: 'DELETE', people: [{ index: 1 }, { index: 2 }] }] });
+    expect(sb.log).toEqual([]);
+    expect(await Ledger.open(env.ZDSAR_HOME!).list()).toEqual([]);
+  });
+
+  it('--yes submits, records Zoom\'s answer, shows the window; requests cancel revokes inside it and is refused after', async () => {
+    const e = await dataRequestSandbox(4);
+    sb = e.sb;
+    const env = sandboxEnv(sb);
+    const r = await runCli(['delete', '--emails', e.emails.slice(0, 2).join(','), '--yes'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    expect(id).toMatch(/^r-/);
+    expect(r.stderr).toMatch(/revoked until \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z/);
+    expect(r.stderr).toContain(`zdsar requests cancel ${id}`);
+    const zoom = sb.dataRequests.requests.filter((x) => x.request_type === 'DELETE');
+    expect(zoom).toHaveLength(2);
+    expect(zoom.map((x) => sb!.dataRequests.stateOf(x.request_id))).toEqual(['Pending', 'Pending']);
+    const ledger = Ledger.open(env.ZDSAR_HOME!);
+    const rec = (await ledger.get(id))!;
+    expect(rec.type).toBe('zoom-delete');
+    expect(rec.status).toBe('processing');
+    const ev = rec.evidence.find((x) => x.action === 'zoom.data_request.delete')!;
+    expect(ev.response).toMatchObject({ status: 201, body: { data: zoom.map((x) => ({ email: x.email, request_id: x.request_id })) } });
+
+    // Inside the window: revoked.
+    const ctx = context(env);
+    expect(await cancelZoomDelete(ctx, rec)).toBe(0);
+    expect(ctx.err()).toContain('Revoked');
+    expect(zoom.map((x) => sb!.dataRequests.stateOf(x.request_id))).toEqual(['Canceled', 'Canceled']);
+    expect((await ledger.get(id))!.status).toBe('canceled');
+    expect(sb.log.filter((x) => x.method === 'DELETE').map((x) => x.status)).toEqual([204, 204]);
+
+    // A second deletion; 31 minutes later Zoom is processing it: 422 code 14106, exit 1, nothing canceled.
+    const r2 = await runCli(['delete', '--emails', e.emails[2]!, '--yes', '--json'], env);
+    expect(r2.code, r2.stderr).toBe(0);
+    const out2 = JSON.parse(r2.stdout);
+    expect(out2.cancel_command).toBe(`zdsar requests cancel ${out2.request_id}`);
+    e.advance(31 * 60_000);
+    const ctx2 = context(env);
+    const late = await cancelZoomDelete(ctx2, (await ledger.get(out2.request_id))!);
+    expect(late).toBe(1);
+    expect(ctx2.err()).toContain('can no longer be canceled');
+    expect(ctx2.err()).toContain('14106');
+    expect(sb.dataRequests.stateOf(out2.submitted[0].zoom_request_id)).toBe('Processing');
+    const after = (await ledger.get(out2.request_id))!;
+    expect(after.status).toBe('processing');
+    expect(after.evidence.some((x) => x.action === 'zoom.data_request.cancel' && /too late/.test(x.outcome))).toBe(true);
+  });
+
+  it('more than ten people: the first ten now, the rest on resume once Zoom is free; never twice', async () => {
+    const e = await dataRequestSandbox(13, { dataRequestDelayMs: 50 });
+    sb = e.sb;
+    const env = sandboxEnv(sb);
+    const r = await runCli(['delete', '--emails', e.emails.slice(0, 12).join(','), '--yes', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.submitted).toHaveLength(10);
+    expect(out.queued).toHaveLength(2);
+    expect(out.resume_command).toBe(`zdsar requests resume ${out.request_id}`);
+    const ledger = Ledger.open(env.ZDSAR_HOME!);
+
+    // Still in the window: resume submits nothing (Zoom's slot is held: 409) and keeps them queued.
+    const ctx = context(env);
+    expect(await resumeZoomDelete(ctx, (await ledger.get(out.request_id))!, { json: true })).toBe(0);
+    expect(posts(sb)).toEqual([201, 409]);
+
+    e.advance(31 * 60_000);
+    await new Promise((res) => setTimeout(res, 80)); // past the processing delay
+    const ctx2 = context(env);
+    expect(await resumeZoomDelete(ctx2, (await ledger.get(out.request_id))!, { json: true })).toBe(0);
+    expect(posts(sb)).toEqual([201, 409, 201]);
+    const second = JSON.parse(ctx2.out());
+    expect(second.submitted.filter((s: { state: string }) => s.state === 'Pending')).toHaveLength(2);
+    expect(sb.dataRequests.requests.filter((x) => x.request_type === 'DELETE')).toHaveLength(12);
+  });
+
+  it('--purge-packages deletes earlier zdsar packages of the same people', async () => {
+    const e = await dataRequestSandbox(3);
+    sb = e.sb;
+    const env = sandboxEnv(sb);
+    const ledger = Ledger.open(env.ZDSAR_HOME!);
+    const exp = await ledger.create({ type: 'export', subjects: [e.emails[0]!, 'someone@else.example'] });
+    const dir = join(tempDir('zdsar-pkg-'), exp.request_id);
+    await ledger.setOutDir(exp.request_id, dir);
+    const mine = join(dir, 'subjects', subjectFolder(1, e.emails[0]!));
+    const other = join(dir, 'subjects', subjectFolder(2, 'someone@else.example'));
+    mkdirSync(mine, { recursive: true });
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(mine, 'profile.json'), '{}');
+    writeFileSync(join(other, 'profile.json'), '{}');
+    await ledger.setStatus(exp.request_id, 'completed');
+
+    const dry = await runCli(['delete', '--emails', e.emails[0]!], env);
+    expect(dry.stderr).toContain(exp.request_id);
+    expect(dry.stderr).toContain('--purge-packages');
+    expect(existsSync(mine)).toBe(true);
+
+    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', '--purge-packages'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(mine)).toBe(false);
+    expect(existsSync(other)).toBe(true); // the other person's data stays
+    const rec = (await ledger.get(r.stdout.trim()))!;
+    expect(rec.evidence.some((x) => x.action === 'zdsar.package.purge' && x.target === exp.request_id)).toBe(true);
+  });
+});
