@@ -51,7 +51,8 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
   try {
     await ensurePrivateDir(outRoot);
   } catch (e) {
-    throw new UsageError(`--out ${outRoot}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    const what = flags.out ? `--out ${outRoot}` : `${outRoot} (the default output under ZDSAR_HOME)`;
+    throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, flags.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
   const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip };
