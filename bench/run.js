@@ -18,7 +18,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -334,6 +334,9 @@ function git(args) {
 }
 
 const t0 = Date.now();
+const loadBefore = loadavg().map((x) => +x.toFixed(2));
+// Other processes on the machine skew every number here (the client, the sandbox and the latency timers share the CPUs).
+if (loadBefore[0] > cpus().length * 0.5) say(`warning: load average ${loadBefore[0]} on ${cpus().length} CPUs; other processes will skew the numbers`);
 const scenarios = [];
 try {
   if (only.includes('export')) scenarios.push(await scenarioExport());
@@ -362,7 +365,7 @@ const report = {
   date: new Date().toISOString(),
   quick: flags.quick,
   node: process.version,
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: +(totalmem() / 2 ** 30).toFixed(1) },
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: +(totalmem() / 2 ** 30).toFixed(1), loadavgBefore: loadBefore, loadavgAfter: loadavg().map((x) => +x.toFixed(2)) },
   model: {
     limitsPerSecond: { Light: 80, Medium: 60, Heavy: 40, 'Resource-intensive': '20/min' },
     latencyMs: LATENCY,
@@ -383,7 +386,7 @@ lines.push('bound = max_c(requests_c / limit_c) + chain × 115 ms; requests excl
 lines.push('');
 if (main.length) lines.push(table(HEADER, rows(main)), '');
 if (startup) lines.push(table(STARTUP_HEADER, startupRows(startup)), '');
-lines.push(`results: ${relative(process.cwd(), outPath) || outPath} (${report.benchSeconds}s)`);
+lines.push(`results: ${relative(process.cwd(), outPath) || outPath} (${report.benchSeconds}s; load average before ${loadBefore[0]}, after ${report.machine.loadavgAfter[0]})`);
 process.stdout.write(lines.join('\n') + '\n');
 
 const md = [];

@@ -11,6 +11,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--include-registrations', "also include the person's meeting and webinar registrations found across the account")
     .option('--with-files', 'also download cloud recording, call recording and voicemail files into each folder')
     .option('--zip', "also write one zip per person (checksums verifiable after unzipping)")
+    .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
     .option('--requester <name>', 'who asked for this export, for the ledger (default: your OS user)')
     .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
     .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date', 'gdpr');

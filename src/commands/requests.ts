@@ -118,6 +118,9 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .description('cancel a pending or interrupted request: it does nothing more'),
   ).action(
     action(ctx, async (id: string, opts: { json?: boolean }) => {
+      // An erasure submitted to Zoom is revoked at Zoom (within its 30-minute window), not only in the ledger.
+      const existing = await mustGet(ctx, id);
+      if (existing.type === 'zoom-delete') return (await import('../zoom-requests/delete.js')).cancelZoomDelete(ctx, existing, opts);
       const r = await (await openLedger(ctx)).cancel(id);
       if (opts.json) return printJson(ctx.io, r);
       writeLine(ctx.io.stderr, `Canceled ${r.request_id}. It does nothing more; a run still in progress stops at its next step.`);

@@ -27,6 +27,8 @@ export interface ExportSettings {
   withFiles?: boolean;
   /** One zip per person. */
   zip?: boolean;
+  /** Also submit Zoom's own export (Data & Privacy requests) for the same people and range. */
+  zoomExport?: boolean;
 }
 
 export interface ExportHooks {
@@ -52,6 +54,40 @@ export interface ExportOutcome {
   status: 'completed' | 'partial';
   /** --zip: one zip per person. */
   zips: string[];
+  /** --zoom-export: where Zoom's own export stands. */
+  zoomExport?: ZoomExportOutcome;
+}
+
+type ZoomExportOutcome = Awaited<ReturnType<typeof import('../zoom-requests/export.js').runZoomExport>>;
+
+/** --zoom-export: Zoom's own export for the same people and window, queued ten people at a time. */
+async function runZoomPart(
+  client: ZoomClient,
+  ledger: Ledger,
+  request: LedgerRequest,
+  packageDir: string,
+  settings: ExportSettings,
+  results: Map<number, SubjectResult>,
+  signal: AbortSignal,
+  hooks: ExportHooks,
+): Promise<ZoomExportOutcome> {
+  const { runZoomExport } = await import('../zoom-requests/export.js');
+  // Zoom takes one window per request: the requested one, else the earliest person's history.
+  const from = settings.from ?? [...results.values()].map((r) => r.range?.from).filter((x): x is string => Boolean(x)).sort()[0] ?? settings.today;
+  const outcome = await runZoomExport({
+    client,
+    ledger,
+    request,
+    packageDir,
+    signal,
+    logger: hooks.logger,
+    subjects: request.subjects.filter((s) => s.email).map((s) => ({ index: s.index, email: s.email!, folder: subjectFolder(s.index, s.email!) })),
+    range: { from, to: settings.to ?? settings.today },
+    waitForCompletion: true,
+  });
+  hooks.logger.info(outcome.summary);
+  if (outcome.hint) hooks.logger.info(outcome.hint);
+  return outcome;
 }
 
 /**
@@ -80,6 +116,7 @@ export async function runExport(
   await ledger.setStatus(request.request_id, 'processing');
 
   const results = new Map<number, SubjectResult>();
+  let zoomExport: ZoomExportOutcome | undefined;
   try {
     await client.auth.token(); // bad credentials stop the whole request before anyone is touched
     await Promise.all(
@@ -138,6 +175,7 @@ export async function runExport(
         if (result.error) await ledger.recordError(request.request_id, { subject: s.index, message: result.error });
       }),
     );
+    if (settings.zoomExport) zoomExport = await runZoomPart(client, ledger, request, packageDir, settings, results, signal, hooks);
   } catch (e) {
     if (signal.aborted) {
       throw new InterruptedError(`interrupted; what was saved is kept`, `Continue with: zdsar requests resume ${request.request_id}`);
@@ -156,14 +194,17 @@ export async function runExport(
     range: { from: settings.from, to: settings.to },
     results,
     stats: client.stats,
+    notes: zoomExport?.notes,
   });
   await writeReports(packageDir, manifest);
   const zips = settings.zip ? await zipSubjects(packageDir, manifest) : [];
-  const status = manifest.subjects.every((s) => s.status === 'completed' || s.status === 'not_found') ? 'completed' : 'partial';
+  // Zoom's own export can take days: until it is in, the request stays open (partial) so resume picks it up.
+  const everyone = manifest.subjects.every((s) => s.status === 'completed' || s.status === 'not_found');
+  const status = everyone && (!zoomExport || zoomExport.status === 'completed') ? 'completed' : 'partial';
   // Scratch parts are kept only while something is left to resume.
   if (status === 'completed') await rm(join(packageDir, '.work'), { recursive: true, force: true });
   await ledger.setStatus(request.request_id, status);
-  return { manifest, packageDir, status, zips };
+  return { manifest, packageDir, status, zips, zoomExport };
 }
 
 function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {

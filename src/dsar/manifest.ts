@@ -49,7 +49,7 @@ export interface Manifest {
  */
 export async function writeManifest(
   packageDir: string,
-  input: { request: LedgerRequest; version: string; startedAt: Date; range: { from?: string; to?: string }; results: Map<number, SubjectResult>; stats: CallStats },
+  input: { request: LedgerRequest; version: string; startedAt: Date; range: { from?: string; to?: string }; results: Map<number, SubjectResult>; stats: CallStats; notes?: string[] },
 ): Promise<Manifest> {
   const subjects: ManifestSubject[] = [];
   for (const s of input.request.subjects) {
@@ -97,6 +97,7 @@ export async function writeManifest(
       'Records are kept exactly as Zoom returned them, including fields zdsar does not know.',
       'Zoom serves Phone lists and the meetings-joined report for the last six months only.',
       "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
+      ...(input.notes ?? []),
     ],
   };
   await writeFileAtomic(join(packageDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

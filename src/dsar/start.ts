@@ -25,6 +25,7 @@ export interface ExportFlags {
   includeRegistrations?: boolean;
   withFiles?: boolean;
   zip?: boolean;
+  zoomExport?: boolean;
   requester?: string;
   received?: string;
   regime?: string;
@@ -55,7 +56,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
     throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, flags.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
-  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip };
+  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip, zoomExport: flags.zoomExport };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -81,6 +82,7 @@ export async function continueExport(ctx: CommandContext, request: LedgerRequest
     includeRegistrations: o.includeRegistrations,
     withFiles: o.withFiles,
     zip: o.zip,
+    zoomExport: o.zoomExport,
   };
   const credentials = loadZoomCredentials(ctx.io.env);
   const ledger = Ledger.open(zdsarHome(ctx.io.env));

@@ -15,6 +15,7 @@ const registered = new Map<RequestType, Resumer>();
 /** Modules that hold a type's resumer, loaded on demand. */
 const LAZY: Partial<Record<RequestType, () => Promise<Resumer>>> = {
   export: async () => (await import('../dsar/resume.js')).resumeExport,
+  'zoom-delete': async () => (await import('../zoom-requests/delete.js')).resumeZoomDelete,
 };
 
 export function registerResumer(type: RequestType, fn: Resumer): void {

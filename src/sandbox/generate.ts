@@ -31,6 +31,10 @@ export interface GenerateOptions {
 }
 
 export const GENERATED_SCOPES = [
+  'data_request:write:request:admin',
+  'data_request:read:history:admin',
+  'data_request:read:download:admin',
+  'data_request:delete:request:admin',
   'user:read:user:admin',
   'user:read:list_users:admin',
   'user:read:settings:admin',

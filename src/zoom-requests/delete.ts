@@ -176,8 +176,9 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
 
 /** The ledger status from the engine's result: completed, partial (some failed), or still processing. */
 async function settleStatus(ledger: Ledger, id: string, result: EngineResult): Promise<void> {
-  if (result.status === 'completed') await ledger.setStatus(id, 'completed', "Zoom completed every deletion");
-  else if (result.status === 'failed') await ledger.setStatus(id, 'partial', 'some deletions failed in Zoom or were refused');
+  const refused = result.people.filter((p) => p.cp?.state === 'rejected').length;
+  if (result.status === 'completed' && refused === 0) await ledger.setStatus(id, 'completed', 'Zoom completed every deletion');
+  else if (result.status !== 'pending') await ledger.setStatus(id, 'partial', `${refused ? `${refused} refused by Zoom (not users of the account)` : 'some deletions failed in Zoom'}`);
 }
 
 async function report(ctx: CommandContext, ledger: Ledger, id: string, result: EngineResult, earlier: EarlierPackage[], purged: string[], label: (i: number) => string, json: boolean): Promise<number> {
@@ -189,7 +190,8 @@ async function report(ctx: CommandContext, ledger: Ledger, id: string, result: E
   const failed = sub((p) => p.status === 'failed');
   const skipped = sub((p) => p.status === 'skipped');
   const windows = [...new Set(accepted.filter((p) => p.cp?.cancel_until && Date.parse(p.cp.cancel_until) > Date.now() && (p.cp.state === 'Pending' || p.cp.state === undefined)).map((p) => p.cp!.cancel_until!))].sort();
-  const code = result.fatal ? EXIT.auth : failed.length || (result.stopped && !accepted.length && queuedP.length) ? EXIT.partial : EXIT.ok;
+  const refused = skipped.filter((p) => p.cp?.state === 'rejected');
+  const code = result.fatal ? EXIT.auth : failed.length || refused.length || (result.stopped && !accepted.length && queuedP.length) ? EXIT.partial : EXIT.ok;
   if (json) {
     printJson(io, {
       request_id: id,
@@ -213,7 +215,9 @@ async function report(ctx: CommandContext, ledger: Ledger, id: string, result: E
     for (const p of skipped) w(`${label(p.index)}: not submitted: ${p.cp?.note ?? 'skipped'}`);
     for (const p of failed) w(`${label(p.index)}: failed: ${p.error ?? 'refused by Zoom'}`);
     if (queuedP.length) {
-      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time${result.stopped ? ` (${result.stopped})` : ''}; submit them once it is free: zdsar requests resume ${id}`);
+      const ours = accepted.some((p) => p.cp?.state === 'Pending' || p.cp?.state === 'Processing');
+      const busy = ours ? `and holds the account's one slot for the deletion above (Pending through its 30-minute window, then processing)` : result.stopped ? `(${result.stopped})` : '';
+      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time ${busy}; submit them once it is free${windows.length ? ` (after ${hhmm(windows[windows.length - 1]!)} at the earliest)` : ''}: zdsar requests resume ${id}`);
     }
     if (result.fatal) w(`Zoom refused: ${result.stopped}. Check the app's scopes (data_request:write:request:admin) with zdsar doctor.`);
     renderEarlier(io, earlier, label, purged.length > 0, false, purged);

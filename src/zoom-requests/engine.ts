@@ -213,7 +213,8 @@ async function submit(o: EngineOptions, batch: EnginePerson[], batchNo: number, 
         response: { status: res.status, body: res.body },
         outcome: `Zoom created ${res.data.length} ${o.type} request${res.data.length === 1 ? '' : 's'} (batch ${batchNo}: ${who})`,
       });
-      logger.info(`Zoom accepted the ${o.type === 'EXPORT' ? 'export' : 'deletion'} request for ${who} (batch ${batchNo})`);
+      // A deletion's command reports this itself (with its cancel window).
+      (o.type === 'EXPORT' ? logger.info : logger.debug)(`Zoom accepted the ${o.type === 'EXPORT' ? 'export' : 'deletion'} request for ${who} (batch ${batchNo})`);
       return 'ok';
     } catch (e) {
       if (signal.aborted) throw signal.reason ?? e;
@@ -239,7 +240,7 @@ async function submit(o: EngineOptions, batch: EnginePerson[], batchNo: number, 
           await save(p, 'skipped', { batch: batchNo, state: 'rejected', note: "not a user of this account: Zoom's Data & Privacy requests cover the account's users (400, code 14111)" });
         }
         await evidence({ action: `zoom.data_request.${o.type.toLowerCase()}`, target: 'POST /data_requests/requests', request: body, response: errorBody(e), outcome: `refused: ${refused.length} not users of this account (code 14111)` });
-        logger.info(`Zoom refused ${refused.map((p) => o.label(p.index)).join(', ')}: not users of this account (code 14111)`);
+        (o.type === 'EXPORT' ? logger.info : logger.debug)(`Zoom refused ${refused.map((p) => o.label(p.index)).join(', ')}: not users of this account (code 14111)`);
         if (refused.length === 0) {
           for (const p of batch) await save(p, 'failed', { batch: batchNo, state: 'rejected' }, describe(e));
         }

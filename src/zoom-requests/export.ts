@@ -135,14 +135,15 @@ export async function runZoomExport(opts: ZoomExportOptions): Promise<ZoomExport
           entries = await verifyZip(dest);
         } catch (e) {
           if (!(e instanceof ZipReadError)) throw e;
-          // Not readable by zdsar (ZIP64, or damaged): a damaged download is fetched again; after that it is kept whole.
+          // Damaged on the way: fetched again. Still unreadable (or ZIP64): not placed, since zdsar
+          // cannot tell whose data it holds; Zoom keeps it for 90 days (resume retries).
+          await rm(dest, { force: true });
           if (attempt < 2) {
             last = e;
             logger.warn(`Zoom's file ${f.file_id} is not a readable zip (${e.message}); fetching it again`);
             continue;
           }
-          logger.warn(`Zoom's file ${f.file_id} could not be checked entry by entry (${e.message}); kept whole`);
-          entries = [];
+          throw new Error(`Zoom's file ${f.file_id} could not be checked as a zip (${e.message}); not placed`);
         }
         return { path: dest, entries, ...got };
       } catch (e) {

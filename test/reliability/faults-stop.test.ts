@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
+import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { ALICE, BRUNO, STACK, expectEveryRecordExactlyOnce, manifestOf, runBounded } from './helpers.js';
 
 const PEOPLE = `${ALICE},${BRUNO}`;

@@ -14,6 +14,7 @@ import { registrantRoutes } from '../../src/sandbox/routes/registrants.js';
 import { recordingRoutes } from '../../src/sandbox/routes/recordings.js';
 import { phoneRoutes } from '../../src/sandbox/routes/phone.js';
 import { reportRoutes } from '../../src/sandbox/routes/reports.js';
+import { dataRequestRoutes, DATA_REQUEST_SCOPES } from '../../src/sandbox/routes/data-requests.js';
 import { api, token } from './helpers.js';
 
 const DIR = process.env.ZOOM_SPEC_DIR ?? '/work/shared/zoom-api';
@@ -62,7 +63,7 @@ function extras(body: Record<string, unknown>, schema: Schema): string[] {
   return out;
 }
 
-const ALL = [...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes];
+const ALL = [...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
 
 /** Fields Zoom returns that its schemas omit, or that we add on purpose (docs/sandbox.md). */
 const KNOWN_EXTRAS: Record<string, string[]> = {
@@ -137,6 +138,33 @@ describe.skipIf(!present)('sandbox vs Zoom OpenAPI documents', () => {
         const extra = extras(r.json, schema).filter((x) => !(KNOWN_EXTRAS[id] ?? []).includes(x));
         if (extra.length) problems.push(`${id}: ${extra.join(', ')}`);
       }
+      expect(problems).toEqual([]);
+    });
+
+    it('matches for the data requests (accounts.openapi.json)', async () => {
+      sb.account.scopes.push(...DATA_REQUEST_SCOPES);
+      sb.dataRequests.setDelay(0);
+      const dr = api(sb, await token(sb));
+      const email = sb.account.users[0]!.email;
+      const created = await dr('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [email], start_date: new Date(now - 30 * 86_400_000).toISOString(), end_date: new Date(now).toISOString() } });
+      expect(created.status, created.text).toBe(201);
+      const requestId = created.json.data[0].request_id as string;
+      const cases: Array<[string, string, () => Promise<Record<string, unknown>>]> = [
+        ['CreateDataAccessRequest', 'POST', async () => created.json],
+        ['GetDataRequestsHistory', 'GET', async () => (await dr('/data_requests/requests')).json],
+        ['GetDownloadableFilesforDataRequest', 'GET', async () => (await dr(`/data_requests/requests/${requestId}`)).json],
+      ];
+      const problems: string[] = [];
+      let fileId = '';
+      for (const [id, , get] of cases) {
+        const body = await get();
+        if (id === 'GetDownloadableFilesforDataRequest') fileId = (body.file_records as Array<{ file_id: string }>)[0]!.file_id;
+        const extra = extras(body, okSchema(findOp('accounts.openapi.json', id)!.op)!);
+        if (extra.length) problems.push(`${id}: ${extra.join(', ')}`);
+      }
+      const url = await dr(`/data_requests/files/${fileId}/url`);
+      const extra = extras(url.json, okSchema(findOp('accounts.openapi.json', 'DownloadfilesfromDataRequest')!.op)!);
+      if (extra.length) problems.push(`DownloadfilesfromDataRequest: ${extra.join(', ')}`);
       expect(problems).toEqual([]);
     });
   });
