@@ -60,10 +60,12 @@ function age(r: VerifyResult): string {
   return r.ageSeconds >= 0 ? `signed ${r.ageSeconds} s ago` : `signed ${-r.ageSeconds} s in the future`;
 }
 
-function reportRejection(io: IO, r: VerifyResult): void {
+function reportRejection(io: IO, r: VerifyResult, source?: string): void {
   const p = palette(io);
   const label = r.verdict === 'malformed' ? 'malformed' : r.verdict === 'stale' ? 'stale' : 'not authentic';
-  say(io, p.red(`zdsar: ${label}: ${r.reason}`));
+  // A malformed body is a problem in the input: name where it came from.
+  const where = r.verdict === 'malformed' ? `${source === undefined || source === '-' ? '<stdin>' : source}: ` : '';
+  say(io, p.red(`zdsar: ${where}${label}: ${r.reason}`));
   if (r.hint) say(io, `  ${r.hint}`);
 }
 
@@ -94,7 +96,7 @@ export async function runVerify(ctx: RunContext, flags: EventFlags): Promise<num
     say(io, palette(io).green(`authentic and fresh: ${describeEvent(r)} (${age(r)})`));
     if (r.note) say(io, `  note: ${r.note}`);
   } else {
-    reportRejection(io, r);
+    reportRejection(io, r, flags.event);
   }
   return exitCodeOf(r.verdict);
 }
@@ -129,7 +131,7 @@ export async function runNotify(ctx: RunContext, flags: NotifyFlags): Promise<nu
   }
   if (r.verdict !== 'ok') {
     if (flags.json) printJson(io, { action: 'rejected', authentic: r.authentic, fresh: r.fresh, reason: r.reason, verdict: r.verdict });
-    reportRejection(io, r);
+    reportRejection(io, r, flags.event);
     say(io, '  Nothing was sent to Zoom.');
     return exitCodeOf(r.verdict);
   }

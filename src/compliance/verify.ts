@@ -177,7 +177,7 @@ function parseEvent(body: Buffer): { event: ZoomEvent | null; deauth: VerifyResu
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch (e) {
-    return { event: null, deauth: null, problem: `the body is not JSON: ${(e as Error).message}` };
+    return { event: null, deauth: null, problem: `the body is not JSON: ${jsonProblem(body.toString('utf8'), (e as Error).message)}` };
   }
   const parsed = ZoomEventSchema.safeParse(json);
   if (!parsed.success) {
@@ -197,4 +197,15 @@ function parseEvent(body: Buffer): { event: ZoomEvent | null; deauth: VerifyResu
 /** The exit code of the contract for a verdict. */
 export function exitCodeOf(verdict: Verdict): number {
   return verdict === 'ok' ? 0 : verdict === 'malformed' ? 2 : 1;
+}
+
+/** JSON.parse's complaint with its character position turned into line:column. */
+function jsonProblem(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  const pos = m ? Number(m[1]) : /Unexpected end of JSON input/.test(message) ? text.length : undefined;
+  if (pos === undefined) return message;
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'it ends too early')}`;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import type { ZoomCredentials, Plan } from '../config.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, PartialFailure } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import type { Ledger, LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
@@ -57,6 +57,16 @@ export interface ExportOutcome {
   /** --zoom-export: where Zoom's own export stands. */
   zoomExport?: ZoomExportOutcome;
 }
+
+/** File-system failures that stop the package being written (not a bug: the disk or the folder). */
+const FS_ERRORS = new Map([
+  ['ENOSPC', 'the disk is full'],
+  ['EDQUOT', 'the disk quota is used up'],
+  ['EROFS', 'the file system is read-only'],
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'operation not permitted'],
+  ['EIO', 'an input/output error'],
+]);
 
 type ZoomExportOutcome = Awaited<ReturnType<typeof import('../zoom-requests/export.js').runZoomExport>>;
 
@@ -187,17 +197,27 @@ export async function runExport(
     await client.close();
   }
 
-  const manifest = await writeManifest(packageDir, {
-    request,
-    version: VERSION,
-    startedAt: started,
-    range: { from: settings.from, to: settings.to },
-    results,
-    stats: client.stats,
-    notes: zoomExport?.notes,
-  });
-  await writeReports(packageDir, manifest);
-  const zips = settings.zip ? await zipSubjects(packageDir, manifest) : [];
+  let manifest: Manifest;
+  let zips: string[] = [];
+  try {
+    manifest = await writeManifest(packageDir, {
+      request,
+      version: VERSION,
+      startedAt: started,
+      range: { from: settings.from, to: settings.to },
+      results,
+      stats: client.stats,
+      notes: zoomExport?.notes,
+    });
+    await writeReports(packageDir, manifest);
+    if (settings.zip) zips = await zipSubjects(packageDir, manifest);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code || !FS_ERRORS.has(code)) throw e;
+    // What was collected is on disk; the package is finished by a resume once the folder is writable.
+    await ledger.setStatus(request.request_id, 'partial', `cannot write the package: ${code}`);
+    throw new PartialFailure(`cannot write the package in ${packageDir}: ${FS_ERRORS.get(code)} (${code})`, `Make room or fix the folder, then: zdsar requests resume ${request.request_id}`);
+  }
   // Zoom's own export can take days: until it is in, the request stays open (partial) so resume picks it up.
   const everyone = manifest.subjects.every((s) => s.status === 'completed' || s.status === 'not_found');
   const status = everyone && (!zoomExport || zoomExport.status === 'completed') ? 'completed' : 'partial';

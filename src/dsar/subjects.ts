@@ -34,8 +34,10 @@ export function normalizeEmail(raw: string): string {
   return s.trim().toLowerCase();
 }
 
+/** RFC 5321 limits (254 in all, 64 before the @) and zod's address rules. */
 export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && emailSchema.safeParse(email).success;
+  const local = email.slice(0, email.lastIndexOf('@'));
+  return email.length <= 254 && local.length <= 64 && emailSchema.safeParse(email).success;
 }
 
 /**

@@ -51,9 +51,14 @@ export class TokenProvider {
     return this.held?.scopes ?? [];
   }
 
-  /** Forget `token` if it is still the current one (Zoom said it is invalid). */
-  invalidate(token: string): void {
-    if (this.held?.token === token) this.held = undefined;
+  /**
+   * Zoom said `token` is invalid. Forget it if it is still the current one; returns false if another
+   * request already replaced it (so the caller just retries with the new one).
+   */
+  invalidate(token: string): boolean {
+    if (this.held?.token !== token) return false;
+    this.held = undefined;
+    return true;
   }
 
   private renew(): Promise<Held> {
@@ -73,6 +78,7 @@ export class TokenProvider {
     for (let attempt = 0; attempt < 4; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
       let res: Dispatcher.ResponseData;
+      let text: string;
       try {
         res = await request(url, {
           method: 'POST',
@@ -82,13 +88,14 @@ export class TokenProvider {
           headersTimeout: this.opts.timeoutMs ?? 30_000,
           bodyTimeout: this.opts.timeoutMs ?? 30_000,
         });
+        // A connection cut mid-answer is a network error like any other: ask again.
+        text = await res.body.text();
       } catch (e) {
         if (this.opts.signal?.aborted) throw e;
         lastError = e;
         this.opts.logger?.debug(`token request failed (${(e as Error).message}); retrying`);
         continue;
       }
-      const text = await res.body.text();
       if (res.statusCode >= 500 || res.statusCode === 429) {
         lastError = new Error(`OAuth server answered ${res.statusCode}`);
         continue;

@@ -36,6 +36,8 @@ export interface CallStats {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
+/** Renewals of the token one request may ask for: each is a token Zoom rejected for this very request. */
+const MAX_RENEWALS = 8;
 const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
@@ -171,8 +173,9 @@ export class ZoomClient {
         },
         headers,
       );
-      if (res.statusCode === 401 && err.code === ZOOM_CODE.invalidToken && renewals < 2) {
-        // Expired or revoked token: renew once (shared by every request that saw it) and try again.
+      if (res.statusCode === 401 && err.code === ZOOM_CODE.invalidToken && renewals < MAX_RENEWALS) {
+        // Expired or revoked token: renew (one renewal shared by every request that saw this token) and
+        // try again. Only a token this request saw rejected counts: one expiry hits every request in flight.
         renewals++;
         this.auth.invalidate(token);
         attempt--;
