@@ -179,6 +179,10 @@ export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
     firstAt[e.category] = Math.min(firstAt[e.category] ?? Infinity, t);
     lastAt[e.category] = Math.max(lastAt[e.category] ?? -Infinity, t);
   }
+  // Where the wall time goes outside the requests: start-up before the first, finishing after the last.
+  const times = entries.map((e) => Date.parse(e.at) - startedAt);
+  const firstRequestS = times.length ? +(Math.min(...times) / 1000).toFixed(2) : null;
+  const lastRequestS = times.length ? +(Math.max(...times) / 1000).toFixed(2) : null;
   const rateSeconds = Object.fromEntries(CATEGORIES.map((c) => [c, requests[c] / BUSINESS_PER_SECOND[c]]));
   let rateTermS = 0;
   let bindingCategory;
@@ -207,6 +211,9 @@ export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
   }
   return {
     wallS: +(wallMs / 1000).toFixed(2),
+    firstRequestS,
+    lastRequestS,
+    afterLastRequestS: lastRequestS === null ? null : +(wallMs / 1000 - lastRequestS).toFixed(2),
     requests,
     requestsTotal: Object.values(requests).reduce((a, b) => a + b, 0),
     unlimitedRequests: unlimited,
