@@ -2,7 +2,7 @@
  * The project's one helper for private files that must survive a crash at any instant.
  * Files are 0600 and folders 0700, whatever the umask.
  */
-import { chmod, mkdir, open } from 'node:fs/promises';
+import { chmod, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
 
@@ -40,10 +40,11 @@ export async function appendLineDurable(path: string, line: string): Promise<num
       if (last[0] !== 0x0a) prefix = '\n';
     }
     if ((st.mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
-    const { bytesWritten } = await handle.write(prefix + line + '\n');
+    const data = Buffer.from(prefix + line + '\n', 'utf8');
+    await writeAll(handle, data);
     await handle.sync();
     if (st.size === 0) await fsyncDir(dirname(path));
-    return st.size + bytesWritten;
+    return st.size + data.length;
   } finally {
     await handle.close();
   }
@@ -59,5 +60,18 @@ export async function fsyncDir(dir: string): Promise<void> {
     // EISDIR/EINVAL/EPERM on platforms that cannot fsync a directory: the rename is still atomic.
   } finally {
     await handle?.close();
+  }
+}
+
+/**
+ * Write all of `data` (at `position`, or at the current position). write() may write only part of it
+ * on a nearly full disk without failing; this loops until everything is written or the disk says no.
+ */
+export async function writeAll(handle: FileHandle, data: Buffer, position?: number): Promise<void> {
+  let off = 0;
+  while (off < data.length) {
+    const { bytesWritten } = await handle.write(data, off, data.length - off, position === undefined ? null : position + off);
+    if (bytesWritten <= 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
+    off += bytesWritten;
   }
 }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fsyncDir } from './atomic.js';
+import { fsyncDir, writeAll } from './atomic.js';
 
 export interface FileDigest {
   sha256: string;
@@ -71,9 +71,9 @@ export class RecordFile {
     if (this.buffer === '') return;
     const chunk = Buffer.from(this.buffer, 'utf8');
     this.buffer = '';
+    await writeAll(this.handle, chunk);
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    await this.handle.write(chunk);
   }
 }
 

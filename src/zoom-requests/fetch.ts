@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { request, type Dispatcher } from 'undici';
-import { fsyncDir } from '../fs/atomic.js';
+import { fsyncDir, writeAll } from '../fs/atomic.js';
 
 export class LinkError extends Error {
   constructor(
@@ -99,7 +99,7 @@ export async function fetchSignedLink(url: string, dest: string, opts: { signal?
     for await (const chunk of res.body) {
       const b = chunk as Buffer;
       hash.update(b);
-      await fh.write(b, 0, b.length, written);
+      await writeAll(fh, b, written);
       written += b.length;
     }
     await fh.sync();

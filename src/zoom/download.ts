@@ -28,7 +28,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
-import { fsyncDir } from '../fs/atomic.js';
+import { fsyncDir, writeAll } from '../fs/atomic.js';
 import type { RateCategory } from './categories.generated.js';
 import { backoffMs, type ZoomClient } from './client.js';
 import { ZOOM_CODE, parseRetryAfter } from './errors.js';
@@ -199,7 +199,7 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
           const n = batched;
           batch = [];
           batched = 0;
-          await fh.writev(bufs, written);
+          await writeAll(fh, bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, n), written);
           written += n;
         };
         try {

@@ -23,6 +23,8 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // The CLI may stop reading early (e.g. input over its size limit): that EPIPE is expected, not a failure.
+    child.stdin!.on('error', () => {});
     if (input !== undefined) child.stdin!.end(input);
     else child.stdin!.end();
   });
