@@ -191,7 +191,8 @@ export class ZoomClient {
         }
         if (attempt < maxRetries + 4) {
           // A 429 was not applied, whatever the method: safe to send again after the wait.
-          const ms = wait !== undefined && wait > 0 ? wait : backoffMs(attempt, 1000);
+          // Without Retry-After, a per-second limit frees up within the second: a short, growing pause.
+          const ms = wait !== undefined && wait > 0 ? wait : backoffMs(attempt, 500);
           gate.pause(Date.now() + ms);
           this.stats.retries++;
           if (ms >= 2000) this.log.info(`rate limited (${r.category}); waiting ${Math.round(ms / 1000)}s`);

@@ -53,6 +53,7 @@ export class CategoryGate {
   private queue: Waiter[] = [];
   private timer: unknown;
   private pausedUntil = 0;
+  private lastThrottle = 0;
   private blocked: ZoomRateLimitError | undefined;
   stretch: number;
   granted = 0;
@@ -62,7 +63,7 @@ export class CategoryGate {
     readonly category: RateCategory,
     public limit: CategoryLimit,
     private readonly clock: LimiterClock,
-    initialStretch: number,
+    private readonly initialStretch: number,
   ) {
     this.stretch = initialStretch;
   }
@@ -88,8 +89,11 @@ export class CategoryGate {
   /** A per-second 429: nobody in this category starts before `untilMs`, and the pace slows a little. */
   pause(untilMs: number): void {
     this.throttled++;
+    const now = this.clock.now();
+    // One burst of 429s (many requests in flight hear it at once) slows the pace once, not once per 429.
+    if (now >= this.pausedUntil) this.stretch = Math.min(2, this.stretch * 1.05);
+    this.lastThrottle = now;
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
-    this.stretch = Math.min(2, this.stretch * 1.05);
     this.reschedule();
   }
 
@@ -111,11 +115,21 @@ export class CategoryGate {
 
   private pump(): void {
     const now = this.clock.now();
+    // Two quiet windows after a 429: give back a step of the slow-down (never below the jitter margin).
+    if (this.stretch > this.initialStretch && now - this.lastThrottle > 2 * this.limit.windowMs * this.stretch) {
+      this.stretch = Math.max(this.initialStretch, this.stretch / 1.05);
+      this.lastThrottle = now;
+    }
     const windowMs = this.windowMs();
+    // Once half the window is used, grants are spaced evenly: a clump released at one instant would
+    // reach Zoom bunched by network jitter and trip its per-second count.
+    const gap = windowMs / this.limit.limit;
     while (this.queue.length > 0) {
       if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
       while (this.starts.length > 0 && this.starts[0]! <= now - windowMs) this.starts.shift();
       if (this.starts.length >= this.limit.limit) return this.wake(this.starts[0]! + windowMs - now);
+      const last = this.starts.at(-1);
+      if (last !== undefined && this.starts.length >= this.limit.limit / 2 && now - last < gap) return this.wake(last + gap - now);
       this.starts.push(now);
       this.granted++;
       this.settle(this.queue.shift()!);
@@ -151,7 +165,7 @@ export class RateLimiter {
     opts: { clock?: LimiterClock; jitterMargin?: number; limits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
   ) {
     const clock = opts.clock ?? realClock;
-    const stretch = 1 + (opts.jitterMargin ?? 0.06);
+    const stretch = 1 + (opts.jitterMargin ?? 0.03);
     const limits = { ...PLAN_LIMITS[plan], ...opts.limits };
     this.gates = {
       light: new CategoryGate('light', limits.light, clock, stretch),

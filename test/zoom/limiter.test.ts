@@ -50,8 +50,10 @@ describe('CategoryGate', () => {
     await Promise.all(all);
     expect(starts).toHaveLength(17);
     for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(1000);
-    // and it uses the limit fully: the 17th start is at 3 s, not later
-    expect(starts[16]).toBe(3000);
+    // It uses the limit: 5 per second sustained (the 17th start at 3.2 s: after a burst of half the
+    // window, grants are spaced 200 ms apart so they do not reach Zoom in one clump).
+    expect(starts[16]).toBe(3200);
+    expect(starts.slice(0, 5)).toEqual([0, 0, 0, 200, 400]);
   });
 
   it('pauses after a 429 and lets retries go first', async () => {
@@ -67,6 +69,16 @@ describe('CategoryGate', () => {
     await Promise.all([a, b]);
     expect(order).toEqual(['retry', 'new']);
     expect(gate.stretch).toBeGreaterThan(1);
+  });
+
+  it('a burst of 429s slows the pace once, and quiet windows give it back', async () => {
+    const { clock, advance } = fakeClock();
+    const gate = new CategoryGate('medium', { limit: 10, windowMs: 1000 }, clock, 1);
+    for (let i = 0; i < 12; i++) gate.pause(300); // twelve requests in flight hear the same 429
+    expect(gate.stretch).toBeCloseTo(1.05);
+    await advance(5000);
+    await gate.acquire();
+    expect(gate.stretch).toBe(1);
   });
 
   it('rejects waiting callers when aborted', async () => {
