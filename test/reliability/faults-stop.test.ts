@@ -8,33 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
-import { ALICE, BRUNO, STACK, expectEveryRecordExactlyOnce, manifestOf, runBounded } from './helpers.js';
-
-const PEOPLE = `${ALICE},${BRUNO}`;
-/** Generous for a 2-core machine; a healthy run of these two people takes a few seconds. */
-const BOUND_MS = 45_000;
-
-interface Summary {
-  request_id: string;
-  status: string;
-  package: string;
-  subjects: Array<{ email: string; status: string; errors: Array<{ category: string; message: string }> }>;
-}
-
-async function exportWith(sb: Sandbox, faults: string | undefined, extraEnv: Record<string, string> = {}, people = PEOPLE) {
-  sb.setFaults(faults);
-  const env = { ...sandboxEnv(sb), ...extraEnv };
-  const before = sb.log.length;
-  const res = await runBounded(['export', '--emails', people, '--out', tempDir('zdsar-fault-out-'), '--json'], env, BOUND_MS);
-  const log = sb.log.slice(before);
-  return { res, env, log, summary: res.stdout ? (JSON.parse(res.stdout) as Summary) : undefined };
-}
-
-function expectClean(res: { stderr: string; hung: boolean }) {
-  expect(res.hung, 'the export hung').toBe(false);
-  expect(res.stderr).not.toMatch(STACK);
-  expect(res.stderr).not.toMatch(/unexpected error|TypeError|ReferenceError/);
-}
+import { ALICE, BOUND_MS, expectClean, expectEveryRecordExactlyOnce, exportWith, manifestOf, runBounded } from './helpers.js';
 
 describe('fault injection: a clean, resumable stop', () => {
   let sb: Sandbox;

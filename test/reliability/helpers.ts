@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { expectedIds, idsInFile, readJson, type Rec } from '../e2e/export-helpers.js';
-import { startCli, type CliResult } from '../helpers/cli.js';
+import { sandboxEnv, startCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 export const ALICE = 'alice.martin@cedarpine.example';
 export const BRUNO = 'bruno.costa@cedarpine.example';
@@ -106,4 +106,31 @@ export function expectEveryRecordExactlyOnce(sb: Sandbox, pkg: string): void {
 /** Folder names under a package's subjects/. */
 export function subjectFolders(pkg: string): string[] {
   return readdirSync(join(pkg, 'subjects')).sort();
+}
+
+/** Export the suite's people against `sb` with `faults` set: the CLI's result, its log slice, its --json summary. */
+export const PEOPLE = `${ALICE},${BRUNO}`;
+/** Generous for a 2-core machine; a healthy run of these two people takes a few seconds. */
+export const BOUND_MS = 45_000;
+
+export interface Summary {
+  request_id: string;
+  status: string;
+  package: string;
+  subjects: Array<{ email: string; status: string; errors: Array<{ category: string; message: string }> }>;
+}
+
+export async function exportWith(sb: Sandbox, faults: string | undefined, extraEnv: Record<string, string> = {}, people = PEOPLE) {
+  sb.setFaults(faults);
+  const env = { ...sandboxEnv(sb), ...extraEnv };
+  const before = sb.log.length;
+  const res = await runBounded(['export', '--emails', people, '--out', tempDir('zdsar-fault-out-'), '--json'], env, BOUND_MS);
+  const log = sb.log.slice(before);
+  return { res, env, log, summary: res.stdout ? (JSON.parse(res.stdout) as Summary) : undefined };
+}
+
+export function expectClean(res: { stderr: string; hung: boolean }) {
+  expect(res.hung, 'the export hung').toBe(false);
+  expect(res.stderr).not.toMatch(STACK);
+  expect(res.stderr).not.toMatch(/unexpected error|TypeError|ReferenceError/);
 }
