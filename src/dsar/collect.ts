@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pLimit from 'p-limit';
-import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
+import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
@@ -354,7 +354,8 @@ async function sweepTemporary(dir: string): Promise<void> {
     for (const e of entries) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (/\.tmp-\d+-[0-9a-f]+$/.test(e.name) || /\.json\.[0-9a-f]{8}$/.test(e.name)) await rm(p, { force: true });
+      // Unfinished downloads (.partial) are kept: a resumed download continues them with Range.
+      else if (isTemporaryFile(e.name) && !e.name.endsWith('.partial')) await rm(p, { force: true });
     }
   };
   await walk(dir);

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
 import { digestFile } from '../fs/records.js';
 import type { LedgerRequest } from '../ledger/index.js';
 import type { CallStats } from '../zoom/client.js';
@@ -116,7 +116,7 @@ async function listFiles(dir: string): Promise<string[]> {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(p)));
     // report.html is a rendering of the manifest, written after it; unfinished downloads and temporaries are not data.
-    else if (e.isFile() && e.name !== 'report.html' && !/\.tmp-\d+-[0-9a-f]+$|\.partial$|\.(html|json)\.[0-9a-f]{8}$/.test(e.name)) out.push(p);
+    else if (e.isFile() && e.name !== 'report.html' && !isTemporaryFile(e.name)) out.push(p);
   }
   return out;
 }

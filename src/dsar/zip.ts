@@ -18,11 +18,10 @@ import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
+import { ensurePrivateDir, fsyncDir, isTemporaryFile } from '../fs/atomic.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
-const SKIP = /(\.tmp-\d+-[0-9a-f]+|\.partial|\.(html|json)\.[0-9a-f]{8})$/; // temporaries of fs/atomic, RecordFile and downloads
 
 /** Write one zip per person; returns their paths (absolute), in the manifest's order. */
 export async function zipSubjects(packageDir: string, manifest: Manifest): Promise<string[]> {
@@ -104,7 +103,7 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (e.isFile() && !SKIP.test(e.name)) out.push(rel);
+    else if (e.isFile() && !isTemporaryFile(e.name)) out.push(rel);
   }
   return out;
 }

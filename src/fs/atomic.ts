@@ -75,3 +75,12 @@ export async function writeAll(handle: FileHandle, data: Buffer, position?: numb
     off += bytesWritten;
   }
 }
+
+/**
+ * Names of files that are not (yet) data: RecordFile's and the zip's `*.tmp-<pid>-<hex>`,
+ * write-file-atomic's `<name>.<decimal hash>` and an unfinished download's `*.partial`.
+ * A killed run can leave them; they are swept on resume and never listed in a manifest.
+ */
+export function isTemporaryFile(name: string): boolean {
+  return /\.tmp-\d+-[0-9a-f]+$/.test(name) || /\.(json|html|ndjson|zip)\.\d{1,10}$/.test(name) || name.endsWith('.partial');
+}
