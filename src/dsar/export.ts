@@ -117,7 +117,6 @@ export async function runExport(
   await ensurePrivateDir(join(packageDir, 'subjects'));
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);
-  const started = new Date();
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),
@@ -203,7 +202,6 @@ export async function runExport(
     manifest = await writeManifest(packageDir, {
       request,
       version: VERSION,
-      startedAt: started,
       range: { from: settings.from, to: settings.to },
       results,
       stats: client.stats,

@@ -49,7 +49,7 @@ export interface Manifest {
  */
 export async function writeManifest(
   packageDir: string,
-  input: { request: LedgerRequest; version: string; startedAt: Date; range: { from?: string; to?: string }; results: Map<number, SubjectResult>; stats: CallStats; notes?: string[] },
+  input: { request: LedgerRequest; version: string; range: { from?: string; to?: string }; results: Map<number, SubjectResult>; stats: CallStats; notes?: string[] },
 ): Promise<Manifest> {
   const subjects: ManifestSubject[] = [];
   for (const s of input.request.subjects) {
