@@ -112,6 +112,22 @@ export async function runExport(
   signal: AbortSignal,
   hooks: ExportHooks,
 ): Promise<ExportOutcome> {
+  const release = await ledger.holdRun(request.request_id);
+  try {
+    return await runHeld(ledger, request, credentials, settings, signal, hooks);
+  } finally {
+    await release();
+  }
+}
+
+async function runHeld(
+  ledger: Ledger,
+  request: LedgerRequest,
+  credentials: ZoomCredentials,
+  settings: ExportSettings,
+  signal: AbortSignal,
+  hooks: ExportHooks,
+): Promise<ExportOutcome> {
   const packageDir = request.out_dir!;
   await ensurePrivateDir(packageDir);
   await ensurePrivateDir(join(packageDir, 'subjects'));

@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
 import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
-import { serialize, withFileLock } from './lock.js';
+import { acquireLease, serialize, withFileLock } from './lock.js';
 import { hashEmail, loadSalt, personReplacements, scrub } from './privacy.js';
 import {
   OPEN_STATUSES,
@@ -191,6 +191,19 @@ export class Ledger {
   }
 
   /** Where the request's package is (known only once the id is): purge deletes it. */
+  /**
+   * Hold the request while this process works on it: a second `resume` of a request that is still
+   * running elsewhere is refused (exit 2) instead of running it twice. Returns the release.
+   */
+  async holdRun(id: string): Promise<() => Promise<void>> {
+    const rid = await this.resolveId(id);
+    if (!rid) throw new UsageError(`no request ${id} in the ledger`);
+    return acquireLease(
+      join(this.requestDir(rid), 'run.lease'),
+      (o) => new UsageError(`request ${rid} is being worked on by another zdsar process (pid ${o.pid}${o.at ? `, since ${o.at}` : ''})`, 'Wait for it to finish, or stop it (Ctrl-C) and resume.'),
+    );
+  }
+
   async setOutDir(id: string, outDir: string): Promise<void> {
     await this.mutate(id, () => ({ events: [{ ev: 'out_dir', at: nowIso(), out_dir: resolve(outDir) }], snapshot: true }));
   }

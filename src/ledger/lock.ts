@@ -77,3 +77,36 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
     await unlink(path).catch(() => undefined);
   }
 }
+
+/**
+ * A lease for a long run (an export, an erasure): `path` (0600) names the holder's pid and host.
+ * Another live process holding it makes this throw `held`; a dead holder's lease (a killed run)
+ * is taken over. Unlike withFileLock it does not age out: a run may take hours.
+ */
+export async function acquireLease(path: string, held: (owner: { pid?: number; at?: string }) => Error): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const h = await open(path, 'wx', 0o600);
+      try {
+        await h.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+      } finally {
+        await h.close();
+      }
+      return () => unlink(path).catch(() => undefined);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner: { pid?: number; host?: string; at?: string } = {};
+      try {
+        owner = JSON.parse(await readFile(path, 'utf8')) as typeof owner;
+      } catch {
+        await sleep(50); // being written right now
+        continue;
+      }
+      const mine = owner.host === undefined || owner.host === hostname();
+      if (mine && typeof owner.pid === 'number' && owner.pid !== process.pid && alive(owner.pid)) throw held(owner);
+      const aside = `${path}.stale-${process.pid}-${attempt}`;
+      await rename(path, aside).then(() => unlink(aside), () => undefined);
+    }
+  }
+  throw new Error(`could not take the lease ${path}`);
+}

@@ -97,6 +97,21 @@ describe('a killed export resumes without re-fetching, gaps or duplicates', () =
     });
   }
 
+  it('a request still running in another process is not resumed twice', async () => {
+    const env = sandboxEnv(sb);
+    const start = sb.log.length;
+    const child = startCli(['export', '--emails', EMAILS, '--out', tempDir('zdsar-twice-')], env);
+    child.stdin!.end();
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    while (sb.log.length - start < 10) await new Promise((r) => setTimeout(r, 5));
+    const list = await runCli(['requests', 'list', '--json'], env);
+    const id = (JSON.parse(list.stdout) as Array<{ request_id: string }>)[0]!.request_id;
+    const second = await runCli(['requests', 'resume', id], env);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/being worked on by another zdsar process \(pid \d+/);
+    expect(await done).toBe(0);
+  });
+
   it('Ctrl-C stops cleanly, says how to resume, and exits 130', async () => {
     const env = sandboxEnv(sb);
     const { id, code, stderr } = await killedExport(sb, env, tempDir('zdsar-int-'), 20, 'SIGINT');
