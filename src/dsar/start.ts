@@ -164,10 +164,10 @@ function progressLines(state: ExportState, label: (i: number) => string): string
   const st = state.client?.stats;
   const lines = [`  ${done}/${state.subjects.length} people done${st ? ` · ${Object.values(st.requests).reduce((a, b) => a + b, 0)} requests · ${st.throttled} throttled` : ''}`];
   for (const s of active) {
-    const cats = Object.entries(s.categories)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-    lines.push(`  ${label(s.index)}: ${cats || 'looking up'}`);
+    const all = Object.entries(s.categories);
+    const settled = all.filter(([, v]) => v === 'done' || v === 'no_data' || v === 'failed').length;
+    const busy = all.filter(([, v]) => v !== 'done' && v !== 'no_data' && v !== 'failed').map(([k, v]) => `${k} ${v}`);
+    lines.push(`  ${label(s.index)}: ${all.length === 0 ? 'looking up' : `${settled} categories done${busy.length ? `; ${busy.join(', ')}` : ''}`}`);
   }
   return lines;
 }

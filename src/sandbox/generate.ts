@@ -31,6 +31,7 @@ export interface GenerateOptions {
 }
 
 export const GENERATED_SCOPES = [
+  'phone:read:list_users:admin',
   'data_request:write:request:admin',
   'data_request:read:history:admin',
   'data_request:read:download:admin',

@@ -201,6 +201,35 @@ const PHONE_READ = ['phone:read', 'phone:read:admin'];
 export const phoneRoutes: RouteDef[] = [
   {
     method: 'GET',
+    path: '/v2/phone/users',
+    category: 'Medium',
+    granular: ['phone:read:list_users:admin'],
+    classic: ['phone:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json listPhoneUsers',
+    handler: (c) => {
+      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+      const list = c.state.account.users.filter((u) => u.phone);
+      const p = paginate(c, { key: 'phone_users', total: list.length });
+      const users = list.slice(p.offset, p.end).map((u) => ({
+        id: u.phone!.phone_user_id,
+        phone_user_id: u.phone!.phone_user_id,
+        email: u.email,
+        name: u.display_name,
+        extension_id: u.phone!.extension_id,
+        extension_number: u.phone!.extension_number,
+        status: u.phone!.status,
+        calling_plans: [{ type: u.phone!.calling_plan_type, name: 'US/CA Unlimited Calling' }],
+        phone_numbers: u.phone!.phone_numbers,
+        site: { id: u.phone!.site_id, name: u.phone!.site_name },
+        department: u.dept,
+      }));
+      return json({ next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records, users });
+    },
+  },
+  {
+    method: 'GET',
     path: '/v2/phone/users/:userId',
     category: 'Light',
     granular: ['phone:read:user:admin'],
