@@ -35,5 +35,5 @@ for (const e of sandbox.log) byCategory[e.category ?? 'other'] = (byCategory[e.c
 await sandbox.close();
 const pkg = out.trim().split('\n').pop();
 process.stderr.write(`\nexit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)}s; requests the sandbox received by category: ${JSON.stringify(byCategory)}\n`);
-if (pkg) process.stderr.write(`Open ${join(pkg, 'report.html')} (if present) or read ${join(pkg, 'manifest.json')}.\n`);
+if (pkg) process.stderr.write(`Open ${join(pkg, 'report.html')} in a browser; the checksums are in ${join(pkg, 'manifest.json')}.\n`);
 process.exitCode = code === 0 || code === 1 ? 0 : code;
