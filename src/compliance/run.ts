@@ -69,11 +69,11 @@ function reportRejection(io: IO, r: VerifyResult, source?: string): void {
   if (r.hint) say(io, `  ${r.hint}`);
 }
 
-export async function runVerify(ctx: RunContext, flags: EventFlags): Promise<number> {
-  const { io } = ctx;
+/** Read the event (--event FILE or stdin) and check it against the webhook secret token. */
+async function readAndVerify(io: IO, flags: EventFlags) {
   const body = await readEventBody(flags.event, io.stdin);
   const secret = loadWebhookSecret(io.env);
-  const r = verifyZoomEvent({
+  return verifyZoomEvent({
     body,
     signature: flags.signature,
     timestamp: flags.timestamp,
@@ -81,6 +81,11 @@ export async function runVerify(ctx: RunContext, flags: EventFlags): Promise<num
     now: new Date(),
     toleranceSeconds: flags.tolerance,
   });
+}
+
+export async function runVerify(ctx: RunContext, flags: EventFlags): Promise<number> {
+  const { io } = ctx;
+  const r = await readAndVerify(io, flags);
   if (flags.json) {
     printJson(io, {
       authentic: r.authentic,
@@ -107,16 +112,7 @@ export interface NotifyFlags extends EventFlags {
 
 export async function runNotify(ctx: RunContext, flags: NotifyFlags): Promise<number> {
   const { io } = ctx;
-  const body = await readEventBody(flags.event, io.stdin);
-  const secret = loadWebhookSecret(io.env);
-  const r = verifyZoomEvent({
-    body,
-    signature: flags.signature,
-    timestamp: flags.timestamp,
-    secret,
-    now: new Date(),
-    toleranceSeconds: flags.tolerance,
-  });
+  const r = await readAndVerify(io, flags);
 
   let { ledger, home }: { ledger?: LedgerLike; home?: string } = {};
   if (r.verdict === 'stale' && r.deauth) {

@@ -219,7 +219,7 @@ export class Ledger {
   /** One person's (1-based index; 0 = the request as a whole) progress in one category. Refused once canceled. */
   async recordProgress(id: string, subject: number, category: string, p: ProgressInput): Promise<void> {
     if (!category) throw new Error('recordProgress: category is required');
-    await this.mutate(id, (s) => {
+    await this.append(id, (s) => {
       if (s.status === 'canceled') throw new RequestCanceledError(s.request_id);
       checkSubject(s, subject);
       return { events: [{ ev: 'progress', at: nowIso(), subject, category, p }] };
@@ -228,11 +228,11 @@ export class Ledger {
 
   /** What was done, as it happened. Accepted even after cancel: evidence of a step already taken must not be lost. */
   async recordEvidence(id: string, e: EvidenceInput): Promise<void> {
-    await this.mutate(id, () => ({ events: [{ ev: 'evidence', at: nowIso(), e }] }));
+    await this.append(id, () => ({ events: [{ ev: 'evidence', at: nowIso(), e }] }));
   }
 
   async recordError(id: string, e: ErrorInput): Promise<void> {
-    await this.mutate(id, () => ({ events: [{ ev: 'error', at: nowIso(), e }] }));
+    await this.append(id, () => ({ events: [{ ev: 'error', at: nowIso(), e }] }));
   }
 
   /** Only a pending or processing (interrupted) request; anything else is a UsageError. */
@@ -359,6 +359,16 @@ export class Ledger {
    * `decide` sees the current state and returns the events to append, or throws to refuse.
    */
   private async mutate(idOrPrefix: string, decide: (s: LedgerRequest) => Change): Promise<LedgerRequest> {
+    return (await this.change(idOrPrefix, decide, true))!;
+  }
+
+  /** mutate() without the copy of the whole state: for the frequent writes whose callers do not read it. */
+  private async append(idOrPrefix: string, decide: (s: LedgerRequest) => Change): Promise<void> {
+    await this.change(idOrPrefix, decide, false);
+  }
+
+  /** The copy is made under the lock: apply() updates the cached state in place. */
+  private async change(idOrPrefix: string, decide: (s: LedgerRequest) => Change, copy: boolean): Promise<LedgerRequest | undefined> {
     const id = await this.resolveId(idOrPrefix);
     if (!id) throw new UsageError(`no request ${idOrPrefix} in the ledger`, 'zdsar requests list shows them.');
     const dir = this.requestDir(id);
@@ -379,7 +389,7 @@ export class Ledger {
           next.sinceSnapshot = 0;
         }
         this.cache.set(id, next);
-        return structuredClone(next.state);
+        return copy ? structuredClone(next.state) : undefined;
       }),
     );
   }

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
-import { ALICE, BOUND_MS, expectClean, expectEveryRecordExactlyOnce, exportWith, manifestOf, runBounded } from './helpers.js';
+import { ALICE, BOUND_MS, expectClean, expectEveryRecordExactlyOnce, exportWith, manifestOf, runBounded, HEAVY, startHeavySandbox } from './helpers.js';
 
 describe('fault injection: a clean, resumable stop', () => {
   let sb: Sandbox;
@@ -84,11 +84,9 @@ describe('fault injection: a clean, resumable stop', () => {
 });
 
 describe('a page token that always expires', () => {
-  const HEAVY = 'heavy.user@bigcorp.example';
   let sb: Sandbox;
   beforeAll(async () => {
-    const account = generateAccount({ seed: 5, users: 3, heavy: { meetings: 700, recordingYears: 0.5, calls: 3000, recordingEveryDays: 7 } });
-    sb = await startSandbox({ seed: 5, latencyMs: { min: 2, max: 8 }, account });
+    sb = await startHeavySandbox();
   });
   afterAll(async () => {
     await sb.close();

@@ -5,9 +5,9 @@
  * resumed run that completes. Every run is bounded: a hang fails the "hung" assertion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
-import { BOUND_MS, PEOPLE, expectClean, expectEveryRecordExactlyOnce, exportWith, type Summary } from './helpers.js';
+import { BOUND_MS, PEOPLE, expectClean, expectEveryRecordExactlyOnce, exportWith, type Summary, HEAVY, startHeavySandbox } from './helpers.js';
 
 describe('fault injection: every record exactly once, or a clean resumable stop', () => {
   let sb: Sandbox;
@@ -79,11 +79,9 @@ describe('fault injection: every record exactly once, or a clean resumable stop'
 describe('fault injection on lists long enough to paginate', () => {
   // The demo people's lists fit in one page of 300: a generated heavy user has several pages
   // (700 meetings, about 500 calls a month), so next_page_token really is used and can expire.
-  const HEAVY = 'heavy.user@bigcorp.example';
   let sb: Sandbox;
   beforeAll(async () => {
-    const account = generateAccount({ seed: 5, users: 3, heavy: { meetings: 700, recordingYears: 0.5, calls: 3000, recordingEveryDays: 7 } });
-    sb = await startSandbox({ seed: 5, latencyMs: { min: 2, max: 8 }, account });
+    sb = await startHeavySandbox();
   });
   afterAll(async () => {
     await sb.close();

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { generateAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { expectedIds, idsInFile, readJson, type Rec } from '../e2e/export-helpers.js';
 import { sandboxEnv, startCli, tempDir, type CliResult } from '../helpers/cli.js';
 
@@ -133,4 +133,13 @@ export function expectClean(res: { stderr: string; hung: boolean }) {
   expect(res.hung, 'the export hung').toBe(false);
   expect(res.stderr).not.toMatch(STACK);
   expect(res.stderr).not.toMatch(/unexpected error|TypeError|ReferenceError/);
+}
+
+/** The generated heavy user: the demo people's lists fit in one page of 300, this one's do not. */
+export const HEAVY = 'heavy.user@bigcorp.example';
+
+/** A sandbox whose heavy user has several pages per list (700 meetings, about 500 calls a month), so next_page_token is really used. */
+export function startHeavySandbox(): Promise<Sandbox> {
+  const account = generateAccount({ seed: 5, users: 3, heavy: { meetings: 700, recordingYears: 0.5, calls: 3000, recordingEveryDays: 7 } });
+  return startSandbox({ seed: 5, latencyMs: { min: 2, max: 8 }, account });
 }

@@ -38,6 +38,14 @@ interface Column {
   fmt?: Fmt;
 }
 
+const RECORDING_COLUMNS: Column[] = [
+  { key: 'topic', label: 'Topic' },
+  { key: 'start_time', label: 'Start', fmt: 'date' },
+  { key: 'duration', label: 'Minutes', fmt: 'num' },
+  { key: 'recording_files', label: 'Files', fmt: 'files' },
+  { key: 'total_size', label: 'Size', fmt: 'bytes' },
+];
+
 /** What each list category's table shows (the full records are in the JSON file). */
 const COLUMNS: Record<string, Column[]> = {
   meetings: [
@@ -63,20 +71,8 @@ const COLUMNS: Record<string, Column[]> = {
     { key: 'participants_count', label: 'Participants', fmt: 'num' },
     { key: 'id', label: 'Meeting ID' },
   ],
-  recordings: [
-    { key: 'topic', label: 'Topic' },
-    { key: 'start_time', label: 'Start', fmt: 'date' },
-    { key: 'duration', label: 'Minutes', fmt: 'num' },
-    { key: 'recording_files', label: 'Files', fmt: 'files' },
-    { key: 'total_size', label: 'Size', fmt: 'bytes' },
-  ],
-  recordings_trash: [
-    { key: 'topic', label: 'Topic' },
-    { key: 'start_time', label: 'Start', fmt: 'date' },
-    { key: 'duration', label: 'Minutes', fmt: 'num' },
-    { key: 'recording_files', label: 'Files', fmt: 'files' },
-    { key: 'total_size', label: 'Size', fmt: 'bytes' },
-  ],
+  recordings: RECORDING_COLUMNS,
+  recordings_trash: RECORDING_COLUMNS,
   phone_call_history: [
     { key: 'start_time', label: 'Start', fmt: 'date' },
     { key: 'direction', label: 'Direction' },

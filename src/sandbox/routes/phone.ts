@@ -198,6 +198,11 @@ function renderLegacy(x: SandboxCall, u: SandboxUser): Record<string, unknown> {
 
 const PHONE_READ = ['phone:read', 'phone:read:admin'];
 
+/** The envelope of a windowed Phone list (phone.openapi.json): the items, the window, and the page. */
+function windowPage(key: string, items: unknown[], w: Window, p: { next_page_token: string; page_count: number; page_size: number; total_records: number }) {
+  return json({ [key]: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+}
+
 export const phoneRoutes: RouteDef[] = [
   {
     method: 'GET',
@@ -332,7 +337,7 @@ export const phoneRoutes: RouteDef[] = [
       const keep = type === 'missed' ? (x: SandboxCall) => x.direction === 'inbound' && x.result !== 'answered' : undefined;
       const sel = newestFirst(u.calls, (x) => t(x.start_time), w, keep);
       const { p, items } = pageOf(c, `call_logs|${u.id}|${w.from}|${w.end}|${type}`, u.calls, sel, (x) => renderLegacy(x, u), 400);
-      return json({ call_logs: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+      return windowPage('call_logs', items, w, p);
     },
   },
   {
@@ -367,7 +372,7 @@ export const phoneRoutes: RouteDef[] = [
         owner: { type: 'user', id: u.id, name: u.display_name, extension_number: u.phone!.extension_number },
         site: { id: u.phone!.site_id, name: u.phone!.site_name },
       }), 400);
-      return json({ recordings: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+      return windowPage('recordings', items, w, p);
     },
   },
   {
@@ -402,7 +407,7 @@ export const phoneRoutes: RouteDef[] = [
         status: x.status,
         download_url: `${c.state.origin}/v2/phone/voice_mails/download/${downloadToken(c.state, `v|${u.id}|${i}`)}`,
       }), 400);
-      return json({ voice_mails: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+      return windowPage('voice_mails', items, w, p);
     },
   },
   {
