@@ -92,13 +92,20 @@ export function zoomError(init: ZoomErrorInit, headers: Record<string, string | 
     const type = String(headers['x-ratelimit-type'] ?? '').toLowerCase();
     const daily = type.includes('daily') || /daily/i.test(init.message);
     const kind = PER_USER_LIMIT.test(init.message) ? 'user_daily' : daily ? 'daily' : 'qps';
-    return new ZoomRateLimitError(init, kind, parseRetryAfter(headers['retry-after']));
+    // Without a Retry-After header, Zoom's daily messages still say "You may resume these requests at GMT 00:00:00".
+    const retryAt = parseRetryAfter(headers['retry-after']) ?? (/GMT 00:00:00/.test(init.message) ? nextUtcMidnight() : undefined);
+    return new ZoomRateLimitError(init, kind, retryAt);
   }
   if (init.status === 401 || (init.status === 403 && init.code !== undefined && (init.code === ZOOM_CODE.noScope || init.code === ZOOM_CODE.noPermission))) {
     return new ZoomAuthError(init);
   }
   if (init.status === 404) return new ZoomNotFoundError(init);
   return new ZoomApiError(init);
+}
+
+function nextUtcMidnight(now = Date.now()): Date {
+  const d = new Date(now);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
 }
 
 /** Retry-After as seconds ("120") or as a date ("2020-05-31T00:00:00Z" or an HTTP-date). */
