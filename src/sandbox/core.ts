@@ -64,6 +64,8 @@ export interface RequestLogEntry {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** Zoom's error code of a non-2xx answer. */
+  code?: number;
   category: Category | null;
   at: string;
   tokenId?: string;

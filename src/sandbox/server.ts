@@ -95,6 +95,8 @@ async function readBody(req: IncomingMessage, limit = 1_048_576): Promise<Buffer
 
 function send(res: ServerResponse, method: string, reply: Reply, entry: RequestLogEntry): void {
   entry.status = reply.status;
+  const code = reply.status >= 400 ? (reply.body as { code?: unknown } | undefined)?.code : undefined;
+  if (typeof code === 'number') entry.code = code;
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { 'x-zm-trackingid': trackingId(), ...(reply.headers ?? {}) };
   let payload: Buffer | undefined;
