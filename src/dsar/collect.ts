@@ -123,6 +123,12 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   return { ...result, userId, range };
 }
 
+/** What the registrant search can and cannot see (registrants/find.ts VISIBILITY, in one sentence). */
+const REGISTRATIONS_COVERAGE: Coverage = {
+  why: "registrations to the meetings Zoom's lists return (unexpired scheduled meetings and six months of previous meetings), to webinars, and to older sessions earlier scans saw; registrations to older meetings no scan saw cannot be listed by Zoom's API (Zoom's own export, --zoom-export, may hold them)",
+  limit: 'zoom',
+};
+
 const MEETING_LISTS_WHY =
   "Zoom's meeting lists return only unexpired scheduled meetings, never instant meetings, and at most six months of past meetings; older or instant meetings come only from Zoom's own export (zdsar export --zoom-export)";
 
@@ -210,12 +216,12 @@ class PersonCollection {
     if (missing.size === 0) return;
     const ids = [...missing].sort();
     meetings.coverage = { ...(meetings.coverage ?? { why: MEETING_LISTS_WHY }), not_reached: ids };
-    meetings.note = `${ids.length} meeting${ids.length === 1 ? '' : 's'} seen in recordings or reports ${ids.length === 1 ? 'is' : 'are'} not in Zoom's meeting lists (expired or instant); their details come only from Zoom's own export: run zdsar export --zoom-export`;
+    meetings.note = `${coverageNote(meetings.coverage)} ${ids.length} meeting${ids.length === 1 ? '' : 's'} seen in recordings or reports ${ids.length === 1 ? 'is' : 'are'} not in Zoom's meeting lists (expired or instant); their details come only from Zoom's own export: run zdsar export --zoom-export`;
     await this.env.progress('meetings', meetings);
   }
 
   registrations(): Promise<void> {
-    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString(r.registration_key));
+    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString(r.registration_key), REGISTRATIONS_COVERAGE);
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
@@ -382,9 +388,9 @@ function sixMonthCoverage(range: DateWindow, six: DateWindow | undefined, whole:
 
 /** The coverage in one plain sentence (the category's note). */
 export function coverageNote(c: Coverage): string {
-  const dates = c.from && c.to ? `${c.from} to ${c.to}: ` : '';
   const refused = c.refused?.length ? `; Zoom refused ${c.refused.join(', ')} as outside what it serves` : '';
-  return `${dates}${c.why}${refused}`;
+  const text = c.from && c.to ? `Covers ${c.from} to ${c.to}: ${c.why}` : c.why.charAt(0).toUpperCase() + c.why.slice(1);
+  return `${text}${refused}.`;
 }
 
 /**

@@ -104,6 +104,11 @@ export interface SandboxUser {
   group_ids: string[];
   /** Holds a webinar licence (otherwise webinar lists answer 400 code 200 "Webinar plan is missing"). */
   webinarLicence: boolean;
+  /**
+   * A documented Phone error this user's Phone endpoints answer instead (e.g. 400 code 300 "Invalid user
+   * id.", 404 code 404 "Site does not exist."): answers that do NOT mean "no Zoom Phone".
+   */
+  phoneError?: { status: number; code: number; message: string };
   /** Zoom Phone profile; null: no Phone licence (Phone endpoints answer 404 code 1001). */
   phone: SandboxPhoneProfile | null;
   /** Cloud recordings hosted by this user, ascending by start_time. */

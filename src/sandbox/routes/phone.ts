@@ -34,6 +34,7 @@ function phoneUser(c: RouteCtx, notFoundCode = 1001): SandboxUser {
   if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
   const id = c.params.userId ?? '';
   const u = lookupUser(c.state, id);
+  if (u?.phoneError) throw new ZoomError(u.phoneError.status, u.phoneError.code, u.phoneError.message);
   if (!u || !u.phone) throw new ZoomError(404, notFoundCode, `User does not exist: ${id}.`);
   return u;
 }
