@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pLimit from 'p-limit';
+import pLimit from 'p-limit';
 import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
@@ -186,7 +186,7 @@ class PersonCollection {
   object(name: string, fetch: () => Promise<Rec>): Promise<void> {
     return this.settle(name, async () => {
       const file = CATEGORY.get(name)!.file;
-      const data = await this.env.limit(fetch);
+      const data = await poolFor(this.env, name)(fetch);
       await writeFileAtomic(join(this.dir, file), JSON.stringify(data, null, 2) + '\n');
       return { status: 'done', records: 1, file };
     });
@@ -230,7 +230,7 @@ class PersonCollection {
     let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
     await this.settle('phone_profile', async () => {
       try {
-        const profile = await this.env.limit(() => zoom.getPhoneUser(c, userId));
+        const profile = await poolFor(this.env, 'phone_profile')(() => zoom.getPhoneUser(c, userId));
         const file = CATEGORY.get('phone_profile')!.file;
         await writeFileAtomic(join(this.dir, file), JSON.stringify(profile, null, 2) + '\n');
         return { status: 'done', records: 1, file };
@@ -272,6 +272,18 @@ class PersonCollection {
   }
 }
 
+/**
+ * Zoom Phone is paced on its own table (zoom/limiter.ts): its requests wait in their own pool of the
+ * same size, so they go out beside the main API's instead of queueing behind them.
+ */
+const phonePools = new WeakMap<CollectEnv['limit'], CollectEnv['limit']>();
+function poolFor(env: CollectEnv, category: string): CollectEnv['limit'] {
+  if (!category.startsWith('phone_')) return env.limit;
+  let pool = phonePools.get(env.limit);
+  if (!pool) phonePools.set(env.limit, (pool = pLimit(env.limit.concurrency)));
+  return pool;
+}
+
 /** Wait for every task; if one was interrupted, rethrow that after all have stopped. */
 async function settleAll(tasks: Array<Promise<void>>): Promise<void> {
   const settled = await Promise.allSettled(tasks);
@@ -293,9 +305,10 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   await ensurePrivateDir(partsDir);
   const partPath = (u: ListUnit) => join(partsDir, `${safeName(u.key)}.ndjson`);
   const refused: string[] = [];
+  const empty: string[] = [];
   const outcomes = await Promise.allSettled(
     units.map((u) =>
-      env.limit(async () => {
+      poolFor(env, name)(async () => {
         const path = partPath(u);
         if (await exists(path)) return;
         if (env.signal.aborted) throw env.signal.reason;
@@ -305,6 +318,14 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
           const d = await part.commit();
           await env.progress(name, { status: 'part_done', unit: u.key, records: d.records });
         } catch (e) {
+          // A unit Zoom answers with a documented "no data" (e.g. 404 code 3301 for a month without
+          // recordings) is an empty unit, not a failure.
+          const why = noDataReason(e);
+          if (why) {
+            await part.commit();
+            empty.push(why);
+            return;
+          }
           await part.abort();
           // A window Zoom refuses as outside what it serves is recorded as such, neither a failure nor a silent gap.
           if (isOutsideServedWindow(e) && u.key.includes('_')) {
@@ -325,6 +346,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
     const done = units.length - errors.length;
     return { status: 'failed', error: `${describe(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
+  if (empty.length > 0 && empty.length === units.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');
   const seen = new Set<string>();

@@ -73,6 +73,8 @@ export interface SandboxOptions {
   dataRequestZipLayout?: SandboxDataRequests['zipLayout'];
   /** Emails that are not users of the account: 'reject' (400 code 14111; default) or 'fail' (the request ends Failed). */
   dataRequestUnknownEmails?: SandboxDataRequests['unknownEmails'];
+  /** The word Zoom accepts for a deletion (the spec says both "DELETE" and "DELETION"): default 'DELETE'. */
+  dataRequestDeleteType?: SandboxDataRequests['deleteType'];
 }
 
 /** Test controls of the Data & Privacy requests (accounts.openapi.json /data_requests). */
@@ -153,7 +155,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     complianceCalls: [],
     signingKey: randomBytes(32),
     warn,
-    dataRequests: newDataRequests({ delayMs: opts.dataRequestDelayMs, filesLagMs: opts.dataRequestFilesLagMs, zipLayout: opts.dataRequestZipLayout, unknownEmails: opts.dataRequestUnknownEmails }),
+    dataRequests: newDataRequests({ delayMs: opts.dataRequestDelayMs, filesLagMs: opts.dataRequestFilesLagMs, zipLayout: opts.dataRequestZipLayout, unknownEmails: opts.dataRequestUnknownEmails, deleteType: opts.dataRequestDeleteType }),
     index: { usersById: new Map(), usersByEmail: new Map(), meetings: new Map(), webinars: new Map() },
   };
   rebuildIndex(state);

@@ -438,6 +438,11 @@ export interface SandboxDataRequests {
   zipLayout: 'per-request' | 'per-batch';
   /** Emails that are not users of the account: 'reject' (400 code 14111, default) or 'fail' (created, then Failed). */
   unknownEmails: 'reject' | 'fail';
+  /**
+   * The word a deletion's request_type must be: the spec contradicts itself (its schema's enum says
+   * "DELETE", its prose "EXPORT or DELETION"): 'DELETE' (default) or 'DELETION'; the other is refused (400 code 300).
+   */
+  deleteType: 'DELETE' | 'DELETION';
   requests: SandboxDataRequest[];
   files: Map<string, SandboxDataRequestFile>;
   /** request_id → file ids, once its zip exists. */

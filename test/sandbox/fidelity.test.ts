@@ -11,7 +11,8 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSubject, withinSixMonths, type CategoryResult, type CollectEnv } from '../../src/dsar/collect.js';
 import { findRegistrations } from '../../src/registrants/find.js';
-import { startSandbox, type Sandbox, type SandboxRegistrant } from '../../src/sandbox/index.js';
+import { DATA_REQUEST_SCOPES, generateAccount, startSandbox, type Sandbox, type SandboxRegistrant } from '../../src/sandbox/index.js';
+import { GENERATED_SCOPES } from '../../src/sandbox/generate.js';
 import { isTrashed } from '../../src/sandbox/routes/recordings.js';
 import { meetingTypes } from '../../src/sandbox/routes/meetings.js';
 import { Secret } from '../../src/secrets.js';
@@ -334,4 +335,23 @@ describe('issue 13: plans, tables and clocks', () => {
       await sb.close();
     }
   });
+});
+
+describe('issue 13: where the spec contradicts itself, the client works with both behaviours', () => {
+  for (const word of ['DELETE', 'DELETION'] as const) {
+    it(`a Data Requests deletion is accepted by a Zoom that wants "${word}"`, async () => {
+      const account = generateAccount({ seed: 11, users: 2, meetingsPerUser: 1, callsPerUser: 0, recordingEveryDays: 0, registrationShare: 0, scopes: [...GENERATED_SCOPES, ...DATA_REQUEST_SCOPES] });
+      const sb = await startSandbox({ account, rateLimits: false, dataRequestDeleteType: word, onWarning: () => {} });
+      try {
+        const emails = account.users.map((u) => u.email.toLowerCase());
+        const r = await runCli(['delete', '--emails', emails.join(','), '--yes'], sandboxEnv(sb));
+        expect(r.code, r.stderr).toBe(0);
+        const sent = sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/data_requests/requests').map((e) => e.status);
+        expect(sent).toEqual(word === 'DELETE' ? [201] : [400, 201]);
+        expect(sb.dataRequests.requests.filter((x) => x.request_type === 'DELETE')).toHaveLength(2);
+      } finally {
+        await sb.close();
+      }
+    }, 60_000);
+  }
 });
