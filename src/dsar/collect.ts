@@ -320,13 +320,13 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
         } catch (e) {
           // A unit Zoom answers with a documented "no data" (e.g. 404 code 3301 for a month without
           // recordings) is an empty unit, not a failure.
+          await part.abort();
+          // (No part is kept for it: a resumed run asks again, so the category's outcome is the same.)
           const why = noDataReason(e);
           if (why) {
-            await part.commit();
             empty.push(why);
             return;
           }
-          await part.abort();
           // A window Zoom refuses as outside what it serves is recorded as such, neither a failure nor a silent gap.
           if (isOutsideServedWindow(e) && u.key.includes('_')) {
             refused.push(u.key.replace('_', ' to '));
@@ -353,7 +353,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   const cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
   try {
     for (const u of units) {
-      if (!(await exists(partPath(u)))) continue; // a window Zoom refused
+      if (!(await exists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
       for await (const rec of readNdjson(partPath(u))) {
         const id = idOf(rec as Rec);
         if (id !== undefined) {
