@@ -203,7 +203,9 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
             throw new ZoomError(429, 429, USER_DAILY_MESSAGE, {}, state.opts.rateLimitHeaders ? rateHeaders(def.category ?? 'Light', 'QPS', 1000, 900) : {});
           case 'daily429': {
             const retry = d.arg !== undefined ? new Date(c.now + d.arg * 3_600_000) : new Date(Date.UTC(new Date(c.now).getUTCFullYear(), new Date(c.now).getUTCMonth(), new Date(c.now).getUTCDate() + 1));
-            throw new ZoomError(429, 429, DAILY_MESSAGE, {}, state.opts.rateLimitHeaders ? { ...rateHeaders(def.category ?? 'Heavy', 'Daily-limit', 60_000, 0), 'retry-after': isoSeconds(retry) } : {});
+            // Without headers (Zoom documents none), a reset at midnight is said in the message, as Zoom's daily messages do.
+            const message = !state.opts.rateLimitHeaders && d.arg === undefined ? `${DAILY_MESSAGE.replace(/ Refer to .*$/, '')} You may resume these requests at GMT 00:00:00.` : DAILY_MESSAGE;
+            throw new ZoomError(429, 429, message, {}, state.opts.rateLimitHeaders ? { ...rateHeaders(def.category ?? 'Heavy', 'Daily-limit', 60_000, 0), 'retry-after': isoSeconds(retry) } : {});
           }
           case '429':
             // An injected 429 looks like a real one: the category's real limit, nothing left this second.

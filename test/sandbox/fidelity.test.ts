@@ -330,6 +330,8 @@ describe('issue 13: plans, tables and clocks', () => {
       sb.setFaults(`daily429=once@/v2/users/${u.id}/settings`);
       const d = await client.get(route('GET', '/users/{userId}/settings', { userId: u.id })).catch((x: unknown) => x);
       expect((d as ZoomRateLimitError).kind).toBe('daily');
+      // No header (the strict sandbox sends none): the time comes from the message's "GMT 00:00:00".
+      expect((d as ZoomRateLimitError).retryAt?.toISOString()).toMatch(/T00:00:00\.000Z$/);
     } finally {
       await client.close();
       await sb.close();
