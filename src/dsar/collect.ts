@@ -2,7 +2,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
-import { RecordFile, readNdjson } from '../fs/records.js';
+import { RecordFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
 import { isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
@@ -297,6 +297,14 @@ function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => As
 }
 
 /**
+ * Lists whose units never hold the same record: date windows of a list filtered by the record's own
+ * date (a recording, call, voicemail or meeting instance has one start date, in exactly one window).
+ * Their parts are merged without an id set. Every other list with several units (the meeting list
+ * types; SMS sessions, which span months) is deduplicated by id.
+ */
+const DISJOINT_UNITS = new Set(['recordings', 'meetings_attended', 'phone_call_history', 'phone_recordings', 'phone_voicemails']);
+
+/**
  * Walk every unit of a list into its own part (skipping parts committed earlier), then
  * merge the parts, in order and each record once, into the category's file.
  */
@@ -349,18 +357,19 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   if (empty.length > 0 && empty.length === units.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');
-  const seen = new Set<string>();
+  // Parts are copied line by line, not parsed again; only units that can overlap are deduplicated by id.
+  const seen = units.length > 1 && !DISJOINT_UNITS.has(name) ? new Set<string>() : undefined;
   const cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
   try {
     for (const u of units) {
       if (!(await exists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
-      for await (const rec of readNdjson(partPath(u))) {
-        const id = idOf(rec as Rec);
+      for await (const line of readNdjsonLines(partPath(u))) {
+        const id = seen ? idOf(JSON.parse(line) as Rec) : undefined;
         if (id !== undefined) {
-          if (seen.has(id)) continue;
-          seen.add(id);
+          if (seen!.has(id)) continue;
+          seen!.add(id);
         }
-        await out.write(rec);
+        await out.writeJson(line);
       }
     }
     const d = await out.commit();

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
-import { digestFile } from '../fs/records.js';
+import { fileDigest } from '../fs/records.js';
 import type { LedgerRequest } from '../ledger/index.js';
 import type { CallStats } from '../zoom/client.js';
 import { CATEGORIES } from './categories.js';
@@ -45,7 +45,9 @@ export interface Manifest {
 
 /**
  * manifest.json is derived from what is on disk: every file in each person's folder with
- * its sha256 and size, so a resumed run writes the same manifest as an uninterrupted one.
+ * its sha256 and size, so a resumed run writes the same manifest as an uninterrupted one. A file
+ * this run wrote keeps the digest computed while writing it, if it is unchanged since (fileDigest);
+ * anything else, such as what an earlier run left, is read and hashed again.
  */
 export async function writeManifest(
   packageDir: string,
@@ -59,7 +61,7 @@ export async function writeManifest(
     const recordsByFile = new Map(Object.values(r.categories).filter((c) => c.file).map((c) => [c.file!, c.records]));
     const files: ManifestFile[] = [];
     for (const abs of await listFiles(dir)) {
-      const d = await digestFile(abs);
+      const d = await fileDigest(abs);
       const inSubject = relative(dir, abs).split(sep).join('/');
       const records = recordsByFile.get(inSubject);
       files.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes, ...(records !== undefined ? { records } : {}) });

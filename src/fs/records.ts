@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fsyncDir, writeAll } from './atomic.js';
 
@@ -41,7 +41,11 @@ export class RecordFile {
   }
 
   async write(record: unknown): Promise<void> {
-    const json = JSON.stringify(record);
+    await this.writeJson(JSON.stringify(record));
+  }
+
+  /** One record already in JSON text (one line, e.g. a line of an NDJSON part): copied, not parsed again. */
+  async writeJson(json: string): Promise<void> {
     if (this.format === 'json-array') this.push(this.records === 0 ? `\n${json}` : `,\n${json}`);
     else this.push(json + '\n');
     this.records++;
@@ -55,7 +59,9 @@ export class RecordFile {
     await this.handle.close();
     await rename(this.tmp, this.path);
     await fsyncDir(dirname(this.path));
-    return { sha256: this.hash.digest('hex'), bytes: this.bytes, records: this.records };
+    const digest = { sha256: this.hash.digest('hex'), bytes: this.bytes, records: this.records };
+    rememberDigest(this.path, digest, await stat(this.path));
+    return digest;
   }
 
   async abort(): Promise<void> {
@@ -77,10 +83,56 @@ export class RecordFile {
   }
 }
 
+/** Each line of an NDJSON file (one JSON value per line, as RecordFile writes it), unparsed, streaming. */
+export async function* readNdjsonLines(path: string): AsyncGenerator<string> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) if (line !== '') yield line;
+}
+
 /** Each record of an NDJSON file, parsed, streaming. */
 export async function* readNdjson(path: string): AsyncGenerator<unknown> {
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of rl) if (line !== '') yield JSON.parse(line);
+}
+
+interface Identity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/**
+ * Digests computed while writing (RecordFile.commit), with the file's identity right after it was
+ * published. Only this process's own files are in it: a resumed run starts empty and hashes what an
+ * earlier run left. One small entry per committed file (category files, parts), never per record.
+ */
+const written = new Map<string, { digest: { sha256: string; bytes: number }; id: Identity }>();
+
+function identity(st: Identity): Identity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
+
+function rememberDigest(path: string, digest: { sha256: string; bytes: number }, st: Identity): void {
+  written.set(resolve(path), { digest: { sha256: digest.sha256, bytes: digest.bytes }, id: identity(st) });
+}
+
+/**
+ * sha256 and size of a file: the digest computed while this process wrote it, if the file is still
+ * that file (same inode, size, mtime and ctime: any write, rename or chmod since changes ctime);
+ * otherwise (written by an earlier run, or touched since) the file is read and hashed.
+ */
+export async function fileDigest(path: string): Promise<{ sha256: string; bytes: number }> {
+  const key = resolve(path);
+  const known = written.get(key);
+  if (known) {
+    const now = identity(await stat(path));
+    const same = (Object.keys(now) as Array<keyof Identity>).every((k) => now[k] === known.id[k]);
+    if (same) return { ...known.digest };
+    written.delete(key);
+  }
+  return digestFile(path);
 }
 
 /** sha256 and size of a file on disk, streaming. */
