@@ -19,13 +19,24 @@ export interface ListOptions<T> {
  * Every item of a next_page_token list, in order. If Zoom says the page token expired
  * (tokens live 15 minutes), the walk starts again from the first page and skips what it
  * already yielded, so nothing is missed and nothing is yielded twice.
+ *
+ * Memory stays flat whatever the list's length: no set of every id. With `idOf`, a restarted walk
+ * skips up to and including the last item it yielded (found by id, wherever it now is: items may
+ * have come or gone before it); if that item is gone from the list, the walk fails with the expired
+ * token's error rather than guess (the caller's unit is then fetched again from scratch). Without
+ * `idOf`, it skips as many items as it yielded.
  */
 export async function* listItems<T = Record<string, unknown>>(client: ZoomClient, r: Route, query: Query, opts: ListOptions<T>): AsyncGenerator<T> {
-  const seen = opts.idOf ? new Set<string>() : undefined;
   let yielded = 0;
+  let lastId: string | undefined;
+  /** Items yielded after the one whose id is lastId (items without an id). */
+  let sinceId = 0;
   let token = opts.startToken;
   let restarts = 0;
   let skip = 0;
+  /** After a restart with ids: the id to find before yielding again, and the error to give if it is gone. */
+  let seekId: string | undefined;
+  let seekError: unknown;
   for (;;) {
     let page: Record<string, unknown>;
     try {
@@ -34,7 +45,11 @@ export async function* listItems<T = Record<string, unknown>>(client: ZoomClient
       if (token && isExpiredPageToken(e) && restarts < 3) {
         restarts++;
         token = undefined;
-        skip = seen ? 0 : yielded;
+        if (opts.idOf && lastId !== undefined) {
+          seekId = lastId;
+          seekError = e;
+          skip = 0;
+        } else skip = yielded;
         continue;
       }
       throw e;
@@ -46,19 +61,27 @@ export async function* listItems<T = Record<string, unknown>>(client: ZoomClient
         skip--;
         continue;
       }
-      if (seen) {
-        const id = opts.idOf!(item);
-        if (id !== undefined) {
-          if (seen.has(id)) continue;
-          seen.add(id);
+      if (seekId !== undefined) {
+        if (opts.idOf!(item) === seekId) {
+          seekId = undefined;
+          skip = sinceId;
         }
+        continue;
       }
+      const id = opts.idOf?.(item);
+      if (id !== undefined) {
+        lastId = id;
+        sinceId = 0;
+      } else sinceId++;
       yielded++;
       yield item;
     }
     const next = typeof page.next_page_token === 'string' ? page.next_page_token : '';
     await opts.onPage?.({ nextPageToken: next, items: list.length, page });
-    if (!next) return;
+    if (!next) {
+      if (seekId !== undefined) throw seekError;
+      return;
+    }
     token = next;
   }
 }
