@@ -5,9 +5,8 @@ import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
+import { ZOOM_CODE, ZoomApiError, describeError } from '../zoom/errors.js';
 import { addMonthsUtc, day, monthWindows, parseDay, type DateWindow } from '../zoom/paginate.js';
-import { SCOPES } from '../zoom/route.js';
 import { CATEGORY } from './categories.js';
 
 type Rec = Record<string, unknown>;
@@ -116,7 +115,7 @@ class PersonCollection {
       } catch (e) {
         if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) return 'not_found';
         if (isAbort(e, this.env.signal)) throw e;
-        return describe(e);
+        return describeError(e);
       }
       await writeFileAtomic(join(this.dir, file), JSON.stringify(user, null, 2) + '\n');
     }
@@ -138,7 +137,7 @@ class PersonCollection {
     } catch (e) {
       if (isAbort(e, this.env.signal)) throw e;
       const why = noDataReason(e);
-      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describe(e) };
+      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describeError(e) };
     }
     this.categories[name] = result;
     await this.env.progress(name, result);
@@ -248,7 +247,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
     const why = noDataReason(errors[0]);
     if (why && errors.length === units.length) return { status: 'no_data', note: why };
     const done = units.length - errors.length;
-    return { status: 'failed', error: `${describe(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
+    return { status: 'failed', error: `${describeError(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');
@@ -306,19 +305,6 @@ export function noDataReason(e: unknown): string | undefined {
   return undefined;
 }
 
-/** One line that says what went wrong and what to do about it. */
-export function describe(e: unknown): string {
-  if (e instanceof ZoomRateLimitError) {
-    return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${e.retryAt ? `; run \`zdsar requests resume\` after ${e.retryAt.toISOString()}` : '; resume later'}`;
-  }
-  if (e instanceof ZoomApiError && e.isMissingScope) {
-    const scopes = e.template ? SCOPES.get(`${e.method} ${e.template}`) : undefined;
-    const need = scopes ? ` (add the scope ${scopes.granular.find((s) => s.endsWith(':admin')) ?? scopes.granular[0] ?? scopes.classic[0]} to the app)` : '';
-    return `missing scope: ${e.zoomMessage}${need}`;
-  }
-  if (e instanceof ZoomApiError || e instanceof ZoomConnectionError) return e.message;
-  return (e as Error)?.message ?? String(e);
-}
 
 function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e as Error)?.name === 'AbortError';

@@ -14,11 +14,11 @@ import { createLogger, type Logger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { ZoomClient } from '../zoom/client.js';
-import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
+import { ZoomApiError, ZoomRateLimitError, describeError, isFatal } from '../zoom/errors.js';
 import { executeErase, personStatus, planErase, priorOutcomes, type EraseTarget, type TargetResult } from './erase.js';
 import { findRegistrations, matchRecord, type FindResult } from './find.js';
 import { DEFAULT_MAX_AGE_HOURS } from './index-store.js';
-import { describeError, isFatal, scanSessions, type Match, type ScanStats } from './scan.js';
+import { scanSessions, type Match, type ScanStats } from './scan.js';
 
 export interface RegistrantsFlags {
   csv?: string;

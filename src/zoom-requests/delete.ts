@@ -27,8 +27,8 @@ import { printJson, writeLine } from '../ui/io.js';
 import { createLogger, type Logger } from '../ui/logger.js';
 import { ZoomClient } from '../zoom/client.js';
 import { cancelDataRequest, findDataRequests, isNoLongerCancelable, isZoomCode, DATA_REQUEST_CODE, MAX_EMAILS_PER_REQUEST, CANCEL_WINDOW_MS } from '../zoom/endpoints/data-requests.js';
-import { ZoomApiError } from '../zoom/errors.js';
-import { describe, isFatal, runQueue, type EnginePerson, type EngineResult, type ZoomRequestCheckpoint } from './engine.js';
+import { ZoomApiError, ZoomRateLimitError, describeError } from '../zoom/errors.js';
+import { runQueue, stopsQueue, type EnginePerson, type EngineResult, type ZoomRequestCheckpoint } from './engine.js';
 
 export const ZOOM_DELETE_CATEGORY = 'zoom_delete';
 
@@ -358,8 +358,8 @@ export async function cancelZoomDelete(ctx: CommandContext, request: LedgerReque
           await ledger.recordEvidence(id, { action: 'zoom.data_request.cancel', subject: p.index, target: zid, request: `DELETE /data_requests/requests/${zid}`, response: { status: res.status }, outcome: 'revoked: Zoom will not delete this data' });
           await save(p, 'skipped', { ...p.cp!, state: 'Canceled', note: 'revoked with zdsar requests cancel' });
         } catch (e) {
-          if (ctx.signal.aborted || isFatal(e)) throw e instanceof ZoomApiError && isFatal(e) ? new AuthError(`Zoom refused: ${describe(e)}`, 'The app needs data_request:delete:request:admin (classic data_request:write:admin).') : e;
-          let why = describe(e);
+          if (ctx.signal.aborted || stopsQueue(e)) throw e instanceof ZoomApiError && !(e instanceof ZoomRateLimitError) && stopsQueue(e) ? new AuthError(`Zoom refused: ${describeError(e)}`, 'The app needs data_request:delete:request:admin (classic data_request:write:admin).') : e;
+          let why = describeError(e);
           let late = isNoLongerCancelable(e);
           if (isZoomCode(e, DATA_REQUEST_CODE.cannotCancel)) {
             // Already canceled (by an admin on the web page, or an earlier run)? The history says.

@@ -15,7 +15,7 @@ import type { Ledger, LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { dataRequestFileUrl, dataRequestFiles, isNotReady, type DataRequestFile } from '../zoom/endpoints/data-requests.js';
-import { NotReadyYet, describe, runQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
+import { NotReadyYet, runQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
 import { fetchSignedLink, LinkError } from './fetch.js';
 import { placeForPerson, safeId, type PlacedFile } from './place.js';
 import { verifyZip, ZipReadError, type ZipEntry } from './zip-read.js';
@@ -248,4 +248,3 @@ export function sizeCheck(size: string, bytes: number): string | undefined {
   return `Zoom listed size ${size}; ${bytes} bytes were downloaded and every entry's CRC-32 checked`;
 }
 
-export { describe };
