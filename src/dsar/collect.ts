@@ -6,7 +6,8 @@ import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
 import { ZOOM_CODE, ZoomApiError, describeError } from '../zoom/errors.js';
-import { addMonthsUtc, day, monthWindows, parseDay, type DateWindow } from '../zoom/paginate.js';
+import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { CATEGORY } from './categories.js';
 
 type Rec = Record<string, unknown>;
@@ -74,8 +75,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
 
   const userId = String(user.id ?? email);
   const range = personRange(env, user);
-  const sixMonths = clampWindow(range, day(addMonthsUtc(parseDay(env.today), -6)));
-  const trash = clampWindow(range, day(new Date(parseDay(env.today).getTime() - 30 * 86_400_000)));
+  const sixMonths = clampWindow(range, isoDay(addCalendarMonths(parseIsoDay(env.today), -6)));
+  const trash = clampWindow(range, isoDay(new Date(parseIsoDay(env.today).getTime() - 30 * DAY_MS)));
   const c = env.client;
   const byUuid = (m: Rec) => idString(m.uuid ?? m.id);
 

@@ -1,3 +1,4 @@
+import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import type { Query, ZoomClient } from './client.js';
 import { ZoomApiError } from './errors.js';
 import type { Route } from './route.js';
@@ -80,31 +81,13 @@ export interface DateWindow {
  */
 export function monthWindows(from: string, to: string): DateWindow[] {
   const out: DateWindow[] = [];
-  let start = parseDay(from);
-  const end = parseDay(to);
+  let start = parseIsoDay(from);
+  const end = parseIsoDay(to);
   while (start <= end) {
-    const next = addMonthsUtc(start, 1);
-    const last = new Date(Math.min(next.getTime() - 86_400_000, end.getTime()));
-    out.push({ from: day(start), to: day(last) });
+    const next = addCalendarMonths(start, 1);
+    const last = new Date(Math.min(next.getTime() - DAY_MS, end.getTime()));
+    out.push({ from: isoDay(start), to: isoDay(last) });
     start = next;
   }
   return out.reverse();
-}
-
-export function parseDay(s: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) throw new Error(`not a yyyy-mm-dd date: ${s}`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-}
-
-export function day(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-/** Same day n months later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
-export function addMonthsUtc(d: Date, n: number): Date {
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + n;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)));
 }

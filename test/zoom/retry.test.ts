@@ -221,7 +221,7 @@ describe('the client, downloads and the token follow the one policy (real socket
     });
     close = srv.close;
     // The real clock: only the abort can end a 100 s wait.
-    const client = clientFor(`${srv.url}/v2`, srv.url, { clock: systemClock, slept: [], elapsed: () => 0 }, { signal: ac.signal, limiter: undefined });
+    const client = clientFor(`${srv.url}/v2`, srv.url, virtualClock(), { signal: ac.signal, clock: systemClock, limiter: undefined });
     await expect(client.get(route('GET', '/users/{userId}', { userId: 'u1' }))).rejects.toThrow('interrupted by the test');
     expect(srv.received.filter((r) => r.path.startsWith('/v2/'))).toHaveLength(1);
     await client.close();

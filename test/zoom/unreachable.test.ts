@@ -16,13 +16,13 @@ describe('an unreachable Zoom (child process)', () => {
   });
 
   it('OAuth server refuses connections: exit 1, the message names the OAuth server and the cause', async () => {
-    const env = { ...sandboxEnv(sb), ZOOM_OAUTH_URL: `http://127.0.0.1:${port}` };
+    const env: Record<string, string> = { ...sandboxEnv(sb), ZOOM_OAUTH_URL: `http://127.0.0.1:${port}` };
     const r = await runCli(['doctor'], env);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`could not connect to Zoom's OAuth server at 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
     expect(r.stderr).toMatch(/ZOOM_OAUTH_URL/);
     expect(r.stderr).not.toMatch(/credentials|unexpected error/i);
-    expect(r.stderr).not.toContain(env.ZOOM_CLIENT_SECRET);
+    expect(r.stderr).not.toContain(env.ZOOM_CLIENT_SECRET!);
   });
 
   it('API server refuses connections: exit 1, the message names the API server and the cause', async () => {
