@@ -4,7 +4,7 @@ import { redact } from '../secrets.js';
 import { silentLogger, type Logger } from '../ui/logger.js';
 import { TokenProvider } from './auth.js';
 import type { RateCategory } from './categories.generated.js';
-import { ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
+import { ZOOM_CODE, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
 import { RateLimiter } from './limiter.js';
 import { RetryPolicy, netCode, type Clock } from './retry.js';
 import type { Route } from './route.js';
@@ -211,4 +211,3 @@ function parseJson(text: string): unknown {
   }
 }
 
-export { ZoomApiError };
