@@ -99,7 +99,7 @@ export async function runZoomExport(opts: ZoomExportOptions): Promise<ZoomExport
   });
   const window = zoomWindow(opts.range);
   const pollMs = opts.pollMs ?? { min: 5_000, max: 300_000 };
-  const deadline = Date.now() + (opts.waitForCompletion ? (opts.maxWaitMs ?? 15 * 60_000) : 0);
+  const deadline = client.retry.clock.now() + (opts.waitForCompletion ? (opts.maxWaitMs ?? 15 * 60_000) : 0);
   const work = join(opts.packageDir, '.work', 'zoom-export');
   await mkdir(work, { recursive: true, mode: 0o700 });
   const dispatcher = new Agent({ connections: 2, keepAliveTimeout: 4_000 });

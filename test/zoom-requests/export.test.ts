@@ -13,6 +13,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { runZoomExport, zoomWindow } from '../../src/zoom-requests/export.js';
 import { listZip } from '../../src/zoom-requests/zip-read.js';
 import type { ZoomClient } from '../../src/zoom/client.js';
+import { virtualClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/cli.js';
 import { clientFor, dataRequestSandbox, memoryLogger, posts, sha256 } from './helpers.js';
 
@@ -41,6 +42,24 @@ async function setup(n: number, emails: string[], extra: string[] = []) {
 }
 
 describe('runZoomExport', () => {
+  it("runs on the injected clock: Zoom's real pacing (a busy account for 20 min, 10 min of processing, 5 s to 5 min polls) costs no real time", async () => {
+    const v = virtualClock();
+    const env = await dataRequestSandbox(3, { clock: v.clock.now, dataRequestDelayMs: 10 * 60_000 });
+    sb = env.sb;
+    client = clientFor(sb, v.clock);
+    const { ledger, request, packageDir, subjects } = await setup(3, env.emails);
+    sb.dataRequests.occupy(20 * 60_000); // another app holds the account's one slot for 20 minutes
+    const logger = memoryLogger();
+    const r = await runZoomExport({ client, ledger, request, packageDir, subjects, range: { from, to: today }, signal: new AbortController().signal, logger, pollMs: { min: 5_000, max: 300_000 }, waitForCompletion: true, maxWaitMs: 2 * 3_600_000 });
+    expect(r.status, logger.lines.join('\n')).toBe('completed');
+    expect(r.busyWaits).toBeGreaterThan(0);
+    expect(posts(sb).filter((s) => s === 201)).toHaveLength(1);
+    // Zoom's time passed (the slot, then the processing), all of it waited on the virtual clock.
+    expect(v.elapsed()).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(Math.max(...v.slept)).toBeLessThanOrEqual(300_000);
+    for (const s of subjects) expect(existsSync(join(packageDir, 'subjects', s.folder))).toBe(true);
+  });
+
   it('23 people: 3 requests one after another, through a busy account, "not ready" and an expired link; zips per person, in the manifest', async () => {
     const env = await dataRequestSandbox(25, { dataRequestFilesLagMs: 100 });
     sb = env.sb;
