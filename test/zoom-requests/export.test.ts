@@ -60,6 +60,23 @@ describe('runZoomExport', () => {
     for (const s of subjects) expect(existsSync(join(packageDir, 'subjects', s.folder))).toBe(true);
   });
 
+  it('a POST Zoom never answered is looked up in the history, then sent again as the one policy allows (twice), then left queued', async () => {
+    const v = virtualClock();
+    const env = await dataRequestSandbox(2, { clock: v.clock.now, faults: '503=always@/v2/data_requests' });
+    sb = env.sb;
+    client = clientFor(sb, v.clock);
+    const { ledger, request, packageDir, subjects } = await setup(2, env.emails);
+    const logger = memoryLogger();
+    const r = await runZoomExport({ client, ledger, request, packageDir, subjects, range: { from, to: today }, signal: new AbortController().signal, logger, pollMs: POLL, waitForCompletion: true, maxWaitMs: 60_000 });
+    expect(r.status).toBe('pending');
+    expect(r.submissions).toBe(3);
+    expect(posts(sb)).toEqual([503, 503, 503]); // the client never re-sends a POST after a 5xx; the engine did, after checking
+    expect(logger.lines.filter((l) => /could not read Zoom's data request history to check an unanswered request/.test(l))).toHaveLength(3);
+    const state = (await ledger.get(request.request_id))!;
+    for (const s of subjects) expect((state.progress[String(s.index)]!.zoom_export!.checkpoint as { state: string }).state).toBe('queued');
+    expect(state.errors.at(-1)?.message).toMatch(/^Zoom did not answer the data request: Zoom answered 503/);
+  });
+
   it('23 people: 3 requests one after another, through a busy account, "not ready" and an expired link; zips per person, in the manifest', async () => {
     const env = await dataRequestSandbox(25, { dataRequestFilesLagMs: 100 });
     sb = env.sb;
