@@ -10,6 +10,9 @@ import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { CATEGORY } from './categories.js';
 
+/** How an export continues after a stop (named in rate-limit messages). */
+const RESUME = 'zdsar requests resume';
+
 type Rec = Record<string, unknown>;
 
 export type CategoryStatus = 'done' | 'no_data' | 'failed';
@@ -116,7 +119,7 @@ class PersonCollection {
       } catch (e) {
         if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) return 'not_found';
         if (isAbort(e, this.env.signal)) throw e;
-        return describeError(e);
+        return describeError(e, RESUME);
       }
       await writeFileAtomic(join(this.dir, file), JSON.stringify(user, null, 2) + '\n');
     }
@@ -138,7 +141,7 @@ class PersonCollection {
     } catch (e) {
       if (isAbort(e, this.env.signal)) throw e;
       const why = noDataReason(e);
-      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describeError(e) };
+      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describeError(e, RESUME) };
     }
     this.categories[name] = result;
     await this.env.progress(name, result);
@@ -248,7 +251,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
     const why = noDataReason(errors[0]);
     if (why && errors.length === units.length) return { status: 'no_data', note: why };
     const done = units.length - errors.length;
-    return { status: 'failed', error: `${describeError(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
+    return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');

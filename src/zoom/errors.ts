@@ -162,10 +162,16 @@ export function isFatal(e: unknown): boolean {
   return e instanceof ZoomApiError && (e.status === 401 || e.isMissingScope);
 }
 
-/** One line for a person: Zoom's status, code, message and tracking id; the scope to add when one is missing; when a rate limit lifts. */
-export function describeError(e: unknown): string {
+/**
+ * One line for a person: Zoom's status, code, message and tracking id; the scope to add when one is
+ * missing; when a rate limit lifts. `resumeWith`: the command that continues the work (e.g.
+ * "zdsar requests resume"), named in a rate limit's line.
+ */
+export function describeError(e: unknown, resumeWith?: string): string {
   if (e instanceof ZoomRateLimitError) {
-    return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${e.retryAt ? `; Zoom accepts them again after ${e.retryAt.toISOString()}` : '; resume later'}`;
+    const when = e.retryAt?.toISOString();
+    const next = resumeWith ? (when ? `; run \`${resumeWith}\` after ${when}` : `; run \`${resumeWith}\` later`) : when ? `; Zoom accepts them again after ${when}` : '; resume later';
+    return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${next}`;
   }
   if (e instanceof ZoomApiError && e.isMissingScope) {
     const scopes = e.template ? SCOPES.get(`${e.method} ${e.template}`) : undefined;

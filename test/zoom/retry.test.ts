@@ -241,4 +241,11 @@ describe('one meaning of fatal', () => {
     expect(isFatal(new ZoomConnectionError({ server: 'api', url: 'http://127.0.0.1:1', code: 'ECONNRESET' }))).toBe(false);
     expect(isFatal(new Error('anything'))).toBe(false);
   });
+
+  it('describes a rate limit with when it lifts, and the command that continues when the caller names one', () => {
+    const daily = new ZoomRateLimitError({ ...init, status: 429, category: 'heavy' }, 'daily', new Date('2026-03-02T00:00:00Z'));
+    expect(describeError(daily)).toBe("Zoom's daily rate limit for heavy requests was reached; Zoom accepts them again after 2026-03-02T00:00:00.000Z");
+    expect(describeError(daily, 'zdsar requests resume')).toBe("Zoom's daily rate limit for heavy requests was reached; run `zdsar requests resume` after 2026-03-02T00:00:00.000Z");
+    expect(describeError(new ZoomRateLimitError({ ...init, status: 429, category: 'light' }, 'qps', undefined))).toBe("Zoom's rate limit for light requests was reached; resume later");
+  });
 });
