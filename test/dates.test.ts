@@ -15,11 +15,11 @@ describe('one home for dates (src/dates.ts)', () => {
     expect(() => parseDateArg('--from', '2026-02-30')).toThrow('--from: "2026-02-30" is not a date on the calendar');
     expect(parseDateArg('--to', ' 2026-01-31 ').toISOString()).toBe('2026-01-31T00:00:00.000Z');
     expect(() => monthWindows('2026-02-30', '2026-03-01')).toThrow('not a date on the calendar');
-    // Newest first; each ends the day before the same day a month later, clamped as addCalendarMonths clamps.
+    // Newest first, each at most one calendar month (addCalendarMonths' clamping), cut back from `to`.
     expect(monthWindows('2026-01-31', '2026-03-30')).toEqual([
-      { from: '2026-03-28', to: '2026-03-30' },
-      { from: '2026-02-28', to: '2026-03-27' },
-      { from: '2026-01-31', to: '2026-02-27' },
+      { from: '2026-03-01', to: '2026-03-30' },
+      { from: '2026-02-01', to: '2026-02-28' },
+      { from: '2026-01-31', to: '2026-01-31' },
     ]);
     expect(isoDay(addCalendarMonths(parseIsoDay('2026-01-31'), 1))).toBe('2026-02-28');
   });

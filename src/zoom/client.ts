@@ -98,7 +98,7 @@ export class ZoomClient {
   private async call(r: Route, init: { query?: Query; body?: unknown }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(r, init.query);
     const where = `${r.method} ${r.path}`;
-    const gate = this.limiter.gate(r.category);
+    const gate = this.limiter.gateFor(r);
     const signal = this.opts.signal;
     let renewals = 0;
     for (let attempt = 0; ; attempt++) {
@@ -143,7 +143,7 @@ export class ZoomClient {
       const headers = res.headers as Record<string, string | string[] | undefined>;
       const body = parseJson(text);
       if (res.statusCode < 300) {
-        this.limiter.observe(r.category, headers);
+        this.limiter.observe(r, headers);
         return { status: res.statusCode, body, headers };
       }
 
@@ -173,6 +173,8 @@ export class ZoomClient {
       const d = this.retry.decide(r.method, { kind: 'status', status: res.statusCode, retryAfter: headers['retry-after'], daily: err instanceof ZoomRateLimitError && err.kind === 'daily' }, attempt);
       if (err instanceof ZoomRateLimitError) {
         this.stats.throttled++;
+        // A per-user (or per-registrant) daily limit concerns this one user: fail this request, pace nobody.
+        if (err.kind === 'user_daily') throw err;
         if (!d.retry && (d.stop === 'daily' || d.stop === 'too-long')) {
           gate.block(err);
           this.log.warn(`Zoom's ${err.kind === 'daily' ? 'daily' : 'long'} rate limit for ${r.category} requests was reached${err.retryAt ? `; Zoom accepts them again after ${err.retryAt.toISOString()}` : ''}`);

@@ -75,19 +75,22 @@ export interface DateWindow {
 }
 
 /**
- * [from, to] (yyyy-mm-dd, inclusive) cut into windows of at most one calendar month,
- * the widest Zoom accepts for recordings and Phone lists. Newest first, so the most
- * recent data (the likeliest to be asked about) is saved first.
+ * [from, to] (yyyy-mm-dd, inclusive) cut into windows of less than one calendar month (each window's
+ * `to` comes before its `from` plus a month, whatever the month's length), the widest Zoom accepts for
+ * recordings and Phone lists. Windows are counted back from `to`, so a later `from` (a six-month limit
+ * recomputed on a resumed run) changes only the oldest window. Newest first, so the most recent data
+ * (the likeliest to be asked about) is saved first.
  */
 export function monthWindows(from: string, to: string): DateWindow[] {
   const out: DateWindow[] = [];
-  let start = parseIsoDay(from);
-  const end = parseIsoDay(to);
+  const start = parseIsoDay(from);
+  let end = parseIsoDay(to);
   while (start <= end) {
-    const next = addCalendarMonths(start, 1);
-    const last = new Date(Math.min(next.getTime() - DAY_MS, end.getTime()));
-    out.push({ from: isoDay(start), to: isoDay(last) });
-    start = next;
+    let first = new Date(addCalendarMonths(end, -1).getTime() + DAY_MS);
+    while (addCalendarMonths(first, 1) <= end) first = new Date(first.getTime() + DAY_MS);
+    if (first < start) first = start;
+    out.push({ from: isoDay(first), to: isoDay(end) });
+    end = new Date(first.getTime() - DAY_MS);
   }
-  return out.reverse();
+  return out;
 }
