@@ -77,8 +77,6 @@ export class CategoryGate {
   private timer: unknown;
   private pausedUntil = 0;
   private lastThrottle = 0;
-  /** When the next evenly spaced grant is due (its place in the schedule, not when a late timer fires). */
-  private nextAt = 0;
   private blocked: ZoomRateLimitError | undefined;
   stretch: number;
   granted = 0;
@@ -153,12 +151,8 @@ export class CategoryGate {
       if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
       while (this.starts.length > 0 && this.starts[0]! <= now - windowMs) this.starts.shift();
       if (this.starts.length >= this.limit.limit) return this.wake(this.starts[0]! + windowMs - now);
-      // Spacing follows a schedule: a timer that fires late (a busy CPU) does not push every later
-      // grant back; the schedule catches up by at most one gap, so no clump forms either.
-      if (this.starts.length >= this.limit.limit / 2) {
-        if (now < this.nextAt) return this.wake(this.nextAt - now);
-        this.nextAt = Math.max(this.nextAt, now - gap) + gap;
-      } else this.nextAt = now + gap;
+      const last = this.starts.at(-1);
+      if (last !== undefined && this.starts.length >= this.limit.limit / 2 && now - last < gap) return this.wake(last + gap - now);
       this.starts.push(now);
       this.granted++;
       this.settle(this.queue.shift()!);
