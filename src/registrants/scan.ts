@@ -149,11 +149,17 @@ export interface ScanResult {
   complete: boolean;
 }
 
+/** Sessions waiting for the pool beyond which a host waits for its own before walking the next host's lists. */
+const SESSION_BACKLOG = 256;
+
 class Scanner {
   readonly stats: ScanStats;
   readonly problems: ScanProblem[] = [];
   private readonly seen = new Set<string>();
   private readonly sessions: ReturnType<typeof pLimit>;
+  /** Sessions queued or running, across hosts (each leaves the set when it settles), and the first that threw. */
+  private readonly inflight = new Set<Promise<void>>();
+  private sessionError: { reason: unknown } | undefined;
   private readonly log: Logger;
   private readonly startRequests: Record<RateCategory, number>;
   private readonly startThrottled: number;
@@ -240,9 +246,31 @@ class Scanner {
     }
     const hosts = pLimit(hostConcurrency);
     const settled = await Promise.allSettled(users.map((u) => hosts(() => this.scanHost(u.id, u.email))));
+    // Hosts do not wait for their sessions (below): the last sessions finish here.
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     this.check();
     const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (rejected) throw rejected.reason;
+    if (this.sessionError) throw this.sessionError.reason;
+  }
+
+  /**
+   * Queue a session on the shared pool. The host's slot is not held while its sessions run, so the
+   * meeting lists (Light) and the sessions (Medium) keep both categories busy at once; a host waits
+   * for its own sessions only when the queue is long (SESSION_BACKLOG), which bounds what is queued.
+   */
+  private queueSession(run: () => Promise<void>): Promise<void> {
+    const p: Promise<void> = this.sessions(run).then(
+      () => {
+        this.inflight.delete(p);
+      },
+      (e: unknown) => {
+        this.inflight.delete(p);
+        this.sessionError ??= { reason: e };
+      },
+    );
+    this.inflight.add(p);
+    return p;
   }
 
   /** One host: its meeting lists (scheduled, previous) and webinar list, then each new session. */
@@ -267,7 +295,7 @@ class Scanner {
         this.opts.onEntry?.(prior);
         return;
       }
-      tasks.push(this.sessions(() => this.scanSession(kind, id, userId, email, item)));
+      tasks.push(this.queueSession(() => this.scanSession(kind, id, userId, email, item)));
     };
     for (const type of ['scheduled', 'previous_meetings'] as const) {
       try {
@@ -284,9 +312,9 @@ class Scanner {
     } catch (e) {
       if (!isUserGone(e) && !isWebinarPlanMissing(e) && !isHostingDisabled(e)) this.problem(`webinars of host ${userId}`, e);
     }
-    const settled = await Promise.allSettled(tasks);
-    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (rejected) throw rejected.reason;
+    if (this.sessions.pendingCount > SESSION_BACKLOG) await Promise.all(tasks);
+    this.check();
+    if (this.sessionError) throw this.sessionError.reason;
     this.progress();
   }
 
