@@ -369,7 +369,7 @@ const DIAG_HEADER = ['median run', 'start-up s', 'requests s', 'after last answe
 const verdict = (t) => (t ? (t.met ? 'met' : 'MISSED') : '');
 const spread = (m, f) => (m ? m.values.map(f).join(', ') : '');
 const loadRange = (m) => (m?.load && Number.isFinite(m.load.min) ? `${f1(m.load.min)}-${f1(m.load.max)}` : '');
-const x2 = (v) => (v === null || v === undefined ? '' : `${f2(v)}x`);
+const x2 = (v) => (v === null || v === undefined ? '' : `${v.toFixed(3)}x`);
 
 /** The issue's table: each target with its median, the runs behind it and the load they ran at. */
 function targetRows(scenarios) {
