@@ -19,7 +19,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ledger, ProgressStatus } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import type { ZoomClient } from '../zoom/client.js';
 import {
   FINAL_STATES,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ZoomCredentials } from '../config.js';
 import { AuthError } from '../errors.js';
 import { redact, rememberSecret } from '../secrets.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 
 const tokenAnswer = z.looseObject({
   access_token: z.string().min(1),

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Plan, ZoomCredentials } from '../config.js';
 import { redact } from '../secrets.js';
-import { silentLogger, type Logger } from '../ui/logger.js';
+import { silentLogger, type Logger } from '../run-context.js';
 import { TokenProvider } from './auth.js';
 import type { RateCategory } from './categories.generated.js';
 import { ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
@@ -203,7 +203,8 @@ export class ZoomClient {
         await this.backoff(attempt, `${where}: ${res.statusCode}`);
         continue;
       }
-      this.stats.errors++;
+      // "Not found" is an answer (a person without a Zoom user, data that is gone), not an error of the run.
+      if (err.status !== 404) this.stats.errors++;
       throw err;
     }
   }
