@@ -22,8 +22,6 @@ export const MAX_EMAILS_PER_REQUEST = 10;
 export const CANCEL_WINDOW_MS = 30 * 60_000;
 /** A download link lasts five minutes and works once. */
 export const LINK_TTL_MS = 5 * 60_000;
-/** The web page: "The zip file expires after 90 days." */
-export const EXPORT_RETENTION_DAYS = 90;
 
 export const DATA_REQUEST_CODE = {
   /** 409: "You can only have one data request in process at a time." */
