@@ -1,6 +1,6 @@
 /**
- * The layering of docs/architecture.md, enforced: every import points down, and nothing is circular.
- * Run by `npm test` (test/architecture.test.ts) and by .ci/run.
+ * The layering of the project (cli → commands → workflows → people, ledger, zoom → base), enforced: every import points down, and nothing is circular.
+ * Run by `npm test` (test/architecture/layers.test.ts), `npm run layers` and .ci/run.
  *
  *   cli.ts → commands/ → workflows → people/, ledger/, zoom/ → ui/, fs/, config, errors, secrets, run-context
  *

@@ -15,6 +15,8 @@ export interface CommandContext {
   exitCode: number;
   /** What a --json failure document says besides the error (e.g. the request id once there is one). */
   failure?: Record<string, unknown>;
+  /** The command already printed its --json document (and then stops with an error): print no second one. */
+  printed?: boolean;
 }
 
 export type Register = (program: Command, ctx: CommandContext) => void;
@@ -95,7 +97,7 @@ export function action<S extends z.ZodType, A extends unknown[] = []>(
       ctx.exitCode = code ?? 0;
     } catch (e) {
       // --json: one JSON document on stdout in every outcome, failures included (the message also goes to stderr).
-      if (rawOpts.json === true) printJson(ctx.io, failureDocument(e, ctx));
+      if (rawOpts.json === true && !ctx.printed) printJson(ctx.io, failureDocument(e, ctx));
       throw e;
     }
   };

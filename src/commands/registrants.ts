@@ -143,7 +143,13 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
           sp.stop();
           steps?.stop();
         }
-        return renderErase(io, out, o);
+        const code = renderErase(io, out, o);
+        if (out.kind === 'done' && out.stopped) {
+          // Zoom stopped the run (credentials, scopes, a daily limit): the summary above is the --json document.
+          ctx.printed = true;
+          throw cliError(out.stopped);
+        }
+        return code;
       }),
     );
 }
@@ -206,7 +212,6 @@ function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: 
     io.stderr.write(`${describeMode(r)}\nRecorded in the ledger as request ${id} (zdsar requests show ${id}).\n`);
     reportProblems(io, r);
   }
-  if (out.stopped) throw cliError(out.stopped);
   return final === 'completed' ? EXIT.ok : EXIT.partial;
 }
 

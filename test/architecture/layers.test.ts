@@ -1,5 +1,5 @@
 /**
- * The layering of docs/architecture.md, checked by dependency-cruiser with .dependency-cruiser.cjs:
+ * The layering of the project, checked by dependency-cruiser with .dependency-cruiser.cjs:
  * no cycle, no upward import. A second run on a deliberately wrong tree shows the rules bite.
  */
 import { execFile } from 'node:child_process';
