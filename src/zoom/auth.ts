@@ -4,6 +4,7 @@ import type { ZoomCredentials } from '../config.js';
 import { AuthError } from '../errors.js';
 import { redact, rememberSecret } from '../secrets.js';
 import type { Logger } from '../run-context.js';
+import { ZoomConnectionError } from './errors.js';
 
 const tokenAnswer = z.looseObject({
   access_token: z.string().min(1),
@@ -126,6 +127,8 @@ export class TokenProvider {
       this.opts.logger?.debug(`got an access token valid for ${parsed.data.expires_in}s`);
       return held;
     }
-    throw new ZoomCredentialsError(redact(`could not reach Zoom's OAuth server at ${this.creds.oauthUrl}: ${(lastError as Error)?.message ?? 'unknown error'}`));
+    // No answer at all is a connection problem (exit 1), not refused credentials (exit 3).
+    const cause = lastError as (Error & { code?: string; cause?: { code?: string } }) | undefined;
+    throw new ZoomConnectionError(`could not reach Zoom's OAuth server at ${this.creds.oauthUrl}: ${cause?.message ?? 'unknown error'}`, 'POST', '/oauth/token', cause?.code ?? cause?.cause?.code);
   }
 }
