@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { loadPlan, type Plan } from '../config.js';
 import { InterruptedError, UsageError } from '../errors.js';
@@ -66,9 +67,23 @@ export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails
 
 export type BaseOptions = z.output<typeof baseOptions>;
 
-/** A logger and run context for a workflow, from the parsed options. */
-export function runContext(ctx: CommandContext, opts: { verbose?: boolean; json?: boolean }): RunContext {
-  return { logger: createLogger(ctx.io, { verbose: opts.verbose, quiet: opts.json }), signal: ctx.signal, now: Date.now };
+/**
+ * A logger and run context for a workflow, from the parsed options. With a live progress display,
+ * log lines go through it, so they are printed above the spinner instead of over it.
+ */
+export function runContext(ctx: CommandContext, opts: { verbose?: boolean; json?: boolean }, progress?: { note(line: string): void }): RunContext {
+  const io = progress ? { ...ctx.io, stderr: lineWriter((line) => progress.note(line)) } : ctx.io;
+  return { logger: createLogger(io, { verbose: opts.verbose, quiet: opts.json }), signal: ctx.signal, now: Date.now };
+}
+
+/** A stderr stand-in that hands each written line to `note`. */
+function lineWriter(note: (line: string) => void): IO['stderr'] {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().replace(/\n$/, '').split('\n')) note(line);
+      done();
+    },
+  });
 }
 
 /** The plan: --plan, else ZDSAR_PLAN, else pro. */

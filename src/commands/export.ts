@@ -77,7 +77,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
   const label = (i: number) => subjectLabel(request, i, show.showEmails);
   let outcome: ExportOutcome;
   try {
-    outcome = await executeExport(prepared, { ...runContext(ctx, { verbose: show.verbose }), onChange: (state) => progress.update(progressLines(state, label)) });
+    outcome = await executeExport(prepared, { ...runContext(ctx, { verbose: show.verbose }, progress), onChange: (state) => progress.update(progressLines(state, label)) });
   } finally {
     progress.stop();
   }
