@@ -65,8 +65,6 @@ export const baseOptions = z.strictObject({
 /** People, as `export` takes them: --csv FILE (or "-"), --emails, or piped stdin. */
 export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails: z.string().optional() });
 
-export type BaseOptions = z.output<typeof baseOptions>;
-
 /**
  * A logger and run context for a workflow, from the parsed options. With a live progress display,
  * log lines go through it, so they are printed above the spinner instead of over it.
@@ -119,7 +117,7 @@ export function action<S extends z.ZodType, A extends unknown[] = []>(
 }
 
 /** The --json document of a run that stopped with an error. */
-export function failureDocument(e: unknown, ctx: CommandContext): Record<string, unknown> {
+function failureDocument(e: unknown, ctx: CommandContext): Record<string, unknown> {
   const interrupted = e instanceof InterruptedError || ctx.signal.aborted;
   const err = e as { message?: string; hint?: string };
   return {
