@@ -35,6 +35,8 @@ function scanProgress(io: IO, json: boolean) {
       progress = createProgress(io, { json, title: `zdsar registrants: scanning the account for ${people.length} ${people.length === 1 ? 'person' : 'people'}` });
     },
     onScan: (st: ScanStats) => progress?.update([progressLine(st)]),
+    /** A log line: above the spinner while it runs. */
+    note: (line: string) => (progress ? progress.note(line) : io.stderr.write(line + '\n')),
     stop: () => {
       progress?.stop();
       progress = undefined;
@@ -84,7 +86,7 @@ Exit codes: 0 every list was read, 1 some lists could not be read (the answer ma
         const sp = scanProgress(ctx.io, o.json);
         let found;
         try {
-          found = await findPeople(findSettings(ctx, o), { ...runContext(ctx, { verbose: o.verbose }), onStart: sp.onStart, onScan: sp.onScan });
+          found = await findPeople(findSettings(ctx, o), { ...runContext(ctx, { verbose: o.verbose }, sp), onStart: sp.onStart, onScan: sp.onScan });
         } finally {
           sp.stop();
         }
@@ -121,7 +123,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
           out = await eraseRegistrations(
             { ...findSettings(ctx, o), requester: o.requester, received: o.received, regime: o.regime },
             {
-              ...runContext(ctx, { verbose: o.verbose }),
+              ...runContext(ctx, { verbose: o.verbose }, { note: (line) => (steps ? steps.note(line) : sp.note(line)) }),
               onStart: sp.onStart,
               onScan: sp.onScan,
               decide: async (plan) => {
