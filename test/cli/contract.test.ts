@@ -154,9 +154,13 @@ describe('the CLI contract', () => {
     expect(JSON.stringify((await ledger.get(r.request_id))!)).toContain('complex request');
   });
 
-  it("one error prefix: commander's usage errors say zdsar: too", async () => {
+  it("one error prefix: commander's usage errors say zdsar: too; with --json they print a document as well", async () => {
     const r = await runCli(['export', '--no-such-flag'], {});
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^zdsar: unknown option '--no-such-flag'/);
+    expect(r.stdout).toBe('');
+    const j = await runCli(['doctor', '--json', '--no-such-flag'], {});
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout)).toEqual({ status: 'failed', error: { message: "unknown option '--no-such-flag'" } });
   });
 });
