@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
+import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { Ledger, type LedgerRequest, type Regime } from '../ledger/index.js';
@@ -46,7 +47,7 @@ export interface PreparedExport {
 /** `zdsar export`: read the people, check the output folder, record the request. Nothing is sent to Zoom. */
 export async function createExport(s: NewExport, now = Date.now()): Promise<PreparedExport> {
   const env = s.env;
-  const today = new Date(now).toISOString().slice(0, 10);
+  const today = isoDay(new Date(now));
   const tuning = clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
   const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
@@ -80,7 +81,7 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
   const settings: ExportSettings = {
     from: o.from,
     to: o.to,
-    today: o.today ?? new Date(now).toISOString().slice(0, 10),
+    today: o.today ?? isoDay(new Date(now)),
     plan: (o.plan as Plan) ?? loadPlan(env),
     includeRegistrations: o.includeRegistrations,
     withFiles: o.withFiles,

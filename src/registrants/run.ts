@@ -8,9 +8,10 @@ import { Ledger, type Regime } from '../ledger/index.js';
 import { readPeople, type Subject } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
+import { describeError, isFatal } from '../zoom/errors.js';
 import { executeErase, personStatus, planErase, priorOutcomes, type EraseTarget, type TargetResult } from './erase.js';
 import { cliError, findRegistrations, type FindResult } from './find.js';
-import { describeError, isFatal, scanSessions, type Match, type ScanStats } from './scan.js';
+import { scanSessions, type Match, type ScanStats } from './scan.js';
 
 export interface FindSettings {
   env: NodeJS.ProcessEnv;

@@ -29,7 +29,7 @@ export async function resumeZoomDelete(env: NodeJS.ProcessEnv, request: LedgerRe
       signal: run.signal,
       logger: run.logger,
       pollMs: pollFromEnv(env),
-      deadline: run.now() + (r.options?.wait ? 3 * 3_600_000 : 0),
+      deadline: client.retry.clock.now() + (r.options?.wait ? 3 * 3_600_000 : 0),
       label,
     });
   } finally {

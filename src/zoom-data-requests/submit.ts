@@ -113,7 +113,7 @@ export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: 
       signal: run.signal,
       logger: run.logger,
       pollMs: pollFromEnv(env),
-      deadline: run.now() + (s.wait ? s.maxWaitMs : 0),
+      deadline: client.retry.clock.now() + (s.wait ? s.maxWaitMs : 0),
       label,
     });
   } finally {

@@ -99,8 +99,7 @@ describe('zdsar delete', () => {
     expect(posts(sb)).toEqual([201]);
     expect(JSON.parse(first.stdout).queued).toHaveLength(2);
 
-    e.advance(31 * 60_000);
-    await new Promise((res) => setTimeout(res, 80)); // past the processing delay
+    e.advance(31 * 60_000); // past the cancel window and the processing delay, on the sandbox's clock
     const again = await runCli(['requests', 'resume', out.request_id, '--json'], quick(env));
     expect(again.code, again.stderr).toBe(0);
     expect(posts(sb)).toEqual([201, 201]);

@@ -163,6 +163,11 @@ export function isZoomCode(e: unknown, code: number, status?: number): e is Zoom
   return e instanceof ZoomApiError && e.code === code && (status === undefined || e.status === status);
 }
 
+/** 403 code 200 "No permission": the app may not use Zoom's Data & Privacy requests. */
+export function isNoPermission(e: unknown): e is ZoomApiError {
+  return isZoomCode(e, DATA_REQUEST_CODE.generic, 403);
+}
+
 /** 409 code 14114: another data request (ours or another app's) is in process. */
 export function isBusy(e: unknown): e is ZoomApiError {
   return e instanceof ZoomApiError && e.status === 409 && (e.code === DATA_REQUEST_CODE.busy || e.code === undefined);
