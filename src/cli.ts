@@ -87,14 +87,6 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   }
 }
 
-/** The request got no HTTP answer (refused, reset, timeout, DNS): src/zoom's connection errors, whatever their class. */
-function isConnectionError(e: Error | undefined): boolean {
-  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 5; x = (x as Error & { cause?: unknown }).cause, depth++) {
-    if (/ConnectionError$/.test(x.name)) return true;
-  }
-  return false;
-}
-
 /** The one place that maps a failure to a message and an exit code. */
 export function reportError(err: unknown, io: IO): number {
   if (err instanceof CommanderError) {
@@ -110,12 +102,6 @@ export function reportError(err: unknown, io: IO): number {
     return err.exitCode;
   }
   const e = err as Error;
-  if (isConnectionError(e)) {
-    // Zoom (or its OAuth server) could not be reached: not a credentials problem (exit 1, never 3).
-    io.stderr.write(redact(`zdsar: cannot reach Zoom: ${e.message}\n`));
-    io.stderr.write('  Check the network, a proxy, and ZOOM_API_URL / ZOOM_OAUTH_URL; then run the command again (a request in the ledger resumes with zdsar requests resume).\n');
-    return EXIT.partial;
-  }
   io.stderr.write(redact(`zdsar: unexpected error: ${e?.message ?? String(err)}\n`));
   if (io.env.ZDSAR_DEBUG && e?.stack) io.stderr.write(redact(e.stack) + '\n');
   return EXIT.partial;
