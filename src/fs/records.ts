@@ -41,7 +41,11 @@ export class RecordFile {
   }
 
   async write(record: unknown): Promise<void> {
-    const json = JSON.stringify(record);
+    await this.writeJson(JSON.stringify(record));
+  }
+
+  /** A record already serialised (one line of JSON): copies keep a record's bytes exactly. */
+  async writeJson(json: string): Promise<void> {
     if (this.format === 'json-array') this.push(this.records === 0 ? `\n${json}` : `,\n${json}`);
     else this.push(json + '\n');
     this.records++;
