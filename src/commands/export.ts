@@ -14,7 +14,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
     .option('--requester <name>', 'who asked for this export, for the ledger (default: your OS user)')
     .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
-    .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date', 'gdpr');
+    .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date', 'gdpr')
+    .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
+    .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')
+    .option('--approve', 'approve the disclosure copy now, as the officer (implies --redact; recorded in the ledger)')
+    .option('--approver <name>', 'who approves, for the ledger (default: your OS user)')
+    .option('--age-recipient <recipient>', 'encrypt each zip to this age recipient (age1…; repeatable; implies --zip)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--zip-passphrase', 'make each zip AES-256 encrypted with a passphrase shown once (implies --zip)');
   withPeople(cmd);
   withJson(cmd);
   withZoom(cmd);
@@ -27,6 +33,7 @@ Examples:
   $ zdsar export --emails alice@example.com,bob@example.com --from 2025-01-01 --json
   $ zdsar export --csv people.csv --include-registrations --with-files --zip
   $ cat requests.csv | zdsar export --out ./dsar --received 2026-11-02
+  $ zdsar export --csv people.csv --redact --zip --age-recipient age1…   disclosure copy, zips after approval
 Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 credentials or scopes, 130 interrupted.`,
     )
     .action(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { LedgerRequest } from '../ledger/index.js';
 import { printJson, writeLine } from '../ui/io.js';
+import { registerApprove } from './approve.js';
 import { action, withJson, type CommandContext } from './context.js';
 
 /** Shown in help; the view module holds the same default. */
@@ -143,6 +144,8 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       );
     }),
   );
+
+  registerApprove(requests, ctx);
 
   withJson(
     requests

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
-import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
+import { clientTuning, loadPlan, loadSigningKey, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { Ledger, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
@@ -11,6 +11,8 @@ import { createProgress } from '../ui/progress.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { readPeople } from './subjects.js';
+import { releaseJson, releaseLines, type ReleaseSettings } from './disclosure/release.js';
+import { signerFrom } from './signing.js';
 
 export interface ExportFlags {
   csv?: string;
@@ -29,6 +31,43 @@ export interface ExportFlags {
   requester?: string;
   received?: string;
   regime?: string;
+  redact?: boolean;
+  redactionPolicy?: string;
+  approve?: boolean;
+  approver?: string;
+  ageRecipient?: string[];
+  zipPassphrase?: boolean;
+}
+
+/** --redact and what goes with it, checked before anything is sent. */
+export async function releaseFlags(flags: Pick<ExportFlags, 'redact' | 'redactionPolicy' | 'approve' | 'approver' | 'ageRecipient' | 'zipPassphrase' | 'zip'>): Promise<{ release: Omit<ReleaseSettings, 'zip'>; zip: boolean }> {
+  const recipients = flags.ageRecipient ?? [];
+  if (recipients.length && flags.zipPassphrase) throw new UsageError('--age-recipient and --zip-passphrase: choose one way to encrypt the zips');
+  if (recipients.length) {
+    const { Encrypter } = await import('age-encryption');
+    for (const r of recipients) {
+      try {
+        new Encrypter().addRecipient(r);
+      } catch {
+        throw new UsageError(`--age-recipient ${JSON.stringify(r)}: not an age recipient (age1…)`);
+      }
+    }
+  }
+  if (flags.approver !== undefined && !flags.approver.trim()) throw new UsageError('--approver: must not be empty');
+  let policy;
+  if (flags.redactionPolicy !== undefined) policy = await (await import('./disclosure/policy.js')).loadPolicy(flags.redactionPolicy);
+  const redact = Boolean(flags.redact || flags.redactionPolicy !== undefined || flags.approve);
+  return {
+    release: {
+      ...(redact ? { redact, ...(policy ? { policy } : {}) } : {}),
+      ...(flags.approve ? { approve: true } : {}),
+      ...(flags.approver ? { approver: flags.approver.trim() } : {}),
+      ...(recipients.length ? { ageRecipients: recipients } : {}),
+      ...(flags.zipPassphrase ? { zipPassphrase: true } : {}),
+    },
+    // Encrypted delivery is of the zips.
+    zip: Boolean(flags.zip || recipients.length || flags.zipPassphrase),
+  };
 }
 
 /** `zdsar export`: validate everything, record the request, then collect. */
@@ -44,6 +83,8 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
   const plan = loadPlan(env, flags.plan);
   clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
+  const { release, zip } = await releaseFlags(flags);
+  signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
   const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
   const credentials = loadZoomCredentials(env);
 
@@ -56,7 +97,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
     throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, flags.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
-  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip, zoomExport: flags.zoomExport };
+  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip, zoomExport: flags.zoomExport, ...(Object.keys(release).length ? { release } : {}) };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -83,6 +124,7 @@ export async function continueExport(ctx: CommandContext, request: LedgerRequest
     withFiles: o.withFiles,
     zip: o.zip,
     zoomExport: o.zoomExport,
+    release: o.release,
   };
   const credentials = loadZoomCredentials(ctx.io.env);
   const ledger = Ledger.open(zdsarHome(ctx.io.env));
@@ -112,12 +154,13 @@ async function execute(
       limiter,
       tuning: clientTuning(io.env),
       registrationsOf,
+      signer: signerFrom(loadSigningKey(io.env)),
       onChange: (state) => progress.update(progressLines(state, label)),
     });
   } finally {
     progress.stop();
   }
-  const { manifest, packageDir, status, zips } = outcome;
+  const { manifest, packageDir, status, zips, release } = outcome;
   if (flags.json) {
     printJson(io, {
       request_id: manifest.request_id,
@@ -137,7 +180,9 @@ async function execute(
         ...(s.error ? { error: s.error } : {}),
       })),
       zoom_requests: manifest.zoom_requests,
+      ...releaseJson(release, packageDir),
     });
+    for (const line of releaseLines(release).filter((l) => l.startsWith('Passphrase'))) io.stderr.write(line + '\n');
   } else {
     const p = palette(io);
     for (const s of manifest.subjects) {
@@ -152,6 +197,7 @@ async function execute(
     }
     io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);
     for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
+    for (const line of releaseLines(release)) io.stderr.write(line + '\n');
     io.stdout.write(packageDir + '\n');
     if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
   }

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { action, withJson, type CommandContext } from './context.js';
+
+/** `zdsar requests approve <id>`: registered under `requests`. */
+export function registerApprove(requests: Command, ctx: CommandContext): void {
+  withJson(
+    requests
+      .command('approve')
+      .argument('<id>', 'request id (or a unique prefix)')
+      .description("approve a request's disclosure copy for release (recorded: who and when); makes the person's report and zip from it")
+      .option('--approver <name>', 'who approves (default: your OS user)')
+      .option('--zip', 'one zip per person from the approved copy (default: as the export asked)')
+      .option('--age-recipient <recipient>', 'encrypt each zip to this age recipient (age1…; repeatable; implies --zip)', (v: string, acc: string[] = []) => [...acc, v])
+      .option('--zip-passphrase', 'AES-256 zips, each with a passphrase shown once (implies --zip)'),
+  ).action(
+    action(ctx, async (id: string, opts: { approver?: string; zip?: boolean; ageRecipient?: string[]; zipPassphrase?: boolean; json?: boolean }) => {
+      const { runApprove } = await import('../dsar/disclosure/command.js');
+      return runApprove(ctx, id, opts);
+    }),
+  );
+}
