@@ -145,7 +145,8 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
   const ordered = [...files].sort((a, b) => rank(a.rel) - rank(b.rel));
   for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) learn(x.rule, r.value, self);
   const contacts = new Contacts();
-  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) meet(x.rule, r.value, self, contacts);
+  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) meet(x.rule, r.value, self, contacts, policy);
+  contacts.finish(self);
   const sweeper = new Sweeper(contacts.needles);
 
   const summary: SubjectSummary = { masked: 0, contacts: contacts.size, by_rule: {}, withheld: [], review: [] };

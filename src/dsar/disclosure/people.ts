@@ -115,6 +115,9 @@ export class Contacts {
   private count = 0;
   /** Text to find in free text (lowercased) → what replaces it. */
   readonly needles = new Map<string, string>();
+  /** Contacts whose work identity the policy keeps (colleagues). */
+  readonly colleagues = new Set<number>();
+  private readonly seen: Array<{ values: PartyValue[]; n: number }> = [];
 
   get size(): number {
     return this.count;
@@ -136,6 +139,21 @@ export class Contacts {
       if (n !== undefined) return n;
     }
     return undefined;
+  }
+
+  /** Remember a party's values; once everybody is met, finish() turns them into needles. */
+  remember(values: PartyValue[], n: number, colleague: boolean): void {
+    if (colleague) this.colleagues.add(n);
+    this.seen.push({ values, n });
+  }
+
+  /** Everybody met: the identifiers of those whose identity is masked become needles (colleagues kept stay out). */
+  finish(self: Identity): void {
+    for (const { values, n } of this.seen) {
+      if (this.colleagues.has(n)) this.addNeedles(values.filter((v) => v.kind === 'ip'), n, self);
+      else this.addNeedles(values, n, self);
+    }
+    this.seen.length = 0;
   }
 
   /** Remember a party's identifiers to mask them wherever else they appear as text. */

@@ -67,13 +67,13 @@ export function learn(rule: CategoryRule, rec: Rec, self: Identity): void {
 }
 
 /** Number everybody else in a record (first sight gives the number) and remember their identifiers. */
-export function meet(rule: CategoryRule, rec: Rec, self: Identity, contacts: Contacts): void {
+export function meet(rule: CategoryRule, rec: Rec, self: Identity, contacts: Contacts, policy: RedactionPolicy): void {
   for (const p of partiesOf(rule, rec)) {
     if (isSelf(p.values, self)) continue;
     const named = p.values.filter((v) => v.text);
     if (named.length === 0) continue;
     const n = contacts.assign(named);
-    contacts.addNeedles(named, n, self);
+    contacts.remember(named, n, colleague(p.values, policy));
   }
 }
 
@@ -92,7 +92,7 @@ export function maskRecord(rule: CategoryRule, rec: Rec, ctx: { self: Identity; 
     const self = isSelf(p.values, ctx.self);
     const named = p.values.filter((v) => v.text);
     const n = self || named.length === 0 ? undefined : (ctx.contacts.lookup(named) ?? ctx.contacts.assign(named));
-    const keepWork = !self && colleague(p.values, ctx.policy);
+    const keepWork = !self && (colleague(p.values, ctx.policy) || (n !== undefined && ctx.contacts.colleagues.has(n)));
     if (!authors.has(p.rule.role)) authors.set(p.rule.role, { self, n, keep: keepWork });
     if (self) continue;
     for (const v of p.values) {
