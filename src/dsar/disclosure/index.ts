@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic.js';
@@ -67,6 +67,8 @@ export async function buildDisclosure(packageDir: string, policy: RedactionPolic
   const manifestText = await readFile(join(packageDir, 'manifest.json'));
   const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest;
   const now = (opts.now ?? new Date()).toISOString();
+  // A copy left half-built by a killed run is swept; it was never published.
+  for (const e of await readdir(packageDir)) if (e.startsWith('.disclosure-')) await rm(join(packageDir, e), { recursive: true, force: true });
   const scratch = join(packageDir, `.disclosure-${process.pid}-${randomBytes(4).toString('hex')}`);
   const final = join(packageDir, DISCLOSURE_DIR);
   await ensurePrivateDir(scratch);
