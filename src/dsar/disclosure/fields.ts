@@ -47,7 +47,7 @@ export interface PartyRule {
 export interface TextRule {
   /** The role (a party rule's `role`) of whoever wrote it. */
   by: string;
-  /** Fields of the record holding what they wrote. */
+  /** Fields of the record (dots for nesting) holding what they wrote. */
   fields: string[];
 }
 
@@ -59,6 +59,13 @@ export interface CategoryRule {
   texts?: TextRule[];
   /** Free text worth a look by the officer even after masking (AI summaries). */
   review?: string;
+  /**
+   * Where zdsar puts Zoom's record when it adds context beside it (`{session, message}`,
+   * `{meeting, participant}`): the parties and texts above then apply to that object.
+   */
+  unwrap?: string;
+  /** Parties in the context zdsar put beside Zoom's record (a chat message's conversation). */
+  context?: PartyRule[];
 }
 
 const callParty = (p: 'caller' | 'callee'): Record<string, Kind> => ({
@@ -78,6 +85,11 @@ const callParty = (p: 'caller' | 'callee'): Record<string, Kind> => ({
 
 const ownerParty = (at: string, role: string): PartyRule => ({ role, at, fields: { id: 'user_id', name: 'name', extension_number: 'ext_number' } });
 const smsMember: Record<string, Kind> = { display_name: 'name', phone_number: 'phone', 'owner.id': 'user_id' };
+/** A chat's peer (a 1:1 chat's name is the peer's; a group chat's name is the channel's). */
+const chatPeer = (at: string): PartyRule[] => [
+  { role: 'chat peer', at, fields: { peer_contact_email: 'email', peer_contact_user_id: 'user_id', peer_contact_member_id: 'member_id' }, when: (o) => o.type !== '1:1' },
+  { role: 'chat peer', at, fields: { name: 'name', peer_contact_email: 'email', peer_contact_user_id: 'user_id', peer_contact_member_id: 'member_id' }, when: (o) => o.type === '1:1' },
+];
 const host: PartyRule = { role: 'host', at: '', fields: { host_id: 'user_id', host_email: 'email', host_name: 'name' } };
 
 /** The table: one entry per category file zdsar writes (and those being added, by Zoom's field names). */
@@ -151,15 +163,26 @@ export const RULES: readonly CategoryRule[] = [
     file: 'phone_sms_sessions.json',
     parties: [{ role: 'SMS participant', at: 'participants[]', fields: smsMember }],
   },
-  // The texts of SMS conversations (GET /phone/sms/sessions/{sessionId}: sms_histories).
+  // The texts of SMS conversations (GET /phone/sms/sessions/{sessionId}: sms_histories), as `{session_id, message}`.
   {
     category: 'phone_sms_messages',
     file: 'phone_sms_messages.json',
+    unwrap: 'message',
     parties: [
       { role: 'SMS sender', at: 'sender', fields: smsMember },
       { role: 'SMS recipient', at: 'to_members[]', fields: smsMember },
     ],
     texts: [{ by: 'SMS sender', fields: ['message', 'attachments'] }],
+  },
+  // Voicemail details with transcripts (GET /phone/voice_mails/{voicemailId}): what the caller said.
+  {
+    category: 'phone_voicemail_details',
+    file: 'phone_voicemail_details.json',
+    parties: [
+      { role: 'caller', at: '', fields: callParty('caller') },
+      { role: 'callee', at: '', fields: callParty('callee') },
+    ],
+    texts: [{ by: 'caller', fields: ['transcription.content', 'voice_mail_task.content', 'intent_results'] }],
   },
   {
     category: 'registrations',
@@ -189,30 +212,29 @@ export const RULES: readonly CategoryRule[] = [
       { role: 'host', at: '', fields: { host_id: 'user_id', host_email: 'email' } },
     ],
   },
-  // Team Chat (GET /chat/users/{userId}/sessions and …/messages).
+  // Team Chat (GET /chat/users/{userId}/sessions and …/messages; a message as `{session, message}`).
   {
     category: 'chat_sessions',
     file: 'chat_sessions.json',
-    parties: [
-      // A 1:1 chat's name is the peer's name; a group chat's name is the channel's.
-      { role: 'chat peer', at: '', fields: { peer_contact_email: 'email', peer_contact_user_id: 'user_id', peer_contact_member_id: 'member_id' }, when: (o) => o.type !== '1:1' },
-      { role: 'chat peer', at: '', fields: { name: 'name', peer_contact_email: 'email', peer_contact_user_id: 'user_id', peer_contact_member_id: 'member_id' }, when: (o) => o.type === '1:1' },
-    ],
+    parties: chatPeer(''),
   },
   {
     category: 'chat_messages',
     file: 'chat_messages.json',
+    unwrap: 'message',
     parties: [
       { role: 'message sender', at: '', fields: { sender: 'email', send_member_id: 'member_id', sender_display_name: 'name' } },
       { role: 'mentioned contact', at: 'at_items[]', fields: { at_contact: 'user_id', at_contact_member_id: 'member_id' } },
       { role: 'reaction sender', at: 'reactions[].senders[]', fields: { user_id: 'user_id', member_id: 'member_id' } },
     ],
+    context: chatPeer('session'),
     texts: [{ by: 'message sender', fields: ['message', 'rich_text', 'files', 'file_name', 'download_url', 'interactive_cards'] }],
   },
-  // Attendance rows (GET /report/meetings/{id}/participants, /past_meetings/{uuid}/participants).
+  // Attendance rows (GET /report/meetings/{id}/participants, /past_meetings/{uuid}/participants), as `{meeting, source, participant}`.
   {
     category: 'attendance',
     file: 'attendance.json',
+    unwrap: 'participant',
     parties: [
       {
         role: 'participant',

@@ -31,8 +31,13 @@ interface PartyInstance {
 /** Each object a party rule points at in a record, with its values. */
 export function partiesOf(rule: CategoryRule, rec: Rec): PartyInstance[] {
   const out: PartyInstance[] = [];
-  for (const p of rule.parties) {
-    for (const { obj, path } of resolve(rec, p.at)) {
+  const inner = zoomRecord(rule, rec);
+  const placed = [
+    ...rule.parties.map((p) => ({ p, found: resolve(inner.obj, p.at).map((x) => ({ obj: x.obj, path: join(inner.prefix, x.path) })) })),
+    ...(inner.prefix ? (rule.context ?? []).map((p) => ({ p, found: resolve(rec, p.at) })) : []),
+  ];
+  for (const { p, found } of placed) {
+    for (const { obj, path } of found) {
       if (p.when && !p.when(obj)) continue;
       const values: PartyValue[] = [];
       for (const [field, kind] of Object.entries(p.fields)) {
@@ -103,16 +108,17 @@ export function maskRecord(rule: CategoryRule, rec: Rec, ctx: { self: Identity; 
       redactions.push({ record: ctx.record, field: join(p.path, v.field), rule: ruleName(p.rule.role, kindLabel(v.kind)), as });
     }
   }
+  const inner = zoomRecord(rule, out);
   for (const t of rule.texts ?? []) {
     const author = authors.get(t.by);
     // Text whose writer cannot be told is treated as somebody else's.
     if (author?.self) continue;
     if (ctx.policy.others_text === 'keep') continue;
     for (const f of t.fields) {
-      if (!hasContent(out[f])) continue;
+      if (!hasContent(get(inner.obj, f))) continue;
       const as = author?.n !== undefined ? pseudonym('text', author.n) : '[withheld: written by somebody else]';
-      out[f] = as;
-      redactions.push({ record: ctx.record, field: f, rule: ruleName(t.by, 'text'), as });
+      set(inner.obj, f, as);
+      redactions.push({ record: ctx.record, field: join(inner.prefix, f), rule: ruleName(t.by, 'text'), as });
     }
   }
   return { rec: out, redactions };
@@ -180,6 +186,12 @@ export class Sweeper {
     };
     return { value: walk(value, path) as T, redactions };
   }
+}
+
+/** Zoom's record inside a record zdsar wrapped with context (`{session, message}`), or the record itself. */
+function zoomRecord(rule: CategoryRule, rec: Rec): { obj: Rec; prefix: string } {
+  const v = rule.unwrap ? rec[rule.unwrap] : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? { obj: v as Rec, prefix: rule.unwrap! } : { obj: rec, prefix: '' };
 }
 
 function kindLabel(k: Kind): string {
