@@ -206,7 +206,7 @@ function hasContent(v: unknown): boolean {
 }
 
 function join(base: string, key: string): string {
-  return base ? `${base}.${key}` : key;
+  return base && key ? `${base}.${key}` : base || key;
 }
 
 function get(obj: Rec, dotted: string): unknown {
