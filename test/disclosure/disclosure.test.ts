@@ -162,19 +162,19 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const alice = people()[0]!;
     const log = JSON.parse(readFileSync(dst(alice, 'redactions.json'), 'utf8')) as {
       summary: { masked: number; contacts: number; by_rule: Record<string, number> };
-      files: Array<{ file: string; masked: number; redactions: Array<{ record?: number; field: string; rule: string; as: string }> }>;
+      redactions: Array<{ file: string; record?: number; field: string; rule: string; as: string }>;
     };
-    const total = log.files.reduce((n, f) => n + f.redactions.length, 0);
-    expect(total).toBe(log.summary.masked);
-    expect(total).toBeGreaterThan(100);
+    expect(log.redactions.length).toBe(log.summary.masked);
+    expect(log.redactions.length).toBeGreaterThan(100);
     expect(Object.keys(log.summary.by_rule)).toContain('phone_call_history: caller name');
     // Each entry points at the masked value in the copy.
-    for (const f of log.files) {
-      const recs = recordsOf(dst(alice, f.file));
-      for (const r of f.redactions.filter((x) => !x.rule.startsWith('known identifier')).slice(0, 50)) {
-        expect(get(recs[(r.record ?? 1) - 1]!, r.field), `${f.file} #${r.record} ${r.field}`).toBe(r.as);
-      }
+    const byFile = new Map<string, typeof log.redactions>();
+    for (const r of log.redactions.filter((x) => !x.rule.startsWith('known identifier'))) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+    for (const [file, entries] of byFile) {
+      const recs = recordsOf(dst(alice, file));
+      for (const r of entries.slice(0, 50)) expect(get(recs[(r.record ?? 1) - 1]!, r.field), `${file} #${r.record} ${r.field}`).toBe(r.as);
     }
+    expect(byFile.size).toBeGreaterThanOrEqual(5);
     const officer = JSON.parse(readFileSync(join(pkg, 'disclosure', 'redactions.json'), 'utf8')) as { subjects: Array<{ index: number; masked: number }> };
     expect(officer.subjects.find((x) => x.index === 1)!.masked).toBe(log.summary.masked);
   });

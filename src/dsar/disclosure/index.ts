@@ -152,53 +152,59 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
   const sweeper = new Sweeper(contacts.needles);
 
   const summary: SubjectSummary = { masked: 0, contacts: contacts.size, by_rule: {}, withheld: [], review: [] };
-  const perFile: Array<{ file: string; masked: number; redactions: Redaction[] }> = [];
+  // Every masked value, streamed to the person's redactions.json (memory stays flat whatever the count).
+  const head = { request_id: manifest.request_id, subject: { index: s.index, path: folder }, generated_at: now, policy, note: 'Each entry: the file, the record (1-based), the field, the rule that masked it, and what it became. The masked value itself is not kept.' };
+  const log = await RecordFile.create(join(dstDir, REDACTIONS_FILE), 'json-array', { open: `${JSON.stringify(head).slice(0, -1)},"redactions":[` });
   const outFiles: ManifestFile[] = [];
-  for (const x of files) {
-    const dst = join(dstDir, ...x.rel.split('/'));
-    if (!x.json) {
-      if (policy.media === 'withhold') {
-        summary.withheld.push({ file: x.rel, reason: MEDIA_REASON });
-        continue;
-      }
-      await ensurePrivateDir(dirname(dst));
-      await writeFileAtomic(dst, await readFile(x.abs));
-      summary.review.push({ file: x.rel, reason: 'included by policy without masking: check it for other people before release' });
-    } else {
-      if (!x.rule) {
-        if (policy.unknown_files === 'withhold') {
-          summary.withheld.push({ file: x.rel, reason: 'no rule knows this file\'s fields: withheld by policy' });
+  try {
+    for (const x of files) {
+      const dst = join(dstDir, ...x.rel.split('/'));
+      if (!x.json) {
+        if (policy.media === 'withhold') {
+          summary.withheld.push({ file: x.rel, reason: MEDIA_REASON });
           continue;
         }
-        summary.review.push({ file: x.rel, reason: 'no rule knows this file\'s fields: every personal-looking value not the person\'s own was masked; check it' });
-      } else if (x.rule.review) summary.review.push({ file: x.rel, reason: x.rule.review });
-      const reds = await copyMasked(x.abs, dst, x.rule, { self, contacts, policy, sweeper });
-      if (reds.length) perFile.push({ file: x.rel, masked: reds.length, redactions: reds });
-      for (const r of reds) summary.by_rule[r.rule] = (summary.by_rule[r.rule] ?? 0) + 1;
-      summary.masked += reds.length;
+        await ensurePrivateDir(dirname(dst));
+        await writeFileAtomic(dst, await readFile(x.abs));
+        summary.review.push({ file: x.rel, reason: 'included by policy without masking: check it for other people before release' });
+      } else {
+        if (!x.rule) {
+          if (policy.unknown_files === 'withhold') {
+            summary.withheld.push({ file: x.rel, reason: 'no rule knows this file\'s fields: withheld by policy' });
+            continue;
+          }
+          summary.review.push({ file: x.rel, reason: 'no rule knows this file\'s fields: every personal-looking value not the person\'s own was masked; check it' });
+        } else if (x.rule.review) summary.review.push({ file: x.rel, reason: x.rule.review });
+        await copyMasked(x.abs, dst, x.rule, { self, contacts, policy, sweeper }, async (reds) => {
+          for (const r of reds) {
+            summary.by_rule[r.rule] = (summary.by_rule[r.rule] ?? 0) + 1;
+            await log.write({ file: x.rel, ...r });
+          }
+          summary.masked += reds.length;
+        });
+      }
+      const d = await digestFile(dst);
+      outFiles.push({ path: `${folder}/${x.rel}`, sha256: d.sha256, bytes: d.bytes, ...(x.f.records !== undefined ? { records: x.f.records } : {}) });
     }
-    const d = await digestFile(dst);
-    outFiles.push({ path: `${folder}/${x.rel}`, sha256: d.sha256, bytes: d.bytes, ...(x.f.records !== undefined ? { records: x.f.records } : {}) });
+    const d = await log.commit({ close: `],\n"summary":${JSON.stringify(summary)}}\n` });
+    outFiles.push({ path: `${folder}/${REDACTIONS_FILE}`, sha256: d.sha256, bytes: d.bytes });
+  } catch (e) {
+    await log.abort();
+    throw e;
   }
-  const log = {
-    request_id: manifest.request_id,
-    subject: { index: s.index, path: folder },
-    generated_at: now,
-    policy,
-    summary,
-    files: perFile,
-  };
-  await writeFileAtomic(join(dstDir, REDACTIONS_FILE), JSON.stringify(log, null, 2) + '\n');
-  const d = await digestFile(join(dstDir, REDACTIONS_FILE));
-  outFiles.push({ path: `${folder}/${REDACTIONS_FILE}`, sha256: d.sha256, bytes: d.bytes });
   outFiles.sort((a, b) => a.path.localeCompare(b.path));
   return { ...s, path: folder, files: outFiles, redactions: summary };
 }
 
-/** Mask one JSON file into the copy; records nothing needed changing in keep their bytes. */
-async function copyMasked(src: string, dst: string, rule: CategoryRule | undefined, ctx: { self: Identity; contacts: Contacts; policy: RedactionPolicy; sweeper: Sweeper }): Promise<Redaction[]> {
-  const all: Redaction[] = [];
-  const maskOne = (value: unknown, record: number | undefined): { value: unknown; changed: boolean } => {
+/** Mask one JSON file into the copy; records nothing needed changing in keep their bytes. Each record's redactions go to `logged`. */
+async function copyMasked(
+  src: string,
+  dst: string,
+  rule: CategoryRule | undefined,
+  ctx: { self: Identity; contacts: Contacts; policy: RedactionPolicy; sweeper: Sweeper },
+  logged: (reds: Redaction[]) => Promise<void>,
+): Promise<void> {
+  const maskOne = async (value: unknown, record: number | undefined): Promise<{ value: unknown; changed: boolean }> => {
     let v = value;
     const reds: Redaction[] = [];
     if (rule && isRec(v)) {
@@ -212,7 +218,7 @@ async function copyMasked(src: string, dst: string, rule: CategoryRule | undefin
     }
     const swept = ctx.sweeper.sweep(v, { record });
     reds.push(...swept.redactions);
-    all.push(...reds);
+    if (reds.length) await logged(reds);
     return { value: swept.value, changed: reds.length > 0 };
   };
   if (await isLineArray(src)) {
@@ -220,7 +226,7 @@ async function copyMasked(src: string, dst: string, rule: CategoryRule | undefin
     try {
       let n = 0;
       for await (const r of records(src)) {
-        const m = maskOne(r.value, ++n);
+        const m = await maskOne(r.value, ++n);
         await out.writeJson(m.changed ? JSON.stringify(m.value) : r.raw!);
       }
       await out.commit();
@@ -228,25 +234,26 @@ async function copyMasked(src: string, dst: string, rule: CategoryRule | undefin
       await out.abort();
       throw e;
     }
-    return all;
+    return;
   }
   const text = await readFile(src, 'utf8');
   const parsed = JSON.parse(text) as unknown;
   let changed = false;
   let value: unknown;
   if (Array.isArray(parsed)) {
-    value = parsed.map((x, i) => {
-      const m = maskOne(x, i + 1);
+    const list: unknown[] = [];
+    for (let i = 0; i < parsed.length; i++) {
+      const m = await maskOne(parsed[i], i + 1);
       changed ||= m.changed;
-      return m.value;
-    });
+      list.push(m.value);
+    }
+    value = list;
   } else {
-    const m = maskOne(parsed, undefined);
+    const m = await maskOne(parsed, undefined);
     changed = m.changed;
     value = m.value;
   }
   await writeFileAtomic(dst, changed ? JSON.stringify(value, null, 2) + '\n' : text);
-  return all;
 }
 
 /** Each record of a JSON file: one per line in zdsar's layout (with its exact text), else parsed whole. */
