@@ -117,7 +117,8 @@ export class Contacts {
   readonly needles = new Map<string, string>();
   /** Contacts whose work identity the policy keeps (colleagues). */
   readonly colleagues = new Set<number>();
-  private readonly seen: Array<{ values: PartyValue[]; n: number }> = [];
+  /** Each distinct value of somebody else once (a call history names the same few people thousands of times). */
+  private readonly seen = new Map<string, { value: PartyValue; n: number }>();
 
   get size(): number {
     return this.count;
@@ -144,16 +145,19 @@ export class Contacts {
   /** Remember a party's values; once everybody is met, finish() turns them into needles. */
   remember(values: PartyValue[], n: number, colleague: boolean): void {
     if (colleague) this.colleagues.add(n);
-    this.seen.push({ values, n });
+    for (const v of values) {
+      const key = `${n}\u0000${v.kind}\u0000${v.text}`;
+      if (!this.seen.has(key)) this.seen.set(key, { value: { field: '', kind: v.kind, text: v.text }, n });
+    }
   }
 
   /** Everybody met: the identifiers of those whose identity is masked become needles (colleagues kept stay out). */
   finish(self: Identity): void {
-    for (const { values, n } of this.seen) {
-      if (this.colleagues.has(n)) this.addNeedles(values.filter((v) => v.kind === 'ip'), n, self);
-      else this.addNeedles(values, n, self);
+    for (const { value, n } of this.seen.values()) {
+      if (this.colleagues.has(n) && value.kind !== 'ip') continue;
+      this.addNeedles([value], n, self);
     }
-    this.seen.length = 0;
+    this.seen.clear();
   }
 
   /** Remember a party's identifiers to mask them wherever else they appear as text. */
