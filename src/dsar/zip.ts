@@ -181,7 +181,7 @@ async function encryptAge(src: string, dest: string, recipients: string[]): Prom
   await pipeline(Readable.fromWeb(encrypted as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(dest, { mode: 0o600, flags: 'wx' }));
 }
 
-/** 6 groups of 5 from an alphabet without look-alikes: about 146 bits. */
+/** 6 groups of 5 from 31 characters without look-alikes: about 148 bits. */
 export function newPassphrase(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
   const groups: string[] = [];
