@@ -53,7 +53,7 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     pkg = summary.package;
     manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')) as Manifest;
     recordHashes = new Map(filesUnder(join(pkg, 'subjects')).filter((f) => !f.endsWith('report.html')).map((f) => [f, sha(f)]));
-  });
+  }, 180_000);
   afterAll(async () => {
     await sb.close();
   });
