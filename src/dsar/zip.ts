@@ -4,7 +4,11 @@
  *   <package>/zips/<folder>.zip   (0600)
  *     <folder>/manifest.json               the package manifest with only this person in `subjects`
  *     <folder>/SHA256SUMS                  the same checksums in `sha256sum -c` form
- *     <folder>/subjects/<folder>/…         the person's folder as on disk (report.html included)
+ *     <folder>/subjects/<folder>/…         the files the manifest lists for the person, and their report.html
+ *     <folder>/manifest.sig                (when signing) Ed25519 over that manifest.json
+ *
+ * From the disclosure copy (once approved), `disclosure/<folder>/…` instead of `subjects/<folder>/…`:
+ * nothing of the record goes to the person. Encrypted: `<folder>.zip.age` (age) or an AES-256 zip.
  *
  * Paths inside the zip keep the manifest's layout (files are listed relative to the folder
  * holding manifest.json), so after unzipping, `cd <folder> && sha256sum -c SHA256SUMS`
@@ -15,12 +19,12 @@
  */
 import { randomInt } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { ensurePrivateDir, fsyncDir, isTemporaryFile } from '../fs/atomic.js';
+import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
@@ -99,7 +103,11 @@ async function zipOne(base: string, excerpt: Manifest, root: string, inZip: stri
   ];
   if (opts.sign) entries.push({ name: `${root}/manifest.sig`, buffer: opts.sign(manifestBytes), mtime });
 
-  const files = await listFiles(base);
+  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html.
+  const prefix = `${inZip}/`;
+  const listed = excerpt.subjects[0]!.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
+  const files = [...listed, ...(report ? ['report.html'] : [])].sort();
   // Folder entries with 0700, so unzip recreates them as private as the package's.
   const dirs = new Set<string>([`${root}`]);
   const parts0 = inZip.split('/');
@@ -191,21 +199,4 @@ export function newPassphrase(): string {
     groups.push(s);
   }
   return groups.join('-');
-}
-
-/** Files under `dir`, relative and '/'-separated, sorted; temporary and partial downloads left out. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (e.isFile() && !isTemporaryFile(e.name)) out.push(rel);
-  }
-  return out;
 }
