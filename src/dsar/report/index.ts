@@ -133,7 +133,7 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
 
 /** One person's report.html in `dir` (the disclosure copy's folder), with a notice above it. */
 export async function writeSubjectReport(dir: string, manifest: Manifest, s: ManifestSubject, opts: { now?: Date; notice?: Html } = {}): Promise<void> {
-  const body = await subjectReport(dir, manifest, s, (opts.now ?? new Date()).toISOString());
+  const body = await subjectReport(dir, manifest, s, (opts.now ?? new Date()).toISOString(), true);
   await writeFileAtomic(join(dir, REPORT_FILE), page(`Zoom data about ${s.email}`, html`${opts.notice ?? ''}${body}`));
 }
 
@@ -189,7 +189,7 @@ ${notes(m)}
 // ---------------------------------------------------------------------------------------------
 // One person
 
-async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string): Promise<Html> {
+async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
   const counts = new MonthlyCounts();
   const sections: Html[] = [];
   const seenMeetings = new Set<string>();
@@ -221,7 +221,7 @@ ${sections}
 ${media.length > 0 ? filesSection(media) : ''}
 ${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}
 ${notes(m)}
-<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. The JSON files in this folder hold every record exactly as Zoom returned it; this page shows the main fields.</footer>`;
+<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. ${disclosure ? 'The JSON files in this folder hold every record Zoom returned, with other people masked (redactions.json says where)' : 'The JSON files in this folder hold every record exactly as Zoom returned it'}; this page shows the main fields.</footer>`;
 }
 
 function summaryTable(s: ManifestSubject, files: Array<ManifestFile & { inSubject: string }>): Html {
