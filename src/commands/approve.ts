@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { ReleaseFlags } from '../dsar/disclosure/settings.js';
 import { action, withJson, type CommandContext } from './context.js';
+import { renderRelease } from './redact.js';
 
 /** `zdsar requests approve <id>`: registered under `requests`. */
 export function registerApprove(requests: Command, ctx: CommandContext): void {
@@ -13,9 +15,9 @@ export function registerApprove(requests: Command, ctx: CommandContext): void {
       .option('--age-recipient <recipient>', 'encrypt each zip to this age recipient (age1…; repeatable; implies --zip)', (v: string, acc: string[] = []) => [...acc, v])
       .option('--zip-passphrase', 'AES-256 zips, each with a passphrase shown once (implies --zip)'),
   ).action(
-    action(ctx, async (id: string, opts: { approver?: string; zip?: boolean; ageRecipient?: string[]; zipPassphrase?: boolean; json?: boolean }) => {
-      const { runApprove } = await import('../dsar/disclosure/command.js');
-      return runApprove(ctx, id, opts);
+    action(ctx, async (id: string, opts: Pick<ReleaseFlags, 'approver' | 'zip' | 'ageRecipient' | 'zipPassphrase'> & { json?: boolean }) => {
+      const { approveRequest } = await import('../dsar/disclosure/run.js');
+      renderRelease(ctx, await approveRequest(ctx.io.env, id, opts), Boolean(opts.json));
     }),
   );
 }

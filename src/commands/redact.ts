@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
+import type { ReleaseResult } from '../dsar/disclosure/run.js';
+import type { ReleaseFlags } from '../dsar/disclosure/settings.js';
+import { printJson, writeLine } from '../ui/io.js';
 import { action, withJson, type CommandContext } from './context.js';
-
-export interface RedactOptions {
-  redactionPolicy?: string;
-  approve?: boolean;
-  approver?: string;
-  zip?: boolean;
-  ageRecipient?: string[];
-  zipPassphrase?: boolean;
-  json?: boolean;
-}
+import { releaseJson, releaseLines } from './release-view.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   withJson(
@@ -34,9 +29,22 @@ Examples:
 Exit codes: 0 written, 1 failed, 2 bad input (unknown request, bad policy).`,
     )
     .action(
-      action(ctx, async (id: string, opts: RedactOptions) => {
-        const { runRedact } = await import('../dsar/disclosure/command.js');
-        return runRedact(ctx, id, opts);
+      action(ctx, async (id: string, opts: ReleaseFlags & { json?: boolean }) => {
+        const { redactRequest } = await import('../dsar/disclosure/run.js');
+        renderRelease(ctx, await redactRequest(ctx.io.env, id, opts), Boolean(opts.json));
       }),
     );
+}
+
+/** The outcome of redact or approve: --json on stdout (passphrases on stderr only), else lines on stderr and the copy's folder on stdout. */
+export function renderRelease(ctx: CommandContext, r: ReleaseResult, json: boolean): void {
+  const lines = releaseLines(r.outcome);
+  if (json) {
+    printJson(ctx.io, { request_id: r.request_id, package: r.packageDir, ...releaseJson(r.outcome, r.packageDir), zips: r.outcome.zips.map((z) => z.path) });
+    for (const l of lines.filter((x) => x.startsWith('Passphrase'))) writeLine(ctx.io.stderr, l);
+    return;
+  }
+  for (const l of lines) writeLine(ctx.io.stderr, l);
+  for (const z of r.outcome.zips) writeLine(ctx.io.stderr, `  zip: ${z.path}`);
+  writeLine(ctx.io.stdout, join(r.packageDir, 'disclosure'));
 }

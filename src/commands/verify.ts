@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { EXIT } from '../errors.js';
+import { printJson, writeLine } from '../ui/io.js';
 import { action, withJson, type CommandContext } from './context.js';
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -19,8 +22,23 @@ Exit codes: 0 intact (and validly signed, if signed), 1 something missing, chang
     )
     .action(
       action(ctx, async (dir: string, opts: { json?: boolean; publicKey?: string }) => {
-        const { runVerify } = await import('../dsar/disclosure/command.js');
-        return runVerify(ctx, dir, opts);
+        const [{ verifyPackage }, { parsePublicKey }] = await Promise.all([import('../dsar/verify.js'), import('../dsar/signing.js')]);
+        const given = opts.publicKey;
+        const publicKey = given === undefined ? undefined : parsePublicKey(!given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given);
+        const r = await verifyPackage(dir, { publicKey });
+        if (opts.json) printJson(ctx.io, r);
+        else {
+          for (const p of r.missing) writeLine(ctx.io.stdout, `missing:  ${p}`);
+          for (const c of r.changed) writeLine(ctx.io.stdout, `changed:  ${c.path}: ${c.reason}`);
+          for (const p of r.unlisted) writeLine(ctx.io.stdout, `unlisted: ${p}`);
+          for (const m of r.manifests) {
+            const sig = m.signature.status === 'valid' ? `signed, key ${m.signature.fingerprint}` : m.signature.status === 'unsigned' ? 'not signed' : `bad signature: ${m.signature.reason}`;
+            writeLine(ctx.io.stderr, `${m.path}: ${m.files} files listed; ${sig}`);
+          }
+          for (const s of r.skipped) writeLine(ctx.io.stderr, `not checked: ${s}`);
+          writeLine(ctx.io.stderr, r.ok ? 'Intact: every file matches its manifest.' : `NOT intact: ${r.missing.length} missing, ${r.changed.length} changed, ${r.unlisted.length} unlisted.`);
+        }
+        return r.ok ? EXIT.ok : EXIT.partial;
       }),
     );
 }

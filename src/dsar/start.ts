@@ -11,7 +11,8 @@ import { createProgress } from '../ui/progress.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { readPeople } from '../people/subjects.js';
-import { releaseJson, releaseLines, type ReleaseSettings } from './disclosure/release.js';
+import { releaseSettings } from './disclosure/settings.js';
+import { releaseJson, releaseLines } from '../commands/release-view.js';
 import { signerFrom } from './signing.js';
 
 export interface ExportFlags {
@@ -39,37 +40,6 @@ export interface ExportFlags {
   zipPassphrase?: boolean;
 }
 
-/** --redact and what goes with it, checked before anything is sent. */
-export async function releaseFlags(flags: Pick<ExportFlags, 'redact' | 'redactionPolicy' | 'approve' | 'approver' | 'ageRecipient' | 'zipPassphrase' | 'zip'>): Promise<{ release: Omit<ReleaseSettings, 'zip'>; zip: boolean }> {
-  const recipients = flags.ageRecipient ?? [];
-  if (recipients.length && flags.zipPassphrase) throw new UsageError('--age-recipient and --zip-passphrase: choose one way to encrypt the zips');
-  if (recipients.length) {
-    const { Encrypter } = await import('age-encryption');
-    for (const r of recipients) {
-      try {
-        new Encrypter().addRecipient(r);
-      } catch {
-        throw new UsageError(`--age-recipient ${JSON.stringify(r)}: not an age recipient (age1…)`);
-      }
-    }
-  }
-  if (flags.approver !== undefined && !flags.approver.trim()) throw new UsageError('--approver: must not be empty');
-  let policy;
-  if (flags.redactionPolicy !== undefined) policy = await (await import('./disclosure/policy.js')).loadPolicy(flags.redactionPolicy);
-  const redact = Boolean(flags.redact || flags.redactionPolicy !== undefined || flags.approve);
-  return {
-    release: {
-      ...(redact ? { redact, ...(policy ? { policy } : {}) } : {}),
-      ...(flags.approve ? { approve: true } : {}),
-      ...(flags.approver ? { approver: flags.approver.trim() } : {}),
-      ...(recipients.length ? { ageRecipients: recipients } : {}),
-      ...(flags.zipPassphrase ? { zipPassphrase: true } : {}),
-    },
-    // Encrypted delivery is of the zips.
-    zip: Boolean(flags.zip || recipients.length || flags.zipPassphrase),
-  };
-}
-
 /** `zdsar export`: validate everything, record the request, then collect. */
 export async function startExport(ctx: CommandContext, flags: ExportFlags): Promise<number> {
   const env = ctx.io.env;
@@ -83,7 +53,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
   const plan = loadPlan(env, flags.plan);
   clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
-  const { release, zip } = await releaseFlags(flags);
+  const { release, zip } = await releaseSettings(flags);
   signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
   const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
   const credentials = loadZoomCredentials(env);
