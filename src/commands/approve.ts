@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import type { ReleaseFlags } from '../dsar/disclosure/settings.js';
+import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
 import { renderRelease } from './redact.js';
+import { releaseOptions } from './release-options.js';
+
+const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true, zipPassphrase: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false) });
 
 /** `zdsar requests approve <id>`: registered under `requests`. */
 export function registerApprove(requests: Command, ctx: CommandContext): void {
@@ -15,9 +18,9 @@ export function registerApprove(requests: Command, ctx: CommandContext): void {
       .option('--age-recipient <recipient>', 'encrypt each zip to this age recipient (age1…; repeatable; implies --zip)', (v: string, acc: string[] = []) => [...acc, v])
       .option('--zip-passphrase', 'AES-256 zips, each with a passphrase shown once (implies --zip)'),
   ).action(
-    action(ctx, async (id: string, opts: Pick<ReleaseFlags, 'approver' | 'zip' | 'ageRecipient' | 'zipPassphrase'> & { json?: boolean }) => {
+    action(ctx, approveOptions, async (opts, id: string) => {
       const { approveRequest } = await import('../dsar/disclosure/run.js');
-      renderRelease(ctx, await approveRequest(ctx.io.env, id, opts), Boolean(opts.json));
+      renderRelease(ctx, await approveRequest(ctx.io.env, id, opts), opts.json);
     }),
   );
 }

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { ReleaseResult } from '../dsar/disclosure/run.js';
-import type { ReleaseFlags } from '../dsar/disclosure/settings.js';
 import { printJson, writeLine } from '../ui/io.js';
+import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
+import { releaseOptions } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
+
+const redactOptions = releaseOptions.omit({ redact: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false) });
 
 export function register(program: Command, ctx: CommandContext): void {
   withJson(
@@ -29,9 +32,9 @@ Examples:
 Exit codes: 0 written, 1 failed, 2 bad input (unknown request, bad policy).`,
     )
     .action(
-      action(ctx, async (id: string, opts: ReleaseFlags & { json?: boolean }) => {
+      action(ctx, redactOptions, async (opts, id: string) => {
         const { redactRequest } = await import('../dsar/disclosure/run.js');
-        renderRelease(ctx, await redactRequest(ctx.io.env, id, opts), Boolean(opts.json));
+        renderRelease(ctx, await redactRequest(ctx.io.env, id, opts), opts.json);
       }),
     );
 }

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { EXIT } from '../errors.js';
 import { printJson, writeLine } from '../ui/io.js';
+import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
+
+const verifyOptions = z.strictObject({ json: z.boolean().default(false), publicKey: z.string().optional() });
 
 export function register(program: Command, ctx: CommandContext): void {
   withJson(
@@ -21,7 +24,7 @@ Examples:
 Exit codes: 0 intact (and validly signed, if signed), 1 something missing, changed, added or a bad signature, 2 not a package.`,
     )
     .action(
-      action(ctx, async (dir: string, opts: { json?: boolean; publicKey?: string }) => {
+      action(ctx, verifyOptions, async (opts, dir: string) => {
         const [{ verifyPackage }, { parsePublicKey }] = await Promise.all([import('../dsar/verify.js'), import('../dsar/signing.js')]);
         const given = opts.publicKey;
         const publicKey = given === undefined ? undefined : parsePublicKey(!given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given);
