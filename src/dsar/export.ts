@@ -211,6 +211,12 @@ async function runHeld(
     if (signal.aborted) {
       throw new InterruptedError(`interrupted; what was saved is kept`, `Continue with: zdsar requests resume ${request.request_id}`);
     }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && FS_ERRORS.has(code)) {
+      // A full or unwritable disk while collecting (a profile, a folder): what was saved is kept, a resume continues.
+      await ledger.setStatus(request.request_id, 'partial', `cannot write the package: ${code}`);
+      throw new PartialFailure(`cannot write the package in ${packageDir}: ${FS_ERRORS.get(code)} (${code})`, `Make room or fix the folder, then: zdsar requests resume ${request.request_id}`);
+    }
     await ledger.recordError(request.request_id, { message: (e as Error).message });
     await ledger.setStatus(request.request_id, 'failed', (e as Error).message);
     throw e;
