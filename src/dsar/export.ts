@@ -39,6 +39,8 @@ export interface ExportHooks {
   tuning?: { timeoutMs?: number; connections?: number };
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
+  /** Called as each person's collection ends (for a line per person while the run goes on). */
+  onSubjectDone?: (index: number, result: SubjectResult) => void;
   /** For --include-registrations: the registrations found for an email. */
   registrationsOf?: (email: string) => AsyncIterable<Record<string, unknown>>;
 }
@@ -194,6 +196,7 @@ async function runHeld(
           error: result.error,
           checkpoint: { status: result.status, user_id: result.userId, range: result.range },
         });
+        hooks.onSubjectDone?.(s.index, result);
         for (const [cat, c] of Object.entries(result.categories)) {
           if (c.status === 'failed') await ledger.recordError(request.request_id, { subject: s.index, category: cat, message: c.error ?? 'failed' });
         }

@@ -8,7 +8,9 @@ import { parseDateArg } from '../ledger/deadlines.js';
 import { printJson, palette } from '../ui/io.js';
 import { createLogger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
+import { addressMask } from '../ui/people.js';
 import { RateLimiter } from '../zoom/limiter.js';
+import type { SubjectResult } from './collect.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { readPeople } from './subjects.js';
 
@@ -99,12 +101,21 @@ async function execute(
   flags: { json?: boolean; verbose?: boolean; showEmails?: boolean },
 ): Promise<number> {
   const io = ctx.io;
-  const progress = createProgress(io, { json: flags.json, title: `zdsar export ${request.request_id}: ${request.subjects.length} people` });
-  const logger = createLogger(io, { verbose: flags.verbose, before: () => undefined });
   const label = (i: number) => subjectLabel(request, i, Boolean(flags.showEmails));
+  const mask = addressMask(request.subjects, Boolean(flags.showEmails));
+  let latest: ExportState | undefined;
+  const started = Date.now();
+  const progress = createProgress(io, {
+    json: flags.json,
+    title: `zdsar export ${request.request_id}: ${peopleCount(request.subjects.length)}`,
+    // Without a spinner (cron, CI): a one-line status now and then, so a long run is visibly alive.
+    status: () => (latest ? `zdsar export ${request.request_id}: ${progressLines(latest, label)[0]!.trim()} · ${minutes(Date.now() - started)}` : undefined),
+  });
+  const logger = createLogger(io, { verbose: flags.verbose, out: (l) => progress.note(l), mask });
   // One rate-limit budget for everything this run sends (Zoom counts per account).
   const limiter = new RateLimiter(settings.plan);
   const registrationsOf = settings.includeRegistrations ? await loadRegistrationFinder(ctx, credentials, settings.plan, limiter) : undefined;
+  const p = palette(io);
   let outcome: ExportOutcome;
   try {
     outcome = await runExport(ledger, request, credentials, settings, ctx.signal, {
@@ -112,7 +123,14 @@ async function execute(
       limiter,
       tuning: clientTuning(io.env),
       registrationsOf,
-      onChange: (state) => progress.update(progressLines(state, label)),
+      onChange: (state) => {
+        latest = state;
+        progress.update(progressLines(state, label));
+      },
+      // A line as each person finishes, on a terminal and off it (a long run is not silent until the end).
+      onSubjectDone: flags.json ? undefined : (index, result) => {
+        for (const line of personLines(label(index), result, p)) progress.note(mask(line));
+      },
     });
   } finally {
     progress.stop();
@@ -139,23 +157,36 @@ async function execute(
       zoom_requests: manifest.zoom_requests,
     });
   } else {
-    const p = palette(io);
-    for (const s of manifest.subjects) {
-      const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
-      const failed = Object.entries(s.categories).filter(([, c]) => c.status === 'failed');
-      const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
-      const regs = s.categories.registrations?.records;
-      const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
-      io.stderr.write(`${label(s.index)}: ${mark}${count}\n`);
-      for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
-      if (s.error) io.stderr.write(`    ${s.error}\n`);
-    }
-    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);
+    const counts = new Map<string, number>();
+    for (const s of manifest.subjects) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+    const tally = [...counts].map(([k, n]) => `${n} ${k === 'not_found' ? 'without a Zoom user' : k}`).join(', ');
+    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id} (${peopleCount(manifest.subjects.length)}: ${tally}). Open report.html for a readable summary; package:\n`);
     for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
     io.stdout.write(packageDir + '\n');
     if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
   }
   return status === 'completed' ? EXIT.ok : EXIT.partial;
+}
+
+/** The lines printed as one person finishes: outcome and counts, then each failure. */
+function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette>): string[] {
+  const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
+  const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
+  const regs = s.categories.registrations?.status === 'done' ? s.categories.registrations.records : undefined;
+  const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
+  const out = [`${who}: ${mark}${count}`];
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
+  if (s.error) out.push(`    ${s.error}`);
+  return out;
+}
+
+function peopleCount(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`;
+}
+
+function minutes(ms: number): string {
+  const m = Math.floor(ms / 60_000);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 function progressLines(state: ExportState, label: (i: number) => string): string[] {

@@ -12,6 +12,7 @@ import { readPeople, type Subject } from '../dsar/subjects.js';
 import { palette, printJson, progressEnabled, type IO } from '../ui/io.js';
 import { createLogger, type Logger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
+import { addressMask } from '../ui/people.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { ZoomClient } from '../zoom/client.js';
 import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
@@ -132,7 +133,8 @@ export async function runFind(ctx: CommandContext, flags: RegistrantsFlags): Pro
   const s = settingsOf(ctx, flags);
   const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
   const credentials = loadZoomCredentials(ctx.io.env);
-  const logger = createLogger(ctx.io, { verbose: flags.verbose });
+  const mask = addressMask(people, Boolean(flags.showEmails));
+  const logger = createLogger(ctx.io, { verbose: flags.verbose, mask });
   const client = newClient(ctx, credentials, s.plan, logger);
   let r: FindResult;
   try {
@@ -154,16 +156,16 @@ export async function runFind(ctx: CommandContext, flags: RegistrantsFlags): Pro
       for (const m of ms) io.stdout.write(renderMatch(m));
     }
     io.stderr.write(describeMode(r) + '\n');
-    reportProblems(io, r);
+    reportProblems(io, r, mask);
   }
   return r.complete ? EXIT.ok : EXIT.partial;
 }
 
-function reportProblems(io: IO, r: FindResult): void {
+function reportProblems(io: IO, r: FindResult, mask: (s: string) => string): void {
   if (r.complete) return;
   const p = palette(io);
   io.stderr.write(p.yellow(`Some lists could not be read (${r.problems.length}); the answer may be incomplete:\n`));
-  for (const x of r.problems.slice(0, 10)) io.stderr.write(`  ${x.where}: ${clean(x.message)}\n`);
+  for (const x of r.problems.slice(0, 10)) io.stderr.write(mask(`  ${x.where}: ${clean(x.message)}`) + '\n');
   if (r.problems.length > 10) io.stderr.write(`  …and ${r.problems.length - 10} more\n`);
 }
 
@@ -209,7 +211,8 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
   const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
   const credentials = loadZoomCredentials(ctx.io.env);
   const io = ctx.io;
-  const logger = createLogger(io, { verbose: flags.verbose });
+  const mask = addressMask(people, Boolean(flags.showEmails));
+  const logger = createLogger(io, { verbose: flags.verbose, mask });
   const home = zdsarHome(io.env);
   const ledger = Ledger.open(home);
   const client = newClient(ctx, credentials, s.plan, logger);
@@ -223,13 +226,13 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
 
     if (toAct.length === 0) {
       // Idempotent: nothing new to send, so nothing new is recorded either.
-      renderPlan(io, people, targets, r, Boolean(flags.json), 'nothing');
+      renderPlan(io, people, targets, r, Boolean(flags.json), 'nothing', mask);
       if (!flags.json) io.stderr.write(targets.length > 0 ? 'Nothing to do: Zoom already allows nothing more for these registrations (see the earlier request in `zdsar requests list`).\n' : 'Nothing to do: no registrations found.\n');
       return r.complete ? EXIT.ok : EXIT.partial;
     }
     let act = Boolean(flags.yes);
     if (!act) {
-      renderPlan(io, people, targets, r, Boolean(flags.json), 'dry-run');
+      renderPlan(io, people, targets, r, Boolean(flags.json), 'dry-run', mask);
       if (toAct.length > 0 && !flags.json && interactive(io)) act = await confirm(io, `Erase ${toAct.length} ${toAct.length === 1 ? 'registration' : 'registrations'} now? [y/N] `);
       if (!act) {
         if (!flags.json) io.stderr.write('Dry run: nothing was changed. Run again with --yes to act.\n');
@@ -323,7 +326,7 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
         if (x.left.length > 0) io.stdout.write(`  Zoom still lists: ${x.left.map((l) => `${l.session} (${l.statuses.join('/')})`).join(', ')}\n`);
       }
       io.stderr.write(`${describeMode(r)}\nRecorded in the ledger as request ${id} (zdsar requests show ${id}).\n`);
-      reportProblems(io, r);
+      reportProblems(io, r, mask);
     }
     if (run.stopped) throw cliError(run.stopped);
     return final === 'completed' ? EXIT.ok : EXIT.partial;
@@ -355,7 +358,7 @@ function targetLine(t: EraseTarget): string {
   return `${what} "${clean(s.topic)}"${t.occurrence_id ? ` occurrence ${t.occurrence_id}` : ''}${t.status ? ` [${t.status}]` : ''}`;
 }
 
-function renderPlan(io: IO, people: Subject[], targets: EraseTarget[], r: FindResult, json: boolean, mode: 'dry-run' | 'nothing'): void {
+function renderPlan(io: IO, people: Subject[], targets: EraseTarget[], r: FindResult, json: boolean, mode: 'dry-run' | 'nothing', mask: (s: string) => string): void {
   if (json) {
     printJson(io, {
       dry_run: mode === 'dry-run',
@@ -393,7 +396,7 @@ function renderPlan(io: IO, people: Subject[], targets: EraseTarget[], r: FindRe
     }
   }
   io.stderr.write(describeMode(r) + '\n');
-  reportProblems(io, r);
+  reportProblems(io, r, mask);
 }
 
 function interactive(io: IO): boolean {
@@ -428,7 +431,8 @@ export async function registrationsFinder(
   limiter?: RateLimiter,
 ): Promise<(email: string) => AsyncIterable<Record<string, unknown>>> {
   const home = zdsarHome(ctx.io.env);
-  const logger = createLogger(ctx.io, {});
+  // Lines for people name nobody by address here: this finder does not know the run's --show-emails.
+  const logger = createLogger(ctx.io, { mask: addressMask([], false) });
   const cache = new Map<string, Promise<{ records: Record<string, unknown>[]; error?: string }>>();
   let pending: Array<{ email: string; resolve: (v: { records: Record<string, unknown>[]; error?: string }) => void; reject: (e: unknown) => void }> = [];
   let chain: Promise<void> = Promise.resolve();

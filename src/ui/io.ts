@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
  */
 export interface IO {
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }
@@ -29,6 +29,16 @@ export function progressEnabled(io: IO, json = false): boolean {
   if (io.env.CI && io.env.CI !== 'false' && io.env.CI !== '0') return false;
   if (io.env.TERM === 'dumb') return false;
   return true;
+}
+
+/**
+ * A live spinner redraws lines in place, which needs a terminal that knows its width: a terminal
+ * reporting 0 columns (some `script` or serial sessions) would make every redraw clear endless lines.
+ */
+export function spinnerEnabled(io: IO, json = false): boolean {
+  if (!progressEnabled(io, json)) return false;
+  const cols = io.stderr.columns;
+  return typeof cols === 'number' && Number.isFinite(cols) && cols > 0;
 }
 
 export function writeLine(stream: Writable, line = ''): void {

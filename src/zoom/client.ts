@@ -75,7 +75,7 @@ export class ZoomClient {
     if (this.ownDispatcher) await this.dispatcher.close();
   }
 
-  url(r: Route, query?: Query): URL {
+  url(r: Pick<Route, 'path'> & Partial<Route>, query?: Query): URL {
     const u = new URL(r.path.replace(/^\//, ''), this.apiUrl);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
     return u;
@@ -105,7 +105,7 @@ export class ZoomClient {
 
   private async call(r: Route, init: { query?: Query; body?: unknown }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(r, init.query);
-    const where = `${r.method} ${r.path}`;
+    const where = `${r.method} ${r.display}`;
     const gate = this.limiter.gate(r.category);
     const maxRetries = this.opts.maxRetries ?? 6;
     const maxWaitMs = this.opts.maxWaitMs ?? 120_000;
@@ -114,7 +114,9 @@ export class ZoomClient {
       await gate.acquire(this.opts.signal, attempt > 0);
       const token = await this.auth.token();
       this.stats.requests[r.category]++;
-      this.log.debug(`${where}${url.search ? ' ' + redact(url.search) : ''}${attempt ? ` (retry ${attempt})` : ''}`);
+      const sent = `${where}${url.search ? ' ' + redact(url.search) : ''}${attempt ? ` (retry ${attempt})` : ''}`;
+      const started = performance.now();
+      const took = () => `${Math.round(performance.now() - started)} ms`;
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, {
@@ -133,13 +135,14 @@ export class ZoomClient {
       } catch (e) {
         if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? e;
         const code = (e as NodeJS.ErrnoException).code ?? (e as { cause?: NodeJS.ErrnoException }).cause?.code;
+        this.log.debug(`${sent}: ${code ?? 'failed'} after ${took()}`);
         const safe = IDEMPOTENT.has(r.method) || code === 'ECONNREFUSED';
         if (safe && code && RETRYABLE_NET.has(code) && attempt < maxRetries) {
           await this.backoff(attempt, `${where}: ${code}`);
           continue;
         }
         this.stats.errors++;
-        throw new ZoomConnectionError((e as Error).message, r.method, r.path, code);
+        throw new ZoomConnectionError((e as Error).message, r.method, r.display, code);
       }
       let text: string;
       try {
@@ -150,8 +153,9 @@ export class ZoomClient {
           await this.backoff(attempt, `${where}: body interrupted`);
           continue;
         }
-        throw new ZoomConnectionError(`the answer was cut off: ${(e as Error).message}`, r.method, r.path);
+        throw new ZoomConnectionError(`the answer was cut off: ${(e as Error).message}`, r.method, r.display);
       }
+      this.log.debug(`${sent}: ${res.statusCode} in ${took()}`);
       const headers = res.headers as Record<string, string | string[] | undefined>;
       const body = parseJson(text);
       if (res.statusCode < 300) {
@@ -166,7 +170,7 @@ export class ZoomClient {
           code: typeof b.code === 'number' ? b.code : undefined,
           message: typeof b.message === 'string' ? b.message : text.slice(0, 300) || `HTTP ${res.statusCode}`,
           method: r.method,
-          path: r.path,
+          path: r.display,
           template: r.template,
           category: r.category,
           body,
