@@ -6,13 +6,13 @@ import { ensurePrivateDir } from '../fs/atomic.js';
 import { Ledger, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
 import { parseDateArg } from '../ledger/deadlines.js';
 import { printJson, palette } from '../ui/io.js';
-import { createLogger } from '../ui/logger.js';
+import { createLogger, type Logger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import { addressMask } from '../ui/people.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import type { SubjectResult } from './collect.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
-import { readPeople } from './subjects.js';
+import { readPeople } from '../people/subjects.js';
 
 export interface ExportFlags {
   csv?: string;
@@ -114,7 +114,7 @@ async function execute(
   const logger = createLogger(io, { verbose: flags.verbose, out: (l) => progress.note(l), mask });
   // One rate-limit budget for everything this run sends (Zoom counts per account).
   const limiter = new RateLimiter(settings.plan);
-  const registrationsOf = settings.includeRegistrations ? await loadRegistrationFinder(ctx, credentials, settings.plan, limiter) : undefined;
+  const registrationsOf = settings.includeRegistrations ? await loadRegistrationFinder(ctx, credentials, settings.plan, limiter, logger) : undefined;
   const p = palette(io);
   let outcome: ExportOutcome;
   try {
@@ -204,9 +204,9 @@ function progressLines(state: ExportState, label: (i: number) => string): string
 }
 
 /** --include-registrations: the account scan of `zdsar registrants`, loaded only when asked for. */
-async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter) {
-  const { registrationsFinder } = await import('../registrants/index.js');
-  return registrationsFinder(ctx, credentials, plan, limiter);
+async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter, logger: Logger) {
+  const { registrationsFinder } = await import('../registrants/find.js');
+  return registrationsFinder({ home: zdsarHome(ctx.io.env), credentials, plan, limiter, tuning: clientTuning(ctx.io.env), logger, signal: ctx.signal });
 }
 
 function day(d: Date): string {
