@@ -206,6 +206,10 @@ async function runHeld(
     if (settings.zoomExport) zoomExport = await runZoomPart(client, ledger, request, packageDir, settings, results, signal, hooks);
   } catch (e) {
     if (signal.aborted) {
+      // Recorded, so that `requests list` and purge see a stopped run, not a running one.
+      await ledger
+        .setStatus(request.request_id, 'interrupted', `interrupted (Ctrl-C or a stop signal); continue with: zdsar requests resume ${request.request_id}`)
+        .catch(() => undefined); // canceled meanwhile: it stays canceled
       throw new InterruptedError(`interrupted; what was saved is kept`, `Continue with: zdsar requests resume ${request.request_id}`);
     }
     await ledger.recordError(request.request_id, { message: (e as Error).message });

@@ -204,6 +204,7 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
   const home = zdsarHome(io.env);
   const ledger = Ledger.open(home);
   const client = newClient(ctx, credentials, s.plan, logger);
+  let release: (() => Promise<void>) | undefined;
   try {
     // Always live: in index mode the matching sessions are listed again before anything is planned.
     const r = await find(ctx, client, credentials, people, s, logger, flags.json);
@@ -238,6 +239,8 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
       options: { plan: s.plan, maxAgeHours: s.maxAgeHours, refresh: s.refresh, scan: { mode: r.mode, covered_until: r.coveredUntil, complete: r.complete } },
     });
     const id = request.request_id;
+    // Held until the final status: a request left processing without its holder was interrupted.
+    release = await ledger.holdRun(id);
     await ledger.setStatus(id, 'processing');
     for (const x of r.problems) await ledger.recordError(id, { category: 'registrants-scan', message: `${x.where}: ${x.message}` });
     const progress = createProgress(io, { json: flags.json, title: `zdsar registrants erase ${id}` });
@@ -248,7 +251,7 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
       progress.stop();
     }
     if (ctx.signal.aborted) {
-      await ledger.setStatus(id, 'partial', 'interrupted; run the same command again to finish (it is idempotent)');
+      await ledger.setStatus(id, 'interrupted', 'interrupted; run the same command again to finish (it is idempotent)');
       throw cliError(new Error('interrupted'), ctx.signal);
     }
 
@@ -319,6 +322,7 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
     if (run.stopped) throw cliError(run.stopped);
     return final === 'completed' ? EXIT.ok : EXIT.partial;
   } finally {
+    await release?.();
     await client.close();
   }
 }

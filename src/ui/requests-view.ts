@@ -74,7 +74,18 @@ export function summary(r: LedgerRequest, now: Date, urgency: UrgencyFn) {
     ...(r.completed_at ? { completed_at: r.completed_at } : {}),
     ...(r.canceled_at ? { canceled_at: r.canceled_at } : {}),
     ...(r.purged_at ? { purged_at: r.purged_at } : {}),
+    ...(r.status === 'interrupted' && !r.purged_at ? { resume_command: resumeCommand(r) } : {}),
   };
+}
+
+function resumeCommand(r: LedgerRequest): string {
+  // An erasure is continued by running it again (it is idempotent); the others by resume.
+  return r.type === 'registrants-erase' ? 'run the same zdsar registrants erase command again' : `zdsar requests resume ${r.request_id}`;
+}
+
+/** Under the list: how to continue each interrupted request. */
+export function resumeHints(rows: LedgerRequest[]): string[] {
+  return rows.filter((r) => r.status === 'interrupted' && !r.purged_at).map((r) => `${r.request_id} was interrupted; continue with: ${resumeCommand(r)}`);
 }
 
 export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: UrgencyFn, label: (i: number) => string): string {
@@ -82,7 +93,7 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   const field = (k: string, v: string | undefined) => v !== undefined && out.push(`  ${(k + ':').padEnd(16)}${v}`);
   out.push(c.bold(`Request ${r.request_id}`));
   field('type', r.type);
-  field('status', r.status);
+  field('status', r.status === 'interrupted' && !r.purged_at ? `interrupted (continue with: ${resumeCommand(r)})` : r.status);
   field('regime', r.regime.toUpperCase());
   field('requester', r.requester);
   field('received', r.received_at.slice(0, 10));
