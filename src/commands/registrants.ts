@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { action, withJson, withPeople, withZoom, type CommandContext } from './context.js';
 
-function withScan(cmd: Command): Command {
-  return cmd
-    .option('--refresh', 'ignore the local index and scan the whole account again (rebuilds the index)')
-    .option('--max-age <hours>', 'how long a complete scan answers without walking every host again (default 6; 0: always walk)')
-    .option('--concurrency <n>', 'hosts scanned at once (default 8; Zoom\'s rate limits pace the requests)');
+function withScan(cmd: Command, opts: { maxAge: boolean }): Command {
+  cmd.option('--refresh', 'ignore the local index and scan the whole account again (rebuilds the index)');
+  // Only find may be answered from the index: erase always walks every host live.
+  if (opts.maxAge) cmd.option('--max-age <hours>', 'how long a complete scan answers without walking every host again (default 6; 0: always walk)');
+  return cmd.option('--concurrency <n>', 'hosts scanned at once (default 8; Zoom\'s rate limits pace the requests)');
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -17,7 +17,8 @@ export function register(program: Command, ctx: CommandContext): void {
       `
 Zoom has no search by registrant email, so zdsar walks every host's meetings and webinars that take
 registration and lists their registrants (approved, pending and denied). A local index of keyed
-hashes (ZDSAR_HOME/registrants) makes the next search cheaper; see --max-age and --refresh.
+hashes (ZDSAR_HOME/registrants) makes the next find cheaper (see --max-age and --refresh); erase never
+trusts it: it walks every host live, so a registration made since the last scan is not missed.
 
 Examples:
   $ zdsar registrants find --emails jordan@example.com
@@ -29,7 +30,7 @@ Examples:
   const find = registrants.command('find').description('find every registration and panelist seat of up to 50 people (same input as export)');
   withPeople(find);
   withJson(find);
-  withScan(find);
+  withScan(find, { maxAge: true });
   withZoom(find);
   find
     .addHelpText(
@@ -54,13 +55,14 @@ Exit codes: 0 every list was read, 1 some lists could not be read (the answer ma
     .option('--requester <name>', 'who asked for this erasure, for the ledger (default: your OS user)')
     .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
     .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date');
-  withScan(erase);
+  withScan(erase, { maxAge: false });
   withZoom(erase);
   erase
     .addHelpText(
       'after',
       `
-Every registration is found again live before anything is done. Each step is written to the ledger
+Every host is walked live before anything is done (the index of find is not trusted here; it only
+lets unchanged past sessions without this person be skipped). Each step is written to the ledger
 before it is sent, with Zoom's answer after. Running it again does nothing new.
 Exit codes: 0 done (deleted, or cancelled/denied where Zoom allows no more), 1 some steps failed or lists
 could not be read, 2 bad input, 3 credentials or scopes.`,

@@ -192,7 +192,8 @@ function renderMatch(m: Match): string {
 // ---- erase -------------------------------------------------------------------------------
 
 export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Promise<number> {
-  const s = settingsOf(ctx, flags);
+  // Always live: never answered from the index (a registration made since the last scan would be missed).
+  const s = { ...settingsOf(ctx, { ...flags, maxAge: undefined }), maxAgeHours: 0 };
   const received = flags.received !== undefined ? parseDateArg('--received', flags.received) : undefined;
   if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${received.toISOString().slice(0, 10)} is in the future`);
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
@@ -206,7 +207,6 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
   const client = newClient(ctx, credentials, s.plan, logger);
   let release: (() => Promise<void>) | undefined;
   try {
-    // Always live: in index mode the matching sessions are listed again before anything is planned.
     const r = await find(ctx, client, credentials, people, s, logger, flags.json);
     const prior = await priorOutcomes(ledger);
     const targets = planErase(people, r.matches, prior);
