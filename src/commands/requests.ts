@@ -112,7 +112,9 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       const { renderShow, stdoutPalette } = await loadView();
       // Addresses inside evidence and errors (e.g. a URL naming the person) are masked too, unless asked for.
       const view = opts.showEmails ? r : { ...scrub(r, personReplacements(r.subjects)), subjects: r.subjects };
-      writeLine(ctx.io.stdout, renderShow(view, new Date(), stdoutPalette(ctx.io), urgency, (i) => subjectLabel(r, i, Boolean(opts.showEmails))));
+      const { CATEGORIES } = await import('../dsar/categories.js');
+      const order = CATEGORIES.map((x) => x.name);
+      writeLine(ctx.io.stdout, renderShow(view, new Date(), stdoutPalette(ctx.io), urgency, (i) => subjectLabel(r, i, Boolean(opts.showEmails)), order));
     }),
   );
 
