@@ -20,6 +20,7 @@ interface SandboxFlags {
   detach?: boolean;
   stop?: boolean;
   readyIpc?: boolean;
+  sendDeauthorization?: string;
 }
 function parseFlags(f: SandboxFlags) {
   let port = 0;
@@ -75,6 +76,37 @@ async function stopDetached(ctx: CommandContext, envFile: string): Promise<numbe
   return 0;
 }
 
+/**
+ * `--send-deauthorization URL`: send the signed app_deauthorized event Zoom sends when an admin
+ * removes the app, as the sandbox's account, to a `zdsar compliance listen` (or your own endpoint).
+ * Signed with ZOOM_WEBHOOK_SECRET_TOKEN (from the sandbox's env file), else the sandbox's sample one.
+ */
+async function sendDeauthorization(ctx: CommandContext, url: string, seed: number): Promise<number> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new UsageError(`--send-deauthorization: expected a URL such as http://127.0.0.1:8787/, got "${url}"`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError(`--send-deauthorization: expected an http(s) URL, got "${url}"`);
+  const sb = await import('../sandbox/index.js');
+  const account = sb.demoAccount({ seed, now: Date.now() });
+  const env = ctx.io.env;
+  const payload = { ...(env.ZOOM_ACCOUNT_ID ? { account_id: env.ZOOM_ACCOUNT_ID } : {}), ...(env.ZOOM_CLIENT_ID ? { client_id: env.ZOOM_CLIENT_ID } : {}) };
+  const event = sb.deauthorizationEvent(account, Date.now(), payload);
+  const secret = env.ZOOM_WEBHOOK_SECRET_TOKEN || account.credentials.webhookSecretToken;
+  let r: { status: number; body: string };
+  try {
+    r = await sb.emitSigned(target.href, event, secret, Date.now());
+  } catch (e) {
+    writeLine(ctx.io.stderr, `zdsar sandbox: could not deliver the event to ${target.href}: ${(e as Error).message}`);
+    return 1;
+  }
+  const p = (event as { payload: { user_id: string; account_id: string } }).payload;
+  writeLine(ctx.io.stderr, `zdsar sandbox: sent a signed app_deauthorized event (user ${p.user_id} of account ${p.account_id}) to ${target.href}: HTTP ${r.status}.`);
+  return r.status >= 200 && r.status < 300 ? 0 : 1;
+}
+
 /** `--detach`: run this same command in the background and return once it listens (its env file is written). */
 async function detach(ctx: CommandContext, envFile: string): Promise<number> {
   const args = process.argv.slice(2).filter((a) => a !== '--detach');
@@ -108,6 +140,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--home <dir>', 'ZDSAR_HOME for requests made against the sandbox, kept apart from real ones (default: .zdsar-sandbox beside the env file, or here)')
     .option('--detach', 'run in the background and return once ready (needs --write-env); stop it with --stop --write-env FILE')
     .option('--stop', 'stop the sandbox started with --detach --write-env FILE, and remove FILE')
+    .option('--send-deauthorization <url>', "send a signed app_deauthorized event (as Zoom does when the app is removed) to URL, e.g. a `zdsar compliance listen`, and exit")
     .addOption(new Option('--ready-ipc').hideHelp())
     .addHelpText(
       'after',
@@ -116,7 +149,10 @@ Try zdsar without a Zoom account:
   $ zdsar sandbox --write-env sandbox.env --detach
   $ source sandbox.env        # the sandbox's URLs, sample credentials, its own ZDSAR_HOME and plan
   $ zdsar export --emails chen.wei@cedarpine.example
-  $ zdsar sandbox --stop --write-env sandbox.env`,
+  $ zdsar sandbox --stop --write-env sandbox.env
+A deauthorization event to try compliance listen with (after source sandbox.env):
+  $ zdsar compliance listen --port 8787 &
+  $ zdsar sandbox --send-deauthorization http://127.0.0.1:8787/`,
     )
     .action(
       action(ctx, async (flags: SandboxFlags) => {
@@ -126,6 +162,7 @@ Try zdsar without a Zoom account:
         }
         if (flags.detach && !flags.writeEnv) throw new UsageError('--detach needs --write-env FILE: that is where the sandbox\'s settings are written');
         const o = parseFlags(flags);
+        if (flags.sendDeauthorization !== undefined) return sendDeauthorization(ctx, flags.sendDeauthorization, o.seed);
         if (flags.detach) return detach(ctx, flags.writeEnv!);
         const envFile = flags.writeEnv ? resolve(flags.writeEnv) : undefined;
         const home = resolve(flags.home ?? resolve(envFile ? dirname(envFile) : '.', '.zdsar-sandbox'));
