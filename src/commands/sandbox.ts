@@ -3,25 +3,28 @@ import { readFile, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { writeLine } from '../ui/io.js';
 import { action, type CommandContext } from './context.js';
 
-interface SandboxFlags {
-  port?: string;
-  plan?: string;
-  latency?: string;
-  faults?: string;
-  large?: boolean;
-  seed?: string;
-  writeEnv?: string;
-  home?: string;
-  detach?: boolean;
-  stop?: boolean;
-  readyIpc?: boolean;
-  sendDeauthorization?: string;
-}
+const sandboxOptions = z.strictObject({
+  port: z.string().optional(),
+  plan: z.string().optional(),
+  latency: z.string().optional(),
+  faults: z.string().optional(),
+  large: z.boolean().optional(),
+  seed: z.string().optional(),
+  writeEnv: z.string().optional(),
+  home: z.string().optional(),
+  detach: z.boolean().optional(),
+  stop: z.boolean().optional(),
+  readyIpc: z.boolean().optional(),
+  sendDeauthorization: z.string().optional(),
+});
+type SandboxFlags = z.output<typeof sandboxOptions>;
+
 function parseFlags(f: SandboxFlags) {
   let port = 0;
   if (f.port !== undefined) {
@@ -155,7 +158,7 @@ A deauthorization event to try compliance listen with (after source sandbox.env)
   $ zdsar sandbox --send-deauthorization http://127.0.0.1:8787/`,
     )
     .action(
-      action(ctx, async (flags: SandboxFlags) => {
+      action(ctx, sandboxOptions, async (flags) => {
         if (flags.stop) {
           if (!flags.writeEnv) throw new UsageError('--stop needs --write-env FILE (the file --detach wrote)');
           return stopDetached(ctx, flags.writeEnv);
