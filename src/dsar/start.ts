@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
+import { clientTuning, loadPlan, loadSigningKey, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
 import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
@@ -15,7 +15,9 @@ import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import type { SubjectResult } from './collect.js';
+import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
+import { signerFrom, type Signer } from './signing.js';
 
 export interface NewExport {
   env: NodeJS.ProcessEnv;
@@ -33,6 +35,8 @@ export interface NewExport {
   withFiles?: boolean;
   zip?: boolean;
   zoomExport?: boolean;
+  /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase. */
+  release?: ReleaseFlags;
 }
 
 /** An export recorded in the ledger, ready to run (or to continue). */
@@ -43,6 +47,8 @@ export interface PreparedExport {
   credentials: ZoomCredentials;
   tuning: ClientTuning;
   home: string;
+  /** ZDSAR_SIGNING_KEY: signs the manifests (never stored with the settings). */
+  signer?: Signer;
 }
 
 /** `zdsar export`: read the people, check the output folder, record the request. Nothing is sent to Zoom. */
@@ -50,6 +56,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   const env = s.env;
   const today = isoDay(new Date(now));
   const tuning = clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
+  const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
+  const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
   const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
@@ -61,7 +69,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, s.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
-  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip: s.zip, zoomExport: s.zoomExport };
+  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}) };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -73,7 +81,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
-  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home };
+  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, signer };
 }
 
 /** `zdsar requests resume <id>` for an export: same settings, same folder, only what is missing. */
@@ -88,11 +96,12 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
     withFiles: o.withFiles,
     zip: o.zip,
     zoomExport: o.zoomExport,
+    release: o.release,
   };
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
   const packageDir = request.out_dir ?? join(o.outRoot ?? join(home, 'exports'), request.request_id);
-  return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home };
+  return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home, signer: signerFrom(loadSigningKey(env)) };
 }
 
 /** Collect everything for a prepared export; `onChange` feeds the progress display, `onSubjectDone` a line per person. */
@@ -106,5 +115,5 @@ export async function executeExport(
   const registrationsOf = settings.includeRegistrations
     ? registrationsFinder({ home: p.home, credentials, plan: settings.plan, limiter, tuning: p.tuning, logger: run.logger, signal: run.signal })
     : undefined;
-  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, onChange: run.onChange, onSubjectDone: run.onSubjectDone });
+  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, signer: p.signer, onChange: run.onChange, onSubjectDone: run.onSubjectDone });
 }
