@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import type { ZoomCredentials, Plan } from '../config.js';
@@ -36,7 +36,7 @@ export interface ExportHooks {
   /** Shared with anything else this run sends to Zoom (the registrations scan). */
   limiter?: RateLimiter;
   /** Timeout and connections (config.clientTuning). */
-  tuning?: { timeoutMs?: number; connections?: number };
+  tuning?: { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
   /** For --include-registrations: the registrations found for an email. */
@@ -129,7 +129,10 @@ async function runHeld(
   hooks: ExportHooks,
 ): Promise<ExportOutcome> {
   const packageDir = request.out_dir!;
-  await ensurePrivateDir(packageDir);
+  // Before every run and resume: the output folder and the package are this user's, private, and not
+  // links; the package folder itself is created without -p (its parent must be the checked output folder).
+  await ensurePrivateDir(dirname(packageDir), { what: 'the output folder' });
+  await ensurePrivateDir(packageDir, { what: 'the package folder', parents: false });
   await ensurePrivateDir(join(packageDir, 'subjects'));
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);
@@ -174,7 +177,7 @@ async function runHeld(
         if (settings.withFiles && (result.status === 'completed' || result.status === 'partial')) {
           st.categories.files = 'downloading';
           changed();
-          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal });
+          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes });
           result.downloads = d;
           if (d.failed.length > 0) {
             result.status = 'partial';

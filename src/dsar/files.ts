@@ -17,7 +17,7 @@
  * resumed run skips it; a `.partial` left by an interruption is continued with Range.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import type { ZoomClient } from '../zoom/client.js';
@@ -152,7 +152,7 @@ export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<Plan
 export async function downloadSubjectFiles(
   client: ZoomClient,
   subjectDir: string,
-  opts: { signal?: AbortSignal; concurrency?: number } = {},
+  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number } = {},
 ): Promise<SubjectFilesResult> {
   const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
   const root = resolve(subjectDir);
@@ -192,7 +192,7 @@ export async function downloadSubjectFiles(
         continue;
       }
       try {
-        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal });
+        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes });
         out.files++;
         out.bytes += r.bytes;
       } catch (e) {
@@ -212,7 +212,7 @@ function asArray(v: unknown): Rec[] {
 
 async function sizeIfFile(path: string): Promise<number | undefined> {
   try {
-    const st = await stat(path);
+    const st = await lstat(path); // a planted link is not a finished download
     return st.isFile() ? st.size : undefined;
   } catch {
     return undefined;

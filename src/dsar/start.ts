@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
 import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
+import { UnsafePathError } from '../fs/safe.js';
 import { Ledger, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
 import { parseDateArg } from '../ledger/deadlines.js';
 import { printJson, palette } from '../ui/io.js';
@@ -49,13 +50,16 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
 
   const home = zdsarHome(env);
   const outRoot = flags.out ?? join(home, 'exports');
+  const what = flags.out ? '--out' : 'the default output folder under ZDSAR_HOME';
   try {
-    await ensurePrivateDir(outRoot);
+    await ensurePrivateDir(home, { what: 'ZDSAR_HOME' });
+    await ensurePrivateDir(outRoot, { what });
   } catch (e) {
-    const what = flags.out ? `--out ${outRoot}` : `${outRoot} (the default output under ZDSAR_HOME)`;
-    throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, flags.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
+    if (e instanceof UnsafePathError) throw e;
+    throw new UsageError(`${what} ${outRoot}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, flags.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
+  await refuseInsidePackage(ledger, outRoot);
   const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip, zoomExport: flags.zoomExport };
   const request = await ledger.create({
     type: 'export',
@@ -176,6 +180,18 @@ function progressLines(state: ExportState, label: (i: number) => string): string
 async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter) {
   const { registrationsFinder } = await import('../registrants/index.js');
   return registrationsFinder(ctx, credentials, plan, limiter);
+}
+
+/** --out inside another request's package would mix its files into that package (its manifest, its zip). */
+async function refuseInsidePackage(ledger: Ledger, outRoot: string): Promise<void> {
+  const root = resolve(outRoot);
+  for (const r of await ledger.list()) {
+    if (!r.out_dir || r.purged_at) continue;
+    const pkg = resolve(r.out_dir);
+    if (root === pkg || root.startsWith(pkg + sep)) {
+      throw new UsageError(`--out ${outRoot} is inside the package of request ${r.request_id} (${pkg}): one package must never hold another`, 'Give --out a folder outside every package, e.g. the default under ZDSAR_HOME.');
+    }
+  }
 }
 
 function day(d: Date): string {

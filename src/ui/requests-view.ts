@@ -17,13 +17,15 @@ const purgeOptions = z.object({
     .min(0, '--older-than: must be 0 or more days')
     .default(DEFAULT_RETENTION_DAYS),
   dryRun: z.boolean().default(false),
+  yes: z.boolean().default(false),
   json: z.boolean().default(false),
 });
 
+/** Purge deletes only with --yes (like delete and registrants erase); --dry-run wins over --yes. */
 export function parsePurgeOptions(value: unknown): z.infer<typeof purgeOptions> {
   const r = purgeOptions.safeParse(value);
   if (!r.success) throw new UsageError(r.error.issues[0]?.message ?? 'invalid options');
-  return r.data;
+  return { ...r.data, dryRun: r.data.dryRun || !r.data.yes };
 }
 
 
@@ -139,7 +141,7 @@ export function renderPurge(io: IO, results: PurgeResult[], dryRun: boolean, day
     writeLine(io.stderr, `${r.request_id}: ${what}; ${r.hashed} address${r.hashed === 1 ? '' : 'es'} ${dryRun ? 'would be replaced' : 'replaced'} by salted hashes.`);
   }
   for (const r of results.filter((x) => x.skipped)) writeLine(io.stderr, `${r.request_id}: not purged: ${r.skipped}`);
-  if (dryRun && done.length) writeLine(io.stderr, 'Dry run: nothing was deleted.');
+  if (dryRun && done.length) writeLine(io.stderr, 'Dry run: nothing was deleted. Run again with --yes to delete.');
 }
 
 function indent(s: string): string {
