@@ -31,6 +31,7 @@ export function withPeople(cmd: Command): Command {
   return cmd
     .option('--csv <file>', 'a CSV of people (header with an email column, or one address per line); "-" for stdin')
     .option('--emails <list>', 'comma-separated email addresses')
+    .option('--email-column <name>', 'the CSV column that holds the addresses, when the header has several candidates')
     .option('--show-emails', 'name people by address in progress and log lines (default: by position)');
 }
 

@@ -11,11 +11,12 @@ import { createLogger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
-import { readPeople } from './subjects.js';
+import { describePeopleReport, readPeopleReport } from './subjects.js';
 
 export interface ExportFlags {
   csv?: string;
   emails?: string;
+  emailColumn?: string;
   out?: string;
   from?: string;
   to?: string;
@@ -45,7 +46,8 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
   const plan = loadPlan(env, flags.plan);
   clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
-  const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: flags.csv, emails: flags.emails, emailColumn: flags.emailColumn, stdin: ctx.io.stdin });
+  if (!flags.json) for (const l of describePeopleReport(input)) ctx.io.stderr.write(l + '\n');
   const credentials = loadZoomCredentials(env);
 
   const home = zdsarHome(env);
@@ -68,7 +70,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
     receivedAt: received,
     regime: flags.regime as Regime | undefined,
     range: { from, to },
-    options: { ...settings, outRoot },
+    options: { ...settings, outRoot, input: { source: input.source, column: input.column, mapping: input.mapping } },
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
@@ -126,6 +128,7 @@ async function execute(
     printJson(io, {
       request_id: manifest.request_id,
       status,
+      ...(request.options?.input ? { input: request.options.input } : {}),
       package: packageDir,
       manifest: join(packageDir, 'manifest.json'),
       report: join(packageDir, 'report.html'),

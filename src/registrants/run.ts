@@ -8,7 +8,7 @@ import type { CommandContext } from '../commands/context.js';
 import { loadPlan, loadZoomCredentials, zdsarHome, type Plan, type ZoomCredentials, clientTuning } from '../config.js';
 import { AuthError, CliError, EXIT, InterruptedError, UsageError } from '../errors.js';
 import { Ledger, parseDateArg, type Regime } from '../ledger/index.js';
-import { readPeople, type Subject } from '../dsar/subjects.js';
+import { describePeopleReport, readPeopleReport, type PeopleReport, type Subject } from '../dsar/subjects.js';
 import { palette, printJson, progressEnabled, type IO } from '../ui/io.js';
 import { createLogger, type Logger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
@@ -23,6 +23,7 @@ import { describeError, isFatal, scanSessions, type Match, type ScanStats } from
 export interface RegistrantsFlags {
   csv?: string;
   emails?: string;
+  emailColumn?: string;
   json?: boolean;
   yes?: boolean;
   refresh?: boolean;
@@ -130,7 +131,8 @@ function describeMode(r: FindResult): string {
 
 export async function runFind(ctx: CommandContext, flags: RegistrantsFlags): Promise<number> {
   const s = settingsOf(ctx, flags);
-  const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: flags.csv, emails: flags.emails, emailColumn: flags.emailColumn, stdin: ctx.io.stdin });
+  if (!flags.json) for (const l of describePeopleReport(input)) ctx.io.stderr.write(l + '\n');
   const credentials = loadZoomCredentials(ctx.io.env);
   const logger = createLogger(ctx.io, { verbose: flags.verbose });
   const client = newClient(ctx, credentials, s.plan, logger);
@@ -143,6 +145,7 @@ export async function runFind(ctx: CommandContext, flags: RegistrantsFlags): Pro
   const io = ctx.io;
   if (flags.json) {
     printJson(io, {
+      input,
       people: people.map((p) => ({ index: p.index, email: p.email, matches: (r.matches.get(p.email) ?? []).map(matchRecord) })),
       scan: scanSummary(r),
     });
@@ -206,7 +209,8 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
   const received = flags.received !== undefined ? parseDateArg('--received', flags.received) : undefined;
   if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${received.toISOString().slice(0, 10)} is in the future`);
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
-  const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: flags.csv, emails: flags.emails, emailColumn: flags.emailColumn, stdin: ctx.io.stdin });
+  if (!flags.json) for (const l of describePeopleReport(input)) ctx.io.stderr.write(l + '\n');
   const credentials = loadZoomCredentials(ctx.io.env);
   const io = ctx.io;
   const logger = createLogger(io, { verbose: flags.verbose });
@@ -223,13 +227,13 @@ export async function runErase(ctx: CommandContext, flags: RegistrantsFlags): Pr
 
     if (toAct.length === 0) {
       // Idempotent: nothing new to send, so nothing new is recorded either.
-      renderPlan(io, people, targets, r, Boolean(flags.json), 'nothing');
+      renderPlan(io, people, targets, r, Boolean(flags.json), 'nothing', input);
       if (!flags.json) io.stderr.write(targets.length > 0 ? 'Nothing to do: Zoom already allows nothing more for these registrations (see the earlier request in `zdsar requests list`).\n' : 'Nothing to do: no registrations found.\n');
       return r.complete ? EXIT.ok : EXIT.partial;
     }
     let act = Boolean(flags.yes);
     if (!act) {
-      renderPlan(io, people, targets, r, Boolean(flags.json), 'dry-run');
+      renderPlan(io, people, targets, r, Boolean(flags.json), 'dry-run', input);
       if (toAct.length > 0 && !flags.json && interactive(io)) act = await confirm(io, `Erase ${toAct.length} ${toAct.length === 1 ? 'registration' : 'registrations'} now? [y/N] `);
       if (!act) {
         if (!flags.json) io.stderr.write('Dry run: nothing was changed. Run again with --yes to act.\n');
@@ -355,10 +359,11 @@ function targetLine(t: EraseTarget): string {
   return `${what} "${clean(s.topic)}"${t.occurrence_id ? ` occurrence ${t.occurrence_id}` : ''}${t.status ? ` [${t.status}]` : ''}`;
 }
 
-function renderPlan(io: IO, people: Subject[], targets: EraseTarget[], r: FindResult, json: boolean, mode: 'dry-run' | 'nothing'): void {
+function renderPlan(io: IO, people: Subject[], targets: EraseTarget[], r: FindResult, json: boolean, mode: 'dry-run' | 'nothing', input: PeopleReport): void {
   if (json) {
     printJson(io, {
       dry_run: mode === 'dry-run',
+      input,
       ...(mode === 'nothing' ? { status: 'nothing_to_do', request_id: null } : {}),
       people: people.map((p) => ({
         index: p.index,
@@ -386,7 +391,9 @@ function renderPlan(io: IO, people: Subject[], targets: EraseTarget[], r: FindRe
   for (const p of people) {
     const ts = targets.filter((t) => t.subject === p.index);
     const n = ts.filter((t) => !t.skip).length;
-    io.stdout.write(`#${p.index} ${p.email}: ${ts.length === 0 ? 'no registrations found' : n > 0 ? `${n} ${n === 1 ? 'step' : 'steps'}` : 'nothing more Zoom allows'}\n`);
+    // Who exactly, and where in the input they came from (a destructive dry run must show it).
+    const from = `${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''}`;
+    io.stdout.write(`#${p.index} ${p.email} (${from}): ${ts.length === 0 ? 'no registrations found' : n > 0 ? `${n} ${n === 1 ? 'step' : 'steps'}` : 'nothing more Zoom allows'}\n`);
     for (const t of ts) {
       if (t.skip) io.stdout.write(`  nothing    ${targetLine(t)}: ${clean(t.skip.note)}\n`);
       else io.stdout.write(`  delete     ${targetLine(t)}${t.action === 'delete_registrant' && t.status !== 'denied' ? ` (if Zoom refuses: ${t.status === 'pending' ? 'deny' : 'cancel'})` : ''}\n`);

@@ -18,7 +18,7 @@ import { stat } from 'node:fs/promises';
 import type { CommandContext } from '../commands/context.js';
 import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
 import { AuthError, EXIT, UsageError } from '../errors.js';
-import { readPeople } from '../dsar/subjects.js';
+import { describePeopleReport, readPeopleReport } from '../dsar/subjects.js';
 import { subjectFolder } from '../dsar/paths.js';
 import { checkPackage, deletePackage, Ledger, OPEN_STATUSES, parseDateArg, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
 import { printJson, writeLine } from '../ui/io.js';
@@ -33,6 +33,7 @@ export const ZOOM_DELETE_CATEGORY = 'zoom_delete';
 export interface DeleteFlags {
   csv?: string;
   emails?: string;
+  emailColumn?: string;
   yes?: boolean;
   json?: boolean;
   wait?: boolean;
@@ -95,7 +96,8 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
   const plan = loadPlan(io.env, flags.plan);
   const maxWait = parseMaxWait(flags.maxWait);
   const poll = pollFromEnv(io.env);
-  const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: io.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: flags.csv, emails: flags.emails, emailColumn: flags.emailColumn, stdin: io.stdin });
+  if (!flags.json) for (const l of describePeopleReport(input)) writeLine(io.stderr, l);
   const ledger = Ledger.open(zdsarHome(io.env));
   const label = (i: number) => (flags.showEmails ? `#${i} <${people.find((p) => p.index === i)?.email}>` : `#${i}`);
 
@@ -108,6 +110,7 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
     if (flags.json) {
       printJson(io, {
         dry_run: true,
+        input,
         would_submit: batches.map((b, i) => ({ batch: i + 1, request_type: 'DELETE', people: b.map((p) => ({ index: p.index, email: p.email })) })),
         already_in_flight: [...flying].map(([email, id]) => ({ email, request_id: id })),
         earlier_packages: earlier,
@@ -117,7 +120,11 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
     }
     const w = (s: string) => writeLine(io.stderr, s);
     w(`zdsar delete would ask Zoom (Data & Privacy) to delete ALL data of ${toSubmit.length} ${toSubmit.length === 1 ? 'person' : 'people'}: their meeting, webinar, Team Chat and whiteboard data. Once done it cannot be recovered.`);
-    for (const [i, b] of batches.entries()) w(`  Zoom request ${i + 1} of ${batches.length}: ${b.map((p) => label(p.index)).join(', ')}`);
+    // A destructive command's dry run shows exactly who would be affected: addresses, and where they came from.
+    for (const [i, b] of batches.entries()) {
+      w(`  Zoom request ${i + 1} of ${batches.length}:`);
+      for (const p of b) w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})`);
+    }
     for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
     if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
     w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
