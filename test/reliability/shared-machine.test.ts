@@ -1,0 +1,263 @@
+/**
+ * Issue 15: safe on a shared machine. Each case reproduces a finding over a real file system
+ * (symbolic links, folders owned by another uid: the suite runs as root, so "another user" is
+ * uid 65534, nobody) or real sockets (the sandbox), and fails on the code before the fix.
+ */
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { Ledger } from '../../src/ledger/index.js';
+import { writeGeneration } from '../../src/ledger/journal.js';
+import { appendLineDurable, ensurePrivateDir, writeFileAtomic } from '../../src/fs/atomic.js';
+import { openNoFollow } from '../../src/fs/safe.js';
+import { isLoopbackHost } from '../../src/loopback.js';
+import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { ALICE, BRUNO, STACK } from './helpers.js';
+
+const NOBODY = 65534;
+const mode = (p: string) => statSync(p).mode & 0o7777;
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await startSandbox({ seed: 4, latencyMs: { min: 1, max: 3 } });
+});
+afterAll(async () => {
+  await sb.close();
+});
+
+/** An export of Alice into `out`; returns the request id and package folder. */
+async function exportAlice(env: Record<string, string>, out: string) {
+  const res = await runCli(['export', '--emails', ALICE, '--out', out, '--json'], env);
+  expect(res.code, res.stderr).toBe(0);
+  const j = JSON.parse(res.stdout) as { request_id: string; package: string };
+  return { id: j.request_id, pkg: j.package };
+}
+
+describe('finding 1: writes never follow links, and folders another user controls are refused', () => {
+  it('refuses an --out root owned by another user (even one the export could write), saying why; nothing is sent', async () => {
+    const env = sandboxEnv(sb);
+    const out = tempDir('zdsar-theirs-');
+    chownSync(out, NOBODY, NOBODY);
+    chmodSync(out, 0o777);
+    const before = sb.log.length;
+    const res = await runCli(['export', '--emails', ALICE, '--out', out], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--out .* is owned by uid 65534, not by you \(uid 0\)/);
+    expect(res.stderr).not.toMatch(STACK);
+    expect(readdirSync(out)).toEqual([]);
+    expect(mode(out)).toBe(0o777); // not chmodded either
+    expect(sb.log.length).toBe(before);
+  });
+
+  it('refuses a ZDSAR_HOME owned by another user, and one writable by others', async () => {
+    const home = tempDir('zdsar-home-');
+    chownSync(home, NOBODY, NOBODY);
+    const res = await runCli(['export', '--emails', ALICE], sandboxEnv(sb, home));
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/ZDSAR_HOME .* is owned by uid 65534/);
+    const loose = tempDir('zdsar-home-');
+    chmodSync(loose, 0o777);
+    const res2 = await runCli(['export', '--emails', ALICE], sandboxEnv(sb, loose));
+    expect(res2.code).toBe(2);
+    expect(res2.stderr).toMatch(/ZDSAR_HOME .* is writable by group and others \(mode 0777\)/);
+    expect(readdirSync(loose)).toEqual([]);
+  });
+
+  it('a symbolic link planted in a package is refused on resume; the file it points to is untouched', async () => {
+    const env = sandboxEnv(sb);
+    const out = tempDir('zdsar-out-');
+    const { id, pkg } = await exportAlice(env, out);
+    const victim = join(tempDir('zdsar-victim-'), 'precious.txt');
+    writeFileSync(victim, 'root-owned, not personal data\n');
+    for (const f of ['manifest.json', 'report.html']) {
+      const p = join(pkg, f);
+      rmSyncSafe(p);
+      symlinkSync(victim, p);
+    }
+    await Ledger.open(env.ZDSAR_HOME!).setStatus(id, 'partial');
+    const res = await runCli(['requests', 'resume', id], env);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/is a symbolic link/);
+    expect(res.stderr).not.toMatch(STACK);
+    expect(readFileSync(victim, 'utf8')).toBe('root-owned, not personal data\n');
+  });
+
+  it('a package folder swapped for another user\'s is refused before resume writes anything', async () => {
+    const env = sandboxEnv(sb);
+    const out = tempDir('zdsar-out-');
+    const { id, pkg } = await exportAlice(env, out);
+    await Ledger.open(env.ZDSAR_HOME!).setStatus(id, 'partial');
+    chownSync(pkg, NOBODY, NOBODY);
+    const before = sb.log.length;
+    const res = await runCli(['requests', 'resume', id], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/the package folder .* is owned by uid 65534/);
+    expect(sb.log.length).toBe(before);
+  });
+
+  it('files: atomic writes, appends and .partial opens refuse links and files owned by another user', async () => {
+    const dir = tempDir('zdsar-fs-');
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, join(dir, 'link.json'));
+    await expect(writeFileAtomic(join(dir, 'link.json'), 'data')).rejects.toThrow(/symbolic link/);
+    await expect(appendLineDurable(join(dir, 'link.json'), 'data')).rejects.toThrow(/symbolic link/);
+    await expect(openNoFollow(join(dir, 'link.json'), 'truncate')).rejects.toThrow(/symbolic link/);
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    // A file pre-created by another user is not written into (it would stay hers, with someone's data).
+    const theirs = join(dir, 'theirs.partial');
+    writeFileSync(theirs, '');
+    chownSync(theirs, NOBODY, NOBODY);
+    await expect(openNoFollow(theirs, 'truncate')).rejects.toThrow(/owned by uid 65534/);
+    await expect(appendLineDurable(theirs, 'x')).rejects.toThrow(/owned by uid 65534/);
+    // An atomic write over a file of hers replaces it with one of ours (0600), never keeps her owner.
+    const f = join(dir, 'x.json');
+    writeFileSync(f, 'old', { mode: 0o666 });
+    chownSync(f, NOBODY, NOBODY);
+    await writeFileAtomic(f, 'new');
+    expect(statSync(f).uid).toBe(0);
+    expect(mode(f)).toBe(0o600);
+  });
+});
+
+describe('finding 3: only what zdsar created is chmodded', () => {
+  it('refuses a loose existing --out (like /tmp) and leaves its mode alone; a private existing one is used as it is', async () => {
+    const env = sandboxEnv(sb);
+    const sticky = tempDir('zdsar-tmp-');
+    chmodSync(sticky, 0o1777);
+    const res = await runCli(['export', '--emails', ALICE, '--out', sticky], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/writable by group and others \(mode 1777\).*chmod 700/);
+    expect(mode(sticky)).toBe(0o1777); // the sticky bit and the mode are still there
+
+    const mine = tempDir('zdsar-out-');
+    chmodSync(mine, 0o755);
+    const { pkg } = await exportAlice(env, mine);
+    expect(mode(mine)).toBe(0o755);
+    expect(mode(pkg)).toBe(0o700); // created by zdsar
+  });
+
+  it('ensurePrivateDir creates new folders 0700 and refuses, without chmodding, a folder others can write', async () => {
+    const root = tempDir('zdsar-dirs-');
+    const loose = join(root, 'loose');
+    mkdirSync(loose);
+    chmodSync(loose, 0o775);
+    await expect(ensurePrivateDir(loose)).rejects.toThrow(/writable by group \(mode 0775\)/);
+    expect(mode(loose)).toBe(0o775);
+    const link = join(root, 'link');
+    symlinkSync(loose, link);
+    await expect(ensurePrivateDir(link)).rejects.toThrow(/symbolic link/);
+    expect(mode(loose)).toBe(0o775);
+  });
+});
+
+describe('finding 2: purge and delete --purge-packages delete only what zdsar made', () => {
+  async function forged(home: string, id: string, outDir: string, outRoot?: string) {
+    const ledger = Ledger.open(home);
+    const real = await ledger.create({ type: 'export', subjects: ['victim@example.com'], ...(outRoot ? { options: { outRoot } } : {}) });
+    const dir = join(home, 'ledger', 'requests', id);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const old = new Date(Date.now() - 400 * 86_400_000).toISOString();
+    await writeGeneration(dir, 'created', 'f0f0f0f0', { ...real, request_id: id, status: 'completed', created_at: old, completed_at: old, out_dir: outDir }, old);
+  }
+
+  it('a forged ledger entry (request_id "projects", out_dir elsewhere) deletes nothing, nor a sibling .zip', async () => {
+    const home = tempDir('zdsar-home-');
+    const elsewhere = tempDir('zdsar-elsewhere-');
+    const projects = join(elsewhere, 'projects');
+    mkdirSync(projects);
+    writeFileSync(join(projects, 'plan.txt'), 'keep');
+    writeFileSync(join(projects, 'manifest.json'), JSON.stringify({ request_id: 'projects' }));
+    writeFileSync(`${projects}.zip`, 'keep');
+    await forged(home, 'projects', projects);
+    const res = await runCli(['requests', 'purge', '--older-than', '0', '--yes'], { ZDSAR_HOME: home });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/projects: not purged: not deleting .*"projects" is not a zdsar request id/);
+    expect(readFileSync(join(projects, 'plan.txt'), 'utf8')).toBe('keep');
+    expect(existsSync(`${projects}.zip`)).toBe(true);
+  });
+
+  it('a package outside its recorded export root, or without its manifest, is refused; a real one goes, its sibling .zip stays', async () => {
+    const home = tempDir('zdsar-home-');
+    const env = { ...sandboxEnv(sb, home) };
+    const root = tempDir('zdsar-out-');
+    const a = await exportAlice(env, root);
+    const b = await exportAlice(env, root);
+    writeFileSync(`${a.pkg}.zip`, 'not zdsar\'s');
+    // b: its manifest is gone (not recognisably the package any more)
+    rmSyncSafe(join(b.pkg, 'manifest.json'));
+    // c: a forged entry with a valid id pointing at a folder in another root that holds a copied manifest
+    const other = tempDir('zdsar-other-');
+    const cId = 'r-20200101-000000-abcd';
+    const cDir = join(other, cId);
+    mkdirSync(cDir);
+    writeFileSync(join(cDir, 'manifest.json'), JSON.stringify({ request_id: cId }));
+    writeFileSync(join(cDir, 'data.txt'), 'keep');
+    await forged(home, cId, cDir, root);
+    const ledger = Ledger.open(home);
+    const res = await runCli(['requests', 'purge', '--older-than', '0', '--yes', '--json'], env);
+    expect(res.code, res.stderr).toBe(0);
+    const results = (JSON.parse(res.stdout) as { results: Array<{ request_id: string; removed: string[]; skipped?: string }> }).results;
+    expect(results.find((r) => r.request_id === a.id)).toMatchObject({ removed: [a.pkg] });
+    expect(results.find((r) => r.request_id === b.id)!.skipped).toMatch(/holds no manifest\.json/);
+    expect(results.find((r) => r.request_id === cId)!.skipped).toMatch(/not in the request's recorded export folder/);
+    expect(existsSync(a.pkg)).toBe(false);
+    expect(existsSync(`${a.pkg}.zip`)).toBe(true); // never a sibling file
+    expect(existsSync(b.pkg)).toBe(true);
+    expect(readFileSync(join(cDir, 'data.txt'), 'utf8')).toBe('keep');
+    expect((await ledger.get(b.id))!.purged_at).toBeUndefined();
+  });
+});
+
+describe('finding 10: requests purge is a dry run unless --yes', () => {
+  it('without --yes it says what it would delete and deletes nothing, even non-interactively', async () => {
+    const env = sandboxEnv(sb);
+    const { id, pkg } = await exportAlice(env, tempDir('zdsar-out-'));
+    const dry = await runCli(['requests', 'purge', '--older-than', '0'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(`${id}: would delete ${pkg}`);
+    expect(dry.stderr).toMatch(/Dry run: nothing was deleted\. Run again with --yes/);
+    expect(existsSync(join(pkg, 'manifest.json'))).toBe(true);
+    expect((await Ledger.open(env.ZDSAR_HOME!).get(id))!.subjects[0]!.email).toBe(ALICE);
+    const real = await runCli(['requests', 'purge', '--older-than', '0', '--yes'], env);
+    expect(real.code).toBe(0);
+    expect(existsSync(pkg)).toBe(false);
+  });
+});
+
+describe('finding 5: --out inside a known package is refused', () => {
+  it('an export whose --out is inside another (unfinished) package is refused, and nothing is sent', async () => {
+    const env = sandboxEnv(sb);
+    const { id, pkg } = await exportAlice(env, tempDir('zdsar-out-'));
+    await Ledger.open(env.ZDSAR_HOME!).setStatus(id, 'partial');
+    const before = sb.log.length;
+    const res = await runCli(['export', '--emails', BRUNO, '--out', join(pkg, 'subjects')], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(new RegExp(`is inside the package of request ${id}`));
+    expect(sb.log.length).toBe(before);
+  });
+});
+
+describe('finding 6: plain http only for a loopback address, parsed as an IP', () => {
+  it('refuses http://127.attacker.example (and localhost, a name); accepts 127.0.0.0/8 and [::1]', async () => {
+    for (const url of ['http://127.attacker.example/v2', 'http://127.0.0.1.nip.io/v2', 'http://localhost:9/v2', 'http://[::ffff:7f00:1]/v2']) {
+      const res = await runCli(['export', '--emails', ALICE, '--out', tempDir('zdsar-out-')], { ...sandboxEnv(sb), ZOOM_API_URL: url });
+      expect(res.code, url).toBe(2);
+      expect(res.stderr, url).toMatch(/ZOOM_API_URL: ZOOM_API_URL must be https \(plain http is accepted only for a loopback address/);
+    }
+    expect(isLoopbackHost('127.0.0.1')).toBe(true);
+    expect(isLoopbackHost('127.9.8.7')).toBe(true);
+    expect(isLoopbackHost('[::1]')).toBe(true);
+    expect(isLoopbackHost('127.attacker.example')).toBe(false);
+    expect(isLoopbackHost('localhost')).toBe(false);
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+    // The sandbox itself is on 127.0.0.1: still accepted.
+    const ok = await runCli(['export', '--emails', ALICE, '--out', tempDir('zdsar-out-')], sandboxEnv(sb));
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});
+
+function rmSyncSafe(p: string): void {
+  rmSync(p, { force: true });
+}
