@@ -12,6 +12,10 @@ import { writeGeneration } from '../../src/ledger/journal.js';
 import { appendLineDurable, ensurePrivateDir, writeFileAtomic } from '../../src/fs/atomic.js';
 import { openNoFollow } from '../../src/fs/safe.js';
 import { isLoopbackHost } from '../../src/loopback.js';
+import { clientTuning } from '../../src/config.js';
+import { ZoomClient } from '../../src/zoom/client.js';
+import { downloadFile } from '../../src/zoom/download.js';
+import { startFakeZoomFiles } from '../files/fake-zoom-files.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { ALICE, BRUNO, STACK } from './helpers.js';
 
@@ -260,4 +264,124 @@ describe('finding 6: plain http only for a loopback address, parsed as an IP', (
 
 function rmSyncSafe(p: string): void {
   rmSync(p, { force: true });
+}
+
+describe('finding 4 and issue 16 item 5: the right email column, and how rows became people', () => {
+  const csv = (text: string) => {
+    const f = join(tempDir('zdsar-csv-'), 'people.csv');
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it('Name,Manager Email,Email: the exact "email" column wins, and the delete dry run shows the addresses and the column', async () => {
+    const f = csv(`Name,Manager Email,Email\nAlice,${BRUNO},${ALICE}\n`);
+    const before = sb.log.length;
+    const res = await runCli(['delete', '--csv', f], sandboxEnv(sb));
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`#1 ${ALICE} (${f}:2, column "Email")`);
+    expect(res.stderr).not.toContain(BRUNO);
+    expect(res.stderr).toMatch(/not used: column "Manager Email"/);
+    const json = await runCli(['delete', '--csv', f, '--json'], sandboxEnv(sb));
+    const j = JSON.parse(json.stdout) as { input: { column: string }; would_submit: Array<{ people: Array<{ email: string }> }> };
+    expect(j.input.column).toBe('Email');
+    expect(j.would_submit[0]!.people.map((p) => p.email)).toEqual([ALICE]);
+    expect(sb.log.length).toBe(before);
+  });
+
+  it('several candidate columns: exit 2 naming them, for export, registrants and delete; --email-column chooses', async () => {
+    const f = csv(`Name,Manager Email,Work Email\nAlice,${BRUNO},${ALICE}\n`);
+    const before = sb.log.length;
+    for (const cmd of [['export'], ['delete'], ['registrants', 'find'], ['registrants', 'erase']]) {
+      const res = await runCli([...cmd, '--csv', f], sandboxEnv(sb));
+      expect(res.code, cmd.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(/several columns could hold the addresses: "Manager Email", "Work Email"/);
+      expect(res.stderr).toMatch(/--email-column NAME/);
+    }
+    expect(sb.log.length).toBe(before);
+    const chosen = await runCli(['delete', '--csv', f, '--email-column', 'work email', '--json'], sandboxEnv(sb));
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect((JSON.parse(chosen.stdout) as { would_submit: Array<{ people: Array<{ email: string }> }> }).would_submit[0]!.people[0]!.email).toBe(ALICE);
+    const erase = await runCli(['registrants', 'erase', '--csv', f, '--email-column', 'Work Email'], sandboxEnv(sb));
+    expect(erase.code, erase.stderr).toBe(0);
+    expect(erase.stdout).toContain(`#1 ${ALICE} (${f}:2, column "Work Email")`);
+    const none = await runCli(['delete', '--csv', f, '--email-column', 'Mail'], sandboxEnv(sb));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--email-column "Mail": no such column/);
+  });
+
+  it('a header of email,email is refused', async () => {
+    const res = await runCli(['delete', '--csv', csv(`email,email\n${ALICE},${BRUNO}\n`)], sandboxEnv(sb));
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/2 columns are named email .*ambiguous/);
+  });
+
+  it('6 rows became 4 people: merged duplicates and skipped blank lines are reported with line numbers; #N maps to lines', async () => {
+    const f = csv(`email\n${ALICE}\n${BRUNO}\n\nALICE.MARTIN@cedarpine.example\nchen.wei@cedarpine.example\n\ndana@example.com\n${BRUNO}\n`);
+    const res = await runCli(['delete', '--csv', f], sandboxEnv(sb));
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`${f}: 6 rows → 4 people (addresses from column "email")`);
+    expect(res.stderr).toContain('line 5 repeats #1 (line 2): merged');
+    expect(res.stderr).toContain('line 9 repeats #2 (line 3): merged');
+    expect(res.stderr).toContain('blank lines skipped: 4, 7');
+    expect(res.stderr).toContain('#1 = line 2+5, #2 = line 3+9, #3 = line 6, #4 = line 8');
+    const json = await runCli(['delete', '--csv', f, '--json'], sandboxEnv(sb));
+    expect((JSON.parse(json.stdout) as { input: unknown }).input).toMatchObject({
+      rows: 6,
+      people: 4,
+      blank_lines: [4, 7],
+      merged: [{ line: 5, index: 1 }, { line: 9, index: 2 }],
+      mapping: [{ index: 1, lines: [2, 5] }, { index: 2, lines: [3, 9] }, { index: 3, lines: [6] }, { index: 4, lines: [8] }],
+    });
+  });
+
+  it('a second address in one cell is an error naming the line, never silently dropped', async () => {
+    const res = await runCli(['delete', '--csv', csv(`email\n"Alice <${ALICE}>, Bruno <${BRUNO}>"\n`)], sandboxEnv(sb));
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/people\.csv:2: email: .* holds more than one address/);
+  });
+});
+
+describe('finding 8: downloads stop at the declared size; an undeclared size is capped', () => {
+  it('a file Zoom listed as 10 bytes whose body runs on is stopped at 10 bytes, not written whole', async () => {
+    const zoom = await startFakeZoomFiles();
+    const client = new ZoomClient({ credentials: zoom.credentials, plan: 'business' });
+    try {
+      const run = { sent: 0, closed: false };
+      zoom.faults.runaway.set('ten.mp4', run);
+      const dest = join(tempDir('zdsar-dl-'), 'ten.mp4');
+      await expect(downloadFile(client, zoom.recordingUrl('ten.mp4'), dest, { expectedBytes: 10, maxRetries: 0 })).rejects.toThrow(/more than the 10 bytes declared/);
+      expect(existsSync(dest)).toBe(false);
+      expect(existsSync(dest + '.partial')).toBe(false);
+      await until(() => run.closed);
+      expect(run.sent).toBeLessThan(16 * 1024 * 1024); // the rest of the 64 MiB was never asked for
+    } finally {
+      await client.close();
+      await zoom.close();
+    }
+  });
+
+  it('a file without any declared size is stopped at the cap (ZDSAR_MAX_UNSIZED_DOWNLOAD_MB)', async () => {
+    const zoom = await startFakeZoomFiles();
+    const client = new ZoomClient({ credentials: zoom.credentials, plan: 'business' });
+    try {
+      const run = { sent: 0, closed: false };
+      zoom.faults.runaway.set('nosize.mp4', run);
+      const dest = join(tempDir('zdsar-dl-'), 'nosize.mp4');
+      await expect(downloadFile(client, zoom.recordingUrl('nosize.mp4'), dest, { maxUnsizedBytes: 1024 * 1024, maxRetries: 0 })).rejects.toThrow(/declares no size and passed the cap of 1048576 bytes/);
+      expect(existsSync(dest)).toBe(false);
+      await until(() => run.closed);
+      expect(run.sent).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await client.close();
+      await zoom.close();
+    }
+    expect(clientTuning({ ZDSAR_MAX_UNSIZED_DOWNLOAD_MB: '2' }).maxUnsizedDownloadBytes).toBe(2 * 1024 * 1024);
+    expect(() => clientTuning({ ZDSAR_MAX_UNSIZED_DOWNLOAD_MB: 'lots' })).toThrow(/ZDSAR_MAX_UNSIZED_DOWNLOAD_MB must be a whole number/);
+  });
+});
+
+/** Wait for a condition the server reports asynchronously (a bounded poll, not a timing assertion). */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(cond()).toBe(true);
 }
