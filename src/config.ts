@@ -110,7 +110,9 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
  * (default 64; 1 sends one request at a time, the benchmark's baseline); ZDSAR_MAX_UNSIZED_DOWNLOAD_MB:
  * the cap on a downloaded file whose size neither Zoom's listing nor the server declares (default 4096).
  */
-export function clientTuning(env: NodeJS.ProcessEnv): { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number } {
+export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
+
+export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
   const num = (name: string, min: number, max: number): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;

@@ -6,7 +6,7 @@ import type { LedgerRequest } from '../ledger/index.js';
 import type { CallStats } from '../zoom/client.js';
 import { CATEGORIES } from './categories.js';
 import type { CategoryResult, SubjectResult } from './collect.js';
-import { subjectFolder } from './paths.js';
+import { subjectFolder } from '../people/folders.js';
 
 export interface ManifestFile {
   path: string;

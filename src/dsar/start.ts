@@ -11,7 +11,7 @@ import { createLogger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
-import { describePeopleReport, readPeopleReport } from './subjects.js';
+import { describePeopleReport, readPeopleReport } from '../people/subjects.js';
 
 export interface ExportFlags {
   csv?: string;
@@ -181,8 +181,8 @@ function progressLines(state: ExportState, label: (i: number) => string): string
 
 /** --include-registrations: the account scan of `zdsar registrants`, loaded only when asked for. */
 async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter) {
-  const { registrationsFinder } = await import('../registrants/index.js');
-  return registrationsFinder(ctx, credentials, plan, limiter);
+  const { registrationsFinder } = await import('../registrants/find.js');
+  return registrationsFinder({ home: zdsarHome(ctx.io.env), credentials, plan, limiter, tuning: clientTuning(ctx.io.env), logger: createLogger(ctx.io, {}), signal: ctx.signal });
 }
 
 /** --out inside another request's package would mix its files into that package (its manifest, its zip). */
