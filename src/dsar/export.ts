@@ -225,6 +225,7 @@ async function runHeld(
       results,
       stats: client.stats,
       notes: zoomExport?.notes,
+      ...(zoomExport ? { placed: new Map(zoomExport.subjects.map((z) => [z.index, z.files.map((f) => f.path)])) } : {}),
     });
     await writeReports(packageDir, manifest);
     if (settings.zip) zips = await zipSubjects(packageDir, manifest);
@@ -247,7 +248,12 @@ async function runHeld(
 function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {
   switch (r.status) {
     case 'done':
-      return { status: 'done' as const, records: r.records, file: r.file, checkpoint: r.note ? { note: r.note } : undefined };
+      return {
+        status: 'done' as const,
+        records: r.records,
+        file: r.file,
+        checkpoint: r.note || r.sha256 || r.userId ? { ...(r.note ? { note: r.note } : {}), ...(r.sha256 ? { sha256: r.sha256 } : {}), ...(r.userId ? { user_id: r.userId } : {}) } : undefined,
+      };
     case 'no_data':
       return { status: 'skipped' as const, checkpoint: { note: r.note } };
     case 'failed':
@@ -261,8 +267,11 @@ function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_do
 function settledCategories(request: LedgerRequest, index: number): Record<string, CategoryResult> {
   const out: Record<string, CategoryResult> = {};
   for (const [cat, p] of Object.entries(request.progress?.[String(index)] ?? {})) {
-    const note = (p.checkpoint as { note?: string } | undefined)?.note;
-    if (p.status === 'done' && p.file) out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}) };
+    const cp = p.checkpoint as { note?: string; sha256?: string; user_id?: string } | undefined;
+    const note = cp?.note;
+    if (p.status === 'done' && p.file) {
+      out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}), ...(cp?.sha256 ? { sha256: cp.sha256 } : {}), ...(cp?.user_id ? { userId: cp.user_id } : {}) };
+    }
     if (p.status === 'skipped') out[cat] = { status: 'no_data', note };
   }
   return out;
