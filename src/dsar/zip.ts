@@ -14,11 +14,11 @@
  * without compressing again.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { ensurePrivateDir, fsyncDir, isTemporaryFile } from '../fs/atomic.js';
+import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
@@ -54,7 +54,11 @@ async function zipOne(packageDir: string, manifest: Manifest, s: ManifestSubject
   zip.addBuffer(Buffer.from(sums, 'utf8'), `${root}/SHA256SUMS`, { ...opts, mtime: new Date(manifest.completed_at) });
 
   const base = join(packageDir, 'subjects', folder);
-  const files = await listFiles(base);
+  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html.
+  const prefix = `subjects/${folder}/`;
+  const listed = s.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
+  const files = [...listed, ...(report ? ['report.html'] : [])].sort();
   // Folder entries with 0700, so unzip recreates them as private as the package's.
   const dirs = new Set<string>([`${root}`, `${root}/subjects`, `${root}/subjects/${folder}`]);
   for (const rel of files) {
@@ -89,21 +93,4 @@ async function zipOne(packageDir: string, manifest: Manifest, s: ManifestSubject
     await rm(tmp, { force: true });
     throw e;
   }
-}
-
-/** Files under `dir`, relative and '/'-separated, sorted; temporary and partial downloads left out. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (e.isFile() && !isTemporaryFile(e.name)) out.push(rel);
-  }
-  return out;
 }

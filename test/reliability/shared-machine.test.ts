@@ -385,3 +385,81 @@ async function until(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(cond()).toBe(true);
 }
+
+describe('finding 5: a package holds only its own person\'s data, as zdsar wrote it', () => {
+  interface M {
+    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }> }>;
+    notes: string[];
+  }
+  async function exported() {
+    const env = sandboxEnv(sb);
+    const { id, pkg } = await exportAlice(env, tempDir('zdsar-out-'));
+    const person = join(pkg, 'subjects', readdirSync(join(pkg, 'subjects'))[0]!);
+    await Ledger.open(env.ZDSAR_HOME!).setStatus(id, 'partial');
+    return { env, id, pkg, person };
+  }
+  const manifestOf = (pkg: string) => JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')) as M;
+
+  it('an edited profile.json (another user id) is not certified, and no other user\'s data is collected', async () => {
+    const { env, id, pkg, person } = await exported();
+    const profile = JSON.parse(readFileSync(join(person, 'profile.json'), 'utf8')) as { id: string };
+    const aliceId = profile.id;
+    writeFileSync(join(person, 'profile.json'), JSON.stringify({ ...profile, id: 'SOMEONE-ELSE' }, null, 2) + '\n');
+    const before = sb.log.length;
+    const res = await runCli(['requests', 'resume', id], env);
+    expect(res.code).toBe(1);
+    const m = manifestOf(pkg);
+    expect(m.subjects[0]!.status).toBe('failed');
+    expect(m.subjects[0]!.error).toMatch(/profile\.json changed after it was finished/);
+    expect(sb.log.slice(before).some((e) => e.path.includes('SOMEONE-ELSE'))).toBe(false);
+    expect(aliceId).not.toBe('SOMEONE-ELSE');
+  });
+
+  it('a Zoom user id that differs from the one the request started with is a failure, not a silent switch', async () => {
+    const { env, id, pkg, person } = await exported();
+    const ledger = Ledger.open(env.ZDSAR_HOME!);
+    const p = (await ledger.get(id))!.progress['1']!.profile!;
+    // As if the address had found another user when the request began (Zoom now answers with Alice).
+    await ledger.recordProgress(id, 1, 'profile', { status: 'done', file: p.file, records: 1, checkpoint: { ...(p.checkpoint as object), user_id: 'EARLIER-USER' } });
+    const res = await runCli(['requests', 'resume', id], env);
+    expect(res.code).toBe(1);
+    expect(manifestOf(pkg).subjects[0]!.error).toMatch(/now finds Zoom user .* not EARLIER-USER/);
+    expect(existsSync(join(person, 'profile.json'))).toBe(true);
+  });
+
+  it('a record appended to a finished file fails that category instead of being re-hashed and certified', async () => {
+    const { env, id, pkg, person } = await exported();
+    const f = join(person, 'meetings.json');
+    const list = JSON.parse(readFileSync(f, 'utf8')) as unknown[];
+    writeFileSync(f, JSON.stringify([...list, { id: 1, topic: 'planted' }], null, 2));
+    const res = await runCli(['requests', 'resume', id], env);
+    expect(res.code).toBe(1);
+    const m = manifestOf(pkg);
+    expect(m.subjects[0]!.categories.meetings!.status).toBe('failed');
+    expect(m.subjects[0]!.categories.meetings!.error).toMatch(/meetings\.json changed after it was finished/);
+    expect(m.subjects[0]!.files.some((x) => x.path.endsWith('/meetings.json'))).toBe(false);
+    // Removing the file and resuming fetches it again, and then it is certified.
+    rmSync(f);
+    const again = await runCli(['requests', 'resume', id], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(manifestOf(pkg).subjects[0]!.files.some((x) => x.path.endsWith('/meetings.json'))).toBe(true);
+  });
+
+  it('a planted file is neither listed in the manifest nor zipped', async () => {
+    const env = sandboxEnv(sb);
+    const out = tempDir('zdsar-out-');
+    const res0 = await runCli(['export', '--emails', ALICE, '--out', out, '--zip', '--json'], env);
+    expect(res0.code, res0.stderr).toBe(0);
+    const { request_id: id, package: pkg } = JSON.parse(res0.stdout) as { request_id: string; package: string };
+    const person = join(pkg, 'subjects', readdirSync(join(pkg, 'subjects'))[0]!);
+    writeFileSync(join(person, 'planted.json'), '{"not":"zdsar"}');
+    await Ledger.open(env.ZDSAR_HOME!).setStatus(id, 'partial');
+    const res = await runCli(['requests', 'resume', id], env);
+    expect(res.code, res.stderr).toBe(0);
+    const m = manifestOf(pkg);
+    expect(m.subjects[0]!.files.some((x) => x.path.endsWith('planted.json'))).toBe(false);
+    expect(m.notes.join('\n')).toMatch(/Not listed \(zdsar did not write them for this person\): subjects\/.*\/planted\.json/);
+    const zip = join(pkg, 'zips', readdirSync(join(pkg, 'zips')).find((n) => n.endsWith('.zip'))!);
+    expect(readFileSync(zip).includes(Buffer.from('planted.json'))).toBe(false);
+  });
+});
