@@ -35,7 +35,8 @@ export function folderProblem(st: { uid: number; mode: number; isDirectory(): bo
   if (st.isSymbolicLink()) return 'is a symbolic link: zdsar does not follow links where it writes personal data';
   if (!st.isDirectory()) return 'is not a folder';
   const uid = currentUid();
-  if (uid !== undefined && st.uid !== uid) return `is owned by uid ${st.uid}, not by you (uid ${uid}): another user controls what is in it`;
+  if (uid === undefined) return undefined; // Windows: no POSIX owner or mode bits to judge
+  if (st.uid !== uid) return `is owned by uid ${st.uid}, not by you (uid ${uid}): another user controls what is in it`;
   if ((st.mode & 0o022) !== 0) {
     return `is writable by ${st.mode & 0o020 ? 'group' : ''}${(st.mode & 0o022) === 0o022 ? ' and ' : ''}${st.mode & 0o002 ? 'others' : ''} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): another user could swap files in it; use a private folder (chmod 700)`;
   }
@@ -80,7 +81,7 @@ export async function ensurePrivateDir(path: string, opts: { what?: string; pare
     if (uid !== undefined && real.uid !== uid && real.uid !== 0) {
       throw new UnsafePathError(`${describe(abs, opts.what)}: ${parent} is owned by uid ${real.uid}, not by you (uid ${uid}) or root: another user could swap the folder zdsar creates in it`);
     }
-    if ((real.mode & 0o002) !== 0 && (real.mode & 0o1000) === 0) {
+    if (uid !== undefined && (real.mode & 0o002) !== 0 && (real.mode & 0o1000) === 0) {
       throw new UnsafePathError(`${describe(abs, opts.what)}: ${parent} is writable by others and not sticky: another user could swap the folder zdsar creates in it`);
     }
   }
