@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
 import { digestFile } from '../fs/records.js';
-import { openEntry, type ZipEntry } from './zip-read.js';
+import { openZipReader, type ZipEntry } from './zip-read.js';
 
 export interface PlacedFile {
   /** Relative to the package folder (as the manifest lists it). */
@@ -119,6 +119,7 @@ async function writeZip(source: string, entries: ZipEntry[], dest: string, dir: 
   const out = new yazl.ZipFile();
   const tmp = `${dest}.partial`;
   await rm(tmp, { force: true });
+  const reader = await openZipReader(source);
   const written = pipeline(out.outputStream, createWriteStream(tmp, { mode: 0o600, flags: 'wx' }));
   // yazl reports a failing entry stream on the ZipFile, not on its output: end the pipeline with it.
   out.on('error', (err: Error) => (out.outputStream as unknown as { destroy(e: Error): void }).destroy(err));
@@ -129,7 +130,7 @@ async function writeZip(source: string, entries: ZipEntry[], dest: string, dir: 
         continue;
       }
       out.addReadStreamLazy(e.name, { compress: !/\.(zip|gz|mp4|m4a|mp3|jpe?g|png|pdf)$/i.test(e.name) }, (cb) => {
-        openEntry(source, e).then(
+        reader.openEntry(e).then(
           (s) => cb(null, s),
           (err: unknown) => cb(err, undefined as unknown as NodeJS.ReadableStream),
         );
@@ -142,6 +143,8 @@ async function writeZip(source: string, entries: ZipEntry[], dest: string, dir: 
     await written.catch(() => undefined);
     await rm(tmp, { force: true }); // never a .partial left behind
     throw e;
+  } finally {
+    reader.close();
   }
   await rename(tmp, dest);
   await fsyncDir(dir);

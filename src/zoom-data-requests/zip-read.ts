@@ -93,29 +93,46 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
   }
 }
 
-/** The uncompressed bytes of one entry, as a stream that fails if its size or CRC-32 is not the declared one. */
-export async function openEntry(path: string, entry: ZipEntry): Promise<Readable> {
+/** One zip opened once, for reading many of its entries (one pass over the directory). Close it when done. */
+export interface ZipReader {
+  openEntry(entry: ZipEntry): Promise<Readable>;
+  close(): void;
+}
+
+export async function openZipReader(path: string): Promise<ZipReader> {
   const zip = await openZip(path);
-  let stream: Readable | undefined;
+  const byIndex: yauzl.Entry[] = [];
   try {
-    let i = 0;
-    for await (const e of zip.eachEntry()) {
-      if (i++ !== entry.index) continue;
-      if (e.compressedSize !== entry.compressedSize || e.uncompressedSize !== entry.size || e.crc32 !== entry.crc32) throw new ZipReadError(`${entry.name}: the zip changed since it was listed`);
-      stream = await zip.openReadStreamPromise(e);
-      break;
-    }
+    for await (const e of zip.eachEntry()) byIndex.push(e);
   } catch (e) {
     zip.close();
-    throw e instanceof ZipReadError ? e : new ZipReadError(`${entry.name}: ${(e as Error).message}`);
+    throw new ZipReadError(`not a readable zip (${(e as Error).message})`);
   }
-  if (!stream) {
-    zip.close();
-    throw new ZipReadError(`${entry.name}: no longer in the zip`);
+  return {
+    async openEntry(entry) {
+      const e = byIndex[entry.index];
+      if (!e || e.compressedSize !== entry.compressedSize || e.uncompressedSize !== entry.size || e.crc32 !== entry.crc32) throw new ZipReadError(`${entry.name}: the zip changed since it was listed`);
+      try {
+        return checked(await zip.openReadStreamPromise(e), entry);
+      } catch (err) {
+        throw err instanceof ZipReadError ? err : new ZipReadError(`${entry.name}: ${(err as Error).message}`);
+      }
+    },
+    close: () => zip.close(),
+  };
+}
+
+/** The uncompressed bytes of one entry, as a stream that fails if its size or CRC-32 is not the declared one. */
+export async function openEntry(path: string, entry: ZipEntry): Promise<Readable> {
+  const reader = await openZipReader(path);
+  try {
+    const out = await reader.openEntry(entry);
+    out.on('close', () => reader.close());
+    return out;
+  } catch (e) {
+    reader.close();
+    throw e;
   }
-  const out = checked(stream, entry);
-  out.on('close', () => zip.close());
-  return out;
 }
 
 function checked(src: Readable, entry: ZipEntry): Readable {
