@@ -23,7 +23,7 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   { name: 'phone_call_history', file: 'phone_call_history.json', group: 'phone', title: 'Call history', explain: 'Calls you made or received on Zoom Phone: numbers, names, times, duration and result. Zoom serves the last six months.' },
   { name: 'phone_recordings', file: 'phone_recordings.json', group: 'phone', title: 'Call recordings', explain: 'Recordings of your Zoom Phone calls, with their callers, times and durations. Zoom serves the last six months.' },
   { name: 'phone_voicemails', file: 'phone_voicemails.json', group: 'phone', title: 'Voicemails', explain: 'Voicemail messages left for you, with callers, times and durations. Zoom serves the last six months.' },
-  { name: 'phone_sms', file: 'phone_sms_sessions.json', group: 'phone', title: 'SMS conversations', explain: 'Your Zoom Phone SMS conversations (sessions) and their participants. Zoom serves the last six months.' },
+  { name: 'phone_sms', file: 'phone_sms_sessions.json', group: 'phone', title: 'SMS conversations', explain: 'Your Zoom Phone SMS conversations (sessions) and their participants, from the day your Zoom user was created.' },
   { name: 'registrations', file: 'registrations.json', group: 'registrations', title: 'Meeting and webinar registrations', explain: "Registrations made with your email address for meetings and webinars on this account, including other hosts' events: name, address and answers you gave when registering." },
 ];
 
