@@ -1,5 +1,5 @@
 import type { Plan, ZoomCredentials } from './config.js';
-import type { Logger } from './ui/logger.js';
+import type { Logger } from './run-context.js';
 import { ZoomClient } from './zoom/client.js';
 import { ZoomApiError, ZoomConnectionError } from './zoom/errors.js';
 import { PLAN_DAILY, PLAN_LIMITS } from './zoom/limiter.js';

@@ -101,7 +101,7 @@ export async function placeForPerson(
   const changed = renamed(mine);
   const d = await writeZip(zip.path, mine, dest, dir);
   const notes = [
-    `this person's ${files(mine)} entries of Zoom's zip, which held ${folders.size} people${unattributed ? `; ${unattributed} entries under no person's folder were left out` : ''}`,
+    `this person's ${files(mine)} entries of Zoom's zip, which held ${folders.size} ${folders.size === 1 ? 'person' : 'people'}${unattributed ? `; ${unattributed} entries under no person's folder were left out` : ''}`,
     ...(changed.length ? [renamedNote(changed)] : []),
   ];
   return { ...base, path: rel, ...d, split: true, entries: files(mine), ...(changed.length ? { renamed_entries: changed } : {}), note: notes.join('; ') };

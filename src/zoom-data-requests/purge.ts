@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { subjectFolder } from '../people/folders.js';
 import { checkPackage, deletePackage, OPEN_STATUSES, type Ledger, type LedgerRequest } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 
 export interface EarlierPackage {
   request_id: string;
