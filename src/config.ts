@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AuthError, UsageError } from './errors.js';
-import { isAllowedScheme } from './loopback.js';
+import { isIPv4, isIPv6 } from 'node:net';
 import { Secret } from './secrets.js';
 
 /** Zoom plans whose per-second limits zdsar schedules for (shared/zoom-api/README.md). */
@@ -126,4 +126,22 @@ export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
     connections: num('ZDSAR_CONNECTIONS', 1, 256),
     ...(mb !== undefined ? { maxUnsizedDownloadBytes: mb * 1024 * 1024 } : {}),
   };
+}
+
+/**
+ * The one rule for "plain http is allowed here": the URL's host is a literal loopback address,
+ * 127.0.0.0/8 or ::1, parsed as an IP (so `127.attacker.example` is a name, not a loopback address).
+ * "localhost" is refused on purpose: it is a name that /etc/hosts or a resolver can point anywhere,
+ * and the client secret must never go over plain http to a host that is not this machine.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  if (isIPv4(h)) return h.split('.')[0] === '127';
+  if (isIPv6(h)) return new URL(`http://[${h}]/`).hostname === '[::1]';
+  return false;
+}
+
+/** https anywhere; plain http only to a loopback address (see isLoopbackHost). */
+export function isAllowedScheme(u: URL): boolean {
+  return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
 }

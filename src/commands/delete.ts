@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT } from '../errors.js';
 import { subjectLabel } from '../ledger/index.js';
-import { describePeopleReport } from '../people/subjects.js';
+import { describePeopleReport } from '../ui/people-report.js';
 import type { IO } from '../run-context.js';
 import { printJson, writeLine } from '../ui/io.js';
 import type { CancelResult } from '../zoom-data-requests/cancel.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describePeopleReport } from '../people/subjects.js';
+import { describePeopleReport } from '../ui/people-report.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ExportOutcome, ExportState } from '../dsar/export.js';

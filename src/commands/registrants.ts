@@ -7,7 +7,7 @@ import { cliError, matchRecord, type FindResult } from '../registrants/find.js';
 import type { ErasePlan, EraseOutcome, FindSettings } from '../registrants/run.js';
 import type { Match, ScanStats } from '../registrants/scan.js';
 import type { IO } from '../run-context.js';
-import { describePeopleReport, type PeopleReport } from '../people/subjects.js';
+import { describePeopleReport, type PeopleReportView as PeopleReport } from '../ui/people-report.js';
 import { palette, printJson, progressEnabled } from '../ui/io.js';
 import { createProgress, type Progress } from '../ui/progress.js';
 import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';

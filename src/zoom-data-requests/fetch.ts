@@ -19,7 +19,7 @@ import { request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
 import { openNoFollow } from '../fs/safe.js';
 import { DEFAULT_MAX_UNSIZED_BYTES } from '../zoom/download.js';
-import { isAllowedScheme } from '../loopback.js';
+import { isAllowedScheme } from '../config.js';
 
 export class LinkError extends Error {
   constructor(

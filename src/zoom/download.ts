@@ -29,7 +29,7 @@ import { dirname } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
 import { openNoFollow } from '../fs/safe.js';
-import { isAllowedScheme } from '../loopback.js';
+import { isAllowedScheme } from '../config.js';
 import type { RateCategory } from './categories.generated.js';
 import type { ZoomClient } from './client.js';
 import { ZOOM_CODE } from './errors.js';

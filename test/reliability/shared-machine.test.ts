@@ -11,7 +11,7 @@ import { Ledger } from '../../src/ledger/index.js';
 import { writeGeneration } from '../../src/ledger/journal.js';
 import { appendLineDurable, ensurePrivateDir, writeFileAtomic } from '../../src/fs/atomic.js';
 import { openNoFollow } from '../../src/fs/safe.js';
-import { isLoopbackHost } from '../../src/loopback.js';
+import { isLoopbackHost } from '../../src/config.js';
 import { clientTuning } from '../../src/config.js';
 import { ZoomClient } from '../../src/zoom/client.js';
 import { downloadFile } from '../../src/zoom/download.js';
