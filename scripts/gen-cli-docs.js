@@ -28,6 +28,7 @@ export const ENVIRONMENT = [
   ['ZDSAR_MAX_UNSIZED_DOWNLOAD_MB', 'the largest download whose size neither Zoom nor the server declares (a declared size is itself the cap)', '`4096`'],
   ['ZDSAR_LISTEN_MAX_CONNECTIONS', '`compliance listen`: connections held at once', '`32`'],
   ['ZDSAR_LISTEN_BODY_TIMEOUT_MS', '`compliance listen`: the longest a delivery may take to arrive', '`10000`'],
+  ['ZDSAR_SIGNING_KEY', 'an Ed25519 private key (PEM, PKCS#8) that signs every manifest (`manifest.sig`); a secret, never printed (the public key is printed); also `ZDSAR_SIGNING_KEY_FILE`', 'unsigned'],
   ['ZDSAR_ZOOM_POLL_MS', "how often a Zoom data request's state is polled: `MIN` or `MIN,MAX` milliseconds", '`15000,300000`'],
   ['ZDSAR_DEBUG', 'print the stack of an unexpected error', 'unset'],
   ['NO_COLOR', 'any non-empty value: no colour', 'unset'],

@@ -5,7 +5,7 @@
  */
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
+import { clientTuning, loadPlan, loadSigningKey, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
 import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
@@ -15,7 +15,9 @@ import { readPeopleReport, type PeopleReport } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
+import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
+import { signerFrom, type Signer } from './signing.js';
 
 export interface NewExport {
   env: NodeJS.ProcessEnv;
@@ -35,6 +37,8 @@ export interface NewExport {
   withFiles?: boolean;
   zip?: boolean;
   zoomExport?: boolean;
+  /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase. */
+  release?: ReleaseFlags;
 }
 
 /** An export recorded in the ledger, ready to run (or to continue). */
@@ -47,6 +51,8 @@ export interface PreparedExport {
   home: string;
   /** How the input's rows became people (a new export only). */
   input?: PeopleReport;
+  /** ZDSAR_SIGNING_KEY: signs the manifests (never stored with the settings). */
+  signer?: Signer;
 }
 
 /** `zdsar export`: read the people, check the output folder, record the request. Nothing is sent to Zoom. */
@@ -54,6 +60,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   const env = s.env;
   const today = isoDay(new Date(now));
   const tuning = clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
+  const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
+  const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
   const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
@@ -68,7 +76,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   }
   const ledger = Ledger.open(home);
   await refuseInsidePackage(ledger, outRoot);
-  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip: s.zip, zoomExport: s.zoomExport };
+  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}) };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -80,7 +88,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
-  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input };
+  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
 }
 
 /** --out inside another request's package would mix its files into that package (its manifest, its zip). */
@@ -107,11 +115,12 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
     withFiles: o.withFiles,
     zip: o.zip,
     zoomExport: o.zoomExport,
+    release: o.release,
   };
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
   const packageDir = request.out_dir ?? join(o.outRoot ?? join(home, 'exports'), request.request_id);
-  return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home };
+  return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home, signer: signerFrom(loadSigningKey(env)) };
 }
 
 /** Collect everything for a prepared export; `onChange` feeds the progress display. */
@@ -122,5 +131,5 @@ export async function executeExport(p: PreparedExport, run: RunContext & { onCha
   const registrationsOf = settings.includeRegistrations
     ? registrationsFinder({ home: p.home, credentials, plan: settings.plan, limiter, tuning: p.tuning, logger: run.logger, signal: run.signal })
     : undefined;
-  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, onChange: run.onChange });
+  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, signer: p.signer, onChange: run.onChange });
 }
