@@ -4,8 +4,8 @@ import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import type { ZoomCredentials, Plan } from '../config.js';
 import { InterruptedError, PartialFailure } from '../errors.js';
-import { ensurePrivateDir } from '../fs/atomic.js';
-import type { Ledger, LedgerRequest } from '../ledger/index.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
+import { PACKAGE_MARKER, type Ledger, type LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
@@ -141,6 +141,8 @@ async function runHeld(
   // links; the package folder itself is created without -p (its parent must be the checked output folder).
   await ensurePrivateDir(dirname(packageDir), { what: 'the output folder' });
   await ensurePrivateDir(packageDir, { what: 'the package folder', parents: false });
+  // Whose package this is, before any personal data: the deletion guard's proof for a run killed before its manifest.
+  await writeFileAtomic(join(packageDir, PACKAGE_MARKER), JSON.stringify({ request_id: request.request_id }) + '\n');
   await ensurePrivateDir(join(packageDir, 'subjects'));
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);

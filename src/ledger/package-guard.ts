@@ -5,7 +5,9 @@
  * - the folder sits directly in the export root recorded with the request (`--out`, else
  *   ZDSAR_HOME/exports), never in ZDSAR_HOME's own folders, `/` or a home folder;
  * - it is a real folder (not a link) owned by this user;
- * - it holds a manifest.json (a regular file, not a link) whose request_id is the request's.
+ * - it holds a manifest.json (a regular file, not a link) whose request_id is the request's, or, for a
+ *   run killed before its first manifest, the marker zdsar writes as it creates the folder
+ *   (PACKAGE_MARKER) with that request_id.
  * Nothing beside the folder (no sibling `<folder>.zip`) is ever deleted; parts of a package
  * (one person's folder or zip) are deleted only inside a package that passed these checks.
  */
@@ -14,6 +16,9 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { currentUid } from '../fs/safe.js';
 import type { LedgerRequest } from './types.js';
+
+/** Written into a package folder as zdsar creates it: `{"request_id": …}`. */
+export const PACKAGE_MARKER = '.zdsar-package';
 
 /** zdsar's request ids (ledger.ts newId). */
 export const REQUEST_ID_RE = /^r-\d{8}-\d{6}-[0-9a-f]{4}$/;
@@ -37,14 +42,22 @@ export async function checkPackage(r: Pick<LedgerRequest, 'request_id' | 'out_di
   if (st.isSymbolicLink() || !st.isDirectory()) return refuse('it is not a folder (a link is never followed)');
   const uid = currentUid();
   if (uid !== undefined && st.uid !== uid) return refuse(`it is owned by uid ${st.uid}, not by you`);
-  const mst = await lstat(join(dir, 'manifest.json')).catch(() => undefined);
-  if (!mst?.isFile()) return refuse(`it holds no manifest.json of request ${r.request_id}`);
-  const manifestId = await readFile(join(dir, 'manifest.json'), 'utf8').then(
-    (t) => (JSON.parse(t) as { request_id?: unknown }).request_id,
-    () => undefined,
+  const manifestId = await recordedId(join(dir, 'manifest.json'));
+  if (manifestId === r.request_id) return { dir, exists: true };
+  if (manifestId !== undefined) return refuse(`its manifest.json is not request ${r.request_id}'s`);
+  // A run killed before its first manifest: the marker written when the folder was made.
+  if ((await recordedId(join(dir, PACKAGE_MARKER))) === r.request_id) return { dir, exists: true };
+  return refuse(`it holds no manifest.json of request ${r.request_id}`);
+}
+
+/** The request_id recorded in a regular file (never a link), or undefined when there is none. */
+async function recordedId(path: string): Promise<unknown> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isFile()) return undefined;
+  return readFile(path, 'utf8').then(
+    (t) => (JSON.parse(t) as { request_id?: unknown }).request_id ?? null,
+    () => null,
   );
-  if (manifestId !== r.request_id) return refuse(`its manifest.json is not request ${r.request_id}'s`);
-  return { dir, exists: true };
 }
 
 /**

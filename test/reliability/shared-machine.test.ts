@@ -189,8 +189,10 @@ describe('finding 2: purge and delete --purge-packages delete only what zdsar ma
     const a = await exportAlice(env, root);
     const b = await exportAlice(env, root);
     writeFileSync(`${a.pkg}.zip`, 'not zdsar\'s');
-    // b: its manifest is gone (not recognisably the package any more)
+    // b: its manifest and zdsar's marker are gone (not recognisably the package any more; a killed run's
+    // package with only the marker is purged: test/officer/interrupted.test.ts)
     rmSyncSafe(join(b.pkg, 'manifest.json'));
+    rmSyncSafe(join(b.pkg, '.zdsar-package'));
     // c: a forged entry with a valid id pointing at a folder in another root that holds a copied manifest
     const other = tempDir('zdsar-other-');
     const cId = 'r-20200101-000000-abcd';
