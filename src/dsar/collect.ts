@@ -5,20 +5,25 @@ import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
+import { breadthNoData } from '../zoom/endpoints/breadth.js';
 import { ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
 import { addMonthsUtc, day, monthWindows, parseDay, type DateWindow } from '../zoom/paginate.js';
 import { SCOPES } from '../zoom/route.js';
+import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { CATEGORY } from './categories.js';
 
 type Rec = Record<string, unknown>;
 
-export type CategoryStatus = 'done' | 'no_data' | 'failed';
+/** unavailable: an account feature or permission stands in the way, or --skip left it out (see `reason`); never "no data". */
+export type CategoryStatus = 'done' | 'no_data' | 'unavailable' | 'failed';
 export interface CategoryResult {
   status: CategoryStatus;
   records?: number;
   file?: string;
   note?: string;
   error?: string;
+  /** For unavailable: what stands in the way; the note says what to change. */
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
 }
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 
@@ -46,6 +51,8 @@ export interface CollectEnv {
   registrations?: () => AsyncIterable<Rec>;
   /** Categories already settled in an earlier run (no_data stays no_data). */
   settled: Record<string, CategoryResult>;
+  /** Team Chat, SMS texts, attendance, summaries, sign-ins, voicemail transcripts (breadth.ts); absent: not collected. */
+  breadth?: Omit<BreadthSettings, 'client'>;
 }
 
 interface ListUnit {
@@ -79,6 +86,9 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   const trash = clampWindow(range, day(new Date(parseDay(env.today).getTime() - 30 * 86_400_000)));
   const c = env.client;
   const byUuid = (m: Rec) => idString(m.uuid ?? m.id);
+  const more = env.breadth
+    ? breadthPlan(person, { ...env.breadth, client: c }, { userId, email: String(user.email ?? email), displayName: String(user.display_name ?? `${String(user.first_name ?? '')} ${String(user.last_name ?? '')}`), range })
+    : undefined;
 
   await settleAll([
     person.object('settings', () => zoom.getUserSettings(c, userId)),
@@ -86,9 +96,10 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.list('webinars', [{ key: 'all', items: () => zoom.listWebinars(c, userId) }], byUuid),
     person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, `from ${range.from} to ${range.to}`),
     person.list('recordings_trash', windowUnits(trash, (w) => zoom.listRecordings(c, userId, w, true)), byUuid, 'Zoom keeps deleted recordings in the trash for 30 days'),
-    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, sixMonthNote(sixMonths)),
+    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, sixMonthNote(sixMonths)).then(more?.afterMeetingsAttended),
     ...(env.registrations ? [person.registrations()] : []),
-    person.phone(userId, sixMonths),
+    person.phone(userId, sixMonths).then(more?.afterPhone),
+    ...(more?.independent() ?? []),
   ]);
   const result = await person.finish('completed');
   return { ...result, userId, range };
@@ -100,7 +111,7 @@ class PersonCollection {
 
   constructor(
     private readonly env: CollectEnv,
-    private readonly dir: string,
+    readonly dir: string,
     private readonly work: string,
   ) {}
 
@@ -138,7 +149,8 @@ class PersonCollection {
     } catch (e) {
       if (isAbort(e, this.env.signal)) throw e;
       const why = noDataReason(e);
-      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describe(e) };
+      const block = featureBlock(e);
+      result = why ? { status: 'no_data', note: why } : block ? { status: 'unavailable', ...block } : { status: 'failed', error: describe(e) };
     }
     this.categories[name] = result;
     await this.env.progress(name, result);
@@ -156,6 +168,11 @@ class PersonCollection {
 
   list(name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string): Promise<void> {
     return this.settle(name, () => collectList(this.env, name, units, idOf, this.dir, this.work, note));
+  }
+
+  /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
+  collect(name: string, units: BreadthUnit[], note?: string): Promise<CategoryResult> {
+    return collectList(this.env, name, units, () => undefined, this.dir, this.work, note);
   }
 
   registrations(): Promise<void> {
@@ -197,7 +214,8 @@ class PersonCollection {
 
   /** The person's status; scratch parts go once nothing is left to resume. */
   async finish(ok: 'completed' | 'not_found'): Promise<SubjectResult> {
-    const failed = Object.values(this.categories).some((x) => x.status === 'failed');
+    // "Not permitted" is something the account can fix (a role, a setting): the answer is not complete until it does.
+    const failed = Object.values(this.categories).some((x) => x.status === 'failed' || (x.status === 'unavailable' && x.reason === 'not_permitted'));
     if (!failed) await rm(this.work, { recursive: true, force: true });
     return { status: failed ? 'partial' : ok, categories: this.categories };
   }
@@ -247,6 +265,8 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   if (errors.length > 0) {
     const why = noDataReason(errors[0]);
     if (why && errors.length === units.length) return { status: 'no_data', note: why };
+    const block = featureBlock(errors[0]);
+    if (block && errors.length === units.length) return { status: 'unavailable', ...block };
     const done = units.length - errors.length;
     return { status: 'failed', error: `${describe(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
@@ -303,7 +323,7 @@ export function noDataReason(e: unknown): string | undefined {
   if (!(e instanceof ZoomApiError) || e.isMissingScope) return undefined;
   if (e.code === 200 && /webinar plan is missing/i.test(e.zoomMessage)) return 'this user has no webinar licence';
   if (e.code === 3161) return 'this user may not host or schedule meetings';
-  return undefined;
+  return breadthNoData(e);
 }
 
 /** One line that says what went wrong and what to do about it. */

@@ -9,6 +9,8 @@ import type { Ledger, LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
+import { AccountWide } from './account-wide.js';
+import { attendanceVia } from './estimate.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
@@ -29,6 +31,8 @@ export interface ExportSettings {
   zip?: boolean;
   /** Also submit Zoom's own export (Data & Privacy requests) for the same people and range. */
   zoomExport?: boolean;
+  /** Optional categories left out (breadth.ts OPTIONAL_CATEGORIES: chat, attendance, summaries, …). */
+  skip?: string[];
 }
 
 export interface ExportHooks {
@@ -133,6 +137,9 @@ async function runHeld(
   await ensurePrivateDir(join(packageDir, 'subjects'));
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);
+  // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
+  const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
+  const breadth = { accountWide, skip: new Set(settings.skip ?? []), attendanceVia: attendanceVia(settings.plan, request.subjects.length, settings.skip), runDay: new Date().toISOString().slice(0, 10) };
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),
@@ -160,6 +167,7 @@ async function runHeld(
             today: settings.today,
             range: { from: settings.from, to: settings.to },
             settled,
+            breadth,
             registrations: settings.includeRegistrations && hooks.registrationsOf ? () => hooks.registrationsOf!(email) : undefined,
             progress: async (category, r) => {
               st.categories[category] = r.status === 'part_done' ? `${r.records ?? 0}…` : r.status;
@@ -247,6 +255,9 @@ function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_do
       return { status: 'done' as const, records: r.records, file: r.file, checkpoint: r.note ? { note: r.note } : undefined };
     case 'no_data':
       return { status: 'skipped' as const, checkpoint: { note: r.note } };
+    case 'unavailable':
+      // Not settled: a resumed run asks again (the setting or role may have changed meanwhile).
+      return { status: 'skipped' as const, checkpoint: { note: r.note, unavailable: r.reason } };
     case 'failed':
       return { status: 'failed' as const, error: r.error };
     default:
@@ -260,7 +271,7 @@ function settledCategories(request: LedgerRequest, index: number): Record<string
   for (const [cat, p] of Object.entries(request.progress?.[String(index)] ?? {})) {
     const note = (p.checkpoint as { note?: string } | undefined)?.note;
     if (p.status === 'done' && p.file) out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}) };
-    if (p.status === 'skipped') out[cat] = { status: 'no_data', note };
+    if (p.status === 'skipped' && !(p.checkpoint as { unavailable?: string } | undefined)?.unavailable) out[cat] = { status: 'no_data', note };
   }
   return out;
 }

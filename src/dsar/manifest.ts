@@ -5,6 +5,7 @@ import { digestFile } from '../fs/records.js';
 import type { LedgerRequest } from '../ledger/index.js';
 import type { CallStats } from '../zoom/client.js';
 import { CATEGORIES } from './categories.js';
+import { NOT_COVERED_NOTE } from './report/breadth-columns.js';
 import type { CategoryResult, SubjectResult } from './collect.js';
 import { subjectFolder } from './paths.js';
 
@@ -97,6 +98,7 @@ export async function writeManifest(
       'Records are kept exactly as Zoom returned them, including fields zdsar does not know.',
       'Zoom serves Phone lists and the meetings-joined report for the last six months only.',
       "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
+      NOT_COVERED_NOTE,
       ...(input.notes ?? []),
     ],
   };

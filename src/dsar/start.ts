@@ -11,6 +11,18 @@ import { createProgress } from '../ui/progress.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { readPeople } from './subjects.js';
+import { OPTIONAL_CATEGORIES } from './breadth.js';
+import { estimateExport, formatEstimate } from './estimate.js';
+
+/** --skip chat,attendance: names of optional categories; anything else is bad input. */
+export function parseSkip(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const known = Object.keys(OPTIONAL_CATEGORIES);
+  const bad = names.filter((n) => !known.includes(n));
+  if (bad.length > 0 || names.length === 0) throw new UsageError(`--skip: ${bad.length ? `unknown ${bad.length === 1 ? 'category' : 'categories'} ${bad.map((b) => `"${b}"`).join(', ')}` : 'give at least one category'} (one or more of ${known.join(', ')})`);
+  return [...new Set(names)];
+}
 
 export interface ExportFlags {
   csv?: string;
@@ -29,6 +41,10 @@ export interface ExportFlags {
   requester?: string;
   received?: string;
   regime?: string;
+  /** Print the expected requests and time, send nothing. */
+  estimate?: boolean;
+  /** Optional categories to leave out, comma-separated (OPTIONAL_CATEGORIES). */
+  skip?: string;
 }
 
 /** `zdsar export`: validate everything, record the request, then collect. */
@@ -44,7 +60,14 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
   const plan = loadPlan(env, flags.plan);
   clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
+  const skip = parseSkip(flags.skip);
   const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: ctx.io.stdin });
+  if (flags.estimate) {
+    const e = estimateExport({ people: people.length, plan, from, to, today, skip });
+    if (flags.json) printJson(ctx.io, e);
+    else ctx.io.stdout.write(formatEstimate(e));
+    return EXIT.ok;
+  }
   const credentials = loadZoomCredentials(env);
 
   const home = zdsarHome(env);
@@ -56,7 +79,7 @@ export async function startExport(ctx: CommandContext, flags: ExportFlags): Prom
     throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, flags.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
-  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip, zoomExport: flags.zoomExport };
+  const settings: ExportSettings = { from, to, today, plan, includeRegistrations: flags.includeRegistrations, withFiles: flags.withFiles, zip: flags.zip, zoomExport: flags.zoomExport, ...(skip.length ? { skip } : {}) };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -83,6 +106,7 @@ export async function continueExport(ctx: CommandContext, request: LedgerRequest
     withFiles: o.withFiles,
     zip: o.zip,
     zoomExport: o.zoomExport,
+    skip: o.skip,
   };
   const credentials = loadZoomCredentials(ctx.io.env);
   const ledger = Ledger.open(zdsarHome(ctx.io.env));

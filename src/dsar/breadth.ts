@@ -1,0 +1,289 @@
+/**
+ * The rest of what Zoom holds about a person (issue 17): Team Chat, SMS texts, attendance rows,
+ * AI Companion summaries, sign-ins and voicemail transcripts. collect.ts runs these beside its own
+ * categories; each depends only on what it names (the meetings-joined list, the Phone lists, the
+ * account-wide lists of AccountWide).
+ *
+ * Records stay exactly as Zoom sent them. Where a record needs context to be understood on its own
+ * (a chat message's conversation, an attendance row's meeting, an SMS's session), the record goes
+ * under its Zoom name (`message`, `participant`) and the context beside it.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { ZoomClient } from '../zoom/client.js';
+import {
+  featureBlock,
+  getMeetingSummary,
+  getVoicemail,
+  isGoneMeeting,
+  isOlderThanChatWindow,
+  listChatMessages,
+  listChatSessions,
+  listParticipants,
+  listSmsMessages,
+  type ChatTarget,
+  type ParticipantsVia,
+} from '../zoom/endpoints/breadth.js';
+import { addMonthsUtc, day, parseDay, type DateWindow } from '../zoom/paginate.js';
+import type { AccountWide } from './account-wide.js';
+import { CATEGORY } from './categories.js';
+import { readRecords } from './report/read.js';
+
+type Rec = Record<string, unknown>;
+
+/** What a category came to (collect.ts's CategoryResult, restated here so this module does not import its caller). */
+export interface BreadthResult {
+  status: 'done' | 'no_data' | 'unavailable' | 'failed';
+  records?: number;
+  file?: string;
+  note?: string;
+  error?: string;
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+}
+
+export interface BreadthUnit {
+  key: string;
+  items: () => AsyncIterable<Rec>;
+}
+
+/** The part of collect.ts's PersonCollection these categories use. */
+export interface BreadthPerson {
+  readonly categories: Record<string, BreadthResult>;
+  readonly dir: string;
+  settle(name: string, run: () => Promise<BreadthResult>): Promise<void>;
+  /** Walk units into parts and merge them into the category's file (no de-duplication: units never overlap). */
+  collect(name: string, units: BreadthUnit[], note?: string): Promise<BreadthResult>;
+}
+
+/** Optional categories `--skip` may leave out, and the categories each covers. */
+export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
+  chat: ['chat_sessions', 'chat_messages'],
+  sms_messages: ['phone_sms_messages'],
+  voicemail_transcripts: ['phone_voicemail_details'],
+  attendance: ['attendance'],
+  summaries: ['meeting_summaries'],
+  sign_ins: ['sign_ins'],
+};
+
+export interface BreadthSettings {
+  client: ZoomClient;
+  accountWide: AccountWide;
+  /** Names of OPTIONAL_CATEGORIES left out (--skip). */
+  skip: ReadonlySet<string>;
+  /** Where attendance rows come from (chosen by cost, see estimate.ts). */
+  attendanceVia: ParticipantsVia;
+  /** yyyy-mm-dd of the run (Zoom's six-month limits count back from the day a request is sent). */
+  runDay: string;
+}
+
+export interface BreadthSubject {
+  userId: string;
+  email: string;
+  displayName: string;
+  range: DateWindow;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/** The issue-17 categories of one person: some start at once, some after the list they read. */
+export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject) {
+  const skipped = (group: string) => s.skip.has(group);
+  const leaveOut = (group: string) =>
+    Promise.all(OPTIONAL_CATEGORIES[group]!.map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` })))).then(() => undefined);
+  return {
+    independent: (): Array<Promise<void>> => [
+      skipped('chat') ? leaveOut('chat') : chat(p, s, who),
+      skipped('summaries') ? leaveOut('summaries') : summaries(p, s, who),
+      skipped('sign_ins') ? leaveOut('sign_ins') : signIns(p, s, who),
+    ],
+    afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
+    afterPhone: async (): Promise<void> => {
+      await Promise.all([
+        skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsUnit(s.client, id)),
+        skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), (id) => oneUnit(() => getVoicemail(s.client, id))),
+      ]);
+    },
+  };
+}
+
+/** A category that reads another one's records: mirrors it when it has nothing to read. */
+async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
+  const d = p.categories[dep];
+  if (d?.status === 'done') return p.settle(name, run);
+  return p.settle(name, async () => {
+    if (d?.status === 'unavailable') return { ...d };
+    if (d?.status === 'no_data') return { status: 'no_data', ...(d.note ? { note: d.note } : {}) };
+    return { status: 'failed', error: `needs ${CATEGORY.get(dep)?.title ?? dep}, which could not be collected; resuming tries again` };
+  });
+}
+
+async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
+  yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
+}
+
+/** One unit per record of `dep` (a session, a voicemail): the detail Zoom has behind each. */
+function perRecord(p: BreadthPerson, dep: string, name: string, idOf: (r: Rec) => string, unit: (id: string) => () => AsyncIterable<Rec>): Promise<void> {
+  return dependsOn(p, dep, name, async () => {
+    const units: BreadthUnit[] = [];
+    const seen = new Set<string>();
+    for await (const r of recordsOf(p, dep)) {
+      const id = idOf(r);
+      if (!id || seen.has(id)) continue;
+      seen.add(id);
+      units.push({ key: `r-${hash(id)}`, items: unit(id) });
+    }
+    return p.collect(name, units);
+  });
+}
+
+function oneUnit(get: () => Promise<Rec>): () => AsyncIterable<Rec> {
+  return async function* () {
+    yield await get();
+  };
+}
+
+function smsUnit(client: ZoomClient, sessionId: string): () => AsyncIterable<Rec> {
+  return async function* () {
+    for await (const m of listSmsMessages(client, sessionId)) yield { session_id: sessionId, message: m };
+  };
+}
+
+// ---------------------------------------------------------------- Team Chat
+
+const SESSION_FIELDS = ['type', 'channel_id', 'name', 'peer_contact_email', 'peer_contact_user_id', 'peer_contact_member_id'];
+
+function targetOf(session: Rec): ChatTarget | undefined {
+  if (str(session.channel_id)) return { to_channel: str(session.channel_id) };
+  const peer = str(session.peer_contact_member_id) || str(session.peer_contact_email) || str(session.peer_contact_user_id) || str(session.name);
+  return peer ? { to_contact: peer } : undefined;
+}
+
+/** Zoom's "recent six months" of chat messages, counted back from the day the request is sent. */
+function chatWindow(s: BreadthSettings, range: DateWindow): DateWindow | undefined {
+  const earliest = day(addMonthsUtc(parseDay(s.runDay), -6));
+  const from = range.from > earliest ? range.from : earliest;
+  return from <= range.to ? { from, to: range.to } : undefined;
+}
+
+async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  const { range, userId } = who;
+  await p.settle('chat_sessions', () => p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${range.to}T23:59:59Z`) }]));
+  await dependsOn(p, 'chat_sessions', 'chat_messages', async () => {
+    const w = chatWindow(s, range);
+    const units: BreadthUnit[] = [];
+    let older = 0;
+    for await (const session of recordsOf(p, 'chat_sessions')) {
+      const target = targetOf(session);
+      if (!target) continue;
+      if (!w || str(session.last_message_sent_time).slice(0, 10) < w.from) {
+        older++;
+        continue;
+      }
+      const context = Object.fromEntries(SESSION_FIELDS.filter((k) => session[k] !== undefined).map((k) => [k, session[k]]));
+      units.push({ key: `c-${hash(JSON.stringify(target))}`, items: () => chatMessages(s, userId, target, context, w) });
+    }
+    const note = [
+      w
+        ? `Zoom serves Team Chat messages of the last six months only ("Only provide past chat messages in recent 6 months"): collected from ${w.from} to ${w.to}`
+        : 'the whole range is older than the six months of Team Chat messages Zoom serves',
+      older > 0 ? `${older} ${older === 1 ? 'conversation' : 'conversations'} whose last message is older ${older === 1 ? 'is' : 'are'} listed in chat_sessions.json without messages` : '',
+      'older messages are in Zoom\'s own export (--zoom-export)',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return p.collect('chat_messages', units, note);
+  });
+}
+
+/** One conversation's messages; if Zoom's six months moved past the window's first day (a run that crossed midnight, a resume), start a day later. */
+async function* chatMessages(s: BreadthSettings, userId: string, target: ChatTarget, context: Rec, w: DateWindow): AsyncGenerator<Rec> {
+  let from = w.from;
+  for (let attempt = 0; ; attempt++) {
+    let yielded = false;
+    try {
+      for await (const m of listChatMessages(s.client, userId, target, `${from}T00:00:00Z`, `${w.to}T23:59:59Z`)) {
+        yielded = true;
+        yield { session: context, message: m };
+      }
+      return;
+    } catch (e) {
+      if (yielded || attempt >= 2 || !isOlderThanChatWindow(e)) throw e;
+      from = day(new Date(parseDay(from).getTime() + 86_400_000));
+      if (from > w.to) return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- attendance, summaries, sign-ins
+
+async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  const email = who.email.trim().toLowerCase();
+  let nameOnly = 0;
+  let gone = 0;
+  const mine = (row: Rec) => (str(row.id) !== '' && str(row.id) === who.userId) || (str(row.user_email) !== '' && str(row.user_email).toLowerCase() === email);
+  await dependsOn(p, 'meetings_attended', 'attendance', async () => {
+    const units: BreadthUnit[] = [];
+    const seen = new Set<string>();
+    for await (const m of recordsOf(p, 'meetings_attended')) {
+      const uuid = str(m.uuid);
+      if (!uuid || seen.has(uuid)) continue;
+      seen.add(uuid);
+      const meeting = { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time };
+      units.push({
+        key: `m-${hash(uuid)}`,
+        items: async function* () {
+          try {
+            for await (const row of listParticipants(s.client, uuid, s.attendanceVia)) {
+              if (mine(row)) yield { meeting, source: s.attendanceVia === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row };
+              else if (!str(row.id) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
+            }
+          } catch (e) {
+            if (!isGoneMeeting(e)) throw e;
+            gone++;
+          }
+        },
+      });
+    }
+    const r = await p.collect('attendance', units);
+    const notes = [
+      'your own rows only, matched by your Zoom user id or email address',
+      nameOnly > 0 ? `${nameOnly} ${nameOnly === 1 ? 'row bears' : 'rows bear'} your name but neither id nor email (Zoom leaves them empty for some participants, e.g. signed out) and cannot be attributed to you, so ${nameOnly === 1 ? 'it was' : 'they were'} left out` : '',
+      gone > 0 ? `Zoom no longer serves the participants of ${gone} ${gone === 1 ? 'meeting' : 'meetings'}` : '',
+    ];
+    return r.status === 'done' ? { ...r, note: notes.filter(Boolean).join('; ') } : r;
+  });
+}
+
+async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  await p.settle('meeting_summaries', async () => {
+    const rows = await s.accountWide.summariesHostedBy(who.userId, who.email);
+    const units = rows
+      .filter((r) => str(r.meeting_uuid) !== '')
+      .map((r) => {
+        const uuid = str(r.meeting_uuid);
+        return {
+          key: `s-${hash(uuid)}`,
+          items: async function* () {
+            try {
+              yield await getMeetingSummary(s.client, uuid);
+            } catch (e) {
+              // Deleted since the account's list was read: nothing to keep.
+              if (!isGoneMeeting(e)) throw e;
+            }
+          },
+        };
+      });
+    return p.collect('meeting_summaries', units, 'summaries of meetings you hosted, from the account\'s list of AI Companion summaries');
+  });
+}
+
+async function signIns(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  const windows = s.accountWide.signInWindows().filter((w) => w.to >= who.range.from && w.from <= who.range.to);
+  const first = windows.at(-1)?.from;
+  const note = first ? `Zoom keeps the sign-in report for the last six months: from ${first > who.range.from ? first : who.range.from} to ${who.range.to}` : 'outside the last six months, which is all Zoom keeps of the sign-in report';
+  await p.settle('sign_ins', () => p.collect('sign_ins', windows.map((w) => ({ key: `${w.from}_${w.to}`, items: () => s.accountWide.signIns(who.email, w, who.range) })), note));
+}
+
+/** Why a category was blocked by an account feature or permission (re-exported for collect.ts). */
+export { featureBlock };

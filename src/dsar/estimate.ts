@@ -1,0 +1,206 @@
+/**
+ * `zdsar export --estimate`: the requests an export will send, per Zoom rate category, and the time
+ * they take on the plan, before anything is sent. The time is the bound of docs/performance.md:
+ * the binding category at its limit (R = max over c of n_c / L_c) plus the chain of requests that
+ * must wait for each other (C = k × 115 ms), times the overhead zdsar measured on the benchmark.
+ *
+ * Zoom tells nobody how much data a person has before it is asked, so the counts assume an ordinary
+ * person (the benchmark's: ASSUMED below); the estimate says so, and says what each optional
+ * category adds, so the expensive ones can be left out with --skip.
+ */
+import type { Plan } from '../config.js';
+import { OPERATIONS, type RateCategory } from '../zoom/categories.generated.js';
+import { PLAN_LIMITS } from '../zoom/limiter.js';
+import { monthWindows, addMonthsUtc, day, parseDay } from '../zoom/paginate.js';
+import { OPTIONAL_CATEGORIES } from './breadth.js';
+
+/** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
+export const ASSUMED = {
+  /** Months of history when --from is not given (users created 1-24 months ago: 12.5 on average). */
+  historyMonths: 12.5,
+  /** Share of people with Zoom Phone. */
+  phoneShare: 0.5,
+  /** Per Phone user: SMS conversations and voicemails in the last six months. */
+  smsSessions: 1,
+  voicemails: 21,
+  /** Team Chat conversations with messages in the last six months. */
+  chatSessions: 3.3,
+  /** Meetings joined (with two or more participants) in the last six months. */
+  meetingsJoined: 13,
+  /** AI Companion summaries of meetings hosted. */
+  summaries: 7,
+  /** Users of the account (the sign-in report is account-wide, about 16 rows per user per month). */
+  accountUsers: 200,
+};
+
+/** Mean latency of a request (the benchmark's 80-150 ms) and zdsar's measured wall time over the bound. */
+const LATENCY_S = 0.115;
+const OVERHEAD = 1.18;
+const STARTUP_S = 1.0;
+
+const CATEGORY_OF = new Map(OPERATIONS.map(([op, cat]) => [op, cat ?? 'medium']));
+
+type Counts = Record<RateCategory, number>;
+const zero = (): Counts => ({ light: 0, medium: 0, heavy: 0, resource: 0 });
+
+export interface EstimateInput {
+  people: number;
+  plan: Plan;
+  from?: string;
+  to?: string;
+  today: string;
+  skip?: string[];
+}
+
+export interface Estimate {
+  people: number;
+  plan: Plan;
+  requests: Counts;
+  seconds: number;
+  binding: RateCategory;
+  /** What each optional category adds (requests per category, seconds), whether or not it is left out. */
+  optional: Record<string, { requests: Counts; seconds: number; skipped: boolean }>;
+  attendance_via: 'report' | 'past_meetings';
+  assumptions: typeof ASSUMED & { historyMonths: number };
+}
+
+function add(c: Counts, op: string, n: number): void {
+  const cat = CATEGORY_OF.get(op);
+  if (!cat) throw new Error(`not in Zoom's API specs: ${op}`);
+  c[cat] += n;
+}
+
+/** Month windows of a range of `months` ending today (as collect.ts cuts them). */
+function windows(today: string, months: number, from?: string): number {
+  const start = from ?? day(new Date(parseDay(today).getTime() - months * 30.44 * 86_400_000));
+  return monthWindows(start, today).length;
+}
+
+/** The base export (what every run collects) for one person. */
+function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
+  const c = zero();
+  const sixMonthsAgo = day(addMonthsUtc(parseDay(i.today), -6));
+  const from = i.from;
+  const recWindows = windows(i.to ?? i.today, historyMonths, from);
+  const sixFrom = from && from > sixMonthsAgo ? from : historyMonths < 6 ? undefined : sixMonthsAgo;
+  const six = windows(i.to ?? i.today, Math.min(historyMonths, 6), sixFrom);
+  add(c, 'GET /users/{userId}', 1);
+  add(c, 'GET /users/{userId}/settings', 1);
+  add(c, 'GET /users/{userId}/meetings', 5);
+  add(c, 'GET /users/{userId}/webinars', 1);
+  add(c, 'GET /users/{userId}/recordings', recWindows + 1);
+  add(c, 'GET /report/users/{userId}/meetings', six);
+  add(c, 'GET /phone/users/{userId}', 1);
+  const p = ASSUMED.phoneShare;
+  add(c, 'GET /phone/users/{userId}/settings', p);
+  for (const op of ['call_history', 'recordings', 'voice_mails', 'sms/sessions']) add(c, `GET /phone/users/{userId}/${op}`, p * six);
+  return c;
+}
+
+/** What each optional category costs for `people` people (account-wide lists counted once). */
+function optionalCosts(i: EstimateInput, via: 'report' | 'past_meetings'): Record<string, Counts> {
+  const n = i.people;
+  const p = ASSUMED.phoneShare;
+  const out: Record<string, Counts> = {};
+  for (const k of Object.keys(OPTIONAL_CATEGORIES)) out[k] = zero();
+  add(out.chat!, 'GET /chat/users/{userId}/sessions', n);
+  add(out.chat!, 'GET /chat/users/{userId}/messages', n * ASSUMED.chatSessions);
+  add(out.sms_messages!, 'GET /phone/sms/sessions/{sessionId}', n * p * ASSUMED.smsSessions);
+  add(out.voicemail_transcripts!, 'GET /phone/voice_mails/{voicemailId}', n * p * ASSUMED.voicemails);
+  add(out.attendance!, via === 'report' ? 'GET /report/meetings/{meetingId}/participants' : 'GET /past_meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined);
+  add(out.summaries!, 'GET /meetings/meeting_summaries', Math.max(1, Math.ceil((ASSUMED.accountUsers * ASSUMED.summaries) / 300)));
+  add(out.summaries!, 'GET /meetings/{meetingId}/meeting_summary', n * ASSUMED.summaries);
+  add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 16) / 300)));
+  return out;
+}
+
+function rateSeconds(c: Counts, plan: Plan): { seconds: number; binding: RateCategory } {
+  const limits = PLAN_LIMITS[plan];
+  let best: RateCategory = 'medium';
+  let s = 0;
+  for (const cat of Object.keys(c) as RateCategory[]) {
+    const t = c[cat] / (limits[cat].limit / (limits[cat].windowMs / 1000));
+    if (t > s) {
+      s = t;
+      best = cat;
+    }
+  }
+  return { seconds: s, binding: best };
+}
+
+/** Wall time of a run of these counts: the bound (rate term + chain of ~6 requests) times zdsar's measured overhead. */
+function wallSeconds(c: Counts, plan: Plan): number {
+  return OVERHEAD * (rateSeconds(c, plan).seconds + 6 * LATENCY_S) + STARTUP_S;
+}
+
+const sum = (a: Counts, b: Counts): Counts => ({ light: a.light + b.light, medium: a.medium + b.medium, heavy: a.heavy + b.heavy, resource: a.resource + b.resource });
+const times = (a: Counts, k: number): Counts => ({ light: a.light * k, medium: a.medium * k, heavy: a.heavy * k, resource: a.resource * k });
+const round = (a: Counts): Counts => ({ light: Math.round(a.light), medium: Math.round(a.medium), heavy: Math.round(a.heavy), resource: Math.round(a.resource) });
+
+/**
+ * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium):
+ * whichever leaves the run shorter, given what else the run sends on the plan.
+ */
+export function attendanceVia(plan: Plan, people: number, skip: string[] = [], today = new Date().toISOString().slice(0, 10)): 'report' | 'past_meetings' {
+  const input: EstimateInput = { people, plan, today, skip };
+  const base = times(basePerPerson(input, ASSUMED.historyMonths), people);
+  const others = optionalCosts(input, 'report');
+  let rest = base;
+  for (const [k, c] of Object.entries(others)) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
+  const viaReport = sum(rest, optionalCosts(input, 'report').attendance!);
+  const viaPast = sum(rest, optionalCosts(input, 'past_meetings').attendance!);
+  return rateSeconds(viaReport, plan).seconds <= rateSeconds(viaPast, plan).seconds ? 'report' : 'past_meetings';
+}
+
+export function estimateExport(i: EstimateInput): Estimate {
+  const skip = i.skip ?? [];
+  const historyMonths = i.from ? Math.max(0.1, (parseDay(i.to ?? i.today).getTime() - parseDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
+  const via = attendanceVia(i.plan, i.people, skip, i.today);
+  let total = times(basePerPerson(i, historyMonths), i.people);
+  const costs = optionalCosts(i, via);
+  const optional: Estimate['optional'] = {};
+  for (const [k, c] of Object.entries(costs)) {
+    const skipped = skip.includes(k);
+    if (!skipped) total = sum(total, c);
+    optional[k] = { requests: round(c), seconds: 0, skipped };
+  }
+  // What each optional category adds: the run with everything asked for, less the run without it.
+  const all = Object.values(costs).reduce(sum, times(basePerPerson(i, historyMonths), i.people));
+  const allSeconds = wallSeconds(all, i.plan);
+  for (const [k, c] of Object.entries(costs)) {
+    const without = sum(all, times(c, -1));
+    optional[k]!.seconds = Math.round((allSeconds - wallSeconds(without, i.plan)) * 10) / 10;
+  }
+  const r = rateSeconds(total, i.plan);
+  return {
+    people: i.people,
+    plan: i.plan,
+    requests: round(total),
+    seconds: Math.round(wallSeconds(total, i.plan) * 10) / 10,
+    binding: r.binding,
+    optional,
+    attendance_via: via,
+    assumptions: { ...ASSUMED, historyMonths: Math.round(historyMonths * 10) / 10 },
+  };
+}
+
+/** The estimate in plain lines (for a terminal). */
+export function formatEstimate(e: Estimate): string {
+  const c = (x: Counts) => `Light ${x.light}, Medium ${x.medium}, Heavy ${x.heavy}, Resource-intensive ${x.resource}`;
+  const lines = [
+    `Estimate for ${e.people} ${e.people === 1 ? 'person' : 'people'} on the ${e.plan} plan (nothing was sent to Zoom):`,
+    `  requests: ${c(e.requests)}`,
+    `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding} rate limit)`,
+    `  attendance rows from: ${e.attendance_via === 'report' ? 'the participants report (Heavy)' : 'past meetings (Medium)'}, whichever is quicker on this plan`,
+    'What each optional category adds (leave one out with --skip NAME,…):',
+    ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(o.requests.light + o.requests.medium + o.requests.heavy + o.requests.resource).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
+    `Assumes an ordinary person: ${e.assumptions.historyMonths} months of history, ${e.assumptions.meetingsJoined} meetings joined and ${e.assumptions.chatSessions} chat conversations in six months, Zoom Phone for ${Math.round(e.assumptions.phoneShare * 100)} %, an account of ${e.assumptions.accountUsers} users. People with more data take longer.`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function fmtTime(s: number): string {
+  if (s < 90) return `${Math.round(s * 10) / 10} s`;
+  if (s < 5400) return `${Math.round(s / 6) / 10} min`;
+  return `${Math.round(s / 360) / 10} h`;
+}
