@@ -49,7 +49,6 @@ function renderMessage(c: RouteCtx, m: SandboxChatMessage, withStatus: boolean):
     id: m.id,
     message: m.status === 'Deleted' ? '' : m.message,
     sender: m.sender,
-    sender_member_id: m.send_member_id,
     send_member_id: m.send_member_id,
     sender_display_name: m.sender_display_name,
     date_time: m.date_time,
