@@ -70,8 +70,8 @@ export interface BreadthSettings {
   accountWide: AccountWide;
   /** Names of OPTIONAL_CATEGORIES left out (--skip). */
   skip: ReadonlySet<string>;
-  /** Where attendance rows come from (chosen by cost, see estimate.ts). */
-  attendanceVia: ParticipantsVia;
+  /** Share of meetings whose attendance rows are read from the participants report (Heavy); the rest from past meetings (Medium). Chosen by cost (estimate.ts). */
+  attendanceReportShare: number;
   /** yyyy-mm-dd of the run (Zoom's six-month limits count back from the day a request is sent). */
   runDay: string;
 }
@@ -230,12 +230,14 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
       if (!uuid || seen.has(uuid)) continue;
       seen.add(uuid);
       const meeting = { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time };
+      // Each meeting always goes the same way (a resumed run asks the same endpoint).
+      const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < s.attendanceReportShare ? 'report' : 'past_meetings';
       units.push({
         key: `m-${hash(uuid)}`,
         items: async function* () {
           try {
-            for await (const row of listParticipants(s.client, uuid, s.attendanceVia)) {
-              if (mine(row)) yield { meeting, source: s.attendanceVia === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row };
+            for await (const row of listParticipants(s.client, uuid, via)) {
+              if (mine(row)) yield { meeting, source: via === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row };
               else if (!str(row.id) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
             }
           } catch (e) {

@@ -26,10 +26,10 @@ export const ASSUMED = {
   /** Team Chat conversations with messages in the last six months. */
   chatSessions: 3.3,
   /** Meetings joined (with two or more participants) in the last six months. */
-  meetingsJoined: 13,
+  meetingsJoined: 25,
   /** AI Companion summaries of meetings hosted. */
-  summaries: 7,
-  /** Users of the account (the sign-in report is account-wide, about 16 rows per user per month). */
+  summaries: 13,
+  /** Users of the account (the sign-in report is account-wide, about 9 rows per user per month). */
   accountUsers: 200,
 };
 
@@ -60,7 +60,8 @@ export interface Estimate {
   binding: RateCategory;
   /** What each optional category adds (requests per category, seconds), whether or not it is left out. */
   optional: Record<string, { requests: Counts; seconds: number; skipped: boolean }>;
-  attendance_via: 'report' | 'past_meetings';
+  /** Share of attendance rows read from the participants report (Heavy); the rest from past meetings (Medium). */
+  attendance_report_share: number;
   assumptions: typeof ASSUMED & { historyMonths: number };
 }
 
@@ -98,7 +99,7 @@ function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
 }
 
 /** What each optional category costs for `people` people (account-wide lists counted once). */
-function optionalCosts(i: EstimateInput, via: 'report' | 'past_meetings'): Record<string, Counts> {
+function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Counts> {
   const n = i.people;
   const p = ASSUMED.phoneShare;
   const out: Record<string, Counts> = {};
@@ -107,10 +108,11 @@ function optionalCosts(i: EstimateInput, via: 'report' | 'past_meetings'): Recor
   add(out.chat!, 'GET /chat/users/{userId}/messages', n * ASSUMED.chatSessions);
   add(out.sms_messages!, 'GET /phone/sms/sessions/{sessionId}', n * p * ASSUMED.smsSessions);
   add(out.voicemail_transcripts!, 'GET /phone/voice_mails/{voicemailId}', n * p * ASSUMED.voicemails);
-  add(out.attendance!, via === 'report' ? 'GET /report/meetings/{meetingId}/participants' : 'GET /past_meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined);
+  add(out.attendance!, 'GET /report/meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * reportShare);
+  add(out.attendance!, 'GET /past_meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * (1 - reportShare));
   add(out.summaries!, 'GET /meetings/meeting_summaries', Math.max(1, Math.ceil((ASSUMED.accountUsers * ASSUMED.summaries) / 300)));
   add(out.summaries!, 'GET /meetings/{meetingId}/meeting_summary', n * ASSUMED.summaries);
-  add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 16) / 300)));
+  add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 9) / 300)));
   return out;
 }
 
@@ -138,24 +140,28 @@ const times = (a: Counts, k: number): Counts => ({ light: a.light * k, medium: a
 const round = (a: Counts): Counts => ({ light: Math.round(a.light), medium: Math.round(a.medium), heavy: Math.round(a.heavy), resource: Math.round(a.resource) });
 
 /**
- * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium):
- * whichever leaves the run shorter, given what else the run sends on the plan.
+ * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium): the
+ * share read from the report is the one that makes both categories finish together, given what else
+ * the run sends on the plan (0: all from past meetings, 1: all from the report).
  */
-export function attendanceVia(plan: Plan, people: number, skip: string[] = [], today = new Date().toISOString().slice(0, 10)): 'report' | 'past_meetings' {
+export function attendanceReportShare(plan: Plan, people: number, skip: string[] = [], today = new Date().toISOString().slice(0, 10)): number {
   const input: EstimateInput = { people, plan, today, skip };
-  const base = times(basePerPerson(input, ASSUMED.historyMonths), people);
-  const others = optionalCosts(input, 'report');
-  let rest = base;
-  for (const [k, c] of Object.entries(others)) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
-  const viaReport = sum(rest, optionalCosts(input, 'report').attendance!);
-  const viaPast = sum(rest, optionalCosts(input, 'past_meetings').attendance!);
-  return rateSeconds(viaReport, plan).seconds <= rateSeconds(viaPast, plan).seconds ? 'report' : 'past_meetings';
+  let rest = times(basePerPerson(input, ASSUMED.historyMonths), people);
+  for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
+  const perS = (c: RateCategory) => PLAN_LIMITS[plan][c].limit / (PLAN_LIMITS[plan][c].windowMs / 1000);
+  const lh = perS('heavy');
+  const lm = perS('medium');
+  const a = people * ASSUMED.meetingsJoined;
+  if (a === 0) return 1;
+  // (H + f·a) / lh = (M + (1 − f)·a) / lm
+  const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));
+  return Math.round(Math.min(1, Math.max(0, f)) * 100) / 100;
 }
 
 export function estimateExport(i: EstimateInput): Estimate {
   const skip = i.skip ?? [];
   const historyMonths = i.from ? Math.max(0.1, (parseDay(i.to ?? i.today).getTime() - parseDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
-  const via = attendanceVia(i.plan, i.people, skip, i.today);
+  const via = attendanceReportShare(i.plan, i.people, skip, i.today);
   let total = times(basePerPerson(i, historyMonths), i.people);
   const costs = optionalCosts(i, via);
   const optional: Estimate['optional'] = {};
@@ -179,7 +185,7 @@ export function estimateExport(i: EstimateInput): Estimate {
     seconds: Math.round(wallSeconds(total, i.plan) * 10) / 10,
     binding: r.binding,
     optional,
-    attendance_via: via,
+    attendance_report_share: via,
     assumptions: { ...ASSUMED, historyMonths: Math.round(historyMonths * 10) / 10 },
   };
 }
@@ -191,7 +197,7 @@ export function formatEstimate(e: Estimate): string {
     `Estimate for ${e.people} ${e.people === 1 ? 'person' : 'people'} on the ${e.plan} plan (nothing was sent to Zoom):`,
     `  requests: ${c(e.requests)}`,
     `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding} rate limit)`,
-    `  attendance rows from: ${e.attendance_via === 'report' ? 'the participants report (Heavy)' : 'past meetings (Medium)'}, whichever is quicker on this plan`,
+    `  attendance rows: ${Math.round(e.attendance_report_share * 100)} % from the participants report (Heavy), the rest from past meetings (Medium), so that both finish together on this plan`,
     'What each optional category adds (leave one out with --skip NAME,…):',
     ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(o.requests.light + o.requests.medium + o.requests.heavy + o.requests.resource).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
     `Assumes an ordinary person: ${e.assumptions.historyMonths} months of history, ${e.assumptions.meetingsJoined} meetings joined and ${e.assumptions.chatSessions} chat conversations in six months, Zoom Phone for ${Math.round(e.assumptions.phoneShare * 100)} %, an account of ${e.assumptions.accountUsers} users. People with more data take longer.`,

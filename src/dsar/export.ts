@@ -10,7 +10,7 @@ import type { Logger } from '../ui/logger.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { AccountWide } from './account-wide.js';
-import { attendanceVia } from './estimate.js';
+import { attendanceReportShare } from './estimate.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
@@ -139,7 +139,7 @@ async function runHeld(
   const limit = pLimit(48);
   // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
   const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
-  const breadth = { accountWide, skip: new Set(settings.skip ?? []), attendanceVia: attendanceVia(settings.plan, request.subjects.length, settings.skip), runDay: new Date().toISOString().slice(0, 10) };
+  const breadth = { accountWide, skip: new Set(settings.skip ?? []), attendanceReportShare: attendanceReportShare(settings.plan, request.subjects.length, settings.skip), runDay: new Date().toISOString().slice(0, 10) };
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),

@@ -151,7 +151,7 @@ describe('export: account features that stand in the way are "not permitted" / "
     expect(report).toContain('not enabled');
 
     const doctor = await runCli(['doctor', '--json'], sandboxEnv(sb));
-    const d = JSON.parse(doctor.stdout) as { features: Record<string, { state: string; detail?: string }> };
+    const d = JSON.parse(doctor.stdout) as { features: { team_chat: { state: string; detail?: string }; ai_summaries: { state: string; detail?: string } } };
     expect(d.features.team_chat.state).toBe('not_permitted');
     expect(d.features.team_chat.detail).toMatch(/Chat Messages/);
     expect(d.features.ai_summaries.state).toBe('not_enabled');
