@@ -111,7 +111,9 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
  * ZDSAR_HTTP_TIMEOUT_MS: per-request timeout (default 60 s); ZDSAR_CONNECTIONS: connections at once
  * (default 64; 1 sends one request at a time, the benchmark's baseline).
  */
-export function clientTuning(env: NodeJS.ProcessEnv): { timeoutMs?: number; connections?: number } {
+export type ClientTuning = { timeoutMs?: number; connections?: number };
+
+export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
   const num = (name: string, min: number, max: number): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;

@@ -38,7 +38,7 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
     )
     .action(
       action(ctx, async (opts: Record<string, unknown>) => {
-        const { runDelete } = await import('../zoom-requests/delete.js');
+        const { runDelete } = await import('../zoom-data-requests/submit.js');
         return runDelete(ctx, opts);
       }),
     );

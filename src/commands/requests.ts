@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { LedgerRequest } from '../ledger/index.js';
+import type { LedgerRequest, RequestType } from '../ledger/index.js';
 import { printJson, writeLine } from '../ui/io.js';
 import { action, withJson, type CommandContext } from './context.js';
 
@@ -19,6 +19,19 @@ async function mustGet(ctx: CommandContext, id: string): Promise<LedgerRequest> 
 }
 
 const loadView = () => import('../ui/requests-view.js');
+
+type RunFlags = { json?: boolean; verbose?: boolean; showEmails?: boolean };
+
+/** `requests resume`: the workflow that continues each request type, loaded on demand. */
+const RESUME: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest, flags: RunFlags) => Promise<number | void>>> = {
+  export: async (ctx, r, flags) => (await import('../dsar/start.js')).continueExport(ctx, r, flags),
+  'zoom-delete': async (ctx, r, flags) => (await import('../zoom-data-requests/resume.js')).resumeZoomDelete(ctx, r, flags),
+};
+
+/** `requests cancel`: types whose cancel does more than the ledger's (an erasure submitted to Zoom is revoked at Zoom). */
+const CANCEL: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest, flags: RunFlags) => Promise<number | void>>> = {
+  'zoom-delete': async (ctx, r, flags) => (await import('../zoom-data-requests/cancel.js')).cancelZoomDelete(ctx, r, flags),
+};
 
 export function register(program: Command, ctx: CommandContext): void {
   const requests = program
@@ -106,8 +119,12 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     .action(
       action(ctx, async (id: string) => {
         const r = await mustGet(ctx, id);
-        const { resumeRequest } = await import('../ledger/index.js');
-        return resumeRequest(ctx, r);
+        const { resumeRefusal } = await import('../ledger/index.js');
+        const refusal = resumeRefusal(r);
+        if (refusal) throw new UsageError(refusal);
+        const resume = RESUME[r.type];
+        if (!resume) throw new UsageError(`requests of type ${r.type} cannot be resumed: run the command again`);
+        return resume(ctx, r, {});
       }),
     );
 
@@ -118,9 +135,9 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .description('cancel a pending or interrupted request: it does nothing more'),
   ).action(
     action(ctx, async (id: string, opts: { json?: boolean }) => {
-      // An erasure submitted to Zoom is revoked at Zoom (within its 30-minute window), not only in the ledger.
       const existing = await mustGet(ctx, id);
-      if (existing.type === 'zoom-delete') return (await import('../zoom-requests/delete.js')).cancelZoomDelete(ctx, existing, opts);
+      const cancel = CANCEL[existing.type];
+      if (cancel) return cancel(ctx, existing, opts);
       const r = await (await openLedger(ctx)).cancel(id);
       if (opts.json) return printJson(ctx.io, r);
       writeLine(ctx.io.stderr, `Canceled ${r.request_id}. It does nothing more; a run still in progress stops at its next step.`);

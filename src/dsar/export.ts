@@ -16,7 +16,7 @@ import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
 import { writeReports } from './report/index.js';
 import { zipSubjects } from './zip.js';
-import { subjectFolder } from './paths.js';
+import { subjectFolder } from '../people/folders.js';
 
 export interface ExportSettings {
   from?: string;
@@ -72,7 +72,7 @@ const FS_ERRORS = new Map([
   ['EIO', 'an input/output error'],
 ]);
 
-type ZoomExportOutcome = Awaited<ReturnType<typeof import('../zoom-requests/export.js').runZoomExport>>;
+type ZoomExportOutcome = Awaited<ReturnType<typeof import('../zoom-data-requests/export.js').runZoomExport>>;
 
 /** --zoom-export: Zoom's own export for the same people and window, queued ten people at a time. */
 async function runZoomPart(
@@ -85,7 +85,7 @@ async function runZoomPart(
   signal: AbortSignal,
   hooks: ExportHooks,
 ): Promise<ZoomExportOutcome> {
-  const { runZoomExport } = await import('../zoom-requests/export.js');
+  const { runZoomExport } = await import('../zoom-data-requests/export.js');
   // Zoom takes one window per request: the requested one, else the earliest person's history.
   const from = settings.from ?? [...results.values()].map((r) => r.range?.from).filter((x): x is string => Boolean(x)).sort()[0] ?? settings.today;
   const outcome = await runZoomExport({

@@ -7,7 +7,7 @@ import type { CallStats } from '../zoom/client.js';
 import { CATEGORIES } from './categories.js';
 import { NOT_COVERED_NOTE } from './report/breadth-columns.js';
 import type { CategoryResult, SubjectResult } from './collect.js';
-import { subjectFolder } from './paths.js';
+import { subjectFolder } from '../people/folders.js';
 
 export interface ManifestFile {
   path: string;

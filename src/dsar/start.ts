@@ -10,7 +10,7 @@ import { createLogger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
-import { readPeople } from './subjects.js';
+import { readPeople } from '../people/subjects.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { estimateExport, formatEstimate } from './estimate.js';
 
@@ -198,8 +198,8 @@ function progressLines(state: ExportState, label: (i: number) => string): string
 
 /** --include-registrations: the account scan of `zdsar registrants`, loaded only when asked for. */
 async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter) {
-  const { registrationsFinder } = await import('../registrants/index.js');
-  return registrationsFinder(ctx, credentials, plan, limiter);
+  const { registrationsFinder } = await import('../registrants/find.js');
+  return registrationsFinder({ home: zdsarHome(ctx.io.env), credentials, plan, limiter, tuning: clientTuning(ctx.io.env), logger: createLogger(ctx.io, {}), signal: ctx.signal });
 }
 
 function day(d: Date): string {

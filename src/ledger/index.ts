@@ -17,4 +17,4 @@ export {
   type Urgency,
 } from './deadlines.js';
 export { personReplacements, scrub, shortHash, subjectLabel } from './privacy.js';
-export { registerResumer, resumeRequest, type Resumer } from './resume.js';
+export { resumeRefusal } from './resume.js';

@@ -3,11 +3,15 @@
  * using the local index where it is fresh enough (see index-store.ts for the rules) and Zoom live
  * for everything reported.
  */
+import type { ClientTuning, Plan, ZoomCredentials } from '../config.js';
+import { AuthError, CliError, EXIT, InterruptedError } from '../errors.js';
 import type { Logger } from '../ui/logger.js';
-import type { ZoomClient } from '../zoom/client.js';
+import { ZoomClient } from '../zoom/client.js';
+import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
+import type { RateLimiter } from '../zoom/limiter.js';
 import type { SessionKind } from '../zoom/endpoints/registrants.js';
 import { DEFAULT_MAX_AGE_HOURS, IndexStore, isClosed, isFresh, sessionKey, type IndexEntry, type IndexFile } from './index-store.js';
-import { scanAccount, scanSessions, type Match, type ScanProblem, type ScanStats } from './scan.js';
+import { describeError, scanAccount, scanSessions, type Match, type ScanProblem, type ScanStats } from './scan.js';
 
 export type FindMode = 'index' | 'incremental' | 'full';
 
@@ -163,4 +167,87 @@ export function matchRecord(m: Match): Record<string, unknown> {
     ...(s.registration_type !== undefined ? { registration_type: s.registration_type } : {}),
     ...(m.kind === 'registrant' ? { status: statuses.length === 1 ? statuses[0] : statuses.join(','), occurrences } : {}),
   };
+}
+
+/** Errors that stop a scan become the contract's exit codes: 3 for credentials and scopes, 130 interrupted, 1 otherwise. */
+export function cliError(e: unknown, signal?: AbortSignal): unknown {
+  if (e instanceof CliError) return e;
+  if (signal?.aborted) return new InterruptedError('interrupted', 'Run the same command again: it finds what is left and does only that.');
+  if (e instanceof ZoomApiError && !(e instanceof ZoomRateLimitError) && (e.status === 401 || e.isMissingScope)) {
+    return new AuthError(describeError(e), 'Check the app\'s credentials and scopes with `zdsar doctor`.');
+  }
+  if (e instanceof ZoomRateLimitError) return new CliError(describeError(e), EXIT.partial, 'Run the same command again later; what was done is recorded.');
+  return e;
+}
+
+// ---- export --include-registrations --------------------------------------------------------
+
+export interface FinderSettings {
+  /** ZDSAR_HOME, where the index lives. */
+  home: string;
+  credentials: ZoomCredentials;
+  plan: Plan;
+  /** The export's rate limiter, so both walk Zoom within one budget. */
+  limiter?: RateLimiter;
+  tuning?: ClientTuning;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * For `zdsar export --include-registrations`: one account scan per export run, started by the first
+ * person asked about (people asked about in the same moment share it); later people are answered
+ * from the index that scan just wrote, listing only the sessions that may hold them.
+ */
+export function registrationsFinder(f: FinderSettings): (email: string) => AsyncIterable<Record<string, unknown>> {
+  const { home, credentials, logger } = f;
+  const cache = new Map<string, Promise<{ records: Record<string, unknown>[]; error?: string }>>();
+  let pending: Array<{ email: string; resolve: (v: { records: Record<string, unknown>[]; error?: string }) => void; reject: (e: unknown) => void }> = [];
+  let chain: Promise<void> = Promise.resolve();
+  let scanned = false;
+
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    chain = chain.then(async () => {
+      const client = new ZoomClient({ credentials, plan: f.plan, signal: f.signal, logger, limiter: f.limiter, ...f.tuning });
+      try {
+        // The first batch may scan the account; later ones find the index it wrote fresh.
+        const r = await findRegistrations(
+          client,
+          batch.map((b) => b.email),
+          { home, apiUrl: credentials.apiUrl, accountId: credentials.accountId, logger, signal: f.signal, maxAgeHours: DEFAULT_MAX_AGE_HOURS, trustIndex: scanned },
+        );
+        scanned = true;
+        const error = r.complete ? undefined : `the account scan could not read ${r.problems.length} lists (${r.problems.slice(0, 3).map((x) => `${x.where}: ${x.message}`).join('; ')})`;
+        for (const b of batch) b.resolve({ records: (r.matches.get(b.email) ?? []).map(matchRecord), error });
+      } catch (e) {
+        for (const b of batch) b.reject(cliError(e));
+      } finally {
+        await client.close();
+      }
+    });
+  };
+
+  const lookup = (email: string) => {
+    const key = email.trim().toLowerCase();
+    let p = cache.get(key);
+    if (!p) {
+      p = new Promise((resolve, reject) => {
+        pending.push({ email: key, resolve, reject });
+        if (pending.length === 1) setImmediate(flush);
+      });
+      cache.set(key, p);
+    }
+    return p;
+  };
+
+  return (email: string) => ({
+    async *[Symbol.asyncIterator]() {
+      const { records, error } = await lookup(email);
+      yield* records;
+      if (error) throw new Error(error);
+    },
+  });
 }

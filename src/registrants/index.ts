@@ -4,9 +4,9 @@
  */
 export { scanAccount, scanSessions, describeError, type Match, type ScanOptions, type ScanResult, type ScanStats, type SessionInfo } from './scan.js';
 export { IndexStore, DEFAULT_MAX_AGE_HOURS, isClosed, isFresh, hashAddress, type IndexEntry, type IndexFile } from './index-store.js';
-export { findRegistrations, matchRecord, type FindOptions, type FindResult, type FindMode } from './find.js';
+export { findRegistrations, matchRecord, registrationsFinder, type FindOptions, type FindResult, type FindMode, type FinderSettings } from './find.js';
 export { executeErase, planErase, priorOutcomes, personStatus, type EraseTarget, type Outcome, type TargetResult } from './erase.js';
-export { registrationsFinder, runErase, runFind, type RegistrantsFlags } from './run.js';
+export { runErase, runFind, type RegistrantsFlags } from './run.js';
 
 import type { ZoomClient } from '../zoom/client.js';
 import { scanAccount as scanAll, type ScanOptions as Opts, type ScanResult as Result } from './scan.js';

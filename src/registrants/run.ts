@@ -6,17 +6,16 @@ import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import type { CommandContext } from '../commands/context.js';
 import { loadPlan, loadZoomCredentials, zdsarHome, type Plan, type ZoomCredentials, clientTuning } from '../config.js';
-import { AuthError, CliError, EXIT, InterruptedError, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { Ledger, parseDateArg, type Regime } from '../ledger/index.js';
-import { readPeople, type Subject } from '../dsar/subjects.js';
+import { readPeople, type Subject } from '../people/subjects.js';
 import { palette, printJson, progressEnabled, type IO } from '../ui/io.js';
 import { createLogger, type Logger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { ZoomClient } from '../zoom/client.js';
-import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
 import { executeErase, personStatus, planErase, priorOutcomes, type EraseTarget, type TargetResult } from './erase.js';
-import { findRegistrations, matchRecord, type FindResult } from './find.js';
+import { cliError, findRegistrations, matchRecord, type FindResult } from './find.js';
 import { DEFAULT_MAX_AGE_HOURS } from './index-store.js';
 import { describeError, isFatal, scanSessions, type Match, type ScanStats } from './scan.js';
 
@@ -64,17 +63,6 @@ function newClient(ctx: CommandContext, credentials: ZoomCredentials, plan: Plan
   // Every request in flight listens to the run's abort signal; a scan has dozens in flight.
   setMaxListeners(256, ctx.signal);
   return new ZoomClient({ credentials, plan, signal: ctx.signal, logger, limiter, ...clientTuning(ctx.io.env) });
-}
-
-/** Errors that stop a scan become the contract's exit codes: 3 for credentials and scopes, 130 interrupted, 1 otherwise. */
-function cliError(e: unknown, signal?: AbortSignal): unknown {
-  if (e instanceof CliError) return e;
-  if (signal?.aborted) return new InterruptedError('interrupted', 'Run the same command again: it finds what is left and does only that.');
-  if (e instanceof ZoomApiError && !(e instanceof ZoomRateLimitError) && (e.status === 401 || e.isMissingScope)) {
-    return new AuthError(describeError(e), 'Check the app\'s credentials and scopes with `zdsar doctor`.');
-  }
-  if (e instanceof ZoomRateLimitError) return new CliError(describeError(e), EXIT.partial, 'Run the same command again later; what was done is recorded.');
-  return e;
 }
 
 async function find(ctx: CommandContext, client: ZoomClient, credentials: ZoomCredentials, people: Subject[], s: Settings, logger: Logger, json?: boolean): Promise<FindResult> {
@@ -408,74 +396,4 @@ async function confirm(io: IO, question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
-}
-
-// ---- export --include-registrations --------------------------------------------------------
-
-/**
- * For `zdsar export --include-registrations`: one account scan per export run, started by the first
- * person asked about (people asked about in the same moment share it); later people are answered
- * from the index that scan just wrote, listing only the sessions that may hold them.
- */
-/**
- * For `zdsar export --include-registrations`: one account scan per export run, shared by every person.
- * Pass the export's rate limiter so both walk Zoom within one budget.
- */
-export async function registrationsFinder(
-  ctx: CommandContext,
-  credentials: ZoomCredentials,
-  plan: Plan,
-  limiter?: RateLimiter,
-): Promise<(email: string) => AsyncIterable<Record<string, unknown>>> {
-  const home = zdsarHome(ctx.io.env);
-  const logger = createLogger(ctx.io, {});
-  const cache = new Map<string, Promise<{ records: Record<string, unknown>[]; error?: string }>>();
-  let pending: Array<{ email: string; resolve: (v: { records: Record<string, unknown>[]; error?: string }) => void; reject: (e: unknown) => void }> = [];
-  let chain: Promise<void> = Promise.resolve();
-  let scanned = false;
-
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    chain = chain.then(async () => {
-      const client = newClient(ctx, credentials, plan, logger, limiter);
-      try {
-        // The first batch may scan the account; later ones find the index it wrote fresh.
-        const r = await findRegistrations(
-          client,
-          batch.map((b) => b.email),
-          { home, apiUrl: credentials.apiUrl, accountId: credentials.accountId, logger, signal: ctx.signal, maxAgeHours: DEFAULT_MAX_AGE_HOURS, trustIndex: scanned },
-        );
-        scanned = true;
-        const error = r.complete ? undefined : `the account scan could not read ${r.problems.length} lists (${r.problems.slice(0, 3).map((x) => `${x.where}: ${x.message}`).join('; ')})`;
-        for (const b of batch) b.resolve({ records: (r.matches.get(b.email) ?? []).map(matchRecord), error });
-      } catch (e) {
-        for (const b of batch) b.reject(cliError(e));
-      } finally {
-        await client.close();
-      }
-    });
-  };
-
-  const lookup = (email: string) => {
-    const key = email.trim().toLowerCase();
-    let p = cache.get(key);
-    if (!p) {
-      p = new Promise((resolve, reject) => {
-        pending.push({ email: key, resolve, reject });
-        if (pending.length === 1) setImmediate(flush);
-      });
-      cache.set(key, p);
-    }
-    return p;
-  };
-
-  return (email: string) => ({
-    async *[Symbol.asyncIterator]() {
-      const { records, error } = await lookup(email);
-      yield* records;
-      if (error) throw new Error(error);
-    },
-  });
 }

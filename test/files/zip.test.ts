@@ -17,7 +17,7 @@ interface Entry {
 }
 
 /**
- * A minimal unzip that also returns each entry's Unix mode (src/zoom-requests/zip-read.ts does not),
+ * A minimal unzip that also returns each entry's Unix mode (src/zoom-data-requests/zip-read.ts does not),
  * so the test checks 0600 and the CRCs without an unzip tool.
  */
 function unzip(buf: Buffer): Entry[] {

@@ -1,6 +1,6 @@
 /**
  * Property tests of the email rules and the CSV reader (issue 8), adding to the two in
- * test/dsar/subjects.test.ts (valid lists read back; arbitrary bytes give only UsageErrors):
+ * test/people/subjects.test.ts (valid lists read back; arbitrary bytes give only UsageErrors):
  * normalisation is idempotent and case/padding/mailto/display-name invariant; a valid address
  * is safe to use as a folder name part; what is rejected is rejected for a reason; a bad row is
  * reported with its physical line and the header's field name, wherever it is in the file.
@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { subjectFolder } from '../../src/dsar/paths.js';
-import { fromCsv, fromList, isValidEmail, normalizeEmail } from '../../src/dsar/subjects.js';
+import { subjectFolder } from '../../src/people/folders.js';
+import { fromCsv, fromList, isValidEmail, normalizeEmail } from '../../src/people/subjects.js';
 import { UsageError } from '../../src/errors.js';
 
 const local = fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9_+-]{0,8}$/), { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.'));

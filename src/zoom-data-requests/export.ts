@@ -14,7 +14,7 @@ import { Agent } from 'undici';
 import type { Ledger, LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
 import type { ZoomClient } from '../zoom/client.js';
-import { dataRequestFileUrl, dataRequestFiles, isNotReady, type DataRequestFile } from '../zoom/endpoints/data-requests.js';
+import { dataRequestFileUrl, dataRequestFiles, isNotReady, type DataRequestFile } from '../zoom/endpoints/data-privacy.js';
 import { NotReadyYet, describe, runQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
 import { fetchSignedLink, LinkError } from './fetch.js';
 import { placeForPerson, safeId, type PlacedFile } from './place.js';

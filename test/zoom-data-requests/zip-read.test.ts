@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { describe, expect, it } from 'vitest';
-import { sizeCheck, zoomWindow } from '../../src/zoom-requests/export.js';
-import { listZip, verifyZip, ZipReadError } from '../../src/zoom-requests/zip-read.js';
+import { sizeCheck, zoomWindow } from '../../src/zoom-data-requests/export.js';
+import { listZip, verifyZip, ZipReadError } from '../../src/zoom-data-requests/zip-read.js';
 import { tempDir } from '../helpers/cli.js';
 
 async function makeZip(path: string, files: Record<string, string>, compress = true): Promise<void> {

@@ -35,7 +35,7 @@ import {
   type DataRequestRecord,
   type DataRequestState,
   type DataRequestType,
-} from '../zoom/endpoints/data-requests.js';
+} from '../zoom/endpoints/data-privacy.js';
 import { ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
 import type { PlacedFile } from './place.js';
 

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/commands/context.js';
-import { subjectFolder } from '../../src/dsar/paths.js';
+import { subjectFolder } from '../../src/people/folders.js';
 import { Ledger } from '../../src/ledger/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { cancelZoomDelete, resumeZoomDelete } from '../../src/zoom-requests/delete.js';
+import { cancelZoomDelete } from '../../src/zoom-data-requests/cancel.js';
+import { resumeZoomDelete } from '../../src/zoom-data-requests/resume.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { dataRequestSandbox, posts } from './helpers.js';
 

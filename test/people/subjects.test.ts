@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { fromCsv, fromList, isValidEmail, normalizeEmail } from '../../src/dsar/subjects.js';
+import { fromCsv, fromList, isValidEmail, normalizeEmail } from '../../src/people/subjects.js';
 
 const csv = (s: string | Buffer) => fromCsv(Buffer.isBuffer(s) ? s : Buffer.from(s), 'people.csv');
 const fails = (s: string | Buffer) => {

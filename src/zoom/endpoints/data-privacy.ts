@@ -9,7 +9,7 @@
  *   DELETE /data_requests/requests/{requestId}     data_request:delete:request:admin  (classic data_request:write:admin)
  *
  * The POST is never retried by the client (only after a 429, which Zoom did not apply); whether to
- * send it again is decided from the ledger and the history (see src/zoom-requests/engine.ts).
+ * send it again is decided from the ledger and the history (see src/zoom-data-requests/engine.ts).
  */
 import type { ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';

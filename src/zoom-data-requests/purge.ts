@@ -1,0 +1,74 @@
+/**
+ * Earlier zdsar export packages of people being erased, and their deletion (`zdsar delete
+ * --purge-packages`).
+ */
+import { readFile, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { subjectFolder } from '../people/folders.js';
+import { OPEN_STATUSES, type Ledger, type LedgerRequest } from '../ledger/index.js';
+import type { Logger } from '../ui/logger.js';
+
+export interface EarlierPackage {
+  request_id: string;
+  status: string;
+  out_dir: string;
+  created_at: string;
+  /** The erased people in that package: their position there and their folder. */
+  people: Array<{ index: number; email: string; folder: string }>;
+  /** Every person of that package is erased: the whole package goes. */
+  whole: boolean;
+}
+
+/** Earlier export packages (not purged, still on disk) holding any of these people. */
+export async function earlierPackages(ledger: Ledger, emails: string[]): Promise<EarlierPackage[]> {
+  const want = new Set(emails.map((e) => e.toLowerCase()));
+  const out: EarlierPackage[] = [];
+  for (const r of await ledger.list()) {
+    if (r.type !== 'export' || r.purged_at || !r.out_dir) continue;
+    const people = r.subjects.filter((s) => s.email && want.has(s.email)).map((s) => ({ index: s.index, email: s.email!, folder: subjectFolder(s.index, s.email!) }));
+    if (people.length === 0) continue;
+    if (!(await stat(r.out_dir).then((st) => st.isDirectory(), () => false))) continue;
+    out.push({ request_id: r.request_id, status: r.status, out_dir: r.out_dir, created_at: r.created_at, people, whole: people.length === r.subjects.length });
+  }
+  return out;
+}
+
+/**
+ * Delete those packages (or only the erased people's folders and per-person zips in them). A folder
+ * is touched only if it is recognisably the request's (named after it, or its manifest names it), as
+ * `zdsar requests purge` checks. The ledger entries of those exports keep their addresses until
+ * `zdsar requests purge` hashes them. Recorded as evidence on the deletion request.
+ */
+export async function purgePackages(ledger: Ledger, deleteId: string, earlier: EarlierPackage[], logger: Logger): Promise<string[]> {
+  const removed: string[] = [];
+  const forbidden = new Set([resolve('/'), resolve(homedir()), resolve(ledger.home), join(resolve(ledger.home), 'ledger')]);
+  for (const e of earlier) {
+    if (OPEN_STATUSES.includes(e.status as LedgerRequest['status'])) {
+      logger.warn(`not deleting ${e.out_dir}: request ${e.request_id} is still ${e.status}`);
+      continue;
+    }
+    const dir = resolve(e.out_dir);
+    const manifestId = await readFile(join(dir, 'manifest.json'), 'utf8').then((t) => (JSON.parse(t) as { request_id?: unknown }).request_id, () => undefined);
+    if (forbidden.has(dir) || (basename(dir) !== e.request_id && manifestId !== e.request_id)) {
+      logger.warn(`not deleting ${dir}: it is neither named after request ${e.request_id} nor holds its manifest`);
+      continue;
+    }
+    const paths = e.whole ? [dir] : e.people.flatMap((p) => [join(dir, 'subjects', p.folder), join(dir, 'zips', `${p.folder}.zip`)]);
+    paths.push(`${dir}.zip`);
+    const gone: string[] = [];
+    for (const p of paths) {
+      if (!(await stat(p).then(() => true, () => false))) continue;
+      await rm(p, { recursive: true, force: true });
+      gone.push(p);
+    }
+    if (gone.length === 0) continue;
+    removed.push(...gone);
+    await ledger.recordEvidence(deleteId, {
+      action: 'zdsar.package.purge',
+      target: e.request_id,
+      outcome: `deleted ${gone.join(', ')}${e.whole ? '' : " (the erased people's folders only; the package's manifest still names them)"}`,
+    });
+  }
+  return removed;
+}
