@@ -100,8 +100,8 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
     afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
     afterPhone: async (): Promise<void> => {
       await Promise.all([
-        skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsUnit(s.client, id)),
-        skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), (id) => oneUnit(() => getVoicemail(s.client, id))),
+        skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsMessages(s.client, id)),
+        skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), async (id) => [await getVoicemail(s.client, id)]),
       ]);
     },
   };
@@ -123,30 +123,40 @@ async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
 }
 
 /** One unit per record of `dep` (a session, a voicemail): the detail Zoom has behind each. */
-function perRecord(p: BreadthPerson, dep: string, name: string, idOf: (r: Rec) => string, unit: (id: string) => () => AsyncIterable<Rec>): Promise<void> {
+function perRecord(p: BreadthPerson, dep: string, name: string, idOf: (r: Rec) => string, fetch: (id: string) => Promise<Rec[]>): Promise<void> {
   return dependsOn(p, dep, name, async () => {
-    const units: BreadthUnit[] = [];
-    const seen = new Set<string>();
-    for await (const r of recordsOf(p, dep)) {
-      const id = idOf(r);
-      if (!id || seen.has(id)) continue;
-      seen.add(id);
-      units.push({ key: `r-${hash(id)}`, items: unit(id) });
-    }
-    return p.collect(name, units);
+    const ids = new Set<string>();
+    for await (const r of recordsOf(p, dep)) if (idOf(r)) ids.add(idOf(r));
+    return p.collect(name, batches([...ids], (id) => id, fetch));
   });
 }
 
-function oneUnit(get: () => Promise<Rec>): () => AsyncIterable<Rec> {
-  return async function* () {
-    yield await get();
-  };
+/** Records fetched one request each go in batches of this many: one part file and one ledger step per batch, not per request. */
+export const BATCH = 10;
+
+/**
+ * Units of up to BATCH items, each item's records fetched concurrently and yielded in the items' order.
+ * A batch that fails is fetched again whole by a resumed run; the keys depend only on the items, so they are stable.
+ */
+export function batches<T>(items: T[], keyOf: (t: T) => string, fetch: (t: T) => Promise<Rec[]>): BreadthUnit[] {
+  const out: BreadthUnit[] = [];
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH);
+    out.push({
+      key: `b-${hash(chunk.map(keyOf).join('|'))}`,
+      items: async function* () {
+        const results = await Promise.all(chunk.map(fetch));
+        for (const list of results) yield* list;
+      },
+    });
+  }
+  return out;
 }
 
-function smsUnit(client: ZoomClient, sessionId: string): () => AsyncIterable<Rec> {
-  return async function* () {
-    for await (const m of listSmsMessages(client, sessionId)) yield { session_id: sessionId, message: m };
-  };
+async function smsMessages(client: ZoomClient, sessionId: string): Promise<Rec[]> {
+  const out: Rec[] = [];
+  for await (const m of listSmsMessages(client, sessionId)) out.push({ session_id: sessionId, message: m });
+  return out;
 }
 
 // ---------------------------------------------------------------- Team Chat
@@ -223,30 +233,27 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
   let gone = 0;
   const mine = (row: Rec) => (str(row.id) !== '' && str(row.id) === who.userId) || (str(row.user_email) !== '' && str(row.user_email).toLowerCase() === email);
   await dependsOn(p, 'meetings_attended', 'attendance', async () => {
-    const units: BreadthUnit[] = [];
-    const seen = new Set<string>();
+    const meetings = new Map<string, Rec>();
     for await (const m of recordsOf(p, 'meetings_attended')) {
       const uuid = str(m.uuid);
-      if (!uuid || seen.has(uuid)) continue;
-      seen.add(uuid);
-      const meeting = { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time };
+      if (uuid && !meetings.has(uuid)) meetings.set(uuid, { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time });
+    }
+    const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
       // Each meeting always goes the same way (a resumed run asks the same endpoint).
       const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < s.attendanceReportShare ? 'report' : 'past_meetings';
-      units.push({
-        key: `m-${hash(uuid)}`,
-        items: async function* () {
-          try {
-            for await (const row of listParticipants(s.client, uuid, via)) {
-              if (mine(row)) yield { meeting, source: via === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row };
-              else if (!str(row.id) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
-            }
-          } catch (e) {
-            if (!isGoneMeeting(e)) throw e;
-            gone++;
-          }
-        },
-      });
-    }
+      const out: Rec[] = [];
+      try {
+        for await (const row of listParticipants(s.client, uuid, via)) {
+          if (mine(row)) out.push({ meeting, source: via === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row });
+          else if (!str(row.id) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
+        }
+      } catch (e) {
+        if (!isGoneMeeting(e)) throw e;
+        gone++;
+      }
+      return out;
+    };
+    const units = batches([...meetings], ([uuid]) => uuid, rowsOf);
     const r = await p.collect('attendance', units);
     const notes = [
       'your own rows only, matched by your Zoom user id or email address',
@@ -260,22 +267,16 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
 async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   await p.settle('meeting_summaries', async () => {
     const rows = await s.accountWide.summariesHostedBy(who.userId, who.email);
-    const units = rows
-      .filter((r) => str(r.meeting_uuid) !== '')
-      .map((r) => {
-        const uuid = str(r.meeting_uuid);
-        return {
-          key: `s-${hash(uuid)}`,
-          items: async function* () {
-            try {
-              yield await getMeetingSummary(s.client, uuid);
-            } catch (e) {
-              // Deleted since the account's list was read: nothing to keep.
-              if (!isGoneMeeting(e)) throw e;
-            }
-          },
-        };
-      });
+    const uuids = rows.map((r) => str(r.meeting_uuid)).filter(Boolean);
+    const units = batches(uuids, (u) => u, async (uuid) => {
+      try {
+        return [await getMeetingSummary(s.client, uuid)];
+      } catch (e) {
+        // Deleted since the account's list was read: nothing to keep.
+        if (isGoneMeeting(e)) return [];
+        throw e;
+      }
+    });
     return p.collect('meeting_summaries', units, 'summaries of meetings you hosted, from the account\'s list of AI Companion summaries');
   });
 }

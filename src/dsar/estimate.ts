@@ -24,12 +24,12 @@ export const ASSUMED = {
   smsSessions: 1,
   voicemails: 21,
   /** Team Chat conversations with messages in the last six months. */
-  chatSessions: 3.3,
+  chatSessions: 3.2,
   /** Meetings joined (with two or more participants) in the last six months. */
-  meetingsJoined: 25,
+  meetingsJoined: 17.6,
   /** AI Companion summaries of meetings hosted. */
-  summaries: 13,
-  /** Users of the account (the sign-in report is account-wide, about 9 rows per user per month). */
+  summaries: 11.3,
+  /** Users of the account (the sign-in report is account-wide, about 7.5 rows per user per month). */
   accountUsers: 200,
 };
 
@@ -112,7 +112,7 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   add(out.attendance!, 'GET /past_meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * (1 - reportShare));
   add(out.summaries!, 'GET /meetings/meeting_summaries', Math.max(1, Math.ceil((ASSUMED.accountUsers * ASSUMED.summaries) / 300)));
   add(out.summaries!, 'GET /meetings/{meetingId}/meeting_summary', n * ASSUMED.summaries);
-  add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 9) / 300)));
+  add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 7.5) / 300)));
   return out;
 }
 

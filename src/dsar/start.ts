@@ -155,7 +155,7 @@ async function execute(
         email: s.email,
         status: s.status,
         path: join(packageDir, s.path),
-        records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status])),
+        records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status === 'unavailable' ? (c.reason ?? c.status) : c.status])),
         errors: Object.entries(s.categories).filter(([, c]) => c.status === 'failed').map(([k, c]) => ({ category: k, message: c.error })),
         ...(s.downloads ? { downloads: { files: s.downloads.files + s.downloads.skipped, bytes: s.downloads.bytes, failed: s.downloads.failed.length } } : {}),
         ...(s.error ? { error: s.error } : {}),
@@ -172,6 +172,8 @@ async function execute(
       const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
       io.stderr.write(`${label(s.index)}: ${mark}${count}\n`);
       for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
+      // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
+      for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') io.stderr.write(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}\n`);
       if (s.error) io.stderr.write(`    ${s.error}\n`);
     }
     io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);

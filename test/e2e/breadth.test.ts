@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breadthFor, demoAccount, recordsFor, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -202,5 +202,22 @@ describe('export --estimate and --skip', () => {
     expect(c.sign_ins).toMatchObject({ status: 'unavailable', reason: 'skipped' });
     expect(sb.log.some((e) => e.path.includes('/chat/') || e.path.endsWith('/report/activities'))).toBe(false);
     expect(c.attendance!.status).toBe('done');
+  });
+
+  it('--with-files downloads the files attached to Team Chat messages beside the others', async () => {
+    const res = await runCli(['export', '--emails', PEOPLE[0]!, '--skip', 'attendance,summaries,sign_ins,voicemail_transcripts', '--with-files', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));
+    expect(res.code).toBe(0);
+    const pkg = (JSON.parse(res.stdout) as { package: string }).package;
+    const s = readJson<Manifest>(join(pkg, 'manifest.json')).subjects[0]!;
+    const attached = records(join(pkg, s.path), 'chat_messages.json').flatMap((m) => ((m.message as Rec).files as Rec[] | undefined) ?? []);
+    expect(attached.length).toBeGreaterThan(0);
+    const chatDir = join(pkg, s.path, 'files', 'chat');
+    const files = readdirSync(chatDir);
+    expect(files).toHaveLength(attached.length);
+    for (const f of attached) {
+      const onDisk = files.find((x) => x.includes(String(f.file_id)))!;
+      expect(onDisk, String(f.file_id)).toBeDefined();
+      expect(statSync(join(chatDir, onDisk)).size).toBe(f.file_size);
+    }
   });
 });
