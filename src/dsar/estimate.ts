@@ -144,9 +144,10 @@ const round = (a: Counts): Counts => ({ light: Math.round(a.light), medium: Math
  * share read from the report is the one that makes both categories finish together, given what else
  * the run sends on the plan (0: all from past meetings, 1: all from the report).
  */
-export function attendanceReportShare(plan: Plan, people: number, skip: string[] = [], today = new Date().toISOString().slice(0, 10)): number {
-  const input: EstimateInput = { people, plan, today, skip };
-  let rest = times(basePerPerson(input, ASSUMED.historyMonths), people);
+export function attendanceReportShare(input: EstimateInput): number {
+  const { people, plan } = input;
+  const skip = input.skip ?? [];
+  let rest = times(basePerPerson(input, historyOf(input)), people);
   for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
   const perS = (c: RateCategory) => PLAN_LIMITS[plan][c].limit / (PLAN_LIMITS[plan][c].windowMs / 1000);
   const lh = perS('heavy');
@@ -158,10 +159,15 @@ export function attendanceReportShare(plan: Plan, people: number, skip: string[]
   return Math.round(Math.min(1, Math.max(0, f)) * 100) / 100;
 }
 
+/** Months of history: --from to --to, else the ordinary person's. */
+function historyOf(i: EstimateInput): number {
+  return i.from ? Math.max(0.1, (parseDay(i.to ?? i.today).getTime() - parseDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
+}
+
 export function estimateExport(i: EstimateInput): Estimate {
   const skip = i.skip ?? [];
-  const historyMonths = i.from ? Math.max(0.1, (parseDay(i.to ?? i.today).getTime() - parseDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
-  const via = attendanceReportShare(i.plan, i.people, skip, i.today);
+  const historyMonths = historyOf(i);
+  const via = attendanceReportShare(i);
   let total = times(basePerPerson(i, historyMonths), i.people);
   const costs = optionalCosts(i, via);
   const optional: Estimate['optional'] = {};
