@@ -122,7 +122,7 @@ async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
   yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
 }
 
-/** One unit per record of `dep` (a session, a voicemail): the detail Zoom has behind each. */
+/** For each record of `dep` (an SMS session, a voicemail), the detail Zoom has behind it, in batches. */
 function perRecord(p: BreadthPerson, dep: string, name: string, idOf: (r: Rec) => string, fetch: (id: string) => Promise<Rec[]>): Promise<void> {
   return dependsOn(p, dep, name, async () => {
     const ids = new Set<string>();
