@@ -70,8 +70,8 @@ export interface BreadthSettings {
   accountWide: AccountWide;
   /** Names of OPTIONAL_CATEGORIES left out (--skip). */
   skip: ReadonlySet<string>;
-  /** Share of meetings whose attendance rows are read from the participants report (Heavy); the rest from past meetings (Medium). Chosen by cost (estimate.ts). */
-  attendanceReportShare: number;
+  /** For a person who joined this many meetings: the share whose attendance rows are read from the participants report (Heavy); the rest from past meetings (Medium). Chosen by cost (estimate.ts). */
+  attendanceReportShare: (meetingsJoined: number) => number;
   /** yyyy-mm-dd of the run (Zoom's six-month limits count back from the day a request is sent). */
   runDay: string;
 }
@@ -238,9 +238,10 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
       const uuid = str(m.uuid);
       if (uuid && !meetings.has(uuid)) meetings.set(uuid, { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time });
     }
+    const share = s.attendanceReportShare(meetings.size);
     const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
       // Each meeting always goes the same way (a resumed run asks the same endpoint).
-      const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < s.attendanceReportShare ? 'report' : 'past_meetings';
+      const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < share ? 'report' : 'past_meetings';
       const out: Rec[] = [];
       try {
         for await (const row of listParticipants(s.client, uuid, via)) {

@@ -142,9 +142,10 @@ const round = (a: Counts): Counts => ({ light: Math.round(a.light), medium: Math
 /**
  * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium): the
  * share read from the report is the one that makes both categories finish together, given what else
- * the run sends on the plan (0: all from past meetings, 1: all from the report).
+ * the run sends on the plan (0: all from past meetings, 1: all from the report). `joinedByOne`: during a
+ * run, the meetings one person really joined (the rest are assumed ordinary).
  */
-export function attendanceReportShare(input: EstimateInput): number {
+export function attendanceReportShare(input: EstimateInput, joinedByOne?: number): number {
   const { people, plan } = input;
   const skip = input.skip ?? [];
   let rest = times(basePerPerson(input, historyOf(input)), people);
@@ -152,7 +153,8 @@ export function attendanceReportShare(input: EstimateInput): number {
   const perS = (c: RateCategory) => PLAN_LIMITS[plan][c].limit / (PLAN_LIMITS[plan][c].windowMs / 1000);
   const lh = perS('heavy');
   const lm = perS('medium');
-  const a = people * ASSUMED.meetingsJoined;
+  // During a run, one person's real count replaces one ordinary person's (a heavy person shifts the split).
+  const a = joinedByOne === undefined ? people * ASSUMED.meetingsJoined : Math.max(0, people - 1) * ASSUMED.meetingsJoined + joinedByOne;
   if (a === 0) return 1;
   // (H + f·a) / lh = (M + (1 − f)·a) / lm
   const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));

@@ -32,5 +32,8 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     expect(light.attendance_report_share).toBeLessThan(1);
     expect(attendanceReportShare({ ...base, skip: ['chat'], from: '2026-10-01' })).toBe(light.attendance_report_share);
     expect(Math.abs(light.requests.heavy / 40 - light.requests.medium / 60)).toBeLessThan(1);
+    // A person who joined far more meetings than the ordinary one moves part of them to Medium.
+    expect(attendanceReportShare({ ...base, people: 1 }, 1200)).toBeGreaterThan(0.2);
+    expect(attendanceReportShare({ ...base, people: 1 }, 1200)).toBeLessThan(0.8);
   });
 });
