@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type pLimit from 'p-limit';
 import type { ZoomClient } from '../zoom/client.js';
 import {
   featureBlock,
@@ -67,6 +68,8 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
 
 export interface BreadthSettings {
   client: ZoomClient;
+  /** The concurrency pool of these categories' units (apart from the other lists'). */
+  limit: ReturnType<typeof pLimit>;
   accountWide: AccountWide;
   /** Names of OPTIONAL_CATEGORIES left out (--skip). */
   skip: ReadonlySet<string>;

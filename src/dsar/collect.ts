@@ -172,7 +172,9 @@ class PersonCollection {
 
   /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
   collect(name: string, units: BreadthUnit[], note?: string): Promise<CategoryResult> {
-    return collectList(this.env, name, units, () => undefined, this.dir, this.work, note);
+    // Their own pool: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
+    const env = this.env.breadth ? { ...this.env, limit: this.env.breadth.limit } : this.env;
+    return collectList(env, name, units, () => undefined, this.dir, this.work, note);
   }
 
   registrations(): Promise<void> {
