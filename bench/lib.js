@@ -16,6 +16,11 @@ export const RSS_HOOK = join(BENCH, 'rss-hook.mjs');
 /** Zoom's Business-plan limits (requests per second; Resource-intensive is 20 per minute). */
 export const BUSINESS_PER_SECOND = { Light: 80, Medium: 60, Heavy: 40, 'Resource-intensive': 20 / 60 };
 export const CATEGORIES = Object.keys(BUSINESS_PER_SECOND);
+/** Zoom Phone's own table (Business+), counted apart from the main API's: /v2/phone/* requests. */
+export const PHONE_BUSINESS_PER_SECOND = { Light: 40, Medium: 20, Heavy: 10, 'Resource-intensive': 10 / 60 };
+/** The rate tables' keys: the main API's categories, then Phone's ("Phone Medium", …). */
+const TABLE_KEYS = [...CATEGORIES, ...CATEGORIES.map((c) => `Phone ${c}`)];
+const perSecond = (k) => (k.startsWith('Phone ') ? PHONE_BUSINESS_PER_SECOND[k.slice(6)] : BUSINESS_PER_SECOND[k]);
 
 export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), `zdsar-bench-${prefix}-`));
@@ -161,6 +166,7 @@ function redactKey(k) {
  */
 export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
   const requests = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
+  const byTable = Object.fromEntries(TABLE_KEYS.map((c) => [c, 0]));
   let throttled = 0;
   let unlimited = 0;
   const firstAt = {};
@@ -175,18 +181,21 @@ export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
       continue;
     }
     requests[e.category]++;
+    const key = e.path.startsWith('/v2/phone/') ? `Phone ${e.category}` : e.category;
+    byTable[key]++;
     const t = Date.parse(e.at) - startedAt;
-    firstAt[e.category] = Math.min(firstAt[e.category] ?? Infinity, t);
-    lastAt[e.category] = Math.max(lastAt[e.category] ?? -Infinity, t);
+    firstAt[key] = Math.min(firstAt[key] ?? Infinity, t);
+    lastAt[key] = Math.max(lastAt[key] ?? -Infinity, t);
   }
   // Where the wall time goes outside the requests: start-up before the first, finishing after the last.
   const times = entries.map((e) => Date.parse(e.at) - startedAt);
   const firstRequestS = times.length ? +(Math.min(...times) / 1000).toFixed(2) : null;
   const lastRequestS = times.length ? +(Math.max(...times) / 1000).toFixed(2) : null;
-  const rateSeconds = Object.fromEntries(CATEGORIES.map((c) => [c, requests[c] / BUSINESS_PER_SECOND[c]]));
+  // Each table paces its own categories: the binding one is the slowest of either table's.
+  const rateSeconds = Object.fromEntries(TABLE_KEYS.map((c) => [c, byTable[c] / perSecond(c)]));
   let rateTermS = 0;
   let bindingCategory;
-  for (const c of CATEGORIES) {
+  for (const c of TABLE_KEYS) {
     if (rateSeconds[c] > rateTermS) {
       rateTermS = rateSeconds[c];
       bindingCategory = c;
@@ -196,17 +205,17 @@ export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
   const boundS = rateTermS + chainS;
   const sent = entries.length;
   const perCategory = {};
-  for (const c of CATEGORIES) {
-    if (!requests[c]) continue;
+  for (const c of TABLE_KEYS) {
+    if (!byTable[c]) continue;
     const span = (lastAt[c] - firstAt[c]) / 1000;
     perCategory[c] = {
-      requests: requests[c],
-      limitPerSecond: +BUSINESS_PER_SECOND[c].toFixed(3),
+      requests: byTable[c],
+      limitPerSecond: +perSecond(c).toFixed(3),
       secondsAtLimit: +rateSeconds[c].toFixed(2),
       firstS: +(firstAt[c] / 1000).toFixed(2),
       lastS: +(lastAt[c] / 1000).toFixed(2),
       // The rate achieved while the category was busy (first to last request).
-      achievedPerSecond: span > 0 ? +(requests[c] / span).toFixed(1) : null,
+      achievedPerSecond: span > 0 ? +(byTable[c] / span).toFixed(1) : null,
     };
   }
   return {

@@ -424,7 +424,7 @@ writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
 const main = merged.filter((s) => s.name !== 'startup');
 const startup = merged.find((s) => s.name === 'startup');
 const lines = [];
-lines.push(`zdsar ${VERSION} ${report.commit?.slice(0, 10) ?? ''}${report.dirty ? ' (src modified)' : ''} · node ${process.version} · ${report.machine.cpus} CPUs · Business limits (L 80/s, M 60/s, H 40/s, RI 20/min) · latency ${LATENCY.min}-${LATENCY.max} ms${flags.quick ? ' · QUICK sizes' : ''}`);
+lines.push(`zdsar ${VERSION} ${report.commit?.slice(0, 10) ?? ''}${report.dirty ? ' (src modified)' : ''} · node ${process.version} · ${report.machine.cpus} CPUs · Business limits (L 80/s, M 60/s, H 40/s, RI 20/min; Phone L 40/s, M 20/s, H 10/s, RI 10/min) · latency ${LATENCY.min}-${LATENCY.max} ms${flags.quick ? ' · QUICK sizes' : ''}`);
 lines.push('bound = max_c(requests_c / limit_c) + chain × 115 ms; requests exclude 429s; RSS = peak of the zdsar process');
 lines.push('');
 if (main.length) lines.push(table(HEADER, rows(main)), '');

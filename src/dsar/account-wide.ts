@@ -41,8 +41,13 @@ export class AccountWide {
   }
 
   /** The account's summary list rows of meetings this person hosted (by host id, else host email). */
+  /** The first day of the account's summary list: since summaries exist, or --from if later. */
+  summariesFrom(): string {
+    return this.o.from && this.o.from > SUMMARIES_SINCE ? this.o.from : SUMMARIES_SINCE;
+  }
+
   async summariesHostedBy(userId: string, email: string): Promise<Rec[]> {
-    const from = this.o.from && this.o.from > SUMMARIES_SINCE ? this.o.from : SUMMARIES_SINCE;
+    const from = this.summariesFrom();
     const path = await this.part('summaries', 'all', () => listMeetingSummaries(this.o.client, `${from}T00:00:00Z`, `${this.o.today}T23:59:59Z`));
     const e = email.trim().toLowerCase();
     const out: Rec[] = [];

@@ -42,6 +42,14 @@ export interface BreadthResult {
   reason?: 'not_enabled' | 'not_permitted' | 'skipped';
 }
 
+/** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */
+export interface BreadthCoverage {
+  from?: string;
+  to?: string;
+  why: string;
+  limit?: 'zoom' | 'asked';
+}
+
 export interface BreadthUnit {
   key: string;
   items: () => AsyncIterable<Rec>;
@@ -53,7 +61,7 @@ export interface BreadthPerson {
   readonly dir: string;
   settle(name: string, run: () => Promise<BreadthResult>): Promise<void>;
   /** Walk units into parts and merge them into the category's file (no de-duplication: units never overlap). */
-  collect(name: string, units: BreadthUnit[], note?: string): Promise<BreadthResult>;
+  collect(name: string, units: BreadthUnit[], coverage?: BreadthCoverage): Promise<BreadthResult>;
 }
 
 /** Optional categories `--skip` may leave out, and the categories each covers. */
@@ -75,8 +83,6 @@ export interface BreadthSettings {
   skip: ReadonlySet<string>;
   /** For a person who joined this many meetings: the share whose attendance rows are read from the participants report (Heavy); the rest from past meetings (Medium). Chosen by cost (estimate.ts). */
   attendanceReportShare: (meetingsJoined: number) => number;
-  /** yyyy-mm-dd of the run (Zoom's six-month limits count back from the day a request is sent). */
-  runDay: string;
 }
 
 export interface BreadthSubject {
@@ -84,6 +90,8 @@ export interface BreadthSubject {
   email: string;
   displayName: string;
   range: DateWindow;
+  /** The run's clock (Zoom's six months count back from the day a request is sent). */
+  now: number;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -173,17 +181,19 @@ function targetOf(session: Rec): ChatTarget | undefined {
 }
 
 /** Zoom's "recent six months" of chat messages, counted back from the day the request is sent. */
-function chatWindow(s: BreadthSettings, range: DateWindow): DateWindow | undefined {
-  const earliest = day(addMonthsUtc(parseDay(s.runDay), -6));
+function chatWindow(now: number, range: DateWindow): DateWindow | undefined {
+  const earliest = day(addMonthsUtc(parseDay(day(new Date(now))), -6));
   const from = range.from > earliest ? range.from : earliest;
   return from <= range.to ? { from, to: range.to } : undefined;
 }
 
 async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   const { range, userId } = who;
-  await p.settle('chat_sessions', () => p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${range.to}T23:59:59Z`) }]));
+  await p.settle('chat_sessions', () =>
+    p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${range.to}T23:59:59Z`) }], { ...range, why: 'conversations whose last message falls in the range' }),
+  );
   await dependsOn(p, 'chat_sessions', 'chat_messages', async () => {
-    const w = chatWindow(s, range);
+    const w = chatWindow(who.now, range);
     const units: BreadthUnit[] = [];
     let older = 0;
     for await (const session of recordsOf(p, 'chat_sessions')) {
@@ -196,16 +206,14 @@ async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): 
       const context = Object.fromEntries(SESSION_FIELDS.filter((k) => session[k] !== undefined).map((k) => [k, session[k]]));
       units.push({ key: `c-${hash(JSON.stringify(target))}`, items: () => chatMessages(s, userId, target, context, w) });
     }
-    const note = [
-      w
-        ? `Zoom serves Team Chat messages of the last six months only ("Only provide past chat messages in recent 6 months"): collected from ${w.from} to ${w.to}`
-        : 'the whole range is older than the six months of Team Chat messages Zoom serves',
+    const why = [
+      w ? 'Zoom serves Team Chat messages of the last six months only ("Only provide past chat messages in recent 6 months")' : 'Zoom serves Team Chat messages of the last six months only, and the range lies before them',
       older > 0 ? `${older} ${older === 1 ? 'conversation' : 'conversations'} whose last message is older ${older === 1 ? 'is' : 'are'} listed in chat_sessions.json without messages` : '',
-      'older messages are in Zoom\'s own export (--zoom-export)',
+      "older messages are in Zoom's own export (--zoom-export)",
     ]
       .filter(Boolean)
       .join('; ');
-    return p.collect('chat_messages', units, note);
+    return p.collect('chat_messages', units, { ...(w ?? {}), why, limit: 'zoom' });
   });
 }
 
@@ -259,12 +267,14 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
     };
     const units = batches([...meetings], ([uuid]) => uuid, rowsOf);
     const r = await p.collect('attendance', units);
-    const notes = [
-      'your own rows only, matched by your Zoom user id or email address',
+    const why = [
+      'your own rows of the meetings you joined (the list above), matched by your Zoom user id or email address',
       nameOnly > 0 ? `${nameOnly} ${nameOnly === 1 ? 'row bears' : 'rows bear'} your name but neither id nor email (Zoom leaves them empty for some participants, e.g. signed out) and cannot be attributed to you, so ${nameOnly === 1 ? 'it was' : 'they were'} left out` : '',
       gone > 0 ? `Zoom no longer serves the participants of ${gone} ${gone === 1 ? 'meeting' : 'meetings'}` : '',
-    ];
-    return r.status === 'done' ? { ...r, note: notes.filter(Boolean).join('; ') } : r;
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return r.status === 'done' ? { ...r, note: `${why.charAt(0).toUpperCase()}${why.slice(1)}.`, coverage: { why } } : r;
   });
 }
 
@@ -281,15 +291,17 @@ async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubje
         throw e;
       }
     });
-    return p.collect('meeting_summaries', units, 'summaries of meetings you hosted, from the account\'s list of AI Companion summaries');
+    return p.collect('meeting_summaries', units, { from: s.accountWide.summariesFrom() > who.range.from ? s.accountWide.summariesFrom() : who.range.from, to: who.range.to, why: "summaries of meetings you hosted, from the account's list of AI Companion summaries (which exist since 2023)", limit: 'zoom' });
   });
 }
 
 async function signIns(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   const windows = s.accountWide.signInWindows().filter((w) => w.to >= who.range.from && w.from <= who.range.to);
   const first = windows.at(-1)?.from;
-  const note = first ? `Zoom keeps the sign-in report for the last six months: from ${first > who.range.from ? first : who.range.from} to ${who.range.to}` : 'outside the last six months, which is all Zoom keeps of the sign-in report';
-  await p.settle('sign_ins', () => p.collect('sign_ins', windows.map((w) => ({ key: `${w.from}_${w.to}`, items: () => s.accountWide.signIns(who.email, w, who.range) })), note));
+  const coverage: BreadthCoverage = first
+    ? { from: first > who.range.from ? first : who.range.from, to: who.range.to, why: 'Zoom keeps the sign-in report for the last six months', limit: 'zoom' }
+    : { why: 'Zoom keeps the sign-in report for the last six months, and the range lies before them', limit: 'zoom' };
+  await p.settle('sign_ins', () => p.collect('sign_ins', windows.map((w) => ({ key: `${w.from}_${w.to}`, items: () => s.accountWide.signIns(who.email, w, who.range) })), coverage));
 }
 
 /** Why a category was blocked by an account feature or permission (re-exported for collect.ts). */

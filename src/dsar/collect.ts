@@ -1,27 +1,46 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pLimit from 'p-limit';
+import pLimit from 'p-limit';
 import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { breadthNoData } from '../zoom/endpoints/breadth.js';
-import { ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
+import { isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
 import { addMonthsUtc, day, monthWindows, parseDay, type DateWindow } from '../zoom/paginate.js';
 import { SCOPES } from '../zoom/route.js';
 import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { CATEGORY } from './categories.js';
+import { readRecords } from './report/read.js';
 
 type Rec = Record<string, unknown>;
 
 /** unavailable: an account feature or permission stands in the way, or --skip left it out (see `reason`); never "no data". */
 export type CategoryStatus = 'done' | 'no_data' | 'unavailable' | 'failed';
+
+/**
+ * What a category covers and why (manifest.json, report.html). `from`/`to`: the dates asked of Zoom
+ * (inclusive); absent for what Zoom serves without dates (a profile, a meeting list, the trash).
+ * `limit`: who cut the range short of the person's whole history: 'zoom' (Zoom serves no more: not a
+ * failure) or 'asked' (--from/--to); absent when nothing was cut.
+ */
+export interface Coverage {
+  from?: string;
+  to?: string;
+  why: string;
+  limit?: 'zoom' | 'asked';
+  /** Windows Zoom refused as outside what it serves (not a failure, not a silent gap). */
+  refused?: string[];
+  /** Meetings known from recordings or reports that no API list returns (meetings only). */
+  not_reached?: string[];
+}
+
 export interface CategoryResult {
   status: CategoryStatus;
   records?: number;
   file?: string;
   note?: string;
   error?: string;
+  coverage?: Coverage;
   /** For unavailable: what stands in the way; the note says what to change. */
   reason?: 'not_enabled' | 'not_permitted' | 'skipped';
 }
@@ -51,9 +70,14 @@ export interface CollectEnv {
   registrations?: () => AsyncIterable<Rec>;
   /** Categories already settled in an earlier run (no_data stays no_data). */
   settled: Record<string, CategoryResult>;
+  /** The clock for "within the past six months" windows, recomputed on every run (default Date.now). */
+  now?: () => number;
   /** Team Chat, SMS texts, attendance, summaries, sign-ins, voicemail transcripts (breadth.ts); absent: not collected. */
   breadth?: Omit<BreadthSettings, 'client'>;
 }
+
+/** Days kept inside Zoom's six months, for Zoom's clock and for month-end arithmetic. */
+export const SIX_MONTH_MARGIN_DAYS = 2;
 
 interface ListUnit {
   key: string;
@@ -81,29 +105,43 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
 
   const userId = String(user.id ?? email);
-  const range = personRange(env, user);
-  const sixMonths = clampWindow(range, day(addMonthsUtc(parseDay(env.today), -6)));
-  const trash = clampWindow(range, day(new Date(parseDay(env.today).getTime() - 30 * 86_400_000)));
+  const { range, why } = personRange(env, user);
+  // "Within the past six months" is computed afresh on every run (a resumed request too), with a margin.
+  const sixMonths = withinSixMonths(range, env.now?.() ?? Date.now());
   const c = env.client;
   const byUuid = (m: Rec) => idString(m.uuid ?? m.id);
+  const whole: Coverage = { ...range, why, ...(env.range.from || env.range.to ? { limit: 'asked' as const } : {}) };
+  const recent = sixMonthCoverage(range, sixMonths, whole);
+
   const more = env.breadth
-    ? breadthPlan(person, { ...env.breadth, client: c }, { userId, email: String(user.email ?? email), displayName: String(user.display_name ?? `${String(user.first_name ?? '')} ${String(user.last_name ?? '')}`), range })
+    ? breadthPlan(person, { ...env.breadth, client: c }, { userId, email: String(user.email ?? email), displayName: String(user.display_name ?? `${String(user.first_name ?? '')} ${String(user.last_name ?? '')}`), range, now: env.now?.() ?? Date.now() })
     : undefined;
 
   await settleAll([
     person.object('settings', () => zoom.getUserSettings(c, userId)),
-    person.list('meetings', zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(c, userId, type) })), byUuid),
-    person.list('webinars', [{ key: 'all', items: () => zoom.listWebinars(c, userId) }], byUuid),
-    person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, `from ${range.from} to ${range.to}`),
-    person.list('recordings_trash', windowUnits(trash, (w) => zoom.listRecordings(c, userId, w, true)), byUuid, 'Zoom keeps deleted recordings in the trash for 30 days'),
-    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, sixMonthNote(sixMonths)).then(more?.afterMeetingsAttended),
+    person.list('meetings', zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(c, userId, type) })), byUuid, { why: MEETING_LISTS_WHY, limit: 'zoom' }),
+    person.list('webinars', [{ key: 'all', items: () => zoom.listWebinars(c, userId) }], byUuid, { why: "the webinars Zoom's webinar list still returns" }),
+    person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, whole),
+    // "The trash files cannot be filtered by date range": no from/to; both kinds of trash.
+    person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
+    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(more?.afterMeetingsAttended),
     ...(env.registrations ? [person.registrations()] : []),
-    person.phone(userId, sixMonths).then(more?.afterPhone),
+    person.phone(userId, range, sixMonths, whole, recent).then(more?.afterPhone),
     ...(more?.independent() ?? []),
   ]);
-  const result = await person.finish('completed');
+  await person.notReached();
+  const result = await person.finish('completed', range);
   return { ...result, userId, range };
 }
+
+/** What the registrant search can and cannot see (registrants/find.ts VISIBILITY, in one sentence). */
+const REGISTRATIONS_COVERAGE: Coverage = {
+  why: "registrations to the meetings Zoom's lists return (unexpired scheduled meetings and six months of previous meetings), to webinars, and to older sessions earlier scans saw; registrations to older meetings no scan saw cannot be listed by Zoom's API (Zoom's own export, --zoom-export, may hold them)",
+  limit: 'zoom',
+};
+
+const MEETING_LISTS_WHY =
+  "Zoom's meeting lists return only unexpired scheduled meetings, never instant meetings, and at most six months of past meetings; older or instant meetings come only from Zoom's own export (zdsar export --zoom-export)";
 
 /** One person's categories as they settle: done, no data, or failed (never thrown, unless interrupted). */
 class PersonCollection {
@@ -160,34 +198,58 @@ class PersonCollection {
   object(name: string, fetch: () => Promise<Rec>): Promise<void> {
     return this.settle(name, async () => {
       const file = CATEGORY.get(name)!.file;
-      const data = await this.env.limit(fetch);
+      const data = await poolFor(this.env, name)(fetch);
       await writeFileAtomic(join(this.dir, file), JSON.stringify(data, null, 2) + '\n');
       return { status: 'done', records: 1, file };
     });
   }
 
-  list(name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, note?: string): Promise<void> {
-    return this.settle(name, () => collectList(this.env, name, units, idOf, this.dir, this.work, note));
+  list(name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, coverage?: Coverage): Promise<void> {
+    return this.settle(name, () => collectList(this.env, name, units, idOf, this.dir, this.work, coverage));
+  }
+
+  /**
+   * Meetings the person hosted that recordings or reports show but no meeting list returns (expired or
+   * instant meetings): named on the meetings category, with where to get them (Zoom's own export).
+   */
+  async notReached(): Promise<void> {
+    const meetings = this.categories.meetings;
+    if (meetings?.status !== 'done' || !meetings.file) return;
+    const listed = new Set<string>();
+    for await (const m of readRecords(join(this.dir, meetings.file))) listed.add(String(m.id));
+    const missing = new Set<string>();
+    for (const name of ['recordings', 'meetings_attended']) {
+      const r = this.categories[name];
+      if (r?.status !== 'done' || !r.file) continue;
+      for await (const m of readRecords(join(this.dir, r.file))) {
+        if (m.id !== undefined && m.id !== null && !listed.has(String(m.id))) missing.add(String(m.id));
+      }
+    }
+    if (missing.size === 0) return;
+    const ids = [...missing].sort();
+    meetings.coverage = { ...(meetings.coverage ?? { why: MEETING_LISTS_WHY }), not_reached: ids };
+    meetings.note = `${coverageNote(meetings.coverage)} ${ids.length} meeting${ids.length === 1 ? '' : 's'} seen in recordings or reports ${ids.length === 1 ? 'is' : 'are'} not in Zoom's meeting lists (expired or instant); their details come only from Zoom's own export: run zdsar export --zoom-export`;
+    await this.env.progress('meetings', meetings);
   }
 
   /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
-  collect(name: string, units: BreadthUnit[], note?: string): Promise<CategoryResult> {
+  collect(name: string, units: BreadthUnit[], coverage?: Coverage): Promise<CategoryResult> {
     // Their own pool: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
     const env = this.env.breadth ? { ...this.env, limit: this.env.breadth.limit } : this.env;
-    return collectList(env, name, units, () => undefined, this.dir, this.work, note);
+    return collectList(env, name, units, () => undefined, this.dir, this.work, coverage);
   }
 
   registrations(): Promise<void> {
-    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString(r.registration_key));
+    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString(r.registration_key), REGISTRATIONS_COVERAGE);
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
-  async phone(userId: string, sixMonths: DateWindow | undefined): Promise<void> {
+  async phone(userId: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage): Promise<void> {
     const c = this.env.client;
     let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
     await this.settle('phone_profile', async () => {
       try {
-        const profile = await this.env.limit(() => zoom.getPhoneUser(c, userId));
+        const profile = await poolFor(this.env, 'phone_profile')(() => zoom.getPhoneUser(c, userId));
         const file = CATEGORY.get('phone_profile')!.file;
         await writeFileAtomic(join(this.dir, file), JSON.stringify(profile, null, 2) + '\n');
         return { status: 'done', records: 1, file };
@@ -203,24 +265,43 @@ class PersonCollection {
       }
       return;
     }
-    const note = sixMonthNote(sixMonths);
     const byId = (r: Rec) => idString(r.id);
     await settleAll([
       this.object('phone_settings', () => zoom.getPhoneSettings(c, userId)),
-      this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, note),
-      this.list('phone_recordings', windowUnits(sixMonths, (w) => zoom.listPhoneRecordings(c, userId, w)), byId, note),
-      this.list('phone_voicemails', windowUnits(sixMonths, (w) => zoom.listVoicemails(c, userId, w)), byId, note),
-      this.list('phone_sms', windowUnits(sixMonths, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), note),
+      this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, recent),
+      this.list('phone_recordings', windowUnits(sixMonths, (w) => zoom.listPhoneRecordings(c, userId, w)), byId, recent),
+      this.list('phone_voicemails', windowUnits(sixMonths, (w) => zoom.listVoicemails(c, userId, w)), byId, recent),
+      // Zoom's spec sets one-month windows for SMS but no six-month limit: the whole history.
+      this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole),
     ]);
   }
 
   /** The person's status; scratch parts go once nothing is left to resume. */
-  async finish(ok: 'completed' | 'not_found'): Promise<SubjectResult> {
+  async finish(ok: 'completed' | 'not_found', range?: DateWindow): Promise<SubjectResult> {
+    // A range cut short of the person's history for a reason Zoom does not impose is a failure, not a completed answer.
+    for (const [name, r] of Object.entries(this.categories)) {
+      const cov = r.coverage;
+      if (range && r.status === 'done' && cov?.from && cov.from > range.from && !cov.limit) {
+        this.categories[name] = { ...r, status: 'failed', error: `covered only ${cov.from} to ${cov.to ?? range.to}, not from ${range.from}, and Zoom imposes no such limit` };
+      }
+    }
     // "Not permitted" is something the account can fix (a role, a setting): the answer is not complete until it does.
     const failed = Object.values(this.categories).some((x) => x.status === 'failed' || (x.status === 'unavailable' && x.reason === 'not_permitted'));
     if (!failed) await rm(this.work, { recursive: true, force: true });
     return { status: failed ? 'partial' : ok, categories: this.categories };
   }
+}
+
+/**
+ * Zoom Phone is paced on its own table (zoom/limiter.ts): its requests wait in their own pool of the
+ * same size, so they go out beside the main API's instead of queueing behind them.
+ */
+const phonePools = new WeakMap<CollectEnv['limit'], CollectEnv['limit']>();
+function poolFor(env: CollectEnv, category: string): CollectEnv['limit'] {
+  if (!category.startsWith('phone_')) return env.limit;
+  let pool = phonePools.get(env.limit);
+  if (!pool) phonePools.set(env.limit, (pool = pLimit(env.limit.concurrency)));
+  return pool;
 }
 
 /** Wait for every task; if one was interrupted, rethrow that after all have stopped. */
@@ -239,13 +320,15 @@ function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => As
  * Walk every unit of a list into its own part (skipping parts committed earlier), then
  * merge the parts, in order and each record once, into the category's file.
  */
-async function collectList(env: CollectEnv, name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, dir: string, work: string, note?: string): Promise<CategoryResult> {
+async function collectList(env: CollectEnv, name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage): Promise<CategoryResult> {
   const partsDir = join(work, name);
   await ensurePrivateDir(partsDir);
   const partPath = (u: ListUnit) => join(partsDir, `${safeName(u.key)}.ndjson`);
+  const refused: string[] = [];
+  const empty: string[] = [];
   const outcomes = await Promise.allSettled(
     units.map((u) =>
-      env.limit(async () => {
+      poolFor(env, name)(async () => {
         const path = partPath(u);
         if (await exists(path)) return;
         if (env.signal.aborted) throw env.signal.reason;
@@ -255,7 +338,20 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
           const d = await part.commit();
           await env.progress(name, { status: 'part_done', unit: u.key, records: d.records });
         } catch (e) {
+          // A unit Zoom answers with a documented "no data" (e.g. 404 code 3301 for a month without
+          // recordings) is an empty unit, not a failure.
           await part.abort();
+          // (No part is kept for it: a resumed run asks again, so the category's outcome is the same.)
+          const why = noDataReason(e);
+          if (why) {
+            empty.push(why);
+            return;
+          }
+          // A window Zoom refuses as outside what it serves is recorded as such, neither a failure nor a silent gap.
+          if (isOutsideServedWindow(e) && u.key.includes('_')) {
+            refused.push(u.key.replace('_', ' to '));
+            return;
+          }
           throw e;
         }
       }),
@@ -272,11 +368,14 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
     const done = units.length - errors.length;
     return { status: 'failed', error: `${describe(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
+  if (empty.length > 0 && empty.length === units.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');
   const seen = new Set<string>();
+  const cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
   try {
     for (const u of units) {
+      if (!(await exists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
       for await (const rec of readNdjson(partPath(u))) {
         const id = idOf(rec as Rec);
         if (id !== undefined) {
@@ -287,49 +386,77 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
       }
     }
     const d = await out.commit();
-    return { status: 'done', records: d.records, file, ...(note ? { note } : {}) };
+    return { status: 'done', records: d.records, file, ...(cov ? { note: coverageNote(cov), coverage: cov } : {}) };
   } catch (e) {
     await out.abort();
     throw e;
   }
 }
 
-/** The person's range: --from/--to, else from the Zoom user's creation to today. */
-function personRange(env: CollectEnv, user: Rec): DateWindow {
-  const created = typeof user.created_at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(user.created_at) ? user.created_at.slice(0, 10) : '2011-01-01';
-  const from = env.range.from ?? created;
+/**
+ * The person's range: --from/--to, else from the day the Zoom user was created (`user_created_at`) to
+ * today. Never `created_at`: Zoom documents it as "when this user's latest login type was created" (a
+ * move to SSO resets it), so starting there would silently lose everything older.
+ */
+export function personRange(env: Pick<CollectEnv, 'range' | 'today'>, user: Rec): { range: DateWindow; why: string } {
+  const created = typeof user.user_created_at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(user.user_created_at) ? user.user_created_at.slice(0, 10) : undefined;
+  const from = env.range.from ?? created ?? ZOOM_FOUNDED;
   const to = env.range.to ?? env.today;
-  return { from, to: to < from ? from : to };
+  const why = env.range.from || env.range.to
+    ? 'the range asked for (--from/--to)'
+    : created
+      ? "from the day the person's Zoom user was created (user_created_at) to the day the request was received"
+      : `Zoom gave no user_created_at: from ${ZOOM_FOUNDED} (before any Zoom account) to the day the request was received`;
+  return { range: { from, to: to < from ? from : to }, why };
 }
+const ZOOM_FOUNDED = '2011-01-01';
 
-function clampWindow(range: DateWindow, earliest: string): DateWindow | undefined {
+/**
+ * The part of `range` within Zoom's "past six months", computed from `nowMs` (not from the day the
+ * request was received: a request resumed weeks later recomputes it), kept SIX_MONTH_MARGIN_DAYS
+ * inside the limit for Zoom's clock and month-end arithmetic. Undefined: nothing of it is that recent.
+ */
+export function withinSixMonths(range: DateWindow, nowMs: number): DateWindow | undefined {
+  const today = parseDay(day(new Date(nowMs)));
+  const earliest = day(new Date(addMonthsUtc(today, -6).getTime() + SIX_MONTH_MARGIN_DAYS * 86_400_000));
   const from = range.from > earliest ? range.from : earliest;
-  return from <= range.to ? { from, to: range.to } : undefined;
+  const to = range.to < day(today) ? range.to : day(today);
+  return from <= to ? { from, to } : undefined;
 }
 
-function sixMonthNote(r: DateWindow | undefined): string {
-  return r ? `Zoom serves this for the last six months only: ${r.from} to ${r.to}` : 'outside the last six months, which is all Zoom serves for this';
+function sixMonthCoverage(range: DateWindow, six: DateWindow | undefined, whole: Coverage): Coverage {
+  if (!six) return { why: 'Zoom serves this for the past six months only, and the range asked for lies before them', limit: 'zoom' };
+  if (six.from === range.from) return { ...whole, ...six };
+  return { ...six, why: `Zoom serves this for the past six months only (${SIX_MONTH_MARGIN_DAYS} days kept as a margin for Zoom's clock); nothing older can be asked for`, limit: 'zoom' };
 }
 
-/** Zoom's answers that mean "this user or account has no Zoom Phone" (as opposed to a missing scope). */
+/** The coverage in one plain sentence (the category's note). */
+export function coverageNote(c: Coverage): string {
+  const refused = c.refused?.length ? `; Zoom refused ${c.refused.join(', ')} as outside what it serves` : '';
+  const text = c.from && c.to ? `Covers ${c.from} to ${c.to}: ${c.why}` : c.why.charAt(0).toUpperCase() + c.why.slice(1);
+  return `${text}${refused}.`;
+}
+
+/**
+ * Zoom's answers that mean "this user or account has no Zoom Phone": only those documented with that
+ * meaning (the table in zoom/errors.ts). A 400/300 "Invalid user id" or 404 "Site does not exist" is a failure.
+ */
 export function noPhoneReason(e: unknown): string | undefined {
-  if (!(e instanceof ZoomApiError) || e.isMissingScope) return undefined;
-  if (e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === 404 || e.code === undefined)) return 'this user has no Zoom Phone licence';
-  if (e.status === 404 && e.code === 2001) return 'the account has no Zoom Phone';
-  if (e.status === 403 || e.status === 400) return `the account has no Zoom Phone (Zoom answered ${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage})`;
-  return undefined;
+  return e instanceof ZoomApiError && (e.template ?? e.path).startsWith('/phone/') ? noDataMeaning(e) : undefined;
 }
 
-/** Zoom's answers that mean "this person cannot have such data" (no licence for it), not a failure. */
+/** Zoom's answers that mean "nothing here" (the one table in zoom/errors.ts), not a failure. */
 export function noDataReason(e: unknown): string | undefined {
-  if (!(e instanceof ZoomApiError) || e.isMissingScope) return undefined;
-  if (e.code === 200 && /webinar plan is missing/i.test(e.zoomMessage)) return 'this user has no webinar licence';
-  if (e.code === 3161) return 'this user may not host or schedule meetings';
-  return breadthNoData(e);
+  // An account feature that is off or withheld (summaries disabled or shared by email only, Team Chat
+  // without the Chat Messages permission) is "not enabled" / "not permitted", never "no data" (breadth.ts).
+  return featureBlock(e) ? undefined : noDataMeaning(e);
 }
 
 /** One line that says what went wrong and what to do about it. */
 export function describe(e: unknown): string {
+  if (e instanceof ZoomRateLimitError && e.kind === 'user_daily') {
+    return `Zoom's daily limit for this one user was reached (other people are not affected)${e.retryAt ? `; run \`zdsar requests resume\` after ${e.retryAt.toISOString()}` : '; run `zdsar requests resume` tomorrow (UTC)'}: ${e.zoomMessage}`;
+  }
   if (e instanceof ZoomRateLimitError) {
     return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${e.retryAt ? `; run \`zdsar requests resume\` after ${e.retryAt.toISOString()}` : '; resume later'}`;
   }

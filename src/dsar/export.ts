@@ -139,7 +139,7 @@ async function runHeld(
   const limit = pLimit(48);
   // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
   const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
-  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []), attendanceReportShare: (joined: number) => attendanceReportShare({ plan: settings.plan, people: request.subjects.length, skip: settings.skip, from: settings.from, to: settings.to, today: settings.today }, joined), runDay: new Date().toISOString().slice(0, 10) };
+  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []), attendanceReportShare: (joined: number) => attendanceReportShare({ plan: settings.plan, people: request.subjects.length, skip: settings.skip, from: settings.from, to: settings.to, today: settings.today }, joined) };
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),

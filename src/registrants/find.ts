@@ -45,7 +45,23 @@ export interface FindResult {
   /** Every list needed was walked without error. */
   complete: boolean;
   index?: { path: string; scanned_at?: string; sessions: number; saved: boolean };
+  /** What the search could and could not see, in plain words (Zoom's lists do not reach every meeting). */
+  visibility: Visibility;
 }
+
+export interface Visibility {
+  /** Sessions remembered from earlier scans that Zoom's lists no longer return, listed live again. */
+  older_sessions_checked: number;
+  could_see: string;
+  could_not_see: string;
+}
+
+export const VISIBILITY: Omit<Visibility, 'older_sessions_checked'> = {
+  could_see:
+    "registrations to each host's meetings that Zoom's meeting lists return (unexpired scheduled meetings, and previous meetings of the past six months), to their webinars, and to older sessions zdsar remembers from earlier scans (listed live again: Zoom still answers for a meeting it no longer lists)",
+  could_not_see:
+    "registrations to meetings older than Zoom's lists reach that no earlier scan saw, and to deleted meetings: Zoom's API cannot list them; Zoom's own export (zdsar export --zoom-export) may hold them",
+};
 
 export async function findRegistrations(client: ZoomClient, emails: string[], opts: FindOptions): Promise<FindResult> {
   const now = opts.now ?? Date.now;
@@ -79,7 +95,7 @@ export async function findRegistrations(client: ZoomClient, emails: string[], op
       await store!.save({ ...previous, sessions, updated_at: new Date(now()).toISOString() });
       saved = true;
     }
-    return result(found, 'index', previous.scanned_at!, res.stats, res.problems, res.complete, store, previous.scanned_at, previous.sessions.length, saved);
+    return result(found, 'index', previous.scanned_at!, res.stats, res.problems, res.complete, store, previous.scanned_at, previous.sessions.length, saved, 0);
   }
 
   const startedAt = new Date(now()).toISOString();
@@ -99,6 +115,20 @@ export async function findRegistrations(client: ZoomClient, emails: string[], op
         }
       : undefined;
   const res = await scanAccount(client, { ...common, reuse, onEntry: (e) => entries.push(e) });
+  // Sessions an earlier scan saw that the hosts' lists no longer return (previous_meetings reaches six
+  // months back; meetings expire): Zoom still lists their registrants, so those where a person asked
+  // about was seen are listed live, and all are remembered for later requests.
+  const seenNow = new Set(entries.map((e) => sessionKey(e.kind, e.id)));
+  const older = [...prior.values()].filter((e) => !seenNow.has(sessionKey(e.kind, e.id)));
+  const olderWanted = older.filter((e) => e.h?.some((h) => wantedHashes.has(h)) || e.p?.some((h) => wantedHashes.has(h)));
+  if (olderWanted.length > 0) {
+    const live = await scanSessions(client, olderWanted, { ...common, onEntry: (e) => entries.push({ ...e, start: prior.get(sessionKey(e.kind, e.id))?.start ?? e.start }) });
+    res.problems.push(...live.problems);
+    res.complete &&= live.complete;
+    for (const k of Object.keys(res.stats.requests) as Array<keyof ScanStats['requests']>) res.stats.requests[k] += live.stats.requests[k];
+  }
+  const relisted = new Set(olderWanted.map((e) => sessionKey(e.kind, e.id)));
+  for (const e of older) if (!relisted.has(sessionKey(e.kind, e.id))) entries.push(e);
   let saved = false;
   if (store) {
     const file: IndexFile = {
@@ -110,15 +140,11 @@ export async function findRegistrations(client: ZoomClient, emails: string[], op
       hosts: res.stats.hosts,
       sessions: entries,
     };
-    if (!res.complete && previous) {
-      // A scan with failures keeps the earlier entries of the sessions it could not read (the index stays incomplete).
-      const have = new Set(entries.map((e) => sessionKey(e.kind, e.id)));
-      for (const e of previous.sessions) if (!have.has(sessionKey(e.kind, e.id))) entries.push(e);
-    }
+    // (Earlier entries of sessions this scan did not see were kept above, whether or not the scan had failures.)
     await store.save(file);
     saved = true;
   }
-  return result(found, prior.size > 0 ? 'incremental' : 'full', startedAt, res.stats, res.problems, res.complete, store, startedAt, entries.length, saved);
+  return result(found, prior.size > 0 ? 'incremental' : 'full', startedAt, res.stats, res.problems, res.complete, store, startedAt, entries.length, saved, olderWanted.length);
 }
 
 function result(
@@ -132,6 +158,7 @@ function result(
   scannedAt: string | undefined,
   sessions: number,
   saved: boolean,
+  olderChecked: number,
 ): FindResult {
   const matches = new Map<string, Match[]>();
   for (const m of found) {
@@ -140,7 +167,7 @@ function result(
     matches.set(m.email, list);
   }
   for (const list of matches.values()) list.sort((a, b) => (a.session.start_time ?? '').localeCompare(b.session.start_time ?? '') || a.registration_key.localeCompare(b.registration_key));
-  return { matches, mode, coveredUntil, stats, problems, complete, index: store ? { path: store.path, scanned_at: scannedAt, sessions, saved } : undefined };
+  return { matches, mode, coveredUntil, stats, problems, complete, index: store ? { path: store.path, scanned_at: scannedAt, sessions, saved } : undefined, visibility: { older_sessions_checked: olderChecked, ...VISIBILITY } };
 }
 
 /** A match as zdsar reports and exports it: Zoom's record plus where it was found. */

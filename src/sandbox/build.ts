@@ -443,7 +443,8 @@ export function smsSessions(owner: SandboxUser, now: number, rand: () => number,
     out.push({
       session_id: zoomId(rand, 32),
       owner_id: owner.id,
-      last_access_time: iso(now - intBetween(rand, 1, 150) * DAY),
+      // Over the owner's whole history: Zoom sets no six-month limit on SMS.
+      last_access_time: iso(now - intBetween(rand, 1, Math.max(1, Math.floor((now - Date.parse(owner.created_at)) / DAY) - 1)) * DAY),
       participants: [
         { display_name: owner.display_name, phone_number: owner.phone?.phone_numbers[0]?.number ?? '', owner_id: owner.id, is_session_owner: true },
         { display_name: other.name, phone_number: other.number, is_session_owner: false },

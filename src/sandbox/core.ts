@@ -64,6 +64,8 @@ export interface RequestLogEntry {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** Zoom's error code of a non-2xx answer. */
+  code?: number;
   category: Category | null;
   at: string;
   tokenId?: string;
@@ -83,6 +85,10 @@ export interface ComplianceCall {
 export interface ResolvedOptions {
   plan: 'free' | 'pro' | 'business';
   rateLimits: boolean;
+  /** Refuse what Zoom's specs refuse (page sizes over the maximum, …) rather than clamp it. */
+  strict: boolean;
+  /** Send X-RateLimit-* and Retry-After headers (Zoom documents none; off unless asked). */
+  rateLimitHeaders: boolean;
   latencyMs?: { min: number; max: number };
   tokenTtlSeconds: number;
   pageTokenTtlSeconds: number;
@@ -224,8 +230,9 @@ export interface Page {
 }
 
 /**
- * page_size: default 30; above the endpoint's maximum it is clamped to the maximum (and the answer's
- * page_size says so); not a positive integer → 400 code 300. next_page_token: opaque, valid for
+ * page_size: default 30; above the endpoint's maximum: refused, 400 code 300 (strict, the default: the
+ * spec's `maximum`), or clamped to the maximum (lenient; the answer's page_size says so); not a positive
+ * integer → 400 code 300. next_page_token: opaque, valid for
  * pageTokenTtlSeconds and only for the same list and filters; "" on the last page.
  */
 export function paginate(c: RouteCtx, p: PageRequest): Page {
@@ -234,6 +241,7 @@ export function paginate(c: RouteCtx, p: PageRequest): Page {
   let size = 30;
   if (rawSize !== null && rawSize !== '') {
     if (!/^[0-9]+$/.test(rawSize) || Number(rawSize) < 1) throw validationError('page_size', `Invalid field: page_size must be an integer between 1 and ${max}.`);
+    if (Number(rawSize) > max && c.state.opts.strict) throw validationError('page_size', `Invalid field: page_size must be an integer between 1 and ${max}.`);
     size = Math.min(Number(rawSize), max);
   }
   let offset = 0;

@@ -37,6 +37,8 @@ interface DemoUserSpec {
   status: 'active' | 'inactive' | 'pending';
   role: 'Owner' | 'Admin' | 'Member';
   created_months_ago: number;
+  /** The user's login type changed this many days ago (Zoom's `created_at` then says so). */
+  login_type_changed_days_ago?: number;
   meetings: number;
   recording_every_days: number;
   webinar_licence: boolean;
@@ -93,6 +95,7 @@ export function demoAccount(opts: { seed?: number; now?: number; fixture?: strin
       rand,
       now,
     );
+    if (s.login_type_changed_days_ago !== undefined) u.login_type_created_at = iso(now - s.login_type_changed_days_ago * DAY);
     users.push(u);
     byKey.set(s.key, u);
   }

@@ -3,10 +3,11 @@
  *
  *   SPEC   := RULE ("," RULE)*
  *   RULE   := KIND "=" RATE [":" ARG] ["@" SCOPE]
- *   KIND   := 429 | 500 | 502 | 503 | 5xx | reset | slow | daily429 | tokenexpire | pagetokenexpire
+ *   KIND   := 429 | 500 | 502 | 503 | 5xx | reset | slow | daily429 | userdaily429 | tokenexpire | pagetokenexpire
  *   RATE   := a probability in [0, 1] (e.g. 0.05) | "once" | "always"
  *   ARG    := a non-negative integer: 429 → storm length (requests answered 429 in a row, default 1);
- *             slow → delay in ms (default 30000); daily429 → hours until Retry-After (default: next UTC midnight)
+ *             slow → delay in ms (default 30000); daily429 → hours until Retry-After (default: next UTC midnight);
+ *             userdaily429: a per-user daily limit in Zoom's wording ("…for this particular user")
  *   SCOPE  := api (default: /v2 and downloads) | oauth | compliance | downloads | a path prefix starting with "/"
  *
  * Example: "429=0.05:3,500=0.02,reset=0.01,slow=0.01:3000,daily429=once,tokenexpire=0.01,pagetokenexpire=0.02"
@@ -19,7 +20,7 @@
  */
 import { unitFromKey } from './prng.js';
 
-export type FaultKind = '429' | '500' | '502' | '503' | '5xx' | 'reset' | 'slow' | 'daily429' | 'tokenexpire' | 'pagetokenexpire';
+export type FaultKind = '429' | '500' | '502' | '503' | '5xx' | 'reset' | 'slow' | 'daily429' | 'userdaily429' | 'tokenexpire' | 'pagetokenexpire';
 export type FaultScope = 'api' | 'oauth' | 'compliance' | 'downloads' | `/${string}`;
 
 export interface FaultRule {
@@ -40,7 +41,7 @@ export class FaultSyntaxError extends Error {
   override name = 'FaultSyntaxError';
 }
 
-const KINDS: readonly FaultKind[] = ['429', '500', '502', '503', '5xx', 'reset', 'slow', 'daily429', 'tokenexpire', 'pagetokenexpire'];
+const KINDS: readonly FaultKind[] = ['429', '500', '502', '503', '5xx', 'reset', 'slow', 'daily429', 'userdaily429', 'tokenexpire', 'pagetokenexpire'];
 
 export function parseFaults(spec: string): FaultSpec {
   const rules: FaultRule[] = [];
@@ -155,7 +156,7 @@ export class FaultEngine {
       else if (rule.kind === '500' || rule.kind === '502' || rule.kind === '503') d.status = Number(rule.kind);
       out.push(d);
     });
-    const order: FaultKind[] = ['slow', 'reset', 'daily429', '429', '500', '502', '503', '5xx', 'tokenexpire', 'pagetokenexpire'];
+    const order: FaultKind[] = ['slow', 'reset', 'daily429', 'userdaily429', '429', '500', '502', '503', '5xx', 'tokenexpire', 'pagetokenexpire'];
     return out.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   }
 }

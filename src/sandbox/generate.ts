@@ -96,6 +96,8 @@ export function generateAccount(opts: GenerateOptions): SandboxAccount {
         now,
       ),
     );
+    // One user in seven moved to another login type (SSO, say) 60 days ago: Zoom's created_at then says that day.
+    if (!heavy && i % 7 === 3 && months > 3) users.at(-1)!.login_type_created_at = iso(now - 60 * DAY);
   }
   const contacts: PhoneContact[] = users
     .filter((u) => u.phone)

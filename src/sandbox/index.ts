@@ -45,6 +45,13 @@ export interface SandboxOptions {
   plan?: Plan;
   /** Default true; false disables 429s from the rate limiter (faults still apply). */
   rateLimits?: boolean;
+  /**
+   * Default true: as strict as Zoom's specs (a page size over the maximum is refused, not clamped).
+   * Per-account quirks (account.quirks) choose between behaviours where the spec is silent.
+   */
+  strict?: boolean;
+  /** Send X-RateLimit-* and Retry-After headers (default false: Zoom documents none, and often sends none). */
+  rateLimitHeaders?: boolean;
   /** Jittered latency per request. */
   latencyMs?: { min: number; max: number };
   /** Fault rules (see docs/sandbox.md): "429=0.05,500=0.02,reset=0.01,slow=0.01:3000,…". */
@@ -69,6 +76,8 @@ export interface SandboxOptions {
   dataRequestZipLayout?: SandboxDataRequests['zipLayout'];
   /** Emails that are not users of the account: 'reject' (400 code 14111; default) or 'fail' (the request ends Failed). */
   dataRequestUnknownEmails?: SandboxDataRequests['unknownEmails'];
+  /** The word Zoom accepts for a deletion (the spec says both "DELETE" and "DELETION"): default 'DELETE'. */
+  dataRequestDeleteType?: SandboxDataRequests['deleteType'];
 }
 
 /** Test controls of the Data & Privacy requests (accounts.openapi.json /data_requests). */
@@ -131,6 +140,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     opts: {
       plan: opts.plan ?? 'business',
       rateLimits: opts.rateLimits ?? true,
+      strict: opts.strict ?? true,
+      rateLimitHeaders: opts.rateLimitHeaders ?? false,
       latencyMs: opts.latencyMs,
       tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599,
       pageTokenTtlSeconds: opts.pageTokenTtlSeconds ?? 900,
@@ -147,7 +158,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     complianceCalls: [],
     signingKey: randomBytes(32),
     warn,
-    dataRequests: newDataRequests({ delayMs: opts.dataRequestDelayMs, filesLagMs: opts.dataRequestFilesLagMs, zipLayout: opts.dataRequestZipLayout, unknownEmails: opts.dataRequestUnknownEmails }),
+    dataRequests: newDataRequests({ delayMs: opts.dataRequestDelayMs, filesLagMs: opts.dataRequestFilesLagMs, zipLayout: opts.dataRequestZipLayout, unknownEmails: opts.dataRequestUnknownEmails, deleteType: opts.dataRequestDeleteType }),
     index: { usersById: new Map(), usersByEmail: new Map(), meetings: new Map(), webinars: new Map() },
   };
   rebuildIndex(state);

@@ -40,12 +40,14 @@ export interface SandboxCredentials {
 }
 
 export interface SandboxQuirks {
-  /** Phone lists asked for a window that starts more than six months ago: 'empty' (200, no rows; default) or 'error' (400 code 300). */
+  /** Phone lists asked for a window that starts more than six months ago: 'error' (400 code 300; default, strict) or 'empty' (served from six months ago). */
   phoneOlderThanSixMonths: 'empty' | 'error';
-  /** Phone lists asked for more than one month: 'truncate' (serve the first month and say so in from/to; default) or 'error'. */
+  /** Phone lists asked for more than one month: 'error' (400 code 300; default, strict) or 'truncate' (serve the first month and say so in from/to). */
   phoneLongRange: 'truncate' | 'error';
   /** Cloud recordings asked for more than one month: 'error' (400 code 300; default) or 'truncate'. */
   recordingsLongRange: 'error' | 'truncate';
+  /** A user without any cloud recording: '3301' (404 code 3301 "There is no recording for this session", the spec's no-data answer; default) or 'empty' (200, no rows). */
+  noRecordings: '3301' | 'empty';
   /** Data Compliance endpoint: 'ok' (200), 'not_found' (404) or 'gone' (410, "retired"). */
   complianceEndpoint: 'ok' | 'not_found' | 'gone';
 }
@@ -89,7 +91,13 @@ export interface SandboxUser {
   language: string;
   timezone: string;
   pmi: number;
+  /** When the user was created (Zoom's `user_created_at`). */
   created_at: string;
+  /**
+   * When the user's latest login type was created (a move to SSO, say): what Zoom's deprecated
+   * `created_at` field says (users.openapi.json). Absent: the same as `created_at`.
+   */
+  login_type_created_at?: string;
   last_login_time: string;
   last_client_version: string;
   phone_number: string;
@@ -98,6 +106,11 @@ export interface SandboxUser {
   group_ids: string[];
   /** Holds a webinar licence (otherwise webinar lists answer 400 code 200 "Webinar plan is missing"). */
   webinarLicence: boolean;
+  /**
+   * A documented Phone error this user's Phone endpoints answer instead (e.g. 400 code 300 "Invalid user
+   * id.", 404 code 404 "Site does not exist."): answers that do NOT mean "no Zoom Phone".
+   */
+  phoneError?: { status: number; code: number; message: string };
   /** Zoom Phone profile; null: no Phone licence (Phone endpoints answer 404 code 1001). */
   phone: SandboxPhoneProfile | null;
   /** Cloud recordings hosted by this user, ascending by start_time. */
@@ -310,10 +323,12 @@ export interface SandboxSmsSession {
   participants: Array<{ display_name: string; phone_number: string; owner_id?: string; is_session_owner: boolean }>;
 }
 
+/** Strict by default: what Zoom's specs say "should" not be asked is refused, not quietly served. */
 export const DEFAULT_QUIRKS: SandboxQuirks = {
-  phoneOlderThanSixMonths: 'empty',
-  phoneLongRange: 'truncate',
+  phoneOlderThanSixMonths: 'error',
+  phoneLongRange: 'error',
   recordingsLongRange: 'error',
+  noRecordings: '3301',
   complianceEndpoint: 'ok',
 };
 
@@ -425,6 +440,11 @@ export interface SandboxDataRequests {
   zipLayout: 'per-request' | 'per-batch';
   /** Emails that are not users of the account: 'reject' (400 code 14111, default) or 'fail' (created, then Failed). */
   unknownEmails: 'reject' | 'fail';
+  /**
+   * The word a deletion's request_type must be: the spec contradicts itself (its schema's enum says
+   * "DELETE", its prose "EXPORT or DELETION"): 'DELETE' (default) or 'DELETION'; the other is refused (400 code 300).
+   */
+  deleteType: 'DELETE' | 'DELETION';
   requests: SandboxDataRequest[];
   files: Map<string, SandboxDataRequestFile>;
   /** request_id → file ids, once its zip exists. */

@@ -43,6 +43,24 @@ export const RATE_LIMITS: Record<Plan, Record<Category, CategoryLimit>> = {
   },
 };
 
+/**
+ * Zoom Phone's own table and quota (the same rate-limits page): Phone operations are counted apart
+ * from the main API. Zoom publishes Pro and Business+; a free account (no Phone) is served as Pro.
+ */
+export const PHONE_RATE_LIMITS: Record<Plan, Record<Category, CategoryLimit>> = {
+  free: { Light: { limit: 20, windowMs: 1000 }, Medium: { limit: 10, windowMs: 1000 }, Heavy: { limit: 5, windowMs: 1000 }, 'Resource-intensive': { limit: 5, windowMs: 60_000 } },
+  pro: { Light: { limit: 20, windowMs: 1000 }, Medium: { limit: 10, windowMs: 1000 }, Heavy: { limit: 5, windowMs: 1000 }, 'Resource-intensive': { limit: 5, windowMs: 60_000 } },
+  business: { Light: { limit: 40, windowMs: 1000 }, Medium: { limit: 20, windowMs: 1000 }, Heavy: { limit: 10, windowMs: 1000 }, 'Resource-intensive': { limit: 10, windowMs: 60_000 } },
+};
+
+export const PHONE_DAILY_LIMITS: Record<Plan, Partial<Record<Category, { bucket: string; limit: number }>>> = {
+  free: { Heavy: { bucket: 'Phone Heavy+Resource-intensive', limit: 15_000 }, 'Resource-intensive': { bucket: 'Phone Heavy+Resource-intensive', limit: 15_000 } },
+  pro: { Heavy: { bucket: 'Phone Heavy+Resource-intensive', limit: 15_000 }, 'Resource-intensive': { bucket: 'Phone Heavy+Resource-intensive', limit: 15_000 } },
+  business: { Heavy: { bucket: 'Phone Heavy+Resource-intensive', limit: 30_000 }, 'Resource-intensive': { bucket: 'Phone Heavy+Resource-intensive', limit: 30_000 } },
+};
+
+export type RateTable = 'main' | 'phone';
+
 /** Daily budgets: a name for the bucket (shared buckets share a name) and its size. */
 export const DAILY_LIMITS: Record<Plan, Partial<Record<Category, { bucket: string; limit: number }>>> = {
   free: {
@@ -102,17 +120,17 @@ export function isoSeconds(d: Date): string {
 }
 
 export class RateLimiter {
-  private logs = new Map<Category, SlidingLog>();
+  private logs = new Map<string, SlidingLog>();
   private daily = new Map<string, { day: string; used: number }>();
 
   constructor(readonly plan: Plan) {
-    for (const [cat, l] of Object.entries(RATE_LIMITS[plan]) as Array<[Category, CategoryLimit]>) {
-      this.logs.set(cat, new SlidingLog(l.limit, l.windowMs));
-    }
+    for (const [cat, l] of Object.entries(RATE_LIMITS[plan]) as Array<[Category, CategoryLimit]>) this.logs.set(`main|${cat}`, new SlidingLog(l.limit, l.windowMs));
+    for (const [cat, l] of Object.entries(PHONE_RATE_LIMITS[plan]) as Array<[Category, CategoryLimit]>) this.logs.set(`phone|${cat}`, new SlidingLog(l.limit, l.windowMs));
   }
 
-  check(category: Category, now: number): RateDecision {
-    const daily = DAILY_LIMITS[this.plan][category];
+  /** Admit a request of `category` on the main API's table or Zoom Phone's. */
+  check(category: Category, now: number, table: RateTable = 'main'): RateDecision {
+    const daily = (table === 'phone' ? PHONE_DAILY_LIMITS : DAILY_LIMITS)[this.plan][category];
     const day = new Date(now).toISOString().slice(0, 10);
     let bucket: { day: string; used: number } | undefined;
     if (daily) {
@@ -125,7 +143,7 @@ export class RateLimiter {
         return { ok: false, type: 'Daily-limit', category, limit: daily.limit, retryAfter: isoSeconds(nextUtcMidnight(now)) };
       }
     }
-    const log = this.logs.get(category)!;
+    const log = this.logs.get(`${table}|${category}`)!;
     const remaining = log.tryAdmit(now);
     if (remaining < 0) return { ok: false, type: 'QPS', category, limit: log.limit };
     const d: RateDecision = { ok: true, category, limit: log.limit, remaining };

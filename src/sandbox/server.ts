@@ -95,6 +95,8 @@ async function readBody(req: IncomingMessage, limit = 1_048_576): Promise<Buffer
 
 function send(res: ServerResponse, method: string, reply: Reply, entry: RequestLogEntry): void {
   entry.status = reply.status;
+  const code = reply.status >= 400 ? (reply.body as { code?: unknown } | undefined)?.code : undefined;
+  if (typeof code === 'number') entry.code = code;
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { 'x-zm-trackingid': trackingId(), ...(reply.headers ?? {}) };
   let payload: Buffer | undefined;
@@ -122,6 +124,7 @@ function rateHeaders(category: string, type: string, limit: number, remaining: n
 }
 
 const QPS_MESSAGE = 'You have reached the maximum per-second rate limit for this API. Try again later.';
+const USER_DAILY_MESSAGE = 'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.';
 const DAILY_MESSAGE = 'You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.';
 
 export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
@@ -195,13 +198,18 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
             setImmediate(() => (sock.resetAndDestroy ? sock.resetAndDestroy() : sock.destroy()));
             return;
           }
+          case 'userdaily429':
+            // Zoom's wording (developer forum): the account's category goes on; only this user's requests wait.
+            throw new ZoomError(429, 429, USER_DAILY_MESSAGE, {}, state.opts.rateLimitHeaders ? rateHeaders(def.category ?? 'Light', 'QPS', 1000, 900) : {});
           case 'daily429': {
             const retry = d.arg !== undefined ? new Date(c.now + d.arg * 3_600_000) : new Date(Date.UTC(new Date(c.now).getUTCFullYear(), new Date(c.now).getUTCMonth(), new Date(c.now).getUTCDate() + 1));
-            throw new ZoomError(429, 429, DAILY_MESSAGE, {}, { ...rateHeaders(def.category ?? 'Heavy', 'Daily-limit', 60_000, 0), 'retry-after': isoSeconds(retry) });
+            // Without headers (Zoom documents none), a reset at midnight is said in the message, as Zoom's daily messages do.
+            const message = !state.opts.rateLimitHeaders && d.arg === undefined ? `${DAILY_MESSAGE.replace(/ Refer to .*$/, '')} You may resume these requests at GMT 00:00:00.` : DAILY_MESSAGE;
+            throw new ZoomError(429, 429, message, {}, state.opts.rateLimitHeaders ? { ...rateHeaders(def.category ?? 'Heavy', 'Daily-limit', 60_000, 0), 'retry-after': isoSeconds(retry) } : {});
           }
           case '429':
             // An injected 429 looks like a real one: the category's real limit, nothing left this second.
-            throw new ZoomError(429, 429, QPS_MESSAGE, {}, rateHeaders(def.category ?? 'Light', 'QPS', RATE_LIMITS[state.opts.plan][(def.category ?? 'Light') as Category].limit, 0));
+            throw new ZoomError(429, 429, QPS_MESSAGE, {}, state.opts.rateLimitHeaders ? rateHeaders(def.category ?? 'Light', 'QPS', RATE_LIMITS[state.opts.plan][(def.category ?? 'Light') as Category].limit, 0) : {});
           case '500':
           case '502':
           case '503':
@@ -230,14 +238,17 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
       // Rate limits, per account and category
       let okHeaders: Record<string, string> | undefined;
       if (def.category && state.limiter) {
-        const d = state.limiter.check(def.category, c.now);
+        // Zoom Phone's operations are counted on Phone's own table and quota.
+        const d = state.limiter.check(def.category, c.now, def.path.startsWith('/v2/phone/') ? 'phone' : 'main');
+        const withHeaders = state.opts.rateLimitHeaders;
         if (!d.ok) {
-          if (d.type === 'QPS') throw new ZoomError(429, 429, QPS_MESSAGE, {}, rateHeaders(d.category, 'QPS', d.limit, 0));
-          throw new ZoomError(429, 429, DAILY_MESSAGE, {}, { ...rateHeaders(d.category, 'Daily-limit', d.limit, 0), 'retry-after': d.retryAfter });
+          if (d.type === 'QPS') throw new ZoomError(429, 429, QPS_MESSAGE, {}, withHeaders ? rateHeaders(d.category, 'QPS', d.limit, 0) : {});
+          // The daily message says when; the headers come only when asked for (Zoom documents none).
+          throw new ZoomError(429, 429, `${DAILY_MESSAGE.replace(/ Refer to .*$/, '')} You may resume these requests at GMT 00:00:00.`, {}, withHeaders ? { ...rateHeaders(d.category, 'Daily-limit', d.limit, 0), 'retry-after': d.retryAfter } : {});
         }
-        // Zoom sends these on some successes, not all: never depend on them.
+        // Zoom documents no rate-limit headers and sends them on some successes only: only when asked for.
         successCount++;
-        if (unitFromKey(`rl|${successCount}`, state.opts.seed) < 0.7) okHeaders = rateHeaders(d.category, 'QPS', d.limit, d.remaining);
+        if (withHeaders && unitFromKey(`rl|${successCount}`, state.opts.seed) < 0.7) okHeaders = rateHeaders(d.category, 'QPS', d.limit, d.remaining);
       }
 
       // Scopes: any of the operation's classic or granular scopes will do.

@@ -35,6 +35,7 @@ import {
   type DataRequestRecord,
   type DataRequestState,
   type DataRequestType,
+  requestKind,
 } from '../zoom/endpoints/data-privacy.js';
 import { ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
 import type { PlacedFile } from './place.js';
@@ -288,7 +289,7 @@ async function reconcile(o: EngineOptions, people: EnginePerson[], save: Save, e
     for await (const r of dataRequestHistory(o.client)) {
       if (++seen > 300) break;
       const p = want.get(String(r.user_identifier).toLowerCase());
-      if (!p || found.has(p) || known.has(r.request_id) || r.request_type !== o.type || r.is_current_user === false) continue;
+      if (!p || found.has(p) || known.has(r.request_id) || requestKind(r.request_type) !== o.type || r.is_current_user === false) continue;
       if (Date.parse(r.created_at) < since) continue;
       found.set(p, r);
     }

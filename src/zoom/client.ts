@@ -106,7 +106,7 @@ export class ZoomClient {
   private async call(r: Route, init: { query?: Query; body?: unknown }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(r, init.query);
     const where = `${r.method} ${r.path}`;
-    const gate = this.limiter.gate(r.category);
+    const gate = this.limiter.gateFor(r);
     const maxRetries = this.opts.maxRetries ?? 6;
     const maxWaitMs = this.opts.maxWaitMs ?? 120_000;
     let renewals = 0;
@@ -155,7 +155,7 @@ export class ZoomClient {
       const headers = res.headers as Record<string, string | string[] | undefined>;
       const body = parseJson(text);
       if (res.statusCode < 300) {
-        this.limiter.observe(r.category, headers);
+        this.limiter.observe(r, headers);
         return { status: res.statusCode, body, headers };
       }
 
@@ -184,6 +184,8 @@ export class ZoomClient {
       if (err instanceof ZoomRateLimitError) {
         this.stats.throttled++;
         const wait = err.retryAt ? err.retryAt.getTime() - Date.now() : undefined;
+        // A per-user (or per-registrant) daily limit concerns this one user: fail this request, pace nobody.
+        if (err.kind === 'user_daily') throw err;
         if (err.kind === 'daily' || (wait !== undefined && wait > maxWaitMs)) {
           gate.block(err);
           this.log.warn(`Zoom's ${err.kind === 'daily' ? 'daily' : 'long'} rate limit for ${r.category} requests was reached${err.retryAt ? `; Zoom accepts them again after ${err.retryAt.toISOString()}` : ''}`);

@@ -14,11 +14,34 @@ export const PLAN_LIMITS: Record<Plan, Record<RateCategory, CategoryLimit>> = {
   business: { light: { limit: 80, windowMs: 1000 }, medium: { limit: 60, windowMs: 1000 }, heavy: { limit: 40, windowMs: 1000 }, resource: { limit: 20, windowMs: 60_000 } },
 };
 
+/**
+ * Zoom Phone's own table (the same rate-limits page): Phone calls are counted apart from the main API.
+ * Zoom publishes it for Pro and Business+; Phone needs a paid plan, so a "free" account is paced as Pro.
+ */
+export const PHONE_LIMITS: Record<Plan, Record<RateCategory, CategoryLimit>> = {
+  free: { light: { limit: 20, windowMs: 1000 }, medium: { limit: 10, windowMs: 1000 }, heavy: { limit: 5, windowMs: 1000 }, resource: { limit: 5, windowMs: 60_000 } },
+  pro: { light: { limit: 20, windowMs: 1000 }, medium: { limit: 10, windowMs: 1000 }, heavy: { limit: 5, windowMs: 1000 }, resource: { limit: 5, windowMs: 60_000 } },
+  business: { light: { limit: 40, windowMs: 1000 }, medium: { limit: 20, windowMs: 1000 }, heavy: { limit: 10, windowMs: 1000 }, resource: { limit: 10, windowMs: 60_000 } },
+};
+
+/** Which table an operation is counted on: Zoom Phone's (/phone/*) or the main API's. */
+export type RateTable = 'main' | 'phone';
+export function rateTableOf(template: string): RateTable {
+  return template === '/phone' || template.startsWith('/phone/') ? 'phone' : 'main';
+}
+
 /** Daily budgets Zoom documents (requests per account per day); undefined = none documented. */
 export const PLAN_DAILY: Record<Plan, Partial<Record<RateCategory | 'heavy+resource', number>>> = {
   free: { light: 6000, medium: 2000, heavy: 1000 },
   pro: { 'heavy+resource': 30_000 },
   business: { 'heavy+resource': 60_000 },
+};
+
+/** Zoom Phone's daily quota (Heavy and Resource-intensive together). */
+export const PHONE_DAILY: Record<Plan, Partial<Record<RateCategory | 'heavy+resource', number>>> = {
+  free: { 'heavy+resource': 15_000 },
+  pro: { 'heavy+resource': 15_000 },
+  business: { 'heavy+resource': 30_000 },
 };
 
 export interface LimiterClock {
@@ -157,36 +180,49 @@ export class CategoryGate {
   }
 }
 
-/** The four gates of an account, sized from the plan. */
+/**
+ * The gates of an account, sized from the plan: four for the main API and four for Zoom Phone, which
+ * Zoom counts apart (its own table and quota). A 429 on one table never slows the other. Pace comes
+ * from the published tables only; rate-limit headers are never needed.
+ */
 export class RateLimiter {
   readonly gates: Record<RateCategory, CategoryGate>;
+  readonly phoneGates: Record<RateCategory, CategoryGate>;
   constructor(
     readonly plan: Plan,
-    opts: { clock?: LimiterClock; jitterMargin?: number; limits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
+    opts: { clock?: LimiterClock; jitterMargin?: number; limits?: Partial<Record<RateCategory, CategoryLimit>>; phoneLimits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
   ) {
     const clock = opts.clock ?? realClock;
     const stretch = 1 + (opts.jitterMargin ?? 0.03);
-    const limits = { ...PLAN_LIMITS[plan], ...opts.limits };
-    this.gates = {
+    const make = (limits: Record<RateCategory, CategoryLimit>): Record<RateCategory, CategoryGate> => ({
       light: new CategoryGate('light', limits.light, clock, stretch),
       medium: new CategoryGate('medium', limits.medium, clock, stretch),
       heavy: new CategoryGate('heavy', limits.heavy, clock, stretch),
       resource: new CategoryGate('resource', limits.resource, clock, stretch),
-    };
+    });
+    this.gates = make({ ...PLAN_LIMITS[plan], ...opts.limits });
+    this.phoneGates = make({ ...PHONE_LIMITS[plan], ...opts.phoneLimits });
   }
 
-  gate(category: RateCategory): CategoryGate {
-    return this.gates[category];
+  /** The gate of a category on the main API's table. */
+  gate(category: RateCategory, table: RateTable = 'main'): CategoryGate {
+    return table === 'phone' ? this.phoneGates[category] : this.gates[category];
+  }
+
+  /** The gate a request is counted on: its category, on Phone's table for /phone/* operations. */
+  gateFor(r: { category: RateCategory; template: string }): CategoryGate {
+    return this.gate(r.category, rateTableOf(r.template));
   }
 
   /**
    * Zoom may tell us the account's real limit (X-RateLimit-Limit on a successful answer): believe it
-   * when it is lower than the plan's (the plan given was too generous), but never below 1/s.
+   * when it is lower than the table's (the plan given was too generous), but never below 1/s.
+   * Nothing depends on the header being there.
    */
-  observe(category: RateCategory, headers: Record<string, string | string[] | undefined>): void {
+  observe(r: { category: RateCategory; template: string }, headers: Record<string, string | string[] | undefined>): void {
     const type = String(headers['x-ratelimit-type'] ?? '').toLowerCase();
     const limit = Number(headers['x-ratelimit-limit']);
-    const gate = this.gates[category];
+    const gate = this.gateFor(r);
     if (type === 'qps' && Number.isFinite(limit) && limit > 0 && limit < gate.limit.limit) {
       gate.limit = { ...gate.limit, limit };
     }

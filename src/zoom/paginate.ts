@@ -74,21 +74,24 @@ export interface DateWindow {
 }
 
 /**
- * [from, to] (yyyy-mm-dd, inclusive) cut into windows of at most one calendar month,
- * the widest Zoom accepts for recordings and Phone lists. Newest first, so the most
- * recent data (the likeliest to be asked about) is saved first.
+ * [from, to] (yyyy-mm-dd, inclusive) cut into windows of less than one calendar month (each window's
+ * `to` comes before its `from` plus a month, whatever the month's length), the widest Zoom accepts for
+ * recordings and Phone lists. Windows are counted back from `to`, so a later `from` (a six-month limit
+ * recomputed on a resumed run) changes only the oldest window. Newest first, so the most recent data
+ * (the likeliest to be asked about) is saved first.
  */
 export function monthWindows(from: string, to: string): DateWindow[] {
   const out: DateWindow[] = [];
-  let start = parseDay(from);
-  const end = parseDay(to);
+  const start = parseDay(from);
+  let end = parseDay(to);
   while (start <= end) {
-    const next = addMonthsUtc(start, 1);
-    const last = new Date(Math.min(next.getTime() - 86_400_000, end.getTime()));
-    out.push({ from: day(start), to: day(last) });
-    start = next;
+    let first = new Date(addMonthsUtc(end, -1).getTime() + 86_400_000);
+    while (addMonthsUtc(first, 1) <= end) first = new Date(first.getTime() + 86_400_000);
+    if (first < start) first = start;
+    out.push({ from: day(first), to: day(end) });
+    end = new Date(first.getTime() - 86_400_000);
   }
-  return out.reverse();
+  return out;
 }
 
 export function parseDay(s: string): Date {

@@ -48,15 +48,19 @@ describe('zdsar export against the sandbox, with latency and faults', () => {
   });
 
   it('puts every record the sandbox holds for each person in that person\'s folder, and nothing else', () => {
-    const manifest = readJson<{ subjects: Array<{ email: string; path: string; categories: Record<string, { status: string; note?: string }> }> }>(join(summary.package, 'manifest.json'));
+    const manifest = readJson<{ subjects: Array<{ email: string; path: string; categories: Record<string, { status: string; note?: string; coverage?: { not_reached?: string[] } }> }> }>(join(summary.package, 'manifest.json'));
     for (const s of manifest.subjects.filter((x) => x.email !== 'jordan.lee@gmail.example')) {
       const dir = join(summary.package, s.path);
       const want = expectedIds(sb.account, s.email);
       expect(idsInFile(dir, 'meetings.json'), `${s.email} meetings`).toEqual(want['meetings.json']);
+      // Meetings no list returns but recordings show are named, not silently missing.
+      const unlistedRecorded = [...idsInFile(dir, 'cloud_recordings.json')].filter((id) => want['meetings.unlisted']!.has(id));
+      for (const id of unlistedRecorded) expect(s.categories.meetings!.coverage?.not_reached, `${s.email} meeting ${id}`).toContain(id);
       if (s.categories.webinars!.status === 'done') expect(idsInFile(dir, 'webinars.json')).toEqual(want['webinars.json']);
       else expect(want['webinars.json']!.size).toBe(0);
       const recs = new Set([...idsInFile(dir, 'cloud_recordings.json', 'uuid'), ...idsInFile(dir, 'cloud_recordings_trash.json', 'uuid')]);
       expect(recs, `${s.email} recordings`).toEqual(want.recordings);
+      if (want.recordings!.size === 0) expect(s.categories.recordings!.status).toBe('no_data'); // Zoom's 404 code 3301
       for (const f of ['phone_call_history.json', 'phone_recordings.json', 'phone_voicemails.json']) {
         if (existsSync(join(dir, f))) expect(idsInFile(dir, f), `${s.email} ${f}`).toEqual(want[f]);
         else expect(s.categories.phone_profile!.status).toBe('no_data');

@@ -1,9 +1,11 @@
 /**
- * Checks the sandbox against Zoom's own OpenAPI documents (/work/shared/zoom-api, or ZOOM_SPEC_DIR):
+ * Checks the sandbox against Zoom's own OpenAPI documents (../shared/zoom-api next to the repository, as
+ * in CI, or ZOOM_SPEC_DIR):
  * each route's rate-limit category equals the operation's "Rate Limit Label", its scopes are the
  * operation's, and every field the sandbox answers exists in the operation's response schema (top level
- * and list items), except a short, named list of realistic extras. Skipped when the specs are absent.
+ * and list items), except a short, named list of realistic extras. Never skipped: without the specs it fails.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,7 @@ import { reportRoutes } from '../../src/sandbox/routes/reports.js';
 import { dataRequestRoutes, DATA_REQUEST_SCOPES } from '../../src/sandbox/routes/data-requests.js';
 import { api, token } from './helpers.js';
 
-const DIR = process.env.ZOOM_SPEC_DIR ?? '/work/shared/zoom-api';
+const DIR = process.env.ZOOM_SPEC_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'zoom-api');
 const present = existsSync(join(DIR, 'meetings.openapi.json'));
 
 type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
@@ -75,7 +77,16 @@ const KNOWN_EXTRAS: Record<string, string[]> = {
   reportMeetingParticipants: ['participants[].participant_user_id', 'participants[].attentiveness_score', 'participants[].customer_key'],
 };
 
-describe.skipIf(!present)('sandbox vs Zoom OpenAPI documents', () => {
+describe('sandbox vs Zoom OpenAPI documents', () => {
+  it('finds the specs (../shared/zoom-api or ZOOM_SPEC_DIR): a missing prerequisite fails, never skips', () => {
+    expect(present, `Zoom's OpenAPI documents not found in ${DIR}`).toBe(true);
+  });
+
+  it('the spec data generated into the repo matches these specs (run node scripts/gen-spec-data.js)', () => {
+    const data = JSON.parse(readFileSync(join(import.meta.dirname, 'spec-data.generated.json'), 'utf8')) as { sources: Record<string, string> };
+    for (const [file, sha] of Object.entries(data.sources)) expect(createHash('sha256').update(readFileSync(join(DIR, file))).digest('hex'), file).toBe(sha);
+  });
+
   it('every route names a spec operation whose Rate Limit Label and scopes it uses', () => {
     for (const r of ALL) {
       if (!r.spec) continue;

@@ -39,8 +39,9 @@ export const FILE_RETENTION_MS = 90 * 86_400_000;
 
 export type DataRequestState = 'Pending' | 'Processing' | 'Canceled' | 'Completed' | 'Failed';
 
-export function newDataRequests(o: { delayMs?: number; filesLagMs?: number; zipLayout?: SandboxDataRequests['zipLayout']; unknownEmails?: SandboxDataRequests['unknownEmails'] } = {}): SandboxDataRequests {
+export function newDataRequests(o: { delayMs?: number; filesLagMs?: number; zipLayout?: SandboxDataRequests['zipLayout']; unknownEmails?: SandboxDataRequests['unknownEmails']; deleteType?: SandboxDataRequests['deleteType'] } = {}): SandboxDataRequests {
   return {
+    deleteType: o.deleteType ?? 'DELETE',
     delayMs: o.delayMs ?? 3000,
     filesLagMs: o.filesLagMs ?? 0,
     zipLayout: o.zipLayout ?? 'per-request',
@@ -116,8 +117,8 @@ function createHandler(c: RouteCtx): Reply {
   const dr = c.state.dataRequests;
   const body = c.body as { emails?: unknown; request_type?: unknown; start_date?: unknown; end_date?: unknown } | undefined;
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ZoomError(400, 300, 'Request Body should be a valid JSON object.');
-  const type = body.request_type;
-  if (type !== 'EXPORT' && type !== 'DELETE') throw validationError('request_type', 'Invalid field: request_type must be EXPORT or DELETE.');
+  if (body.request_type !== 'EXPORT' && body.request_type !== dr.deleteType) throw validationError('request_type', `Invalid field: request_type must be EXPORT or ${dr.deleteType}.`);
+  const type = body.request_type === 'EXPORT' ? 'EXPORT' : 'DELETE';
   if (!Array.isArray(body.emails) || body.emails.length === 0) throw validationError('emails', 'Invalid field: emails is required.');
   if (body.emails.length > 10) throw new ZoomError(400, 200, 'You can only input up to 10 emails in one request.');
   const emails: string[] = [];
@@ -188,7 +189,7 @@ function renderRecord(c: RouteCtx, r: SandboxDataRequest): Record<string, unknow
   const files = state === 'Completed' ? (c.state.dataRequests.filesOf.get(r.request_id)?.length ?? 1) : 0;
   return {
     request_id: r.request_id,
-    request_type: r.request_type,
+    request_type: r.request_type === 'DELETE' ? c.state.dataRequests.deleteType : r.request_type,
     created_at: iso(r.created_at),
     requestor_user_id: r.requestor_user_id,
     requestor_name: r.requestor_name,

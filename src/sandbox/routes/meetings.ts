@@ -3,7 +3,7 @@
  * GET /users/{userId}/webinars, GET /webinars/{webinarId}.
  */
 import { DAY, MINUTE, meetingEnd } from '../build.js';
-import { json, paginate, requireMeeting, requireUser, requireWebinar, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
+import { addMonths, json, paginate, requireMeeting, requireUser, requireWebinar, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxMeeting, SandboxOccurrence, SandboxWebinar } from '../model.js';
 
 const MEETING_CLASSIC = ['meeting:read:admin', 'meeting:read'];
@@ -23,6 +23,8 @@ const WEBINAR_EXPIRY_DAYS = 365;
  */
 export function meetingTypes(m: SandboxMeeting, now: number): Set<MeetingListType> {
   const out = new Set<MeetingListType>();
+  // "This API does not return information about instant meetings" (meetings.openapi.json).
+  if (m.type === 1) return out;
   const start = Date.parse(m.start_time);
   const end = meetingEnd(m);
   const hasPast = m.instances.length > 0 || (m.type !== 3 && start < now && m.type !== 8) || (m.occurrences ?? []).some((o) => Date.parse(o.start_time) < now);
@@ -33,13 +35,27 @@ export function meetingTypes(m: SandboxMeeting, now: number): Set<MeetingListTyp
     out.add('upcoming_meetings');
     out.add('scheduled');
   }
-  if (m.type !== 1 && (hasFuture || end > now - EXPIRY_DAYS * DAY)) out.add('scheduled');
-  if (hasFuture && m.type !== 1) {
+  if ((hasFuture || end > now - EXPIRY_DAYS * DAY)) out.add('scheduled');
+  if (hasFuture) {
     out.add('upcoming');
     out.add('upcoming_meetings');
   }
-  if (hasPast && !m.live) out.add('previous_meetings');
+  // "When type is upcoming, upcoming_meetings or previous_meetings, only a maximum of 6 months of meeting data will be returned."
+  if (hasPast && !m.live && lastPastEnd(m, now) >= addMonths(now, -6)) out.add('previous_meetings');
+  if (out.has('upcoming') && m.type === 2 && start > addMonths(now, 6)) {
+    out.delete('upcoming');
+    out.delete('upcoming_meetings');
+  }
   return out;
+}
+
+/** The end of the meeting's latest past occurrence (or of the meeting). */
+function lastPastEnd(m: SandboxMeeting, now: number): number {
+  const past = (m.occurrences ?? []).filter((o) => Date.parse(o.start_time) < now);
+  if (past.length > 0) return Date.parse(past[past.length - 1]!.start_time) + past[past.length - 1]!.duration * MINUTE;
+  const inst = m.instances.map((i) => Date.parse(i.start_time)).filter((t) => t < now);
+  const end = Math.min(meetingEnd(m), now);
+  return inst.length > 0 ? Math.max(end, ...inst) : end;
 }
 
 /** Per-host lists, cached for a minute of sandbox time (the heavy generated user has 20,000 meetings). */

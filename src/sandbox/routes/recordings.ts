@@ -233,6 +233,12 @@ function listRecordings(c: RouteCtx): Reply {
   const user = lookupUser(c.state, userId);
   if (!user) throw new ZoomError(404, 1001, `User ${userId} does not exist, or does not belong to this account.`);
   const today = startOfUtcDay(c.now);
+  // trash=true lists only recordings in the trash; the default lists only the others (Zoom's `trash` parameter).
+  const trash = c.query.get('trash') === 'true';
+  const trashType = c.query.get('trash_type') ?? 'meeting_recordings';
+  if (trash && trashType !== 'meeting_recordings' && trashType !== 'recording_file') throw validationError('trash_type', 'Invalid field: trash_type must be meeting_recordings or recording_file.');
+  if (trash) return listTrash(c, user, trashType === 'recording_file');
+  if (user.recordings.length === 0 && c.state.account.quirks.noRecordings === '3301') throw new ZoomError(404, 3301, 'There is no recording for this session.');
   const fromS = c.query.get('from');
   const toS = c.query.get('to');
   let from = today;
@@ -254,13 +260,11 @@ function listRecordings(c: RouteCtx): Reply {
     to = from + MAX_WINDOW_MS;
   }
   const meetingIdFilter = c.query.get('meeting_id');
-  // trash=true lists only recordings in the trash; the default lists only the others (Zoom's `trash` parameter).
-  const trash = c.query.get('trash') === 'true';
   const { lo, hi } = timeRange(user.recordings, (r) => Date.parse(r.start_time), from, to + DAY);
   const indices: number[] = [];
   for (let i = hi - 1; i >= lo; i--) {
     const rec = user.recordings.at(i)!;
-    if (isTrashed(rec, c.now) !== trash) continue;
+    if (isTrashed(rec, c.now)) continue;
     if (meetingIdFilter && String(rec.id) !== meetingIdFilter) continue;
     indices.push(i);
   }
@@ -270,7 +274,7 @@ function listRecordings(c: RouteCtx): Reply {
   for (let k = p.offset; k < p.end; k++) {
     const i = indices[k]!;
     const rec = user.recordings.at(i)!;
-    meetings.push({ ...renderRecording(c.state, user, rec, i), ...(trash ? { deleted_time: trashedAt(rec) } : {}) });
+    meetings.push(renderRecording(c.state, user, rec, i));
   }
   return json({
     from: ymd(from),
@@ -281,6 +285,36 @@ function listRecordings(c: RouteCtx): Reply {
     next_page_token: p.next_page_token,
     meetings,
   });
+}
+
+/** A single recording file deleted from a meeting still listed (trash_type=recording_file): one in five of the last 30 days, by uuid. */
+function hasTrashedFile(rec: SandboxRecording, now: number): boolean {
+  const t = Date.parse(rec.start_time);
+  return !isTrashed(rec, now) && rec.recording_files.length > 1 && t > now - 30 * DAY && t <= now && hash32(rec.uuid) % 5 === 1;
+}
+
+/**
+ * The trash: "The trash files cannot be filtered by date range and thus, the from and to fields should
+ * not be used for trash files" (meetings.openapi.json): from/to are ignored; everything Zoom keeps there
+ * (30 days) is listed. trash_type=meeting_recordings: whole meetings; recording_file: single files.
+ */
+function listTrash(c: RouteCtx, user: SandboxUser, files: boolean): Reply {
+  const indices: number[] = [];
+  const { lo, hi } = timeRange(user.recordings, (r) => Date.parse(r.start_time), c.now - 31 * DAY, c.now + DAY);
+  for (let i = hi - 1; i >= lo; i--) {
+    const rec = user.recordings.at(i)!;
+    if (files ? hasTrashedFile(rec, c.now) : isTrashed(rec, c.now)) indices.push(i);
+  }
+  const p = paginate(c, { key: `recordings-trash|${user.id}|${files}`, total: indices.length });
+  const meetings: Array<Record<string, unknown>> = [];
+  for (let k = p.offset; k < p.end; k++) {
+    const i = indices[k]!;
+    const rec = user.recordings.at(i)!;
+    const r = renderRecording(c.state, user, rec, i);
+    if (files) r.recording_files = (r.recording_files as unknown[]).slice(-1).map((f) => ({ ...(f as object), deleted_time: trashedAt(rec) }));
+    meetings.push({ ...r, deleted_time: trashedAt(rec) });
+  }
+  return json({ page_count: p.page_count, page_size: p.page_size, total_records: p.total_records, next_page_token: p.next_page_token, meetings });
 }
 
 export const recordingRoutes: RouteDef[] = [

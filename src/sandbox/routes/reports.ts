@@ -83,6 +83,8 @@ export const reportRoutes: RouteDef[] = [
       const id = c.params.userId ?? '';
       const u = lookupUser(c.state, id);
       if (!u) throw new ZoomError(404, 1001, `User ${id} not exist or not belong to this account.`);
+      // "Prerequisites: Pro or higher plan": the spec's documented answer on a free account (no data, not a failure).
+      if (c.state.opts.plan === 'free') throw new ZoomError(400, 200, `This is only available for paid account: ${c.state.account.id}.`);
       const type = c.query.get('type') ?? 'past';
       if (!['past', 'pastOne', 'pastJoined'].includes(type)) throw validationError('type');
       const fromS = c.query.get('from');

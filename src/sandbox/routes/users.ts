@@ -16,7 +16,9 @@ export function renderUserListItem(u: SandboxUser): Record<string, unknown> {
     timezone: u.timezone,
     verified: u.verified,
     dept: u.dept,
-    created_at: u.created_at,
+    // Zoom: created_at is "the date and time when this user's latest login type was created" (deprecated);
+    // user_created_at is when the user was created.
+    created_at: u.login_type_created_at ?? u.created_at,
     user_created_at: u.created_at,
     last_client_version: u.last_client_version,
     status: u.status,

@@ -28,9 +28,20 @@ export function listWebinars(client: ZoomClient, userId: string): AsyncGenerator
   return listItems(client, route('GET', '/users/{userId}/webinars', { userId }), {}, { key: 'webinars', idOf: (w) => str(w.uuid ?? w.id) });
 }
 
-/** Cloud recordings of one window (Zoom: at most a month per call); trash=true lists the recordings in the trash. */
-export function listRecordings(client: ZoomClient, userId: string, w: DateWindow, trash = false): AsyncGenerator<Rec> {
-  return listItems(client, route('GET', '/users/{userId}/recordings', { userId }), { from: w.from, to: w.to, trash: trash ? 'true' : undefined }, { key: 'meetings', idOf: (m) => str(m.uuid ?? m.id) });
+/** Cloud recordings of one window (Zoom: at most a month per call). */
+export function listRecordings(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/users/{userId}/recordings', { userId }), { from: w.from, to: w.to }, { key: 'meetings', idOf: (m) => str(m.uuid ?? m.id) });
+}
+
+/** The two kinds of cloud-recording trash (meetings.openapi.json `trash_type`). */
+export const TRASH_TYPES = ['meeting_recordings', 'recording_file'] as const;
+
+/**
+ * Recordings in the trash. Zoom: "The trash files cannot be filtered by date range and thus, the from
+ * and to fields should not be used for trash files."
+ */
+export function listRecordingsTrash(client: ZoomClient, userId: string, trashType: (typeof TRASH_TYPES)[number]): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/users/{userId}/recordings', { userId }), { trash: 'true', trash_type: trashType }, { key: 'meetings' });
 }
 
 export function getPhoneUser(client: ZoomClient, userId: string): Promise<Rec> {

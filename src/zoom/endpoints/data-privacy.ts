@@ -52,7 +52,7 @@ export const FINAL_STATES: readonly DataRequestState[] = ['Canceled', 'Completed
 
 export type CreateDataRequest =
   | { request_type: 'EXPORT'; emails: string[]; start_date: string; end_date: string }
-  | { request_type: 'DELETE'; emails: string[] };
+  | { request_type: 'DELETE' | 'DELETION'; emails: string[] };
 
 export interface CreatedDataRequest {
   email: string;
@@ -87,7 +87,15 @@ export interface DataRequestFile {
 /** POST /data_requests/requests: one request id per email. */
 export async function createDataRequest(client: ZoomClient, body: CreateDataRequest): Promise<{ status: number; data: CreatedDataRequest[]; body: unknown }> {
   if (body.emails.length < 1 || body.emails.length > MAX_EMAILS_PER_REQUEST) throw new Error(`a data request takes 1 to ${MAX_EMAILS_PER_REQUEST} emails (got ${body.emails.length})`);
-  const res = await client.send<{ data?: unknown }>(route('POST', '/data_requests/requests'), { body });
+  let res: { status: number; body: { data?: unknown } };
+  try {
+    res = await client.send<{ data?: unknown }>(route('POST', '/data_requests/requests'), { body });
+  } catch (e) {
+    // The spec says both: its schema's enum is "DELETE", its prose "EXPORT or DELETION". A 400 naming
+    // request_type created nothing: send the other word once.
+    if (body.request_type !== 'DELETE' || !refusesRequestType(e)) throw e;
+    res = await client.send<{ data?: unknown }>(route('POST', '/data_requests/requests'), { body: { ...body, request_type: 'DELETION' } });
+  }
   const data = Array.isArray(res.body?.data) ? (res.body.data as unknown[]) : [];
   const out: CreatedDataRequest[] = [];
   for (const d of data) {
@@ -95,6 +103,16 @@ export async function createDataRequest(client: ZoomClient, body: CreateDataRequ
     if (typeof o.email === 'string' && (typeof o.request_id === 'string' || typeof o.request_id === 'number')) out.push({ email: o.email, request_id: String(o.request_id) });
   }
   return { status: res.status, data: out, body: res.body };
+}
+
+function refusesRequestType(e: unknown): boolean {
+  if (!(e instanceof ZoomApiError) || e.status !== 400) return false;
+  return /request_?type/i.test(e.zoomMessage) || JSON.stringify(e.body ?? '').includes('request_type');
+}
+
+/** A deletion's request_type as Zoom may write it in the history (either word of the spec). */
+export function requestKind(type: unknown): 'EXPORT' | 'DELETE' | undefined {
+  return type === 'EXPORT' ? 'EXPORT' : type === 'DELETE' || type === 'DELETION' ? 'DELETE' : undefined;
 }
 
 /** GET /data_requests/requests: the account's history (page_size at most 30). Order is not documented. */
