@@ -104,11 +104,12 @@ describe('sandbox issue-17 routes vs the specs', () => {
       expect(problems).toEqual([]);
     });
 
-    it('Team Chat: page ≤ 50, contact or channel required, six months only, deleted messages only when asked', async () => {
+    it('Team Chat: page ≤ 50 (larger refused), contact or channel required, six months only, deleted messages only when asked', async () => {
       const a = alice();
       const ch = aliceChat();
       const big = await get(`/chat/users/${a.id}/sessions?from=${iso(now - 300 * DAY)}&to=${iso(now)}&page_size=51`);
-      expect(big.json.page_size).toBe(50);
+      expect([big.status, big.json.code]).toEqual([400, 300]); // strict: above the spec's maximum of 50
+      expect((await get(`/chat/users/${a.id}/sessions?from=${iso(now - 300 * DAY)}&to=${iso(now)}&page_size=50`)).json.page_size).toBe(50);
       const none = await get(`/chat/users/${a.id}/messages`);
       expect([none.status, none.json.code, none.json.message]).toEqual([400, 300, 'Must provide either contact or channel parameter.']);
       const old = await get(`/chat/users/${a.id}/messages?to_channel=${ch.channel_id}&from=${iso(now - 200 * DAY)}&to=${iso(now)}`);
@@ -158,7 +159,8 @@ describe('sandbox issue-17 routes vs the specs', () => {
       const s = alice().smsSessions[0]!.session_id;
       const half = await get(`/phone/sms/sessions/${s}?from=${ymd(now - 10 * DAY)}`);
       expect([half.status, half.json.code]).toEqual([400, 300]);
-      expect((await get(`/phone/sms/sessions/${s}?page_size=500`)).json.page_size).toBe(100);
+      expect((await get(`/phone/sms/sessions/${s}?page_size=101`)).status).toBe(400);
+      expect((await get(`/phone/sms/sessions/${s}?page_size=100`)).json.page_size).toBe(100);
       const unknown = await get('/phone/sms/sessions/nope');
       expect([unknown.status, unknown.json.code]).toEqual([404, 7013]);
     });
