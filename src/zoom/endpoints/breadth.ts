@@ -87,13 +87,6 @@ export function featureBlock(e: unknown): { reason: 'not_enabled' | 'not_permitt
   return undefined;
 }
 
-/** Documented "no data" answers of these reads: 400 code 200 "Only available for Paid account" (summaries, participants). */
-export function breadthNoData(e: unknown): string | undefined {
-  if (!(e instanceof ZoomApiError) || e.isMissingScope) return undefined;
-  if (e.code === 200 && /paid account/i.test(e.zoomMessage)) return 'Zoom serves this only on paid accounts';
-  return undefined;
-}
-
 /** 404 code 3001 (meeting not found or expired) or 400 code 12702 (older than Zoom keeps participants): nothing to read any more. */
 export function isGoneMeeting(e: unknown): boolean {
   return e instanceof ZoomApiError && ((e.status === 404 && e.code === 3001) || e.code === 12702);
