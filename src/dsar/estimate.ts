@@ -10,7 +10,7 @@
  */
 import type { Plan } from '../config.js';
 import { OPERATIONS, type RateCategory } from '../zoom/categories.generated.js';
-import { PLAN_LIMITS } from '../zoom/limiter.js';
+import { PHONE_LIMITS, PLAN_LIMITS, rateTableOf } from '../zoom/limiter.js';
 import { monthWindows, addMonthsUtc, day, parseDay } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 
@@ -43,10 +43,13 @@ const OVERHEAD_BASE = 1.15;
 const OVERHEAD_PER_OPTIONAL_SHARE = 0.24;
 const STARTUP_S = 1.0;
 
-const CATEGORY_OF = new Map(OPERATIONS.map(([op, cat]) => [op, cat ?? 'medium']));
+const CATEGORY_OF = new Map<string, RateCategory>(OPERATIONS.map(([op, cat]) => [op, cat ?? 'medium']));
 
-type Counts = Record<RateCategory, number>;
-const zero = (): Counts => ({ light: 0, medium: 0, heavy: 0, resource: 0 });
+/** A rate gate: a category of the main API's table, or of Zoom Phone's own table (phone_…). */
+type Gate = RateCategory | `phone_${RateCategory}`;
+const GATES: readonly Gate[] = ['light', 'medium', 'heavy', 'resource', 'phone_light', 'phone_medium', 'phone_heavy', 'phone_resource'];
+type Counts = Record<Gate, number>;
+const zero = (): Counts => Object.fromEntries(GATES.map((g) => [g, 0])) as Counts;
 
 export interface EstimateInput {
   people: number;
@@ -62,7 +65,7 @@ export interface Estimate {
   plan: Plan;
   requests: Counts;
   seconds: number;
-  binding: RateCategory;
+  binding: Gate;
   /** What each optional category adds (requests per category, seconds), whether or not it is left out. */
   optional: Record<string, { requests: Counts; seconds: number; skipped: boolean }>;
   /** Share of attendance rows read from the participants report (Heavy); the rest from past meetings (Medium). */
@@ -73,7 +76,8 @@ export interface Estimate {
 function add(c: Counts, op: string, n: number): void {
   const cat = CATEGORY_OF.get(op);
   if (!cat) throw new Error(`not in Zoom's API specs: ${op}`);
-  c[cat] += n;
+  const gate: Gate = rateTableOf(op.slice(op.indexOf(' ') + 1)) === 'phone' ? `phone_${cat}` : cat;
+  c[gate] += n;
 }
 
 /** Month windows of a range of `months` ending today (as collect.ts cuts them). */
@@ -121,21 +125,26 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   return out;
 }
 
-function rateSeconds(c: Counts, plan: Plan): { seconds: number; binding: RateCategory } {
-  const limits = PLAN_LIMITS[plan];
-  let best: RateCategory = 'medium';
+/** Requests per second a gate allows on the plan. */
+function perSecond(g: Gate, plan: Plan): number {
+  const l = g.startsWith('phone_') ? PHONE_LIMITS[plan][g.slice(6) as RateCategory] : PLAN_LIMITS[plan][g as RateCategory];
+  return l.limit / (l.windowMs / 1000);
+}
+
+function rateSeconds(c: Counts, plan: Plan): { seconds: number; binding: Gate } {
+  let best: Gate = 'medium';
   let s = 0;
-  for (const cat of Object.keys(c) as RateCategory[]) {
-    const t = c[cat] / (limits[cat].limit / (limits[cat].windowMs / 1000));
+  for (const g of GATES) {
+    const t = c[g] / perSecond(g, plan);
     if (t > s) {
       s = t;
-      best = cat;
+      best = g;
     }
   }
   return { seconds: s, binding: best };
 }
 
-const total = (c: Counts) => c.light + c.medium + c.heavy + c.resource;
+const total = (c: Counts) => GATES.reduce((n, g) => n + c[g], 0);
 
 /** Wall time of a run of these counts (`optional` of them from optional categories): the bound (rate term + chain of ~6 requests) times zdsar's measured overhead. */
 function wallSeconds(c: Counts, plan: Plan, optional: number): number {
@@ -143,9 +152,9 @@ function wallSeconds(c: Counts, plan: Plan, optional: number): number {
   return overhead * (rateSeconds(c, plan).seconds + 6 * LATENCY_S) + STARTUP_S;
 }
 
-const sum = (a: Counts, b: Counts): Counts => ({ light: a.light + b.light, medium: a.medium + b.medium, heavy: a.heavy + b.heavy, resource: a.resource + b.resource });
-const times = (a: Counts, k: number): Counts => ({ light: a.light * k, medium: a.medium * k, heavy: a.heavy * k, resource: a.resource * k });
-const round = (a: Counts): Counts => ({ light: Math.round(a.light), medium: Math.round(a.medium), heavy: Math.round(a.heavy), resource: Math.round(a.resource) });
+const sum = (a: Counts, b: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, a[g] + b[g]])) as Counts;
+const times = (a: Counts, k: number): Counts => Object.fromEntries(GATES.map((g) => [g, a[g] * k])) as Counts;
+const round = (a: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, Math.round(a[g])])) as Counts;
 
 /**
  * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium): the
@@ -158,9 +167,8 @@ export function attendanceReportShare(input: EstimateInput, joinedByOne?: number
   const skip = input.skip ?? [];
   let rest = times(basePerPerson(input, historyOf(input)), people);
   for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
-  const perS = (c: RateCategory) => PLAN_LIMITS[plan][c].limit / (PLAN_LIMITS[plan][c].windowMs / 1000);
-  const lh = perS('heavy');
-  const lm = perS('medium');
+  const lh = perSecond('heavy', plan);
+  const lm = perSecond('medium', plan);
   // During a run, one person's real count replaces one ordinary person's (a heavy person shifts the split).
   const a = joinedByOne === undefined ? people * ASSUMED.meetingsJoined : Math.max(0, people - 1) * ASSUMED.meetingsJoined + joinedByOne;
   if (a === 0) return 1;
@@ -213,14 +221,15 @@ export function estimateExport(i: EstimateInput): Estimate {
 
 /** The estimate in plain lines (for a terminal). */
 export function formatEstimate(e: Estimate): string {
-  const c = (x: Counts) => `Light ${x.light}, Medium ${x.medium}, Heavy ${x.heavy}, Resource-intensive ${x.resource}`;
+  const c = (x: Counts) =>
+    `Light ${x.light}, Medium ${x.medium}, Heavy ${x.heavy}, Resource-intensive ${x.resource}; Zoom Phone's own table: Light ${x.phone_light}, Medium ${x.phone_medium}, Heavy ${x.phone_heavy}, Resource-intensive ${x.phone_resource}`;
   const lines = [
     `Estimate for ${e.people} ${e.people === 1 ? 'person' : 'people'} on the ${e.plan} plan (nothing was sent to Zoom):`,
     `  requests: ${c(e.requests)}`,
-    `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding} rate limit)`,
+    `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding.replace('phone_', "Zoom Phone's ")} rate limit)`,
     `  attendance rows: ${Math.round(e.attendance_report_share * 100)} % from the participants report (Heavy), the rest from past meetings (Medium), so that both finish together on this plan`,
     'What each optional category adds (leave one out with --skip NAME,…):',
-    ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(o.requests.light + o.requests.medium + o.requests.heavy + o.requests.resource).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
+    ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(total(o.requests)).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
     `Assumes an ordinary person: ${e.assumptions.historyMonths} months of history, ${e.assumptions.meetingsJoined} meetings joined and ${e.assumptions.chatSessions} chat conversations in six months, Zoom Phone for ${Math.round(e.assumptions.phoneShare * 100)} %, an account of ${e.assumptions.accountUsers} users. People with more data take longer.`,
   ];
   return lines.join('\n') + '\n';
