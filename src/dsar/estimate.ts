@@ -98,12 +98,14 @@ function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   add(c, 'GET /users/{userId}/settings', 1);
   add(c, 'GET /users/{userId}/meetings', 5);
   add(c, 'GET /users/{userId}/webinars', 1);
-  add(c, 'GET /users/{userId}/recordings', recWindows + 1);
+  add(c, 'GET /users/{userId}/recordings', recWindows + 2); // + the two kinds of trash
   add(c, 'GET /report/users/{userId}/meetings', six);
   add(c, 'GET /phone/users/{userId}', 1);
   const p = ASSUMED.phoneShare;
   add(c, 'GET /phone/users/{userId}/settings', p);
-  for (const op of ['call_history', 'recordings', 'voice_mails', 'sms/sessions']) add(c, `GET /phone/users/{userId}/${op}`, p * six);
+  for (const op of ['call_history', 'recordings', 'voice_mails']) add(c, `GET /phone/users/{userId}/${op}`, p * six);
+  // SMS sessions: one-month windows but no six-month limit, so the whole history.
+  add(c, 'GET /phone/users/{userId}/sms/sessions', p * recWindows);
   return c;
 }
 
