@@ -2,7 +2,7 @@ import type { Plan, ZoomCredentials } from './config.js';
 import type { Logger } from './ui/logger.js';
 import { checkFeatures, type FeatureCheck } from './doctor-features.js';
 import { ZoomClient } from './zoom/client.js';
-import { ZoomApiError } from './zoom/errors.js';
+import { ZoomApiError, ZoomConnectionError } from './zoom/errors.js';
 import { PLAN_DAILY, PLAN_LIMITS } from './zoom/limiter.js';
 import { route } from './zoom/route.js';
 import { COMMAND_OPERATIONS, checkScopes, type ScopeCheck } from './zoom/scopes.js';
@@ -37,6 +37,8 @@ export async function runDoctor(credentials: ZoomCredentials, plan: Plan, signal
       await client.get(route('GET', '/phone/users'), { page_size: 1 });
       phone = 'yes';
     } catch (e) {
+      // An API server that cannot be reached is not "no Zoom Phone": the whole check failed (exit 1).
+      if (e instanceof ZoomConnectionError) throw e;
       if (e instanceof ZoomApiError && !e.isMissingScope && (e.status === 403 || e.status === 404 || e.status === 400)) phone = 'no';
       detail = e instanceof ZoomApiError ? `${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage}` : (e as Error).message;
     }

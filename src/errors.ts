@@ -37,6 +37,16 @@ export class AuthError extends CliError {
   }
 }
 
+/**
+ * A server could not be reached (refused, reset, DNS, timeout), after the retries the policy allows.
+ * Not bad credentials: exit 1, with the cause in the message.
+ */
+export class ConnectionError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.partial, hint);
+  }
+}
+
 /** Ctrl-C or another signal: state is saved, `zdsar requests resume <id>` continues. Exit 130. */
 export class InterruptedError extends CliError {
   constructor(message = 'interrupted', hint?: string) {

@@ -43,6 +43,8 @@ export interface ComplianceDeps {
   /** Loaded only when a notice is actually sent (retention true needs no credentials). */
   credentials: () => ComplianceCredentials;
   post?: (call: DataComplianceCall) => Promise<DataComplianceAnswer>;
+  /** Another process is sending this event's notice: this run waits for its answer (progress line). */
+  onLockWait?: (holderPid: number) => void;
 }
 
 export interface VerifiedDeauthorization {
@@ -274,7 +276,7 @@ export async function notifyForEvent(
     await deps.ledger.recordError(id, { message });
     await deps.ledger.setStatus(id, 'failed', message);
     return { ...base, warnings, action: rejected ? 'rejected' : 'failed', status: answer.status, response: answer.body, message, exitCode: rejected ? 3 : 1 };
-  });
+  }, undefined, deps.onLockWait);
 
   if ('locked' in result) {
     return {

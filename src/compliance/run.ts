@@ -142,6 +142,7 @@ export async function runNotify(ctx: RunContext, flags: NotifyFlags): Promise<nu
     now: () => new Date(),
     signal: ctx.signal,
     credentials: credentialsFrom(io),
+    onLockWait: (pid) => say(io, `another zdsar process (pid ${pid}) is sending the notice for this event: waiting for its answer`),
   };
   const { request, created } = await recordDeauthorization(deps, {
     payload: r.deauth.payload,

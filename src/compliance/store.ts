@@ -111,6 +111,8 @@ export async function withEventLock<T>(
   key: string,
   fn: () => Promise<T>,
   waitMs = 45_000,
+  /** Called once, when the lock is found held by a live process and this run starts waiting for it. */
+  onWait?: (holder: number) => void,
 ): Promise<T | { locked: true; by: number }> {
   const dir = join(complianceDir(home), 'locks');
   await ensurePrivateDir(complianceDir(home));
@@ -118,6 +120,7 @@ export async function withEventLock<T>(
   const path = join(dir, `${keyFileName(key)}.lock`);
   const deadline = Date.now() + waitMs;
   let holder = 0;
+  let waiting = false;
   for (;;) {
     try {
       const fh = await open(path, 'wx', 0o600);
@@ -143,6 +146,10 @@ export async function withEventLock<T>(
       continue;
     }
     // Held (or being written this instant): wait for the holder's answer, up to waitMs.
+    if (live && !waiting) {
+      waiting = true;
+      onWait?.(holder);
+    }
     if (Date.now() >= deadline) return { locked: true, by: holder };
     await sleep(100);
   }

@@ -4,7 +4,8 @@ import { ensurePrivateDir } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
-import { addMonthsUtc, day, monthWindows, parseDay, type DateWindow } from '../zoom/paginate.js';
+import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 
 type Rec = Record<string, unknown>;
 
@@ -25,7 +26,7 @@ export class AccountWide {
 
   /** The sign-in report's windows: whole months back from today, within the last six months (Zoom's limit). */
   signInWindows(): DateWindow[] {
-    const earliest = day(addMonthsUtc(parseDay(this.o.today), -6));
+    const earliest = isoDay(addCalendarMonths(parseIsoDay(this.o.today), -6));
     return monthWindows(earliest, this.o.today);
   }
 

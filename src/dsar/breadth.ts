@@ -25,7 +25,8 @@ import {
   type ChatTarget,
   type ParticipantsVia,
 } from '../zoom/endpoints/breadth.js';
-import { addMonthsUtc, day, parseDay, type DateWindow } from '../zoom/paginate.js';
+import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import type { DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
 import { readRecords } from './report/read.js';
@@ -182,7 +183,7 @@ function targetOf(session: Rec): ChatTarget | undefined {
 
 /** Zoom's "recent six months" of chat messages, counted back from the day the request is sent. */
 function chatWindow(now: number, range: DateWindow): DateWindow | undefined {
-  const earliest = day(addMonthsUtc(parseDay(day(new Date(now))), -6));
+  const earliest = isoDay(addCalendarMonths(parseIsoDay(isoDay(new Date(now))), -6));
   const from = range.from > earliest ? range.from : earliest;
   return from <= range.to ? { from, to: range.to } : undefined;
 }
@@ -230,7 +231,7 @@ async function* chatMessages(s: BreadthSettings, userId: string, target: ChatTar
       return;
     } catch (e) {
       if (yielded || attempt >= 2 || !isOlderThanChatWindow(e)) throw e;
-      from = day(new Date(parseDay(from).getTime() + 86_400_000));
+      from = isoDay(new Date(parseIsoDay(from).getTime() + 86_400_000));
       if (from > w.to) return;
     }
   }

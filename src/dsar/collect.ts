@@ -5,12 +5,15 @@ import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
-import { addMonthsUtc, day, monthWindows, parseDay, type DateWindow } from '../zoom/paginate.js';
-import { SCOPES } from '../zoom/route.js';
+import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
+import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { CATEGORY } from './categories.js';
 import { readRecords } from './report/read.js';
+
+/** How an export continues after a stop (named in rate-limit messages). */
+const RESUME = 'zdsar requests resume';
 
 type Rec = Record<string, unknown>;
 
@@ -165,7 +168,7 @@ class PersonCollection {
       } catch (e) {
         if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) return 'not_found';
         if (isAbort(e, this.env.signal)) throw e;
-        return describe(e);
+        return describeError(e, RESUME);
       }
       await writeFileAtomic(join(this.dir, file), JSON.stringify(user, null, 2) + '\n');
     }
@@ -188,7 +191,7 @@ class PersonCollection {
       if (isAbort(e, this.env.signal)) throw e;
       const why = noDataReason(e);
       const block = featureBlock(e);
-      result = why ? { status: 'no_data', note: why } : block ? { status: 'unavailable', ...block } : { status: 'failed', error: describe(e) };
+      result = why ? { status: 'no_data', note: why } : block ? { status: 'unavailable', ...block } : { status: 'failed', error: describeError(e, RESUME) };
     }
     this.categories[name] = result;
     await this.env.progress(name, result);
@@ -366,7 +369,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
     const block = featureBlock(errors[0]);
     if (block && errors.length === units.length) return { status: 'unavailable', ...block };
     const done = units.length - errors.length;
-    return { status: 'failed', error: `${describe(errors[0])}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
+    return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
   if (empty.length > 0 && empty.length === units.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
   const file = CATEGORY.get(name)!.file;
@@ -417,10 +420,10 @@ const ZOOM_FOUNDED = '2011-01-01';
  * inside the limit for Zoom's clock and month-end arithmetic. Undefined: nothing of it is that recent.
  */
 export function withinSixMonths(range: DateWindow, nowMs: number): DateWindow | undefined {
-  const today = parseDay(day(new Date(nowMs)));
-  const earliest = day(new Date(addMonthsUtc(today, -6).getTime() + SIX_MONTH_MARGIN_DAYS * 86_400_000));
+  const today = parseIsoDay(isoDay(new Date(nowMs)));
+  const earliest = isoDay(new Date(addCalendarMonths(today, -6).getTime() + SIX_MONTH_MARGIN_DAYS * DAY_MS));
   const from = range.from > earliest ? range.from : earliest;
-  const to = range.to < day(today) ? range.to : day(today);
+  const to = range.to < isoDay(today) ? range.to : isoDay(today);
   return from <= to ? { from, to } : undefined;
 }
 
@@ -452,22 +455,6 @@ export function noDataReason(e: unknown): string | undefined {
   return featureBlock(e) ? undefined : noDataMeaning(e);
 }
 
-/** One line that says what went wrong and what to do about it. */
-export function describe(e: unknown): string {
-  if (e instanceof ZoomRateLimitError && e.kind === 'user_daily') {
-    return `Zoom's daily limit for this one user was reached (other people are not affected)${e.retryAt ? `; run \`zdsar requests resume\` after ${e.retryAt.toISOString()}` : '; run `zdsar requests resume` tomorrow (UTC)'}: ${e.zoomMessage}`;
-  }
-  if (e instanceof ZoomRateLimitError) {
-    return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${e.retryAt ? `; run \`zdsar requests resume\` after ${e.retryAt.toISOString()}` : '; resume later'}`;
-  }
-  if (e instanceof ZoomApiError && e.isMissingScope) {
-    const scopes = e.template ? SCOPES.get(`${e.method} ${e.template}`) : undefined;
-    const need = scopes ? ` (add the scope ${scopes.granular.find((s) => s.endsWith(':admin')) ?? scopes.granular[0] ?? scopes.classic[0]} to the app)` : '';
-    return `missing scope: ${e.zoomMessage}${need}`;
-  }
-  if (e instanceof ZoomApiError || e instanceof ZoomConnectionError) return e.message;
-  return (e as Error)?.message ?? String(e);
-}
 
 function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e as Error)?.name === 'AbortError';

@@ -11,7 +11,8 @@
 import type { Plan } from '../config.js';
 import { OPERATIONS, type RateCategory } from '../zoom/categories.generated.js';
 import { PHONE_LIMITS, PLAN_LIMITS, rateTableOf } from '../zoom/limiter.js';
-import { monthWindows, addMonthsUtc, day, parseDay } from '../zoom/paginate.js';
+import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { monthWindows } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
@@ -82,14 +83,14 @@ function add(c: Counts, op: string, n: number): void {
 
 /** Month windows of a range of `months` ending today (as collect.ts cuts them). */
 function windows(today: string, months: number, from?: string): number {
-  const start = from ?? day(new Date(parseDay(today).getTime() - months * 30.44 * 86_400_000));
+  const start = from ?? isoDay(new Date(parseIsoDay(today).getTime() - months * 30.44 * 86_400_000));
   return monthWindows(start, today).length;
 }
 
 /** The base export (what every run collects) for one person. */
 function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   const c = zero();
-  const sixMonthsAgo = day(addMonthsUtc(parseDay(i.today), -6));
+  const sixMonthsAgo = isoDay(addCalendarMonths(parseIsoDay(i.today), -6));
   const from = i.from;
   const recWindows = windows(i.to ?? i.today, historyMonths, from);
   const sixFrom = from && from > sixMonthsAgo ? from : historyMonths < 6 ? undefined : sixMonthsAgo;
@@ -181,7 +182,7 @@ export function attendanceReportShare(input: EstimateInput, joinedByOne?: number
 
 /** Months of history: --from to --to, else the ordinary person's. */
 function historyOf(i: EstimateInput): number {
-  return i.from ? Math.max(0.1, (parseDay(i.to ?? i.today).getTime() - parseDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
+  return i.from ? Math.max(0.1, (parseIsoDay(i.to ?? i.today).getTime() - parseIsoDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
 }
 
 export function estimateExport(i: EstimateInput): Estimate {

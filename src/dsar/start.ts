@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
 import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
+import { isoDay } from '../dates.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { Ledger, subjectLabel, type LedgerRequest, type Regime } from '../ledger/index.js';
@@ -50,13 +51,13 @@ export interface ExportFlags {
 /** `zdsar export`: validate everything, record the request, then collect. */
 export async function startExport(ctx: CommandContext, flags: ExportFlags): Promise<number> {
   const env = ctx.io.env;
-  const from = flags.from !== undefined ? day(parseDateArg('--from', flags.from)) : undefined;
-  const to = flags.to !== undefined ? day(parseDateArg('--to', flags.to)) : undefined;
+  const from = flags.from !== undefined ? isoDay(parseDateArg('--from', flags.from)) : undefined;
+  const to = flags.to !== undefined ? isoDay(parseDateArg('--to', flags.to)) : undefined;
   if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-  const today = day(new Date());
+  const today = isoDay(new Date());
   if (from && from > today) throw new UsageError(`--from ${from} is in the future`);
   const received = flags.received !== undefined ? parseDateArg('--received', flags.received) : undefined;
-  if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${day(received)} is in the future`);
+  if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${isoDay(received)} is in the future`);
   if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
   const plan = loadPlan(env, flags.plan);
   clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
@@ -100,7 +101,7 @@ export async function continueExport(ctx: CommandContext, request: LedgerRequest
   const settings: ExportSettings = {
     from: o.from,
     to: o.to,
-    today: o.today ?? day(new Date()),
+    today: o.today ?? isoDay(new Date()),
     plan: (o.plan as Plan) ?? loadPlan(ctx.io.env),
     includeRegistrations: o.includeRegistrations,
     withFiles: o.withFiles,
@@ -202,8 +203,4 @@ function progressLines(state: ExportState, label: (i: number) => string): string
 async function loadRegistrationFinder(ctx: CommandContext, credentials: ReturnType<typeof loadZoomCredentials>, plan: Plan, limiter: RateLimiter) {
   const { registrationsFinder } = await import('../registrants/find.js');
   return registrationsFinder({ home: zdsarHome(ctx.io.env), credentials, plan, limiter, tuning: clientTuning(ctx.io.env), logger: createLogger(ctx.io, {}), signal: ctx.signal });
-}
-
-function day(d: Date): string {
-  return d.toISOString().slice(0, 10);
 }

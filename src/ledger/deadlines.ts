@@ -11,44 +11,14 @@
  *   acknowledgement date is, if anything, a day or two early (the safe side).
  * Neither regime's deadline is moved off a weekend here, for the same reason.
  */
+import { addBusinessDays, addCalendarMonths, addDays, daysUntil, parseIsoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
+
+// The date arithmetic lives in src/dates.ts; re-exported for the ledger's callers.
+export { addBusinessDays, addCalendarMonths, addDays, daysUntil, isoDay } from '../dates.js';
 
 export type Regime = 'gdpr' | 'ccpa';
 export const REGIMES: readonly Regime[] = ['gdpr', 'ccpa'];
-
-const DAY_MS = 86_400_000;
-
-function daysInMonth(year: number, month0: number): number {
-  return new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
-}
-
-/** The same day `n` months later (or earlier), clamped to the last day of the target month; time of day kept. */
-export function addCalendarMonths(date: Date, n: number): Date {
-  const y = date.getUTCFullYear();
-  const m = date.getUTCMonth() + n;
-  const targetYear = y + Math.floor(m / 12);
-  const targetMonth = ((m % 12) + 12) % 12;
-  const day = Math.min(date.getUTCDate(), daysInMonth(targetYear, targetMonth));
-  const out = new Date(date.getTime());
-  out.setUTCFullYear(targetYear, targetMonth, day);
-  return out;
-}
-
-export function addDays(date: Date, n: number): Date {
-  return new Date(date.getTime() + n * DAY_MS);
-}
-
-/** `n` business days (Monday–Friday) after `date`; public holidays are not known and count as business days. */
-export function addBusinessDays(date: Date, n: number): Date {
-  let d = new Date(date.getTime());
-  let left = n;
-  while (left > 0) {
-    d = addDays(d, 1);
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left--;
-  }
-  return d;
-}
 
 /** The legal deadline for the answer. */
 export function dueDate(received: Date, regime: Regime, extended: boolean): Date {
@@ -66,13 +36,6 @@ export function extensionText(regime: Regime): string {
   return regime === 'gdpr' ? 'two further months' : '45 more days';
 }
 
-/** Whole calendar days (UTC) from `now` to `due`: 0 on the due day, negative once it has passed. */
-export function daysUntil(due: Date, now: Date): number {
-  const a = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const b = Date.UTC(due.getUTCFullYear(), due.getUTCMonth(), due.getUTCDate());
-  return Math.round((b - a) / DAY_MS);
-}
-
 export const DUE_SOON_DAYS = 7;
 
 export type Urgency = 'overdue' | 'due-soon' | 'ok';
@@ -83,21 +46,13 @@ export function urgency(due: Date, now: Date): { days: number; urgency: Urgency 
   return { days, urgency: days < 0 ? 'overdue' : days <= DUE_SOON_DAYS ? 'due-soon' : 'ok' };
 }
 
-/** "YYYY-MM-DD" (UTC). */
-export function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 /** Parse a `YYYY-MM-DD` flag value as a UTC date; an impossible date (2026-02-30) is a usage error naming the flag. */
 export function parseDateArg(flag: string, value: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const date = new Date(Date.UTC(y, mo - 1, d));
-    if (date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d) return date;
-    throw new UsageError(`${flag}: "${value}" is not a date on the calendar`, 'Use YYYY-MM-DD, e.g. 2026-01-31.');
+  try {
+    return parseIsoDay(value.trim());
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`, 'Use YYYY-MM-DD, e.g. 2026-01-31.');
   }
-  throw new UsageError(`${flag}: "${value}" is not a date in the form YYYY-MM-DD`, 'Use YYYY-MM-DD, e.g. 2026-01-31.');
 }
 
 export function parseRegime(flag: string, value: string): Regime {

@@ -115,7 +115,7 @@ export class Ledger {
     if (!REQUEST_TYPES.includes(req.type)) throw new UsageError(`unknown request type "${String(req.type)}"`);
     const regime = req.regime ?? 'gdpr';
     if (!REGIMES.includes(regime)) throw new UsageError(`unknown regime "${String(regime)}": use gdpr or ccpa`);
-    const now = new Date();
+    const now = req.now ?? new Date();
     const received = req.receivedAt ?? now;
     if (Number.isNaN(received.getTime())) throw new UsageError('the date the request was received is not a valid date');
     const subjects = req.subjects.map((e, i) => {

@@ -31,6 +31,8 @@ export interface NewRequest {
   options?: Record<string, unknown>;
   /** Idempotency key: create() with a key already used returns that request. */
   key?: string;
+  /** The creation time; default now (as extend and purge take `now`: tests inject it instead of sleeping). */
+  now?: Date;
 }
 
 export type ProgressStatus = 'done' | 'failed' | 'skipped' | 'in_progress';

@@ -25,8 +25,8 @@ import {
   type SessionKind,
   type StatusAction,
 } from '../zoom/endpoints/registrants.js';
-import { ZoomApiError } from '../zoom/errors.js';
-import { describeError, isFatal, type Match } from './scan.js';
+import { ZoomApiError, describeError, isFatal } from '../zoom/errors.js';
+import { type Match } from './scan.js';
 
 export type StepAction = 'delete_registrant' | 'delete_panelist' | 'cancel_registration' | 'deny_registration';
 

@@ -7,11 +7,11 @@ import type { ClientTuning, Plan, ZoomCredentials } from '../config.js';
 import { AuthError, CliError, EXIT, InterruptedError } from '../errors.js';
 import type { Logger } from '../ui/logger.js';
 import { ZoomClient } from '../zoom/client.js';
-import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
+import { ZoomApiError, ZoomRateLimitError, describeError } from '../zoom/errors.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import type { SessionKind } from '../zoom/endpoints/registrants.js';
 import { DEFAULT_MAX_AGE_HOURS, IndexStore, isClosed, isFresh, sessionKey, type IndexEntry, type IndexFile } from './index-store.js';
-import { describeError, scanAccount, scanSessions, type Match, type ScanProblem, type ScanStats } from './scan.js';
+import { scanAccount, scanSessions, type Match, type ScanProblem, type ScanStats } from './scan.js';
 
 export type FindMode = 'index' | 'incremental' | 'full';
 

@@ -2,7 +2,7 @@
  * Registrations across the account: scan, local index, find, erase.
  * `scan` is usable as a library function with a ZoomClient (benchmarks): it returns its stats.
  */
-export { scanAccount, scanSessions, describeError, type Match, type ScanOptions, type ScanResult, type ScanStats, type SessionInfo } from './scan.js';
+export { scanAccount, scanSessions, type Match, type ScanOptions, type ScanResult, type ScanStats, type SessionInfo } from './scan.js';
 export { IndexStore, DEFAULT_MAX_AGE_HOURS, isClosed, isFresh, hashAddress, type IndexEntry, type IndexFile } from './index-store.js';
 export { findRegistrations, matchRecord, registrationsFinder, type FindOptions, type FindResult, type FindMode, type FinderSettings } from './find.js';
 export { executeErase, planErase, priorOutcomes, personStatus, type EraseTarget, type Outcome, type TargetResult } from './erase.js';

@@ -14,10 +14,11 @@ import { createLogger, type Logger } from '../ui/logger.js';
 import { createProgress } from '../ui/progress.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { ZoomClient } from '../zoom/client.js';
+import { describeError, isFatal } from '../zoom/errors.js';
 import { executeErase, personStatus, planErase, priorOutcomes, type EraseTarget, type TargetResult } from './erase.js';
 import { cliError, findRegistrations, matchRecord, type FindResult } from './find.js';
 import { DEFAULT_MAX_AGE_HOURS } from './index-store.js';
-import { describeError, isFatal, scanSessions, type Match, type ScanStats } from './scan.js';
+import { scanSessions, type Match, type ScanStats } from './scan.js';
 
 export interface RegistrantsFlags {
   csv?: string;

@@ -33,8 +33,7 @@ import {
   type RegistrantStatus,
   type SessionKind,
 } from '../zoom/endpoints/registrants.js';
-import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
-import { SCOPES } from '../zoom/route.js';
+import { ZoomApiError, describeError, isFatal } from '../zoom/errors.js';
 import { sessionKey, type IndexEntry } from './index-store.js';
 
 type Rec = Record<string, unknown>;
@@ -148,14 +147,6 @@ export interface ScanResult {
   problems: ScanProblem[];
   /** Every host and session was walked without error. */
   complete: boolean;
-}
-
-/** Errors that end the scan: credentials or scopes (exit 3), a daily rate limit, an abort. */
-export function isFatal(e: unknown): boolean {
-  if (e instanceof ZoomRateLimitError) return e.kind === 'daily' || e.retryAt !== undefined;
-  if (e instanceof ZoomApiError) return e.status === 401 || e.isMissingScope;
-  const name = (e as Error)?.name;
-  return name === 'AbortError' || name === 'ZoomCredentialsError';
 }
 
 class Scanner {
@@ -496,15 +487,3 @@ function endOf(type: number | undefined, start: string | undefined, duration: nu
   return Number.isFinite(end) ? new Date(end).toISOString() : undefined;
 }
 
-/** One line: Zoom's status, code and message, and the scope to add when one is missing. */
-export function describeError(e: unknown): string {
-  if (e instanceof ZoomRateLimitError) {
-    return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${e.retryAt ? `; Zoom accepts them again after ${e.retryAt.toISOString()}` : ''}`;
-  }
-  if (e instanceof ZoomApiError && e.isMissingScope) {
-    const scopes = e.template ? SCOPES.get(`${e.method} ${e.template}`) : undefined;
-    const need = scopes ? ` (add the scope ${scopes.granular.find((s) => s.endsWith(':admin')) ?? scopes.granular[0] ?? scopes.classic[0]} to the app)` : '';
-    return `missing scope: ${e.zoomMessage}${need}`;
-  }
-  return (e as Error)?.message ?? String(e);
-}

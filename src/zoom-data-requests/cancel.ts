@@ -8,8 +8,8 @@ import { Ledger, OPEN_STATUSES, subjectLabel, type LedgerRequest } from '../ledg
 import { printJson, writeLine } from '../ui/io.js';
 import { createLogger } from '../ui/logger.js';
 import { cancelDataRequest, findDataRequests, isNoLongerCancelable, isZoomCode, DATA_REQUEST_CODE } from '../zoom/endpoints/data-privacy.js';
-import { ZoomApiError } from '../zoom/errors.js';
-import { describe, isFatal, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
+import { ZoomApiError, ZoomRateLimitError, describeError } from '../zoom/errors.js';
+import { stopsQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
 import { clientOf, hhmm, peopleOf, ZOOM_DELETE_CATEGORY } from './deletion.js';
 
 /**
@@ -45,8 +45,8 @@ export async function cancelZoomDelete(ctx: CommandContext, request: LedgerReque
           await ledger.recordEvidence(id, { action: 'zoom.data_request.cancel', subject: p.index, target: zid, request: `DELETE /data_requests/requests/${zid}`, response: { status: res.status }, outcome: 'revoked: Zoom will not delete this data' });
           await save(p, 'skipped', { ...p.cp!, state: 'Canceled', note: 'revoked with zdsar requests cancel' });
         } catch (e) {
-          if (ctx.signal.aborted || isFatal(e)) throw e instanceof ZoomApiError && isFatal(e) ? new AuthError(`Zoom refused: ${describe(e)}`, 'The app needs data_request:delete:request:admin (classic data_request:write:admin).') : e;
-          let why = describe(e);
+          if (ctx.signal.aborted || stopsQueue(e)) throw e instanceof ZoomApiError && !(e instanceof ZoomRateLimitError) && stopsQueue(e) ? new AuthError(`Zoom refused: ${describeError(e)}`, 'The app needs data_request:delete:request:admin (classic data_request:write:admin).') : e;
+          let why = describeError(e);
           let late = isNoLongerCancelable(e);
           if (isZoomCode(e, DATA_REQUEST_CODE.cannotCancel)) {
             // Already canceled (by an admin on the web page, or an earlier run)? The history says.

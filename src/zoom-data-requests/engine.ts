@@ -17,7 +17,6 @@
  *   pollMs.max; each Completed request is handed to `onCompleted` at once (the export downloads its
  *   files while their five-minute links can be issued).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ledger, ProgressStatus } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
 import type { ZoomClient } from '../zoom/client.js';
@@ -29,6 +28,7 @@ import {
   findDataRequests,
   invalidAccountEmails,
   isBusy,
+  isNoPermission,
   isZoomCode,
   DATA_REQUEST_CODE,
   type CreateDataRequest,
@@ -37,7 +37,7 @@ import {
   type DataRequestType,
   requestKind,
 } from '../zoom/endpoints/data-privacy.js';
-import { ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../zoom/errors.js';
+import { ZoomApiError, ZoomConnectionError, describeError, isFatal } from '../zoom/errors.js';
 import type { PlacedFile } from './place.js';
 
 export type ZoomCategory = 'zoom_export' | 'zoom_delete';
@@ -100,10 +100,12 @@ export interface EngineResult {
   fatal?: unknown;
 }
 
-/** A fatal answer: credentials or scopes. Stops the queue; the rest stays queued. */
-export function isFatal(e: unknown): boolean {
-  if (e instanceof ZoomRateLimitError) return e.kind === 'daily';
-  return e instanceof ZoomApiError && (e.status === 401 || e.isMissingScope || (e.status === 403 && e.code === DATA_REQUEST_CODE.generic));
+/**
+ * What stops the queue (the rest stays queued, resumable): anything fatal for the run (zoom/errors.ts),
+ * and Zoom's "No permission" for data requests (the app may not use them).
+ */
+export function stopsQueue(e: unknown): boolean {
+  return isFatal(e) || isNoPermission(e);
 }
 
 function final(p: EnginePerson): boolean {
@@ -120,6 +122,7 @@ function queued(p: EnginePerson): boolean {
 
 export async function runQueue(o: EngineOptions): Promise<EngineResult> {
   const { ledger, requestId, category, logger, signal } = o;
+  const clock = o.client.retry.clock;
   const people = o.people;
   const result: EngineResult = { status: 'pending', people, busyWaits: 0, submissions: 0 };
   const attempts = new Map<number, number>();
@@ -151,12 +154,12 @@ export async function runQueue(o: EngineOptions): Promise<EngineResult> {
         continue;
       }
       if (changed) delay = o.pollMs.min;
-      if (Date.now() + delay > o.deadline) {
+      if (clock.now() + delay > o.deadline) {
         result.stopped = 'Zoom is still processing';
         break;
       }
       logger.debug(`Zoom data requests: ${flying.length} still processing; checking again in ${secs(delay)}`);
-      await sleep(delay, undefined, { signal });
+      await o.client.retry.sleep(delay, signal);
       delay = Math.min(o.pollMs.max, Math.ceil(delay * 1.5));
       continue;
     }
@@ -181,17 +184,18 @@ type Evidence = (e: Parameters<Ledger['recordEvidence']>[1]) => Promise<void>;
 
 async function submit(o: EngineOptions, batch: EnginePerson[], batchNo: number, save: Save, evidence: Evidence, result: EngineResult): Promise<'ok' | 'rejected' | 'stop'> {
   const { logger, signal } = o;
+  const retry = o.client.retry;
   const who = batch.map((p) => o.label(p.index)).join(', ');
   let wait = o.pollMs.min;
   for (let lost = 0; ; ) {
     signal.throwIfAborted();
     const body = o.body(batch.map((p) => p.email));
-    const at = new Date().toISOString();
+    const at = new Date(retry.clock.now()).toISOString();
     for (const p of batch) await save(p, 'in_progress', { batch: batchNo, state: 'submitting', submitting_at: at });
     try {
       result.submissions++;
       const res = await createDataRequest(o.client, body);
-      const now = new Date();
+      const now = new Date(retry.clock.now());
       const byEmail = new Map(res.data.map((d) => [d.email.toLowerCase(), d.request_id]));
       for (const p of batch) {
         const id = byEmail.get(p.email.toLowerCase());
@@ -222,14 +226,14 @@ async function submit(o: EngineOptions, batch: EnginePerson[], batchNo: number, 
       if (isBusy(e)) {
         // Nothing was created: back to the queue (written once per POST, so a resumed run submits them).
         for (const p of batch) await save(p, 'in_progress', { state: 'queued', note: 'waiting: another data request is in process on the account (409, code 14114)' });
-        if (Date.now() + wait > o.deadline) {
+        if (retry.clock.now() + wait > o.deadline) {
           logger.info(`Zoom is processing another data request on this account (409, code 14114); ${who} stay queued: zdsar requests resume ${o.requestId} submits them later`);
           result.stopped = 'another data request holds the account (409, code 14114)';
           return 'stop';
         }
         result.busyWaits++;
         logger.info(`Zoom is processing another data request on this account (409, code 14114): waiting ${secs(wait)} before submitting ${who}`);
-        await sleep(wait, undefined, { signal });
+        await retry.sleep(wait, signal);
         wait = Math.min(o.pollMs.max, wait * 2);
         continue;
       }
@@ -243,36 +247,40 @@ async function submit(o: EngineOptions, batch: EnginePerson[], batchNo: number, 
         await evidence({ action: `zoom.data_request.${o.type.toLowerCase()}`, target: 'POST /data_requests/requests', request: body, response: errorBody(e), outcome: `refused: ${refused.length} not users of this account (code 14111)` });
         (o.type === 'EXPORT' ? logger.info : logger.debug)(`Zoom refused ${refused.map((p) => o.label(p.index)).join(', ')}: not users of this account (code 14111)`);
         if (refused.length === 0) {
-          for (const p of batch) await save(p, 'failed', { batch: batchNo, state: 'rejected' }, describe(e));
+          for (const p of batch) await save(p, 'failed', { batch: batchNo, state: 'rejected' }, describeError(e));
         }
         return 'rejected';
       }
       if (e instanceof ZoomConnectionError || (e instanceof ZoomApiError && e.status >= 500)) {
-        // The POST may have been applied: look before sending it again.
+        // The POST may have been applied: look before sending it again. Once the history shows it was
+        // not, it is as if never sent, and the retry policy decides (repeatable, at most two more).
         const found = await reconcile(o, batch, save, evidence);
         if (found > 0) return 'ok';
-        if (++lost >= 3) {
-          for (const p of batch) await save(p, 'in_progress', { state: 'queued', note: describe(e) });
-          result.stopped = `Zoom did not answer the data request: ${describe(e)}`;
+        const d = retry
+          .with({ maxRetries: 2 })
+          .decide('POST', e instanceof ZoomConnectionError ? { kind: 'network', code: e.causeCode } : { kind: 'status', status: (e as ZoomApiError).status }, lost++, true);
+        if (!d.retry) {
+          for (const p of batch) await save(p, 'in_progress', { state: 'queued', note: describeError(e) });
+          result.stopped = `Zoom did not answer the data request: ${describeError(e)}`;
           await o.ledger.recordError(o.requestId, { category: o.category, message: result.stopped });
           return 'stop';
         }
-        await sleep(wait, undefined, { signal });
+        await retry.sleep(Math.max(d.waitMs, wait), signal);
         continue;
       }
-      if (isFatal(e)) {
-        for (const p of batch) await save(p, 'in_progress', { state: 'queued', note: describe(e) });
-        result.stopped = describe(e);
+      if (stopsQueue(e)) {
+        for (const p of batch) await save(p, 'in_progress', { state: 'queued', note: describeError(e) });
+        result.stopped = describeError(e);
         result.fatal = e;
-        await o.ledger.recordError(o.requestId, { category: o.category, message: describe(e) });
-        logger.warn(`Zoom refused the data request: ${describe(e)}`);
+        await o.ledger.recordError(o.requestId, { category: o.category, message: describeError(e) });
+        logger.warn(`Zoom refused the data request: ${describeError(e)}`);
         return 'stop';
       }
       // Anything else (bad request, migration in progress …): these people fail; the others go on.
-      for (const p of batch) await save(p, 'failed', { batch: batchNo, state: 'rejected' }, describe(e));
-      await evidence({ action: `zoom.data_request.${o.type.toLowerCase()}`, target: 'POST /data_requests/requests', request: body, response: errorBody(e), outcome: `refused: ${describe(e)}` });
-      await o.ledger.recordError(o.requestId, { category: o.category, message: describe(e) });
-      logger.warn(`Zoom refused the data request for ${who}: ${describe(e)}`);
+      for (const p of batch) await save(p, 'failed', { batch: batchNo, state: 'rejected' }, describeError(e));
+      await evidence({ action: `zoom.data_request.${o.type.toLowerCase()}`, target: 'POST /data_requests/requests', request: body, response: errorBody(e), outcome: `refused: ${describeError(e)}` });
+      await o.ledger.recordError(o.requestId, { category: o.category, message: describeError(e) });
+      logger.warn(`Zoom refused the data request for ${who}: ${describeError(e)}`);
       return 'rejected';
     }
   }
@@ -280,7 +288,7 @@ async function submit(o: EngineOptions, batch: EnginePerson[], batchNo: number, 
 
 /** Adopt what Zoom created for these people after their POST was sent; the others go back to the queue. */
 async function reconcile(o: EngineOptions, people: EnginePerson[], save: Save, evidence: Evidence): Promise<number> {
-  const since = Math.min(...people.map((p) => Date.parse(p.cp?.submitting_at ?? '') || Date.now())) - 5 * 60_000;
+  const since = Math.min(...people.map((p) => Date.parse(p.cp?.submitting_at ?? '') || o.client.retry.clock.now())) - 5 * 60_000;
   const known = new Set(o.people.map((p) => p.cp?.zoom_request_id).filter((x): x is string => Boolean(x)));
   const want = new Map(people.map((p) => [p.email.toLowerCase(), p]));
   const found = new Map<EnginePerson, DataRequestRecord>();
@@ -295,7 +303,7 @@ async function reconcile(o: EngineOptions, people: EnginePerson[], save: Save, e
     }
   } catch (e) {
     if (o.signal.aborted) throw e;
-    o.logger.warn(`could not read Zoom's data request history to check an unanswered request: ${describe(e)}`);
+    o.logger.warn(`could not read Zoom's data request history to check an unanswered request: ${describeError(e)}`);
     return 0;
   }
   for (const p of people) {
@@ -323,8 +331,8 @@ async function pollOnce(
   try {
     records = await findDataRequests(o.client, flying.map((p) => p.cp!.zoom_request_id!));
   } catch (e) {
-    if (o.signal.aborted || isFatal(e)) throw e;
-    o.logger.warn(`could not read Zoom's data request history: ${describe(e)}`);
+    if (o.signal.aborted || stopsQueue(e)) throw e;
+    o.logger.warn(`could not read Zoom's data request history: ${describeError(e)}`);
     return false;
   }
   let changed = false;
@@ -361,7 +369,7 @@ async function pollOnce(
       await save(p, 'done', { ...cp, ...extra, state: 'Completed' });
       changed = true;
     } catch (e) {
-      if (o.signal.aborted || isFatal(e)) throw e;
+      if (o.signal.aborted || stopsQueue(e)) throw e;
       if (e instanceof NotReadyYet) {
         // Completed in the history, files not listed yet (or not in the history: still processing).
         if (rec) o.logger.debug(`${o.label(p.index)}: Zoom says Completed but its files are not ready yet`);
@@ -369,11 +377,11 @@ async function pollOnce(
       }
       const n = (attempts.get(p.index) ?? 0) + 1;
       attempts.set(p.index, n);
-      o.logger.warn(`${o.label(p.index)}: Zoom's export could not be saved (attempt ${n} of ${maxAttempts}): ${describe(e)}`);
+      o.logger.warn(`${o.label(p.index)}: Zoom's export could not be saved (attempt ${n} of ${maxAttempts}): ${describeError(e)}`);
       if (n >= maxAttempts) {
         gaveUp.add(p.index);
-        await save(p, 'failed', { ...cp, state: 'Completed' }, describe(e));
-        await o.ledger.recordError(o.requestId, { subject: p.index, category: o.category, message: describe(e) });
+        await save(p, 'failed', { ...cp, state: 'Completed' }, describeError(e));
+        await o.ledger.recordError(o.requestId, { subject: p.index, category: o.category, message: describeError(e) });
         changed = true;
       }
     }
@@ -389,13 +397,8 @@ export class NotReadyYet extends Error {
   }
 }
 
-export function describe(e: unknown): string {
-  if (e instanceof ZoomApiError) return `${e.status}${e.code !== undefined ? ` (code ${e.code})` : ''}: ${e.zoomMessage}`;
-  return (e as Error)?.message ?? String(e);
-}
-
 function errorBody(e: unknown): unknown {
-  return e instanceof ZoomApiError ? { status: e.status, body: e.body } : { error: describe(e) };
+  return e instanceof ZoomApiError ? { status: e.status, body: e.body } : { error: describeError(e) };
 }
 
 export function secs(ms: number): string {

@@ -15,7 +15,7 @@ import type { Ledger, LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../ui/logger.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { dataRequestFileUrl, dataRequestFiles, isNotReady, type DataRequestFile } from '../zoom/endpoints/data-privacy.js';
-import { NotReadyYet, describe, runQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
+import { NotReadyYet, runQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
 import { fetchSignedLink, LinkError } from './fetch.js';
 import { placeForPerson, safeId, type PlacedFile } from './place.js';
 import { verifyZip, ZipReadError, type ZipEntry } from './zip-read.js';
@@ -99,7 +99,7 @@ export async function runZoomExport(opts: ZoomExportOptions): Promise<ZoomExport
   });
   const window = zoomWindow(opts.range);
   const pollMs = opts.pollMs ?? { min: 5_000, max: 300_000 };
-  const deadline = Date.now() + (opts.waitForCompletion ? (opts.maxWaitMs ?? 15 * 60_000) : 0);
+  const deadline = client.retry.clock.now() + (opts.waitForCompletion ? (opts.maxWaitMs ?? 15 * 60_000) : 0);
   const work = join(opts.packageDir, '.work', 'zoom-export');
   await mkdir(work, { recursive: true, mode: 0o700 });
   const dispatcher = new Agent({ connections: 2, keepAliveTimeout: 4_000 });
@@ -248,4 +248,3 @@ export function sizeCheck(size: string, bytes: number): string | undefined {
   return `Zoom listed size ${size}; ${bytes} bytes were downloaded and every entry's CRC-32 checked`;
 }
 
-export { describe };

@@ -32,7 +32,7 @@ export async function resumeZoomDelete(ctx: CommandContext, request: LedgerReque
       signal: ctx.signal,
       logger,
       pollMs: pollFromEnv(io.env),
-      deadline: Date.now() + (r.options?.wait ? 3 * 3_600_000 : 0),
+      deadline: client.retry.clock.now() + (r.options?.wait ? 3 * 3_600_000 : 0),
       label,
     });
   } finally {

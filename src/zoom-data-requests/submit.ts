@@ -131,7 +131,7 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
       signal: ctx.signal,
       logger,
       pollMs: poll,
-      deadline: Date.now() + (flags.wait ? maxWait : 0),
+      deadline: client.retry.clock.now() + (flags.wait ? maxWait : 0),
       label,
     });
   } finally {

@@ -1,9 +1,10 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ZoomCredentials } from '../config.js';
-import { AuthError } from '../errors.js';
 import { redact, rememberSecret } from '../secrets.js';
 import type { Logger } from '../ui/logger.js';
+import { ZoomConnectionError, ZoomCredentialsError, trackingIdOf, zoomError } from './errors.js';
+import { RetryPolicy, netCode } from './retry.js';
 
 const tokenAnswer = z.looseObject({
   access_token: z.string().min(1),
@@ -13,8 +14,10 @@ const tokenAnswer = z.looseObject({
   api_url: z.string().optional(),
 });
 
-/** The OAuth server refused the app's credentials (exit 3). */
-export class ZoomCredentialsError extends AuthError {}
+export { ZoomCredentialsError };
+
+/** The token request's retries: fewer than an API call's, since every command waits for it first. */
+const TOKEN_RETRIES = 3;
 
 interface Held {
   token: string;
@@ -33,11 +36,15 @@ export class TokenProvider {
 
   constructor(
     private readonly creds: ZoomCredentials,
-    private readonly opts: { dispatcher?: Dispatcher; signal?: AbortSignal; timeoutMs?: number; logger?: Logger; now?: () => number; earlyRenewMs?: number } = {},
-  ) {}
+    private readonly opts: { dispatcher?: Dispatcher; signal?: AbortSignal; timeoutMs?: number; logger?: Logger; retry?: RetryPolicy; earlyRenewMs?: number } = {},
+  ) {
+    this.retry = (opts.retry ?? new RetryPolicy()).with({ maxRetries: TOKEN_RETRIES });
+  }
+
+  private readonly retry: RetryPolicy;
 
   private now(): number {
-    return this.opts.now?.() ?? Date.now();
+    return this.retry.clock.now();
   }
 
   async token(): Promise<string> {
@@ -74,42 +81,57 @@ export class TokenProvider {
     url.searchParams.set('account_id', this.creds.accountId);
     const basic = Buffer.from(`${this.creds.clientId}:${this.creds.clientSecret.reveal()}`).toString('base64');
     rememberSecret(basic);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    const retry = this.retry;
+    const signal = this.opts.signal;
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
       let res: Dispatcher.ResponseData;
       let text: string;
+      let cut = false;
       try {
         res = await request(url, {
           method: 'POST',
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
           dispatcher: this.opts.dispatcher,
-          signal: this.opts.signal,
+          signal,
           headersTimeout: this.opts.timeoutMs ?? 30_000,
           bodyTimeout: this.opts.timeoutMs ?? 30_000,
         });
-        // A connection cut mid-answer is a network error like any other: ask again.
-        text = await res.body.text();
+        try {
+          text = await res.body.text();
+        } catch (e) {
+          cut = true;
+          throw e;
+        }
       } catch (e) {
-        if (this.opts.signal?.aborted) throw e;
-        lastError = e;
-        this.opts.logger?.debug(`token request failed (${(e as Error).message}); retrying`);
-        continue;
+        if (signal?.aborted) throw signal.reason ?? e;
+        // Asking for a token again changes nothing at Zoom: repeatable whatever went wrong.
+        const code = netCode(e);
+        const d = retry.decide('POST', cut ? { kind: 'cut' } : { kind: 'network', code }, attempt, true);
+        if (d.retry) {
+          this.opts.logger?.debug(`token request failed (${code ?? (e as Error).message}); retrying in ${d.waitMs} ms`);
+          await retry.sleep(d.waitMs, signal);
+          continue;
+        }
+        throw new ZoomConnectionError({ server: 'oauth', url, code, detail: (e as Error).message, cut });
       }
-      if (res.statusCode >= 500 || res.statusCode === 429) {
-        lastError = new Error(`OAuth server answered ${res.statusCode}`);
-        continue;
+      if (res.statusCode === 429 || res.statusCode >= 500) {
+        const d = retry.decide('POST', { kind: 'status', status: res.statusCode, retryAfter: res.headers['retry-after'] }, attempt, true);
+        if (d.retry) {
+          this.opts.logger?.debug(`the OAuth server answered ${res.statusCode}; retrying in ${d.waitMs} ms`);
+          await retry.sleep(d.waitMs, signal);
+          continue;
+        }
+        const body = parseJson(text) as { reason?: unknown; error?: unknown; message?: unknown } | undefined;
+        const why = [body?.error, body?.reason, body?.message].filter((x) => typeof x === 'string' && x).join(': ');
+        throw zoomError({ status: res.statusCode, message: why || `the OAuth server answered ${res.statusCode}`, method: 'POST', path: '/oauth/token', body }, res.headers as Record<string, string | string[] | undefined>, retry.clock.now());
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
+      const json = parseJson(text);
       if (res.statusCode !== 200) {
         const body = (json ?? {}) as { reason?: string; error?: string };
+        const tracking = trackingIdOf(res.headers as Record<string, string | string[] | undefined>);
         throw new ZoomCredentialsError(
-          redact(`Zoom refused the app's credentials (${res.statusCode} ${body.error ?? ''}${body.reason ? `: ${body.reason}` : ''})`),
+          redact(`Zoom refused the app's credentials (${res.statusCode} ${body.error ?? ''}${body.reason ? `: ${body.reason}` : ''})${tracking ? ` (Zoom tracking id ${tracking})` : ''}`),
           'Check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against the Server-to-Server OAuth app in the Zoom App Marketplace, and that the app is activated.',
         );
       }
@@ -126,6 +148,13 @@ export class TokenProvider {
       this.opts.logger?.debug(`got an access token valid for ${parsed.data.expires_in}s`);
       return held;
     }
-    throw new ZoomCredentialsError(redact(`could not reach Zoom's OAuth server at ${this.creds.oauthUrl}: ${(lastError as Error)?.message ?? 'unknown error'}`));
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

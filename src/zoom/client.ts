@@ -1,12 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Plan, ZoomCredentials } from '../config.js';
 import { redact } from '../secrets.js';
 import { silentLogger, type Logger } from '../ui/logger.js';
 import { TokenProvider } from './auth.js';
 import type { RateCategory } from './categories.generated.js';
-import { ZOOM_CODE, ZoomApiError, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
+import { ZOOM_CODE, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
 import { RateLimiter } from './limiter.js';
+import { RetryPolicy, netCode, type Clock } from './retry.js';
 import type { Route } from './route.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -24,6 +24,8 @@ export interface ZoomClientOptions {
   /** The longest wait zdsar sits through for one request; a longer Retry-After stops that category (resumable). */
   maxWaitMs?: number;
   limiter?: RateLimiter;
+  /** Time for retries and waits (default: the system clock). Tests inject one and never wait. */
+  clock?: Clock;
   /** Connections to Zoom at once (default 64). 1 sends one request at a time (the benchmark's baseline). */
   connections?: number;
 }
@@ -35,10 +37,8 @@ export interface CallStats {
   errors: number;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
 /** Renewals of the token one request may ask for: each is a token Zoom rejected for this very request. */
 const MAX_RENEWALS = 8;
-const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * The one way zdsar talks to Zoom's REST API: token, per-category pacing, retries that
@@ -47,6 +47,8 @@ const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT
 export class ZoomClient {
   readonly auth: TokenProvider;
   readonly limiter: RateLimiter;
+  /** The one retry policy (src/zoom/retry.ts), shared with downloads, the token and the data-requests engine. */
+  readonly retry: RetryPolicy;
   readonly stats: CallStats = { requests: { light: 0, medium: 0, heavy: 0, resource: 0 }, throttled: 0, retries: 0, errors: 0 };
   private readonly dispatcher: Dispatcher;
   private readonly ownDispatcher: boolean;
@@ -59,7 +61,8 @@ export class ZoomClient {
     this.log = opts.logger ?? silentLogger;
     this.apiUrl = new URL(opts.credentials.apiUrl.endsWith('/') ? opts.credentials.apiUrl : opts.credentials.apiUrl + '/');
     this.limiter = opts.limiter ?? new RateLimiter(opts.plan);
-    this.auth = new TokenProvider(opts.credentials, { dispatcher: this.dispatcher, signal: opts.signal, timeoutMs: opts.timeoutMs, logger: this.log });
+    this.retry = new RetryPolicy(opts.clock, { ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}), ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
+    this.auth = new TokenProvider(opts.credentials, { dispatcher: this.dispatcher, signal: opts.signal, timeoutMs: opts.timeoutMs, logger: this.log, retry: this.retry });
   }
 
   /** The connection pool, shared with file downloads (src/zoom/download.ts). */
@@ -92,30 +95,20 @@ export class ZoomClient {
     return { status: res.status, body: res.body as T };
   }
 
-  /** Pages of a list that uses next_page_token (Zoom's current pagination). */
-  async *pages<P extends Record<string, unknown>>(r: Route, query: Query = {}): AsyncGenerator<P> {
-    let token: string | undefined;
-    do {
-      const page = await this.get<P>(r, { ...query, next_page_token: token });
-      yield page;
-      const next = page.next_page_token;
-      token = typeof next === 'string' && next !== '' ? next : undefined;
-    } while (token);
-  }
-
   private async call(r: Route, init: { query?: Query; body?: unknown }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(r, init.query);
     const where = `${r.method} ${r.path}`;
     const gate = this.limiter.gateFor(r);
-    const maxRetries = this.opts.maxRetries ?? 6;
-    const maxWaitMs = this.opts.maxWaitMs ?? 120_000;
+    const signal = this.opts.signal;
     let renewals = 0;
     for (let attempt = 0; ; attempt++) {
-      await gate.acquire(this.opts.signal, attempt > 0);
+      await gate.acquire(signal, attempt > 0);
       const token = await this.auth.token();
       this.stats.requests[r.category]++;
       this.log.debug(`${where}${url.search ? ' ' + redact(url.search) : ''}${attempt ? ` (retry ${attempt})` : ''}`);
       let res: Dispatcher.ResponseData;
+      let text: string;
+      let cut = false;
       try {
         res = await request(url, {
           method: r.method as Dispatcher.HttpMethod,
@@ -126,31 +119,26 @@ export class ZoomClient {
           },
           body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
           dispatcher: this.dispatcher,
-          signal: this.opts.signal,
+          signal,
           headersTimeout: this.opts.timeoutMs ?? 60_000,
           bodyTimeout: this.opts.timeoutMs ?? 60_000,
         });
+        try {
+          text = await res.body.text();
+        } catch (e) {
+          cut = true;
+          throw e;
+        }
       } catch (e) {
-        if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? e;
-        const code = (e as NodeJS.ErrnoException).code ?? (e as { cause?: NodeJS.ErrnoException }).cause?.code;
-        const safe = IDEMPOTENT.has(r.method) || code === 'ECONNREFUSED';
-        if (safe && code && RETRYABLE_NET.has(code) && attempt < maxRetries) {
-          await this.backoff(attempt, `${where}: ${code}`);
+        if (signal?.aborted) throw signal.reason ?? e;
+        const code = netCode(e);
+        const d = this.retry.decide(r.method, cut ? { kind: 'cut' } : { kind: 'network', code }, attempt);
+        if (d.retry) {
+          await this.backoff(d.waitMs, `${where}: ${d.why}`);
           continue;
         }
         this.stats.errors++;
-        throw new ZoomConnectionError((e as Error).message, r.method, r.path, code);
-      }
-      let text: string;
-      try {
-        text = await res.body.text();
-      } catch (e) {
-        if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? e;
-        if (IDEMPOTENT.has(r.method) && attempt < maxRetries) {
-          await this.backoff(attempt, `${where}: body interrupted`);
-          continue;
-        }
-        throw new ZoomConnectionError(`the answer was cut off: ${(e as Error).message}`, r.method, r.path);
+        throw new ZoomConnectionError({ server: 'api', url, method: r.method, path: r.path, code, detail: (e as Error).message, cut });
       }
       const headers = res.headers as Record<string, string | string[] | undefined>;
       const body = parseJson(text);
@@ -172,6 +160,7 @@ export class ZoomClient {
           body,
         },
         headers,
+        this.retry.clock.now(),
       );
       if (res.statusCode === 401 && err.code === ZOOM_CODE.invalidToken && renewals < MAX_RENEWALS) {
         // Expired or revoked token: renew (one renewal shared by every request that saw this token) and
@@ -181,28 +170,25 @@ export class ZoomClient {
         attempt--;
         continue;
       }
+      const d = this.retry.decide(r.method, { kind: 'status', status: res.statusCode, retryAfter: headers['retry-after'], daily: err instanceof ZoomRateLimitError && err.kind === 'daily' }, attempt);
       if (err instanceof ZoomRateLimitError) {
         this.stats.throttled++;
-        const wait = err.retryAt ? err.retryAt.getTime() - Date.now() : undefined;
         // A per-user (or per-registrant) daily limit concerns this one user: fail this request, pace nobody.
         if (err.kind === 'user_daily') throw err;
-        if (err.kind === 'daily' || (wait !== undefined && wait > maxWaitMs)) {
+        if (!d.retry && (d.stop === 'daily' || d.stop === 'too-long')) {
           gate.block(err);
           this.log.warn(`Zoom's ${err.kind === 'daily' ? 'daily' : 'long'} rate limit for ${r.category} requests was reached${err.retryAt ? `; Zoom accepts them again after ${err.retryAt.toISOString()}` : ''}`);
           throw err;
         }
-        if (attempt < maxRetries + 4) {
-          // A 429 was not applied, whatever the method: safe to send again after the wait.
-          // Without Retry-After, a per-second limit frees up within the second: a short, growing pause.
-          const ms = wait !== undefined && wait > 0 ? wait : backoffMs(attempt, 500);
-          gate.pause(Date.now() + ms);
+        if (d.retry) {
+          // Not slept here: the category's gate holds every request of it until the wait is over.
+          gate.pause(this.retry.clock.now() + d.waitMs);
           this.stats.retries++;
-          if (ms >= 2000) this.log.info(`rate limited (${r.category}); waiting ${Math.round(ms / 1000)}s`);
+          if (d.waitMs >= 2000) this.log.info(`rate limited (${r.category}); waiting ${Math.round(d.waitMs / 1000)}s`);
           continue;
         }
-      }
-      if (res.statusCode >= 500 && IDEMPOTENT.has(r.method) && attempt < maxRetries) {
-        await this.backoff(attempt, `${where}: ${res.statusCode}`);
+      } else if (d.retry) {
+        await this.backoff(d.waitMs, `${where}: ${d.why}`);
         continue;
       }
       this.stats.errors++;
@@ -210,19 +196,12 @@ export class ZoomClient {
     }
   }
 
-  private async backoff(attempt: number, why: string): Promise<void> {
+  private async backoff(ms: number, why: string): Promise<void> {
     this.stats.retries++;
-    const ms = backoffMs(attempt, 300);
     this.log.debug(`${why}; retrying in ${ms}ms`);
     if (ms >= 2000) this.log.info(`${why}; retrying in ${Math.round(ms / 1000)}s`);
-    await sleep(ms, undefined, { signal: this.opts.signal });
+    await this.retry.sleep(ms, this.opts.signal);
   }
-}
-
-/** Exponential backoff with full jitter, capped at 30 s. */
-export function backoffMs(attempt: number, baseMs: number): number {
-  const cap = Math.min(30_000, baseMs * 2 ** attempt);
-  return Math.round(cap / 2 + Math.random() * (cap / 2));
 }
 
 function parseJson(text: string): unknown {
@@ -234,4 +213,3 @@ function parseJson(text: string): unknown {
   }
 }
 
-export { ZoomApiError };

@@ -26,12 +26,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
 import type { RateCategory } from './categories.generated.js';
-import { backoffMs, type ZoomClient } from './client.js';
-import { ZOOM_CODE, parseRetryAfter } from './errors.js';
+import type { ZoomClient } from './client.js';
+import { ZOOM_CODE } from './errors.js';
+import { RETRYABLE_NET, netCode } from './retry.js';
 
 export interface DownloadOptions {
   /** The size Zoom announced in the listing (file_size); checked when given. */
@@ -58,6 +58,8 @@ export class DownloadError extends Error {
     message: string,
     readonly status?: number,
     readonly retryable = false,
+    /** The network error code, when the request got no answer. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -67,13 +69,13 @@ export class DownloadError extends Error {
 const MAX_REDIRECTS = 5;
 const WRITE_BATCH = 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Download `url` to `dest` (see the module comment). Resolves with the verified size and sha256. */
 export async function downloadFile(client: ZoomClient, url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const signal = opts.signal ?? client.signal;
   const maxRetries = opts.maxRetries ?? 5;
-  const maxWaitMs = opts.maxWaitMs ?? 120_000;
+  // The client's one retry policy (and clock), with a download's own budget.
+  const retry = client.retry.with({ maxRetries, maxWaitMs: opts.maxWaitMs ?? 120_000 });
   const category = opts.category ?? 'medium';
   let start: URL;
   try {
@@ -102,9 +104,10 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       } catch (e) {
         if (signal?.aborted) throw signal.reason ?? e;
         if (e instanceof DownloadError && !e.retryable) throw e;
-        if (attempt < maxRetries) {
+        const d = retry.decide('GET', { kind: 'network', code: e instanceof DownloadError ? e.code : netCode(e) }, attempt);
+        if (d.retry) {
           client.stats.retries++;
-          await sleep(backoffMs(attempt, 300), undefined, { signal });
+          await retry.sleep(d.waitMs, signal);
           continue;
         }
         throw e instanceof DownloadError ? e : new DownloadError(`download from ${start.host} failed: ${netCode(e) ?? (e as Error).message}`);
@@ -124,12 +127,12 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       if (status === 429 || status >= 500) {
         await res.body.dump().catch(() => {});
         if (status === 429) client.stats.throttled++;
-        const retryAt = status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
-        const wait = retryAt ? retryAt.getTime() - Date.now() : backoffMs(attempt, status === 429 ? 1000 : 300);
-        if (attempt < maxRetries && wait <= maxWaitMs) {
+        // A download is a GET: retried after 5xx and 429 alike, within the download's budget.
+        const d = retry.decide('GET', { kind: 'status', status, retryAfter: res.headers['retry-after'] }, attempt);
+        if (d.retry && attempt < maxRetries) {
           client.stats.retries++;
-          if (status === 429) client.limiter.gate(category).pause(Date.now() + Math.max(0, wait));
-          await sleep(Math.max(0, wait), undefined, { signal });
+          if (status === 429) client.limiter.gate(category).pause(retry.clock.now() + d.waitMs);
+          await retry.sleep(d.waitMs, signal);
           continue;
         }
         throw new DownloadError(`download from ${start.host} failed: HTTP ${status}${status === 429 ? ' (rate limited; resume later)' : ''}`, status, true);
@@ -175,7 +178,7 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         await res.body.dump().catch(() => {});
         if (attempt < Math.min(maxRetries, 2)) {
           client.stats.retries++;
-          await sleep(backoffMs(attempt, 300), undefined, { signal });
+          await retry.sleep(retry.backoffMs(attempt), signal);
           continue;
         }
         await rm(partial, { force: true });
@@ -223,9 +226,10 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       if (cut !== undefined) {
         if (signal?.aborted) throw signal.reason ?? cut;
         // Keep what arrived: the next attempt asks only for the rest.
-        if (attempt < maxRetries) {
+        const d = retry.decide('GET', { kind: 'cut' }, attempt);
+        if (d.retry) {
           client.stats.retries++;
-          await sleep(backoffMs(Math.max(0, attempt - 1), 200), undefined, { signal });
+          await retry.sleep(d.waitMs, signal);
           continue;
         }
         throw new DownloadError(`download from ${start.host} was cut off after ${written} bytes (${netCode(cut) ?? 'connection closed'}); run again to resume`, undefined, true);
@@ -289,7 +293,7 @@ async function fetchFollowing(
       res = await request(current, { method: 'GET', headers, dispatcher: o.dispatcher, signal: o.signal, headersTimeout: 60_000, bodyTimeout: 60_000 });
     } catch (e) {
       const code = netCode(e);
-      throw new DownloadError(`download from ${current.host} failed: ${code ?? 'network error'}`, undefined, code === undefined || RETRYABLE_NET.has(code));
+      throw new DownloadError(`download from ${current.host} failed: ${code ?? 'network error'}`, undefined, code === undefined || RETRYABLE_NET.has(code), code);
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
       const location = header(res.headers, 'location');
@@ -336,10 +340,6 @@ async function zoomCode(res: Dispatcher.ResponseData): Promise<number | undefine
   } catch {
     return undefined;
   }
-}
-
-function netCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException)?.code ?? (e as { cause?: NodeJS.ErrnoException })?.cause?.code;
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -1,5 +1,12 @@
+/**
+ * Zoom's errors, in one place: the typed errors the Zoom layer throws, what is fatal for a run,
+ * and the one line that describes any of them to a person.
+ */
+import { AuthError, ConnectionError } from '../errors.js';
 import { redact } from '../secrets.js';
 import type { RateCategory } from './categories.generated.js';
+import { parseRetryAfter } from './retry.js';
+import { SCOPES } from './route.js';
 
 /** Zoom's documented error codes that change what zdsar does. */
 export const ZOOM_CODE = {
@@ -21,9 +28,20 @@ export interface ZoomErrorInit {
   template?: string;
   category?: RateCategory;
   body?: unknown;
+  /** Zoom's x-zm-trackingid: what Zoom support asks for. */
+  trackingId?: string;
 }
 
-/** An HTTP answer from Zoom that was not a success: status, Zoom's code and message, and the request (no secrets). */
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Zoom's `x-zm-trackingid` answer header, when it sent one. */
+export function trackingIdOf(headers: Headers | undefined): string | undefined {
+  const v = headers?.['x-zm-trackingid'];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && s.trim() !== '' ? s.trim().slice(0, 200) : undefined;
+}
+
+/** An HTTP answer from Zoom that was not a success: status, Zoom's code and message, the request (no secrets), Zoom's tracking id. */
 export class ZoomApiError extends Error {
   readonly status: number;
   readonly code: number | undefined;
@@ -33,9 +51,11 @@ export class ZoomApiError extends Error {
   readonly template: string | undefined;
   readonly category: RateCategory | undefined;
   readonly body: unknown;
+  readonly trackingId: string | undefined;
   constructor(init: ZoomErrorInit) {
     const codePart = init.code !== undefined ? ` (code ${init.code})` : '';
-    super(redact(`Zoom answered ${init.status}${codePart} to ${init.method} ${init.path}: ${init.message}`));
+    const tracking = init.trackingId ? ` (Zoom tracking id ${init.trackingId})` : '';
+    super(redact(`Zoom answered ${init.status}${codePart} to ${init.method} ${init.path}: ${init.message}${tracking}`));
     this.name = new.target.name;
     this.status = init.status;
     this.code = init.code;
@@ -45,6 +65,7 @@ export class ZoomApiError extends Error {
     this.template = init.template;
     this.category = init.category;
     this.body = init.body;
+    this.trackingId = init.trackingId ? redact(init.trackingId) : undefined;
   }
 
   /** Zoom says the token lacks a scope this endpoint needs: a failure, never "no data". */
@@ -52,9 +73,6 @@ export class ZoomApiError extends Error {
     return this.code === ZOOM_CODE.noScope || this.code === ZOOM_CODE.noPermission || /scope/i.test(this.zoomMessage);
   }
 }
-
-export class ZoomNotFoundError extends ZoomApiError {}
-export class ZoomAuthError extends ZoomApiError {}
 
 /**
  * 429. kind 'daily' means: stop this category until retryAt; do not retry soon. 'user_daily' is a
@@ -71,50 +89,116 @@ export class ZoomRateLimitError extends ZoomApiError {
   }
 }
 
-/** The request never got an HTTP answer: reset, refused, timeout, DNS. */
-export class ZoomConnectionError extends Error {
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly path: string,
-    readonly causeCode?: string,
-  ) {
-    super(redact(`${method} ${path}: ${message}`));
+/** The OAuth server refused the app's credentials (exit 3). */
+export class ZoomCredentialsError extends AuthError {}
+
+const NET_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  UND_ERR_SOCKET: 'connection closed',
+  UND_ERR_CLOSED: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+  UND_ERR_BODY_TIMEOUT: 'the answer stalled',
+};
+
+/**
+ * Zoom's API or OAuth server could not be reached, or its answer was cut off, after the retries the
+ * policy allows. A connection problem (exit 1 with the cause), never "bad credentials".
+ */
+export class ZoomConnectionError extends ConnectionError {
+  readonly server: 'api' | 'oauth';
+  readonly host: string;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly causeCode: string | undefined;
+  constructor(o: { server: 'api' | 'oauth'; url: URL | string; method?: string; path?: string; code?: string; detail?: string; cut?: boolean }) {
+    const host = hostOf(o.url);
+    const what = o.server === 'oauth' ? `Zoom's OAuth server at ${host}` : `Zoom's API server at ${host}`;
+    const cause = [o.code ? (NET_WORDS[o.code] ?? 'network error') + ` (${o.code})` : undefined, o.detail && !o.code ? o.detail : undefined].filter(Boolean).join(': ') || 'network error';
+    const req = o.method && o.path ? ` (${o.method} ${o.path})` : '';
+    super(
+      redact(o.cut ? `the answer from ${what} was cut off${req}: ${cause}` : `could not connect to ${what}${req}: ${cause}`),
+      `Check the network and ${o.server === 'oauth' ? 'ZOOM_OAUTH_URL' : 'ZOOM_API_URL'}, then run the same command again; what was saved is kept.`,
+    );
     this.name = 'ZoomConnectionError';
+    this.server = o.server;
+    this.host = host;
+    this.method = o.method;
+    this.path = o.path === undefined ? undefined : redact(o.path);
+    this.causeCode = o.code;
+  }
+}
+
+function hostOf(u: URL | string): string {
+  try {
+    return (typeof u === 'string' ? new URL(u) : u).host;
+  } catch {
+    return String(u);
   }
 }
 
 /** Zoom's wording of a per-user or per-registrant daily limit (not the account's). */
 const PER_USER_LIMIT = /for this particular (user|registrant)|per (user|registrant) per day/i;
 
-export function zoomError(init: ZoomErrorInit, headers: Record<string, string | string[] | undefined>): ZoomApiError {
+export function zoomError(init: Omit<ZoomErrorInit, 'trackingId'>, headers: Headers, now = Date.now()): ZoomApiError {
+  const full: ZoomErrorInit = { ...init, trackingId: trackingIdOf(headers) };
   if (init.status === 429) {
     const type = String(headers['x-ratelimit-type'] ?? '').toLowerCase();
     const daily = type.includes('daily') || /daily/i.test(init.message);
     const kind = PER_USER_LIMIT.test(init.message) ? 'user_daily' : daily ? 'daily' : 'qps';
     // Without a Retry-After header, Zoom's daily messages still say "You may resume these requests at GMT 00:00:00".
-    const retryAt = parseRetryAfter(headers['retry-after']) ?? (/GMT 00:00:00/.test(init.message) ? nextUtcMidnight() : undefined);
-    return new ZoomRateLimitError(init, kind, retryAt);
+    const retryAt = parseRetryAfter(headers['retry-after'], now) ?? (/GMT 00:00:00/.test(init.message) ? nextUtcMidnight(now) : undefined);
+    return new ZoomRateLimitError(full, kind, retryAt);
   }
-  if (init.status === 401 || (init.status === 403 && init.code !== undefined && (init.code === ZOOM_CODE.noScope || init.code === ZOOM_CODE.noPermission))) {
-    return new ZoomAuthError(init);
-  }
-  if (init.status === 404) return new ZoomNotFoundError(init);
-  return new ZoomApiError(init);
+  return new ZoomApiError(full);
 }
 
-function nextUtcMidnight(now = Date.now()): Date {
+function nextUtcMidnight(now: number): Date {
   const d = new Date(now);
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
 }
 
-/** Retry-After as seconds ("120") or as a date ("2020-05-31T00:00:00Z" or an HTTP-date). */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): Date | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return new Date(now + Number(v) * 1000);
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : new Date(t);
+/**
+ * The one meaning of "fatal": no further request of this run can succeed, so the run stops and
+ * stays resumable. The app's credentials or scopes were refused (exit 3), or Zoom's rate limit
+ * holds for longer than zdsar waits (an account's daily limit, or a Retry-After beyond the client's
+ * wait). A per-user daily limit is not: only that user's requests wait. An abort is not in here:
+ * callers check their own signal.
+ */
+export function isFatal(e: unknown): boolean {
+  if (e instanceof ZoomCredentialsError) return true;
+  if (e instanceof ZoomRateLimitError) return e.kind !== 'user_daily' && (e.kind === 'daily' || e.retryAt !== undefined);
+  return e instanceof ZoomApiError && (e.status === 401 || e.isMissingScope);
+}
+
+/**
+ * One line for a person: Zoom's status, code, message and tracking id; the scope to add when one is
+ * missing; when a rate limit lifts. `resumeWith`: the command that continues the work (e.g.
+ * "zdsar requests resume"), named in a rate limit's line.
+ */
+export function describeError(e: unknown, resumeWith?: string): string {
+  if (e instanceof ZoomRateLimitError) {
+    const when = e.retryAt?.toISOString();
+    if (e.kind === 'user_daily') {
+      const next = resumeWith ? (when ? `; run \`${resumeWith}\` after ${when}` : `; run \`${resumeWith}\` tomorrow (UTC)`) : when ? `; Zoom accepts them again after ${when}` : '; Zoom accepts them again tomorrow (UTC)';
+      return `Zoom's daily limit for this one user was reached (other people are not affected)${next}: ${e.zoomMessage}`;
+    }
+    const next = resumeWith ? (when ? `; run \`${resumeWith}\` after ${when}` : `; run \`${resumeWith}\` later`) : when ? `; Zoom accepts them again after ${when}` : '; resume later';
+    return `Zoom's ${e.kind === 'daily' ? 'daily ' : ''}rate limit for ${e.category ?? 'these'} requests was reached${next}`;
+  }
+  if (e instanceof ZoomApiError && e.isMissingScope) {
+    const scopes = e.template ? SCOPES.get(`${e.method} ${e.template}`) : undefined;
+    const need = scopes ? ` (add the scope ${scopes.granular.find((s) => s.endsWith(':admin')) ?? scopes.granular[0] ?? scopes.classic[0]} to the app)` : '';
+    return `missing scope: ${e.zoomMessage}${need}${e.trackingId ? ` (Zoom tracking id ${e.trackingId})` : ''}`;
+  }
+  return redact((e as Error)?.message ?? String(e));
 }
 
 /**

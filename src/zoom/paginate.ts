@@ -1,3 +1,4 @@
+import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import type { Query, ZoomClient } from './client.js';
 import { ZoomApiError } from './errors.js';
 import type { Route } from './route.js';
@@ -82,32 +83,14 @@ export interface DateWindow {
  */
 export function monthWindows(from: string, to: string): DateWindow[] {
   const out: DateWindow[] = [];
-  const start = parseDay(from);
-  let end = parseDay(to);
+  const start = parseIsoDay(from);
+  let end = parseIsoDay(to);
   while (start <= end) {
-    let first = new Date(addMonthsUtc(end, -1).getTime() + 86_400_000);
-    while (addMonthsUtc(first, 1) <= end) first = new Date(first.getTime() + 86_400_000);
+    let first = new Date(addCalendarMonths(end, -1).getTime() + DAY_MS);
+    while (addCalendarMonths(first, 1) <= end) first = new Date(first.getTime() + DAY_MS);
     if (first < start) first = start;
-    out.push({ from: day(first), to: day(end) });
-    end = new Date(first.getTime() - 86_400_000);
+    out.push({ from: isoDay(first), to: isoDay(end) });
+    end = new Date(first.getTime() - DAY_MS);
   }
   return out;
-}
-
-export function parseDay(s: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) throw new Error(`not a yyyy-mm-dd date: ${s}`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-}
-
-export function day(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-/** Same day n months later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
-export function addMonthsUtc(d: Date, n: number): Date {
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + n;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)));
 }

@@ -56,19 +56,3 @@ export function checkScopes(granted: string[], operations: string[]): ScopeCheck
     return { operation, granted: ok, accepts, ...(ok ? {} : { add }) };
   });
 }
-
-/** Every scope zdsar can use, granular (current apps) and classic (older apps), for the README and doctor. */
-export function allScopes(): { granular: string[]; classic: string[] } {
-  const g = new Set<string>();
-  const c = new Set<string>();
-  for (const ops of Object.values(COMMAND_OPERATIONS)) {
-    for (const op of ops) {
-      const s = SCOPES.get(op);
-      const ga = s?.granular.find((x) => x.endsWith(':admin')) ?? s?.granular[0];
-      const ca = s?.classic.find((x) => x.endsWith(':admin')) ?? s?.classic[0];
-      if (ga) g.add(ga);
-      if (ca) c.add(ca);
-    }
-  }
-  return { granular: [...g].sort(), classic: [...c].sort() };
-}

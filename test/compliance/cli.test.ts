@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signZoomEvent } from '../../src/compliance/verify.js';
+import { startCli, type CliResult } from '../helpers/cli.js';
 import { allFiles, ROOT, runCli } from './cli-helpers.js';
 import { startFakeZoom } from './fake-zoom.js';
 
@@ -269,18 +270,21 @@ describe('zdsar compliance notify', () => {
     expectNoSecrets(r.stdout, r.stderr, status.stdout, status.stderr);
   });
 
-  it('two notify runs at once for the same event send one notice', async () => {
-    zoom.delay(300);
+  it('two notify runs at once for the same event send one notice: the others wait for its answer', async () => {
+    const held = zoom.hold();
     const d = delivery('retention-false.json', { mutate: recent });
-    const runs = await Promise.all([0, 1, 2].map(() => runCli(['compliance', 'notify', ...d.args, '--json'], env)));
+    const args = ['compliance', 'notify', ...d.args, '--json'];
+    const first = runCli(args, env);
+    await held.arrived; // one run is inside the POST, holding the event's lock
+    const others = [0, 1].map(() => watchCli(args, env, /is sending the notice for this event: waiting for its answer/));
+    // Both are waiting on the lock while the first POST is still held: the runs really overlap.
+    await Promise.all(others.map((o) => o.saw));
     expect(zoom.calls).toHaveLength(1);
-    const actions = runs.map((r) => JSON.parse(r.stdout).action).sort();
-    expect(actions.filter((a) => a === 'sent')).toHaveLength(1);
-    for (const r of runs) {
-      const a = JSON.parse(r.stdout).action;
-      expect(['sent', 'already-notified', 'locked']).toContain(a);
-      expect(r.code).toBe(a === 'locked' ? 1 : 0);
-    }
+    held.release();
+    const runs = [await first, ...(await Promise.all(others.map((o) => o.done)))];
+    expect(zoom.calls).toHaveLength(1);
+    expect(runs.map((r) => JSON.parse(r.stdout).action)).toEqual(['sent', 'already-notified', 'already-notified']);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse((await runCli(['compliance', 'status', '--json'], env)).stdout)).toMatchObject({ received: 1, notified: 1 });
   });
 
@@ -292,3 +296,24 @@ describe('zdsar compliance notify', () => {
     expect(zoom.calls).toHaveLength(0);
   });
 });
+
+/** Run the CLI; `saw` settles once its stderr matches `re` (while it is still running), `done` when it exits. */
+function watchCli(args: string[], env: Record<string, string>, re: RegExp): { saw: Promise<void>; done: Promise<CliResult> } {
+  const child = startCli(args, env);
+  child.stdin!.end();
+  let stdout = '';
+  let stderr = '';
+  let seen!: () => void;
+  const saw = new Promise<void>((r) => (seen = r));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (re.test(stderr)) seen();
+  });
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  // A run that ends without ever waiting fails the test instead of hanging it.
+  void done.then((r) => {
+    if (!re.test(r.stderr)) seen();
+  });
+  return { saw: saw.then(async () => { if (!re.test(stderr)) throw new Error(`the run never waited for the lock: ${stderr}`); }), done };
+}

@@ -16,7 +16,7 @@ export async function startFakeZoom() {
   const calls: ReceivedCall[] = [];
   const unexpected: ReceivedCall[] = [];
   let reply: { status: number; body: unknown } = { status: 200, body: null };
-  let delayMs = 0;
+  let held: { arrived: () => void; waitFor: Promise<void> } | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -25,10 +25,17 @@ export async function startFakeZoom() {
       if (req.method === 'POST' && req.url === '/oauth/data/compliance') {
         calls.push(call);
         const { status, body } = reply;
-        setTimeout(() => {
+        const answer = () => {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(body === null ? '' : JSON.stringify(body));
-        }, delayMs);
+        };
+        if (held) {
+          // Held: the answer waits until the test releases it.
+          held.arrived();
+          void held.waitFor.then(answer);
+          return;
+        }
+        answer();
         return;
       }
       unexpected.push(call);
@@ -47,9 +54,14 @@ export async function startFakeZoom() {
     answer(status: number, body: unknown = null) {
       reply = { status, body };
     },
-    /** Answer slowly (the test never asserts durations: this only widens a race window). */
-    delay(ms: number) {
-      delayMs = ms;
+    /** Hold every notice's answer until release(): `arrived` settles when the first one is in. */
+    hold() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrivedP = new Promise<void>((r) => (arrived = r));
+      const waitFor = new Promise<void>((r) => (release = r));
+      held = { arrived, waitFor };
+      return { arrived: arrivedP, release };
     },
     close: () =>
       new Promise<void>((resolve) => {

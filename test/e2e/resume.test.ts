@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
+import { runCli, sandboxEnv, sandboxLogReaches, startCli, tempDir } from '../helpers/cli.js';
 import { readJson, sha256 } from './export-helpers.js';
 
 const EMAILS = 'alice.martin@cedarpine.example,chen.wei@cedarpine.example,bruno.costa@cedarpine.example';
@@ -27,11 +27,7 @@ async function killedExport(sb: Sandbox, env: Record<string, string>, out: strin
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  for (;;) {
-    if (sb.log.length - start >= after) break;
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await sandboxLogReaches(sb, start + after, child);
   child.kill(signal);
   const code = await closed;
   const list = await runCli(['requests', 'list', '--json'], env);
@@ -106,7 +102,7 @@ describe('a killed export resumes without re-fetching, gaps or duplicates', () =
     const child = startCli(['export', '--emails', EMAILS, '--out', tempDir('zdsar-twice-')], env);
     child.stdin!.end();
     const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    while (sb.log.length - start < 10) await new Promise((r) => setTimeout(r, 5));
+    await sandboxLogReaches(sb, start + 10, child);
     const list = await runCli(['requests', 'list', '--json'], env);
     const id = (JSON.parse(list.stdout) as Array<{ request_id: string }>)[0]!.request_id;
     const second = await runCli(['requests', 'resume', id], env);

@@ -72,3 +72,60 @@ export function allDirs(dir: string): Array<{ path: string; mode: number }> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) out.push(...allDirs(join(dir, entry.name)));
   return out;
 }
+
+const logWatchers = new WeakMap<unknown[], Set<() => void>>();
+
+/**
+ * Resolves once the sandbox has received `n` requests in all, or `child` has exited, whichever is first.
+ * No polling: it listens to the log's pushes.
+ */
+export function sandboxLogReaches(sb: Sandbox, n: number, child?: ChildProcess): Promise<void> {
+  const log = sb.log as unknown[];
+  return new Promise((resolve) => {
+    if (log.length >= n || (child && child.exitCode !== null)) return resolve();
+    let watchers = logWatchers.get(log);
+    if (!watchers) {
+      const set = new Set<() => void>();
+      watchers = set;
+      logWatchers.set(log, set);
+      const push = log.push.bind(log);
+      Object.defineProperty(log, 'push', {
+        configurable: true,
+        value: (...items: unknown[]) => {
+          const r = push(...items);
+          for (const w of [...set]) w();
+          return r;
+        },
+      });
+    }
+    const set = watchers;
+    const check = () => {
+      if (log.length >= n || (child && child.exitCode !== null)) {
+        set.delete(check);
+        resolve();
+      }
+    };
+    set.add(check);
+    child?.once('exit', check);
+  });
+}
+
+/** Resolves with the text a stream has produced once it matches `re`; rejects if the stream ends first. */
+export function streamMatches(stream: NodeJS.ReadableStream, re: RegExp, sofar: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (re.test(sofar())) return resolve(sofar());
+    const onData = () => {
+      if (re.test(sofar())) {
+        stream.off('data', onData);
+        stream.off('end', onEnd);
+        resolve(sofar());
+      }
+    };
+    const onEnd = () => {
+      stream.off('data', onData);
+      reject(new Error(`the output ended without matching ${re}: ${sofar()}`));
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+  });
+}

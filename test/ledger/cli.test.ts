@@ -30,9 +30,9 @@ describe('zdsar requests (child process)', () => {
   it('list --json: newest first, with the contract fields; the table marks overdue requests', async () => {
     const home = tempHome();
     const ledger = Ledger.open(home);
-    const old = await ledger.create({ type: 'export', subjects: ['a@example.com'], receivedAt: new Date('2020-01-31T00:00:00Z') });
-    await new Promise((r) => setTimeout(r, 5));
-    const soon = await ledger.create({ type: 'export', subjects: ['b@example.com', 'c@example.com'], receivedAt: new Date(Date.now() - 27 * 86_400_000) });
+    const created = Date.now() - 60_000;
+    const old = await ledger.create({ type: 'export', subjects: ['a@example.com'], receivedAt: new Date('2020-01-31T00:00:00Z'), now: new Date(created) });
+    const soon = await ledger.create({ type: 'export', subjects: ['b@example.com', 'c@example.com'], receivedAt: new Date(Date.now() - 27 * 86_400_000), now: new Date(created + 1000) });
 
     const json = await run(['requests', 'list', '--json'], home);
     expect(json.code).toBe(0);

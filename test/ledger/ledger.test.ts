@@ -64,9 +64,8 @@ describe('create, get, list', () => {
   });
 
   it('lists newest first', async () => {
-    const a = await newExport();
-    await new Promise((r) => setTimeout(r, 5));
-    const b = await newExport();
+    const a = await newExport({ now: new Date('2026-01-05T10:00:00Z') });
+    const b = await newExport({ now: new Date('2026-01-05T10:00:01Z') });
     expect((await ledger.list()).map((r) => r.request_id)).toEqual([b.request_id, a.request_id]);
   });
 

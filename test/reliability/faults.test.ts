@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
+import { sandboxEnv, sandboxLogReaches, startCli, tempDir } from '../helpers/cli.js';
 import { BOUND_MS, PEOPLE, expectClean, expectEveryRecordExactlyOnce, exportWith, type Summary, HEAVY, startHeavySandbox } from './helpers.js';
 
 describe('fault injection: every record exactly once, or a clean resumable stop', () => {
@@ -59,7 +59,7 @@ describe('fault injection: every record exactly once, or a clean resumable stop'
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     const killer = setTimeout(() => child.kill('SIGKILL'), BOUND_MS);
     for (const at of [25, 60]) {
-      while (sb.log.length - start < at && child.exitCode === null) await new Promise((r) => setTimeout(r, 3));
+      await sandboxLogReaches(sb, start + at, child);
       sb.expireTokens();
     }
     const code = await closed;

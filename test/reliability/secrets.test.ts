@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZoomEvent } from '../../src/compliance/verify.js';
 import { demoAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { BIN, ROOT, allFiles, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, ROOT, allFiles, streamMatches, tempDir, type CliResult } from '../helpers/cli.js';
 import { startRecordingProxy, type RecordingProxy } from './proxy.js';
 import { ALICE, BRUNO, STACK, runBounded } from './helpers.js';
 
@@ -190,7 +190,7 @@ describe('no secret or token in any output, file, ledger, log or package', () =>
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const closed = new Promise<number | null>((r) => child.on('close', r));
     const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 1000 && !re.test(stdout); i++) await new Promise((r) => setTimeout(r, 10));
+      await streamMatches(child.stdout, re, () => stdout);
       expect(stdout).toMatch(re);
     };
     await waitFor(/"kind":"listening"/);

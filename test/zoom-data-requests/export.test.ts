@@ -13,6 +13,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { runZoomExport, zoomWindow } from '../../src/zoom-data-requests/export.js';
 import { listZip } from '../../src/zoom-data-requests/zip-read.js';
 import type { ZoomClient } from '../../src/zoom/client.js';
+import { virtualClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/cli.js';
 import { clientFor, dataRequestSandbox, memoryLogger, posts, sha256 } from './helpers.js';
 
@@ -41,6 +42,41 @@ async function setup(n: number, emails: string[], extra: string[] = []) {
 }
 
 describe('runZoomExport', () => {
+  it("runs on the injected clock: Zoom's real pacing (a busy account for 20 min, 10 min of processing, 5 s to 5 min polls) costs no real time", async () => {
+    const v = virtualClock();
+    const env = await dataRequestSandbox(3, { clock: v.clock.now, dataRequestDelayMs: 10 * 60_000 });
+    sb = env.sb;
+    client = clientFor(sb, v.clock);
+    const { ledger, request, packageDir, subjects } = await setup(3, env.emails);
+    sb.dataRequests.occupy(20 * 60_000); // another app holds the account's one slot for 20 minutes
+    const logger = memoryLogger();
+    const r = await runZoomExport({ client, ledger, request, packageDir, subjects, range: { from, to: today }, signal: new AbortController().signal, logger, pollMs: { min: 5_000, max: 300_000 }, waitForCompletion: true, maxWaitMs: 2 * 3_600_000 });
+    expect(r.status, logger.lines.join('\n')).toBe('completed');
+    expect(r.busyWaits).toBeGreaterThan(0);
+    expect(posts(sb).filter((s) => s === 201)).toHaveLength(1);
+    // Zoom's time passed (the slot, then the processing), all of it waited on the virtual clock.
+    expect(v.elapsed()).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(Math.max(...v.slept)).toBeLessThanOrEqual(300_000);
+    for (const s of subjects) expect(existsSync(join(packageDir, 'subjects', s.folder))).toBe(true);
+  });
+
+  it('a POST Zoom never answered is looked up in the history, then sent again as the one policy allows (twice), then left queued', async () => {
+    const v = virtualClock();
+    const env = await dataRequestSandbox(2, { clock: v.clock.now, faults: '503=always@/v2/data_requests' });
+    sb = env.sb;
+    client = clientFor(sb, v.clock);
+    const { ledger, request, packageDir, subjects } = await setup(2, env.emails);
+    const logger = memoryLogger();
+    const r = await runZoomExport({ client, ledger, request, packageDir, subjects, range: { from, to: today }, signal: new AbortController().signal, logger, pollMs: POLL, waitForCompletion: true, maxWaitMs: 60_000 });
+    expect(r.status).toBe('pending');
+    expect(r.submissions).toBe(3);
+    expect(posts(sb)).toEqual([503, 503, 503]); // the client never re-sends a POST after a 5xx; the engine did, after checking
+    expect(logger.lines.filter((l) => /could not read Zoom's data request history to check an unanswered request/.test(l))).toHaveLength(3);
+    const state = (await ledger.get(request.request_id))!;
+    for (const s of subjects) expect((state.progress[String(s.index)]!.zoom_export!.checkpoint as { state: string }).state).toBe('queued');
+    expect(state.errors.at(-1)?.message).toMatch(/^Zoom did not answer the data request: Zoom answered 503/);
+  });
+
   it('23 people: 3 requests one after another, through a busy account, "not ready" and an expired link; zips per person, in the manifest', async () => {
     const env = await dataRequestSandbox(25, { dataRequestFilesLagMs: 100 });
     sb = env.sb;

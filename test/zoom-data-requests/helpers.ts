@@ -5,6 +5,7 @@ import { GENERATED_SCOPES } from '../../src/sandbox/generate.js';
 import { Secret } from '../../src/secrets.js';
 import type { Logger } from '../../src/ui/logger.js';
 import { ZoomClient } from '../../src/zoom/client.js';
+import type { Clock } from '../../src/zoom/retry.js';
 
 /** A sandbox with `users` account users (user00000@bigcorp.example …) and the data request scopes, plus a movable clock. */
 export async function dataRequestSandbox(users: number, opts: SandboxOptions = {}): Promise<{ sb: Sandbox; emails: string[]; advance: (ms: number) => void }> {
@@ -14,8 +15,9 @@ export async function dataRequestSandbox(users: number, opts: SandboxOptions = {
   return { sb, emails: account.users.map((u) => u.email.toLowerCase()), advance: (ms) => void (offset += ms) };
 }
 
-export function clientFor(sb: Sandbox): ZoomClient {
+export function clientFor(sb: Sandbox, clock?: Clock): ZoomClient {
   return new ZoomClient({
+    clock,
     credentials: { accountId: sb.credentials.accountId, clientId: sb.credentials.clientId, clientSecret: new Secret(sb.credentials.clientSecret), apiUrl: sb.apiUrl, oauthUrl: sb.oauthUrl },
     plan: 'business',
     maxRetries: 2,

@@ -3,8 +3,10 @@ import { Agent } from 'undici';
 import { Secret } from '../../src/secrets.js';
 import { ZoomClient } from '../../src/zoom/client.js';
 import { ZoomApiError, ZoomConnectionError, ZoomRateLimitError } from '../../src/zoom/errors.js';
+import { RateLimiter } from '../../src/zoom/limiter.js';
 import { listItems } from '../../src/zoom/paginate.js';
 import { route } from '../../src/zoom/route.js';
+import { virtualClock } from '../helpers/clock.js';
 import { json, scriptedServer } from '../helpers/scripted-server.js';
 
 let close: (() => Promise<void>) | undefined;
@@ -60,13 +62,13 @@ describe('ZoomClient over real sockets', () => {
       return json(res, 200, { ok: true });
     });
     close = srv.close;
-    const client = clientFor(srv.url);
-    const t0 = Date.now();
+    const v = virtualClock();
+    const client = clientFor(srv.url, { clock: v.clock, limiter: new RateLimiter('business', { clock: v.clock }) });
     const r = await client.get(route('GET', '/users/{userId}/settings', { userId: 'u1' }));
     expect(r).toEqual({ ok: true });
     expect(n).toBe(3);
     expect(client.stats.throttled).toBe(1);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // it waited for Retry-After (a lower bound, not a speed assertion)
+    expect(v.elapsed()).toBeGreaterThanOrEqual(1000); // it waited for Retry-After, in virtual time
     await client.close();
   });
 

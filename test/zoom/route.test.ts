@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMonthsUtc, monthWindows, parseDay } from '../../src/zoom/paginate.js';
+import { addCalendarMonths, parseIsoDay } from '../../src/dates.js';
+import { monthWindows } from '../../src/zoom/paginate.js';
 import { meetingUuidParam, route } from '../../src/zoom/route.js';
 
 describe('route', () => {
@@ -29,10 +30,10 @@ describe('monthWindows', () => {
     expect(sorted[0]!.from).toBe('2025-01-31');
     expect(sorted.at(-1)!.to).toBe('2025-06-15');
     for (let i = 1; i < sorted.length; i++) {
-      const prevEnd = parseDay(sorted[i - 1]!.to).getTime();
-      expect(parseDay(sorted[i]!.from).getTime()).toBe(prevEnd + 86_400_000);
+      const prevEnd = parseIsoDay(sorted[i - 1]!.to).getTime();
+      expect(parseIsoDay(sorted[i]!.from).getTime()).toBe(prevEnd + 86_400_000);
     }
-    for (const x of sorted) expect(parseDay(x.to) < addMonthsUtc(parseDay(x.from), 1)).toBe(true);
+    for (const x of sorted) expect(parseIsoDay(x.to) < addCalendarMonths(parseIsoDay(x.from), 1)).toBe(true);
   });
   it('handles a single day', () => {
     expect(monthWindows('2026-02-03', '2026-02-03')).toEqual([{ from: '2026-02-03', to: '2026-02-03' }]);

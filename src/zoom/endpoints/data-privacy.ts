@@ -22,8 +22,6 @@ export const MAX_EMAILS_PER_REQUEST = 10;
 export const CANCEL_WINDOW_MS = 30 * 60_000;
 /** A download link lasts five minutes and works once. */
 export const LINK_TTL_MS = 5 * 60_000;
-/** The web page: "The zip file expires after 90 days." */
-export const EXPORT_RETENTION_DAYS = 90;
 
 export const DATA_REQUEST_CODE = {
   /** 409: "You can only have one data request in process at a time." */
@@ -163,6 +161,11 @@ export async function cancelDataRequest(client: ZoomClient, requestId: string): 
 
 export function isZoomCode(e: unknown, code: number, status?: number): e is ZoomApiError {
   return e instanceof ZoomApiError && e.code === code && (status === undefined || e.status === status);
+}
+
+/** 403 code 200 "No permission": the app may not use Zoom's Data & Privacy requests. */
+export function isNoPermission(e: unknown): e is ZoomApiError {
+  return isZoomCode(e, DATA_REQUEST_CODE.generic, 403);
 }
 
 /** 409 code 14114: another data request (ours or another app's) is in process. */

@@ -63,15 +63,6 @@ export function listRegistrants(client: ZoomClient, kind: SessionKind, id: strin
   return listItems(client, r, { status, occurrence_id: occurrenceId }, { key: 'registrants', pageSize: 300, idOf: (x) => str(x.id) });
 }
 
-/** GET one registrant (Light): what Zoom still holds about it after a cancel or deny. */
-export function getRegistrant(client: ZoomClient, kind: SessionKind, id: string, registrantId: string, occurrenceId?: string): Promise<Rec> {
-  const r =
-    kind === 'meeting'
-      ? route('GET', '/meetings/{meetingId}/registrants/{registrantId}', { meetingId: id, registrantId })
-      : route('GET', '/webinars/{webinarId}/registrants/{registrantId}', { webinarId: id, registrantId });
-  return client.get(r, kind === 'webinar' ? { occurrence_id: occurrenceId } : {});
-}
-
 /** DELETE a registrant (204); occurrence_id for recurring sessions with registration_type 2 or 3. Light. */
 export async function deleteRegistrant(client: ZoomClient, kind: SessionKind, id: string, registrantId: string, occurrenceId?: string): Promise<{ status: number; body: unknown }> {
   const r =
