@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { CommandContext, Register } from './commands/context.js';
 import { CliError, EXIT } from './errors.js';
 import { redact } from './secrets.js';
-import { processIO, type IO } from './ui/io.js';
+import { printJson, processIO, type IO } from './ui/io.js';
 
 import { VERSION } from './version.js';
 
@@ -28,7 +28,8 @@ export async function buildProgram(ctx: CommandContext): Promise<Command> {
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      outputError: (s, write) => write(redact(s)),
+      // One prefix for every error, commander's own included ("error: unknown option" → "zdsar: unknown option").
+      outputError: (s, write) => write(redact(s.replace(/^error: /, 'zdsar: '))),
     })
     .addHelpText(
       'after',
@@ -75,6 +76,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
+    // A usage error found by commander (unknown option, missing argument) before any action ran: --json still gets its document.
+    if (err instanceof CommanderError && argv.includes('--json') && !['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) {
+      printJson(io, { status: 'failed', error: { message: redact(err.message.replace(/^error: /, '')) } });
+    }
     return reportError(err, io);
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,6 +1,6 @@
 import type { Plan, ZoomCredentials } from './config.js';
-import type { Logger } from './ui/logger.js';
 import { checkFeatures, type FeatureCheck } from './doctor-features.js';
+import type { Logger } from './run-context.js';
 import { ZoomClient } from './zoom/client.js';
 import { ZoomApiError, ZoomConnectionError } from './zoom/errors.js';
 import { PLAN_DAILY, PLAN_LIMITS } from './zoom/limiter.js';

@@ -10,8 +10,6 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 export class CliError extends Error {
   constructor(
     message: string,

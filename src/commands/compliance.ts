@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { parsePort, parseTolerance } from '../compliance/input.js';
 import { action, withJson, type CommandContext } from './context.js';
 
 /**
@@ -7,13 +9,18 @@ import { action, withJson, type CommandContext } from './context.js';
  * the app's credentials from ZOOM_CLIENT_ID / ZOOM_CLIENT_SECRET: never from flags.
  */
 
-interface EventOpts {
-  event?: string;
-  signature?: string;
-  timestamp?: string;
-  tolerance?: string;
-  json?: boolean;
-}
+const tolerance = z
+  .string()
+  .optional()
+  .transform((v) => parseTolerance(v, 300));
+
+const eventOptions = z.strictObject({
+  event: z.string().optional(),
+  signature: z.string().optional(),
+  timestamp: z.string().optional(),
+  tolerance,
+  json: z.boolean().default(false),
+});
 
 function withEvent(cmd: Command): Command {
   return cmd
@@ -50,10 +57,9 @@ not accepted, 2 malformed input, 3 credentials refused.`,
   )
     .addHelpText('after', '\nExample:\n  $ zdsar compliance verify --event body.json --signature "v0=5f3c…" --timestamp 1718000000 --json')
     .action(
-      action(ctx, async (opts: EventOpts) => {
-        const { parseTolerance } = await import('../compliance/input.js');
-        const { runVerify } = await import('../compliance/run.js');
-        return runVerify(ctx, { ...opts, tolerance: parseTolerance(opts.tolerance, 300) });
+      action(ctx, eventOptions, async (opts) => {
+        const { runVerify } = await import('./compliance-run.js');
+        return runVerify(ctx, opts);
       }),
     );
 
@@ -76,10 +82,9 @@ Example:
   $ zdsar compliance notify --event body.json --signature "v0=5f3c…" --timestamp 1718000000`,
     )
     .action(
-      action(ctx, async (opts: EventOpts & { force?: boolean }) => {
-        const { parseTolerance } = await import('../compliance/input.js');
-        const { runNotify } = await import('../compliance/run.js');
-        return runNotify(ctx, { ...opts, tolerance: parseTolerance(opts.tolerance, 300) });
+      action(ctx, eventOptions.extend({ force: z.boolean().default(false) }), async (opts) => {
+        const { runNotify } = await import('./compliance-run.js');
+        return runNotify(ctx, opts);
       }),
     );
 
@@ -100,16 +105,14 @@ Example:
   $ zdsar compliance listen --port 8787 --on-deauthorize 'node scripts/forget-user.js' --notify`,
     )
     .action(
-      action(ctx, async (opts: { port?: string; tolerance?: string; onDeauthorize?: string; notify?: boolean }) => {
-        const { parsePort, parseTolerance } = await import('../compliance/input.js');
-        const { runListen } = await import('../compliance/run.js');
-        return runListen(ctx, {
-          port: parsePort(opts.port),
-          tolerance: parseTolerance(opts.tolerance, 300),
-          onDeauthorize: opts.onDeauthorize,
-          notify: opts.notify,
-        });
-      }),
+      action(
+        ctx,
+        z.strictObject({ port: z.string().optional().transform(parsePort), tolerance, onDeauthorize: z.string().optional(), notify: z.boolean().default(false) }),
+        async (opts) => {
+          const { runListen } = await import('./compliance-run.js');
+          return runListen(ctx, opts);
+        },
+      ),
     );
 
   withJson(
@@ -119,8 +122,8 @@ Example:
   )
     .addHelpText('after', '\nExample:\n  $ zdsar compliance status --json')
     .action(
-      action(ctx, async (opts: { json?: boolean }) => {
-        const { runStatus } = await import('../compliance/run.js');
+      action(ctx, z.strictObject({ json: z.boolean().default(false) }), async (opts) => {
+        const { runStatus } = await import('./compliance-run.js');
         return runStatus(ctx, opts);
       }),
     );

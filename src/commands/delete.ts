@@ -1,5 +1,29 @@
 import type { Command } from 'commander';
-import { action, withJson, withPeople, withZoom, type CommandContext } from './context.js';
+import { z } from 'zod';
+import { EXIT } from '../errors.js';
+import { subjectLabel } from '../ledger/index.js';
+import type { IO } from '../run-context.js';
+import { printJson, writeLine } from '../ui/io.js';
+import type { CancelResult } from '../zoom-data-requests/cancel.js';
+import type { DeletionResult } from '../zoom-data-requests/deletion.js';
+import type { EnginePerson } from '../zoom-data-requests/engine.js';
+import type { EarlierPackage } from '../zoom-data-requests/purge.js';
+import type { DeletePlan } from '../zoom-data-requests/submit.js';
+import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
+
+const deleteOptions = baseOptions.extend({
+  ...peopleOptions.shape,
+  yes: z.boolean().default(false),
+  wait: z.boolean().default(false),
+  maxWait: numberOption('--max-wait', 'a number of minutes above 0', (n) => n > 0)
+    .transform((m) => m * 60_000)
+    .default(3 * 3_600_000),
+  purgePackages: z.boolean().default(false),
+});
+
+function hhmm(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z').replace(/:\d{2}Z$/, 'Z');
+}
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -11,10 +35,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--yes', 'submit: without it delete only prints what it would submit, and sends nothing to Zoom')
     .option('--wait', 'stay until Zoom has finished (more than 10 people: submit each group of 10 as Zoom frees its one slot)')
     .option('--max-wait <minutes>', 'with --wait: the longest wait (default 180)')
-    .option('--purge-packages', 'also delete earlier zdsar export packages of these people once Zoom accepted the erasure')
-    .option('--requester <name>', 'who asked for this erasure, for the ledger (default: your OS user)')
-    .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
-    .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date');
+    .option('--purge-packages', 'also delete earlier zdsar export packages of these people once Zoom accepted the erasure');
+  withRequest(cmd, 'erasure');
   withZoom(cmd);
   cmd
     .addHelpText(
@@ -37,9 +59,126 @@ Examples:
 Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submitted, 2 bad input, 3 credentials or scopes.`,
     )
     .action(
-      action(ctx, async (opts: Record<string, unknown>) => {
-        const { runDelete } = await import('../zoom-data-requests/submit.js');
-        return runDelete(ctx, opts);
+      action(ctx, deleteOptions, async (o) => {
+        const { planDelete, submitDelete } = await import('../zoom-data-requests/submit.js');
+        const plan = planOf(ctx, o);
+        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails });
+        if (!o.yes) return renderDryRun(ctx.io, planned, o);
+        const d = await submitDelete(ctx.io.env, planned, { plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
+        return renderDeletion(ctx.io, d, o);
       }),
     );
+}
+
+function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean }): number {
+  const { people, flying, toSubmit, batches, earlier } = d;
+  if (o.json) {
+    printJson(io, {
+      dry_run: true,
+      would_submit: batches.map((b, i) => ({ batch: i + 1, request_type: 'DELETE', people: b.map((p) => ({ index: p.index, email: p.email })) })),
+      already_in_flight: [...flying].map(([email, id]) => ({ email, request_id: id })),
+      earlier_packages: earlier,
+      purge_packages: o.purgePackages,
+    });
+    return EXIT.ok;
+  }
+  const label = (i: number) => subjectLabel({ subjects: people }, i, o.showEmails);
+  const w = (s: string) => writeLine(io.stderr, s);
+  w(`zdsar delete would ask Zoom (Data & Privacy) to delete ALL data of ${toSubmit.length} ${toSubmit.length === 1 ? 'person' : 'people'}: their meeting, webinar, Team Chat and whiteboard data. Once done it cannot be recovered.`);
+  for (const [i, b] of batches.entries()) w(`  Zoom request ${i + 1} of ${batches.length}: ${b.map((p) => label(p.index)).join(', ')}`);
+  for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
+  if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
+  w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
+  renderEarlier(io, earlier, o.purgePackages, true);
+  w(`Dry run: nothing was sent to Zoom. Run again with --yes to submit.`);
+  return EXIT.ok;
+}
+
+/** What a submit or a resume of a Zoom deletion did; its exit code. */
+export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean; showEmails: boolean }): number {
+  const { result, earlier, purged, request: r } = d;
+  const id = r.request_id;
+  const json = show.json;
+  const label = (i: number) => subjectLabel(r, i, show.showEmails);
+  const sub = (st: (p: EnginePerson) => boolean) => result.people.filter(st);
+  const accepted = sub((p) => Boolean(p.cp?.zoom_request_id) && p.cp?.state !== 'Canceled');
+  const queuedP = sub((p) => !p.cp || p.cp.state === 'queued' || p.cp.state === 'submitting');
+  const failed = sub((p) => p.status === 'failed');
+  const skipped = sub((p) => p.status === 'skipped');
+  const windows = [...new Set(accepted.filter((p) => p.cp?.cancel_until && Date.parse(p.cp.cancel_until) > Date.now() && (p.cp.state === 'Pending' || p.cp.state === undefined)).map((p) => p.cp!.cancel_until!))].sort();
+  const refused = skipped.filter((p) => p.cp?.state === 'rejected');
+  const code = result.fatal ? EXIT.auth : failed.length || refused.length || (result.stopped && !accepted.length && queuedP.length) ? EXIT.partial : EXIT.ok;
+  if (json) {
+    printJson(io, {
+      request_id: id,
+      status: r.status,
+      submitted: accepted.map((p) => ({ index: p.index, email: p.email, zoom_request_id: p.cp!.zoom_request_id, state: p.cp!.state, cancel_until: p.cp!.cancel_until })),
+      queued: queuedP.map((p) => ({ index: p.index, email: p.email })),
+      skipped: skipped.map((p) => ({ index: p.index, email: p.email, note: p.cp?.note })),
+      failed: failed.map((p) => ({ index: p.index, email: p.email, error: p.error })),
+      ...(windows.length ? { cancel_until: windows[windows.length - 1], cancel_command: `zdsar requests cancel ${id}` } : {}),
+      ...(queuedP.length ? { resume_command: `zdsar requests resume ${id}` } : {}),
+      ...(result.stopped ? { stopped: result.stopped } : {}),
+      earlier_packages: earlier,
+      purged,
+    });
+  } else {
+    const w = (s: string) => writeLine(io.stderr, s);
+    if (accepted.length) {
+      w(`Zoom accepted the deletion of ${accepted.map((p) => label(p.index)).join(', ')} (request ${id}).`);
+      if (windows.length) w(`It can still be revoked until ${hhmm(windows[windows.length - 1]!)} (30 minutes after Zoom accepted it): zdsar requests cancel ${id}`);
+    }
+    for (const p of skipped) w(`${label(p.index)}: not submitted: ${p.cp?.note ?? 'skipped'}`);
+    for (const p of failed) w(`${label(p.index)}: failed: ${p.error ?? 'refused by Zoom'}`);
+    if (queuedP.length) {
+      const ours = accepted.some((p) => p.cp?.state === 'Pending' || p.cp?.state === 'Processing');
+      const busy = ours ? `and holds the account's one slot for the deletion above (Pending through its 30-minute window, then processing)` : result.stopped ? `(${result.stopped})` : '';
+      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time ${busy}; submit them once it is free${windows.length ? ` (after ${hhmm(windows[windows.length - 1]!)} at the earliest)` : ''}: zdsar requests resume ${id}`);
+    }
+    if (result.fatal) w(`Zoom refused: ${result.stopped}. Check the app's scopes (data_request:write:request:admin) with zdsar doctor.`);
+    renderEarlier(io, earlier, purged.length > 0, false, purged);
+    io.stdout.write(id + '\n');
+  }
+  return code;
+}
+
+function renderEarlier(io: IO, earlier: EarlierPackage[], purging: boolean, dryRun: boolean, purged: string[] = []): void {
+  if (earlier.length === 0) return;
+  const w = (s: string) => writeLine(io.stderr, s);
+  if (purged.length) {
+    w(`Deleted earlier zdsar packages of these people: ${purged.join(', ')}`);
+    return;
+  }
+  w(`Earlier zdsar packages hold copies of these people's data:`);
+  for (const e of earlier) w(`  ${e.request_id} (${e.created_at.slice(0, 10)}, ${e.people.length} of them${e.whole ? ', the whole package' : ''}): ${e.out_dir}`);
+  if (dryRun && purging) w(`With --purge-packages they are deleted once Zoom accepts the erasure.`);
+  else w(`To delete them too, run the same command with --purge-packages (people whose deletion is already in flight are not submitted again).`);
+}
+
+/** What `requests cancel` did to a Zoom deletion; its exit code. */
+export function renderCancel(io: IO, c: CancelResult, label: (i: number) => string, json: boolean): number {
+  const { request_id: id, allRevoked, revoked, unsent, tooLate, errors, targets, windowEnd } = c;
+  if (json) {
+    printJson(io, {
+      request_id: id,
+      canceled: allRevoked,
+      revoked: revoked.map((p) => ({ index: p.index, zoom_request_id: p.cp?.zoom_request_id })),
+      not_submitted: unsent.map((p) => ({ index: p.index })),
+      too_late: tooLate.map(({ p, why }) => ({ index: p.index, zoom_request_id: p.cp?.zoom_request_id, error: why })),
+      errors: errors.map(({ p, why }) => ({ index: p.index, zoom_request_id: p.cp?.zoom_request_id, error: why })),
+      ...(windowEnd ? { cancel_until: windowEnd } : {}),
+    });
+  } else {
+    const w = (s: string) => writeLine(io.stderr, s);
+    if (revoked.length) w(`Revoked Zoom's deletion of ${revoked.map((p) => label(p.index)).join(', ')}: Zoom will not delete their data.`);
+    if (unsent.length) w(`${unsent.map((p) => label(p.index)).join(', ')}: never submitted to Zoom; will not be.`);
+    if (tooLate.length) {
+      w(`Could not revoke ${tooLate.map(({ p }) => label(p.index)).join(', ')}: Zoom is already deleting their data and it can no longer be canceled (${tooLate[0]!.why}).`);
+      if (windowEnd) w(`The 30-minute window ended at ${hhmm(windowEnd)}.`);
+    }
+    for (const { p, why } of errors) w(`${label(p.index)}: Zoom did not cancel: ${why}`);
+    if (allRevoked) w(`Canceled ${id}.`);
+    else if (targets.length === 0 && unsent.length === 0) w(`Nothing to revoke in ${id}.`);
+  }
+  return allRevoked ? EXIT.ok : EXIT.partial;
 }

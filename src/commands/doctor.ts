@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, withJson, withZoom, type CommandContext } from './context.js';
+import { action, baseOptions, withJson, withZoom, type CommandContext } from './context.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program.command('doctor').description('check the credentials: token, granted and missing scopes per command, Zoom Phone, assumed rate limits');
@@ -8,7 +8,7 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd
     .addHelpText('after', `\nExamples:\n  $ zdsar doctor\n  $ zdsar doctor --json --plan business\nExit codes: 0 every command has its scopes, 1 some scopes are missing, 3 the credentials were refused.`)
     .action(
-      action(ctx, async (opts: { json?: boolean; plan?: string; verbose?: boolean }) => {
+      action(ctx, baseOptions.pick({ json: true, plan: true, verbose: true }), async (opts) => {
         const [{ loadPlan, loadZoomCredentials }, { runDoctor }, { createLogger }, { printJson, palette }, { EXIT }] = await Promise.all([
           import('../config.js'),
           import('../doctor.js'),
@@ -16,7 +16,7 @@ export function register(program: Command, ctx: CommandContext): void {
           import('../ui/io.js'),
           import('../errors.js'),
         ]);
-        const plan = loadPlan(ctx.io.env, opts.plan);
+        const plan = opts.plan ?? loadPlan(ctx.io.env);
         const creds = loadZoomCredentials(ctx.io.env);
         const report = await runDoctor(creds, plan, ctx.signal, createLogger(ctx.io, { verbose: opts.verbose }));
         const allReady = Object.values(report.commands).every((c) => c.ready);

@@ -1,5 +1,33 @@
 import type { Command } from 'commander';
-import { action, withJson, withPeople, withZoom, type CommandContext } from './context.js';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ExportOutcome, ExportState } from '../dsar/export.js';
+import type { PreparedExport } from '../dsar/start.js';
+import { EXIT, UsageError } from '../errors.js';
+import { isoDay, subjectLabel } from '../ledger/index.js';
+import { palette, printJson } from '../ui/io.js';
+import { createProgress } from '../ui/progress.js';
+import { action, baseOptions, dateOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
+
+const exportOptions = baseOptions.extend({
+  ...peopleOptions.shape,
+  out: z.string().optional(),
+  from: dateOption('--from', { notAfterToday: true }).optional(),
+  to: dateOption('--to', { notAfterToday: true }).optional(),
+  includeRegistrations: z.boolean().default(false),
+  withFiles: z.boolean().default(false),
+  zip: z.boolean().default(false),
+  zoomExport: z.boolean().default(false),
+  skip: z.string().optional(),
+  estimate: z.boolean().default(false),
+});
+
+/** How an export run is shown: --json, --verbose, --show-emails (also `requests resume`). */
+export interface ShowOptions {
+  json: boolean;
+  verbose: boolean;
+  showEmails: boolean;
+}
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -7,16 +35,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('collect everything Zoom holds about up to 50 people into a verifiable package (GDPR Art. 15/20, CCPA right to know)')
     .option('--out <dir>', 'where packages are written (default: $ZDSAR_HOME/exports)')
     .option('--from <date>', 'start of the date range, YYYY-MM-DD (default: when the Zoom user was created)')
-    .option('--to <date>', 'end of the date range, YYYY-MM-DD (default: today)')
+    .option('--to <date>', 'end of the date range, YYYY-MM-DD, not after today (default: today)')
     .option('--include-registrations', "also include the person's meeting and webinar registrations found across the account")
     .option('--with-files', 'also download cloud recording, call recording, voicemail and Team Chat files into each folder')
     .option('--zip', "also write one zip per person (checksums verifiable after unzipping)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
-    .option('--requester <name>', 'who asked for this export, for the ledger (default: your OS user)')
-    .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
-    .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date', 'gdpr')
     .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins (see --estimate for what each costs)')
     .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing');
+  withRequest(cmd, 'export', 'gdpr');
   withPeople(cmd);
   withJson(cmd);
   withZoom(cmd);
@@ -34,9 +60,99 @@ Examples:
 Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 credentials or scopes, 130 interrupted.`,
     )
     .action(
-      action(ctx, async (opts: Record<string, unknown>) => {
-        const { startExport } = await import('../dsar/start.js');
-        return startExport(ctx, opts);
+      action(ctx, exportOptions, async (o) => {
+        const from = o.from && isoDay(o.from);
+        const to = o.to && isoDay(o.to);
+        if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+        if (o.estimate) {
+          const [{ estimateNewExport }, { formatEstimate }] = await Promise.all([import('../dsar/start.js'), import('../dsar/estimate.js')]);
+          const e = await estimateNewExport({ ...o, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin });
+          if (o.json) printJson(ctx.io, e);
+          else ctx.io.stdout.write(formatEstimate(e));
+          return EXIT.ok;
+        }
+        const { createExport } = await import('../dsar/start.js');
+        const prepared = await createExport({ ...o, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin });
+        return runExport(ctx, prepared, o);
       }),
     );
+}
+
+/** Run a prepared export (new or resumed) with progress, and render its outcome. */
+export async function runExport(ctx: CommandContext, prepared: PreparedExport, show: ShowOptions): Promise<number> {
+  const { executeExport } = await import('../dsar/start.js');
+  const io = ctx.io;
+  const request = prepared.request;
+  // Whatever happens next, a --json reader learns which request this is.
+  ctx.failure = { request_id: request.request_id, resume_command: `zdsar requests resume ${request.request_id}` };
+  const n = request.subjects.length;
+  const progress = createProgress(io, { json: show.json, title: `zdsar export ${request.request_id}: ${n} ${n === 1 ? 'person' : 'people'}` });
+  const label = (i: number) => subjectLabel(request, i, show.showEmails);
+  let outcome: ExportOutcome;
+  try {
+    outcome = await executeExport(prepared, { ...runContext(ctx, { verbose: show.verbose }, progress), onChange: (state) => progress.update(progressLines(state, label)) });
+  } finally {
+    progress.stop();
+  }
+  const { manifest, packageDir, status, zips } = outcome;
+  if (show.json) {
+    printJson(io, {
+      request_id: manifest.request_id,
+      status,
+      package: packageDir,
+      manifest: join(packageDir, 'manifest.json'),
+      report: join(packageDir, 'report.html'),
+      ...(zips.length ? { zips } : {}),
+      subjects: manifest.subjects.map((s) => ({
+        index: s.index,
+        email: s.email,
+        status: s.status,
+        path: join(packageDir, s.path),
+        records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status === 'unavailable' ? (c.reason ?? c.status) : c.status])),
+        // One list of what went wrong for this person: failed categories, then the person's own error.
+        errors: [
+          ...Object.entries(s.categories)
+            .filter(([, c]) => c.status === 'failed')
+            .map(([k, c]) => ({ category: k, message: c.error })),
+          ...(s.error ? [{ category: null, message: s.error }] : []),
+        ],
+        ...(s.downloads ? { downloads: { files: s.downloads.files + s.downloads.skipped, bytes: s.downloads.bytes, failed: s.downloads.failed.length } } : {}),
+      })),
+      zoom_requests: manifest.zoom_requests,
+      ...(status !== 'completed' ? { resume_command: `zdsar requests resume ${manifest.request_id}` } : {}),
+    });
+  } else {
+    const p = palette(io);
+    for (const s of manifest.subjects) {
+      const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
+      const failed = Object.entries(s.categories).filter(([, c]) => c.status === 'failed');
+      const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
+      const regs = s.categories.registrations?.records;
+      const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
+      io.stderr.write(`${label(s.index)}: ${mark}${count}\n`);
+      for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
+      // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
+      for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') io.stderr.write(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}\n`);
+      if (s.error) io.stderr.write(`    ${s.error}\n`);
+    }
+    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);
+    for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
+    io.stdout.write(packageDir + '\n');
+    if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
+  }
+  return status === 'completed' ? EXIT.ok : EXIT.partial;
+}
+
+function progressLines(state: ExportState, label: (i: number) => string): string[] {
+  const active = state.subjects.filter((s) => s.status === 'collecting').slice(0, 8);
+  const done = state.subjects.filter((s) => s.status !== 'waiting' && s.status !== 'collecting').length;
+  const st = state.client?.stats;
+  const lines = [`  ${done}/${state.subjects.length} people done${st ? ` · ${Object.values(st.requests).reduce((a, b) => a + b, 0)} requests · ${st.throttled} throttled` : ''}`];
+  for (const s of active) {
+    const all = Object.entries(s.categories);
+    const settled = all.filter(([, v]) => v === 'done' || v === 'no_data' || v === 'failed').length;
+    const busy = all.filter(([, v]) => v !== 'done' && v !== 'no_data' && v !== 'failed').map(([k, v]) => `${k} ${v}`);
+    lines.push(`  ${label(s.index)}: ${all.length === 0 ? 'looking up' : `${settled} categories done${busy.length ? `; ${busy.join(', ')}` : ''}`}`);
+  }
+  return lines;
 }

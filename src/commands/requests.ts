@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import type { LedgerRequest, RequestType } from '../ledger/index.js';
+import { z } from 'zod';
+import { EXIT, UsageError } from '../errors.js';
+import { subjectLabel, type LedgerRequest, type RequestType } from '../ledger/index.js';
 import { printJson, writeLine } from '../ui/io.js';
-import { action, withJson, type CommandContext } from './context.js';
+import { action, baseOptions, runContext, withJson, withZoom, type CommandContext } from './context.js';
+import { purgeOptions } from './requests-view.js';
 
 /** Shown in help; the view module holds the same default. */
 const DEFAULT_RETENTION_DAYS = 90;
@@ -18,20 +20,44 @@ async function mustGet(ctx: CommandContext, id: string): Promise<LedgerRequest> 
   return r;
 }
 
-const loadView = () => import('../ui/requests-view.js');
+const loadView = () => import('./requests-view.js');
 
-type RunFlags = { json?: boolean; verbose?: boolean; showEmails?: boolean };
 
-/** `requests resume`: the workflow that continues each request type, loaded on demand. */
-const RESUME: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest, flags: RunFlags) => Promise<number | void>>> = {
-  export: async (ctx, r, flags) => (await import('../dsar/start.js')).continueExport(ctx, r, flags),
-  'zoom-delete': async (ctx, r, flags) => (await import('../zoom-data-requests/resume.js')).resumeZoomDelete(ctx, r, flags),
+const jsonOnly = z.strictObject({ json: z.boolean().default(false) });
+const runOptions = baseOptions.pick({ plan: true, json: true, verbose: true, showEmails: true });
+type RunOptions = z.output<typeof runOptions>;
+
+/** `requests resume`: the workflow that continues each request type (loaded on demand), rendered as its command renders it. */
+const RESUME: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest, o: RunOptions) => Promise<number>>> = {
+  export: async (ctx, r, o) => {
+    const [{ exportFromLedger }, { runExport }] = await Promise.all([import('../dsar/start.js'), import('./export.js')]);
+    const prepared = exportFromLedger(ctx.io.env, r);
+    if (o.plan) prepared.settings.plan = o.plan;
+    return runExport(ctx, prepared, o);
+  },
+  'zoom-delete': async (ctx, r, o) => {
+    const [{ resumeZoomDelete }, { renderDeletion }] = await Promise.all([import('../zoom-data-requests/resume.js'), import('./delete.js')]);
+    ctx.failure = { request_id: r.request_id };
+    return renderDeletion(ctx.io, await resumeZoomDelete(ctx.io.env, r, runContext(ctx, o), { showEmails: o.showEmails, plan: o.plan }), o);
+  },
 };
 
 /** `requests cancel`: types whose cancel does more than the ledger's (an erasure submitted to Zoom is revoked at Zoom). */
-const CANCEL: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest, flags: RunFlags) => Promise<number | void>>> = {
-  'zoom-delete': async (ctx, r, flags) => (await import('../zoom-data-requests/cancel.js')).cancelZoomDelete(ctx, r, flags),
+const CANCEL: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest, o: { json: boolean }) => Promise<number>>> = {
+  'zoom-delete': async (ctx, r, o) => {
+    const [{ cancelZoomDelete }, { renderCancel }] = await Promise.all([import('../zoom-data-requests/cancel.js'), import('./delete.js')]);
+    ctx.failure = { request_id: r.request_id };
+    const c = await cancelZoomDelete(ctx.io.env, r, runContext(ctx, { json: o.json }));
+    return renderCancel(ctx.io, c, (i) => subjectLabel(r, i, false), o.json);
+  },
 };
+
+/** A request with nothing left to do: said once, exit 0 (scripts re-run commands). */
+function nothingToDo(ctx: CommandContext, r: LedgerRequest, json: boolean, why: string): number {
+  if (json) printJson(ctx.io, { request_id: r.request_id, status: r.status, nothing_to_do: true, reason: why });
+  else writeLine(ctx.io.stderr, `Nothing to do: request ${r.request_id} ${why}.`);
+  return EXIT.ok;
+}
 
 export function register(program: Command, ctx: CommandContext): void {
   const requests = program
@@ -57,7 +83,7 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .description('every request, newest first, with its legal due date (purged ones only with --all)')
       .option('--all', 'include requests whose package was purged'),
   ).action(
-    action(ctx, async (opts: { json?: boolean; all?: boolean }) => {
+    action(ctx, jsonOnly.extend({ all: z.boolean().default(false) }), async (opts) => {
       const [{ urgency }, { summary, dueCell, stdoutPalette }, { renderTable }, { zdsarHome }] = await Promise.all([
         import('../ledger/index.js'),
         loadView(),
@@ -98,7 +124,7 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .description('everything about one request: deadlines, per-person progress, errors, evidence')
       .option('--show-emails', 'name people by address (default: by position, #1, #2, …)'),
   ).action(
-    action(ctx, async (id: string, opts: { json?: boolean; showEmails?: boolean }) => {
+    action(ctx, runOptions.pick({ json: true, showEmails: true }), async (opts, id: string) => {
       const r = await mustGet(ctx, id);
       if (opts.json) {
         printJson(ctx.io, r);
@@ -108,25 +134,30 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       const { renderShow, stdoutPalette } = await loadView();
       // Addresses inside evidence and errors (e.g. a URL naming the person) are masked too, unless asked for.
       const view = opts.showEmails ? r : { ...scrub(r, personReplacements(r.subjects)), subjects: r.subjects };
-      writeLine(ctx.io.stdout, renderShow(view, new Date(), stdoutPalette(ctx.io), urgency, (i) => subjectLabel(r, i, Boolean(opts.showEmails))));
+      writeLine(ctx.io.stdout, renderShow(view, new Date(), stdoutPalette(ctx.io), urgency, (i) => subjectLabel(r, i, opts.showEmails)));
     }),
   );
 
-  requests
+  const resume = requests
     .command('resume')
     .argument('<id>', 'request id (or a unique prefix)')
-    .description('continue an interrupted (or partly failed) request into the same output folder')
-    .action(
-      action(ctx, async (id: string) => {
-        const r = await mustGet(ctx, id);
-        const { resumeRefusal } = await import('../ledger/index.js');
-        const refusal = resumeRefusal(r);
-        if (refusal) throw new UsageError(refusal);
-        const resume = RESUME[r.type];
-        if (!resume) throw new UsageError(`requests of type ${r.type} cannot be resumed: run the command again`);
-        return resume(ctx, r, {});
-      }),
-    );
+    .description('continue an interrupted (or partly failed) request into the same output folder; --json prints the same summary as export --json')
+    .option('--show-emails', 'name people by address in progress and log lines (default: by position)');
+  withJson(resume);
+  withZoom(resume);
+  resume.action(
+    action(ctx, runOptions, async (o, id: string) => {
+      const r = await mustGet(ctx, id);
+      ctx.failure = { request_id: r.request_id };
+      if (r.status === 'completed') return nothingToDo(ctx, r, o.json, 'is already completed');
+      const { resumeRefusal } = await import('../ledger/index.js');
+      const refusal = resumeRefusal(r);
+      if (refusal) throw new UsageError(refusal);
+      const run = RESUME[r.type];
+      if (!run) throw new UsageError(`requests of type ${r.type} cannot be resumed: run the command again`);
+      return run(ctx, r, o);
+    }),
+  );
 
   withJson(
     requests
@@ -134,8 +165,9 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .argument('<id>', 'request id (or a unique prefix)')
       .description('cancel a pending or interrupted request: it does nothing more'),
   ).action(
-    action(ctx, async (id: string, opts: { json?: boolean }) => {
+    action(ctx, jsonOnly, async (opts, id: string) => {
       const existing = await mustGet(ctx, id);
+      if (existing.status === 'canceled') return nothingToDo(ctx, existing, opts.json, 'is already canceled');
       const cancel = CANCEL[existing.type];
       if (cancel) return cancel(ctx, existing, opts);
       const r = await (await openLedger(ctx)).cancel(id);
@@ -151,7 +183,7 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .description('extend the deadline once (GDPR: two further months; CCPA: 45 more days)')
       .option('--reason <text>', 'why (recorded in the ledger; the person must be told within the original deadline)'),
   ).action(
-    action(ctx, async (id: string, opts: { json?: boolean; reason?: string }) => {
+    action(ctx, jsonOnly.extend({ reason: z.string().optional() }), async (opts, id: string) => {
       const r = await (await openLedger(ctx)).extend(id, opts.reason ? { reason: opts.reason } : {});
       if (opts.json) return printJson(ctx.io, r);
       writeLine(
@@ -168,9 +200,8 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .option('--older-than <days>', `retention in days, counted from when a request finished (default ${DEFAULT_RETENTION_DAYS})`)
       .option('--dry-run', 'say what would be deleted, delete nothing'),
   ).action(
-    action(ctx, async (raw: { olderThan?: string; dryRun?: boolean; json?: boolean }) => {
-      const { parsePurgeOptions, renderPurge } = await loadView();
-      const opts = parsePurgeOptions(raw);
+    action(ctx, purgeOptions, async (opts) => {
+      const { renderPurge } = await loadView();
       const results = await (await openLedger(ctx)).purge({ olderThanDays: opts.olderThan, dryRun: opts.dryRun });
       if (opts.json) return printJson(ctx.io, { dry_run: opts.dryRun, older_than_days: opts.olderThan, results });
       renderPurge(ctx.io, results, opts.dryRun, opts.olderThan);

@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { writeLine } from '../ui/io.js';
 import { action, type CommandContext } from './context.js';
 
-interface SandboxFlags {
-  port?: string;
-  plan?: string;
-  latency?: string;
-  faults?: string;
-  large?: boolean;
-  seed?: string;
-}
+const sandboxOptions = z.strictObject({
+  port: z.string().optional(),
+  plan: z.string().optional(),
+  latency: z.string().optional(),
+  faults: z.string().optional(),
+  large: z.boolean().optional(),
+  seed: z.string().optional(),
+});
+type SandboxFlags = z.output<typeof sandboxOptions>;
 
 function parseFlags(f: SandboxFlags) {
   let port = 0;
@@ -48,7 +50,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--large', 'serve a large generated account (2,000 hosts, one heavy user) instead of the demo account')
     .option('--seed <n>', 'seed for data, latency and faults', '1')
     .action(
-      action(ctx, async (flags: SandboxFlags) => {
+      action(ctx, sandboxOptions, async (flags) => {
         const o = parseFlags(flags);
         const sb = await import('../sandbox/index.js');
         let faults: ReturnType<typeof sb.parseFaults> | undefined;

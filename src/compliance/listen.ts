@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
 import { redact, type Secret } from '../secrets.js';
-import type { IO } from '../ui/io.js';
+import type { IO } from '../run-context.js';
 import { DEAUTHORIZED, URL_VALIDATION, UrlValidationSchema, describeIssues, retentionOf, retentionRaw } from './event.js';
 import { DELETE_ACTION, notifyForEvent, recordDeauthorization, type ComplianceDeps, type VerifiedDeauthorization } from './notify.js';
 import { urlValidationAnswer, verifyZoomEvent } from './verify.js';

@@ -6,7 +6,7 @@ import type { ZoomCredentials, Plan } from '../config.js';
 import { InterruptedError, PartialFailure } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import type { Ledger, LedgerRequest } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { AccountWide } from './account-wide.js';

@@ -58,5 +58,5 @@ export function parseDateArg(flag: string, value: string): Date {
 export function parseRegime(flag: string, value: string): Regime {
   const v = value.trim().toLowerCase();
   if ((REGIMES as readonly string[]).includes(v)) return v as Regime;
-  throw new UsageError(`${flag}: must be one of ${REGIMES.join(', ')} (got "${value}")`);
+  throw new UsageError(`${flag}: must be ${REGIMES.join(' or ')} (got "${value}")`);
 }

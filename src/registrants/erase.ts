@@ -6,12 +6,12 @@
  *
  * Journaled: every step is written to the ledger as "intended" before the request is sent, and
  * its outcome (with Zoom's answer) after. Idempotent: a registration already deleted is not found
- * again; one Zoom refused to delete and that is already cancelled or denied is skipped, so a second
+ * again; one Zoom refused to delete and that is already canceled or denied is skipped, so a second
  * run sends no DELETE or PUT.
  */
 import pLimit from 'p-limit';
 import type { Ledger } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import type { ZoomClient } from '../zoom/client.js';
 import {
   STATUS_BATCH_MAX,
@@ -32,8 +32,8 @@ export type StepAction = 'delete_registrant' | 'delete_panelist' | 'cancel_regis
 
 /**
  * deleted: Zoom deleted it (204). already_gone: Zoom says it is not there (any more).
- * canceled / denied: Zoom refused the delete; the registration is now cancelled / denied (Zoom keeps the record).
- * unchanged: refused before and already cancelled or denied: nothing more Zoom allows, nothing sent.
+ * canceled / denied: Zoom refused the delete; the registration is now canceled / denied (Zoom keeps the record).
+ * unchanged: refused before and already canceled or denied: nothing more Zoom allows, nothing sent.
  * failed: neither worked (Zoom's code and message say why). skipped: not attempted (the run stopped).
  */
 export type Outcome = 'deleted' | 'already_gone' | 'canceled' | 'denied' | 'unchanged' | 'failed' | 'skipped';
@@ -104,7 +104,7 @@ function withSkip(t: EraseTarget, prior: Map<string, PriorOutcome>): EraseTarget
   if (before && t.action === 'delete_registrant' && (before.outcome === 'canceled' || before.outcome === 'denied' || before.outcome === 'unchanged') && t.status === 'denied') {
     t.skip = {
       outcome: 'unchanged',
-      note: `Zoom refused to delete it and it has been ${before.outcome === 'canceled' ? 'cancelled' : 'denied'} since ${before.at.slice(0, 10)} (request ${before.request_id}); Zoom allows nothing more`,
+      note: `Zoom refused to delete it and it has been ${before.outcome === 'canceled' ? 'canceled' : 'denied'} since ${before.at.slice(0, 10)} (request ${before.request_id}); Zoom allows nothing more`,
     };
   }
   return t;
@@ -214,7 +214,7 @@ export async function executeErase(client: ZoomClient, targets: EraseTarget[], o
 
   // 2. Fallbacks, batched per session and action (at most 30 registrants per call). One status change per
   // registrant, without occurrence_id, even when Zoom refused the delete of several of its occurrences:
-  // the registration is cancelled as a whole, and Zoom's 10 changes per registrant per day are spared.
+  // the registration is canceled as a whole, and Zoom's 10 changes per registrant per day are spared.
   const groups = new Map<string, { kind: SessionKind; id: string; action: StatusAction; items: Array<{ t: EraseTarget; step: StepResult }> }>();
   const actionOf = new Map<string, StatusAction>();
   for (const r of refused) {
@@ -263,7 +263,7 @@ export async function executeErase(client: ZoomClient, targets: EraseTarget[], o
             target: t,
             outcome,
             steps: [step, { action: stepAction, outcome, http_status: res.status }],
-            retained: `Zoom refused to delete it (${step.zoom_message ?? 'no reason given'}); it is now ${g.action === 'cancel' ? 'cancelled' : 'denied'}. ${KEEP_NOTE}.`,
+            retained: `Zoom refused to delete it (${step.zoom_message ?? 'no reason given'}); it is now ${g.action === 'cancel' ? 'canceled' : 'denied'}. ${KEEP_NOTE}.`,
           });
         }
       } catch (e) {
@@ -303,7 +303,7 @@ export function describeTarget(t: EraseTarget): Record<string, unknown> {
   };
 }
 
-/** A person's overall result: erased (all deleted or gone), restricted (Zoom keeps some, cancelled/denied), partial/failed, not_found. */
+/** A person's overall result: erased (all deleted or gone), restricted (Zoom keeps some, canceled/denied), partial/failed, not_found. */
 export function personStatus(results: TargetResult[], matched: boolean): 'erased' | 'restricted' | 'partial' | 'failed' | 'not_found' {
   if (!matched || results.length === 0) return 'not_found';
   const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped').length;

@@ -5,7 +5,7 @@
  */
 import type { ClientTuning, Plan, ZoomCredentials } from '../config.js';
 import { AuthError, CliError, EXIT, InterruptedError } from '../errors.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import { ZoomApiError, ZoomRateLimitError, describeError } from '../zoom/errors.js';
 import type { RateLimiter } from '../zoom/limiter.js';

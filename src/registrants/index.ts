@@ -6,7 +6,7 @@ export { scanAccount, scanSessions, type Match, type ScanOptions, type ScanResul
 export { IndexStore, DEFAULT_MAX_AGE_HOURS, isClosed, isFresh, hashAddress, type IndexEntry, type IndexFile } from './index-store.js';
 export { findRegistrations, matchRecord, registrationsFinder, type FindOptions, type FindResult, type FindMode, type FinderSettings } from './find.js';
 export { executeErase, planErase, priorOutcomes, personStatus, type EraseTarget, type Outcome, type TargetResult } from './erase.js';
-export { runErase, runFind, type RegistrantsFlags } from './run.js';
+export { eraseRegistrations, findPeople, type EraseOutcome, type ErasePlan, type EraseSettings, type FindSettings } from './run.js';
 
 import type { ZoomClient } from '../zoom/client.js';
 import { scanAccount as scanAll, type ScanOptions as Opts, type ScanResult as Result } from './scan.js';

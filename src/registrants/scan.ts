@@ -13,7 +13,7 @@
  * are kept; other registrants are looked at and dropped.
  */
 import pLimit from 'p-limit';
-import { silentLogger, type Logger } from '../ui/logger.js';
+import { silentLogger, type Logger } from '../run-context.js';
 import type { RateCategory } from '../zoom/categories.generated.js';
 import type { ZoomClient } from '../zoom/client.js';
 import {

@@ -1,15 +1,7 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import type { IO } from '../run-context.js';
 
-/**
- * The process's channels, passed down from the entry so tests can swap them.
- * stdout: data and --json only. stderr: people (messages, warnings, progress).
- */
-export interface IO {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
-  stdin: Readable & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-}
+export type { IO } from '../run-context.js';
 
 export function processIO(): IO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };

@@ -1,14 +1,7 @@
 import { redact } from '../secrets.js';
-import type { IO } from './io.js';
+import type { IO, Logger } from '../run-context.js';
 
-/** Lines for people, on stderr. debug only with --verbose. Every line passes through redact(). */
-export interface Logger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-}
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+export { silentLogger, type Logger } from '../run-context.js';
 
 export function createLogger(io: IO, opts: { verbose?: boolean; quiet?: boolean; before?: () => void } = {}): Logger {
   const write = (prefix: string, msg: string) => {

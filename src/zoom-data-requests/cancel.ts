@@ -1,16 +1,32 @@
 /**
  * `zdsar requests cancel <id>` for a zoom-delete request.
  */
-import type { CommandContext } from '../commands/context.js';
 import { zdsarHome } from '../config.js';
-import { AuthError, EXIT, UsageError } from '../errors.js';
-import { Ledger, OPEN_STATUSES, subjectLabel, type LedgerRequest } from '../ledger/index.js';
-import { printJson, writeLine } from '../ui/io.js';
-import { createLogger } from '../ui/logger.js';
+import { AuthError, UsageError } from '../errors.js';
+import { Ledger, OPEN_STATUSES, type LedgerRequest } from '../ledger/index.js';
+import type { RunContext } from '../run-context.js';
 import { cancelDataRequest, findDataRequests, isNoLongerCancelable, isZoomCode, DATA_REQUEST_CODE } from '../zoom/endpoints/data-privacy.js';
 import { ZoomApiError, ZoomRateLimitError, describeError } from '../zoom/errors.js';
 import { stopsQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';
-import { clientOf, hhmm, peopleOf, ZOOM_DELETE_CATEGORY } from './deletion.js';
+import { clientOf, peopleOf, ZOOM_DELETE_CATEGORY } from './deletion.js';
+
+/** What a cancel did, person by person. */
+export interface CancelResult {
+  request_id: string;
+  /** Everything was revoked: the ledger request is canceled. */
+  allRevoked: boolean;
+  /** Deletions Zoom had, now revoked. */
+  revoked: EnginePerson[];
+  /** People never submitted to Zoom: they will not be. */
+  unsent: EnginePerson[];
+  /** Zoom is already deleting: too late to revoke. */
+  tooLate: Array<{ p: EnginePerson; why: string }>;
+  errors: Array<{ p: EnginePerson; why: string }>;
+  /** Deletions there were to revoke. */
+  targets: EnginePerson[];
+  /** The end of the last 30-minute window. */
+  windowEnd?: string;
+}
 
 /**
  * `zdsar requests cancel <id>` for a zoom-delete request: revoke every Zoom deletion of it that is
@@ -18,15 +34,12 @@ import { clientOf, hhmm, peopleOf, ZOOM_DELETE_CATEGORY } from './deletion.js';
  * queued ones from being submitted. Zoom decides: after the window it answers 422 code 14106, which
  * is reported (exit 1) and recorded. Only when everything was revoked is the ledger request canceled.
  */
-export async function cancelZoomDelete(ctx: CommandContext, request: LedgerRequest, opts: { json?: boolean; showEmails?: boolean } = {}): Promise<number> {
+export async function cancelZoomDelete(env: NodeJS.ProcessEnv, request: LedgerRequest, run: RunContext): Promise<CancelResult> {
   if (request.type !== 'zoom-delete') throw new UsageError(`request ${request.request_id} is not a Zoom deletion (it is ${request.type})`);
-  const io = ctx.io;
-  const ledger = Ledger.open(zdsarHome(io.env));
+  const ledger = Ledger.open(zdsarHome(env));
   const r = (await ledger.get(request.request_id)) ?? request;
   const id = r.request_id;
   if (!OPEN_STATUSES.includes(r.status) && r.status !== 'partial') throw new UsageError(`request ${id} is ${r.status}: there is nothing to revoke`);
-  const label = (i: number) => subjectLabel(r, i, Boolean(opts.showEmails));
-  const logger = createLogger(io, { quiet: opts.json });
   const people = peopleOf(r);
   const targets = people.filter((p) => p.cp?.zoom_request_id && p.cp.state !== 'Canceled' && p.cp.state !== 'Completed' && p.cp.state !== 'Failed');
   const unsent = people.filter((p) => !p.cp?.zoom_request_id && p.status !== 'skipped' && p.status !== 'failed');
@@ -35,7 +48,7 @@ export async function cancelZoomDelete(ctx: CommandContext, request: LedgerReque
   const errors: Array<{ p: EnginePerson; why: string }> = [];
   const save = (p: EnginePerson, status: 'skipped' | 'in_progress' | 'done', cp: ZoomRequestCheckpoint) => ledger.recordProgress(id, p.index, ZOOM_DELETE_CATEGORY, { status, checkpoint: cp });
   if (targets.length) {
-    const client = clientOf(ctx, r, logger);
+    const client = clientOf(env, r, run);
     try {
       for (const p of targets) {
         const zid = p.cp!.zoom_request_id!;
@@ -45,7 +58,7 @@ export async function cancelZoomDelete(ctx: CommandContext, request: LedgerReque
           await ledger.recordEvidence(id, { action: 'zoom.data_request.cancel', subject: p.index, target: zid, request: `DELETE /data_requests/requests/${zid}`, response: { status: res.status }, outcome: 'revoked: Zoom will not delete this data' });
           await save(p, 'skipped', { ...p.cp!, state: 'Canceled', note: 'revoked with zdsar requests cancel' });
         } catch (e) {
-          if (ctx.signal.aborted || stopsQueue(e)) throw e instanceof ZoomApiError && !(e instanceof ZoomRateLimitError) && stopsQueue(e) ? new AuthError(`Zoom refused: ${describeError(e)}`, 'The app needs data_request:delete:request:admin (classic data_request:write:admin).') : e;
+          if (run.signal.aborted || stopsQueue(e)) throw e instanceof ZoomApiError && !(e instanceof ZoomRateLimitError) && stopsQueue(e) ? new AuthError(`Zoom refused: ${describeError(e)}`, 'The app needs data_request:delete:request:admin (classic data_request:write:admin).') : e;
           let why = describeError(e);
           let late = isNoLongerCancelable(e);
           if (isZoomCode(e, DATA_REQUEST_CODE.cannotCancel)) {
@@ -76,27 +89,5 @@ export async function cancelZoomDelete(ctx: CommandContext, request: LedgerReque
   if (allRevoked) await ledger.cancel(id);
   else if (revoked.length > 0) await ledger.setStatus(id, 'partial', `revoked ${revoked.length}; ${tooLate.length + errors.length} could not be revoked`);
   const windowEnd = targets.map((p) => p.cp?.cancel_until).filter((x): x is string => Boolean(x)).sort().pop();
-  if (opts.json) {
-    printJson(io, {
-      request_id: id,
-      canceled: allRevoked,
-      revoked: revoked.map((p) => ({ index: p.index, zoom_request_id: p.cp?.zoom_request_id })),
-      not_submitted: unsent.map((p) => ({ index: p.index })),
-      too_late: tooLate.map(({ p, why }) => ({ index: p.index, zoom_request_id: p.cp?.zoom_request_id, error: why })),
-      errors: errors.map(({ p, why }) => ({ index: p.index, zoom_request_id: p.cp?.zoom_request_id, error: why })),
-      ...(windowEnd ? { cancel_until: windowEnd } : {}),
-    });
-  } else {
-    const w = (s: string) => writeLine(io.stderr, s);
-    if (revoked.length) w(`Revoked Zoom's deletion of ${revoked.map((p) => label(p.index)).join(', ')}: Zoom will not delete their data.`);
-    if (unsent.length) w(`${unsent.map((p) => label(p.index)).join(', ')}: never submitted to Zoom; will not be.`);
-    if (tooLate.length) {
-      w(`Could not revoke ${tooLate.map(({ p }) => label(p.index)).join(', ')}: Zoom is already deleting their data and it can no longer be canceled (${tooLate[0]!.why}).`);
-      if (windowEnd) w(`The 30-minute window ended at ${hhmm(windowEnd)}.`);
-    }
-    for (const { p, why } of errors) w(`${label(p.index)}: Zoom did not cancel: ${why}`);
-    if (allRevoked) w(`Canceled ${id}.`);
-    else if (targets.length === 0 && unsent.length === 0) w(`Nothing to revoke in ${id}.`);
-  }
-  return allRevoked ? EXIT.ok : EXIT.partial;
+  return { request_id: id, allRevoked, revoked, unsent, tooLate, errors, targets, windowEnd };
 }

@@ -18,7 +18,7 @@
  *   files while their five-minute links can be issued).
  */
 import type { Ledger, ProgressStatus } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import type { ZoomClient } from '../zoom/client.js';
 import {
   FINAL_STATES,

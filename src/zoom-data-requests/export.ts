@@ -12,7 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { Ledger, LedgerRequest } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { dataRequestFileUrl, dataRequestFiles, isNotReady, type DataRequestFile } from '../zoom/endpoints/data-privacy.js';
 import { NotReadyYet, runQueue, type EnginePerson, type ZoomRequestCheckpoint } from './engine.js';

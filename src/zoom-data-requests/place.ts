@@ -119,6 +119,6 @@ export async function placeForPerson(
     bytes: d.bytes,
     split: true,
     entries: mine.filter((e) => !e.isDirectory).length,
-    note: `this person's ${mine.filter((e) => !e.isDirectory).length} entries of Zoom's zip, which held ${folders.size} people${unattributed ? `; ${unattributed} entries under no person's folder were left out` : ''}`,
+    note: `this person's ${mine.filter((e) => !e.isDirectory).length} entries of Zoom's zip, which held ${folders.size} ${folders.size === 1 ? 'person' : 'people'}${unattributed ? `; ${unattributed} entries under no person's folder were left out` : ''}`,
   };
 }

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { subjectFolder } from '../people/folders.js';
 import { OPEN_STATUSES, type Ledger, type LedgerRequest } from '../ledger/index.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 
 export interface EarlierPackage {
   request_id: string;

@@ -1,9 +1,8 @@
-import type { CommandContext } from '../commands/context.js';
-import { zdsarHome } from '../config.js';
+import { zdsarHome, type Plan } from '../config.js';
 import { Ledger, subjectLabel, type LedgerRequest } from '../ledger/index.js';
-import { createLogger } from '../ui/logger.js';
+import type { RunContext } from '../run-context.js';
 import { runQueue, type EngineResult } from './engine.js';
-import { clientOf, peopleOf, pollFromEnv, report, settleStatus, ZOOM_DELETE_CATEGORY } from './deletion.js';
+import { clientOf, peopleOf, pollFromEnv, settleStatus, ZOOM_DELETE_CATEGORY, type DeletionResult } from './deletion.js';
 import { earlierPackages, purgePackages } from './purge.js';
 
 /**
@@ -11,14 +10,12 @@ import { earlierPackages, purgePackages } from './purge.js';
  * them, and submit the people still queued once Zoom's slot is free (with the request's --wait, wait
  * for it). Never submits twice.
  */
-export async function resumeZoomDelete(ctx: CommandContext, request: LedgerRequest, flags: { json?: boolean; verbose?: boolean; showEmails?: boolean } = {}): Promise<number> {
-  const io = ctx.io;
-  const ledger = Ledger.open(zdsarHome(io.env));
+export async function resumeZoomDelete(env: NodeJS.ProcessEnv, request: LedgerRequest, run: RunContext, opts: { showEmails?: boolean; plan?: Plan } = {}): Promise<DeletionResult> {
+  const ledger = Ledger.open(zdsarHome(env));
   const r = (await ledger.get(request.request_id)) ?? request;
-  const logger = createLogger(io, { verbose: flags.verbose, quiet: flags.json });
-  const label = (i: number) => subjectLabel(r, i, Boolean(flags.showEmails));
+  const label = (i: number) => subjectLabel(r, i, Boolean(opts.showEmails));
   if (r.status !== 'processing') await ledger.setStatus(r.request_id, 'processing', 'resumed');
-  const client = clientOf(ctx, r, logger);
+  const client = clientOf(env, r, run, opts.plan);
   let result: EngineResult;
   try {
     result = await runQueue({
@@ -29,9 +26,9 @@ export async function resumeZoomDelete(ctx: CommandContext, request: LedgerReque
       type: 'DELETE',
       people: peopleOf(r),
       body: (emails) => ({ request_type: 'DELETE', emails }),
-      signal: ctx.signal,
-      logger,
-      pollMs: pollFromEnv(io.env),
+      signal: run.signal,
+      logger: run.logger,
+      pollMs: pollFromEnv(env),
       deadline: client.retry.clock.now() + (r.options?.wait ? 3 * 3_600_000 : 0),
       label,
     });
@@ -40,6 +37,7 @@ export async function resumeZoomDelete(ctx: CommandContext, request: LedgerReque
   }
   await settleStatus(ledger, r.request_id, result);
   const earlier = r.options?.purgePackages ? await earlierPackages(ledger, r.subjects.filter((s) => s.email).map((s) => s.email!)) : [];
-  const purged = earlier.length ? await purgePackages(ledger, r.request_id, earlier, logger) : [];
-  return report(ctx, ledger, r.request_id, result, [], purged, label, Boolean(flags.json));
+  const purged = earlier.length ? await purgePackages(ledger, r.request_id, earlier, run.logger) : [];
+  // The earlier packages were named when the deletion was submitted; a resume reports only what it purged.
+  return { request: (await ledger.get(r.request_id))!, result, earlier: [], purged };
 }

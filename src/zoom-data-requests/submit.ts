@@ -14,40 +14,46 @@
  * - Earlier zdsar packages of the same people are listed after the erasure; --purge-packages deletes
  *   them (their folders, or the whole package when everyone in it is erased; purge.ts).
  */
-import type { CommandContext } from '../commands/context.js';
-import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome } from '../config.js';
-import { EXIT, UsageError } from '../errors.js';
-import { readPeople } from '../people/subjects.js';
-import { Ledger, OPEN_STATUSES, parseDateArg, type Regime } from '../ledger/index.js';
-import { printJson, writeLine } from '../ui/io.js';
-import { createLogger } from '../ui/logger.js';
+import type { Readable } from 'node:stream';
+import { clientTuning, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
+import { Ledger, OPEN_STATUSES, subjectLabel, type Regime } from '../ledger/index.js';
+import { readPeople, type Subject } from '../people/subjects.js';
+import type { RunContext } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import { MAX_EMAILS_PER_REQUEST } from '../zoom/endpoints/data-privacy.js';
 import { runQueue, type EnginePerson, type EngineResult, type ZoomRequestCheckpoint } from './engine.js';
-import { pollFromEnv, renderEarlier, report, settleStatus, ZOOM_DELETE_CATEGORY } from './deletion.js';
-import { earlierPackages, purgePackages } from './purge.js';
+import { pollFromEnv, settleStatus, ZOOM_DELETE_CATEGORY, type DeletionResult } from './deletion.js';
+import { earlierPackages, purgePackages, type EarlierPackage } from './purge.js';
 
-export interface DeleteFlags {
+export interface DeleteInput {
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
   csv?: string;
   emails?: string;
-  yes?: boolean;
-  json?: boolean;
-  wait?: boolean;
-  maxWait?: string;
-  purgePackages?: boolean;
-  plan?: string;
-  verbose?: boolean;
-  showEmails?: boolean;
-  requester?: string;
-  received?: string;
-  regime?: string;
 }
 
-function parseMaxWait(raw: string | undefined): number {
-  if (raw === undefined) return 3 * 3_600_000;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--max-wait: a number of minutes above 0 (got "${raw}")`);
-  return n * 60_000;
+/** What `zdsar delete` would submit: read from the people and the ledger; nothing is sent to Zoom. */
+export interface DeletePlan {
+  people: Subject[];
+  /** email → the open zoom-delete request already deleting it. */
+  flying: Map<string, string>;
+  toSubmit: Subject[];
+  /** Zoom takes at most 10 addresses per request. */
+  batches: Subject[][];
+  earlier: EarlierPackage[];
+}
+
+export interface SubmitSettings {
+  plan: Plan;
+  wait: boolean;
+  /** With wait: the longest wait, in ms. */
+  maxWaitMs: number;
+  purgePackages: boolean;
+  requester?: string;
+  received?: Date;
+  regime?: Regime;
+  /** Name people by address in log lines. */
+  showEmails: boolean;
 }
 
 function chunks<T>(xs: T[], n: number): T[][] {
@@ -56,55 +62,30 @@ function chunks<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
-/** `zdsar delete` */
-export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promise<number> {
-  const io = ctx.io;
-  const received = flags.received !== undefined ? parseDateArg('--received', flags.received) : undefined;
-  if (received && received.getTime() > Date.now()) throw new UsageError(`--received ${received.toISOString().slice(0, 10)} is in the future`);
-  if (flags.regime !== undefined && flags.regime !== 'gdpr' && flags.regime !== 'ccpa') throw new UsageError(`--regime: must be gdpr or ccpa (got "${flags.regime}")`);
-  const plan = loadPlan(io.env, flags.plan);
-  const maxWait = parseMaxWait(flags.maxWait);
-  const poll = pollFromEnv(io.env);
-  const people = await readPeople({ csv: flags.csv, emails: flags.emails, stdin: io.stdin });
-  const ledger = Ledger.open(zdsarHome(io.env));
-  const label = (i: number) => (flags.showEmails ? `#${i} <${people.find((p) => p.index === i)?.email}>` : `#${i}`);
-
+/** `zdsar delete` without --yes (and the first step with it): who would be submitted, in which batches. */
+export async function planDelete(input: DeleteInput): Promise<DeletePlan> {
+  pollFromEnv(input.env); // a malformed poll variable is a usage error before anything is sent
+  const people = await readPeople({ csv: input.csv, emails: input.emails, stdin: input.stdin });
+  const ledger = Ledger.open(zdsarHome(input.env));
   const flying = await deletionsInFlight(ledger, people.map((p) => p.email));
   const toSubmit = people.filter((p) => !flying.has(p.email));
   const batches = chunks(toSubmit, MAX_EMAILS_PER_REQUEST);
   const earlier = await earlierPackages(ledger, people.map((p) => p.email));
+  return { people, flying, toSubmit, batches, earlier };
+}
 
-  if (!flags.yes) {
-    if (flags.json) {
-      printJson(io, {
-        dry_run: true,
-        would_submit: batches.map((b, i) => ({ batch: i + 1, request_type: 'DELETE', people: b.map((p) => ({ index: p.index, email: p.email })) })),
-        already_in_flight: [...flying].map(([email, id]) => ({ email, request_id: id })),
-        earlier_packages: earlier,
-        purge_packages: Boolean(flags.purgePackages),
-      });
-      return EXIT.ok;
-    }
-    const w = (s: string) => writeLine(io.stderr, s);
-    w(`zdsar delete would ask Zoom (Data & Privacy) to delete ALL data of ${toSubmit.length} ${toSubmit.length === 1 ? 'person' : 'people'}: their meeting, webinar, Team Chat and whiteboard data. Once done it cannot be recovered.`);
-    for (const [i, b] of batches.entries()) w(`  Zoom request ${i + 1} of ${batches.length}: ${b.map((p) => label(p.index)).join(', ')}`);
-    for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
-    if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
-    w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
-    renderEarlier(io, earlier, label, Boolean(flags.purgePackages), true);
-    w(`Dry run: nothing was sent to Zoom. Run again with --yes to submit.`);
-    return EXIT.ok;
-  }
-
-  const credentials = loadZoomCredentials(io.env);
-  const logger = createLogger(io, { verbose: flags.verbose, quiet: flags.json });
+/** `zdsar delete --yes`: record the request, submit what Zoom's one slot allows, optionally wait, purge earlier packages. */
+export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: SubmitSettings, run: RunContext): Promise<DeletionResult> {
+  const credentials = loadZoomCredentials(env);
+  const ledger = Ledger.open(zdsarHome(env));
+  const { people, flying } = plan;
   const request = await ledger.create({
     type: 'zoom-delete',
     subjects: people.map((p) => p.email),
-    requester: flags.requester,
-    receivedAt: received,
-    regime: flags.regime as Regime | undefined,
-    options: { plan, wait: Boolean(flags.wait), purgePackages: Boolean(flags.purgePackages) },
+    requester: s.requester,
+    receivedAt: s.received,
+    regime: s.regime,
+    options: { plan: s.plan, wait: s.wait, purgePackages: s.purgePackages },
   });
   const id = request.request_id;
   await ledger.setStatus(id, 'processing');
@@ -117,7 +98,8 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
     }
     enginePeople.push({ index: p.index, email: p.email });
   }
-  const client = new ZoomClient({ credentials, plan, signal: ctx.signal, logger, ...clientTuning(io.env) });
+  const label = (i: number) => subjectLabel(request, i, s.showEmails);
+  const client = new ZoomClient({ credentials, plan: s.plan, signal: run.signal, logger: run.logger, ...clientTuning(env) });
   let result: EngineResult;
   try {
     result = await runQueue({
@@ -128,18 +110,18 @@ export async function runDelete(ctx: CommandContext, flags: DeleteFlags): Promis
       type: 'DELETE',
       people: enginePeople,
       body: (emails) => ({ request_type: 'DELETE', emails }),
-      signal: ctx.signal,
-      logger,
-      pollMs: poll,
-      deadline: client.retry.clock.now() + (flags.wait ? maxWait : 0),
+      signal: run.signal,
+      logger: run.logger,
+      pollMs: pollFromEnv(env),
+      deadline: client.retry.clock.now() + (s.wait ? s.maxWaitMs : 0),
       label,
     });
   } finally {
     await client.close();
   }
   await settleStatus(ledger, id, result);
-  const purged = flags.purgePackages && result.people.some((p) => p.cp?.zoom_request_id) ? await purgePackages(ledger, id, earlier, logger) : [];
-  return report(ctx, ledger, id, result, earlier, purged, label, Boolean(flags.json));
+  const purged = s.purgePackages && result.people.some((p) => p.cp?.zoom_request_id) ? await purgePackages(ledger, id, plan.earlier, run.logger) : [];
+  return { request: (await ledger.get(id))!, result, earlier: plan.earlier, purged };
 }
 
 /** Emails whose deletion is still in flight (Pending/Processing in Zoom) in an open zoom-delete request: email → request id. */

@@ -4,7 +4,7 @@
  * (a ZIP64 or otherwise unreadable zip is reported, and zdsar then keeps it whole). Nothing is held
  * in memory but the directory: entries are streamed from the file.
  *
- * Entry names are text Zoom wrote: they are never used as paths on disk (see split.ts).
+ * Entry names are text Zoom wrote: they are never used as paths on disk (see place.ts).
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';

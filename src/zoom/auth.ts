@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ZoomCredentials } from '../config.js';
 import { redact, rememberSecret } from '../secrets.js';
-import type { Logger } from '../ui/logger.js';
+import type { Logger } from '../run-context.js';
 import { ZoomConnectionError, ZoomCredentialsError, trackingIdOf, zoomError } from './errors.js';
 import { RetryPolicy, netCode } from './retry.js';
 

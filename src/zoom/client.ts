@@ -1,7 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Plan, ZoomCredentials } from '../config.js';
 import { redact } from '../secrets.js';
-import { silentLogger, type Logger } from '../ui/logger.js';
+import { silentLogger, type Logger } from '../run-context.js';
 import { TokenProvider } from './auth.js';
 import type { RateCategory } from './categories.generated.js';
 import { ZOOM_CODE, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
@@ -191,7 +191,8 @@ export class ZoomClient {
         await this.backoff(d.waitMs, `${where}: ${d.why}`);
         continue;
       }
-      this.stats.errors++;
+      // "Not found" is an answer (a person without a Zoom user, data that is gone), not an error of the run.
+      if (err.status !== 404) this.stats.errors++;
       throw err;
     }
   }

@@ -214,7 +214,7 @@ describe('zdsar compliance notify', () => {
     const n = delivery('retention-null.json', { mutate: recent });
     const r = await runCli(['compliance', 'notify', ...n.args, '--json'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'retired', status: 404, retention: 'unspecified', user_data_retention: 'null' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'retired', status: 404, retention: 'unspecified', user_data_retention: null });
     expect(JSON.parse(zoom.calls[0]!.body).deauthorization_event_received.user_data_retention).toBeNull();
 
     zoom.answer(410, null);

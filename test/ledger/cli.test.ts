@@ -90,7 +90,9 @@ describe('zdsar requests (child process)', () => {
     const again = await run(['requests', 'cancel', done.request_id], home);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/is completed: only a pending or interrupted request can be canceled/);
-    expect((await run(['requests', 'resume', done.request_id], home)).code).toBe(2);
+    const nothing = await run(['requests', 'resume', done.request_id], home);
+    expect(nothing.code, nothing.stderr).toBe(0);
+    expect(nothing.stderr).toContain(`Nothing to do: request ${done.request_id} is already completed`);
   });
 
   it('purge says what it deleted; --older-than is validated', async () => {

@@ -5,14 +5,10 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/commands/context.js';
 import { subjectFolder } from '../../src/people/folders.js';
 import { Ledger } from '../../src/ledger/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { cancelZoomDelete } from '../../src/zoom-data-requests/cancel.js';
-import { resumeZoomDelete } from '../../src/zoom-data-requests/resume.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { dataRequestSandbox, posts } from './helpers.js';
 
@@ -22,18 +18,8 @@ afterEach(async () => {
   sb = undefined;
 });
 
-/** An in-process command context (for the functions the lead wires into `zdsar requests`). */
-function context(env: Record<string, string>): CommandContext & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stdin.end();
-  return { io: { stdout, stderr, stdin, env: { ...env, ZDSAR_ZOOM_POLL_MS: '20,100', NO_COLOR: '1' } }, signal: new AbortController().signal, exitCode: 0, out: () => out, err: () => err };
-}
+/** The CLI with a short poll (ZDSAR_ZOOM_POLL_MS) against the sandbox, whose clock the test advances. */
+const quick = (env: Record<string, string>) => ({ ...env, ZDSAR_ZOOM_POLL_MS: '20,100' });
 
 describe('zdsar delete', () => {
   it('a dry run sends nothing to Zoom, not even a token request', async () => {
@@ -72,9 +58,9 @@ describe('zdsar delete', () => {
     expect(ev.response).toMatchObject({ status: 201, body: { data: zoom.map((x) => ({ email: x.email, request_id: x.request_id })) } });
 
     // Inside the window: revoked.
-    const ctx = context(env);
-    expect(await cancelZoomDelete(ctx, rec)).toBe(0);
-    expect(ctx.err()).toContain('Revoked');
+    const c = await runCli(['requests', 'cancel', rec.request_id], quick(env));
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toContain('Revoked');
     expect(zoom.map((x) => sb!.dataRequests.stateOf(x.request_id))).toEqual(['Canceled', 'Canceled']);
     expect((await ledger.get(id))!.status).toBe('canceled');
     expect(sb.log.filter((x) => x.method === 'DELETE').map((x) => x.status)).toEqual([204, 204]);
@@ -85,11 +71,10 @@ describe('zdsar delete', () => {
     const out2 = JSON.parse(r2.stdout);
     expect(out2.cancel_command).toBe(`zdsar requests cancel ${out2.request_id}`);
     e.advance(31 * 60_000);
-    const ctx2 = context(env);
-    const late = await cancelZoomDelete(ctx2, (await ledger.get(out2.request_id))!);
-    expect(late).toBe(1);
-    expect(ctx2.err()).toContain('can no longer be canceled');
-    expect(ctx2.err()).toContain('14106');
+    const late = await runCli(['requests', 'cancel', out2.request_id], quick(env));
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('can no longer be canceled');
+    expect(late.stderr).toContain('14106');
     expect(sb.dataRequests.stateOf(out2.submitted[0].zoom_request_id)).toBe('Processing');
     const after = (await ledger.get(out2.request_id))!;
     expect(after.status).toBe('processing');
@@ -109,16 +94,16 @@ describe('zdsar delete', () => {
     const ledger = Ledger.open(env.ZDSAR_HOME!);
 
     // Still in the window: our own deletion holds Zoom's one slot, so resume records the states and submits nothing.
-    const ctx = context(env);
-    expect(await resumeZoomDelete(ctx, (await ledger.get(out.request_id))!, { json: true })).toBe(0);
+    const first = await runCli(['requests', 'resume', out.request_id, '--json'], quick(env));
+    expect(first.code, first.stderr).toBe(0);
     expect(posts(sb)).toEqual([201]);
-    expect(JSON.parse(ctx.out()).queued).toHaveLength(2);
+    expect(JSON.parse(first.stdout).queued).toHaveLength(2);
 
     e.advance(31 * 60_000); // past the cancel window and the processing delay, on the sandbox's clock
-    const ctx2 = context(env);
-    expect(await resumeZoomDelete(ctx2, (await ledger.get(out.request_id))!, { json: true })).toBe(0);
+    const again = await runCli(['requests', 'resume', out.request_id, '--json'], quick(env));
+    expect(again.code, again.stderr).toBe(0);
     expect(posts(sb)).toEqual([201, 201]);
-    const second = JSON.parse(ctx2.out());
+    const second = JSON.parse(again.stdout);
     expect(second.submitted.filter((s: { state: string }) => s.state === 'Pending')).toHaveLength(2);
     expect(sb.dataRequests.requests.filter((x) => x.request_type === 'DELETE')).toHaveLength(12);
   });

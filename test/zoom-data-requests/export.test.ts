@@ -82,7 +82,8 @@ describe('runZoomExport', () => {
     sb = env.sb;
     client = clientFor(sb);
     const { ledger, request, packageDir, subjects } = await setup(23, env.emails);
-    sb.dataRequests.occupy(250); // another app holds the slot at first
+    // Another app holds the slot at first: long enough that the first POST meets it even on a loaded machine.
+    sb.dataRequests.occupy(2000);
     sb.dataRequests.expireNextLinks(1); // the first link is dead on arrival
     const logger = memoryLogger();
     const r = await runZoomExport({ client, ledger, request, packageDir, subjects, range: { from, to: today }, signal: new AbortController().signal, logger, pollMs: POLL, waitForCompletion: true, maxWaitMs: 60_000 });

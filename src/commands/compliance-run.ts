@@ -4,13 +4,13 @@ import { Ledger } from '../ledger/index.js';
 import { redact } from '../secrets.js';
 import { renderTable } from '../ui/table.js';
 import { palette, printJson, type IO } from '../ui/io.js';
-import { DEAUTHORIZED, eventKey, retentionOf, retentionRaw } from './event.js';
-import { readEventBody } from './input.js';
-import { listen } from './listen.js';
-import { notifyForEvent, recordDeauthorization, type ComplianceCredentials, type ComplianceDeps } from './notify.js';
-import { complianceStatus } from './status.js';
-import type { LedgerLike } from './store.js';
-import { exitCodeOf, verifyZoomEvent, type VerifyResult } from './verify.js';
+import { DEAUTHORIZED, eventKey, retentionOf, retentionRaw } from '../compliance/event.js';
+import { readEventBody } from '../compliance/input.js';
+import { listen } from '../compliance/listen.js';
+import { notifyForEvent, recordDeauthorization, type ComplianceCredentials, type ComplianceDeps } from '../compliance/notify.js';
+import { complianceStatus } from '../compliance/status.js';
+import type { LedgerLike } from '../compliance/store.js';
+import { exitCodeOf, verifyZoomEvent, type VerifyResult } from '../compliance/verify.js';
 
 /**
  * The four `zdsar compliance` commands, wired to the process: read the input, load secrets
@@ -160,7 +160,8 @@ export async function runNotify(ctx: RunContext, flags: NotifyFlags): Promise<nu
   say(io, outcome.exitCode === 0 ? line : p.red(`zdsar: ${line}`));
   if (flags.json) {
     const { exitCode: _exit, ...rest } = outcome;
-    printJson(io, rest);
+    // The value exactly as Zoom sent it (true, false, null, a string; absent stays absent), not its description.
+    printJson(io, { ...rest, user_data_retention: r.deauth.received.user_data_retention });
   }
   return outcome.exitCode;
 }

@@ -3,14 +3,13 @@
  * Loaded only when a requests subcommand runs (CLI start-up stays light).
  */
 import { z } from 'zod';
-import { UsageError } from '../errors.js';
 import type { LedgerRequest, PurgeResult } from '../ledger/index.js';
-import { palette, type IO, writeLine } from './io.js';
-import { renderTable } from './table.js';
+import { palette, type IO, writeLine } from '../ui/io.js';
+import { renderTable } from '../ui/table.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
-const purgeOptions = z.object({
+export const purgeOptions = z.strictObject({
   olderThan: z.coerce
     .number({ message: '--older-than: must be a number of days' })
     .int('--older-than: must be a whole number of days')
@@ -19,13 +18,6 @@ const purgeOptions = z.object({
   dryRun: z.boolean().default(false),
   json: z.boolean().default(false),
 });
-
-export function parsePurgeOptions(value: unknown): z.infer<typeof purgeOptions> {
-  const r = purgeOptions.safeParse(value);
-  if (!r.success) throw new UsageError(r.error.issues[0]?.message ?? 'invalid options');
-  return r.data;
-}
-
 
 type Palette = ReturnType<typeof palette>;
 type UrgencyFn = typeof import('../ledger/index.js').urgency;
