@@ -70,7 +70,7 @@ export interface SandboxAccount {
   /** Every webinar of the account, each owned by `host_id`. */
   webinars: SandboxWebinar[];
   /** Team Chat, SMS messages, AI Companion summaries, sign-ins (breadth.ts); absent: none of these. */
-  breadth?: import('./breadth.js').SandboxBreadth;
+  breadth?: import('./breadth-model.js').SandboxBreadth;
 }
 
 export interface SandboxUser {
