@@ -25,6 +25,7 @@ export const ENVIRONMENT = [
   ['ZDSAR_PLAN', "the account's plan, for Zoom's rate tables: `free`, `pro`, `business` (also `--plan`)", '`pro`'],
   ['ZDSAR_HTTP_TIMEOUT_MS', 'per-request timeout in milliseconds', '`60000`'],
   ['ZDSAR_CONNECTIONS', 'connections to Zoom at once', '`64`'],
+  ['ZDSAR_SIGNING_KEY', 'an Ed25519 private key (PEM, PKCS#8) that signs every manifest (`manifest.sig`); a secret, never printed (the public key is printed); also `ZDSAR_SIGNING_KEY_FILE`', 'unsigned'],
   ['ZDSAR_ZOOM_POLL_MS', "how often a Zoom data request's state is polled: `MIN` or `MIN,MAX` milliseconds", '`15000,300000`'],
   ['ZDSAR_DEBUG', 'print the stack of an unexpected error', 'unset'],
   ['NO_COLOR', 'any non-empty value: no colour', 'unset'],

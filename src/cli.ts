@@ -16,6 +16,8 @@ const COMMANDS: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/delete.js'),
   () => import('./commands/doctor.js'),
   () => import('./commands/sandbox.js'),
+  () => import('./commands/redact.js'),
+  () => import('./commands/verify.js'),
 ];
 
 export async function buildProgram(ctx: CommandContext): Promise<Command> {

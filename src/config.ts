@@ -99,6 +99,12 @@ export function loadWebhookSecret(env: NodeJS.ProcessEnv): Secret {
   return new Secret(v);
 }
 
+/** ZDSAR_SIGNING_KEY (or ZDSAR_SIGNING_KEY_FILE): the Ed25519 key that signs manifests; optional. */
+export function loadSigningKey(env: NodeJS.ProcessEnv): Secret | undefined {
+  const v = fromEnvOrFile(env, 'ZDSAR_SIGNING_KEY');
+  return v ? new Secret(v) : undefined;
+}
+
 /** ZDSAR_HOME, else $XDG_DATA_HOME/zdsar, else ~/.zdsar. */
 export function zdsarHome(env: NodeJS.ProcessEnv): string {
   if (env.ZDSAR_HOME) return env.ZDSAR_HOME;

@@ -7,6 +7,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { isoDay, subjectLabel } from '../ledger/index.js';
 import { palette, printJson } from '../ui/io.js';
 import { createProgress } from '../ui/progress.js';
+import { releaseOptions } from './release-options.js';
+import { releaseJson, releaseLines } from './release-view.js';
 import { action, baseOptions, dateOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 const exportOptions = baseOptions.extend({
@@ -20,6 +22,7 @@ const exportOptions = baseOptions.extend({
   zoomExport: z.boolean().default(false),
   skip: z.string().optional(),
   estimate: z.boolean().default(false),
+  ...releaseOptions.shape,
 });
 
 /** How an export run is shown: --json, --verbose, --show-emails (also `requests resume`). */
@@ -41,7 +44,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--zip', "also write one zip per person (checksums verifiable after unzipping)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
     .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins (see --estimate for what each costs)')
-    .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing');
+    .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing')
+    .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
+    .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')
+    .option('--approve', 'approve the disclosure copy now, as the officer (implies --redact; recorded in the ledger)')
+    .option('--approver <name>', 'who approves, for the ledger (default: your OS user)')
+    .option('--age-recipient <recipient>', 'encrypt each zip to this age recipient (age1…; repeatable; implies --zip)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--zip-passphrase', 'make each zip AES-256 encrypted with a passphrase shown once (implies --zip)');
   withRequest(cmd, 'export', 'gdpr');
   withPeople(cmd);
   withJson(cmd);
@@ -57,6 +66,7 @@ Examples:
   $ cat requests.csv | zdsar export --out ./dsar --received 2026-11-02
   $ zdsar export --csv people.csv --estimate
   $ zdsar export --csv people.csv --skip attendance,sign_ins
+  $ zdsar export --csv people.csv --redact --zip --age-recipient age1…   disclosure copy, zips after approval
 Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 credentials or scopes, 130 interrupted.`,
     )
     .action(
@@ -72,7 +82,9 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
           return EXIT.ok;
         }
         const { createExport } = await import('../dsar/start.js');
-        const prepared = await createExport({ ...o, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin });
+        const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, ...rest } = o;
+        const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase };
+        const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin , release });
         return runExport(ctx, prepared, o);
       }),
     );
@@ -94,7 +106,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
   } finally {
     progress.stop();
   }
-  const { manifest, packageDir, status, zips } = outcome;
+  const { manifest, packageDir, status, zips, release } = outcome;
   if (show.json) {
     printJson(io, {
       request_id: manifest.request_id,
@@ -120,7 +132,10 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
       })),
       zoom_requests: manifest.zoom_requests,
       ...(status !== 'completed' ? { resume_command: `zdsar requests resume ${manifest.request_id}` } : {}),
+      ...releaseJson(release, packageDir),
     });
+    // A passphrase is shown once, to the person at the terminal: never in the JSON document.
+    for (const line of releaseLines(release).filter((l) => l.startsWith('Passphrase'))) io.stderr.write(line + '\n');
   } else {
     const p = palette(io);
     for (const s of manifest.subjects) {
@@ -137,6 +152,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
     }
     io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);
     for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
+    for (const line of releaseLines(release)) io.stderr.write(line + '\n');
     io.stdout.write(packageDir + '\n');
     if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
   }

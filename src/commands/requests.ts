@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EXIT, UsageError } from '../errors.js';
 import { subjectLabel, type LedgerRequest, type RequestType } from '../ledger/index.js';
 import { printJson, writeLine } from '../ui/io.js';
+import { registerApprove } from './approve.js';
 import { action, baseOptions, runContext, withJson, withZoom, type CommandContext } from './context.js';
 import { purgeOptions } from './requests-view.js';
 
@@ -192,6 +193,8 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       );
     }),
   );
+
+  registerApprove(requests, ctx);
 
   withJson(
     requests

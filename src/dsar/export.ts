@@ -14,8 +14,8 @@ import { attendanceReportShare } from './estimate.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
-import { writeReports } from './report/index.js';
-import { zipSubjects } from './zip.js';
+import { finishPackage, type ReleaseOutcome, type ReleaseSettings } from './disclosure/release.js';
+import type { Signer } from './signing.js';
 import { subjectFolder } from '../people/folders.js';
 
 export interface ExportSettings {
@@ -33,6 +33,8 @@ export interface ExportSettings {
   zoomExport?: boolean;
   /** Optional categories left out (breadth.ts OPTIONAL_CATEGORIES: chat, attendance, summaries, …). */
   skip?: string[];
+  /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase (disclosure/release.ts). */
+  release?: Omit<ReleaseSettings, 'zip'>;
 }
 
 export interface ExportHooks {
@@ -45,6 +47,8 @@ export interface ExportHooks {
   onChange?: (state: ExportState) => void;
   /** For --include-registrations: the registrations found for an email. */
   registrationsOf?: (email: string) => AsyncIterable<Record<string, unknown>>;
+  /** Signs manifests (ZDSAR_SIGNING_KEY); never stored with the settings. */
+  signer?: Signer;
 }
 
 export interface ExportState {
@@ -60,6 +64,8 @@ export interface ExportOutcome {
   zips: string[];
   /** --zoom-export: where Zoom's own export stands. */
   zoomExport?: ZoomExportOutcome;
+  /** Disclosure copy, approval, signature and zips. */
+  release: ReleaseOutcome;
 }
 
 /** File-system failures that stop the package being written (not a bug: the disk or the folder). */
@@ -221,7 +227,7 @@ async function runHeld(
   }
 
   let manifest: Manifest;
-  let zips: string[] = [];
+  let release: ReleaseOutcome;
   try {
     manifest = await writeManifest(packageDir, {
       request,
@@ -231,8 +237,7 @@ async function runHeld(
       stats: client.stats,
       notes: zoomExport?.notes,
     });
-    await writeReports(packageDir, manifest);
-    if (settings.zip) zips = await zipSubjects(packageDir, manifest);
+    release = await finishPackage(ledger, request, packageDir, manifest, { ...settings.release, zip: settings.zip }, hooks.signer);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code || !FS_ERRORS.has(code)) throw e;
@@ -246,7 +251,7 @@ async function runHeld(
   // Scratch parts are kept only while something is left to resume.
   if (status === 'completed') await rm(join(packageDir, '.work'), { recursive: true, force: true });
   await ledger.setStatus(request.request_id, status);
-  return { manifest, packageDir, status, zips, zoomExport };
+  return { manifest, packageDir, status, zips: release.zips.map((z) => z.path), zoomExport, release };
 }
 
 function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { clientTuning, loadPlan, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
+import { clientTuning, loadPlan, loadSigningKey, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
 import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
@@ -14,6 +14,7 @@ import { readPeople } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
+import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { estimateExport, type Estimate } from './estimate.js';
@@ -27,6 +28,7 @@ export function parseSkip(value: string | undefined): string[] {
   if (bad.length > 0 || names.length === 0) throw new UsageError(`--skip: ${bad.length ? `unknown ${bad.length === 1 ? 'category' : 'categories'} ${bad.map((b) => `"${b}"`).join(', ')}` : 'give at least one category'} (one or more of ${known.join(', ')})`);
   return [...new Set(names)];
 }
+import { signerFrom, type Signer } from './signing.js';
 
 export interface NewExport {
   env: NodeJS.ProcessEnv;
@@ -46,6 +48,8 @@ export interface NewExport {
   zoomExport?: boolean;
   /** Optional categories to leave out, comma-separated (OPTIONAL_CATEGORIES). */
   skip?: string;
+  /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase. */
+  release?: ReleaseFlags;
 }
 
 /** An export recorded in the ledger, ready to run (or to continue). */
@@ -56,6 +60,8 @@ export interface PreparedExport {
   credentials: ZoomCredentials;
   tuning: ClientTuning;
   home: string;
+  /** ZDSAR_SIGNING_KEY: signs the manifests (never stored with the settings). */
+  signer?: Signer;
 }
 
 /** `zdsar export --estimate`: the people are read and the flags checked; nothing is recorded or sent to Zoom. */
@@ -72,6 +78,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   const today = isoDay(new Date(now));
   const tuning = clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
   parseSkip(s.skip);
+  const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
+  const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
   const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
@@ -84,7 +92,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   }
   const ledger = Ledger.open(home);
   const skip = parseSkip(s.skip);
-  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip: s.zip, zoomExport: s.zoomExport, ...(skip.length ? { skip } : {}) };
+  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}), ...(skip.length ? { skip } : {}) };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -96,7 +104,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
-  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home };
+  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, signer };
 }
 
 /** `zdsar requests resume <id>` for an export: same settings, same folder, only what is missing. */
@@ -112,11 +120,12 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
     zip: o.zip,
     zoomExport: o.zoomExport,
     skip: o.skip,
+    release: o.release,
   };
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
   const packageDir = request.out_dir ?? join(o.outRoot ?? join(home, 'exports'), request.request_id);
-  return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home };
+  return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home, signer: signerFrom(loadSigningKey(env)) };
 }
 
 /** Collect everything for a prepared export; `onChange` feeds the progress display. */
@@ -127,5 +136,5 @@ export async function executeExport(p: PreparedExport, run: RunContext & { onCha
   const registrationsOf = settings.includeRegistrations
     ? registrationsFinder({ home: p.home, credentials, plan: settings.plan, limiter, tuning: p.tuning, logger: run.logger, signal: run.signal })
     : undefined;
-  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, onChange: run.onChange });
+  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, signer: p.signer, onChange: run.onChange });
 }

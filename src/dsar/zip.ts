@@ -4,7 +4,11 @@
  *   <package>/zips/<folder>.zip   (0600)
  *     <folder>/manifest.json               the package manifest with only this person in `subjects`
  *     <folder>/SHA256SUMS                  the same checksums in `sha256sum -c` form
- *     <folder>/subjects/<folder>/…         the person's folder as on disk (report.html included)
+ *     <folder>/subjects/<folder>/…         the files the manifest lists for the person, and their report.html
+ *     <folder>/manifest.sig                (when signing) Ed25519 over that manifest.json
+ *
+ * From the disclosure copy (once approved), `disclosure/<folder>/…` instead of `subjects/<folder>/…`:
+ * nothing of the record goes to the person. Encrypted: `<folder>.zip.age` (age) or an AES-256 zip.
  *
  * Paths inside the zip keep the manifest's layout (files are listed relative to the folder
  * holding manifest.json), so after unzipping, `cd <folder> && sha256sum -c SHA256SUMS`
@@ -13,70 +17,125 @@
  * nothing is held in memory whole. Already-compressed media (mp4, m4a, mp3…) is stored
  * without compressing again.
  */
+import { randomInt } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { ensurePrivateDir, fsyncDir, isTemporaryFile } from '../fs/atomic.js';
+import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
 
+/** How the zips are handed over (encryption) and vouched for (a signature over each zip's manifest). */
+export interface ZipOptions {
+  /** Sign the zip's manifest.json: returns the contents of manifest.sig. */
+  sign?: (manifestBytes: Buffer) => Buffer;
+  /** Encrypt each zip to these age recipients (age1…): <folder>.zip.age. */
+  ageRecipients?: string[];
+  /** An AES-256 zip with a fresh random passphrase per person, returned once and kept nowhere. */
+  passphrase?: boolean;
+}
+
+export interface ZipResult {
+  index: number;
+  path: string;
+  /** Only with ZipOptions.passphrase: show it once, never store it. */
+  passphrase?: string;
+}
+
 /** Write one zip per person; returns their paths (absolute), in the manifest's order. */
-export async function zipSubjects(packageDir: string, manifest: Manifest): Promise<string[]> {
+export async function zipSubjects(packageDir: string, manifest: Manifest, opts: ZipOptions = {}): Promise<string[]> {
+  return (await zipPeople(packageDir, 'subjects', manifest, opts)).map((z) => z.path);
+}
+
+/**
+ * One zip per person from `subjects/` (the record) or `disclosure/` (the copy that protects other
+ * people; its manifest lists paths relative to disclosure/, the zip's relative to its root).
+ */
+export async function zipPeople(packageDir: string, source: 'subjects' | 'disclosure', manifest: Manifest, opts: ZipOptions = {}): Promise<ZipResult[]> {
   const zipsDir = join(packageDir, 'zips');
   await ensurePrivateDir(zipsDir);
-  const out: string[] = [];
+  const out: ZipResult[] = [];
   for (const s of manifest.subjects) {
-    const folder = subjectFolderOf(s);
-    const dest = join(zipsDir, `${folder}.zip`);
-    await zipOne(packageDir, manifest, s, folder, dest);
-    out.push(dest);
+    const folder = subjectFolderOf(s, source);
+    const ext = opts.ageRecipients?.length ? '.zip.age' : '.zip';
+    const dest = join(zipsDir, `${folder}${ext}`);
+    // One form per person at a time: an older plain or encrypted zip of the same person goes.
+    for (const other of ['.zip', '.zip.age']) if (other !== ext) await rm(join(zipsDir, `${folder}${other}`), { force: true });
+    const excerpt: Manifest =
+      source === 'subjects'
+        ? { ...manifest, subjects: [s] }
+        : ({ ...manifest, files: [], subjects: [{ ...s, path: `disclosure/${s.path}`, files: s.files.map((f) => ({ ...f, path: `disclosure/${f.path}` })) }] } as Manifest);
+    const passphrase = opts.passphrase ? newPassphrase() : undefined;
+    await zipOne(join(packageDir, source, folder), excerpt, folder, `${source}/${folder}`, dest, { ...opts, passphrase });
+    out.push({ index: s.index, path: dest, ...(passphrase ? { passphrase } : {}) });
   }
   return out;
 }
 
-function subjectFolderOf(s: ManifestSubject): string {
-  const m = /^subjects\/([A-Za-z0-9@._+-]+)$/.exec(s.path);
+function subjectFolderOf(s: ManifestSubject, source: 'subjects' | 'disclosure'): string {
+  const re = source === 'subjects' ? /^subjects\/([A-Za-z0-9@._+-]+)$/ : /^([A-Za-z0-9@._+-]+)$/;
+  const m = re.exec(s.path);
   if (!m || m[1] === '.' || m[1] === '..') throw new Error(`unexpected subject path in the manifest: ${JSON.stringify(s.path)}`);
   return m[1]!;
 }
 
-async function zipOne(packageDir: string, manifest: Manifest, s: ManifestSubject, folder: string, dest: string): Promise<void> {
-  const excerpt: Manifest = { ...manifest, subjects: [s] };
-  const sums = s.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
-  const zip = new yazl.ZipFile();
-  const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(16)}`;
-  const root = folder;
-  const opts = { mode: 0o100600 };
-  zip.addBuffer(Buffer.from(JSON.stringify(excerpt, null, 2) + '\n', 'utf8'), `${root}/manifest.json`, { ...opts, mtime: new Date(manifest.completed_at) });
-  zip.addBuffer(Buffer.from(sums, 'utf8'), `${root}/SHA256SUMS`, { ...opts, mtime: new Date(manifest.completed_at) });
+interface Entry {
+  name: string;
+  mtime: Date;
+  dir?: boolean;
+  buffer?: Buffer;
+  abs?: string;
+  size?: number;
+  compress?: boolean;
+}
 
-  const base = join(packageDir, 'subjects', folder);
-  const files = await listFiles(base);
+async function zipOne(base: string, excerpt: Manifest, root: string, inZip: string, dest: string, opts: Omit<ZipOptions, 'passphrase'> & { passphrase?: string }): Promise<void> {
+  const manifestBytes = Buffer.from(JSON.stringify(excerpt, null, 2) + '\n', 'utf8');
+  const sums = excerpt.subjects[0]!.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
+  const mtime = new Date(excerpt.completed_at);
+  const entries: Entry[] = [
+    { name: `${root}/manifest.json`, buffer: manifestBytes, mtime },
+    { name: `${root}/SHA256SUMS`, buffer: Buffer.from(sums, 'utf8'), mtime },
+  ];
+  if (opts.sign) entries.push({ name: `${root}/manifest.sig`, buffer: opts.sign(manifestBytes), mtime });
+
+  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html.
+  const prefix = `${inZip}/`;
+  const listed = excerpt.subjects[0]!.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
+  const files = [...listed, ...(report ? ['report.html'] : [])].sort();
   // Folder entries with 0700, so unzip recreates them as private as the package's.
-  const dirs = new Set<string>([`${root}`, `${root}/subjects`, `${root}/subjects/${folder}`]);
+  const dirs = new Set<string>([`${root}`]);
+  const parts0 = inZip.split('/');
+  for (let i = 1; i <= parts0.length; i++) dirs.add(`${root}/${parts0.slice(0, i).join('/')}`);
   for (const rel of files) {
     const parts = rel.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) dirs.add(`${root}/subjects/${folder}/${parts.slice(0, i).join('/')}`);
+    for (let i = 1; i <= parts.length; i++) dirs.add(`${root}/${inZip}/${parts.slice(0, i).join('/')}`);
   }
-  for (const d of [...dirs].sort()) zip.addEmptyDirectory(d, { mode: 0o40700, mtime: new Date(manifest.completed_at) });
+  const dirEntries: Entry[] = [...dirs].sort().map((d) => ({ name: d, dir: true, mtime }));
+  const fileEntries: Entry[] = [];
   for (const rel of files) {
     const abs = join(base, ...rel.split('/'));
     const st = await stat(abs);
-    // addReadStreamLazy: the file is opened only when yazl reaches it (no pile of open descriptors).
-    zip.addReadStreamLazy(
-      `${root}/subjects/${folder}/${rel}`,
-      { mode: 0o100600, mtime: st.mtime, size: st.size, compress: !STORE_ONLY.test(rel) },
-      (cb) => cb(null, createReadStream(abs)),
-    );
+    fileEntries.push({ name: `${root}/${inZip}/${rel}`, abs, size: st.size, mtime: st.mtime, compress: !STORE_ONLY.test(rel) });
   }
-  zip.end();
-
-  const fileStream = createWriteStream(tmp, { mode: 0o600, flags: 'wx' });
+  const all = [...dirEntries, ...entries, ...fileEntries];
+  const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(16)}`;
   try {
-    await pipeline(zip.outputStream, fileStream);
+    if (opts.passphrase) await writeAesZip(all, tmp, opts.passphrase);
+    else if (opts.ageRecipients?.length) {
+      const plain = `${dest}.plain.tmp-${process.pid}-${Date.now().toString(16)}`;
+      try {
+        await writeZip(all, plain);
+        await encryptAge(plain, tmp, opts.ageRecipients);
+      } finally {
+        await rm(plain, { force: true });
+      }
+    } else await writeZip(all, tmp);
     const fh = await open(tmp, 'r+');
     try {
       await fh.sync();
@@ -91,19 +150,53 @@ async function zipOne(packageDir: string, manifest: Manifest, s: ManifestSubject
   }
 }
 
-/** Files under `dir`, relative and '/'-separated, sorted; temporary and partial downloads left out. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
+/** A plain zip, streamed with yazl: each file is read from disk when its turn comes. */
+async function writeZip(entries: Entry[], path: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const e of entries) {
+    if (e.dir) zip.addEmptyDirectory(e.name, { mode: 0o40700, mtime: e.mtime });
+    else if (e.buffer) zip.addBuffer(e.buffer, e.name, { mode: 0o100600, mtime: e.mtime });
+    else {
+      const abs = e.abs!;
+      // addReadStreamLazy: the file is opened only when yazl reaches it (no pile of open descriptors).
+      zip.addReadStreamLazy(e.name, { mode: 0o100600, mtime: e.mtime, size: e.size, compress: e.compress }, (cb) => cb(null, createReadStream(abs)));
+    }
   }
-  const out: string[] = [];
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (e.isFile() && !isTemporaryFile(e.name)) out.push(rel);
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
+}
+
+/** An AES-256 encrypted zip (WinZip AE-2, opened by 7-Zip, macOS Archive Utility 13+, WinZip), streamed with zip.js. */
+async function writeAesZip(entries: Entry[], path: string, password: string): Promise<void> {
+  const zipjs = await import('@zip.js/zip.js');
+  zipjs.configure({ useWebWorkers: false });
+  const out = Writable.toWeb(createWriteStream(path, { mode: 0o600, flags: 'wx' })) as WritableStream<Uint8Array>;
+  const writer = new zipjs.ZipWriter(out, { password, encryptionStrength: 3, zipCrypto: false });
+  for (const e of entries) {
+    if (e.dir) await writer.add(e.name, undefined, { directory: true, lastModDate: e.mtime });
+    else if (e.buffer) await writer.add(e.name, new zipjs.Uint8ArrayReader(new Uint8Array(e.buffer)), { lastModDate: e.mtime });
+    else await writer.add(e.name, Readable.toWeb(createReadStream(e.abs!)) as ReadableStream<Uint8Array>, { lastModDate: e.mtime, level: e.compress ? 6 : 0 });
   }
-  return out;
+  await writer.close();
+}
+
+/** Encrypt a file to age recipients (streamed: memory stays flat whatever the zip's size). */
+async function encryptAge(src: string, dest: string, recipients: string[]): Promise<void> {
+  const age = await import('age-encryption');
+  const e = new age.Encrypter();
+  for (const r of recipients) e.addRecipient(r);
+  const encrypted = await e.encrypt(Readable.toWeb(createReadStream(src)) as ReadableStream<Uint8Array>);
+  await pipeline(Readable.fromWeb(encrypted as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(dest, { mode: 0o600, flags: 'wx' }));
+}
+
+/** 6 groups of 5 from 31 characters without look-alikes: about 148 bits. */
+export function newPassphrase(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const groups: string[] = [];
+  for (let g = 0; g < 6; g++) {
+    let s = '';
+    for (let i = 0; i < 5; i++) s += alphabet[randomInt(alphabet.length)];
+    groups.push(s);
+  }
+  return groups.join('-');
 }

@@ -32,24 +32,30 @@ export class RecordFile {
     private readonly format: 'ndjson' | 'json-array',
   ) {}
 
-  static async create(path: string, format: 'ndjson' | 'json-array'): Promise<RecordFile> {
+  /** `frame.open` replaces a json-array's "[" (an object holding the array: `{"a":1,"list":[`); commit() takes the matching close. */
+  static async create(path: string, format: 'ndjson' | 'json-array', frame: { open?: string } = {}): Promise<RecordFile> {
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const handle = await open(tmp, 'wx', 0o600);
     const f = new RecordFile(handle, tmp, path, format);
-    if (format === 'json-array') f.push('[');
+    if (format === 'json-array') f.push(frame.open ?? '[');
     return f;
   }
 
   async write(record: unknown): Promise<void> {
-    const json = JSON.stringify(record);
+    await this.writeJson(JSON.stringify(record));
+  }
+
+  /** A record already serialised (one line of JSON): copies keep a record's bytes exactly. */
+  async writeJson(json: string): Promise<void> {
     if (this.format === 'json-array') this.push(this.records === 0 ? `\n${json}` : `,\n${json}`);
     else this.push(json + '\n');
     this.records++;
     if (this.buffer.length >= FLUSH_AT) await this.flush();
   }
 
-  async commit(): Promise<FileDigest> {
-    if (this.format === 'json-array') this.push(this.records === 0 ? ']\n' : '\n]\n');
+  async commit(frame: { close?: string } = {}): Promise<FileDigest> {
+    const close = frame.close ?? ']\n';
+    if (this.format === 'json-array') this.push(this.records === 0 ? close : `\n${close}`);
     await this.flush();
     await this.handle.sync();
     await this.handle.close();

@@ -75,6 +75,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td.mono, code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 tr:nth-child(even) td { background: #fafbfc; }
 .explain { color: var(--ink); max-width: 75ch; }
+.notice { margin: 0 0 16px; padding: 12px 16px; border-left: 4px solid var(--accent); background: var(--band); border-radius: 6px; }
 .meta { color: var(--muted); font-size: 13.5px; }
 .more { color: var(--muted); font-style: italic; }
 .status { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12.5px; font-weight: 600; white-space: nowrap; }

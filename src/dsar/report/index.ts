@@ -122,7 +122,7 @@ const CHART_FEEDS: Record<string, { series: SeriesKey; dateKeys: string[] }> = {
 const SINGLE = new Set(['profile', 'settings', 'phone_profile', 'phone_settings']);
 
 /** Write every person's report.html and the package's index report.html (files 0600, atomic). */
-export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date } = {}): Promise<void> {
+export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html } = {}): Promise<void> {
   const generated = (opts.now ?? new Date()).toISOString();
   for (const s of manifest.subjects) {
     const rel = safeSubjectPath(s.path);
@@ -130,7 +130,13 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
     const body = await subjectReport(dir, manifest, s, generated);
     await writeFileAtomic(join(dir, REPORT_FILE), page(`Zoom data about ${s.email}`, body));
   }
-  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`Access request ${manifest.request_id}`, indexReport(manifest, generated)));
+  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`Access request ${manifest.request_id}`, indexReport(manifest, generated, opts.review)));
+}
+
+/** One person's report.html in `dir` (the disclosure copy's folder), with a notice above it. */
+export async function writeSubjectReport(dir: string, manifest: Manifest, s: ManifestSubject, opts: { now?: Date; notice?: Html } = {}): Promise<void> {
+  const body = await subjectReport(dir, manifest, s, (opts.now ?? new Date()).toISOString(), true);
+  await writeFileAtomic(join(dir, REPORT_FILE), page(`Zoom data about ${s.email}`, html`${opts.notice ?? ''}${body}`));
 }
 
 /** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */
@@ -142,7 +148,7 @@ function safeSubjectPath(p: string): string {
 // ---------------------------------------------------------------------------------------------
 // The index
 
-function indexReport(m: Manifest, generated: string): Html {
+function indexReport(m: Manifest, generated: string, review?: Html): Html {
   const totals = m.subjects.map((s) => Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0));
   return html`<header>
 <h1>Data subject access request</h1>
@@ -175,6 +181,7 @@ ${m.subjects.map((s, i) => {
 </tbody>
 </table>
 <p class="meta">Each person's folder holds their data as JSON files exactly as Zoom returned them, and their own report. A person with no Zoom user in this account is a complete answer: Zoom holds no account data about them here.</p>
+${review ?? ''}
 <h2>Zoom requests made</h2>
 <p>${fmtNum(Object.values(m.zoom_requests.requests).reduce((a, b) => a + b, 0))} API requests (light ${m.zoom_requests.requests.light}, medium ${m.zoom_requests.requests.medium}, heavy ${m.zoom_requests.requests.heavy}, resource ${m.zoom_requests.requests.resource}); ${m.zoom_requests.throttled} rate-limited and retried; ${m.zoom_requests.errors} errors.</p>
 ${notes(m)}
@@ -184,7 +191,7 @@ ${notes(m)}
 // ---------------------------------------------------------------------------------------------
 // One person
 
-async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string): Promise<Html> {
+async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
   const counts = new MonthlyCounts();
   const sections: Html[] = [];
   const seenMeetings = new Set<string>();
@@ -216,7 +223,7 @@ ${sections}
 ${media.length > 0 ? filesSection(media) : ''}
 ${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}
 ${notes(m)}
-<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. The JSON files in this folder hold every record exactly as Zoom returned it; this page shows the main fields.</footer>`;
+<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. ${disclosure ? 'The JSON files in this folder hold every record Zoom returned, with other people masked (redactions.json says where)' : 'The JSON files in this folder hold every record exactly as Zoom returned it'}; this page shows the main fields.</footer>`;
 }
 
 function summaryTable(s: ManifestSubject, files: Array<ManifestFile & { inSubject: string }>): Html {

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { EXIT } from '../errors.js';
+import { printJson, writeLine } from '../ui/io.js';
+import { z } from 'zod';
+import { action, withJson, type CommandContext } from './context.js';
+
+const verifyOptions = z.strictObject({ json: z.boolean().default(false), publicKey: z.string().optional() });
+
+export function register(program: Command, ctx: CommandContext): void {
+  withJson(
+    program
+      .command('verify')
+      .argument('<package>', 'a package folder, or the folder of an unzipped per-person zip')
+      .description('check every file against the manifest (sha256 and size), name missing, changed and unlisted files, and check the signature')
+      .option('--public-key <key>', "the producer's Ed25519 public key (PEM, base64, or a file holding it): the signature must be by this key"),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ zdsar verify ~/.zdsar/exports/r-20260131-091500
+  $ unzip 01-alice@example.com.zip && zdsar verify 01-alice@example.com --public-key producer.pem
+Exit codes: 0 intact (and validly signed, if signed), 1 something missing, changed, added or a bad signature, 2 not a package.`,
+    )
+    .action(
+      action(ctx, verifyOptions, async (opts, dir: string) => {
+        const [{ verifyPackage }, { parsePublicKey }] = await Promise.all([import('../dsar/verify.js'), import('../dsar/signing.js')]);
+        const given = opts.publicKey;
+        const publicKey = given === undefined ? undefined : parsePublicKey(!given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given);
+        const r = await verifyPackage(dir, { publicKey });
+        if (opts.json) printJson(ctx.io, r);
+        else {
+          for (const p of r.missing) writeLine(ctx.io.stdout, `missing:  ${p}`);
+          for (const c of r.changed) writeLine(ctx.io.stdout, `changed:  ${c.path}: ${c.reason}`);
+          for (const p of r.unlisted) writeLine(ctx.io.stdout, `unlisted: ${p}`);
+          for (const m of r.manifests) {
+            const sig = m.signature.status === 'valid' ? `signed, key ${m.signature.fingerprint}` : m.signature.status === 'unsigned' ? 'not signed' : `bad signature: ${m.signature.reason}`;
+            writeLine(ctx.io.stderr, `${m.path}: ${m.files} files listed; ${sig}`);
+          }
+          for (const s of r.skipped) writeLine(ctx.io.stderr, `not checked: ${s}`);
+          writeLine(ctx.io.stderr, r.ok ? 'Intact: every file matches its manifest.' : `NOT intact: ${r.missing.length} missing, ${r.changed.length} changed, ${r.unlisted.length} unlisted.`);
+        }
+        return r.ok ? EXIT.ok : EXIT.partial;
+      }),
+    );
+}

@@ -1,0 +1,309 @@
+/**
+ * The disclosure copy (GDPR Art. 15(4)): what the person receives, with other people masked.
+ *
+ *   <package>/disclosure/manifest.json          like manifest.json, for the copy (paths relative to disclosure/)
+ *   <package>/disclosure/redactions.json        the officer's summary: per person, what was masked and flagged
+ *   <package>/disclosure/<folder>/…             the person's files, same layout as subjects/<folder>/
+ *   <package>/disclosure/<folder>/redactions.json  every masked value: file, record, field, rule, pseudonym
+ *
+ * subjects/ is the record and is only read (each file checked against manifest.json first).
+ * The copy is built in a scratch folder and swapped in whole, so a half-built copy is never seen.
+ * Untouched records keep their bytes; redactions.json never holds a masked value.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic.js';
+import { digestFile, RecordFile } from '../../fs/records.js';
+import { VERSION } from '../../version.js';
+import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
+import { ruleFor, type CategoryRule } from './fields.js';
+import { Contacts, Identity } from './people.js';
+import type { RedactionPolicy } from './policy.js';
+import { learn, maskRecord, maskUnknown, meet, Sweeper, type Redaction } from './redact.js';
+
+export const DISCLOSURE_DIR = 'disclosure';
+export const REDACTIONS_FILE = 'redactions.json';
+
+type Rec = Record<string, unknown>;
+
+export interface SubjectSummary {
+  /** Values masked, in all. */
+  masked: number;
+  /** Other people found (each has one pseudonym). */
+  contacts: number;
+  by_rule: Record<string, number>;
+  /** Files left out of the copy, and why. */
+  withheld: Array<{ file: string; reason: string }>;
+  /** What the officer should look at before approving. */
+  review: Array<{ file: string; reason: string }>;
+}
+
+export interface DisclosureSubject extends ManifestSubject {
+  redactions: SubjectSummary;
+}
+
+export interface DisclosureManifest extends Omit<Manifest, 'subjects'> {
+  kind: 'disclosure';
+  /** manifest.json of the package this copy was made from (in the folder above). */
+  source_manifest: { path: string; sha256: string };
+  policy: RedactionPolicy;
+  subjects: DisclosureSubject[];
+  /** Files of the copy outside the people's folders (paths relative to disclosure/). */
+  files: ManifestFile[];
+}
+
+export interface DisclosureOutcome {
+  manifest: DisclosureManifest;
+  /** sha256 of disclosure/manifest.json: what an approval is given for. */
+  sha256: string;
+  dir: string;
+}
+
+/** Build (or rebuild) disclosure/ for every person in the package. */
+export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date } = {}): Promise<DisclosureOutcome> {
+  const manifestText = await readFile(join(packageDir, 'manifest.json'));
+  const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest;
+  const now = (opts.now ?? new Date()).toISOString();
+  // A copy left half-built by a killed run is swept; it was never published.
+  for (const e of await readdir(packageDir)) if (e.startsWith('.disclosure-')) await rm(join(packageDir, e), { recursive: true, force: true });
+  const scratch = join(packageDir, `.disclosure-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const final = join(packageDir, DISCLOSURE_DIR);
+  await ensurePrivateDir(scratch);
+  try {
+    const subjects: DisclosureSubject[] = [];
+    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now));
+    const officer = {
+      request_id: manifest.request_id,
+      generated_at: now,
+      policy,
+      note: 'Values are listed by where they were and the rule that masked them, never by what they were. Each person\'s folder has the full list in its redactions.json.',
+      subjects: subjects.map((s) => ({ index: s.index, path: s.path, ...s.redactions })),
+    };
+    await writeFileAtomic(join(scratch, REDACTIONS_FILE), JSON.stringify(officer, null, 2) + '\n');
+    const top = await digestFile(join(scratch, REDACTIONS_FILE));
+    const out: DisclosureManifest = {
+      ...manifest,
+      kind: 'disclosure',
+      completed_at: now,
+      source_manifest: { path: '../manifest.json', sha256: createHash('sha256').update(manifestText).digest('hex') },
+      policy,
+      subjects,
+      files: [{ path: REDACTIONS_FILE, sha256: top.sha256, bytes: top.bytes }],
+      notes: [
+        'This is the disclosure copy: other people\'s names, addresses, numbers, ids and (by policy) what they wrote are replaced by pseudonyms such as "Contact 3", the same throughout one person\'s copy (GDPR Art. 15(4)).',
+        'redactions.json in each folder says what was masked, where, and by which rule.',
+        ...manifest.notes,
+      ],
+    };
+    const text = JSON.stringify(out, null, 2) + '\n';
+    await writeFileAtomic(join(scratch, 'manifest.json'), text);
+    await rm(final, { recursive: true, force: true });
+    await rename(scratch, final);
+    return { manifest: out, sha256: createHash('sha256').update(text).digest('hex'), dir: final };
+  } catch (e) {
+    await rm(scratch, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Read disclosure/manifest.json and its sha256, or undefined when there is no copy. */
+export async function readDisclosure(packageDir: string): Promise<DisclosureOutcome | undefined> {
+  const dir = join(packageDir, DISCLOSURE_DIR);
+  let text: Buffer;
+  try {
+    text = await readFile(join(dir, 'manifest.json'));
+  } catch {
+    return undefined;
+  }
+  return { manifest: JSON.parse(text.toString('utf8')) as DisclosureManifest, sha256: createHash('sha256').update(text).digest('hex'), dir };
+}
+
+const MEDIA_REASON = "a recording, voicemail or Zoom export file cannot be masked (other people's voices and faces): withheld; the policy's \"media\": \"include\" releases it after review";
+
+async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string): Promise<DisclosureSubject> {
+  const folder = folderOf(s.path);
+  const srcDir = join(packageDir, 'subjects', folder);
+  const dstDir = join(scratch, folder);
+  await ensurePrivateDir(dstDir);
+  const categoryOf = new Map(Object.entries(s.categories).filter(([, c]) => c.file).map(([name, c]) => [c.file!, name]));
+
+  // The record is checked before it is copied: a changed file is not disclosed as if it were Zoom's.
+  for (const f of s.files) {
+    const d = await digestFile(join(packageDir, ...f.path.split('/')));
+    if (d.sha256 !== f.sha256 || d.bytes !== f.bytes) throw new Error(`${f.path} no longer matches manifest.json: run \`zdsar verify ${packageDir}\``);
+  }
+  const files = s.files.map((f) => {
+    const rel = f.path.slice(s.path.length + 1);
+    const rule = rel.endsWith('.json') ? ruleFor(rel, categoryOf.get(rel)) : undefined;
+    return { f, rel, abs: join(srcDir, ...rel.split('/')), rule, json: rel.endsWith('.json') && !rel.includes('/') };
+  });
+  // Their own identifiers first (profile, Phone profile), then what their own parties add.
+  const self = new Identity();
+  self.add('email', s.email);
+  if (s.zoom_user_id) self.add('user_id', s.zoom_user_id);
+  const ordered = [...files].sort((a, b) => rank(a.rel) - rank(b.rel));
+  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) learn(x.rule, r.value, self);
+  const contacts = new Contacts();
+  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) meet(x.rule, r.value, self, contacts, policy);
+  contacts.finish(self);
+  const sweeper = new Sweeper(contacts.needles);
+
+  const summary: SubjectSummary = { masked: 0, contacts: contacts.size, by_rule: {}, withheld: [], review: [] };
+  // Every masked value, streamed to the person's redactions.json (memory stays flat whatever the count).
+  const head = { request_id: manifest.request_id, subject: { index: s.index, path: folder }, generated_at: now, policy, note: 'Each entry: the file, the record (1-based), the field, the rule that masked it, and what it became. The masked value itself is not kept.' };
+  const log = await RecordFile.create(join(dstDir, REDACTIONS_FILE), 'json-array', { open: `${JSON.stringify(head).slice(0, -1)},"redactions":[` });
+  const outFiles: ManifestFile[] = [];
+  try {
+    for (const x of files) {
+      const dst = join(dstDir, ...x.rel.split('/'));
+      if (!x.json) {
+        if (policy.media === 'withhold') {
+          summary.withheld.push({ file: x.rel, reason: MEDIA_REASON });
+          continue;
+        }
+        await ensurePrivateDir(dirname(dst));
+        await writeFileAtomic(dst, await readFile(x.abs));
+        summary.review.push({ file: x.rel, reason: 'included by policy without masking: check it for other people before release' });
+      } else {
+        if (!x.rule) {
+          if (policy.unknown_files === 'withhold') {
+            summary.withheld.push({ file: x.rel, reason: 'no rule knows this file\'s fields: withheld by policy' });
+            continue;
+          }
+          summary.review.push({ file: x.rel, reason: 'no rule knows this file\'s fields: every personal-looking value not the person\'s own was masked; check it' });
+        } else if (x.rule.review) summary.review.push({ file: x.rel, reason: x.rule.review });
+        await copyMasked(x.abs, dst, x.rule, { self, contacts, policy, sweeper }, async (reds) => {
+          for (const r of reds) {
+            summary.by_rule[r.rule] = (summary.by_rule[r.rule] ?? 0) + 1;
+            await log.write({ file: x.rel, ...r });
+          }
+          summary.masked += reds.length;
+        });
+      }
+      const d = await digestFile(dst);
+      outFiles.push({ path: `${folder}/${x.rel}`, sha256: d.sha256, bytes: d.bytes, ...(x.f.records !== undefined ? { records: x.f.records } : {}) });
+    }
+    const d = await log.commit({ close: `],\n"summary":${JSON.stringify(summary)}}\n` });
+    outFiles.push({ path: `${folder}/${REDACTIONS_FILE}`, sha256: d.sha256, bytes: d.bytes });
+  } catch (e) {
+    await log.abort();
+    throw e;
+  }
+  outFiles.sort((a, b) => a.path.localeCompare(b.path));
+  return { ...s, path: folder, files: outFiles, redactions: summary };
+}
+
+/** Mask one JSON file into the copy; records nothing needed changing in keep their bytes. Each record's redactions go to `logged`. */
+async function copyMasked(
+  src: string,
+  dst: string,
+  rule: CategoryRule | undefined,
+  ctx: { self: Identity; contacts: Contacts; policy: RedactionPolicy; sweeper: Sweeper },
+  logged: (reds: Redaction[]) => Promise<void>,
+): Promise<void> {
+  const maskOne = async (value: unknown, record: number | undefined): Promise<{ value: unknown; changed: boolean }> => {
+    let v = value;
+    const reds: Redaction[] = [];
+    if (rule && isRec(v)) {
+      const m = maskRecord(rule, v, { ...ctx, record });
+      v = m.rec;
+      reds.push(...m.redactions);
+    } else if (!rule) {
+      const m = maskUnknown(v, { self: ctx.self, record });
+      v = m.value;
+      reds.push(...m.redactions);
+    }
+    const swept = ctx.sweeper.sweep(v, { record });
+    reds.push(...swept.redactions);
+    if (reds.length) await logged(reds);
+    return { value: swept.value, changed: reds.length > 0 };
+  };
+  if (await isLineArray(src)) {
+    const out = await RecordFile.create(dst, 'json-array');
+    try {
+      let n = 0;
+      for await (const r of records(src)) {
+        const m = await maskOne(r.value, ++n);
+        await out.writeJson(m.changed ? JSON.stringify(m.value) : r.raw!);
+      }
+      await out.commit();
+    } catch (e) {
+      await out.abort();
+      throw e;
+    }
+    return;
+  }
+  const text = await readFile(src, 'utf8');
+  const parsed = JSON.parse(text) as unknown;
+  let changed = false;
+  let value: unknown;
+  if (Array.isArray(parsed)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < parsed.length; i++) {
+      const m = await maskOne(parsed[i], i + 1);
+      changed ||= m.changed;
+      list.push(m.value);
+    }
+    value = list;
+  } else {
+    const m = await maskOne(parsed, undefined);
+    changed = m.changed;
+    value = m.value;
+  }
+  await writeFileAtomic(dst, changed ? JSON.stringify(value, null, 2) + '\n' : text);
+}
+
+/** Each record of a JSON file: one per line in zdsar's layout (with its exact text), else parsed whole. */
+async function* records(path: string): AsyncGenerator<{ value: unknown; raw?: string }> {
+  if (await isLineArray(path)) {
+    const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (line === '[' || line === ']' || line === '[]' || line === '') continue;
+      const raw = line.endsWith(',') ? line.slice(0, -1) : line;
+      yield { value: JSON.parse(raw) as unknown, raw };
+    }
+    return;
+  }
+  const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  if (Array.isArray(v)) for (const x of v) yield { value: x };
+  else yield { value: v };
+}
+
+/** zdsar's list layout: "[" alone on the first line, then one record per line (or "[]"). */
+async function isLineArray(path: string): Promise<boolean> {
+  if ((await stat(path)).size === 0) return false;
+  const input = createReadStream(path, { encoding: 'utf8', start: 0, end: 4095 });
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  try {
+    let n = 0;
+    for await (const line of rl) {
+      if (n === 0 && line === '[]') return true;
+      if (n === 0 && line !== '[') return false;
+      if (n === 1) return line === ']' || line.startsWith('{');
+      n++;
+    }
+    return false;
+  } finally {
+    rl.close();
+    input.destroy();
+  }
+}
+
+/** Profiles first: they say most firmly who the person is. */
+function rank(rel: string): number {
+  return rel === 'profile.json' ? 0 : rel === 'phone_profile.json' ? 1 : 2;
+}
+
+function isRec(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** subjects/<folder> as zdsar writes it; anything else (a tampered manifest) is refused. */
+export function folderOf(path: string): string {
+  const m = /^subjects\/([A-Za-z0-9@._+-]+)$/.exec(path);
+  if (!m || m[1] === '.' || m[1] === '..') throw new Error(`unexpected subject path in the manifest: ${JSON.stringify(path)}`);
+  return m[1]!;
+}

@@ -1,0 +1,75 @@
+/**
+ * The workflows of `zdsar redact` and `zdsar requests approve`: find the export's package through
+ * the ledger, build or approve its disclosure copy, and return what happened (commands render it).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadSigningKey, zdsarHome } from '../../config.js';
+import { PartialFailure, UsageError } from '../../errors.js';
+import { Ledger, type LedgerRequest } from '../../ledger/index.js';
+import type { Manifest } from '../manifest.js';
+import { signerFrom } from '../signing.js';
+import { verifyPackage } from '../verify.js';
+import { readDisclosure } from './index.js';
+import { approveAndRelease, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
+import { releaseSettings, type ReleaseFlags } from './settings.js';
+
+export interface ReleaseResult {
+  request_id: string;
+  packageDir: string;
+  outcome: ReleaseOutcome;
+}
+
+async function exportRequest(ledger: Ledger, id: string): Promise<{ request: LedgerRequest; packageDir: string; manifest: Manifest }> {
+  const request = await ledger.get(id);
+  if (!request) throw new UsageError(`no request ${id} in the ledger`, 'zdsar requests list shows them.');
+  if (request.type !== 'export') throw new UsageError(`request ${request.request_id} is a ${request.type} request: only an export has a package to disclose`);
+  if (request.purged_at || !request.out_dir) throw new UsageError(`request ${request.request_id} has no package${request.purged_at ? ' (it was purged)' : ''}`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(request.out_dir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    throw new UsageError(`request ${request.request_id}: no manifest.json in ${request.out_dir} yet`, `Finish it first: zdsar requests resume ${request.request_id}`);
+  }
+  return { request, packageDir: request.out_dir, manifest };
+}
+
+/** What the export asked for (zip, encryption, policy), unless this command says otherwise. */
+function merged(request: LedgerRequest, flags: Awaited<ReturnType<typeof releaseSettings>>): ReleaseSettings {
+  const prior = (request.options ?? {}) as { zip?: boolean; release?: Omit<ReleaseSettings, 'zip'> };
+  return { ...prior.release, ...flags.release, policy: flags.release.policy ?? prior.release?.policy, zip: flags.zip || Boolean(prior.zip) };
+}
+
+/** `zdsar redact`: (re)build disclosure/ for an export's package; with approve, release it. */
+export async function redactRequest(env: NodeJS.ProcessEnv, id: string, flags: ReleaseFlags): Promise<ReleaseResult> {
+  const parsed = await releaseSettings(flags);
+  const signer = signerFrom(loadSigningKey(env));
+  const ledger = Ledger.open(zdsarHome(env));
+  const { request, packageDir, manifest } = await exportRequest(ledger, id);
+  const release = await ledger.holdRun(request.request_id);
+  try {
+    const outcome = await finishPackage(ledger, request, packageDir, manifest, { ...merged(request, parsed), redact: true }, signer);
+    return { request_id: request.request_id, packageDir, outcome };
+  } finally {
+    await release();
+  }
+}
+
+/** `zdsar requests approve`: only an intact copy is approved (what the officer read is what the person gets). */
+export async function approveRequest(env: NodeJS.ProcessEnv, id: string, flags: ReleaseFlags): Promise<ReleaseResult> {
+  const parsed = await releaseSettings(flags);
+  const signer = signerFrom(loadSigningKey(env));
+  const ledger = Ledger.open(zdsarHome(env));
+  const { request, packageDir } = await exportRequest(ledger, id);
+  if (!(await readDisclosure(packageDir))) throw new UsageError(`request ${request.request_id} has no disclosure copy to approve`, `Make it first: zdsar redact ${request.request_id}`);
+  const check = await verifyPackage(packageDir);
+  const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
+  if (problems.length) throw new PartialFailure(`not approved: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);
+  const release = await ledger.holdRun(request.request_id);
+  try {
+    const outcome = await approveAndRelease(ledger, request, packageDir, { ...merged(request, parsed), approve: true }, signer);
+    return { request_id: request.request_id, packageDir, outcome };
+  } finally {
+    await release();
+  }
+}
