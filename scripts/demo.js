@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startSandbox } = await import(join(root, 'dist/sandbox/index.js'));
 const sandbox = await startSandbox({ port: 0, plan: 'business', latencyMs: { min: 20, max: 60 } });
-const home = process.env.ZDSAR_HOME ?? join(root, '.zdsar-demo');
+// Always the demo's own home: never the real ledger of a ZDSAR_HOME set in this shell.
+const home = join(root, '.zdsar-demo');
 mkdirSync(home, { recursive: true, mode: 0o700 });
 const env = {
   ...process.env,

@@ -11,12 +11,12 @@ import type { Readable, Writable } from 'node:stream';
  */
 export interface IO {
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }
 
-/** Lines for people, on stderr. debug only with --verbose. Every line passes through redact(). */
+/** Lines for people, on stderr. debug only with --verbose. Every line passes through redact() (and the person mask where one is given). */
 export interface Logger {
   debug(msg: string): void;
   info(msg: string): void;

@@ -69,9 +69,9 @@ export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails
  * A logger and run context for a workflow, from the parsed options. With a live progress display,
  * log lines go through it, so they are printed above the spinner instead of over it.
  */
-export function runContext(ctx: CommandContext, opts: { verbose?: boolean; json?: boolean }, progress?: { note(line: string): void }): RunContext {
+export function runContext(ctx: CommandContext, opts: { verbose?: boolean; json?: boolean; mask?: (text: string) => string }, progress?: { note(line: string): void }): RunContext {
   const io = progress ? { ...ctx.io, stderr: lineWriter((line) => progress.note(line)) } : ctx.io;
-  return { logger: createLogger(io, { verbose: opts.verbose, quiet: opts.json }), signal: ctx.signal, now: Date.now };
+  return { logger: createLogger(io, { verbose: opts.verbose, quiet: opts.json, mask: opts.mask }), signal: ctx.signal, now: Date.now };
 }
 
 /** A stderr stand-in that hands each written line to `note`. */

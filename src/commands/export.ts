@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { SubjectResult } from '../dsar/collect.js';
 import type { ExportOutcome, ExportState } from '../dsar/export.js';
 import type { PreparedExport } from '../dsar/start.js';
 import { EXIT, UsageError } from '../errors.js';
 import { isoDay, subjectLabel } from '../ledger/index.js';
 import { palette, printJson } from '../ui/io.js';
+import { addressMask } from '../ui/people.js';
 import { createProgress } from '../ui/progress.js';
 import { releaseOptions } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
@@ -97,12 +99,31 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
   const request = prepared.request;
   // Whatever happens next, a --json reader learns which request this is.
   ctx.failure = { request_id: request.request_id, resume_command: `zdsar requests resume ${request.request_id}` };
-  const n = request.subjects.length;
-  const progress = createProgress(io, { json: show.json, title: `zdsar export ${request.request_id}: ${n} ${n === 1 ? 'person' : 'people'}` });
   const label = (i: number) => subjectLabel(request, i, show.showEmails);
+  // Names people as the run does: #N unless --show-emails (Zoom's own messages can hold an address).
+  const mask = addressMask(request.subjects, show.showEmails);
+  const p = palette(io);
+  let latest: ExportState | undefined;
+  const started = Date.now();
+  const progress = createProgress(io, {
+    json: show.json,
+    title: `zdsar export ${request.request_id}: ${peopleCount(request.subjects.length)}`,
+    // Without a spinner (cron, CI): a one-line status now and then, so a long run is visibly alive.
+    status: () => (latest ? `zdsar export ${request.request_id}: ${progressLines(latest, label)[0]!.trim()} · ${minutes(Date.now() - started)}` : undefined),
+  });
   let outcome: ExportOutcome;
   try {
-    outcome = await executeExport(prepared, { ...runContext(ctx, { verbose: show.verbose }, progress), onChange: (state) => progress.update(progressLines(state, label)) });
+    outcome = await executeExport(prepared, {
+      ...runContext(ctx, { verbose: show.verbose, mask }, progress),
+      onChange: (state) => {
+        latest = state;
+        progress.update(progressLines(state, label));
+      },
+      // A line as each person finishes, on a terminal and off it (a long run is not silent until the end).
+      onSubjectDone: show.json ? undefined : (index, result) => {
+        for (const line of personLines(label(index), result, p)) progress.note(mask(line));
+      },
+    });
   } finally {
     progress.stop();
   }
@@ -137,26 +158,40 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
     // A passphrase is shown once, to the person at the terminal: never in the JSON document.
     for (const line of releaseLines(release).filter((l) => l.startsWith('Passphrase'))) io.stderr.write(line + '\n');
   } else {
-    const p = palette(io);
-    for (const s of manifest.subjects) {
-      const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
-      const failed = Object.entries(s.categories).filter(([, c]) => c.status === 'failed');
-      const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
-      const regs = s.categories.registrations?.records;
-      const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
-      io.stderr.write(`${label(s.index)}: ${mark}${count}\n`);
-      for (const [cat, c] of failed) io.stderr.write(`    ${cat}: ${c.error}\n`);
-      // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
-      for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') io.stderr.write(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}\n`);
-      if (s.error) io.stderr.write(`    ${s.error}\n`);
-    }
-    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id}. Open report.html for a readable summary; package:\n`);
+    // The per-person lines were printed as each finished; here one summary.
+    const counts = new Map<string, number>();
+    for (const s of manifest.subjects) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+    const tally = [...counts].map(([k, n]) => `${n} ${k === 'not_found' ? 'without a Zoom user' : k}`).join(', ');
+    io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id} (${peopleCount(manifest.subjects.length)}: ${tally}). Open report.html for a readable summary; package:\n`);
     for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
     for (const line of releaseLines(release)) io.stderr.write(line + '\n');
     io.stdout.write(packageDir + '\n');
     if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
   }
   return status === 'completed' ? EXIT.ok : EXIT.partial;
+}
+
+/** The lines printed as one person finishes: outcome and counts, then each failure. */
+function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette>): string[] {
+  const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
+  const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
+  const regs = s.categories.registrations?.status === 'done' ? s.categories.registrations.records : undefined;
+  const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
+  const out = [`${who}: ${mark}${count}`];
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
+  // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}`);
+  if (s.error) out.push(`    ${s.error}`);
+  return out;
+}
+
+function peopleCount(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`;
+}
+
+function minutes(ms: number): string {
+  const m = Math.floor(ms / 60_000);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 function progressLines(state: ExportState, label: (i: number) => string): string[] {

@@ -9,6 +9,7 @@ import type { Match, ScanStats } from '../registrants/scan.js';
 import type { IO } from '../run-context.js';
 import { palette, printJson, progressEnabled } from '../ui/io.js';
 import { createProgress, type Progress } from '../ui/progress.js';
+import { addressMask } from '../ui/people.js';
 import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 /** Default hours a complete scan answers without walking every host again (registrants/index-store.ts). */
@@ -20,7 +21,8 @@ const scanOptions = baseOptions.extend({
   maxAge: numberOption('--max-age', 'a number of hours, 0 or more', (n) => n >= 0).default(DEFAULT_MAX_AGE_HOURS),
   concurrency: numberOption('--concurrency', 'a whole number from 1 to 64', (n) => Number.isInteger(n) && n >= 1 && n <= 64).default(8),
 });
-const eraseOptions = scanOptions.extend({ yes: z.boolean().default(false) });
+// erase always walks every host live: it takes no --max-age (the index is never its answer).
+const eraseOptions = scanOptions.omit({ maxAge: true }).extend({ yes: z.boolean().default(false) });
 type ScanOptions = z.output<typeof scanOptions>;
 
 function findSettings(ctx: CommandContext, o: ScanOptions): FindSettings {
@@ -28,10 +30,14 @@ function findSettings(ctx: CommandContext, o: ScanOptions): FindSettings {
 }
 
 /** The scan's progress line, under a title naming how many people are looked for. */
-function scanProgress(io: IO, json: boolean) {
+function scanProgress(io: IO, json: boolean, showEmails: boolean) {
   let progress: Progress | undefined;
+  let masker = (s: string) => s;
   return {
-    onStart: (people: unknown[]) => {
+    /** Names people as the run does (#N unless --show-emails), once they are read. */
+    mask: (s: string) => masker(s),
+    onStart: (people: ReadonlyArray<{ index: number; email?: string }>) => {
+      masker = addressMask(people, showEmails);
       progress = createProgress(io, { json, title: `zdsar registrants: scanning the account for ${people.length} ${people.length === 1 ? 'person' : 'people'}` });
     },
     onScan: (st: ScanStats) => progress?.update([progressLine(st)]),
@@ -44,11 +50,11 @@ function scanProgress(io: IO, json: boolean) {
   };
 }
 
-function withScan(cmd: Command): Command {
-  return cmd
-    .option('--refresh', 'ignore the local index and scan the whole account again (rebuilds the index)')
-    .option('--max-age <hours>', 'how long a complete scan answers without walking every host again (default 6; 0: always walk)')
-    .option('--concurrency <n>', 'hosts scanned at once (default 8; Zoom\'s rate limits pace the requests)');
+function withScan(cmd: Command, opts: { maxAge: boolean }): Command {
+  cmd.option('--refresh', 'ignore the local index and scan the whole account again (rebuilds the index)');
+  // Only find may be answered from the index: erase always walks every host live.
+  if (opts.maxAge) cmd.option('--max-age <hours>', 'how long a complete scan answers without walking every host again (default 6; 0: always walk)');
+  return cmd.option('--concurrency <n>', 'hosts scanned at once (default 8; Zoom\'s rate limits pace the requests)');
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -60,7 +66,8 @@ export function register(program: Command, ctx: CommandContext): void {
       `
 Zoom has no search by registrant email, so zdsar walks every host's meetings and webinars that take
 registration and lists their registrants (approved, pending and denied). A local index of keyed
-hashes (ZDSAR_HOME/registrants) makes the next search cheaper; see --max-age and --refresh.
+hashes (ZDSAR_HOME/registrants) makes the next find cheaper (see --max-age and --refresh); erase never
+trusts it: it walks every host live, so a registration made since the last scan is not missed.
 
 Examples:
   $ zdsar registrants find --emails jordan@example.com
@@ -72,7 +79,7 @@ Examples:
   const find = registrants.command('find').description('find every registration and panelist seat of up to 50 people (same input as export)');
   withPeople(find);
   withJson(find);
-  withScan(find);
+  withScan(find, { maxAge: true });
   withZoom(find);
   find
     .addHelpText(
@@ -83,14 +90,14 @@ Exit codes: 0 every list was read, 1 some lists could not be read (the answer ma
     .action(
       action(ctx, scanOptions, async (o) => {
         const { findPeople } = await import('../registrants/run.js');
-        const sp = scanProgress(ctx.io, o.json);
+        const sp = scanProgress(ctx.io, o.json, o.showEmails);
         let found;
         try {
-          found = await findPeople(findSettings(ctx, o), { ...runContext(ctx, { verbose: o.verbose }, sp), onStart: sp.onStart, onScan: sp.onScan });
+          found = await findPeople(findSettings(ctx, o), { ...runContext(ctx, { verbose: o.verbose, mask: sp.mask }, sp), onStart: sp.onStart, onScan: sp.onScan });
         } finally {
           sp.stop();
         }
-        return renderFind(ctx.io, found.people, found.scan, o.json);
+        return renderFind(ctx.io, found.people, found.scan, o.json, sp.mask);
       }),
     );
 
@@ -101,13 +108,14 @@ Exit codes: 0 every list was read, 1 some lists could not be read (the answer ma
   withJson(erase);
   erase.option('--yes', 'act: without it erase only prints what it would do (or asks on a terminal)');
   withRequest(erase, 'erasure');
-  withScan(erase);
+  withScan(erase, { maxAge: false });
   withZoom(erase);
   erase
     .addHelpText(
       'after',
       `
-Every registration is found again live before anything is done. Each step is written to the ledger
+Every host is walked live before anything is done (the index of find is not trusted here; it only
+lets unchanged past sessions without this person be skipped). Each step is written to the ledger
 before it is sent, with Zoom's answer after. Running it again does nothing new.
 Exit codes: 0 done (deleted, or canceled/denied where Zoom allows no more), 1 some steps failed or lists
 could not be read, 2 bad input, 3 credentials or scopes.`,
@@ -116,20 +124,21 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
       action(ctx, eraseOptions, async (o) => {
         const { eraseRegistrations } = await import('../registrants/run.js');
         const io = ctx.io;
-        const sp = scanProgress(io, o.json);
+        const sp = scanProgress(io, o.json, o.showEmails);
         let steps: Progress | undefined;
         let out: EraseOutcome;
         try {
           out = await eraseRegistrations(
-            { ...findSettings(ctx, o), requester: o.requester, received: o.received, regime: o.regime },
+            // Always live: max age 0, so a registration made since the last find is not missed.
+            { ...findSettings(ctx, { ...o, maxAge: 0 }), requester: o.requester, received: o.received, regime: o.regime },
             {
-              ...runContext(ctx, { verbose: o.verbose }, { note: (line) => (steps ? steps.note(line) : sp.note(line)) }),
+              ...runContext(ctx, { verbose: o.verbose, mask: sp.mask }, { note: (line) => (steps ? steps.note(line) : sp.note(line)) }),
               onStart: sp.onStart,
               onScan: sp.onScan,
               decide: async (plan) => {
                 sp.stop();
                 if (o.yes) return true;
-                renderPlan(io, plan, o.json, 'dry-run');
+                renderPlan(io, plan, o.json, 'dry-run', sp.mask);
                 const n = plan.toAct.length;
                 if (!o.json && interactive(io)) return confirm(io, `Erase ${n} ${n === 1 ? 'registration' : 'registrations'} now? [y/N] `);
                 return false;
@@ -145,7 +154,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
           sp.stop();
           steps?.stop();
         }
-        const code = renderErase(io, out, o);
+        const code = renderErase(io, out, o, sp.mask);
         if (out.kind === 'done' && out.stopped) {
           // Zoom stopped the run (credentials, scopes, a daily limit): the summary above is the --json document.
           ctx.printed = true;
@@ -156,7 +165,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
     );
 }
 
-function renderFind(io: IO, people: Array<{ index: number; email: string }>, r: FindResult, json: boolean): number {
+function renderFind(io: IO, people: Array<{ index: number; email: string }>, r: FindResult, json: boolean, mask: (s: string) => string): number {
   if (json) {
     printJson(io, {
       people: people.map((p) => ({ index: p.index, email: p.email, matches: (r.matches.get(p.email) ?? []).map(matchRecord) })),
@@ -170,15 +179,15 @@ function renderFind(io: IO, people: Array<{ index: number; email: string }>, r: 
       for (const m of ms) io.stdout.write(renderMatch(m));
     }
     io.stderr.write(describeMode(r) + '\n');
-    reportProblems(io, r);
+    reportProblems(io, r, mask);
   }
   return r.complete ? EXIT.ok : EXIT.partial;
 }
 
-function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: boolean }): number {
+function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: boolean }, mask: (s: string) => string): number {
   const r = out.scan;
   if (out.kind === 'nothing') {
-    renderPlan(io, out, o.json, 'nothing');
+    renderPlan(io, out, o.json, 'nothing', mask);
     if (!o.json) io.stderr.write(out.targets.length > 0 ? 'Nothing to do: Zoom already allows nothing more for these registrations (see the earlier request in `zdsar requests list`).\n' : 'Nothing to do: no registrations found.\n');
     return r.complete ? EXIT.ok : EXIT.partial;
   }
@@ -212,7 +221,7 @@ function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: 
       if (x.left.length > 0) io.stdout.write(`  Zoom still lists: ${x.left.map((l) => `${l.session} (${l.statuses.join('/')})`).join(', ')}\n`);
     }
     io.stderr.write(`${describeMode(r)}\nRecorded in the ledger as request ${id} (zdsar requests show ${id}).\n`);
-    reportProblems(io, r);
+    reportProblems(io, r, mask);
   }
   return final === 'completed' ? EXIT.ok : EXIT.partial;
 }
@@ -242,11 +251,11 @@ function describeMode(r: FindResult): string {
 }
 
 
-function reportProblems(io: IO, r: FindResult): void {
+function reportProblems(io: IO, r: FindResult, mask: (s: string) => string): void {
   if (r.complete) return;
   const p = palette(io);
   io.stderr.write(p.yellow(`Some lists could not be read (${r.problems.length}); the answer may be incomplete:\n`));
-  for (const x of r.problems.slice(0, 10)) io.stderr.write(`  ${x.where}: ${clean(x.message)}\n`);
+  for (const x of r.problems.slice(0, 10)) io.stderr.write(mask(`  ${x.where}: ${clean(x.message)}`) + '\n');
   if (r.problems.length > 10) io.stderr.write(`  …and ${r.problems.length - 10} more\n`);
 }
 
@@ -306,7 +315,7 @@ function targetLine(t: EraseTarget): string {
   return `${what} "${clean(s.topic)}"${t.occurrence_id ? ` occurrence ${t.occurrence_id}` : ''}${t.status ? ` [${t.status}]` : ''}`;
 }
 
-function renderPlan(io: IO, plan: ErasePlan, json: boolean, mode: 'dry-run' | 'nothing'): void {
+function renderPlan(io: IO, plan: ErasePlan, json: boolean, mode: 'dry-run' | 'nothing', mask: (s: string) => string): void {
   const { people, targets, scan: r } = plan;
   if (json) {
     printJson(io, {
@@ -345,7 +354,7 @@ function renderPlan(io: IO, plan: ErasePlan, json: boolean, mode: 'dry-run' | 'n
     }
   }
   io.stderr.write(describeMode(r) + '\n');
-  reportProblems(io, r);
+  reportProblems(io, r, mask);
 }
 
 function interactive(io: IO): boolean {

@@ -66,15 +66,38 @@ export function summary(r: LedgerRequest, now: Date, urgency: UrgencyFn) {
     ...(r.completed_at ? { completed_at: r.completed_at } : {}),
     ...(r.canceled_at ? { canceled_at: r.canceled_at } : {}),
     ...(r.purged_at ? { purged_at: r.purged_at } : {}),
+    ...(r.status === 'interrupted' && !r.purged_at ? { resume_command: resumeCommand(r) } : {}),
   };
 }
 
-export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: UrgencyFn, label: (i: number) => string): string {
+function resumeCommand(r: LedgerRequest): string {
+  // An erasure is continued by running it again (it is idempotent); the others by resume.
+  return r.type === 'registrants-erase' ? 'run the same zdsar registrants erase command again' : `zdsar requests resume ${r.request_id}`;
+}
+
+/** Under the list: how to continue each interrupted request. */
+export function resumeHints(rows: LedgerRequest[]): string[] {
+  return rows.filter((r) => r.status === 'interrupted' && !r.purged_at).map((r) => `${r.request_id} was interrupted; continue with: ${resumeCommand(r)}`);
+}
+
+/** A person's outcome: set by the workflow (erase), or in the checkpoint of the export's per-person step. */
+function outcomeOf(r: LedgerRequest, index: number): string | undefined {
+  const step = r.progress[String(index)]?.[SUBJECT_STEP];
+  return r.subjects.find((x) => x.index === index)?.status ?? (step?.checkpoint as { status?: string } | undefined)?.status;
+}
+
+/** The export's bookkeeping row for the person as a whole (its outcome is shown in OUTCOME instead). */
+const SUBJECT_STEP = 'subject';
+
+/**
+ * `order`: the categories in the order the package lists them (others after, by name).
+ */
+export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: UrgencyFn, label: (i: number) => string, order: readonly string[] = []): string {
   const out: string[] = [];
   const field = (k: string, v: string | undefined) => v !== undefined && out.push(`  ${(k + ':').padEnd(16)}${v}`);
   out.push(c.bold(`Request ${r.request_id}`));
   field('type', r.type);
-  field('status', r.status);
+  field('status', r.status === 'interrupted' && !r.purged_at ? `interrupted (continue with: ${resumeCommand(r)})` : r.status);
   field('regime', r.regime.toUpperCase());
   field('requester', r.requester);
   field('received', r.received_at.slice(0, 10));
@@ -93,17 +116,26 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
 
   out.push('', c.bold(`People (${r.subjects.length})`));
   const rows: string[][] = [];
+  const rank = (cat: string) => {
+    const i = order.indexOf(cat);
+    return i < 0 ? order.length : i;
+  };
   for (const s of r.subjects) {
-    const cats = Object.entries(r.progress[String(s.index)] ?? {});
-    if (cats.length === 0) rows.push([label(s.index), s.status ?? '-', '-', '-', '', '']);
+    const outcome = outcomeOf(r, s.index) ?? '-';
+    const cats = Object.entries(r.progress[String(s.index)] ?? {})
+      .filter(([cat]) => cat !== SUBJECT_STEP)
+      .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+    if (cats.length === 0) rows.push([label(s.index), outcome, '-', '-', '', '']);
     for (const [i, [cat, p]] of cats.entries()) {
       const st = p.status === 'failed' ? c.red(p.status) : p.status === 'done' ? c.green(p.status) : p.status;
-      rows.push([i === 0 ? label(s.index) : '', i === 0 ? (s.status ?? '-') : '', cat, st, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? '']);
+      // A category with nothing to export says why (the same reason the manifest gives).
+      const why = p.status === 'skipped' ? (p.checkpoint as { note?: string } | undefined)?.note : undefined;
+      rows.push([i === 0 ? label(s.index) : '', i === 0 ? outcome : '', cat, st, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? why ?? '']);
     }
   }
   const whole = Object.entries(r.progress['0'] ?? {});
   for (const [i, [cat, p]] of whole.entries()) rows.push([i === 0 ? 'request' : '', '', cat, p.status, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? '']);
-  if (rows.length) out.push(indent(renderTable(['PERSON', 'OUTCOME', 'CATEGORY', 'PROGRESS', 'RECORDS', 'FILE / ERROR'], rows)));
+  if (rows.length) out.push(indent(renderTable(['PERSON', 'OUTCOME', 'CATEGORY', 'PROGRESS', 'RECORDS', 'FILE / ERROR / WHY NONE'], rows)));
 
   out.push('', c.bold(`Errors (${r.errors.length})`));
   for (const e of r.errors) {

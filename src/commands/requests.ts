@@ -16,7 +16,10 @@ async function openLedger(ctx: CommandContext) {
 }
 
 async function mustGet(ctx: CommandContext, id: string): Promise<LedgerRequest> {
-  const r = await (await openLedger(ctx)).get(id);
+  const ledger = await openLedger(ctx);
+  const found = await ledger.get(id);
+  // A run whose process is gone is shown (and recorded) as interrupted, not as still running.
+  const r = found && (await ledger.settle(found));
   if (!r) throw new UsageError(`no request ${id} in the ledger`, 'zdsar requests list shows them.');
   return r;
 }
@@ -85,13 +88,13 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .option('--all', 'include requests whose package was purged'),
   ).action(
     action(ctx, jsonOnly.extend({ all: z.boolean().default(false) }), async (opts) => {
-      const [{ urgency }, { summary, dueCell, stdoutPalette }, { renderTable }, { zdsarHome }] = await Promise.all([
+      const [{ urgency }, { summary, dueCell, stdoutPalette, resumeHints }, { renderTable }, { zdsarHome }] = await Promise.all([
         import('../ledger/index.js'),
         loadView(),
         import('../ui/table.js'),
         import('../config.js'),
       ]);
-      const all = await (await openLedger(ctx)).list();
+      const all = await (await openLedger(ctx)).listSettled();
       const shown = opts.all ? all : all.filter((r) => !r.purged_at);
       const now = new Date();
       if (opts.json) {
@@ -114,6 +117,7 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
         r.requester,
       ]);
       writeLine(ctx.io.stdout, renderTable(['ID', 'TYPE', 'STATUS', 'PEOPLE', 'RECEIVED', 'DUE', 'REQUESTER'], rows));
+      for (const line of resumeHints(shown)) writeLine(ctx.io.stderr, line);
       if (hidden) writeLine(ctx.io.stderr, `${hidden} purged request${hidden > 1 ? 's' : ''} not shown (--all shows them).`);
     }),
   );
@@ -135,7 +139,9 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       const { renderShow, stdoutPalette } = await loadView();
       // Addresses inside evidence and errors (e.g. a URL naming the person) are masked too, unless asked for.
       const view = opts.showEmails ? r : { ...scrub(r, personReplacements(r.subjects)), subjects: r.subjects };
-      writeLine(ctx.io.stdout, renderShow(view, new Date(), stdoutPalette(ctx.io), urgency, (i) => subjectLabel(r, i, opts.showEmails)));
+      const { CATEGORIES } = await import('../dsar/categories.js');
+      const order = CATEGORIES.map((x) => x.name);
+      writeLine(ctx.io.stdout, renderShow(view, new Date(), stdoutPalette(ctx.io), urgency, (i) => subjectLabel(r, i, opts.showEmails), order));
     }),
   );
 

@@ -1,6 +1,11 @@
-import type { Command } from 'commander';
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { writeLine } from '../ui/io.js';
 import { action, type CommandContext } from './context.js';
 
@@ -11,6 +16,12 @@ const sandboxOptions = z.strictObject({
   faults: z.string().optional(),
   large: z.boolean().optional(),
   seed: z.string().optional(),
+  writeEnv: z.string().optional(),
+  home: z.string().optional(),
+  detach: z.boolean().optional(),
+  stop: z.boolean().optional(),
+  readyIpc: z.boolean().optional(),
+  sendDeauthorization: z.string().optional(),
 });
 type SandboxFlags = z.output<typeof sandboxOptions>;
 
@@ -39,6 +50,85 @@ function parseFlags(f: SandboxFlags) {
   return { port, plan: plan as 'free' | 'pro' | 'business', latencyMs, faults: f.faults, large: Boolean(f.large), seed };
 }
 
+/** A value as the shell reads it back with `source`: plain when safe, else single-quoted. */
+function shellValue(v: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+const PID_LINE = /^# zdsar sandbox pid (\d+)$/m;
+
+/** `--stop`: end the sandbox that `--detach --write-env FILE` started, and remove FILE. */
+async function stopDetached(ctx: CommandContext, envFile: string): Promise<number> {
+  const text = await readFile(envFile, 'utf8').catch(() => undefined);
+  if (text === undefined) throw new UsageError(`--stop: ${envFile} does not exist: no sandbox was started with --write-env ${envFile}, or it was stopped already`);
+  const pid = Number(PID_LINE.exec(text)?.[1]);
+  if (!pid) throw new UsageError(`--stop: ${envFile} names no sandbox process (it was not written by zdsar sandbox --detach)`);
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (alive()) process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(); i++) await sleep(50);
+  if (alive()) throw new UsageError(`--stop: the sandbox (pid ${pid}) did not stop; stop it with: kill ${pid}`);
+  await rm(envFile, { force: true });
+  writeLine(ctx.io.stderr, `zdsar sandbox: stopped (pid ${pid}); removed ${envFile}.`);
+  return 0;
+}
+
+/**
+ * `--send-deauthorization URL`: send the signed app_deauthorized event Zoom sends when an admin
+ * removes the app, as the sandbox's account, to a `zdsar compliance listen` (or your own endpoint).
+ * Signed with ZOOM_WEBHOOK_SECRET_TOKEN (from the sandbox's env file), else the sandbox's sample one.
+ */
+async function sendDeauthorization(ctx: CommandContext, url: string, seed: number): Promise<number> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new UsageError(`--send-deauthorization: expected a URL such as http://127.0.0.1:8787/, got "${url}"`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError(`--send-deauthorization: expected an http(s) URL, got "${url}"`);
+  const sb = await import('../sandbox/index.js');
+  const account = sb.demoAccount({ seed, now: Date.now() });
+  const env = ctx.io.env;
+  const payload = { ...(env.ZOOM_ACCOUNT_ID ? { account_id: env.ZOOM_ACCOUNT_ID } : {}), ...(env.ZOOM_CLIENT_ID ? { client_id: env.ZOOM_CLIENT_ID } : {}) };
+  const event = sb.deauthorizationEvent(account, Date.now(), payload);
+  const secret = env.ZOOM_WEBHOOK_SECRET_TOKEN || account.credentials.webhookSecretToken;
+  let r: { status: number; body: string };
+  try {
+    r = await sb.emitSigned(target.href, event, secret, Date.now());
+  } catch (e) {
+    writeLine(ctx.io.stderr, `zdsar sandbox: could not deliver the event to ${target.href}: ${(e as Error).message}`);
+    return 1;
+  }
+  const p = (event as { payload: { user_id: string; account_id: string } }).payload;
+  writeLine(ctx.io.stderr, `zdsar sandbox: sent a signed app_deauthorized event (user ${p.user_id} of account ${p.account_id}) to ${target.href}: HTTP ${r.status}.`);
+  return r.status >= 200 && r.status < 300 ? 0 : 1;
+}
+
+/** `--detach`: run this same command in the background and return once it listens (its env file is written). */
+async function detach(ctx: CommandContext, envFile: string): Promise<number> {
+  const args = process.argv.slice(2).filter((a) => a !== '--detach');
+  const child = spawn(process.execPath, [process.argv[1]!, ...args, '--ready-ipc'], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: ctx.io.env });
+  const ready = await new Promise<{ url: string; pid: number } | { error: string }>((done) => {
+    child.once('message', (m) => done(m as { url: string; pid: number } | { error: string }));
+    child.once('exit', (code) => done({ error: `the sandbox exited (code ${code}) before it was ready` }));
+    child.once('error', (e) => done({ error: e.message }));
+  });
+  child.removeAllListeners();
+  if (child.connected) child.disconnect();
+  child.unref();
+  if ('error' in ready) throw new UsageError(`zdsar sandbox --detach: ${ready.error}`);
+  writeLine(ctx.io.stderr, `zdsar sandbox: listening on ${ready.url} in the background (pid ${ready.pid}).`);
+  writeLine(ctx.io.stderr, `Use it with: source ${envFile}`);
+  writeLine(ctx.io.stderr, `Stop it with: zdsar sandbox --stop --write-env ${envFile}`);
+  return 0;
+}
+
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('sandbox')
@@ -49,9 +139,36 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--faults <spec>', 'inject faults, e.g. "429=0.05,500=0.02,reset=0.01,slow=0.01:3000" (see docs/sandbox.md)')
     .option('--large', 'serve a large generated account (2,000 hosts, one heavy user) instead of the demo account')
     .option('--seed <n>', 'seed for data, latency and faults', '1')
+    .option('--write-env <file>', 'write the export lines to FILE (0600) once listening, instead of to stdout: `source FILE` then')
+    .option('--home <dir>', 'ZDSAR_HOME for requests made against the sandbox, kept apart from real ones (default: .zdsar-sandbox beside the env file, or here)')
+    .option('--detach', 'run in the background and return once ready (needs --write-env); stop it with --stop --write-env FILE')
+    .option('--stop', 'stop the sandbox started with --detach --write-env FILE, and remove FILE')
+    .option('--send-deauthorization <url>', "send a signed app_deauthorized event (as Zoom does when the app is removed) to URL, e.g. a `zdsar compliance listen`, and exit")
+    .addOption(new Option('--ready-ipc').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Try zdsar without a Zoom account:
+  $ zdsar sandbox --write-env sandbox.env --detach
+  $ source sandbox.env        # the sandbox's URLs, sample credentials, its own ZDSAR_HOME and plan
+  $ zdsar export --emails chen.wei@cedarpine.example
+  $ zdsar sandbox --stop --write-env sandbox.env
+A deauthorization event to try compliance listen with (after source sandbox.env):
+  $ zdsar compliance listen --port 8787 &
+  $ zdsar sandbox --send-deauthorization http://127.0.0.1:8787/`,
+    )
     .action(
       action(ctx, sandboxOptions, async (flags) => {
+        if (flags.stop) {
+          if (!flags.writeEnv) throw new UsageError('--stop needs --write-env FILE (the file --detach wrote)');
+          return stopDetached(ctx, flags.writeEnv);
+        }
+        if (flags.detach && !flags.writeEnv) throw new UsageError('--detach needs --write-env FILE: that is where the sandbox\'s settings are written');
         const o = parseFlags(flags);
+        if (flags.sendDeauthorization !== undefined) return sendDeauthorization(ctx, flags.sendDeauthorization, o.seed);
+        if (flags.detach) return detach(ctx, flags.writeEnv!);
+        const envFile = flags.writeEnv ? resolve(flags.writeEnv) : undefined;
+        const home = resolve(flags.home ?? resolve(envFile ? dirname(envFile) : '.', '.zdsar-sandbox'));
         const sb = await import('../sandbox/index.js');
         let faults: ReturnType<typeof sb.parseFaults> | undefined;
         if (o.faults !== undefined) {
@@ -62,6 +179,7 @@ export function register(program: Command, ctx: CommandContext): void {
           }
         }
         const account = o.large ? sb.generateAccount({ seed: o.seed, users: 2000, heavy: { meetings: 20_000, recordingYears: 2, calls: 100_000 } }) : undefined;
+        const ipc = flags.readyIpc && process.send ? process.send.bind(process) : undefined;
         const sandbox = await sb.startSandbox({
           port: o.port,
           plan: o.plan,
@@ -72,22 +190,40 @@ export function register(program: Command, ctx: CommandContext): void {
           onWarning: (m) => writeLine(ctx.io.stderr, m),
         });
         const c = sandbox.credentials;
-        for (const [name, value] of [
-          ['ZOOM_API_URL', sandbox.apiUrl],
-          ['ZOOM_OAUTH_URL', sandbox.oauthUrl],
-          ['ZOOM_ACCOUNT_ID', c.accountId],
-          ['ZOOM_CLIENT_ID', c.clientId],
-          ['ZOOM_CLIENT_SECRET', c.clientSecret],
-          ['ZOOM_WEBHOOK_SECRET_TOKEN', c.webhookSecretToken],
-        ] as const) {
-          writeLine(ctx.io.stdout, `export ${name}=${value}`);
+        const lines = [
+          ...(envFile ? ['# zdsar sandbox: a local Zoom with sample data. These are sample credentials, not secrets.', `# zdsar sandbox pid ${process.pid}`] : []),
+          ...([
+            ['ZOOM_API_URL', sandbox.apiUrl],
+            ['ZOOM_OAUTH_URL', sandbox.oauthUrl],
+            ['ZOOM_ACCOUNT_ID', c.accountId],
+            ['ZOOM_CLIENT_ID', c.clientId],
+            ['ZOOM_CLIENT_SECRET', c.clientSecret],
+            ['ZOOM_WEBHOOK_SECRET_TOKEN', c.webhookSecretToken],
+            // Requests made against the sandbox get their own ledger, apart from real ones, and its plan's limits.
+            ['ZDSAR_HOME', home],
+            ['ZDSAR_PLAN', o.plan],
+          ] as const).map(([name, value]) => `export ${name}=${shellValue(value)}`),
+        ];
+        try {
+          if (envFile) await writeFileAtomic(envFile, lines.join('\n') + '\n');
+        } catch (e) {
+          await sandbox.close();
+          const msg = `--write-env ${envFile}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+          ipc?.({ error: msg });
+          throw new UsageError(msg);
         }
+        if (!envFile) for (const l of lines) writeLine(ctx.io.stdout, l);
         const users = sandbox.account.users.length;
         writeLine(
           ctx.io.stderr,
           `zdsar sandbox: listening on ${sandbox.url} (plan ${o.plan}, ${users} users${o.latencyMs ? `, latency ${o.latencyMs.min}-${o.latencyMs.max} ms` : ''}${faults && faults.rules.length > 0 ? `, faults ${sb.formatFaults(faults)}` : ''}).`,
         );
-        writeLine(ctx.io.stderr, 'These are sample credentials of a local sandbox, not secrets. Press Ctrl-C to stop.');
+        if (envFile) writeLine(ctx.io.stderr, `Wrote ${envFile}: source it to use the sandbox.`);
+        writeLine(ctx.io.stderr, 'Sample people: chen.wei@cedarpine.example, alice.martin@cedarpine.example (users); jordan.lee@gmail.example (registrant only). Press Ctrl-C to stop.');
+        if (ipc) {
+          ipc({ url: sandbox.url, pid: process.pid });
+          process.disconnect?.();
+        }
         await new Promise<void>((resolve) => {
           if (ctx.signal.aborted) return resolve();
           ctx.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -243,7 +243,7 @@ class PersonCollection {
   }
 
   registrations(): Promise<void> {
-    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString(r.registration_key), REGISTRATIONS_COVERAGE);
+    return this.list('registrations', [{ key: 'account-scan', items: this.env.registrations! }], (r) => idString((r.context as Rec | undefined)?.registration_key), REGISTRATIONS_COVERAGE);
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */

@@ -45,6 +45,8 @@ export interface ExportHooks {
   tuning?: { timeoutMs?: number; connections?: number };
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
+  /** Called as each person's collection ends (for a line per person while the run goes on). */
+  onSubjectDone?: (index: number, result: SubjectResult) => void;
   /** For --include-registrations: the registrations found for an email. */
   registrationsOf?: (email: string) => AsyncIterable<Record<string, unknown>>;
   /** Signs manifests (ZDSAR_SIGNING_KEY); never stored with the settings. */
@@ -208,6 +210,7 @@ async function runHeld(
           error: result.error,
           checkpoint: { status: result.status, user_id: result.userId, range: result.range },
         });
+        hooks.onSubjectDone?.(s.index, result);
         for (const [cat, c] of Object.entries(result.categories)) {
           if (c.status === 'failed') await ledger.recordError(request.request_id, { subject: s.index, category: cat, message: c.error ?? 'failed' });
         }
@@ -217,6 +220,10 @@ async function runHeld(
     if (settings.zoomExport) zoomExport = await runZoomPart(client, ledger, request, packageDir, settings, results, signal, hooks);
   } catch (e) {
     if (signal.aborted) {
+      // Recorded, so that `requests list` and purge see a stopped run, not a running one.
+      await ledger
+        .setStatus(request.request_id, 'interrupted', `interrupted (Ctrl-C or a stop signal); continue with: zdsar requests resume ${request.request_id}`)
+        .catch(() => undefined); // canceled meanwhile: it stays canceled
       throw new InterruptedError(`interrupted; what was saved is kept`, `Continue with: zdsar requests resume ${request.request_id}`);
     }
     await ledger.recordError(request.request_id, { message: (e as Error).message });

@@ -14,6 +14,7 @@ import { readPeople } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
+import type { SubjectResult } from './collect.js';
 import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
@@ -128,13 +129,16 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
   return { ledger: Ledger.open(home), request: { ...request, out_dir: packageDir }, settings, credentials, tuning: clientTuning(env), home, signer: signerFrom(loadSigningKey(env)) };
 }
 
-/** Collect everything for a prepared export; `onChange` feeds the progress display. */
-export async function executeExport(p: PreparedExport, run: RunContext & { onChange?: (state: ExportState) => void }): Promise<ExportOutcome> {
+/** Collect everything for a prepared export; `onChange` feeds the progress display, `onSubjectDone` a line per person. */
+export async function executeExport(
+  p: PreparedExport,
+  run: RunContext & { onChange?: (state: ExportState) => void; onSubjectDone?: (index: number, result: SubjectResult) => void },
+): Promise<ExportOutcome> {
   const { settings, credentials } = p;
   // One rate-limit budget for everything this run sends (Zoom counts per account).
   const limiter = new RateLimiter(settings.plan);
   const registrationsOf = settings.includeRegistrations
     ? registrationsFinder({ home: p.home, credentials, plan: settings.plan, limiter, tuning: p.tuning, logger: run.logger, signal: run.signal })
     : undefined;
-  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, signer: p.signer, onChange: run.onChange });
+  return runExport(p.ledger, p.request, credentials, settings, run.signal, { logger: run.logger, limiter, tuning: p.tuning, registrationsOf, signer: p.signer, onChange: run.onChange, onSubjectDone: run.onSubjectDone });
 }

@@ -16,9 +16,10 @@ import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
 import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
-import { acquireLease, serialize, withFileLock } from './lock.js';
+import { acquireLease, leaseHeld, serialize, withFileLock } from './lock.js';
 import { hashEmail, loadSalt, personReplacements, scrub } from './privacy.js';
 import {
+  LEASED_TYPES,
   OPEN_STATUSES,
   REQUEST_TYPES,
   RequestCanceledError,
@@ -102,6 +103,28 @@ export class Ledger {
       .filter((l): l is Loaded => l !== undefined)
       .map((l) => structuredClone(l.state))
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.request_id.localeCompare(a.request_id));
+  }
+
+  /**
+   * A run stopped without a word (SIGKILL, a crash, a second Ctrl-C) leaves its request `processing`
+   * with nobody holding its run lease: record it as interrupted (in the history too) and return the
+   * request as it now stands. Anything else is returned as it is.
+   */
+  async settle(r: LedgerRequest): Promise<LedgerRequest> {
+    if (!(await this.abandoned(r))) return r;
+    return this.mutate(r.request_id, (s) => {
+      if (s.status !== 'processing') return { events: [] };
+      return { events: [{ ev: 'status', at: nowIso(), status: 'interrupted', note: `the run stopped without finishing (its process is gone); continue with: zdsar requests resume ${s.request_id}` }], snapshot: true };
+    });
+  }
+
+  /** list(), each request settled (see settle()). */
+  async listSettled(): Promise<LedgerRequest[]> {
+    return Promise.all((await this.list()).map((r) => this.settle(r)));
+  }
+
+  private async abandoned(r: LedgerRequest): Promise<boolean> {
+    return r.status === 'processing' && LEASED_TYPES.includes(r.type) && !(await leaseHeld(join(this.requestDir(r.request_id), 'run.lease')));
   }
 
   /** HMAC of an address with this ledger's salt: compare with `subjects[].email_hash` of a purged request. */
@@ -278,13 +301,14 @@ export class Ledger {
     const now = opts.now ?? new Date();
     const cutoff = now.getTime() - opts.olderThanDays * 86_400_000;
     const out: PurgeResult[] = [];
-    for (const r of await this.list()) {
+    for (const r of await this.listSettled()) {
       if (r.purged_at) continue;
-      const since = Date.parse(r.completed_at ?? r.canceled_at ?? r.created_at);
+      const since = Date.parse(r.completed_at ?? r.canceled_at ?? (r.status === 'interrupted' ? lastStatusAt(r) : undefined) ?? r.created_at);
       if (since > cutoff) continue;
       const emails = r.subjects.filter((s) => s.email).length;
       if (!r.out_dir && emails === 0) continue;
-      if (OPEN_STATUSES.includes(r.status)) {
+      // An interrupted run is a finished one for retention, as a partial one is: resume it within the period or lose it.
+      if (OPEN_STATUSES.includes(r.status) && r.status !== 'interrupted') {
         out.push({ request_id: r.request_id, removed: [], hashed: 0, skipped: `still ${r.status}: finish or cancel it first` });
         continue;
       }
@@ -463,6 +487,11 @@ export class Ledger {
 
 function nowIso(): string {
   return new Date().toISOString();
+}
+
+/** When the request's status last changed (for an interrupted one: when it was interrupted). */
+function lastStatusAt(r: LedgerRequest): string | undefined {
+  return [...r.history].reverse().find((h) => h.action === 'status')?.at;
 }
 
 function checkSubject(s: LedgerRequest, subject: number): void {

@@ -78,6 +78,19 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
   }
 }
 
+/** Whether the lease at `path` is held by a live process (one on another host counts as live: it cannot be checked). */
+export async function leaseHeld(path: string): Promise<boolean> {
+  let owner: { pid?: number; host?: string };
+  try {
+    owner = JSON.parse(await readFile(path, 'utf8')) as typeof owner;
+  } catch (e) {
+    // Absent: nobody holds it. Unreadable (being written right now): someone is taking it.
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  if (owner.host !== undefined && owner.host !== hostname()) return true;
+  return typeof owner.pid === 'number' && (owner.pid === process.pid || alive(owner.pid));
+}
+
 /**
  * A lease for a long run (an export, an erasure): `path` (0600) names the holder's pid and host.
  * Another live process holding it makes this throw `held`; a dead holder's lease (a killed run)

@@ -6,9 +6,14 @@ export type { Regime } from './deadlines.js';
 export type RequestType = 'export' | 'registrants-erase' | 'compliance-notify' | 'zoom-delete';
 export const REQUEST_TYPES: readonly RequestType[] = ['export', 'registrants-erase', 'compliance-notify', 'zoom-delete'];
 
-export type RequestStatus = 'pending' | 'processing' | 'completed' | 'partial' | 'failed' | 'canceled';
-/** Statuses in which the request is still being worked on (or was interrupted). */
-export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'processing'];
+export type RequestStatus = 'pending' | 'processing' | 'interrupted' | 'completed' | 'partial' | 'failed' | 'canceled';
+/**
+ * Statuses in which the request is still being worked on, or was stopped before it finished
+ * (interrupted: Ctrl-C, or a run whose process is gone; `zdsar requests resume` continues it).
+ */
+export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'processing', 'interrupted'];
+/** Request types whose runs hold the run lease (Ledger.holdRun): processing without a live holder means interrupted. */
+export const LEASED_TYPES: readonly RequestType[] = ['export', 'registrants-erase'];
 /** Statuses that end a run (completed_at is set). */
 export const FINISHED_STATUSES: readonly RequestStatus[] = ['completed', 'partial', 'failed'];
 

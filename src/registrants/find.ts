@@ -170,8 +170,8 @@ function result(
   return { matches, mode, coveredUntil, stats, problems, complete, index: store ? { path: store.path, scanned_at: scannedAt, sessions, saved } : undefined, visibility: { older_sessions_checked: olderChecked, ...VISIBILITY } };
 }
 
-/** A match as zdsar reports and exports it: Zoom's record plus where it was found. */
-export function matchRecord(m: Match): Record<string, unknown> {
+/** Where a match was found and what it amounts to: the context zdsar adds beside Zoom's record. */
+export function matchContext(m: Match): Record<string, unknown> {
   const s = m.session;
   const occurrences = m.listings
     .filter((l) => l.occurrence_id !== undefined)
@@ -181,7 +181,6 @@ export function matchRecord(m: Match): Record<string, unknown> {
     });
   const statuses = [...new Set(m.listings.map((l) => l.status))];
   return {
-    ...m.record,
     registration_key: m.registration_key,
     kind: m.kind === 'panelist' ? 'webinar_panelist' : s.kind === 'meeting' ? 'meeting_registrant' : 'webinar_registrant',
     ...(m.kind === 'panelist' ? { panelist_id: m.id } : { registrant_id: m.id }),
@@ -194,6 +193,19 @@ export function matchRecord(m: Match): Record<string, unknown> {
     ...(s.registration_type !== undefined ? { registration_type: s.registration_type } : {}),
     ...(m.kind === 'registrant' ? { status: statuses.length === 1 ? statuses[0] : statuses.join(','), occurrences } : {}),
   };
+}
+
+/** A match as `registrants find --json` reports it: Zoom's record with where it was found. */
+export function matchRecord(m: Match): Record<string, unknown> {
+  return { ...m.record, ...matchContext(m) };
+}
+
+/**
+ * A match as an export's registrations.json keeps it: Zoom's record exactly as Zoom sent it, and
+ * the context zdsar adds beside it, never inside.
+ */
+export function registrationEntry(m: Match): { context: Record<string, unknown>; record: Record<string, unknown> } {
+  return { context: matchContext(m), record: m.record };
 }
 
 /** Errors that stop a scan become the contract's exit codes: 3 for credentials and scopes, 130 interrupted, 1 otherwise. */
@@ -248,7 +260,7 @@ export function registrationsFinder(f: FinderSettings): (email: string) => Async
         );
         scanned = true;
         const error = r.complete ? undefined : `the account scan could not read ${r.problems.length} lists (${r.problems.slice(0, 3).map((x) => `${x.where}: ${x.message}`).join('; ')})`;
-        for (const b of batch) b.resolve({ records: (r.matches.get(b.email) ?? []).map(matchRecord), error });
+        for (const b of batch) b.resolve({ records: (r.matches.get(b.email) ?? []).map(registrationEntry), error });
       } catch (e) {
         for (const b of batch) b.reject(cliError(e));
       } finally {

@@ -114,8 +114,9 @@ export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promi
   const ledger = Ledger.open(zdsarHome(s.env));
   const client = newClient(s.env, run, credentials, s.plan);
   run.onStart?.(people);
+  let release: (() => Promise<void>) | undefined;
   try {
-    // Always live: in index mode the matching sessions are listed again before anything is planned.
+    // Always live: the command passes max age 0, so the index is never the answer (see commands/registrants.ts).
     const r = await find(client, credentials, people, s, run);
     const prior = await priorOutcomes(ledger);
     const targets = planErase(people, r.matches, prior);
@@ -135,6 +136,8 @@ export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promi
       options: { plan: s.plan, maxAgeHours: s.maxAgeHours, refresh: s.refresh, scan: { mode: r.mode, covered_until: r.coveredUntil, complete: r.complete } },
     });
     const id = request.request_id;
+    // Held until the final status: a request left processing without its holder was interrupted.
+    release = await ledger.holdRun(id);
     await ledger.setStatus(id, 'processing');
     for (const x of r.problems) await ledger.recordError(id, { category: 'registrants-scan', message: `${x.where}: ${x.message}` });
     run.onErasing?.(id);
@@ -142,7 +145,7 @@ export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promi
     const ctx = { signal: run.signal };
     const exec = await executeErase(client, targets, { ledger, requestId: id, logger, signal: run.signal, onStep: run.onStep });
     if (ctx.signal.aborted) {
-      await ledger.setStatus(id, 'partial', 'interrupted; run the same command again to finish (it is idempotent)');
+      await ledger.setStatus(id, 'interrupted', 'interrupted; run the same command again to finish (it is idempotent)');
       throw cliError(new Error('interrupted'), ctx.signal);
     }
     // What Zoom still lists for these people in the sessions touched: the truthful answer.
@@ -185,6 +188,7 @@ export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promi
 
     return { kind: 'done', ...plan, requestId: id, status: final, erasures: summary, verified, stopped: exec.stopped };
   } finally {
+    await release?.();
     await client.close();
   }
 }

@@ -33,7 +33,7 @@ export type { RequestLogEntry, ComplianceCall } from './core.js';
 export type { Category, Plan } from './ratelimit.js';
 export { RATE_LIMITS, DAILY_LIMITS } from './ratelimit.js';
 export type { DeauthorizationPayload, RetentionOption } from './webhook.js';
-export { signWebhook } from './webhook.js';
+export { signWebhook, deauthorizationEvent, emitSigned } from './webhook.js';
 export { demoAccount } from './demo.js';
 export { generateAccount, type GenerateOptions } from './generate.js';
 export { addBreadth, breadthFor, BREADTH_SCOPES, type SandboxBreadth, type BreadthRecords } from './breadth.js';

@@ -23,6 +23,16 @@ export function progressEnabled(io: IO, json = false): boolean {
   return true;
 }
 
+/**
+ * A live spinner redraws lines in place, which needs a terminal that knows its width: a terminal
+ * reporting 0 columns (some `script` or serial sessions) would make every redraw clear endless lines.
+ */
+export function spinnerEnabled(io: IO, json = false): boolean {
+  if (!progressEnabled(io, json)) return false;
+  const cols = io.stderr.columns;
+  return typeof cols === 'number' && Number.isFinite(cols) && cols > 0;
+}
+
 export function writeLine(stream: Writable, line = ''): void {
   stream.write(line + '\n');
 }

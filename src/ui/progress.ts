@@ -1,21 +1,47 @@
 import ora, { type Ora } from 'ora';
-import { progressEnabled, type IO } from './io.js';
+import { spinnerEnabled, type IO } from './io.js';
 
 /**
- * Live progress on an interactive stderr (ora), silent otherwise: not a TTY, CI, --json.
- * The text is re-rendered at most every 100 ms from a snapshot the caller keeps up to date.
+ * Progress on stderr. On an interactive terminal with a width (see spinnerEnabled): a live
+ * spinner (ora) re-rendered at most every 100 ms from a snapshot the caller keeps up to date.
+ * Anywhere else (cron, CI, a pipe, a terminal reporting 0 columns): plain lines, namely each
+ * note() as it comes and, for long runs, a one-line status every `statusEveryMs`.
+ * With --json: no spinner and no periodic status (notes, e.g. warnings, still go to stderr).
  */
 export interface Progress {
   update(lines: string[]): void;
-  /** Print a permanent line above the spinner. */
+  /** Print a permanent line (above the spinner, which is redrawn after it). */
   note(line: string): void;
   stop(): void;
 }
 
-export function createProgress(io: IO, opts: { json?: boolean; title: string }): Progress {
-  if (!progressEnabled(io, opts.json)) {
-    return { update() {}, note: (l) => io.stderr.write(l + '\n'), stop() {} };
-  }
+/** How the periodic status is scheduled: the real timers, or a test's clock. */
+export interface Ticker {
+  every(ms: number, fn: () => void): () => void;
+}
+
+const realTicker: Ticker = {
+  every(ms, fn) {
+    const t = setInterval(fn, ms);
+    t.unref();
+    return () => clearInterval(t);
+  },
+};
+
+export const DEFAULT_STATUS_EVERY_MS = 60_000;
+
+export interface ProgressOptions {
+  json?: boolean;
+  title: string;
+  /** Without a spinner: the one-line status printed every statusEveryMs (nothing when it returns undefined). */
+  status?: () => string | undefined;
+  statusEveryMs?: number;
+  ticker?: Ticker;
+}
+
+export function createProgress(io: IO, opts: ProgressOptions): Progress {
+  if (opts.json) return { update() {}, note: (l) => io.stderr.write(l + '\n'), stop() {} };
+  if (!spinnerEnabled(io)) return plainProgress(io, opts);
   const spinner: Ora = ora({ stream: io.stderr, text: opts.title, color: io.env.NO_COLOR ? undefined : 'cyan', discardStdin: false }).start();
   let pending: string[] | undefined;
   const timer = setInterval(() => {
@@ -23,18 +49,38 @@ export function createProgress(io: IO, opts: { json?: boolean; title: string }):
     pending = undefined;
   }, 100);
   timer.unref();
+  let stopped = false;
   return {
     update: (lines) => {
       pending = lines;
     },
     note: (line) => {
+      if (stopped) {
+        io.stderr.write(line + '\n');
+        return;
+      }
       spinner.clear();
       io.stderr.write(line + '\n');
       spinner.render();
     },
     stop: () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       spinner.stop();
     },
+  };
+}
+
+function plainProgress(io: IO, opts: ProgressOptions): Progress {
+  const status = opts.status;
+  const cancel = status ? (opts.ticker ?? realTicker).every(opts.statusEveryMs ?? DEFAULT_STATUS_EVERY_MS, () => {
+    const line = status();
+    if (line) io.stderr.write(line + '\n');
+  }) : undefined;
+  return {
+    update() {},
+    note: (line) => io.stderr.write(line + '\n'),
+    stop: () => cancel?.(),
   };
 }

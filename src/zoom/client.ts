@@ -78,7 +78,7 @@ export class ZoomClient {
     if (this.ownDispatcher) await this.dispatcher.close();
   }
 
-  url(r: Route, query?: Query): URL {
+  url(r: Pick<Route, 'path'> & Partial<Route>, query?: Query): URL {
     const u = new URL(r.path.replace(/^\//, ''), this.apiUrl);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
     return u;
@@ -97,7 +97,7 @@ export class ZoomClient {
 
   private async call(r: Route, init: { query?: Query; body?: unknown }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(r, init.query);
-    const where = `${r.method} ${r.path}`;
+    const where = `${r.method} ${r.display}`;
     const gate = this.limiter.gateFor(r);
     const signal = this.opts.signal;
     let renewals = 0;
@@ -105,7 +105,9 @@ export class ZoomClient {
       await gate.acquire(signal, attempt > 0);
       const token = await this.auth.token();
       this.stats.requests[r.category]++;
-      this.log.debug(`${where}${url.search ? ' ' + redact(url.search) : ''}${attempt ? ` (retry ${attempt})` : ''}`);
+      const sent = `${where}${url.search ? ' ' + redact(url.search) : ''}${attempt ? ` (retry ${attempt})` : ''}`;
+      const started = performance.now();
+      const took = () => `${Math.round(performance.now() - started)} ms`;
       let res: Dispatcher.ResponseData;
       let text: string;
       let cut = false;
@@ -132,14 +134,16 @@ export class ZoomClient {
       } catch (e) {
         if (signal?.aborted) throw signal.reason ?? e;
         const code = netCode(e);
+        this.log.debug(`${sent}: ${code ?? (cut ? 'cut off' : 'failed')} after ${took()}`);
         const d = this.retry.decide(r.method, cut ? { kind: 'cut' } : { kind: 'network', code }, attempt);
         if (d.retry) {
           await this.backoff(d.waitMs, `${where}: ${d.why}`);
           continue;
         }
         this.stats.errors++;
-        throw new ZoomConnectionError({ server: 'api', url, method: r.method, path: r.path, code, detail: (e as Error).message, cut });
+        throw new ZoomConnectionError({ server: 'api', url, method: r.method, path: r.display, code, detail: (e as Error).message, cut });
       }
+      this.log.debug(`${sent}: ${res.statusCode} in ${took()}`);
       const headers = res.headers as Record<string, string | string[] | undefined>;
       const body = parseJson(text);
       if (res.statusCode < 300) {
@@ -154,7 +158,7 @@ export class ZoomClient {
           code: typeof b.code === 'number' ? b.code : undefined,
           message: typeof b.message === 'string' ? b.message : text.slice(0, 300) || `HTTP ${res.statusCode}`,
           method: r.method,
-          path: r.path,
+          path: r.display,
           template: r.template,
           category: r.category,
           body,

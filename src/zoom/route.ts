@@ -5,6 +5,8 @@ export interface Route {
   method: string;
   template: string;
   path: string;
+  /** The path for logs and error messages: a parameter holding an email address shows as "[email]". */
+  display: string;
   category: RateCategory;
 }
 
@@ -20,12 +22,20 @@ export function route(method: string, template: string, params: Record<string, s
   const key = `${method} ${template}`;
   const category = table.get(key);
   if (category === undefined) throw new Error(`not in Zoom's API specs: ${key}`);
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = params[name];
-    if (v === undefined) throw new Error(`missing path parameter ${name} for ${key}`);
-    return encodeSegment(String(v));
-  });
-  return { method, template, path, category: category ?? 'medium' };
+  const fill = (shown: (v: string) => string) =>
+    template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const v = params[name];
+      if (v === undefined) throw new Error(`missing path parameter ${name} for ${key}`);
+      return shown(encodeSegment(String(v)));
+    });
+  const path = fill((v) => v);
+  const display = fill((v) => (isAddress(decodeURIComponent(v)) ? '[email]' : v));
+  return { method, template, path, display, category: category ?? 'medium' };
+}
+
+/** A path parameter that names a person by address (Zoom accepts an email as a userId). */
+function isAddress(value: string): boolean {
+  return value.includes('@');
 }
 
 export function encodeSegment(value: string): string {

@@ -385,10 +385,12 @@ describe('purge', () => {
 
   it('leaves open requests alone and says so', async () => {
     const r = await newExport();
+    const release = await ledger.holdRun(r.request_id); // a run is working on it
     await ledger.setStatus(r.request_id, 'processing');
     const res = await ledger.purge({ olderThanDays: 0, now: new Date(Date.now() + DAY) });
     expect(res).toEqual([{ request_id: r.request_id, removed: [], hashed: 0, skipped: 'still processing: finish or cancel it first' }]);
     expect((await ledger.get(r.request_id))!.subjects[0]!.email).toBe('alice@example.com');
+    await release();
   });
 
   it('refuses to delete a folder that is not recognisably the package', async () => {

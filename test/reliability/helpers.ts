@@ -66,7 +66,7 @@ const LIST_KEYS: Record<string, string> = {
   'phone_recordings.json': 'id',
   'phone_voicemails.json': 'id',
   'phone_sms_sessions.json': 'session_id',
-  'registrations.json': 'registration_key',
+  'registrations.json': 'context.registration_key',
 };
 
 /**
@@ -93,7 +93,7 @@ export function expectEveryRecordExactlyOnce(sb: Sandbox, pkg: string): void {
     for (const [f, key] of Object.entries(LIST_KEYS)) {
       if (!existsSync(join(dir, f))) continue;
       const list = readJson<Rec[]>(join(dir, f));
-      const ids = list.map((r) => String(r[key] ?? r.id));
+      const ids = list.map((r) => String(key.split('.').reduce<unknown>((v, k) => (v as Rec | undefined)?.[k], r) ?? r.id));
       expect(new Set(ids).size, `${s.email} ${f}: a record appears twice`).toBe(ids.length);
     }
     const profile = readJson<Rec>(join(dir, 'profile.json'));

@@ -35,7 +35,8 @@ describe('zdsar sandbox', () => {
           return [m![1], m![2]];
         }),
     ) as Record<string, string>;
-    expect(Object.keys(env).sort()).toEqual(['ZOOM_ACCOUNT_ID', 'ZOOM_API_URL', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET', 'ZOOM_OAUTH_URL', 'ZOOM_WEBHOOK_SECRET_TOKEN']);
+    expect(Object.keys(env).sort()).toEqual(['ZDSAR_HOME', 'ZDSAR_PLAN', 'ZOOM_ACCOUNT_ID', 'ZOOM_API_URL', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET', 'ZOOM_OAUTH_URL', 'ZOOM_WEBHOOK_SECRET_TOKEN']);
+    expect(env.ZDSAR_PLAN).toBe('pro'); // the sandbox's plan, and a home of its own (#16)
     expect(env.ZOOM_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*\/v2$/);
     expect(s.err()).toContain('listening on');
     const r = await call(`${env.ZOOM_OAUTH_URL}/oauth/token?grant_type=account_credentials&account_id=${env.ZOOM_ACCOUNT_ID}`, {

@@ -184,9 +184,11 @@ export const RULES: readonly CategoryRule[] = [
     ],
     texts: [{ by: 'caller', fields: ['transcription.content', 'voice_mail_task.content', 'intent_results'] }],
   },
+  // Registrations (GET /meetings/{id}/registrants, /webinars/{id}/registrants, …/panelists), as `{context, record}`.
   {
     category: 'registrations',
     file: 'registrations.json',
+    unwrap: 'record',
     parties: [
       {
         role: 'registrant',
@@ -209,8 +211,9 @@ export const RULES: readonly CategoryRule[] = [
           name: 'name',
         },
       },
-      { role: 'host', at: '', fields: { host_id: 'user_id', host_email: 'email' } },
     ],
+    // zdsar's context beside Zoom's record names the meeting's host.
+    context: [{ role: 'host', at: 'context', fields: { host_id: 'user_id', host_email: 'email' } }],
   },
   // Team Chat (GET /chat/users/{userId}/sessions and …/messages; a message as `{session, message}`).
   {

@@ -74,6 +74,14 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   recordings: RECORDING_COLUMNS,
   recordings_trash: RECORDING_COLUMNS,
+  // Each entry is {context, record}: Zoom's record as sent, and where zdsar found it.
+  registrations: [
+    { key: 'context.topic', label: 'Meeting or webinar' },
+    { key: 'context.start_time', label: 'Start', fmt: 'date' },
+    { key: 'context.kind', label: 'As' },
+    { key: 'context.status', label: 'Status' },
+    { key: 'record.create_time', label: 'Registered', fmt: 'date' },
+  ],
   phone_call_history: [
     { key: 'start_time', label: 'Start', fmt: 'date' },
     { key: 'direction', label: 'Direction' },
@@ -140,6 +148,15 @@ export async function writeSubjectReport(dir: string, manifest: Manifest, s: Man
 }
 
 /** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */
+/**
+ * What was not answered, from the manifest. (Not the client's error count: "no such user" answers
+ * for people without a Zoom user are expected and part of a complete answer.)
+ */
+function unanswered(m: Manifest): string {
+  const failed = m.subjects.reduce((n, s) => n + Object.values(s.categories).filter((c) => c.status === 'failed').length + (s.status === 'failed' ? 1 : 0), 0);
+  return failed === 0 ? 'Every category was answered.' : `${failed} ${failed === 1 ? 'part' : 'parts'} could not be collected (see above).`;
+}
+
 function safeSubjectPath(p: string): string {
   if (!/^subjects\/[A-Za-z0-9@._+-]+$/.test(p) || p.endsWith('/..') || p.endsWith('/.')) throw new Error(`unexpected subject path in the manifest: ${JSON.stringify(p)}`);
   return p;
@@ -173,17 +190,17 @@ ${m.subjects.map((s, i) => {
 <td>${s.email}</td>
 <td>${statusBadge(s.status)}${s.error ? html`<div class="meta">${s.error}</div>` : ''}</td>
 <td>${s.range ? rangeText(s.range.from, s.range.to) : s.status === 'not_found' ? 'no Zoom user' : rangeText(m.requested_range.from, m.requested_range.to)}</td>
-<td class="num">${s.status === 'not_found' ? '–' : fmtNum(totals[i] ?? 0)}</td>
+<td class="num">${s.status === 'not_found' && !(totals[i] ?? 0) ? '–' : fmtNum(totals[i] ?? 0)}</td>
 <td>${failed.length === 0 ? '–' : failed.map(([name, c]) => html`<div>${CATEGORY_TITLE.get(name) ?? name}: <span class="meta">${c.error ?? 'failed'}</span></div>`)}</td>
 <td><a href="${localHref(`${safeSubjectPath(s.path)}/${REPORT_FILE}`)}">open</a></td>
 </tr>`;
 })}
 </tbody>
 </table>
-<p class="meta">Each person's folder holds their data as JSON files exactly as Zoom returned them, and their own report. A person with no Zoom user in this account is a complete answer: Zoom holds no account data about them here.</p>
+<p class="meta">Each person's folder holds their data as JSON files exactly as Zoom returned them, and their own report. A person with no Zoom user in this account is a complete answer: Zoom holds no account data about them here (registrations made with their address, if asked for, are listed).</p>
 ${review ?? ''}
 <h2>Zoom requests made</h2>
-<p>${fmtNum(Object.values(m.zoom_requests.requests).reduce((a, b) => a + b, 0))} API requests (light ${m.zoom_requests.requests.light}, medium ${m.zoom_requests.requests.medium}, heavy ${m.zoom_requests.requests.heavy}, resource ${m.zoom_requests.requests.resource}); ${m.zoom_requests.throttled} rate-limited and retried; ${m.zoom_requests.errors} errors.</p>
+<p>${fmtNum(Object.values(m.zoom_requests.requests).reduce((a, b) => a + b, 0))} API requests (light ${m.zoom_requests.requests.light}, medium ${m.zoom_requests.requests.medium}, heavy ${m.zoom_requests.requests.heavy}, resource ${m.zoom_requests.requests.resource}); ${m.zoom_requests.throttled} rate-limited and retried. ${unanswered(m)}</p>
 ${notes(m)}
 <footer>Produced by zdsar ${m.zdsar_version}. manifest.json lists every file with its SHA-256; this page is a rendering of it and is not listed there.</footer>`;
 }
@@ -216,7 +233,7 @@ async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, gener
 <dt>Produced</dt><dd>${fmtDate(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
 <dt>This report generated</dt><dd>${fmtDate(generated)}</dd>
 </dl>
-${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here.</p>` : ''}
+${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here${(s.categories.registrations?.records ?? 0) > 0 ? html`; the registrations below were made with this address for meetings and webinars on this account` : ''}.</p>` : ''}
 ${Object.keys(s.categories).length > 0 ? summaryTable(s, ownFiles) : ''}
 ${Object.keys(s.categories).length > 0 ? html`<h2>Activity over time</h2><p class="explain">Meetings (hosted and joined), Zoom Phone calls and recordings (cloud and call) per month, by start date.</p>${activityChart(counts)}` : ''}
 ${sections}
