@@ -3,13 +3,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AuthError, UsageError } from './errors.js';
+import { isIPv4, isIPv6 } from 'node:net';
 import { Secret } from './secrets.js';
 
 /** Zoom plans whose per-second limits zdsar schedules for (shared/zoom-api/README.md). */
 export const PLANS = ['free', 'pro', 'business'] as const;
 export type Plan = (typeof PLANS)[number];
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function zoomUrl(name: string) {
   return z
@@ -17,10 +17,8 @@ function zoomUrl(name: string) {
     .trim()
     .refine((v) => URL.canParse(v), `${name} is not a URL`)
     .refine((v) => {
-      const u = new URL(v);
-      if (u.protocol === 'https:') return true;
-      return u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'));
-    }, `${name} must be https (plain http is accepted only for loopback addresses)`)
+      return isAllowedScheme(new URL(v));
+    }, `${name} must be https (plain http is accepted only for a loopback address: 127.0.0.0/8 or [::1], not a name such as localhost)`)
     .transform((v) => v.replace(/\/+$/, ''));
 }
 
@@ -115,9 +113,10 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
 /**
  * Tuning of the HTTP client, from the environment (not flags: these are for operators and tests).
  * ZDSAR_HTTP_TIMEOUT_MS: per-request timeout (default 60 s); ZDSAR_CONNECTIONS: connections at once
- * (default 64; 1 sends one request at a time, the benchmark's baseline).
+ * (default 64; 1 sends one request at a time, the benchmark's baseline); ZDSAR_MAX_UNSIZED_DOWNLOAD_MB:
+ * the cap on a downloaded file whose size neither Zoom's listing nor the server declares (default 4096).
  */
-export type ClientTuning = { timeoutMs?: number; connections?: number };
+export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
 
 export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
   const num = (name: string, min: number, max: number): number | undefined => {
@@ -127,5 +126,28 @@ export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
     return n;
   };
-  return { timeoutMs: num('ZDSAR_HTTP_TIMEOUT_MS', 100, 600_000), connections: num('ZDSAR_CONNECTIONS', 1, 256) };
+  const mb = num('ZDSAR_MAX_UNSIZED_DOWNLOAD_MB', 1, 1_048_576);
+  return {
+    timeoutMs: num('ZDSAR_HTTP_TIMEOUT_MS', 100, 600_000),
+    connections: num('ZDSAR_CONNECTIONS', 1, 256),
+    ...(mb !== undefined ? { maxUnsizedDownloadBytes: mb * 1024 * 1024 } : {}),
+  };
+}
+
+/**
+ * The one rule for "plain http is allowed here": the URL's host is a literal loopback address,
+ * 127.0.0.0/8 or ::1, parsed as an IP (so `127.attacker.example` is a name, not a loopback address).
+ * "localhost" is refused on purpose: it is a name that /etc/hosts or a resolver can point anywhere,
+ * and the client secret must never go over plain http to a host that is not this machine.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  if (isIPv4(h)) return h.split('.')[0] === '127';
+  if (isIPv6(h)) return new URL(`http://[${h}]/`).hostname === '[::1]';
+  return false;
+}
+
+/** https anywhere; plain http only to a loopback address (see isLoopbackHost). */
+export function isAllowedScheme(u: URL): boolean {
+  return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
 }

@@ -181,8 +181,23 @@ export async function runListen(ctx: RunContext, flags: ListenFlags): Promise<nu
   const { ledger, home } = openLedger(io);
   return listen(
     { ledger, home, io, secret, signal: ctx.signal, now: () => new Date(), credentials },
-    { port: flags.port, toleranceSeconds: flags.tolerance, onDeauthorize: flags.onDeauthorize, notify: Boolean(flags.notify) },
+    { port: flags.port, toleranceSeconds: flags.tolerance, onDeauthorize: flags.onDeauthorize, notify: Boolean(flags.notify), ...listenTuning(io.env) },
   );
+}
+
+/**
+ * Operators' (and tests') limits for the listener: ZDSAR_LISTEN_MAX_CONNECTIONS (default 32) and
+ * ZDSAR_LISTEN_BODY_TIMEOUT_MS, the longest a delivery may take to arrive (default 10000).
+ */
+function listenTuning(env: NodeJS.ProcessEnv): { maxConnections?: number; bodyTimeoutMs?: number } {
+  const num = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  return { maxConnections: num('ZDSAR_LISTEN_MAX_CONNECTIONS', 1, 10_000), bodyTimeoutMs: num('ZDSAR_LISTEN_BODY_TIMEOUT_MS', 100, 600_000) };
 }
 
 export async function runStatus(ctx: RunContext, flags: { json?: boolean }): Promise<number> {

@@ -63,7 +63,7 @@ export const baseOptions = z.strictObject({
 });
 
 /** People, as `export` takes them: --csv FILE (or "-"), --emails, or piped stdin. */
-export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails: z.string().optional() });
+export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails: z.string().optional(), emailColumn: z.string().optional() });
 
 /**
  * A logger and run context for a workflow, from the parsed options. With a live progress display,
@@ -136,6 +136,7 @@ export function withPeople(cmd: Command): Command {
   return cmd
     .option('--csv <file>', 'a CSV of people (header with an email column, or one address per line); "-" for stdin')
     .option('--emails <list>', 'comma-separated email addresses')
+    .option('--email-column <name>', 'the CSV column that holds the addresses, when the header has several candidates')
     .option('--show-emails', 'name people by address in progress and log lines (default: by position)');
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT } from '../errors.js';
 import { subjectLabel } from '../ledger/index.js';
+import { describePeopleReport } from '../ui/people-report.js';
 import type { IO } from '../run-context.js';
 import { printJson, writeLine } from '../ui/io.js';
 import type { CancelResult } from '../zoom-data-requests/cancel.js';
@@ -62,7 +63,8 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
       action(ctx, deleteOptions, async (o) => {
         const { planDelete, submitDelete } = await import('../zoom-data-requests/submit.js');
         const plan = planOf(ctx, o);
-        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails });
+        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn });
+        if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
         if (!o.yes) return renderDryRun(ctx.io, planned, o);
         const d = await submitDelete(ctx.io.env, planned, { plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
         return renderDeletion(ctx.io, d, o);
@@ -71,10 +73,11 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
 }
 
 function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean }): number {
-  const { people, flying, toSubmit, batches, earlier } = d;
+  const { people, flying, toSubmit, batches, earlier, input } = d;
   if (o.json) {
     printJson(io, {
       dry_run: true,
+      input,
       would_submit: batches.map((b, i) => ({ batch: i + 1, request_type: 'DELETE', people: b.map((p) => ({ index: p.index, email: p.email })) })),
       already_in_flight: [...flying].map(([email, id]) => ({ email, request_id: id })),
       earlier_packages: earlier,
@@ -85,7 +88,11 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
   const label = (i: number) => subjectLabel({ subjects: people }, i, o.showEmails);
   const w = (s: string) => writeLine(io.stderr, s);
   w(`zdsar delete would ask Zoom (Data & Privacy) to delete ALL data of ${toSubmit.length} ${toSubmit.length === 1 ? 'person' : 'people'}: their meeting, webinar, Team Chat and whiteboard data. Once done it cannot be recovered.`);
-  for (const [i, b] of batches.entries()) w(`  Zoom request ${i + 1} of ${batches.length}: ${b.map((p) => label(p.index)).join(', ')}`);
+  // A destructive command's dry run shows exactly who would be affected: addresses, and where they came from.
+  for (const [i, b] of batches.entries()) {
+    w(`  Zoom request ${i + 1} of ${batches.length}:`);
+    for (const p of b) w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})`);
+  }
   for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
   if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
   w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);

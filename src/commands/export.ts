@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describePeopleReport } from '../ui/people-report.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SubjectResult } from '../dsar/collect.js';
@@ -86,7 +87,8 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
         const { createExport } = await import('../dsar/start.js');
         const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, ...rest } = o;
         const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase };
-        const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin , release });
+        const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release });
+        if (!o.json && prepared.input) for (const l of describePeopleReport(prepared.input)) ctx.io.stderr.write(l + '\n');
         return runExport(ctx, prepared, o);
       }),
     );
@@ -132,6 +134,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
     printJson(io, {
       request_id: manifest.request_id,
       status,
+      ...(request.options?.input ? { input: request.options.input } : {}),
       package: packageDir,
       manifest: join(packageDir, 'manifest.json'),
       report: join(packageDir, 'report.html'),

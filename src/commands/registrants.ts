@@ -7,6 +7,7 @@ import { cliError, matchRecord, type FindResult } from '../registrants/find.js';
 import type { ErasePlan, EraseOutcome, FindSettings } from '../registrants/run.js';
 import type { Match, ScanStats } from '../registrants/scan.js';
 import type { IO } from '../run-context.js';
+import { describePeopleReport, type PeopleReportView as PeopleReport } from '../ui/people-report.js';
 import { palette, printJson, progressEnabled } from '../ui/io.js';
 import { createProgress, type Progress } from '../ui/progress.js';
 import { addressMask } from '../ui/people.js';
@@ -26,7 +27,7 @@ const eraseOptions = scanOptions.omit({ maxAge: true }).extend({ yes: z.boolean(
 type ScanOptions = z.output<typeof scanOptions>;
 
 function findSettings(ctx: CommandContext, o: ScanOptions): FindSettings {
-  return { env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, plan: planOf(ctx, o), maxAgeHours: o.maxAge, hostConcurrency: o.concurrency, refresh: o.refresh };
+  return { env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn, plan: planOf(ctx, o), maxAgeHours: o.maxAge, hostConcurrency: o.concurrency, refresh: o.refresh };
 }
 
 /** The scan's progress line, under a title naming how many people are looked for. */
@@ -93,7 +94,7 @@ Exit codes: 0 every list was read, 1 some lists could not be read (the answer ma
         const sp = scanProgress(ctx.io, o.json, o.showEmails);
         let found;
         try {
-          found = await findPeople(findSettings(ctx, o), { ...runContext(ctx, { verbose: o.verbose, mask: sp.mask }, sp), onStart: sp.onStart, onScan: sp.onScan });
+          found = await findPeople(findSettings(ctx, o), { ...runContext(ctx, { verbose: o.verbose, mask: sp.mask }, sp), onStart: sp.onStart, onScan: sp.onScan, onInput: (r) => showInput(ctx.io, r, o.json) });
         } finally {
           sp.stop();
         }
@@ -127,6 +128,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
         const sp = scanProgress(io, o.json, o.showEmails);
         let steps: Progress | undefined;
         let out: EraseOutcome;
+        let input: PeopleReport | undefined;
         try {
           out = await eraseRegistrations(
             // Always live: max age 0, so a registration made since the last find is not missed.
@@ -135,10 +137,14 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
               ...runContext(ctx, { verbose: o.verbose, mask: sp.mask }, { note: (line) => (steps ? steps.note(line) : sp.note(line)) }),
               onStart: sp.onStart,
               onScan: sp.onScan,
+              onInput: (r) => {
+                input = r;
+                showInput(io, r, o.json);
+              },
               decide: async (plan) => {
                 sp.stop();
                 if (o.yes) return true;
-                renderPlan(io, plan, o.json, 'dry-run', sp.mask);
+                renderPlan(io, plan, o.json, 'dry-run', sp.mask, input);
                 const n = plan.toAct.length;
                 if (!o.json && interactive(io)) return confirm(io, `Erase ${n} ${n === 1 ? 'registration' : 'registrations'} now? [y/N] `);
                 return false;
@@ -154,7 +160,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
           sp.stop();
           steps?.stop();
         }
-        const code = renderErase(io, out, o, sp.mask);
+        const code = renderErase(io, out, o, sp.mask, input);
         if (out.kind === 'done' && out.stopped) {
           // Zoom stopped the run (credentials, scopes, a daily limit): the summary above is the --json document.
           ctx.printed = true;
@@ -184,10 +190,10 @@ function renderFind(io: IO, people: Array<{ index: number; email: string }>, r: 
   return r.complete ? EXIT.ok : EXIT.partial;
 }
 
-function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: boolean }, mask: (s: string) => string): number {
+function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: boolean }, mask: (s: string) => string, input?: PeopleReport): number {
   const r = out.scan;
   if (out.kind === 'nothing') {
-    renderPlan(io, out, o.json, 'nothing', mask);
+    renderPlan(io, out, o.json, 'nothing', mask, input);
     if (!o.json) io.stderr.write(out.targets.length > 0 ? 'Nothing to do: Zoom already allows nothing more for these registrations (see the earlier request in `zdsar requests list`).\n' : 'Nothing to do: no registrations found.\n');
     return r.complete ? EXIT.ok : EXIT.partial;
   }
@@ -315,11 +321,17 @@ function targetLine(t: EraseTarget): string {
   return `${what} "${clean(s.topic)}"${t.occurrence_id ? ` occurrence ${t.occurrence_id}` : ''}${t.status ? ` [${t.status}]` : ''}`;
 }
 
-function renderPlan(io: IO, plan: ErasePlan, json: boolean, mode: 'dry-run' | 'nothing', mask: (s: string) => string): void {
+/** How the input's rows became people, on stderr (no addresses). */
+function showInput(io: IO, r: PeopleReport, json: boolean): void {
+  if (!json) for (const l of describePeopleReport(r)) io.stderr.write(l + '\n');
+}
+
+function renderPlan(io: IO, plan: ErasePlan, json: boolean, mode: 'dry-run' | 'nothing', mask: (s: string) => string, input?: PeopleReport): void {
   const { people, targets, scan: r } = plan;
   if (json) {
     printJson(io, {
       dry_run: mode === 'dry-run',
+      ...(input ? { input } : {}),
       ...(mode === 'nothing' ? { status: 'nothing_to_do', request_id: null } : {}),
       people: people.map((p) => ({
         index: p.index,
@@ -347,7 +359,9 @@ function renderPlan(io: IO, plan: ErasePlan, json: boolean, mode: 'dry-run' | 'n
   for (const p of people) {
     const ts = targets.filter((t) => t.subject === p.index);
     const n = ts.filter((t) => !t.skip).length;
-    io.stdout.write(`#${p.index} ${p.email}: ${ts.length === 0 ? 'no registrations found' : n > 0 ? `${n} ${n === 1 ? 'step' : 'steps'}` : 'nothing more Zoom allows'}\n`);
+    // Who exactly, and where in the input they came from (a destructive dry run must show it).
+    const from = `${p.source}${input?.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''}`;
+    io.stdout.write(`#${p.index} ${p.email} (${from}): ${ts.length === 0 ? 'no registrations found' : n > 0 ? `${n} ${n === 1 ? 'step' : 'steps'}` : 'nothing more Zoom allows'}\n`);
     for (const t of ts) {
       if (t.skip) io.stdout.write(`  nothing    ${targetLine(t)}: ${clean(t.skip.note)}\n`);
       else io.stdout.write(`  delete     ${targetLine(t)}${t.action === 'delete_registrant' && t.status !== 'denied' ? ` (if Zoom refuses: ${t.status === 'pending' ? 'deny' : 'cancel'})` : ''}\n`);

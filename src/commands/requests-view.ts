@@ -16,6 +16,7 @@ export const purgeOptions = z.strictObject({
     .min(0, '--older-than: must be 0 or more days')
     .default(DEFAULT_RETENTION_DAYS),
   dryRun: z.boolean().default(false),
+  yes: z.boolean().default(false),
   json: z.boolean().default(false),
 });
 
@@ -163,7 +164,7 @@ export function renderPurge(io: IO, results: PurgeResult[], dryRun: boolean, day
     writeLine(io.stderr, `${r.request_id}: ${what}; ${r.hashed} address${r.hashed === 1 ? '' : 'es'} ${dryRun ? 'would be replaced' : 'replaced'} by salted hashes.`);
   }
   for (const r of results.filter((x) => x.skipped)) writeLine(io.stderr, `${r.request_id}: not purged: ${r.skipped}`);
-  if (dryRun && done.length) writeLine(io.stderr, 'Dry run: nothing was deleted.');
+  if (dryRun && done.length) writeLine(io.stderr, 'Dry run: nothing was deleted. Run again with --yes to delete.');
 }
 
 function indent(s: string): string {

@@ -75,7 +75,8 @@ Examples:
   $ zdsar requests show r-20260131-091500    everything about one request (an id prefix is enough)
   $ zdsar requests resume r-20260131-091500  continue an interrupted request into the same folder
   $ zdsar requests extend r-20260131-091500 --reason "complex request"
-  $ zdsar requests purge --dry-run           what the 90-day retention would delete
+  $ zdsar requests purge                     what the 90-day retention would delete (a dry run)
+  $ zdsar requests purge --yes               delete it
 
 Deadlines: GDPR one month from receipt (+2 months once extended); CCPA 45 days (+45),
 receipt confirmed within 10 business days (Mon-Fri; public holidays are not counted out).`,
@@ -207,13 +208,16 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
       .command('purge')
       .description(`delete the packages of requests older than the retention period (default ${DEFAULT_RETENTION_DAYS} days) and hash their addresses`)
       .option('--older-than <days>', `retention in days, counted from when a request finished (default ${DEFAULT_RETENTION_DAYS})`)
-      .option('--dry-run', 'say what would be deleted, delete nothing'),
+      .option('--yes', 'delete: without it purge only says what it would delete (a dry run)')
+      .option('--dry-run', 'say what would be deleted, delete nothing (the default without --yes)'),
   ).action(
     action(ctx, purgeOptions, async (opts) => {
       const { renderPurge } = await loadView();
-      const results = await (await openLedger(ctx)).purge({ olderThanDays: opts.olderThan, dryRun: opts.dryRun });
-      if (opts.json) return printJson(ctx.io, { dry_run: opts.dryRun, older_than_days: opts.olderThan, results });
-      renderPurge(ctx.io, results, opts.dryRun, opts.olderThan);
+      // A dry run unless --yes (like delete and registrants erase); --dry-run wins over --yes.
+      const dryRun = opts.dryRun || !opts.yes;
+      const results = await (await openLedger(ctx)).purge({ olderThanDays: opts.olderThan, dryRun });
+      if (opts.json) return printJson(ctx.io, { dry_run: dryRun, older_than_days: opts.olderThan, results });
+      renderPurge(ctx.io, results, dryRun, opts.olderThan);
     }),
   );
 }

@@ -29,6 +29,22 @@ export interface ListenOptions {
   onDeauthorize?: string;
   /** Send the Data Compliance notice automatically (after the command exits 0, when there is one). */
   notify: boolean;
+  /** Connections held at once; more are refused (default 32). */
+  maxConnections?: number;
+  /** The longest a request may take to arrive, headers and body (default 10 s; Zoom sends in milliseconds). */
+  bodyTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 32;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/**
+ * Text from an event made safe for a terminal: control characters (newlines, ESC and the rest of
+ * C0/C1) are shown as \uXXXX, so a field can neither forge a log line nor send escape sequences.
+ */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export interface ListenDeps extends ComplianceDeps {
@@ -45,20 +61,26 @@ interface Job {
 export async function listen(deps: ListenDeps, options: ListenOptions): Promise<number> {
   const { io } = deps;
   const out = (obj: Record<string, unknown>) => io.stdout.write(JSON.stringify({ ...obj, at: deps.now().toISOString() }) + '\n');
-  const say = (line: string) => io.stderr.write(redact(line) + '\n');
+  const say = (line: string) => io.stderr.write(visible(redact(line)) + '\n');
+  // Only events for this app: another app's (signed with the same secret token) never runs --on-deauthorize.
+  const ourClientId = clientIdOf(deps);
+  if (options.onDeauthorize && !ourClientId) {
+    throw new UsageError('--on-deauthorize needs ZOOM_CLIENT_ID: only events for this app may run the command');
+  }
+  const bodyMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const jobs = new Set<Job>();
   /** One chain per event key, so Zoom's retries of an event are handled one after another. */
   const chains = new Map<string, Promise<void>>();
   let interrupted = false;
 
-  const server = createServer((req, res) => {
+  // Slow senders are cut off after bodyMs (checked often, not every 30 s), and connections are capped.
+  const server = createServer({ requestTimeout: bodyMs, headersTimeout: bodyMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(bodyMs / 4))) }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       say(`zdsar: error while handling a delivery: ${(err as Error)?.message ?? String(err)}`);
       if (!res.headersSent) reply(res, 500, { error: 'internal error; the delivery was not recorded' });
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.keepAliveTimeout = 1_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -110,6 +132,14 @@ export async function listen(deps: ListenDeps, options: ListenOptions): Promise<
     if (event.event !== DEAUTHORIZED || !verified.deauth) {
       say(`ignored a verified ${event.event} event (only app_deauthorized is handled)`);
       out({ kind: 'ignored', event: event.event });
+      reply(res, 200, { status: 'ignored' });
+      return;
+    }
+
+    if (ourClientId && verified.deauth.payload.client_id !== ourClientId) {
+      const reason = `the event is for the app with client id ${verified.deauth.payload.client_id}, not this one (ZOOM_CLIENT_ID): not recorded, nothing run`;
+      say(`ignored a verified app_deauthorized event: ${reason}`);
+      out({ kind: 'ignored', event: event.event, reason });
       reply(res, 200, { status: 'ignored' });
       return;
     }
@@ -248,6 +278,15 @@ export async function listen(deps: ListenDeps, options: ListenOptions): Promise<
   await Promise.allSettled([...jobs].map((j) => j.done));
   say('zdsar compliance listen: stopped');
   return interrupted ? 130 : 0;
+}
+
+/** This app's client id (ZOOM_CLIENT_ID), if configured. */
+function clientIdOf(deps: ListenDeps): string | undefined {
+  try {
+    return deps.credentials().clientId;
+  } catch {
+    return deps.io.env.ZOOM_CLIENT_ID?.trim() || undefined;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

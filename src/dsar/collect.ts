@@ -1,8 +1,9 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
-import { RecordFile, readNdjson } from '../fs/records.js';
+import { RecordFile, digestFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
 import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
@@ -41,6 +42,10 @@ export interface CategoryResult {
   status: CategoryStatus;
   records?: number;
   file?: string;
+  /** The finished file's sha256, recorded in the ledger: a resumed run checks the file against it. */
+  sha256?: string;
+  /** profile: the Zoom user id the request is collecting for (a changed one on resume is a failure). */
+  userId?: string;
   note?: string;
   error?: string;
   coverage?: Coverage;
@@ -55,7 +60,7 @@ export interface SubjectResult {
   range?: DateWindow;
   categories: Record<string, CategoryResult>;
   /** --with-files: recording, call recording and voicemail files downloaded into files/. */
-  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }> };
+  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[] };
   error?: string;
 }
 
@@ -156,23 +161,42 @@ class PersonCollection {
     private readonly work: string,
   ) {}
 
-  /** The Zoom user (profile.json, fetched once), 'not_found', or why the lookup failed. */
+  /**
+   * The Zoom user, 'not_found', or why the lookup failed. Always looked up by address again (a resumed
+   * run never trusts profile.json on disk): a user id other than the one the request started with is a
+   * failure, not a silent switch to another person, and a profile.json that changed since it was
+   * written is not certified.
+   */
   async lookup(email: string): Promise<Rec | 'not_found' | string> {
     const file = CATEGORY.get('profile')!.file;
+    const prior = this.env.settled.profile;
     let user: Rec;
     try {
-      user = JSON.parse(await readFile(join(this.dir, file), 'utf8')) as Rec;
-    } catch {
-      try {
-        user = await zoom.getUser(this.env.client, email);
-      } catch (e) {
-        if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) return 'not_found';
-        if (isAbort(e, this.env.signal)) throw e;
-        return describeError(e, RESUME);
+      user = await zoom.getUser(this.env.client, email);
+    } catch (e) {
+      if (e instanceof ZoomApiError && e.status === 404 && (e.code === ZOOM_CODE.userNotFound || e.code === undefined)) {
+        if (prior?.userId) return `this address no longer finds Zoom user ${prior.userId}, whose data the request started collecting: nothing more is collected for this person; start a new request`;
+        return 'not_found';
       }
-      await writeFileAtomic(join(this.dir, file), JSON.stringify(user, null, 2) + '\n');
+      if (isAbort(e, this.env.signal)) throw e;
+      return describeError(e, RESUME);
     }
-    this.categories.profile = { status: 'done', records: 1, file };
+    const userId = String(user.id ?? email);
+    if (prior?.userId && prior.userId !== userId) {
+      return `this address now finds Zoom user ${userId}, not ${prior.userId} whose data the request started collecting: nothing more is collected for this person; start a new request`;
+    }
+    const path = join(this.dir, file);
+    let sha256: string | undefined;
+    if (prior?.status === 'done' && prior.sha256 && (await exists(path))) {
+      const problem = await finishedFileProblem(path, prior.sha256);
+      if (problem) return `${file} ${problem}`;
+      sha256 = prior.sha256;
+    } else {
+      const text = JSON.stringify(user, null, 2) + '\n';
+      await writeFileAtomic(path, text);
+      sha256 = sha256Of(text);
+    }
+    this.categories.profile = { status: 'done', records: 1, file, sha256, userId };
     await this.env.progress('profile', this.categories.profile);
     return user;
   }
@@ -180,12 +204,17 @@ class PersonCollection {
   /** Run a category unless an earlier run settled it; record what happened. */
   async settle(name: string, run: () => Promise<CategoryResult>): Promise<void> {
     const prior = this.env.settled[name];
-    if (prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(join(this.dir, CATEGORY.get(name)!.file)))))) {
+    const path = join(this.dir, CATEGORY.get(name)!.file);
+    let problem: string | undefined;
+    if (prior?.status === 'done' && prior.sha256 && (await exists(path))) problem = await finishedFileProblem(path, prior.sha256);
+    if (!problem && prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(path))))) {
       this.categories[name] = prior;
       return;
     }
     let result: CategoryResult;
     try {
+      // A finished file that changed since is not certified (nor silently replaced): it fails, and says how to redo it.
+      if (problem) throw new Error(`${CATEGORY.get(name)!.file} ${problem}`);
       result = await run();
     } catch (e) {
       if (isAbort(e, this.env.signal)) throw e;
@@ -202,8 +231,9 @@ class PersonCollection {
     return this.settle(name, async () => {
       const file = CATEGORY.get(name)!.file;
       const data = await poolFor(this.env, name)(fetch);
-      await writeFileAtomic(join(this.dir, file), JSON.stringify(data, null, 2) + '\n');
-      return { status: 'done', records: 1, file };
+      const text = JSON.stringify(data, null, 2) + '\n';
+      await writeFileAtomic(join(this.dir, file), text);
+      return { status: 'done', records: 1, file, sha256: sha256Of(text) };
     });
   }
 
@@ -254,8 +284,9 @@ class PersonCollection {
       try {
         const profile = await poolFor(this.env, 'phone_profile')(() => zoom.getPhoneUser(c, userId));
         const file = CATEGORY.get('phone_profile')!.file;
-        await writeFileAtomic(join(this.dir, file), JSON.stringify(profile, null, 2) + '\n');
-        return { status: 'done', records: 1, file };
+        const text = JSON.stringify(profile, null, 2) + '\n';
+        await writeFileAtomic(join(this.dir, file), text);
+        return { status: 'done', records: 1, file, sha256: sha256Of(text) };
       } catch (e) {
         noPhone = noPhoneReason(e);
         if (!noPhone) throw e;
@@ -389,11 +420,27 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
       }
     }
     const d = await out.commit();
-    return { status: 'done', records: d.records, file, ...(cov ? { note: coverageNote(cov), coverage: cov } : {}) };
+    return { status: 'done', records: d.records, file, sha256: d.sha256, ...(cov ? { note: coverageNote(cov), coverage: cov } : {}) };
   } catch (e) {
     await out.abort();
     throw e;
   }
+}
+
+function sha256Of(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Why a file finished in an earlier run may not be certified now: it is no longer a regular file
+ * (a link was planted), or its bytes are not the ones whose sha256 the ledger recorded. Undefined if it is intact.
+ */
+async function finishedFileProblem(path: string, sha256: string): Promise<string | undefined> {
+  const st = await lstat(path);
+  if (!st.isFile()) return 'is no longer a regular file (a link?) since it was finished: not certified; remove it and resume to fetch it again';
+  const d = await digestFile(path);
+  if (d.sha256 !== sha256) return 'changed after it was finished (its sha256 is not the one the ledger recorded): not certified; remove it and resume to fetch it again';
+  return undefined;
 }
 
 /**

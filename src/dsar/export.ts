@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import type { ZoomCredentials, Plan } from '../config.js';
 import { InterruptedError, PartialFailure } from '../errors.js';
-import { ensurePrivateDir } from '../fs/atomic.js';
-import type { Ledger, LedgerRequest } from '../ledger/index.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
+import { PACKAGE_MARKER, type Ledger, type LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
@@ -42,7 +42,7 @@ export interface ExportHooks {
   /** Shared with anything else this run sends to Zoom (the registrations scan). */
   limiter?: RateLimiter;
   /** Timeout and connections (config.clientTuning). */
-  tuning?: { timeoutMs?: number; connections?: number };
+  tuning?: { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
   /** Called as each person's collection ends (for a line per person while the run goes on). */
@@ -141,7 +141,12 @@ async function runHeld(
   hooks: ExportHooks,
 ): Promise<ExportOutcome> {
   const packageDir = request.out_dir!;
-  await ensurePrivateDir(packageDir);
+  // Before every run and resume: the output folder and the package are this user's, private, and not
+  // links; the package folder itself is created without -p (its parent must be the checked output folder).
+  await ensurePrivateDir(dirname(packageDir), { what: 'the output folder' });
+  await ensurePrivateDir(packageDir, { what: 'the package folder', parents: false });
+  // Whose package this is, before any personal data: the deletion guard's proof for a run killed before its manifest.
+  await writeFileAtomic(join(packageDir, PACKAGE_MARKER), JSON.stringify({ request_id: request.request_id }) + '\n');
   await ensurePrivateDir(join(packageDir, 'subjects'));
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);
@@ -190,7 +195,7 @@ async function runHeld(
         if (settings.withFiles && (result.status === 'completed' || result.status === 'partial')) {
           st.categories.files = 'downloading';
           changed();
-          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal });
+          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes });
           result.downloads = d;
           if (d.failed.length > 0) {
             result.status = 'partial';
@@ -243,6 +248,7 @@ async function runHeld(
       results,
       stats: client.stats,
       notes: zoomExport?.notes,
+      ...(zoomExport ? { placed: new Map(zoomExport.subjects.map((z) => [z.index, z.files.map((f) => f.path)])) } : {}),
     });
     release = await finishPackage(ledger, request, packageDir, manifest, { ...settings.release, zip: settings.zip }, hooks.signer);
   } catch (e) {
@@ -264,7 +270,12 @@ async function runHeld(
 function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {
   switch (r.status) {
     case 'done':
-      return { status: 'done' as const, records: r.records, file: r.file, checkpoint: r.note ? { note: r.note } : undefined };
+      return {
+        status: 'done' as const,
+        records: r.records,
+        file: r.file,
+        checkpoint: r.note || r.sha256 || r.userId ? { ...(r.note ? { note: r.note } : {}), ...(r.sha256 ? { sha256: r.sha256 } : {}), ...(r.userId ? { user_id: r.userId } : {}) } : undefined,
+      };
     case 'no_data':
       return { status: 'skipped' as const, checkpoint: { note: r.note } };
     case 'unavailable':
@@ -281,9 +292,12 @@ function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_do
 function settledCategories(request: LedgerRequest, index: number): Record<string, CategoryResult> {
   const out: Record<string, CategoryResult> = {};
   for (const [cat, p] of Object.entries(request.progress?.[String(index)] ?? {})) {
-    const note = (p.checkpoint as { note?: string } | undefined)?.note;
-    if (p.status === 'done' && p.file) out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}) };
-    if (p.status === 'skipped' && !(p.checkpoint as { unavailable?: string } | undefined)?.unavailable) out[cat] = { status: 'no_data', note };
+    const cp = p.checkpoint as { note?: string; sha256?: string; user_id?: string; unavailable?: string } | undefined;
+    const note = cp?.note;
+    if (p.status === 'done' && p.file) {
+      out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}), ...(cp?.sha256 ? { sha256: cp.sha256 } : {}), ...(cp?.user_id ? { userId: cp.user_id } : {}) };
+    }
+    if (p.status === 'skipped' && !cp?.unavailable) out[cat] = { status: 'no_data', note };
   }
   return out;
 }

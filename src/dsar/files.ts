@@ -18,7 +18,7 @@
  * resumed run skips it; a `.partial` left by an interruption is continued with Range.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import type { ZoomClient } from '../zoom/client.js';
@@ -42,6 +42,8 @@ export interface SubjectFilesResult {
   /** Of `files`, how many were already complete before this call. */
   skipped: number;
   failed: Array<{ file: string; error: string }>;
+  /** The files complete on disk (relative to the person's folder): the only downloads the manifest lists. */
+  paths?: string[];
 }
 
 export const FILES_DIR = 'files';
@@ -168,9 +170,10 @@ export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<Plan
 export async function downloadSubjectFiles(
   client: ZoomClient,
   subjectDir: string,
-  opts: { signal?: AbortSignal; concurrency?: number } = {},
+  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number } = {},
 ): Promise<SubjectFilesResult> {
   const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
+  const paths: string[] = [];
   const root = resolve(subjectDir);
   const plan = planSubjectFiles(subjectDir);
   const made = new Set<string>();
@@ -204,13 +207,15 @@ export async function downloadSubjectFiles(
       if (have !== undefined && (f.expectedBytes === undefined || have === f.expectedBytes)) {
         out.files++;
         out.skipped++;
+        paths.push(f.rel);
         out.bytes += have;
         continue;
       }
       try {
-        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal });
+        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes });
         out.files++;
         out.bytes += r.bytes;
+        paths.push(f.rel);
       } catch (e) {
         if (opts.signal?.aborted) throw e;
         out.failed.push({ file: f.rel, error: (e as Error).message ?? String(e) });
@@ -219,7 +224,7 @@ export async function downloadSubjectFiles(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
   if (planError !== undefined) out.failed.push({ file: '(reading the records)', error: (planError as Error).message ?? String(planError) });
-  return out;
+  return { ...out, paths: paths.sort() };
 }
 
 function asArray(v: unknown): Rec[] {
@@ -228,7 +233,7 @@ function asArray(v: unknown): Rec[] {
 
 async function sizeIfFile(path: string): Promise<number | undefined> {
   try {
-    const st = await stat(path);
+    const st = await lstat(path); // a planted link is not a finished download
     return st.isFile() ? st.size : undefined;
   } catch {
     return undefined;

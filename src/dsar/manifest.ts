@@ -50,18 +50,38 @@ export interface Manifest {
  */
 export async function writeManifest(
   packageDir: string,
-  input: { request: LedgerRequest; version: string; range: { from?: string; to?: string }; results: Map<number, SubjectResult>; stats: CallStats; notes?: string[] },
+  input: {
+    request: LedgerRequest;
+    version: string;
+    range: { from?: string; to?: string };
+    results: Map<number, SubjectResult>;
+    stats: CallStats;
+    notes?: string[];
+    /** --zoom-export: the files placed for each person (paths relative to the package). */
+    placed?: Map<number, string[]>;
+  },
 ): Promise<Manifest> {
   const subjects: ManifestSubject[] = [];
+  const notListed: string[] = [];
   for (const s of input.request.subjects) {
     const folder = subjectFolder(s.index, s.email!);
     const dir = join(packageDir, 'subjects', folder);
     const r = input.results.get(s.index) ?? { status: 'failed' as const, categories: {}, error: 'not collected' };
     const recordsByFile = new Map(Object.values(r.categories).filter((c) => c.file).map((c) => [c.file!, c.records]));
+    // Only files zdsar wrote for this person: its category files, its downloads, Zoom's export placed for it.
+    const ours = new Set<string>([
+      ...Object.values(r.categories).filter((c) => c.status === 'done' && c.file).map((c) => c.file!),
+      ...(r.downloads?.paths ?? []),
+      ...(input.placed?.get(s.index) ?? []).map((p) => relative(dir, join(packageDir, p)).split(sep).join('/')),
+    ]);
     const files: ManifestFile[] = [];
     for (const abs of await listFiles(dir)) {
-      const d = await digestFile(abs);
       const inSubject = relative(dir, abs).split(sep).join('/');
+      if (!ours.has(inSubject)) {
+        notListed.push(relative(packageDir, abs).split(sep).join('/'));
+        continue;
+      }
+      const d = await digestFile(abs);
       const records = recordsByFile.get(inSubject);
       files.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes, ...(records !== undefined ? { records } : {}) });
     }
@@ -76,7 +96,7 @@ export async function writeManifest(
       ...(r.userId ? { zoom_user_id: r.userId } : {}),
       ...(r.range ? { range: r.range } : {}),
       categories: ordered,
-      ...(r.downloads ? { downloads: r.downloads } : {}),
+      ...(r.downloads ? { downloads: withoutPaths(r.downloads) } : {}),
       ...(r.error ? { error: r.error } : {}),
       files,
     });
@@ -101,10 +121,16 @@ export async function writeManifest(
       "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
       NOT_COVERED_NOTE,
       ...(input.notes ?? []),
+      ...(notListed.length ? [`Not listed (zdsar did not write them for this person): ${notListed.sort().join(', ')}.`] : []),
     ],
   };
   await writeFileAtomic(join(packageDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
+}
+
+function withoutPaths(d: NonNullable<SubjectResult['downloads']>): NonNullable<SubjectResult['downloads']> {
+  const { paths: _paths, ...rest } = d;
+  return rest;
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -3,14 +3,15 @@
  * records the request (nothing is sent to Zoom); `exportFromLedger` rebuilds the same for `requests
  * resume`; `executeExport` collects and returns the outcome. Rendering is src/commands/export.ts's.
  */
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { clientTuning, loadPlan, loadSigningKey, loadZoomCredentials, zdsarHome, type ClientTuning, type Plan, type ZoomCredentials } from '../config.js';
 import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
+import { UnsafePathError } from '../fs/safe.js';
 import { Ledger, type LedgerRequest, type Regime } from '../ledger/index.js';
-import { readPeople } from '../people/subjects.js';
+import { readPeopleReport, type PeopleReport } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
@@ -36,6 +37,8 @@ export interface NewExport {
   stdin: Readable;
   csv?: string;
   emails?: string;
+  /** --email-column NAME */
+  emailColumn?: string;
   out?: string;
   from?: string;
   to?: string;
@@ -61,6 +64,8 @@ export interface PreparedExport {
   credentials: ZoomCredentials;
   tuning: ClientTuning;
   home: string;
+  /** How the input's rows became people (a new export only). */
+  input?: PeopleReport;
   /** ZDSAR_SIGNING_KEY: signs the manifests (never stored with the settings). */
   signer?: Signer;
 }
@@ -69,7 +74,7 @@ export interface PreparedExport {
 export async function estimateNewExport(s: NewExport, now = Date.now()): Promise<Estimate> {
   clientTuning(s.env);
   const skip = parseSkip(s.skip);
-  const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
+  const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
   return estimateExport({ people: people.length, plan: s.plan, from: s.from, to: s.to, today: isoDay(new Date(now)), skip });
 }
 
@@ -81,17 +86,20 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   parseSkip(s.skip);
   const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
   const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
-  const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
   const outRoot = s.out ?? join(home, 'exports');
+  const what = s.out ? '--out' : 'the default output folder under ZDSAR_HOME';
   try {
-    await ensurePrivateDir(outRoot);
+    await ensurePrivateDir(home, { what: 'ZDSAR_HOME' });
+    await ensurePrivateDir(outRoot, { what });
   } catch (e) {
-    const what = s.out ? `--out ${outRoot}` : `${outRoot} (the default output under ZDSAR_HOME)`;
-    throw new UsageError(`${what}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, s.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
+    if (e instanceof UnsafePathError) throw e;
+    throw new UsageError(`${what} ${outRoot}: cannot create or write the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, s.out ? undefined : 'Set ZDSAR_HOME to a writable folder, or give --out DIR.');
   }
   const ledger = Ledger.open(home);
+  await refuseInsidePackage(ledger, outRoot);
   const skip = parseSkip(s.skip);
   const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}), ...(skip.length ? { skip } : {}) };
   const request = await ledger.create({
@@ -101,11 +109,23 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     receivedAt: s.received,
     regime: s.regime,
     range: { from: s.from, to: s.to },
-    options: { ...settings, outRoot },
+    options: { ...settings, outRoot, input: { source: input.source, column: input.column, mapping: input.mapping } },
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
-  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, signer };
+  return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
+}
+
+/** --out inside another request's package would mix its files into that package (its manifest, its zip). */
+async function refuseInsidePackage(ledger: Ledger, outRoot: string): Promise<void> {
+  const root = resolve(outRoot);
+  for (const r of await ledger.list()) {
+    if (!r.out_dir || r.purged_at) continue;
+    const pkg = resolve(r.out_dir);
+    if (root === pkg || root.startsWith(pkg + sep)) {
+      throw new UsageError(`--out ${outRoot} is inside the package of request ${r.request_id} (${pkg}): one package must never hold another`, 'Give --out a folder outside every package, e.g. the default under ZDSAR_HOME.');
+    }
+  }
 }
 
 /** `zdsar requests resume <id>` for an export: same settings, same folder, only what is missing. */

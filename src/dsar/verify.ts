@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { UsageError } from '../errors.js';
+import { PACKAGE_MARKER } from '../ledger/index.js';
 import { checkSignature, SIGNATURE_FILE, type SignatureCheck } from './signing.js';
 
 export interface VerifyReport {
@@ -32,7 +33,7 @@ interface Listed {
   bytes: number;
 }
 
-const NOT_DATA = new Set(['manifest.json', SIGNATURE_FILE, 'SHA256SUMS', 'report.html']);
+const NOT_DATA = new Set(['manifest.json', SIGNATURE_FILE, 'SHA256SUMS', 'report.html', PACKAGE_MARKER]);
 const SKIPPED_DIRS = new Map([
   ['zips', 'per-person zips: unzip one and verify that folder'],
   ['.work', "an unfinished run's scratch parts"],

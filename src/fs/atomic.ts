@@ -2,24 +2,25 @@
  * The project's one helper for private files that must survive a crash at any instant.
  * Files are 0600 and folders 0700, whatever the umask.
  */
-import { chmod, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomicLib from 'write-file-atomic';
+import { ensurePrivateDir as ensureSafeDir, openNoFollow, writeFileSafe } from './safe.js';
 
-const FILE_MODE = 0o600;
-const DIR_MODE = 0o700;
-
-/** Replace `path` with `data` in one step: temp file (0600) + fsync + rename, then fsync the folder. */
+/**
+ * Replace `path` with `data` in one step: temp file (O_EXCL|O_NOFOLLOW, 0600) + fsync + rename,
+ * then fsync the folder. A `path` that is a symbolic link is refused (src/fs/safe.ts).
+ */
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  // A fresh options object each call: the library fills in missing fields on the object it is given.
-  await writeFileAtomicLib(path, data, { mode: FILE_MODE, fsync: true });
+  await writeFileSafe(path, data, writeAll);
   await fsyncDir(dirname(path));
 }
 
-/** mkdir -p with 0700, and chmod 0700 the leaf (it may have existed with a looser mode). */
-export async function ensurePrivateDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: DIR_MODE });
-  await chmod(path, DIR_MODE);
+/**
+ * A private folder (0700): an existing one must be a real folder owned by this user and not writable
+ * by group or others (it is refused, never chmodded); a missing one is created. `what` names it in messages.
+ */
+export async function ensurePrivateDir(path: string, opts: { what?: string; parents?: boolean } = {}): Promise<void> {
+  await ensureSafeDir(path, opts);
 }
 
 /**
@@ -30,7 +31,7 @@ export async function ensurePrivateDir(path: string): Promise<void> {
  */
 export async function appendLineDurable(path: string, line: string): Promise<number> {
   if (line.includes('\n')) throw new Error('appendLineDurable: a line must not contain a newline');
-  const handle = await open(path, 'a+', FILE_MODE);
+  const handle = await openNoFollow(path, 'append');
   try {
     const st = await handle.stat();
     let prefix = '';
@@ -39,7 +40,6 @@ export async function appendLineDurable(path: string, line: string): Promise<num
       await handle.read(last, 0, 1, st.size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    if ((st.mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
     const data = Buffer.from(prefix + line + '\n', 'utf8');
     await writeAll(handle, data);
     await handle.sync();
@@ -77,8 +77,8 @@ export async function writeAll(handle: FileHandle, data: Buffer, position?: numb
 }
 
 /**
- * Names of files that are not (yet) data: RecordFile's and the zip's `*.tmp-<pid>-<hex>`,
- * write-file-atomic's `<name>.<decimal hash>` and an unfinished download's `*.partial`.
+ * Names of files that are not (yet) data: the atomic writes', RecordFile's and the zip's `*.tmp-<pid>-<hex>`,
+ * `<name>.<decimal hash>` (left by older versions, which used write-file-atomic) and an unfinished download's `*.partial`.
  * A killed run can leave them; they are swept on resume and never listed in a manifest.
  */
 export function isTemporaryFile(name: string): boolean {

@@ -9,14 +9,15 @@
  *   ledger/salt                          key of the salted hashes kept after purge
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
 import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
 import { acquireLease, leaseHeld, serialize, withFileLock } from './lock.js';
+import { checkPackage, deletePackage } from './package-guard.js';
 import { hashEmail, loadSalt, personReplacements, scrub } from './privacy.js';
 import {
   LEASED_TYPES,
@@ -146,7 +147,7 @@ export class Ledger {
       if (!email) throw new UsageError(`person #${i + 1} has an empty address`);
       return { index: i + 1, email };
     });
-    await ensurePrivateDir(this.home);
+    await ensurePrivateDir(this.home, { what: 'ZDSAR_HOME' });
     await ensurePrivateDir(this.requestsDir);
 
     let id = newId(now);
@@ -318,7 +319,7 @@ export class Ledger {
         continue;
       }
       if (!opts.dryRun) {
-        for (const p of targets.paths) await rm(p, { recursive: true, force: true });
+        for (const p of targets.paths) await deletePackage(p);
         await this.forget(r.request_id, targets.paths, now);
       }
       out.push({ request_id: r.request_id, removed: targets.paths, hashed: emails });
@@ -328,23 +329,11 @@ export class Ledger {
 
   // ---- internals ------------------------------------------------------------------------
 
-  /** The package folder (and a zip of it beside it), if they exist and are recognisably this request's. */
+  /** The package folder, if it exists and passes the one deletion guard (package-guard.ts). */
   private async packagePaths(r: LedgerRequest): Promise<{ paths: string[] } | { refused: string }> {
-    const dir = resolve(r.out_dir!);
-    const forbidden = new Set([resolve('/'), resolve(homedir()), this.home, this.root, this.requestsDir]);
-    if (forbidden.has(dir)) return { refused: `not deleting ${dir}: it is not a package folder` };
-    const paths: string[] = [];
-    const st = await stat(dir).catch(() => undefined);
-    if (st) {
-      const manifestId = await readFile(join(dir, 'manifest.json'), 'utf8')
-        .then((t) => (JSON.parse(t) as { request_id?: unknown }).request_id, () => undefined);
-      if (basename(dir) !== r.request_id && manifestId !== r.request_id) {
-        return { refused: `not deleting ${dir}: it is neither named after the request nor holds its manifest` };
-      }
-      paths.push(dir);
-    }
-    if (await stat(`${dir}.zip`).catch(() => undefined)) paths.push(`${dir}.zip`);
-    return { paths };
+    const c = await checkPackage(r, this.home);
+    if ('refused' in c) return c;
+    return { paths: c.exists ? [c.dir] : [] };
   }
 
   /** Rewrite the request's journal as one line without addresses (they become salted hashes). */

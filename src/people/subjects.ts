@@ -23,7 +23,30 @@ export interface Subject {
 export interface PeopleInput {
   csv?: string;
   emails?: string;
+  /** --email-column NAME: the CSV column holding the addresses, when the header has several candidates. */
+  emailColumn?: string;
   stdin: Readable & { isTTY?: boolean };
+}
+
+/**
+ * How the rows of the input became people (issue 16 item 5): which column, which rows merged into
+ * which person, which blank lines were skipped, and each person's #N with the lines it came from.
+ * Line numbers are the spreadsheet's physical lines (for --emails: item positions). No addresses.
+ */
+export interface PeopleReport {
+  source: string;
+  /** The header of the column the addresses were read from (CSV only). */
+  column?: string;
+  /** Other columns whose header looks like an address column; not used. */
+  other_columns: string[];
+  /** Rows (items) that held an address. */
+  rows: number;
+  people: number;
+  /** #N → the lines it came from (first line first). */
+  mapping: Array<{ index: number; lines: number[] }>;
+  /** A row that repeated an earlier person: its line, and the #N it was merged into. */
+  merged: Array<{ line: number; index: number }>;
+  blank_lines: number[];
 }
 
 /** Normalise an address as given in a spreadsheet: trim, strip mailto: and <…>, lower-case. */
@@ -45,8 +68,16 @@ export function isValidEmail(email: string): boolean {
  * Everything is validated before anything is sent to Zoom; problems name file, line and field.
  */
 export async function readPeople(input: PeopleInput): Promise<Subject[]> {
+  return (await readPeopleReport(input)).people;
+}
+
+/** readPeople, and how the rows became people (see PeopleReport). */
+export async function readPeopleReport(input: PeopleInput): Promise<{ people: Subject[]; report: PeopleReport }> {
   if (input.csv !== undefined && input.emails !== undefined) throw new UsageError('give people either with --csv or with --emails, not both');
-  if (input.emails !== undefined) return fromList(input.emails);
+  if (input.emails !== undefined) {
+    if (input.emailColumn !== undefined) throw new UsageError('--email-column applies to a CSV (--csv or standard input), not to --emails');
+    return fromListReport(input.emails);
+  }
   if (input.csv !== undefined && input.csv !== '-') {
     const file = input.csv;
     let buf: Buffer;
@@ -61,12 +92,12 @@ export async function readPeople(input: PeopleInput): Promise<Subject[]> {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`;
       throw new UsageError(`${file}: ${why}`);
     }
-    return fromCsv(buf, file);
+    return fromCsvReport(buf, file, input.emailColumn);
   }
   if (input.csv === '-' || !input.stdin.isTTY) {
     const buf = await readAll(input.stdin);
     if (input.csv !== '-' && buf.length === 0) throw new UsageError('no people given: use --csv FILE, --emails a@x,b@y, or pipe a CSV on standard input');
-    return fromCsv(buf, '<stdin>');
+    return fromCsvReport(buf, '<stdin>', input.emailColumn);
   }
   throw new UsageError('no people given: use --csv FILE, --emails a@x,b@y, or pipe a CSV on standard input');
 }
@@ -84,8 +115,12 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 export function fromList(list: string): Subject[] {
+  return fromListReport(list).people;
+}
+
+function fromListReport(list: string): { people: Subject[]; report: PeopleReport } {
   const parts = list.split(/[,;\s]+/).filter((p) => p.trim() !== '');
-  return collect(parts.map((raw, i) => ({ raw, source: '--emails', line: undefined, field: `--emails item ${i + 1}` })), '--emails');
+  return collect(parts.map((raw, i) => ({ raw, source: '--emails', line: undefined, item: i + 1, field: `--emails item ${i + 1}` })), '--emails', { otherColumns: [], blankLines: [] });
 }
 
 /** Decode a spreadsheet export: UTF-8 (with or without BOM) or UTF-16 with BOM; refuse binary. */
@@ -102,14 +137,55 @@ function decode(buf: Buffer, source: string): string {
   return text;
 }
 
-export function fromCsv(buf: Buffer, source: string): Subject[] {
+export function fromCsv(buf: Buffer, source: string, emailColumn?: string): Subject[] {
+  return fromCsvReport(buf, source, emailColumn).people;
+}
+
+/** A header's letters only, lower-case: "E-mail Address" → "emailaddress". */
+const headerKey = (h: string) => h.toLowerCase().replace(/[^a-z]/g, '');
+const isEmailHeader = (h: string) => EMAIL_HEADERS.has(headerKey(h)) || /e-?mail/i.test(h);
+const quoted = (hs: string[]) => hs.map((h) => JSON.stringify(h)).join(', ');
+
+/**
+ * The one rule for which CSV column holds the addresses (architecture.md: one home per rule):
+ * --email-column NAME if given (exactly one column of that name); else the one column headed
+ * exactly "email" (any case, "E-mail" too); else the one column whose header looks like an address
+ * column. Several candidates, or a name used twice, are ambiguous: exit 2, naming them.
+ */
+export function chooseEmailColumn(header: string[], where: string, emailColumn?: string): { column: number; others: string[] } | undefined {
+  const idx = (pred: (h: string) => boolean) => header.flatMap((h, i) => (pred(h) ? [i] : []));
+  const candidates = idx(isEmailHeader);
+  const othersThan = (col: number) => candidates.filter((i) => i !== col).map((i) => header[i]!);
+  if (emailColumn !== undefined) {
+    const want = emailColumn.trim().toLowerCase();
+    const hits = idx((h) => h.trim().toLowerCase() === want);
+    if (hits.length === 0) throw new UsageError(`${where}: --email-column ${JSON.stringify(emailColumn)}: no such column; the header is ${quoted(header)}`);
+    if (hits.length > 1) throw new UsageError(`${where}: --email-column ${JSON.stringify(emailColumn)}: ${hits.length} columns have that name (columns ${hits.map((i) => i + 1).join(', ')}); rename one`);
+    return { column: hits[0]!, others: othersThan(hits[0]!) };
+  }
+  const exact = idx((h) => headerKey(h) === 'email');
+  if (exact.length > 1) {
+    throw new UsageError(`${where}: ${exact.length} columns are named email (${quoted(exact.map((i) => header[i]!))}, columns ${exact.map((i) => i + 1).join(', ')}): which one holds the people is ambiguous`, 'Rename or remove one of them; nothing was sent to Zoom.');
+  }
+  if (exact.length === 1) return { column: exact[0]!, others: othersThan(exact[0]!) };
+  if (candidates.length > 1) {
+    throw new UsageError(
+      `${where}: several columns could hold the addresses: ${quoted(candidates.map((i) => header[i]!))}`,
+      `Choose one with --email-column NAME (e.g. --email-column ${JSON.stringify(header[candidates[0]!]!)}); nothing was sent to Zoom.`,
+    );
+  }
+  if (candidates.length === 1) return { column: candidates[0]!, others: [] };
+  return undefined;
+}
+
+export function fromCsvReport(buf: Buffer, source: string, emailColumn?: string): { people: Subject[]; report: PeopleReport } {
   const text = decode(buf, source).replace(/^\uFEFF/, '');
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
     rows = parse(text, {
       delimiter: [',', ';', '\t'],
       relax_column_count: true,
-      skip_empty_lines: true,
+      skip_empty_lines: false,
       trim: true,
       info: true,
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
@@ -117,15 +193,24 @@ export function fromCsv(buf: Buffer, source: string): Subject[] {
     const err = e as { lines?: number; message: string; code?: string };
     throw new UsageError(inputProblem(source, err.lines, undefined, `not a readable CSV (${err.code ?? 'parse error'}: ${err.message.replace(/^Invalid [^:]*: /, '')})`));
   }
-  rows = rows.filter((r) => r.record.some((c) => c !== ''));
-  if (rows.length === 0) throw new UsageError(`${source}: no people in the file (it is empty)`);
+  const isBlank = (r: { record: string[] }) => r.record.every((c) => c === '');
+  const firstRow = rows.findIndex((r) => !isBlank(r));
+  if (firstRow === -1) throw new UsageError(`${source}: no people in the file (it is empty)`);
+  // Blank lines after the header are reported; those before it are just padding.
+  const blankLines = rows.slice(firstRow + 1).filter(isBlank).map((r) => r.info.lines);
+  rows = rows.filter((r) => !isBlank(r));
 
   const header = rows[0]!.record;
-  const col = header.findIndex((h) => EMAIL_HEADERS.has(h.toLowerCase().replace(/[^a-z]/g, '')) || /e-?mail/i.test(h));
+  const chosen = chooseEmailColumn(header, `${source}:${rows[0]!.info.lines}`, emailColumn);
   let body = rows.slice(1);
-  let column = col;
-  let field = header[col] ?? '';
-  if (col === -1) {
+  let column: number;
+  let field: string;
+  let others: string[] = [];
+  if (chosen) {
+    column = chosen.column;
+    field = header[column] ?? '';
+    others = chosen.others;
+  } else {
     // No email header: a header-less list where the first column holds addresses.
     if (header.length >= 1 && normalizeEmail(header[0]!).includes('@')) {
       body = rows;
@@ -133,20 +218,35 @@ export function fromCsv(buf: Buffer, source: string): Subject[] {
       field = 'column 1';
     } else {
       throw new UsageError(
-        `${source}:${rows[0]!.info.lines}: no email column: the header is ${header.map((h) => JSON.stringify(h)).join(', ')}; name a column "email" (or "Email Address")`,
+        `${source}:${rows[0]!.info.lines}: no email column: the header is ${quoted(header)}; name a column "email" (or "Email Address")`,
       );
     }
   }
-  return collect(
+  const result = collect(
     body.map((r) => ({ raw: r.record[column] ?? '', source, line: r.info.lines, field })),
     source,
+    { otherColumns: others, blankLines },
   );
+  result.report.column = field;
+  return result;
 }
 
-function collect(items: Array<{ raw: string; source: string; line: number | undefined; field: string }>, source: string): Subject[] {
+function collect(
+  items: Array<{ raw: string; source: string; line: number | undefined; item?: number; field: string }>,
+  source: string,
+  extra: { otherColumns: string[]; blankLines: number[] },
+): { people: Subject[]; report: PeopleReport } {
   const problems: string[] = [];
   const byEmail = new Map<string, Subject>();
+  const lines = new Map<string, number[]>();
+  const merged: PeopleReport['merged'] = [];
   for (const it of items) {
+    const where = it.line ?? it.item ?? 0;
+    // A second address in one cell is never silently dropped: it is an error naming the cell.
+    if (it.raw.split(/[,;\s]+/).filter((part) => part.includes('@')).length > 1) {
+      problems.push(inputProblem(it.source, it.line, it.field, `"${printable(it.raw)}" holds more than one address; give one person per row`));
+      continue;
+    }
     const email = normalizeEmail(it.raw);
     if (email === '') {
       problems.push(inputProblem(it.source, it.line, it.field, 'empty address'));
@@ -156,7 +256,14 @@ function collect(items: Array<{ raw: string; source: string; line: number | unde
       problems.push(inputProblem(it.source, it.line, it.field, `"${printable(it.raw)}" is not a valid email address`));
       continue;
     }
-    if (!byEmail.has(email)) byEmail.set(email, { index: byEmail.size + 1, email, source: it.line ? `${it.source}:${it.line}` : it.source });
+    const known = byEmail.get(email);
+    if (known) {
+      merged.push({ line: where, index: known.index });
+      lines.get(email)!.push(where);
+      continue;
+    }
+    byEmail.set(email, { index: byEmail.size + 1, email, source: it.line ? `${it.source}:${it.line}` : it.source });
+    lines.set(email, [where]);
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 10);
@@ -167,8 +274,21 @@ function collect(items: Array<{ raw: string; source: string; line: number | unde
   if (byEmail.size > MAX_PEOPLE) {
     throw new UsageError(`${source}: ${byEmail.size} distinct people; zdsar answers at most ${MAX_PEOPLE} per request`, 'Split the list into several requests.');
   }
-  return [...byEmail.values()];
+  const people = [...byEmail.values()];
+  return {
+    people,
+    report: {
+      source,
+      other_columns: extra.otherColumns,
+      rows: items.length,
+      people: people.length,
+      mapping: people.map((p) => ({ index: p.index, lines: lines.get(p.email)! })),
+      merged,
+      blank_lines: extra.blankLines,
+    },
+  };
 }
+
 
 function printable(s: string): string {
   // eslint-disable-next-line no-control-regex

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { clientTuning, loadZoomCredentials, zdsarHome, type Plan, type ZoomCredentials } from '../config.js';
 import { Ledger, type Regime } from '../ledger/index.js';
-import { readPeople, type Subject } from '../people/subjects.js';
+import { readPeopleReport, type PeopleReport, type Subject } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import { describeError, isFatal } from '../zoom/errors.js';
@@ -18,6 +18,7 @@ export interface FindSettings {
   stdin: Readable;
   csv?: string;
   emails?: string;
+  emailColumn?: string;
   plan: Plan;
   maxAgeHours: number;
   hostConcurrency: number;
@@ -33,6 +34,8 @@ export interface EraseSettings extends FindSettings {
 export interface RegistrantsRun extends RunContext {
   /** The people were read; the account scan starts. */
   onStart?: (people: Subject[]) => void;
+  /** How the input's rows became people (shown before anything else). */
+  onInput?: (input: PeopleReport) => void;
   /** The scan's counters as it goes. */
   onScan?: (s: ScanStats) => void;
 }
@@ -96,7 +99,8 @@ async function find(client: ZoomClient, credentials: ZoomCredentials, people: Su
 
 /** `zdsar registrants find`: every registration of the people. */
 export async function findPeople(s: FindSettings, run: RegistrantsRun): Promise<{ people: Subject[]; scan: FindResult }> {
-  const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  run.onInput?.(input);
   const credentials = loadZoomCredentials(s.env);
   const client = newClient(s.env, run, credentials, s.plan);
   run.onStart?.(people);
@@ -109,7 +113,8 @@ export async function findPeople(s: FindSettings, run: RegistrantsRun): Promise<
 
 /** `zdsar registrants erase`: find live, plan, let the command decide, act step by step (journaled), verify. */
 export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promise<EraseOutcome> {
-  const people = await readPeople({ csv: s.csv, emails: s.emails, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  run.onInput?.(input);
   const credentials = loadZoomCredentials(s.env);
   const ledger = Ledger.open(zdsarHome(s.env));
   const client = newClient(s.env, run, credentials, s.plan);

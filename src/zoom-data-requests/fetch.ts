@@ -13,10 +13,13 @@
  * fsync'd and renamed to `dest`. The URL is never logged or put in an error (errors name the host).
  */
 import { createHash } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
+import { openNoFollow } from '../fs/safe.js';
+import { DEFAULT_MAX_UNSIZED_BYTES } from '../zoom/download.js';
+import { isAllowedScheme } from '../config.js';
 
 export class LinkError extends Error {
   constructor(
@@ -30,16 +33,14 @@ export class LinkError extends Error {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const MAX_REDIRECTS = 5;
 
 function checkUrl(u: URL): void {
-  if (u.protocol === 'https:') return;
-  if (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'))) return;
+  if (isAllowedScheme(u)) return;
   throw new LinkError(`refusing a ${u.protocol.replace(':', '')} download link (https only; plain http only for loopback)`, undefined, false);
 }
 
-export async function fetchSignedLink(url: string, dest: string, opts: { signal?: AbortSignal; dispatcher?: Dispatcher; timeoutMs?: number } = {}): Promise<{ bytes: number; sha256: string }> {
+export async function fetchSignedLink(url: string, dest: string, opts: { signal?: AbortSignal; dispatcher?: Dispatcher; timeoutMs?: number; maxBytes?: number } = {}): Promise<{ bytes: number; sha256: string }> {
   let current: URL;
   try {
     current = new URL(url);
@@ -92,12 +93,14 @@ export async function fetchSignedLink(url: string, dest: string, opts: { signal?
   const partial = `${dest}.partial`;
   const hash = createHash('sha256');
   let written = 0;
-  const fh = await open(partial, 'w', 0o600);
+  const fh = await openNoFollow(partial, 'truncate');
   let cut: unknown;
   try {
-    await fh.chmod(0o600);
+    // Stop at the declared size; cap an undeclared one (src/zoom/download.ts has the same rule).
+    const limit = expected ?? opts.maxBytes ?? DEFAULT_MAX_UNSIZED_BYTES;
     for await (const chunk of res.body) {
       const b = chunk as Buffer;
+      if (written + b.length > limit) throw new LinkError(`download from ${current.host}: more than the ${limit} bytes ${expected !== undefined ? 'declared' : 'allowed for a file of undeclared size'}; stopped there`);
       hash.update(b);
       await writeAll(fh, b, written);
       written += b.length;
@@ -111,6 +114,7 @@ export async function fetchSignedLink(url: string, dest: string, opts: { signal?
   if (cut !== undefined || (expected !== undefined && written !== expected)) {
     await rm(partial, { force: true });
     if (opts.signal?.aborted) throw opts.signal.reason ?? cut;
+    if (cut instanceof LinkError) throw cut;
     throw new LinkError(`download from ${current.host} was cut off after ${written} bytes${expected !== undefined ? ` of ${expected}` : ''}`);
   }
   await rename(partial, dest);

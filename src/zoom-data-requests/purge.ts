@@ -2,11 +2,9 @@
  * Earlier zdsar export packages of people being erased, and their deletion (`zdsar delete
  * --purge-packages`).
  */
-import { readFile, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { subjectFolder } from '../people/folders.js';
-import { OPEN_STATUSES, type Ledger, type LedgerRequest } from '../ledger/index.js';
+import { checkPackage, deletePackage, OPEN_STATUSES, type Ledger, type LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../run-context.js';
 
 export interface EarlierPackage {
@@ -36,32 +34,25 @@ export async function earlierPackages(ledger: Ledger, emails: string[]): Promise
 
 /**
  * Delete those packages (or only the erased people's folders and per-person zips in them). A folder
- * is touched only if it is recognisably the request's (named after it, or its manifest names it), as
- * `zdsar requests purge` checks. The ledger entries of those exports keep their addresses until
+ * is touched only if it passes the one deletion guard that `zdsar requests purge` uses too
+ * (src/ledger/package-guard.ts); nothing beside a package (no sibling zip) is deleted. The ledger entries of those exports keep their addresses until
  * `zdsar requests purge` hashes them. Recorded as evidence on the deletion request.
  */
 export async function purgePackages(ledger: Ledger, deleteId: string, earlier: EarlierPackage[], logger: Logger): Promise<string[]> {
   const removed: string[] = [];
-  const forbidden = new Set([resolve('/'), resolve(homedir()), resolve(ledger.home), join(resolve(ledger.home), 'ledger')]);
   for (const e of earlier) {
     if (OPEN_STATUSES.includes(e.status as LedgerRequest['status'])) {
       logger.warn(`not deleting ${e.out_dir}: request ${e.request_id} is still ${e.status}`);
       continue;
     }
-    const dir = resolve(e.out_dir);
-    const manifestId = await readFile(join(dir, 'manifest.json'), 'utf8').then((t) => (JSON.parse(t) as { request_id?: unknown }).request_id, () => undefined);
-    if (forbidden.has(dir) || (basename(dir) !== e.request_id && manifestId !== e.request_id)) {
-      logger.warn(`not deleting ${dir}: it is neither named after request ${e.request_id} nor holds its manifest`);
+    const r = await ledger.get(e.request_id);
+    const c = r ? await checkPackage(r, ledger.home) : ({ refused: `not deleting ${e.out_dir}: request ${e.request_id} is gone from the ledger` } as const);
+    if ('refused' in c) {
+      logger.warn(c.refused);
       continue;
     }
-    const paths = e.whole ? [dir] : e.people.flatMap((p) => [join(dir, 'subjects', p.folder), join(dir, 'zips', `${p.folder}.zip`)]);
-    paths.push(`${dir}.zip`);
-    const gone: string[] = [];
-    for (const p of paths) {
-      if (!(await stat(p).then(() => true, () => false))) continue;
-      await rm(p, { recursive: true, force: true });
-      gone.push(p);
-    }
+    if (!c.exists) continue;
+    const gone = await deletePackage(c.dir, e.whole ? undefined : e.people.flatMap((p) => [`subjects/${p.folder}`, `zips/${p.folder}.zip`]));
     if (gone.length === 0) continue;
     removed.push(...gone);
     await ledger.recordEvidence(deleteId, {

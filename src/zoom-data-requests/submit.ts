@@ -17,7 +17,7 @@
 import type { Readable } from 'node:stream';
 import { clientTuning, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
 import { Ledger, OPEN_STATUSES, subjectLabel, type Regime } from '../ledger/index.js';
-import { readPeople, type Subject } from '../people/subjects.js';
+import { readPeopleReport, type PeopleReport, type Subject } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import { MAX_EMAILS_PER_REQUEST } from '../zoom/endpoints/data-privacy.js';
@@ -30,11 +30,14 @@ export interface DeleteInput {
   stdin: Readable;
   csv?: string;
   emails?: string;
+  emailColumn?: string;
 }
 
 /** What `zdsar delete` would submit: read from the people and the ledger; nothing is sent to Zoom. */
 export interface DeletePlan {
   people: Subject[];
+  /** How the input's rows became people. */
+  input: PeopleReport;
   /** email → the open zoom-delete request already deleting it. */
   flying: Map<string, string>;
   toSubmit: Subject[];
@@ -65,13 +68,13 @@ function chunks<T>(xs: T[], n: number): T[][] {
 /** `zdsar delete` without --yes (and the first step with it): who would be submitted, in which batches. */
 export async function planDelete(input: DeleteInput): Promise<DeletePlan> {
   pollFromEnv(input.env); // a malformed poll variable is a usage error before anything is sent
-  const people = await readPeople({ csv: input.csv, emails: input.emails, stdin: input.stdin });
+  const { people, report } = await readPeopleReport({ csv: input.csv, emails: input.emails, emailColumn: input.emailColumn, stdin: input.stdin });
   const ledger = Ledger.open(zdsarHome(input.env));
   const flying = await deletionsInFlight(ledger, people.map((p) => p.email));
   const toSubmit = people.filter((p) => !flying.has(p.email));
   const batches = chunks(toSubmit, MAX_EMAILS_PER_REQUEST);
   const earlier = await earlierPackages(ledger, people.map((p) => p.email));
-  return { people, flying, toSubmit, batches, earlier };
+  return { people, input: report, flying, toSubmit, batches, earlier };
 }
 
 /** `zdsar delete --yes`: record the request, submit what Zoom's one slot allows, optionally wait, purge earlier packages. */

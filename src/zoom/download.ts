@@ -24,10 +24,12 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
+import { openNoFollow } from '../fs/safe.js';
+import { isAllowedScheme } from '../config.js';
 import type { RateCategory } from './categories.generated.js';
 import type { ZoomClient } from './client.js';
 import { ZOOM_CODE } from './errors.js';
@@ -43,7 +45,15 @@ export interface DownloadOptions {
   maxWaitMs?: number;
   /** Rate-limit gate for requests that carry the token (default 'medium', see above). */
   category?: RateCategory;
+  /**
+   * The most a file of undeclared size (no file_size, no Content-Length) may be (default
+   * DEFAULT_MAX_UNSIZED_BYTES; ZDSAR_MAX_UNSIZED_DOWNLOAD_MB, see config.clientTuning). A declared size is itself the cap.
+   */
+  maxUnsizedBytes?: number;
 }
+
+/** 4 GiB: the cap for a download whose size nobody declared. */
+export const DEFAULT_MAX_UNSIZED_BYTES = 4 * 1024 * 1024 * 1024;
 
 export interface DownloadResult {
   bytes: number;
@@ -68,7 +78,6 @@ export class DownloadError extends Error {
 
 const MAX_REDIRECTS = 5;
 const WRITE_BATCH = 1024 * 1024;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Download `url` to `dest` (see the module comment). Resolves with the verified size and sha256. */
 export async function downloadFile(client: ZoomClient, url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
@@ -188,10 +197,13 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       const hash = createHash('sha256');
       if (offset > 0) await hashInto(hash, partial, offset);
       let written = offset;
-      const fh = await open(partial, offset > 0 ? 'r+' : 'w', 0o600);
+      // Stop at the declared size (a body that runs on is not the file Zoom listed); cap an undeclared one.
+      const declared = opts.expectedBytes ?? total;
+      const limit = declared ?? opts.maxUnsizedBytes ?? DEFAULT_MAX_UNSIZED_BYTES;
+      let overflow = false;
+      const fh = await openNoFollow(partial, offset > 0 ? 'update' : 'truncate');
       let cut: unknown;
       try {
-        await fh.chmod(0o600);
         if (offset > 0) await fh.truncate(offset);
         // Chunks are gathered up to WRITE_BATCH and written with one writev: bounded memory, few syscalls.
         let batch: Buffer[] = [];
@@ -208,6 +220,10 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         try {
           for await (const chunk of res.body) {
             const buf = chunk as Buffer;
+            if (written + batched + buf.length > limit) {
+              overflow = true;
+              break; // leaving the loop destroys the body: nothing more is read
+            }
             hash.update(buf);
             batch.push(buf);
             batched += buf.length;
@@ -222,6 +238,14 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         await fh.sync().catch(() => {});
       } finally {
         await fh.close();
+      }
+      if (overflow) {
+        await rm(partial, { force: true });
+        throw new DownloadError(
+          declared !== undefined
+            ? `download from ${start.host}: the server sent more than the ${declared} bytes declared for the file; stopped there`
+            : `download from ${start.host}: the file declares no size and passed the cap of ${limit} bytes (ZDSAR_MAX_UNSIZED_DOWNLOAD_MB); stopped there`,
+        );
       }
       if (cut !== undefined) {
         if (signal?.aborted) throw signal.reason ?? cut;
@@ -260,8 +284,7 @@ export function isZoomOrigin(u: URL, apiOrigin: string): boolean {
 }
 
 function checkScheme(u: URL): void {
-  if (u.protocol === 'https:') return;
-  if (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'))) return;
+  if (isAllowedScheme(u)) return;
   throw new DownloadError(`refusing a ${u.protocol.replace(':', '')} download URL (https only, plain http only for loopback)`);
 }
 

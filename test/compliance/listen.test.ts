@@ -230,4 +230,84 @@ describe('zdsar compliance listen', () => {
     l.child.kill('SIGTERM');
     await l.exited;
   });
+
+  // Issue 15, finding 9.
+  it('--on-deauthorize never runs for a signed event whose client_id is not ours; it is not recorded either', async () => {
+    const script = join(work, 'delete-user.cjs');
+    writeFileSync(script, `require('fs').writeFileSync(require('path').join(process.env.OUT_DIR, 'ran-' + process.env.ZOOM_USER_ID), 'x');`);
+    const l = await startListener(['--on-deauthorize', `"${process.execPath}" "${script}"`]);
+    const body = deauthBody('retention-false.json', (p) => {
+      p.client_id = 'AnotherApp123';
+      p.user_id = 'not-our-user';
+    });
+    const r = await post(l.url, body, signed(body));
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ status: 'ignored' });
+    await l.waitFor((x) => x.kind === 'ignored' && String(x.reason).includes('AnotherApp123'), 'the ignored line');
+    // Our own app's event still runs the command (same listener, same secret).
+    const ours = deauthBody('retention-false.json', (p) => (p.user_id = 'our-user'));
+    const ok = await post(l.url, ours, signed(ours));
+    await l.waitFor((x) => x.kind === 'deletion' && x.request_id === ok.json.request_id, 'our deletion');
+    l.child.kill('SIGTERM');
+    await l.exited;
+    expect(existsSync(join(work, 'ran-not-our-user'))).toBe(false);
+    expect(existsSync(join(work, 'ran-our-user'))).toBe(true);
+    const status = JSON.parse((await runCli(['compliance', 'status', '--json'], env)).stdout);
+    expect(status.received).toBe(1);
+    // Without ZOOM_CLIENT_ID there is no way to tell: --on-deauthorize is refused at start.
+    const { ZOOM_CLIENT_ID: _id, ZOOM_CLIENT_SECRET: _s, ...noId } = env;
+    const refused = await runCli(['compliance', 'listen', '--port', '0', '--on-deauthorize', 'true'], noId);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--on-deauthorize needs ZOOM_CLIENT_ID/);
+  });
+
+  it('caps connections and cuts off slow bodies (ZDSAR_LISTEN_MAX_CONNECTIONS, ZDSAR_LISTEN_BODY_TIMEOUT_MS)', async () => {
+    env.ZDSAR_LISTEN_MAX_CONNECTIONS = '4';
+    env.ZDSAR_LISTEN_BODY_TIMEOUT_MS = '300';
+    const l = await startListener([]);
+    const { port } = new URL(l.url);
+    const { connect } = await import('node:net');
+    // Ten connections that send headers and then trickle a body that never completes.
+    const socks = Array.from({ length: 10 }, () => {
+      const s = connect(Number(port), '127.0.0.1');
+      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+      s.on('error', () => {});
+      s.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"event":');
+      const drip = setInterval(() => s.writable && s.write(' '), 50);
+      return { s, closed, drip };
+    });
+    // Every one is closed by the listener (over the cap at once, the others when their time is up).
+    // A bound, not a timing assertion: before the fix they were held for 30 to 60 s (Node's defaults).
+    let bound: NodeJS.Timeout | undefined;
+    const held = await Promise.race([
+      Promise.all(socks.map((x) => x.closed)).then(() => false),
+      new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(true), 15_000))),
+    ]);
+    clearTimeout(bound);
+    for (const x of socks) x.s.destroy();
+    expect(held, 'slow connections were still held after 15 s').toBe(false);
+    for (const x of socks) clearInterval(x.drip);
+    // The listener still answers afterwards.
+    const body = deauthBody('retention-absent.json');
+    expect((await post(l.url, body, signed(body))).status).toBe(200);
+    l.child.kill('SIGTERM');
+    await l.exited;
+  });
+
+  it('event fields reach stderr without newlines or terminal escapes', async () => {
+    const l = await startListener([]);
+    const body = deauthBody('retention-absent.json', (p) => {
+      p.user_id = 'evil\nzdsar: FORGED line\u001b[2J\u001b]0;title\u0007';
+      p.account_id = 'acct\r\u009b31m';
+    });
+    const r = await post(l.url, body, signed(body));
+    expect(r.status).toBe(200);
+    await l.waitFor((x) => x.kind === 'app_deauthorized', 'the event');
+    l.child.kill('SIGTERM');
+    await l.exited;
+    const err = l.stderr();
+    expect(err).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(err.split('\n').some((line) => line.startsWith('zdsar: FORGED'))).toBe(false);
+    expect(err).toContain('evil\\u000azdsar: FORGED line\\u001b[2J');
+  });
 });

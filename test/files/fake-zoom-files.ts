@@ -40,6 +40,8 @@ export interface FakeZoomFiles {
     ignoreRange: boolean;
     /** Answer the next N API-origin downloads with 429 Retry-After: 0. */
     throttle: number;
+    /** Names served as a body of undeclared length (chunked) that runs on (up to 64 MiB): counts the bytes sent. */
+    runaway: Map<string, { sent: number; closed: boolean }>;
   };
   addBlob(name: string, size: number): Blob;
   /** A Zoom-style download URL for a blob (the recording path: redirects to storage). */
@@ -61,10 +63,25 @@ function listen(server: Server): Promise<number> {
 export async function startFakeZoomFiles(): Promise<FakeZoomFiles> {
   const blobs = new Map<string, Blob>();
   const seen: SeenRequest[] = [];
-  const faults: FakeZoomFiles['faults'] = { cutOnce: new Map(), stallOnce: new Set(), ignoreRange: false, throttle: 0 };
+  const faults: FakeZoomFiles['faults'] = { cutOnce: new Map(), stallOnce: new Set(), ignoreRange: false, throttle: 0, runaway: new Map() };
   const sockets = new Set<import('node:net').Socket>();
 
   const serveBlob = (req: IncomingMessage, res: ServerResponse, name: string) => {
+    const run = faults.runaway.get(name);
+    if (run) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }); // no Content-Length
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      res.on('close', () => (run.closed = true));
+      const pump = () => {
+        while (!run.closed && run.sent < 64 * 1024 * 1024) {
+          run.sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        if (!run.closed) res.end();
+      };
+      pump();
+      return;
+    }
     const b = blobs.get(name);
     if (!b) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 404, message: 'File does not exist.' }));

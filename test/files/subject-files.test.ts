@@ -158,7 +158,7 @@ describe('downloadSubjectFiles against a Zoom-like server', () => {
     mkdirSync(join(dir, 'x'));
     writeFileSync(join(dir, 'profile.json'), '{}');
     const r = await downloadSubjectFiles(client, dir, {});
-    expect(r).toEqual({ files: 0, bytes: 0, skipped: 0, failed: [] });
+    expect(r).toEqual({ files: 0, bytes: 0, skipped: 0, failed: [], paths: [] });
     expect(existsSync(join(dir, 'files'))).toBe(false);
   });
 });

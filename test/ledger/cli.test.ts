@@ -104,7 +104,10 @@ describe('zdsar requests (child process)', () => {
     expect((await run(['requests', 'purge', '--older-than', 'soon'], home)).code).toBe(2);
     const none = await run(['requests', 'purge'], home);
     expect(none.stderr).toMatch(/Nothing to purge/);
-    const res = await run(['requests', 'purge', '--older-than', '0', '--json'], home);
+    const dry = await run(['requests', 'purge', '--older-than', '0', '--json'], home);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, results: [{ request_id: r.request_id, removed: [], hashed: 1 }] });
+    expect((await ledger.get(r.request_id))!.subjects[0]!.email).toBe('a@example.com'); // a dry run without --yes
+    const res = await run(['requests', 'purge', '--older-than', '0', '--json', '--yes'], home);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ dry_run: false, older_than_days: 0, results: [{ request_id: r.request_id, removed: [], hashed: 1 }] });
     expect((await run(['requests', 'list', '--json'], home)).stdout.trim()).toBe('[]'); // purged ones only with --all

@@ -415,11 +415,15 @@ describe('purge', () => {
 });
 
 describe('src/fs/atomic', () => {
-  it('writeFileAtomic replaces a file in one step with mode 0600; ensurePrivateDir tightens the leaf', async () => {
+  it('writeFileAtomic replaces a file in one step with mode 0600; ensurePrivateDir creates 0700 and never chmods an existing folder', async () => {
+    const made = join(home, 'new', 'leaf');
+    await ensurePrivateDir(made);
+    expect(mode(made)).toBe(0o700);
+    expect(mode(join(home, 'new'))).toBe(0o700);
     const dir = join(home, 'a', 'b');
     await mkdir(dir, { recursive: true, mode: 0o755 });
     await ensurePrivateDir(dir);
-    expect(mode(dir)).toBe(0o700);
+    expect(mode(dir)).toBe(0o755); // not zdsar's to change (issue 15); a folder others can write is refused instead
     const f = join(dir, 'x.json');
     await writeFile(f, 'old', { mode: 0o644 });
     await writeFileAtomic(f, 'new');

@@ -102,7 +102,7 @@ const CASES: Case[] = [
 
   // Output folders
   { name: '--out under a regular file', e2e: true, args: emails('--out', '/etc/passwd/zdsar'), code: 2, says: /--out \/etc\/passwd\/zdsar: cannot create or write the folder \(ENOTDIR\)/ },
-  { name: '--out naming a regular file', args: emails('--out', '/etc/passwd'), code: 2, says: /--out \/etc\/passwd: cannot create or write the folder/ },
+  { name: '--out naming a regular file', args: emails('--out', '/etc/passwd'), code: 2, says: /--out \/etc\/passwd is not a folder/ },
   { name: 'ZDSAR_HOME under a regular file', args: emails(), env: { ZDSAR_HOME: '/etc/passwd/zdsar' }, code: 2, says: /\/etc\/passwd\/zdsar/ },
 
   // Credentials
@@ -197,7 +197,8 @@ describe('a full disk', () => {
     const dir = tempDir('zdsar-full-');
     mkdirSync(join(dir, 'mnt'));
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', join(dir, 'mnt')], { stdio: 'pipe' });
+      // mode=0700: a tmpfs is 1777 by default, and zdsar refuses an --out that others can write (issue 15).
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', join(dir, 'mnt')], { stdio: 'pipe' });
       mnt = join(dir, 'mnt');
     } catch (e) {
       why = `cannot mount a small tmpfs here (${(e as Error).message.split('\n')[0]}); run as root to test a full disk`;

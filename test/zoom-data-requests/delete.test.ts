@@ -113,8 +113,9 @@ describe('zdsar delete', () => {
     sb = e.sb;
     const env = sandboxEnv(sb);
     const ledger = Ledger.open(env.ZDSAR_HOME!);
-    const exp = await ledger.create({ type: 'export', subjects: [e.emails[0]!, 'someone@else.example'] });
-    const dir = join(tempDir('zdsar-pkg-'), exp.request_id);
+    const outRoot = tempDir('zdsar-pkg-');
+    const exp = await ledger.create({ type: 'export', subjects: [e.emails[0]!, 'someone@else.example'], options: { outRoot } });
+    const dir = join(outRoot, exp.request_id);
     await ledger.setOutDir(exp.request_id, dir);
     const mine = join(dir, 'subjects', subjectFolder(1, e.emails[0]!));
     const other = join(dir, 'subjects', subjectFolder(2, 'someone@else.example'));
@@ -122,6 +123,7 @@ describe('zdsar delete', () => {
     mkdirSync(other, { recursive: true });
     writeFileSync(join(mine, 'profile.json'), '{}');
     writeFileSync(join(other, 'profile.json'), '{}');
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ request_id: exp.request_id }));
     await ledger.setStatus(exp.request_id, 'completed');
 
     const dry = await runCli(['delete', '--emails', e.emails[0]!], env);

@@ -121,7 +121,7 @@ describe('runZoomExport', () => {
     expect(fresh.evidence.filter((e) => e.action === 'zoom.data_request.export')).toHaveLength(3);
 
     // Each zip in its person's folder, holding that person only; listed with its checksum in the manifest.
-    const manifest = await writeManifest(packageDir, { request: fresh, version: 'test', range: { from, to: today }, results: new Map(), stats: client.stats });
+    const manifest = await writeManifest(packageDir, { request: fresh, version: 'test', range: { from, to: today }, results: new Map(), stats: client.stats , placed: new Map(r.subjects.map((x) => [x.index, x.files.map((f) => f.path)])) });
     for (const s of subjects) {
       const sub = r.subjects.find((x) => x.index === s.index)!;
       expect(sub.status).toBe('done');
