@@ -11,6 +11,7 @@
  *   node bench/run.js --skip-baseline  the export without its one-request-at-a-time baseline (A/B runs)
  *   node bench/run.js --runs N         runs of the export and of each heavy size (default 3, 1 with --quick);
  *                                      the table quotes the median run, with the load average of each
+ *   node bench/run.js --categories     also the export with each optional category left out (--skip), to measure what each adds
  *   ZDSAR_BENCH_ROOT=DIR node bench/run.js   benchmark another build (DIR/bin/zdsar.js, DIR/dist)
  *
  * The sandbox (dist/sandbox) runs in this process with Zoom's Business-plan limits and 80-150 ms of
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
     dump: { type: 'string' },
     'skip-baseline': { type: 'boolean', default: false },
     runs: { type: 'string' },
+    categories: { type: 'boolean', default: false },
   },
 });
 const SCENARIOS = ['export', 'heavy', 'registrants', 'startup'];
@@ -101,10 +103,10 @@ function home() {
 }
 
 /** One `zdsar export` of these people; the bound is computed from the sandbox log of that run. */
-async function exportRun(account, emails, { env = {}, label = 'export' } = {}) {
+async function exportRun(account, emails, { env = {}, label = 'export', extraArgs = [] } = {}) {
   return withSandbox(account, async (sandbox) => {
     const h = home();
-    const r = await runZdsar({ sandbox, home: h, args: ['export', '--emails', emails.join(','), '--out', join(h, 'out'), '--json'], env });
+    const r = await runZdsar({ sandbox, home: h, args: ['export', '--emails', emails.join(','), '--out', join(h, 'out'), '--json', ...extraArgs], env });
     dump(label, r);
     let out;
     try {
@@ -125,9 +127,46 @@ async function exportRun(account, emails, { env = {}, label = 'export' } = {}) {
       peakRssMB: r.maxRssKiB ? +(r.maxRssKiB / 1024).toFixed(1) : null,
       cpuS: r.cpuS,
       load: r.load,
+      requestsByRoute: byRoute(r.log),
       ...analyze(r.log, { chain: exportChain(r.log), meanLatencyMs: MEAN_LATENCY_MS, wallMs: r.wallMs, startedAt: r.startedAt }),
     };
   });
+}
+
+/** Accepted requests per route template (ids replaced), for what each category sends. */
+function byRoute(log) {
+  const out = {};
+  for (const e of log) {
+    if (e.status === 429 || !e.category) continue;
+    const k = `${e.method} ${e.path.replace(/\/(?=[^/]*\d)[^/]+/g, '/{id}')}`;
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** `zdsar export --estimate --json` for the same people: what zdsar predicts before sending anything. */
+async function estimateRun(account, emails, extraArgs = []) {
+  return withSandbox(account, async (sandbox) => {
+    const r = await runZdsar({ sandbox, home: home(), args: ['export', '--emails', emails.join(','), '--estimate', '--json', ...extraArgs] });
+    if (r.log.length !== 0) throw new Error('--estimate sent requests');
+    return JSON.parse(r.stdout);
+  });
+}
+
+const OPTIONAL = ['chat', 'sms_messages', 'voicemail_transcripts', 'attendance', 'summaries', 'sign_ins'];
+
+/** --categories: the export without each optional category, and without all of them. */
+async function categoryRuns(account, people, main) {
+  const out = {};
+  const none = await exportRun(account, people, { label: 'export-without-optional', extraArgs: ['--skip', OPTIONAL.join(',')] });
+  out.without_all = { wallS: none.wallS, boundS: none.boundS, requests: none.requests, addsRequests: main.requestsTotal - none.requestsTotal, addsS: +(main.wallS - none.wallS).toFixed(1) };
+  say(`export without every optional category: ${none.wallS}s (${main.requestsTotal - none.requestsTotal} requests fewer)`);
+  for (const c of OPTIONAL) {
+    const r = await exportRun(account, people, { label: `export-without-${c}`, extraArgs: ['--skip', c] });
+    out[c] = { wallS: r.wallS, boundS: r.boundS, requests: r.requests, addsRequests: main.requestsTotal - r.requestsTotal, addsS: +(main.wallS - r.wallS).toFixed(1), addsBoundS: +(main.boundS - r.boundS).toFixed(1) };
+    say(`export without ${c}: ${r.wallS}s, adds ${out[c].addsRequests} requests, ${out[c].addsS}s measured, ${out[c].addsBoundS}s of bound`);
+  }
+  return out;
 }
 
 // ---- 1. export of 50 ordinary people, and the one-request-at-a-time baseline ---------------------
@@ -138,6 +177,8 @@ async function scenarioExport() {
   const people = account.users.slice(1, 1 + size.people).map((u) => u.email);
   const subset = people.slice(0, size.baselinePeople);
 
+  const estimate = await estimateRun(account, people);
+  say(`export: ${people.length} people (estimated ${estimate.seconds}s)`);
   const all = [];
   for (let i = 0; i < RUNS; i++) {
     say(`export: ${people.length} people, concurrent (run ${i + 1} of ${RUNS}, load ${loadavg()[0].toFixed(1)})`);
@@ -147,9 +188,12 @@ async function scenarioExport() {
   }
   const med = medianOfRuns(all);
   const main = med.run;
+  main.estimate = { seconds: estimate.seconds, requests: estimate.requests, errorShare: +((estimate.seconds - main.wallS) / main.wallS).toFixed(3) };
+  say(`export: median ${main.wallS}s (estimate ${estimate.seconds}s, ${(main.estimate.errorShare * 100).toFixed(1)} %)`);
   const runsInfo = { ...med, run: undefined, all: all.map(brief) };
+  const categories = flags.categories ? await categoryRuns(account, people, main) : undefined;
   if (flags['skip-baseline']) {
-    return { name: 'export', title: `export of ${people.length} people of ordinary size`, params: { ...size, ...ORDINARY, latencyMs: LATENCY, plan: 'business', seed: SEED }, result: main, runs: runsInfo, targets: exportTargets(main, med) };
+    return { name: 'export', title: `export of ${people.length} people of ordinary size`, params: { ...size, ...ORDINARY, latencyMs: LATENCY, plan: 'business', seed: SEED }, result: main, runs: runsInfo, targets: exportTargets(main, med), ...(categories ? { categories } : {}) };
   }
   say(`export: first ${subset.length} people, concurrent`);
   const subsetConcurrent = await exportRun(account, subset, { label: 'export-subset' });
@@ -167,6 +211,7 @@ async function scenarioExport() {
     result: main,
     runs: runsInfo,
     targets: exportTargets(main, med),
+    ...(categories ? { categories } : {}),
     baseline: {
       how: `ZDSAR_CONNECTIONS=1 (one connection: one request at a time) on the first ${subset.length} of the ${people.length} people; the ${people.length}-person time is extrapolated by the number of requests (×${scale.toFixed(2)})`,
       subsetPeople: subset.length,

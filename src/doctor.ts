@@ -1,4 +1,5 @@
 import type { Plan, ZoomCredentials } from './config.js';
+import { checkFeatures, type FeatureCheck } from './doctor-features.js';
 import type { Logger } from './run-context.js';
 import { ZoomClient } from './zoom/client.js';
 import { ZoomApiError, ZoomConnectionError } from './zoom/errors.js';
@@ -14,6 +15,8 @@ export interface DoctorReport {
   commands: Record<string, { ready: boolean; missing: ScopeCheck[] }>;
   zoom_phone: 'yes' | 'no' | 'unknown';
   zoom_phone_detail?: string;
+  /** Beyond scopes: the Chat Messages permission (Team Chat) and AI Companion summaries. */
+  features: { team_chat: FeatureCheck; ai_summaries: FeatureCheck };
   plan: Plan;
   rate_limits: Record<string, string>;
 }
@@ -39,13 +42,14 @@ export async function runDoctor(credentials: ZoomCredentials, plan: Plan, signal
       if (e instanceof ZoomApiError && !e.isMissingScope && (e.status === 403 || e.status === 404 || e.status === 400)) phone = 'no';
       detail = e instanceof ZoomApiError ? `${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage}` : (e as Error).message;
     }
+    const features = await checkFeatures(client);
     const limits = PLAN_LIMITS[plan];
     const daily = PLAN_DAILY[plan];
     const rate_limits = Object.fromEntries(
       Object.entries(limits).map(([cat, l]) => [cat, `${l.limit}/${l.windowMs === 1000 ? 's' : 'min'}${daily[cat as keyof typeof daily] ? `, ${daily[cat as keyof typeof daily]}/day` : ''}`]),
     );
     if (daily['heavy+resource']) rate_limits['heavy+resource daily'] = `${daily['heavy+resource']}/day`;
-    return { api_url: credentials.apiUrl, oauth_url: credentials.oauthUrl, token: 'ok', granted_scopes: granted, commands, zoom_phone: phone, ...(detail ? { zoom_phone_detail: detail } : {}), plan, rate_limits };
+    return { api_url: credentials.apiUrl, oauth_url: credentials.oauthUrl, token: 'ok', granted_scopes: granted, commands, zoom_phone: phone, ...(detail ? { zoom_phone_detail: detail } : {}), features, plan, rate_limits };
   } finally {
     await client.close();
   }

@@ -28,6 +28,9 @@ export function register(program: Command, ctx: CommandContext): void {
         const out = ctx.io.stdout;
         out.write(`Zoom API      ${report.api_url}\nToken         ${p.green('ok')} (Server-to-Server OAuth)\n`);
         out.write(`Zoom Phone    ${report.zoom_phone}${report.zoom_phone_detail && report.zoom_phone !== 'yes' ? ` (${report.zoom_phone_detail})` : ''}\n`);
+        for (const [label, f] of [['Team Chat    ', report.features.team_chat], ['AI summaries ', report.features.ai_summaries]] as const) {
+          out.write(`${label} ${f.state === 'ok' ? p.green('ok') : f.state === 'unknown' ? 'unknown' : p.red(f.state.replace('_', ' '))}${f.detail ? ` (${f.detail})` : ''}\n`);
+        }
         out.write(`Rate limits   ${report.plan} plan: ${Object.entries(report.rate_limits).map(([k, v]) => `${k} ${v}`).join(', ')}\n\n`);
         for (const [name, c] of Object.entries(report.commands)) {
           out.write(`${c.ready ? p.green('ready  ') : p.red('missing')}  zdsar ${name}\n`);

@@ -23,6 +23,8 @@ const exportOptions = baseOptions.extend({
   withFiles: z.boolean().default(false),
   zip: z.boolean().default(false),
   zoomExport: z.boolean().default(false),
+  skip: z.string().optional(),
+  estimate: z.boolean().default(false),
   ...releaseOptions.shape,
 });
 
@@ -41,9 +43,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--from <date>', 'start of the date range, YYYY-MM-DD (default: when the Zoom user was created)')
     .option('--to <date>', 'end of the date range, YYYY-MM-DD, not after today (default: today)')
     .option('--include-registrations', "also include the person's meeting and webinar registrations found across the account")
-    .option('--with-files', 'also download cloud recording, call recording and voicemail files into each folder')
+    .option('--with-files', 'also download cloud recording, call recording, voicemail and Team Chat files into each folder')
     .option('--zip', "also write one zip per person (checksums verifiable after unzipping)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
+    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins (see --estimate for what each costs)')
+    .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing')
     .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
     .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')
     .option('--approve', 'approve the disclosure copy now, as the officer (implies --redact; recorded in the ledger)')
@@ -63,6 +67,8 @@ Examples:
   $ zdsar export --emails alice@example.com,bob@example.com --from 2025-01-01 --json
   $ zdsar export --csv people.csv --include-registrations --with-files --zip
   $ cat requests.csv | zdsar export --out ./dsar --received 2026-11-02
+  $ zdsar export --csv people.csv --estimate
+  $ zdsar export --csv people.csv --skip attendance,sign_ins
   $ zdsar export --csv people.csv --redact --zip --age-recipient age1…   disclosure copy, zips after approval
 Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 credentials or scopes, 130 interrupted.`,
     )
@@ -71,6 +77,13 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
         const from = o.from && isoDay(o.from);
         const to = o.to && isoDay(o.to);
         if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+        if (o.estimate) {
+          const [{ estimateNewExport }, { formatEstimate }] = await Promise.all([import('../dsar/start.js'), import('../dsar/estimate.js')]);
+          const e = await estimateNewExport({ ...o, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin });
+          if (o.json) printJson(ctx.io, e);
+          else ctx.io.stdout.write(formatEstimate(e));
+          return EXIT.ok;
+        }
         const { createExport } = await import('../dsar/start.js');
         const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, ...rest } = o;
         const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase };
@@ -131,7 +144,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
         email: s.email,
         status: s.status,
         path: join(packageDir, s.path),
-        records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status])),
+        records: Object.fromEntries(Object.entries(s.categories).map(([k, c]) => [k, c.status === 'done' ? (c.records ?? 0) : c.status === 'unavailable' ? (c.reason ?? c.status) : c.status])),
         // One list of what went wrong for this person: failed categories, then the person's own error.
         errors: [
           ...Object.entries(s.categories)
@@ -169,6 +182,8 @@ function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette
   const count = s.status === 'not_found' ? (regs ? `; ${regs} registrations` : '') : s.status === 'failed' ? '' : `, ${total} records`;
   const out = [`${who}: ${mark}${count}`];
   for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
+  // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}`);
   if (s.error) out.push(`    ${s.error}`);
   return out;
 }

@@ -9,6 +9,7 @@ import * as zoom from '../zoom/endpoints/access.js';
 import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
+import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { CATEGORY } from './categories.js';
 import { readRecords } from './report/read.js';
 
@@ -17,7 +18,8 @@ const RESUME = 'zdsar requests resume';
 
 type Rec = Record<string, unknown>;
 
-export type CategoryStatus = 'done' | 'no_data' | 'failed';
+/** unavailable: an account feature or permission stands in the way, or --skip left it out (see `reason`); never "no data". */
+export type CategoryStatus = 'done' | 'no_data' | 'unavailable' | 'failed';
 
 /**
  * What a category covers and why (manifest.json, report.html). `from`/`to`: the dates asked of Zoom
@@ -47,6 +49,8 @@ export interface CategoryResult {
   note?: string;
   error?: string;
   coverage?: Coverage;
+  /** For unavailable: what stands in the way; the note says what to change. */
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
 }
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 
@@ -76,6 +80,8 @@ export interface CollectEnv {
   settled: Record<string, CategoryResult>;
   /** The clock for "within the past six months" windows, recomputed on every run (default Date.now). */
   now?: () => number;
+  /** Team Chat, SMS texts, attendance, summaries, sign-ins, voicemail transcripts (breadth.ts); absent: not collected. */
+  breadth?: Omit<BreadthSettings, 'client'>;
 }
 
 /** Days kept inside Zoom's six months, for Zoom's clock and for month-end arithmetic. */
@@ -115,6 +121,10 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   const whole: Coverage = { ...range, why, ...(env.range.from || env.range.to ? { limit: 'asked' as const } : {}) };
   const recent = sixMonthCoverage(range, sixMonths, whole);
 
+  const more = env.breadth
+    ? breadthPlan(person, { ...env.breadth, client: c }, { userId, email: String(user.email ?? email), displayName: String(user.display_name ?? `${String(user.first_name ?? '')} ${String(user.last_name ?? '')}`), range, now: env.now?.() ?? Date.now() })
+    : undefined;
+
   await settleAll([
     person.object('settings', () => zoom.getUserSettings(c, userId)),
     person.list('meetings', zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(c, userId, type) })), byUuid, { why: MEETING_LISTS_WHY, limit: 'zoom' }),
@@ -122,9 +132,10 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, whole),
     // "The trash files cannot be filtered by date range": no from/to; both kinds of trash.
     person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
-    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent),
+    person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(more?.afterMeetingsAttended),
     ...(env.registrations ? [person.registrations()] : []),
-    person.phone(userId, range, sixMonths, whole, recent),
+    person.phone(userId, range, sixMonths, whole, recent).then(more?.afterPhone),
+    ...(more?.independent() ?? []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);
@@ -146,7 +157,7 @@ class PersonCollection {
 
   constructor(
     private readonly env: CollectEnv,
-    private readonly dir: string,
+    readonly dir: string,
     private readonly work: string,
   ) {}
 
@@ -208,7 +219,8 @@ class PersonCollection {
     } catch (e) {
       if (isAbort(e, this.env.signal)) throw e;
       const why = noDataReason(e);
-      result = why ? { status: 'no_data', note: why } : { status: 'failed', error: describeError(e, RESUME) };
+      const block = featureBlock(e);
+      result = why ? { status: 'no_data', note: why } : block ? { status: 'unavailable', ...block } : { status: 'failed', error: describeError(e, RESUME) };
     }
     this.categories[name] = result;
     await this.env.progress(name, result);
@@ -251,6 +263,13 @@ class PersonCollection {
     meetings.coverage = { ...(meetings.coverage ?? { why: MEETING_LISTS_WHY }), not_reached: ids };
     meetings.note = `${coverageNote(meetings.coverage)} ${ids.length} meeting${ids.length === 1 ? '' : 's'} seen in recordings or reports ${ids.length === 1 ? 'is' : 'are'} not in Zoom's meeting lists (expired or instant); their details come only from Zoom's own export: run zdsar export --zoom-export`;
     await this.env.progress('meetings', meetings);
+  }
+
+  /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
+  collect(name: string, units: BreadthUnit[], coverage?: Coverage): Promise<CategoryResult> {
+    // Their own pool: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
+    const env = this.env.breadth ? { ...this.env, limit: this.env.breadth.limit } : this.env;
+    return collectList(env, name, units, () => undefined, this.dir, this.work, coverage);
   }
 
   registrations(): Promise<void> {
@@ -300,7 +319,8 @@ class PersonCollection {
         this.categories[name] = { ...r, status: 'failed', error: `covered only ${cov.from} to ${cov.to ?? range.to}, not from ${range.from}, and Zoom imposes no such limit` };
       }
     }
-    const failed = Object.values(this.categories).some((x) => x.status === 'failed');
+    // "Not permitted" is something the account can fix (a role, a setting): the answer is not complete until it does.
+    const failed = Object.values(this.categories).some((x) => x.status === 'failed' || (x.status === 'unavailable' && x.reason === 'not_permitted'));
     if (!failed) await rm(this.work, { recursive: true, force: true });
     return { status: failed ? 'partial' : ok, categories: this.categories };
   }
@@ -385,6 +405,8 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   if (errors.length > 0) {
     const why = noDataReason(errors[0]);
     if (why && errors.length === units.length) return { status: 'no_data', note: why };
+    const block = featureBlock(errors[0]);
+    if (block && errors.length === units.length) return { status: 'unavailable', ...block };
     const done = units.length - errors.length;
     return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
   }
@@ -484,7 +506,9 @@ export function noPhoneReason(e: unknown): string | undefined {
 
 /** Zoom's answers that mean "nothing here" (the one table in zoom/errors.ts), not a failure. */
 export function noDataReason(e: unknown): string | undefined {
-  return noDataMeaning(e);
+  // An account feature that is off or withheld (summaries disabled or shared by email only, Team Chat
+  // without the Chat Messages permission) is "not enabled" / "not permitted", never "no data" (breadth.ts).
+  return featureBlock(e) ? undefined : noDataMeaning(e);
 }
 
 

@@ -9,6 +9,8 @@ import { PACKAGE_MARKER, type Ledger, type LedgerRequest } from '../ledger/index
 import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
+import { AccountWide } from './account-wide.js';
+import { attendanceReportShare } from './estimate.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
@@ -29,6 +31,8 @@ export interface ExportSettings {
   zip?: boolean;
   /** Also submit Zoom's own export (Data & Privacy requests) for the same people and range. */
   zoomExport?: boolean;
+  /** Optional categories left out (breadth.ts OPTIONAL_CATEGORIES: chat, attendance, summaries, …). */
+  skip?: string[];
   /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase (disclosure/release.ts). */
   release?: Omit<ReleaseSettings, 'zip'>;
 }
@@ -146,6 +150,9 @@ async function runHeld(
   await ensurePrivateDir(join(packageDir, 'subjects'));
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
   const limit = pLimit(48);
+  // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
+  const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
+  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []), attendanceReportShare: (joined: number) => attendanceReportShare({ plan: settings.plan, people: request.subjects.length, skip: settings.skip, from: settings.from, to: settings.to, today: settings.today }, joined) };
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),
@@ -173,6 +180,7 @@ async function runHeld(
             today: settings.today,
             range: { from: settings.from, to: settings.to },
             settled,
+            breadth,
             registrations: settings.includeRegistrations && hooks.registrationsOf ? () => hooks.registrationsOf!(email) : undefined,
             progress: async (category, r) => {
               st.categories[category] = r.status === 'part_done' ? `${r.records ?? 0}…` : r.status;
@@ -276,6 +284,9 @@ function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_do
       };
     case 'no_data':
       return { status: 'skipped' as const, checkpoint: { note: r.note } };
+    case 'unavailable':
+      // Not settled: a resumed run asks again (the setting or role may have changed meanwhile).
+      return { status: 'skipped' as const, checkpoint: { note: r.note, unavailable: r.reason } };
     case 'failed':
       return { status: 'failed' as const, error: r.error };
     default:
@@ -287,12 +298,12 @@ function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_do
 function settledCategories(request: LedgerRequest, index: number): Record<string, CategoryResult> {
   const out: Record<string, CategoryResult> = {};
   for (const [cat, p] of Object.entries(request.progress?.[String(index)] ?? {})) {
-    const cp = p.checkpoint as { note?: string; sha256?: string; user_id?: string } | undefined;
+    const cp = p.checkpoint as { note?: string; sha256?: string; user_id?: string; unavailable?: string } | undefined;
     const note = cp?.note;
     if (p.status === 'done' && p.file) {
       out[cat] = { status: 'done', records: p.records, file: p.file, ...(note ? { note } : {}), ...(cp?.sha256 ? { sha256: cp.sha256 } : {}), ...(cp?.user_id ? { userId: cp.user_id } : {}) };
     }
-    if (p.status === 'skipped') out[cat] = { status: 'no_data', note };
+    if (p.status === 'skipped' && !cp?.unavailable) out[cat] = { status: 'no_data', note };
   }
   return out;
 }

@@ -4,6 +4,7 @@
  *   files/recordings/<meeting#>-<file id>.<ext>     cloud recording files (video, audio, transcript, chat…)
  *   files/phone_recordings/<n>-<id>.<ext>            Zoom Phone call recordings (+ "-transcript" when Zoom has one)
  *   files/voicemails/<n>-<id>.<ext>                  Zoom Phone voicemails
+ *   files/chat/<n>-<file id>.<ext>                   files attached to Team Chat messages (<n>: the message's row in chat_messages.json)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -30,7 +31,7 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file';
 }
 
 export interface SubjectFilesResult {
@@ -143,6 +144,21 @@ export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<Plan
     if (!url) continue;
     const ext = safeExtension(v.file_extension, v.file_type, 'mp3');
     yield { rel: `${FILES_DIR}/voicemails/${unique(`${pad(i, 4)}-${safeId(v.id) ?? `vm${i}`}`, ext, i)}`, url, expectedBytes: expected(v.file_size), kind: 'voicemail' };
+  }
+
+  i = 0;
+  for await (const r of readRecords(join(subjectDir, CATEGORY.get('chat_messages')!.file))) {
+    i++;
+    const m = isRecord(r.message) ? r.message : {};
+    let j = 0;
+    for (const f of asArray(m.files)) {
+      j++;
+      const url = urlOf(f.download_url);
+      if (!url) continue;
+      const name = typeof f.file_name === 'string' ? f.file_name : '';
+      const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
+      yield { rel: `${FILES_DIR}/chat/${unique(`${pad(i, 5)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'chat_file' };
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { fileDigest } from '../fs/records.js';
 import type { LedgerRequest } from '../ledger/index.js';
 import type { CallStats } from '../zoom/client.js';
 import { CATEGORIES } from './categories.js';
+import { NOT_COVERED_NOTE } from './report/breadth-columns.js';
 import type { CategoryResult, SubjectResult } from './collect.js';
 import { subjectFolder } from '../people/folders.js';
 
@@ -117,9 +118,10 @@ export async function writeManifest(
     notes: [
       'Each file is listed with its SHA-256 and size; `sha256sum` of the file must match.',
       'Records are kept exactly as Zoom returned them, including fields zdsar does not know.',
-      "Zoom serves Phone call history, call recordings, voicemails and the meetings-joined report for the past six months only; SMS conversations and cloud recordings are asked for from the day the person's Zoom user was created. Each category's coverage says the dates it covers and why.",
+      "Zoom serves Phone call history, call recordings, voicemails, the meetings-joined report (and so the attendance rows), Team Chat messages and the sign-in report for the past six months only; SMS conversations and cloud recordings are asked for from the day the person's Zoom user was created. Each category's coverage says the dates it covers and why.",
       "Zoom's meeting lists return only unexpired scheduled meetings (no instant meetings, six months of past ones): older meetings come from Zoom's own export (--zoom-export).",
       "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
+      NOT_COVERED_NOTE,
       ...(input.notes ?? []),
       ...(notListed.length ? [`Not listed (zdsar did not write them for this person): ${notListed.sort().join(', ')}.`] : []),
     ],

@@ -18,6 +18,18 @@ import { RateLimiter } from '../zoom/limiter.js';
 import type { SubjectResult } from './collect.js';
 import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
+import { OPTIONAL_CATEGORIES } from './breadth.js';
+import { estimateExport, type Estimate } from './estimate.js';
+
+/** --skip chat,attendance: names of optional categories; anything else is bad input. */
+export function parseSkip(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const known = Object.keys(OPTIONAL_CATEGORIES);
+  const bad = names.filter((n) => !known.includes(n));
+  if (bad.length > 0 || names.length === 0) throw new UsageError(`--skip: ${bad.length ? `unknown ${bad.length === 1 ? 'category' : 'categories'} ${bad.map((b) => `"${b}"`).join(', ')}` : 'give at least one category'} (one or more of ${known.join(', ')})`);
+  return [...new Set(names)];
+}
 import { signerFrom, type Signer } from './signing.js';
 
 export interface NewExport {
@@ -38,6 +50,8 @@ export interface NewExport {
   withFiles?: boolean;
   zip?: boolean;
   zoomExport?: boolean;
+  /** Optional categories to leave out, comma-separated (OPTIONAL_CATEGORIES). */
+  skip?: string;
   /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase. */
   release?: ReleaseFlags;
 }
@@ -56,11 +70,20 @@ export interface PreparedExport {
   signer?: Signer;
 }
 
+/** `zdsar export --estimate`: the people are read and the flags checked; nothing is recorded or sent to Zoom. */
+export async function estimateNewExport(s: NewExport, now = Date.now()): Promise<Estimate> {
+  clientTuning(s.env);
+  const skip = parseSkip(s.skip);
+  const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  return estimateExport({ people: people.length, plan: s.plan, from: s.from, to: s.to, today: isoDay(new Date(now)), skip });
+}
+
 /** `zdsar export`: read the people, check the output folder, record the request. Nothing is sent to Zoom. */
 export async function createExport(s: NewExport, now = Date.now()): Promise<PreparedExport> {
   const env = s.env;
   const today = isoDay(new Date(now));
   const tuning = clientTuning(env); // a malformed tuning variable is a usage error before anything is sent
+  parseSkip(s.skip);
   const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
   const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
   const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
@@ -77,7 +100,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   }
   const ledger = Ledger.open(home);
   await refuseInsidePackage(ledger, outRoot);
-  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}) };
+  const skip = parseSkip(s.skip);
+  const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}), ...(skip.length ? { skip } : {}) };
   const request = await ledger.create({
     type: 'export',
     subjects: people.map((p) => p.email),
@@ -116,6 +140,7 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
     withFiles: o.withFiles,
     zip: o.zip,
     zoomExport: o.zoomExport,
+    skip: o.skip,
     release: o.release,
   };
   const credentials = loadZoomCredentials(env);

@@ -2,6 +2,7 @@
  * The demo account: fixtures/sandbox/demo-account.json (people, credentials, scopes, hostile strings)
  * expanded deterministically with dates relative to `now`, so tests never rot.
  */
+import { addBreadth, BREADTH_SCOPES } from './breadth.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -308,17 +309,17 @@ export function demoAccount(opts: { seed?: number; now?: number; fixture?: strin
     u.smsSessions = smsSessions(u, now, rand, 3);
   }
 
-  return {
+  return addBreadth({
     id: file.account.id,
     account_number: file.account.account_number,
     name: file.account.name,
     created_at: iso(monthsAgo(now, 36)),
     phoneEnabled: file.account.phoneEnabled,
-    scopes: [...file.account.scopes],
+    scopes: [...file.account.scopes, ...BREADTH_SCOPES.filter((x) => !file.account.scopes.includes(x))],
     credentials: { ...file.account.credentials },
     quirks: { ...DEFAULT_QUIRKS },
     users,
     meetings,
     webinars,
-  };
+  }, { now, seed });
 }

@@ -3,6 +3,7 @@
  * thousands of meetings, years of recordings and a hundred thousand call logs. Phone data is lazy
  * (each call is computed from its index), so memory stays flat; meetings are compact objects.
  */
+import { addBreadth, BREADTH_SCOPES } from './breadth.js';
 import { DAY, IdSource, makeMeetings, makeRecording, makeUser, monthsAgo, phoneData, registrant, smsSessions, iso, type Person, type PhoneContact } from './build.js';
 import { DEFAULT_QUIRKS, type SandboxAccount, type SandboxMeeting, type SandboxRecording, type SandboxUser } from './model.js';
 import { mulberry32 } from './prng.js';
@@ -136,13 +137,13 @@ export function generateAccount(opts: GenerateOptions): SandboxAccount {
     }
   });
 
-  return {
+  return addBreadth({
     id: opts.accountId ?? 'sbxGeneratedAccount01',
     account_number: 20000000 + (opts.seed % 1000000),
     name: 'Generated account (zdsar sandbox)',
     created_at: iso(monthsAgo(now, 48)),
     phoneEnabled: true,
-    scopes: [...(opts.scopes ?? GENERATED_SCOPES)],
+    scopes: [...(opts.scopes ?? [...GENERATED_SCOPES, ...BREADTH_SCOPES])],
     credentials: {
       clientId: opts.credentials?.clientId ?? 'sbxClientGenerated01',
       clientSecret: opts.credentials?.clientSecret ?? 'sbx-secret-generated-NOT-A-SECRET',
@@ -152,5 +153,5 @@ export function generateAccount(opts: GenerateOptions): SandboxAccount {
     users,
     meetings,
     webinars: [],
-  };
+  }, { now, seed: opts.seed });
 }

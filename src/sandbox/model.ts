@@ -69,6 +69,8 @@ export interface SandboxAccount {
   meetings: SandboxMeeting[];
   /** Every webinar of the account, each owned by `host_id`. */
   webinars: SandboxWebinar[];
+  /** Team Chat, SMS messages, AI Companion summaries, sign-ins (breadth.ts); absent: none of these. */
+  breadth?: import('./breadth-model.js').SandboxBreadth;
 }
 
 export interface SandboxUser {

@@ -44,9 +44,10 @@ export function encodeSegment(value: string): string {
 }
 
 /**
- * Zoom asks for meeting UUIDs that begin with "/" or contain "//" to be encoded twice.
+ * Zoom asks for meeting UUIDs that begin with "/" or contain "//" to be encoded twice; its gateway
+ * turns any %2F into "/" before routing, so a UUID with a "/" anywhere is encoded twice here.
  * Pass the result as a path parameter (it is encoded once more by route()).
  */
 export function meetingUuidParam(uuid: string): string {
-  return uuid.startsWith('/') || uuid.includes('//') ? encodeURIComponent(uuid) : uuid;
+  return uuid.includes('/') ? encodeURIComponent(uuid) : uuid;
 }

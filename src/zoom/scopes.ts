@@ -15,6 +15,16 @@ export const COMMAND_OPERATIONS: Record<string, string[]> = {
     'GET /phone/users/{userId}/recordings',
     'GET /phone/users/{userId}/voice_mails',
     'GET /phone/users/{userId}/sms/sessions',
+    // issue 17: Team Chat, SMS texts, voicemail transcripts, attendance, AI Companion summaries, sign-ins
+    'GET /chat/users/{userId}/sessions',
+    'GET /chat/users/{userId}/messages',
+    'GET /phone/sms/sessions/{sessionId}',
+    'GET /phone/voice_mails/{voicemailId}',
+    'GET /report/meetings/{meetingId}/participants',
+    'GET /past_meetings/{meetingId}/participants',
+    'GET /meetings/meeting_summaries',
+    'GET /meetings/{meetingId}/meeting_summary',
+    'GET /report/activities',
   ],
   'registrants find': ['GET /users', 'GET /users/{userId}/meetings', 'GET /users/{userId}/webinars', 'GET /meetings/{meetingId}', 'GET /webinars/{webinarId}', 'GET /meetings/{meetingId}/registrants', 'GET /webinars/{webinarId}/registrants', 'GET /webinars/{webinarId}/panelists'],
   'registrants erase': [

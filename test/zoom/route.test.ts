@@ -18,6 +18,8 @@ describe('route', () => {
   it('double-encodes meeting UUIDs that Zoom asks to', () => {
     expect(route('GET', '/past_meetings/{meetingId}/participants', { meetingId: meetingUuidParam('/abc==') }).path).toBe('/past_meetings/%252Fabc%253D%253D/participants');
     expect(meetingUuidParam('abc==')).toBe('abc==');
+    // Zoom's gateway turns any %2F into "/": a UUID with a "/" anywhere is encoded twice
+    expect(meetingUuidParam('a/bc==')).toBe('a%2Fbc%3D%3D');
   });
 });
 

@@ -82,7 +82,8 @@ tr:nth-child(even) td { background: #fafbfc; }
 .s-completed, .s-done { background: #e3f3e6; color: #1f6b2e; }
 .s-not_found, .s-no_data { background: #eceff3; color: #4a5361; }
 .s-partial { background: #fff3d6; color: #7a5300; }
-.s-failed { background: #fde4e2; color: #9b1c13; }
+.s-failed, .s-not_permitted { background: #fde4e2; color: #9b1c13; }
+.s-not_enabled, .s-skipped, .s-unavailable { background: #fff3d6; color: #7a5300; }
 .chart { margin: 10px 0; }
 .chart svg { max-width: 100%; height: auto; }
 .legend span { display: inline-block; margin-right: 16px; font-size: 13px; }

@@ -23,6 +23,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { CATEGORIES, type CategoryInfo } from '../categories.js';
+import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
 import { html, localHref, page, type Html } from './html.js';
@@ -113,6 +114,7 @@ const COLUMNS: Record<string, Column[]> = {
     { key: 'participants', label: 'Participants', fmt: 'names' },
     { key: 'session_id', label: 'Session ID' },
   ],
+  ...BREADTH_COLUMNS,
 };
 
 /** Which dated records feed the activity chart. */
@@ -252,7 +254,7 @@ ${CATEGORIES.filter((c) => s.categories[c.name]).map((c) => {
   const file = r.file ?? (r.status === 'done' ? c.file : undefined);
   return html`<tr>
 <td><a href="#cat-${c.name}">${c.title}</a></td>
-<td>${statusBadge(r.status)}</td>
+<td>${statusBadge(r.status === 'unavailable' ? (r.reason ?? 'unavailable') : r.status)}</td>
 <td class="num">${r.status === 'done' ? fmtNum(r.records ?? 0) : '–'}</td>
 <td>${file ? html`<code>${file}</code>${bytes.has(file) ? html` <span class="meta nowrap">${fmtBytes(bytes.get(file)!)}</span>` : ''}` : '–'}</td>
 <td>${r.status === 'failed' ? html`<span class="meta">${r.error ?? 'failed'}</span>` : html`<span class="meta">${r.note ?? ''}</span>`}</td>
@@ -273,6 +275,9 @@ async function categorySection(
 <p class="explain">${cat.explain}</p>`;
   if (result.status === 'failed') {
     return html`${head}<p>${statusBadge('failed')} This category could not be collected: <span class="meta">${result.error ?? 'failed'}</span>. Resuming the request tries again.</p>`;
+  }
+  if (result.status === 'unavailable') {
+    return html`${head}<p>${statusBadge(result.reason ?? 'unavailable')} ${result.reason === 'skipped' ? 'Not collected in this export' : 'Zoom did not serve this (it was not asked whether you have such data)'}: <span class="meta">${result.note ?? ''}</span></p>`;
   }
   if (result.status === 'no_data') {
     return html`${head}<p>${statusBadge('no_data')} ${result.note ?? 'Zoom holds no data of this kind for this person.'}</p>`;
@@ -435,7 +440,7 @@ function countLeaves(obj: Rec): number {
 }
 
 function statusBadge(status: string): Html {
-  const label: Record<string, string> = { completed: 'complete', done: 'collected', not_found: 'no Zoom user', no_data: 'no data', partial: 'partly answered', failed: 'failed' };
+  const label: Record<string, string> = { ...UNAVAILABLE_LABEL, completed: 'complete', done: 'collected', not_found: 'no Zoom user', no_data: 'no data', partial: 'partly answered', failed: 'failed' };
   const cls = /^[a-z_]+$/.test(status) ? status : 'failed';
   return html`<span class="status s-${cls}">${label[status] ?? status}</span>`;
 }

@@ -1,0 +1,101 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensurePrivateDir } from '../fs/atomic.js';
+import { RecordFile, readNdjson } from '../fs/records.js';
+import type { ZoomClient } from '../zoom/client.js';
+import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
+import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { monthWindows, type DateWindow } from '../zoom/paginate.js';
+
+type Rec = Record<string, unknown>;
+
+/** AI Companion summaries exist since 2023: the account-wide list starts there (or at --from, if later). */
+export const SUMMARIES_SINCE = '2023-01-01';
+
+/**
+ * Lists Zoom serves only account-wide (sign-in activity, AI Companion summaries), fetched ONCE per
+ * run for everyone asked for: each unit is walked by the first person who needs it, saved under
+ * .work/_account (so a resumed run does not fetch it again), and every person keeps only their rows.
+ */
+export class AccountWide {
+  private readonly memo = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string },
+  ) {}
+
+  /** The sign-in report's windows: whole months back from today, within the last six months (Zoom's limit). */
+  signInWindows(): DateWindow[] {
+    const earliest = isoDay(addCalendarMonths(parseIsoDay(this.o.today), -6));
+    return monthWindows(earliest, this.o.today);
+  }
+
+  /** One person's sign-ins and sign-outs of one of signInWindows(), by email (case-insensitive), within their range. */
+  async *signIns(email: string, w: DateWindow, range: DateWindow): AsyncGenerator<Rec> {
+    const path = await this.part('activities', `${w.from}_${w.to}`, () => listSignInActivities(this.o.client, w));
+    const e = email.trim().toLowerCase();
+    for await (const r of readNdjson(path)) {
+      const row = r as Rec;
+      const d = typeof row.time === 'string' ? row.time.slice(0, 10) : '';
+      if (String(row.email ?? '').toLowerCase() === e && d >= range.from && d <= range.to) yield row;
+    }
+  }
+
+  /** The account's summary list rows of meetings this person hosted (by host id, else host email). */
+  /** The first day of the account's summary list: since summaries exist, or --from if later. */
+  summariesFrom(): string {
+    return this.o.from && this.o.from > SUMMARIES_SINCE ? this.o.from : SUMMARIES_SINCE;
+  }
+
+  async summariesHostedBy(userId: string, email: string): Promise<Rec[]> {
+    const from = this.summariesFrom();
+    const path = await this.part('summaries', 'all', () => listMeetingSummaries(this.o.client, `${from}T00:00:00Z`, `${this.o.today}T23:59:59Z`));
+    const e = email.trim().toLowerCase();
+    const out: Rec[] = [];
+    for await (const r of readNdjson(path)) {
+      const row = r as Rec;
+      const host = row.meeting_host_id !== undefined && row.meeting_host_id !== '' ? String(row.meeting_host_id) === userId : String(row.meeting_host_email ?? '').toLowerCase() === e;
+      if (host) out.push(row);
+    }
+    return out;
+  }
+
+  /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest. */
+  private part(kind: string, key: string, items: () => AsyncIterable<Rec>): Promise<string> {
+    const id = `${kind}/${key}`;
+    let p = this.memo.get(id);
+    if (!p) {
+      p = this.fetch(kind, key, items);
+      this.memo.set(id, p);
+    }
+    return p;
+  }
+
+  private async fetch(kind: string, key: string, items: () => AsyncIterable<Rec>): Promise<string> {
+    const dir = join(this.o.work, kind);
+    await ensurePrivateDir(this.o.work);
+    await ensurePrivateDir(dir);
+    const path = join(dir, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.ndjson`);
+    if (await exists(path)) return path;
+    // Not inside the concurrency limit: the people's units that wait for this hold its slots.
+    if (this.o.signal.aborted) throw this.o.signal.reason;
+    const f = await RecordFile.create(path, 'ndjson');
+    try {
+      for await (const r of items()) await f.write(r);
+      await f.commit();
+    } catch (e) {
+      await f.abort();
+      throw e;
+    }
+    return path;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

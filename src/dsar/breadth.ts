@@ -1,0 +1,309 @@
+/**
+ * The rest of what Zoom holds about a person (issue 17): Team Chat, SMS texts, attendance rows,
+ * AI Companion summaries, sign-ins and voicemail transcripts. collect.ts runs these beside its own
+ * categories; each depends only on what it names (the meetings-joined list, the Phone lists, the
+ * account-wide lists of AccountWide).
+ *
+ * Records stay exactly as Zoom sent them. Where a record needs context to be understood on its own
+ * (a chat message's conversation, an attendance row's meeting, an SMS's session), the record goes
+ * under its Zoom name (`message`, `participant`) and the context beside it.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type pLimit from 'p-limit';
+import type { ZoomClient } from '../zoom/client.js';
+import {
+  featureBlock,
+  getMeetingSummary,
+  getVoicemail,
+  isGoneMeeting,
+  isOlderThanChatWindow,
+  listChatMessages,
+  listChatSessions,
+  listParticipants,
+  listSmsMessages,
+  type ChatTarget,
+  type ParticipantsVia,
+} from '../zoom/endpoints/breadth.js';
+import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import type { DateWindow } from '../zoom/paginate.js';
+import type { AccountWide } from './account-wide.js';
+import { CATEGORY } from './categories.js';
+import { readRecords } from './report/read.js';
+
+type Rec = Record<string, unknown>;
+
+/** What a category came to (collect.ts's CategoryResult, restated here so this module does not import its caller). */
+export interface BreadthResult {
+  status: 'done' | 'no_data' | 'unavailable' | 'failed';
+  records?: number;
+  file?: string;
+  note?: string;
+  error?: string;
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+}
+
+/** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */
+export interface BreadthCoverage {
+  from?: string;
+  to?: string;
+  why: string;
+  limit?: 'zoom' | 'asked';
+}
+
+export interface BreadthUnit {
+  key: string;
+  items: () => AsyncIterable<Rec>;
+}
+
+/** The part of collect.ts's PersonCollection these categories use. */
+export interface BreadthPerson {
+  readonly categories: Record<string, BreadthResult>;
+  readonly dir: string;
+  settle(name: string, run: () => Promise<BreadthResult>): Promise<void>;
+  /** Walk units into parts and merge them into the category's file (no de-duplication: units never overlap). */
+  collect(name: string, units: BreadthUnit[], coverage?: BreadthCoverage): Promise<BreadthResult>;
+}
+
+/** Optional categories `--skip` may leave out, and the categories each covers. */
+export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
+  chat: ['chat_sessions', 'chat_messages'],
+  sms_messages: ['phone_sms_messages'],
+  voicemail_transcripts: ['phone_voicemail_details'],
+  attendance: ['attendance'],
+  summaries: ['meeting_summaries'],
+  sign_ins: ['sign_ins'],
+};
+
+export interface BreadthSettings {
+  client: ZoomClient;
+  /** The concurrency pool of these categories' units (apart from the other lists'). */
+  limit: ReturnType<typeof pLimit>;
+  accountWide: AccountWide;
+  /** Names of OPTIONAL_CATEGORIES left out (--skip). */
+  skip: ReadonlySet<string>;
+  /** For a person who joined this many meetings: the share whose attendance rows are read from the participants report (Heavy); the rest from past meetings (Medium). Chosen by cost (estimate.ts). */
+  attendanceReportShare: (meetingsJoined: number) => number;
+}
+
+export interface BreadthSubject {
+  userId: string;
+  email: string;
+  displayName: string;
+  range: DateWindow;
+  /** The run's clock (Zoom's six months count back from the day a request is sent). */
+  now: number;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/** The issue-17 categories of one person: some start at once, some after the list they read. */
+export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject) {
+  const skipped = (group: string) => s.skip.has(group);
+  const leaveOut = (group: string) =>
+    Promise.all(OPTIONAL_CATEGORIES[group]!.map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` })))).then(() => undefined);
+  return {
+    independent: (): Array<Promise<void>> => [
+      skipped('chat') ? leaveOut('chat') : chat(p, s, who),
+      skipped('summaries') ? leaveOut('summaries') : summaries(p, s, who),
+      skipped('sign_ins') ? leaveOut('sign_ins') : signIns(p, s, who),
+    ],
+    afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
+    afterPhone: async (): Promise<void> => {
+      await Promise.all([
+        skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsMessages(s.client, id)),
+        skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), async (id) => [await getVoicemail(s.client, id)]),
+      ]);
+    },
+  };
+}
+
+/** A category that reads another one's records: mirrors it when it has nothing to read. */
+async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
+  const d = p.categories[dep];
+  if (d?.status === 'done') return p.settle(name, run);
+  return p.settle(name, async () => {
+    if (d?.status === 'unavailable') return { ...d };
+    if (d?.status === 'no_data') return { status: 'no_data', ...(d.note ? { note: d.note } : {}) };
+    return { status: 'failed', error: `needs ${CATEGORY.get(dep)?.title ?? dep}, which could not be collected; resuming tries again` };
+  });
+}
+
+async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
+  yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
+}
+
+/** For each record of `dep` (an SMS session, a voicemail), the detail Zoom has behind it, in batches. */
+function perRecord(p: BreadthPerson, dep: string, name: string, idOf: (r: Rec) => string, fetch: (id: string) => Promise<Rec[]>): Promise<void> {
+  return dependsOn(p, dep, name, async () => {
+    const ids = new Set<string>();
+    for await (const r of recordsOf(p, dep)) if (idOf(r)) ids.add(idOf(r));
+    return p.collect(name, batches([...ids], (id) => id, fetch));
+  });
+}
+
+/** Records fetched one request each go in batches of this many: one part file and one ledger step per batch, not per request. */
+export const BATCH = 10;
+
+/**
+ * Units of up to BATCH items, each item's records fetched concurrently and yielded in the items' order.
+ * A batch that fails is fetched again whole by a resumed run; the keys depend only on the items, so they are stable.
+ */
+export function batches<T>(items: T[], keyOf: (t: T) => string, fetch: (t: T) => Promise<Rec[]>): BreadthUnit[] {
+  const out: BreadthUnit[] = [];
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH);
+    out.push({
+      key: `b-${hash(chunk.map(keyOf).join('|'))}`,
+      items: async function* () {
+        const results = await Promise.all(chunk.map(fetch));
+        for (const list of results) yield* list;
+      },
+    });
+  }
+  return out;
+}
+
+async function smsMessages(client: ZoomClient, sessionId: string): Promise<Rec[]> {
+  const out: Rec[] = [];
+  for await (const m of listSmsMessages(client, sessionId)) out.push({ session_id: sessionId, message: m });
+  return out;
+}
+
+// ---------------------------------------------------------------- Team Chat
+
+const SESSION_FIELDS = ['type', 'channel_id', 'name', 'peer_contact_email', 'peer_contact_user_id', 'peer_contact_member_id'];
+
+function targetOf(session: Rec): ChatTarget | undefined {
+  if (str(session.channel_id)) return { to_channel: str(session.channel_id) };
+  const peer = str(session.peer_contact_member_id) || str(session.peer_contact_email) || str(session.peer_contact_user_id) || str(session.name);
+  return peer ? { to_contact: peer } : undefined;
+}
+
+/** Zoom's "recent six months" of chat messages, counted back from the day the request is sent. */
+function chatWindow(now: number, range: DateWindow): DateWindow | undefined {
+  const earliest = isoDay(addCalendarMonths(parseIsoDay(isoDay(new Date(now))), -6));
+  const from = range.from > earliest ? range.from : earliest;
+  return from <= range.to ? { from, to: range.to } : undefined;
+}
+
+async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  const { range, userId } = who;
+  await p.settle('chat_sessions', () =>
+    p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${range.to}T23:59:59Z`) }], { ...range, why: 'conversations whose last message falls in the range' }),
+  );
+  await dependsOn(p, 'chat_sessions', 'chat_messages', async () => {
+    const w = chatWindow(who.now, range);
+    const units: BreadthUnit[] = [];
+    let older = 0;
+    for await (const session of recordsOf(p, 'chat_sessions')) {
+      const target = targetOf(session);
+      if (!target) continue;
+      if (!w || str(session.last_message_sent_time).slice(0, 10) < w.from) {
+        older++;
+        continue;
+      }
+      const context = Object.fromEntries(SESSION_FIELDS.filter((k) => session[k] !== undefined).map((k) => [k, session[k]]));
+      units.push({ key: `c-${hash(JSON.stringify(target))}`, items: () => chatMessages(s, userId, target, context, w) });
+    }
+    const why = [
+      w ? 'Zoom serves Team Chat messages of the last six months only ("Only provide past chat messages in recent 6 months")' : 'Zoom serves Team Chat messages of the last six months only, and the range lies before them',
+      older > 0 ? `${older} ${older === 1 ? 'conversation' : 'conversations'} whose last message is older ${older === 1 ? 'is' : 'are'} listed in chat_sessions.json without messages` : '',
+      "older messages are in Zoom's own export (--zoom-export)",
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return p.collect('chat_messages', units, { ...(w ?? {}), why, limit: 'zoom' });
+  });
+}
+
+/** One conversation's messages; if Zoom's six months moved past the window's first day (a run that crossed midnight, a resume), start a day later. */
+async function* chatMessages(s: BreadthSettings, userId: string, target: ChatTarget, context: Rec, w: DateWindow): AsyncGenerator<Rec> {
+  let from = w.from;
+  for (let attempt = 0; ; attempt++) {
+    let yielded = false;
+    try {
+      for await (const m of listChatMessages(s.client, userId, target, `${from}T00:00:00Z`, `${w.to}T23:59:59Z`)) {
+        yielded = true;
+        yield { session: context, message: m };
+      }
+      return;
+    } catch (e) {
+      if (yielded || attempt >= 2 || !isOlderThanChatWindow(e)) throw e;
+      from = isoDay(new Date(parseIsoDay(from).getTime() + 86_400_000));
+      if (from > w.to) return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- attendance, summaries, sign-ins
+
+async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  const email = who.email.trim().toLowerCase();
+  let nameOnly = 0;
+  let gone = 0;
+  const mine = (row: Rec) => (str(row.id) !== '' && str(row.id) === who.userId) || (str(row.user_email) !== '' && str(row.user_email).toLowerCase() === email);
+  await dependsOn(p, 'meetings_attended', 'attendance', async () => {
+    const meetings = new Map<string, Rec>();
+    for await (const m of recordsOf(p, 'meetings_attended')) {
+      const uuid = str(m.uuid);
+      if (uuid && !meetings.has(uuid)) meetings.set(uuid, { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time });
+    }
+    const share = s.attendanceReportShare(meetings.size);
+    const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
+      // Each meeting always goes the same way (a resumed run asks the same endpoint).
+      const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < share ? 'report' : 'past_meetings';
+      const out: Rec[] = [];
+      try {
+        for await (const row of listParticipants(s.client, uuid, via)) {
+          if (mine(row)) out.push({ meeting, source: via === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row });
+          else if (!str(row.id) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
+        }
+      } catch (e) {
+        if (!isGoneMeeting(e)) throw e;
+        gone++;
+      }
+      return out;
+    };
+    const units = batches([...meetings], ([uuid]) => uuid, rowsOf);
+    const r = await p.collect('attendance', units);
+    const why = [
+      'your own rows of the meetings you joined (the list above), matched by your Zoom user id or email address',
+      nameOnly > 0 ? `${nameOnly} ${nameOnly === 1 ? 'row bears' : 'rows bear'} your name but neither id nor email (Zoom leaves them empty for some participants, e.g. signed out) and cannot be attributed to you, so ${nameOnly === 1 ? 'it was' : 'they were'} left out` : '',
+      gone > 0 ? `Zoom no longer serves the participants of ${gone} ${gone === 1 ? 'meeting' : 'meetings'}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return r.status === 'done' ? { ...r, note: `${why.charAt(0).toUpperCase()}${why.slice(1)}.`, coverage: { why } } : r;
+  });
+}
+
+async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  await p.settle('meeting_summaries', async () => {
+    const rows = await s.accountWide.summariesHostedBy(who.userId, who.email);
+    const uuids = rows.map((r) => str(r.meeting_uuid)).filter(Boolean);
+    const units = batches(uuids, (u) => u, async (uuid) => {
+      try {
+        return [await getMeetingSummary(s.client, uuid)];
+      } catch (e) {
+        // Deleted since the account's list was read: nothing to keep.
+        if (isGoneMeeting(e)) return [];
+        throw e;
+      }
+    });
+    return p.collect('meeting_summaries', units, { from: s.accountWide.summariesFrom() > who.range.from ? s.accountWide.summariesFrom() : who.range.from, to: who.range.to, why: "summaries of meetings you hosted, from the account's list of AI Companion summaries (which exist since 2023)", limit: 'zoom' });
+  });
+}
+
+async function signIns(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  const windows = s.accountWide.signInWindows().filter((w) => w.to >= who.range.from && w.from <= who.range.to);
+  const first = windows.at(-1)?.from;
+  const coverage: BreadthCoverage = first
+    ? { from: first > who.range.from ? first : who.range.from, to: who.range.to, why: 'Zoom keeps the sign-in report for the last six months', limit: 'zoom' }
+    : { why: 'Zoom keeps the sign-in report for the last six months, and the range lies before them', limit: 'zoom' };
+  await p.settle('sign_ins', () => p.collect('sign_ins', windows.map((w) => ({ key: `${w.from}_${w.to}`, items: () => s.accountWide.signIns(who.email, w, who.range) })), coverage));
+}
+
+/** Why a category was blocked by an account feature or permission (re-exported for collect.ts). */
+export { featureBlock };

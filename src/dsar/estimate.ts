@@ -1,0 +1,245 @@
+/**
+ * `zdsar export --estimate`: the requests an export will send, per Zoom rate category, and the time
+ * they take on the plan, before anything is sent. The time is the bound of docs/performance.md:
+ * the binding category at its limit (R = max over c of n_c / L_c) plus the chain of requests that
+ * must wait for each other (C = k × 115 ms), times the overhead zdsar measured on the benchmark.
+ *
+ * Zoom tells nobody how much data a person has before it is asked, so the counts assume an ordinary
+ * person (the benchmark's: ASSUMED below); the estimate says so, and says what each optional
+ * category adds, so the expensive ones can be left out with --skip.
+ */
+import type { Plan } from '../config.js';
+import { OPERATIONS, type RateCategory } from '../zoom/categories.generated.js';
+import { PHONE_LIMITS, PLAN_LIMITS, rateTableOf } from '../zoom/limiter.js';
+import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { monthWindows } from '../zoom/paginate.js';
+import { OPTIONAL_CATEGORIES } from './breadth.js';
+
+/** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
+export const ASSUMED = {
+  /** Months of history when --from is not given (users created 1-24 months ago: 12.5 on average). */
+  historyMonths: 12.5,
+  /** Share of people with Zoom Phone. */
+  phoneShare: 0.5,
+  /** Per Phone user: SMS conversations and voicemails in the last six months. */
+  smsSessions: 1,
+  voicemails: 21,
+  /** Team Chat conversations with messages in the last six months. */
+  chatSessions: 3.2,
+  /** Meetings joined (with two or more participants) in the last six months. */
+  meetingsJoined: 17.6,
+  /** AI Companion summaries of meetings hosted. */
+  summaries: 11.3,
+  /** Users of the account (the sign-in report is account-wide, about 7.5 rows per user per month). */
+  accountUsers: 200,
+};
+
+/**
+ * Mean latency of a request (the benchmark's 80-150 ms), and zdsar's wall time over the bound as measured
+ * on a quiet machine: 1.15 for the base export, 1.27 with every optional category (half the requests),
+ * whose reads wait for the lists they read. Between the two, by the optional categories' share of requests.
+ */
+const LATENCY_S = 0.115;
+const OVERHEAD_BASE = 1.15;
+const OVERHEAD_PER_OPTIONAL_SHARE = 0.24;
+const STARTUP_S = 1.0;
+
+const CATEGORY_OF = new Map<string, RateCategory>(OPERATIONS.map(([op, cat]) => [op, cat ?? 'medium']));
+
+/** A rate gate: a category of the main API's table, or of Zoom Phone's own table (phone_…). */
+type Gate = RateCategory | `phone_${RateCategory}`;
+const GATES: readonly Gate[] = ['light', 'medium', 'heavy', 'resource', 'phone_light', 'phone_medium', 'phone_heavy', 'phone_resource'];
+type Counts = Record<Gate, number>;
+const zero = (): Counts => Object.fromEntries(GATES.map((g) => [g, 0])) as Counts;
+
+export interface EstimateInput {
+  people: number;
+  plan: Plan;
+  from?: string;
+  to?: string;
+  today: string;
+  skip?: string[];
+}
+
+export interface Estimate {
+  people: number;
+  plan: Plan;
+  requests: Counts;
+  seconds: number;
+  binding: Gate;
+  /** What each optional category adds (requests per category, seconds), whether or not it is left out. */
+  optional: Record<string, { requests: Counts; seconds: number; skipped: boolean }>;
+  /** Share of attendance rows read from the participants report (Heavy); the rest from past meetings (Medium). */
+  attendance_report_share: number;
+  assumptions: typeof ASSUMED & { historyMonths: number };
+}
+
+function add(c: Counts, op: string, n: number): void {
+  const cat = CATEGORY_OF.get(op);
+  if (!cat) throw new Error(`not in Zoom's API specs: ${op}`);
+  const gate: Gate = rateTableOf(op.slice(op.indexOf(' ') + 1)) === 'phone' ? `phone_${cat}` : cat;
+  c[gate] += n;
+}
+
+/** Month windows of a range of `months` ending today (as collect.ts cuts them). */
+function windows(today: string, months: number, from?: string): number {
+  const start = from ?? isoDay(new Date(parseIsoDay(today).getTime() - months * 30.44 * 86_400_000));
+  return monthWindows(start, today).length;
+}
+
+/** The base export (what every run collects) for one person. */
+function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
+  const c = zero();
+  const sixMonthsAgo = isoDay(addCalendarMonths(parseIsoDay(i.today), -6));
+  const from = i.from;
+  const recWindows = windows(i.to ?? i.today, historyMonths, from);
+  const sixFrom = from && from > sixMonthsAgo ? from : historyMonths < 6 ? undefined : sixMonthsAgo;
+  const six = windows(i.to ?? i.today, Math.min(historyMonths, 6), sixFrom);
+  add(c, 'GET /users/{userId}', 1);
+  add(c, 'GET /users/{userId}/settings', 1);
+  add(c, 'GET /users/{userId}/meetings', 5);
+  add(c, 'GET /users/{userId}/webinars', 1);
+  add(c, 'GET /users/{userId}/recordings', recWindows + 2); // + the two kinds of trash
+  add(c, 'GET /report/users/{userId}/meetings', six);
+  add(c, 'GET /phone/users/{userId}', 1);
+  const p = ASSUMED.phoneShare;
+  add(c, 'GET /phone/users/{userId}/settings', p);
+  for (const op of ['call_history', 'recordings', 'voice_mails']) add(c, `GET /phone/users/{userId}/${op}`, p * six);
+  // SMS sessions: one-month windows but no six-month limit, so the whole history.
+  add(c, 'GET /phone/users/{userId}/sms/sessions', p * recWindows);
+  return c;
+}
+
+/** What each optional category costs for `people` people (account-wide lists counted once). */
+function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Counts> {
+  const n = i.people;
+  const p = ASSUMED.phoneShare;
+  const out: Record<string, Counts> = {};
+  for (const k of Object.keys(OPTIONAL_CATEGORIES)) out[k] = zero();
+  add(out.chat!, 'GET /chat/users/{userId}/sessions', n);
+  add(out.chat!, 'GET /chat/users/{userId}/messages', n * ASSUMED.chatSessions);
+  add(out.sms_messages!, 'GET /phone/sms/sessions/{sessionId}', n * p * ASSUMED.smsSessions);
+  add(out.voicemail_transcripts!, 'GET /phone/voice_mails/{voicemailId}', n * p * ASSUMED.voicemails);
+  add(out.attendance!, 'GET /report/meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * reportShare);
+  add(out.attendance!, 'GET /past_meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * (1 - reportShare));
+  add(out.summaries!, 'GET /meetings/meeting_summaries', Math.max(1, Math.ceil((ASSUMED.accountUsers * ASSUMED.summaries) / 300)));
+  add(out.summaries!, 'GET /meetings/{meetingId}/meeting_summary', n * ASSUMED.summaries);
+  add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 7.5) / 300)));
+  return out;
+}
+
+/** Requests per second a gate allows on the plan. */
+function perSecond(g: Gate, plan: Plan): number {
+  const l = g.startsWith('phone_') ? PHONE_LIMITS[plan][g.slice(6) as RateCategory] : PLAN_LIMITS[plan][g as RateCategory];
+  return l.limit / (l.windowMs / 1000);
+}
+
+function rateSeconds(c: Counts, plan: Plan): { seconds: number; binding: Gate } {
+  let best: Gate = 'medium';
+  let s = 0;
+  for (const g of GATES) {
+    const t = c[g] / perSecond(g, plan);
+    if (t > s) {
+      s = t;
+      best = g;
+    }
+  }
+  return { seconds: s, binding: best };
+}
+
+const total = (c: Counts) => GATES.reduce((n, g) => n + c[g], 0);
+
+/** Wall time of a run of these counts (`optional` of them from optional categories): the bound (rate term + chain of ~6 requests) times zdsar's measured overhead. */
+function wallSeconds(c: Counts, plan: Plan, optional: number): number {
+  const overhead = OVERHEAD_BASE + OVERHEAD_PER_OPTIONAL_SHARE * (total(c) > 0 ? optional / total(c) : 0);
+  return overhead * (rateSeconds(c, plan).seconds + 6 * LATENCY_S) + STARTUP_S;
+}
+
+const sum = (a: Counts, b: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, a[g] + b[g]])) as Counts;
+const times = (a: Counts, k: number): Counts => Object.fromEntries(GATES.map((g) => [g, a[g] * k])) as Counts;
+const round = (a: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, Math.round(a[g])])) as Counts;
+
+/**
+ * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium): the
+ * share read from the report is the one that makes both categories finish together, given what else
+ * the run sends on the plan (0: all from past meetings, 1: all from the report). `joinedByOne`: during a
+ * run, the meetings one person really joined (the rest are assumed ordinary).
+ */
+export function attendanceReportShare(input: EstimateInput, joinedByOne?: number): number {
+  const { people, plan } = input;
+  const skip = input.skip ?? [];
+  let rest = times(basePerPerson(input, historyOf(input)), people);
+  for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
+  const lh = perSecond('heavy', plan);
+  const lm = perSecond('medium', plan);
+  // During a run, one person's real count replaces one ordinary person's (a heavy person shifts the split).
+  const a = joinedByOne === undefined ? people * ASSUMED.meetingsJoined : Math.max(0, people - 1) * ASSUMED.meetingsJoined + joinedByOne;
+  if (a === 0) return 1;
+  // (H + f·a) / lh = (M + (1 − f)·a) / lm
+  const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));
+  return Math.round(Math.min(1, Math.max(0, f)) * 100) / 100;
+}
+
+/** Months of history: --from to --to, else the ordinary person's. */
+function historyOf(i: EstimateInput): number {
+  return i.from ? Math.max(0.1, (parseIsoDay(i.to ?? i.today).getTime() - parseIsoDay(i.from).getTime()) / (30.44 * 86_400_000)) : ASSUMED.historyMonths;
+}
+
+export function estimateExport(i: EstimateInput): Estimate {
+  const skip = i.skip ?? [];
+  const historyMonths = historyOf(i);
+  const via = attendanceReportShare(i);
+  let run = times(basePerPerson(i, historyMonths), i.people);
+  let runOptional = 0;
+  const costs = optionalCosts(i, via);
+  const optional: Estimate['optional'] = {};
+  for (const [k, c] of Object.entries(costs)) {
+    const skipped = skip.includes(k);
+    if (!skipped) {
+      run = sum(run, c);
+      runOptional += total(c);
+    }
+    optional[k] = { requests: round(c), seconds: 0, skipped };
+  }
+  // What each optional category adds: the run with everything asked for, less the run without it.
+  const all = Object.values(costs).reduce(sum, times(basePerPerson(i, historyMonths), i.people));
+  const allOptional = Object.values(costs).reduce((n, c) => n + total(c), 0);
+  const allSeconds = wallSeconds(all, i.plan, allOptional);
+  for (const [k, c] of Object.entries(costs)) {
+    const without = sum(all, times(c, -1));
+    optional[k]!.seconds = Math.round((allSeconds - wallSeconds(without, i.plan, allOptional - total(c))) * 10) / 10;
+  }
+  const r = rateSeconds(run, i.plan);
+  return {
+    people: i.people,
+    plan: i.plan,
+    requests: round(run),
+    seconds: Math.round(wallSeconds(run, i.plan, runOptional) * 10) / 10,
+    binding: r.binding,
+    optional,
+    attendance_report_share: via,
+    assumptions: { ...ASSUMED, historyMonths: Math.round(historyMonths * 10) / 10 },
+  };
+}
+
+/** The estimate in plain lines (for a terminal). */
+export function formatEstimate(e: Estimate): string {
+  const c = (x: Counts) =>
+    `Light ${x.light}, Medium ${x.medium}, Heavy ${x.heavy}, Resource-intensive ${x.resource}; Zoom Phone's own table: Light ${x.phone_light}, Medium ${x.phone_medium}, Heavy ${x.phone_heavy}, Resource-intensive ${x.phone_resource}`;
+  const lines = [
+    `Estimate for ${e.people} ${e.people === 1 ? 'person' : 'people'} on the ${e.plan} plan (nothing was sent to Zoom):`,
+    `  requests: ${c(e.requests)}`,
+    `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding.replace('phone_', "Zoom Phone's ")} rate limit)`,
+    `  attendance rows: ${Math.round(e.attendance_report_share * 100)} % from the participants report (Heavy), the rest from past meetings (Medium), so that both finish together on this plan`,
+    'What each optional category adds (leave one out with --skip NAME,…):',
+    ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(total(o.requests)).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
+    `Assumes an ordinary person: ${e.assumptions.historyMonths} months of history, ${e.assumptions.meetingsJoined} meetings joined and ${e.assumptions.chatSessions} chat conversations in six months, Zoom Phone for ${Math.round(e.assumptions.phoneShare * 100)} %, an account of ${e.assumptions.accountUsers} users. People with more data take longer.`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function fmtTime(s: number): string {
+  if (s < 90) return `${Math.round(s * 10) / 10} s`;
+  if (s < 5400) return `${Math.round(s / 6) / 10} min`;
+  return `${Math.round(s / 360) / 10} h`;
+}

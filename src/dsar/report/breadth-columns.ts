@@ -1,0 +1,63 @@
+/** What the report's tables show for the issue-17 categories (the full records are in the JSON files). */
+export interface BreadthColumn {
+  key: string;
+  label: string;
+  fmt?: 'date' | 'num' | 'bytes' | 'names';
+}
+
+export const BREADTH_COLUMNS: Record<string, BreadthColumn[]> = {
+  chat_sessions: [
+    { key: 'last_message_sent_time', label: 'Last message', fmt: 'date' },
+    { key: 'type', label: 'Type' },
+    { key: 'name', label: 'Conversation' },
+    { key: 'peer_contact_email', label: 'With' },
+  ],
+  chat_messages: [
+    { key: 'message.date_time', label: 'Sent', fmt: 'date' },
+    { key: 'session.name', label: 'Conversation' },
+    { key: 'message.sender_display_name', label: 'From' },
+    { key: 'message.message', label: 'Message' },
+    { key: 'message.status', label: 'State' },
+    { key: 'message.file_name', label: 'File' },
+  ],
+  phone_sms_messages: [
+    { key: 'message.date_time', label: 'When', fmt: 'date' },
+    { key: 'message.direction', label: 'Direction' },
+    { key: 'message.sender.display_name', label: 'From' },
+    { key: 'message.message', label: 'Text' },
+  ],
+  phone_voicemail_details: [
+    { key: 'date_time', label: 'When', fmt: 'date' },
+    { key: 'caller_name', label: 'Caller' },
+    { key: 'duration', label: 'Seconds', fmt: 'num' },
+    { key: 'transcription.content', label: 'Transcript' },
+  ],
+  attendance: [
+    { key: 'meeting.topic', label: 'Meeting' },
+    { key: 'participant.join_time', label: 'Joined', fmt: 'date' },
+    { key: 'participant.leave_time', label: 'Left', fmt: 'date' },
+    { key: 'participant.duration', label: 'Seconds', fmt: 'num' },
+    { key: 'participant.device', label: 'Device' },
+    { key: 'participant.ip_address', label: 'IP address' },
+    { key: 'participant.location', label: 'Location' },
+  ],
+  meeting_summaries: [
+    { key: 'meeting_start_time', label: 'Meeting', fmt: 'date' },
+    { key: 'meeting_topic', label: 'Topic' },
+    { key: 'summary_overview', label: 'Overview' },
+  ],
+  sign_ins: [
+    { key: 'time', label: 'When', fmt: 'date' },
+    { key: 'type', label: 'Activity' },
+    { key: 'client_type', label: 'Device' },
+    { key: 'ip_address', label: 'IP address' },
+    { key: 'version', label: 'App version' },
+  ],
+};
+
+/** How an "unavailable" category is labelled: an account feature, a permission, or left out on purpose. */
+export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out' };
+
+/** Kinds of data Zoom holds for which its API specs here give no reads: Zoom's own export covers them. */
+export const NOT_COVERED_NOTE =
+  'Zoom Clips, Whiteboards, Docs, Mail, Calendar and Contact Center: the Zoom API documents zdsar reads from have no reads for these, so this package does not hold them. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';

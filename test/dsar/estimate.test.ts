@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { attendanceReportShare, estimateExport, formatEstimate } from '../../src/dsar/estimate.js';
+
+describe('export --estimate (the bound model of docs/performance.md)', () => {
+  const base = { people: 50, plan: 'business' as const, today: '2026-11-29' };
+
+  it('counts requests per rate category and leaves out what --skip names', () => {
+    const all = estimateExport(base);
+    const noChat = estimateExport({ ...base, skip: ['chat'] });
+    // Without chat, fewer requests (attendance may then move some of its rows to Medium: the total still drops).
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    expect(Math.abs(total(all.requests) - total(noChat.requests) - total(all.optional.chat!.requests))).toBeLessThanOrEqual(2); // rounding
+    expect(noChat.optional.chat!.skipped).toBe(true);
+    expect(noChat.seconds).toBeLessThan(all.seconds);
+    expect(all.optional.sign_ins!.requests.heavy).toBeGreaterThan(0);
+    expect(formatEstimate(noChat)).toMatch(/chat\s+\d+ requests .*\(left out\)/);
+  });
+
+  it('grows with the history asked for and with the people', () => {
+    expect(estimateExport({ ...base, from: '2024-01-01' }).requests.medium).toBeGreaterThan(estimateExport({ ...base, from: '2026-06-01' }).requests.medium);
+    expect(estimateExport({ ...base, people: 100 }).seconds).toBeGreaterThan(estimateExport(base).seconds);
+  });
+
+  it('splits attendance between the report (Heavy) and past meetings (Medium) so both finish together', () => {
+    for (const input of [base, { ...base, skip: ['chat'] }, { ...base, from: '2026-10-01' }, { ...base, people: 5 }]) {
+      const e = estimateExport(input);
+      const f = e.attendance_report_share;
+      expect(f).toBe(attendanceReportShare(input));
+      expect(f).toBeGreaterThanOrEqual(0);
+      expect(f).toBeLessThanOrEqual(1);
+      // Inside (0, 1) the two main-table categories finish together; at 1, Heavy finishes first.
+      if (f > 0 && f < 1) expect(Math.abs(e.requests.heavy / 40 - e.requests.medium / 60)).toBeLessThan(1);
+      if (f === 1) expect(e.requests.heavy / 40).toBeLessThanOrEqual(e.requests.medium / 60);
+    }
+    expect(estimateExport(base).attendance_report_share).toBeLessThan(1);
+    // A person who joined far more meetings than the ordinary one: split between both.
+    const heavy = attendanceReportShare({ ...base, people: 1 }, 1200);
+    expect(heavy).toBeGreaterThan(0.2);
+    expect(heavy).toBeLessThan(0.8);
+  });
+  it("counts Zoom Phone's requests on Phone's own table", () => {
+    const e = estimateExport(base);
+    expect(e.requests.phone_medium).toBeGreaterThan(0);
+    expect(e.optional.voicemail_transcripts!.requests.phone_light).toBeGreaterThan(0);
+    expect(e.optional.voicemail_transcripts!.requests.light).toBe(0);
+  });
+});
