@@ -118,14 +118,25 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
  */
 export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
 
+/** A whole-number variable within [min, max], or undefined when unset; anything else is a usage error naming it. */
+function envInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * Operators' (and tests') limits for `compliance listen`: ZDSAR_LISTEN_MAX_CONNECTIONS (default 32) and
+ * ZDSAR_LISTEN_BODY_TIMEOUT_MS, the longest a delivery may take to arrive (default 10000).
+ */
+export function listenTuning(env: NodeJS.ProcessEnv): { maxConnections?: number; bodyTimeoutMs?: number } {
+  return { maxConnections: envInteger(env, 'ZDSAR_LISTEN_MAX_CONNECTIONS', 1, 10_000), bodyTimeoutMs: envInteger(env, 'ZDSAR_LISTEN_BODY_TIMEOUT_MS', 100, 600_000) };
+}
+
 export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
-  const num = (name: string, min: number, max: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
+  const num = (name: string, min: number, max: number): number | undefined => envInteger(env, name, min, max);
   const mb = num('ZDSAR_MAX_UNSIZED_DOWNLOAD_MB', 1, 1_048_576);
   return {
     timeoutMs: num('ZDSAR_HTTP_TIMEOUT_MS', 100, 600_000),

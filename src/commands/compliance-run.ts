@@ -1,4 +1,4 @@
-import { loadWebhookSecret, loadZoomCredentials, zdsarHome } from '../config.js';
+import { listenTuning, loadWebhookSecret, loadZoomCredentials, zdsarHome } from '../config.js';
 import { UsageError } from '../errors.js';
 import { Ledger } from '../ledger/index.js';
 import { redact } from '../secrets.js';
@@ -185,20 +185,6 @@ export async function runListen(ctx: RunContext, flags: ListenFlags): Promise<nu
   );
 }
 
-/**
- * Operators' (and tests') limits for the listener: ZDSAR_LISTEN_MAX_CONNECTIONS (default 32) and
- * ZDSAR_LISTEN_BODY_TIMEOUT_MS, the longest a delivery may take to arrive (default 10000).
- */
-function listenTuning(env: NodeJS.ProcessEnv): { maxConnections?: number; bodyTimeoutMs?: number } {
-  const num = (name: string, min: number, max: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
-  return { maxConnections: num('ZDSAR_LISTEN_MAX_CONNECTIONS', 1, 10_000), bodyTimeoutMs: num('ZDSAR_LISTEN_BODY_TIMEOUT_MS', 100, 600_000) };
-}
 
 export async function runStatus(ctx: RunContext, flags: { json?: boolean }): Promise<number> {
   const { io } = ctx;

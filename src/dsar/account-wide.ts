@@ -1,6 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir } from '../fs/atomic.js';
+import { ensurePrivateDir, pathExists } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
@@ -76,7 +75,7 @@ export class AccountWide {
     await ensurePrivateDir(this.o.work);
     await ensurePrivateDir(dir);
     const path = join(dir, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.ndjson`);
-    if (await exists(path)) return path;
+    if (await pathExists(path)) return path;
     // Not inside the concurrency limit: the people's units that wait for this hold its slots.
     if (this.o.signal.aborted) throw this.o.signal.reason;
     const f = await RecordFile.create(path, 'ndjson');
@@ -91,11 +90,3 @@ export class AccountWide {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { ensurePrivateDir, isTemporaryFile, writeFileAtomic } from '../fs/atomic.js';
+import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '../fs/atomic.js';
 import { RecordFile, digestFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
@@ -187,7 +187,7 @@ class PersonCollection {
     }
     const path = join(this.dir, file);
     let sha256: string | undefined;
-    if (prior?.status === 'done' && prior.sha256 && (await exists(path))) {
+    if (prior?.status === 'done' && prior.sha256 && (await pathExists(path))) {
       const problem = await finishedFileProblem(path, prior.sha256);
       if (problem) return `${file} ${problem}`;
       sha256 = prior.sha256;
@@ -206,8 +206,8 @@ class PersonCollection {
     const prior = this.env.settled[name];
     const path = join(this.dir, CATEGORY.get(name)!.file);
     let problem: string | undefined;
-    if (prior?.status === 'done' && prior.sha256 && (await exists(path))) problem = await finishedFileProblem(path, prior.sha256);
-    if (!problem && prior && (prior.status === 'no_data' || (prior.status === 'done' && (await exists(path))))) {
+    if (prior?.status === 'done' && prior.sha256 && (await pathExists(path))) problem = await finishedFileProblem(path, prior.sha256);
+    if (!problem && prior && (prior.status === 'no_data' || (prior.status === 'done' && (await pathExists(path))))) {
       this.categories[name] = prior;
       return;
     }
@@ -372,7 +372,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
     units.map((u) =>
       poolFor(env, name)(async () => {
         const path = partPath(u);
-        if (await exists(path)) return;
+        if (await pathExists(path)) return;
         if (env.signal.aborted) throw env.signal.reason;
         const part = await RecordFile.create(path, 'ndjson');
         try {
@@ -418,7 +418,7 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   const cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
   try {
     for (const u of units) {
-      if (!(await exists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
+      if (!(await pathExists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
       for await (const line of readNdjsonLines(partPath(u))) {
         const id = seen ? idOf(JSON.parse(line) as Rec) : undefined;
         if (id !== undefined) {
@@ -525,14 +525,6 @@ function safeName(key: string): string {
   return key.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Leftover temporary files of a killed run: never published, safe to delete. */
 async function sweepTemporary(dir: string): Promise<void> {

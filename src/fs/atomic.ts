@@ -2,7 +2,7 @@
  * The project's one helper for private files that must survive a crash at any instant.
  * Files are 0600 and folders 0700, whatever the umask.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensurePrivateDir as ensureSafeDir, openNoFollow, writeFileSafe } from './safe.js';
 
@@ -83,4 +83,12 @@ export async function writeAll(handle: FileHandle, data: Buffer, position?: numb
  */
 export function isTemporaryFile(name: string): boolean {
   return /\.tmp-\d+-[0-9a-f]+$/.test(name) || /\.(json|html|ndjson|zip)\.\d{1,10}$/.test(name) || name.endsWith('.partial');
+}
+
+/** Whether anything exists at `path` (following links: for zdsar's own scratch files). */
+export async function pathExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
