@@ -13,7 +13,7 @@ import { sixMonthsBefore, type SandboxSummary } from '../breadth.js';
 import { DAY } from '../build.js';
 import { json, MAX_WINDOW_MS, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef, type SandboxState } from '../core.js';
 import type { SandboxVoicemail } from '../model.js';
-import { downloadToken } from './recordings.js';
+import { voicemailRecord } from './phone.js';
 
 const isoZ = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -95,20 +95,7 @@ export const breadthRoutes: RouteDef[] = [
       if (!hit) throw new ZoomError(400, 300, `Voice mail does not exist: ${id}.`);
       const x = hit.vm;
       return json({
-        id: x.id,
-        call_id: x.call_id,
-        call_log_id: x.call_log_id,
-        call_history_id: x.call_log_id,
-        caller_name: x.caller_name,
-        caller_number: x.caller_number,
-        caller_number_type: 2,
-        callee_name: x.callee_name,
-        callee_number: x.callee_number,
-        callee_number_type: 1,
-        date_time: x.date_time,
-        duration: x.duration,
-        status: x.status,
-        download_url: `${c.state.origin}/v2/phone/voice_mails/download/${downloadToken(c.state, `v|${hit.ownerId}|${hit.index}`)}`,
+        ...voicemailRecord(c, x, hit.ownerId, hit.index),
         transcription: { status: 2, content: `Hi, this is ${x.caller_name}. Please call me back on ${x.caller_number}.` },
       });
     },

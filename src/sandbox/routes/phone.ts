@@ -27,7 +27,7 @@ import {
   type RouteCtx,
   type RouteDef,
 } from '../core.js';
-import type { SandboxCall, SandboxUser, Seq } from '../model.js';
+import type { SandboxCall, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
 import { downloadToken } from './recordings.js';
 
 function phoneUser(c: RouteCtx, notFoundCode = 1001): SandboxUser {
@@ -104,6 +104,26 @@ function pageOf<T>(c: RouteCtx, key: string, seq: Seq<T>, sel: number[] | { lo: 
 }
 
 const t = (s: string) => Date.parse(s);
+
+/** A voicemail as the list and the details endpoint both render it (the details add `transcription`). */
+export function voicemailRecord(c: RouteCtx, x: SandboxVoicemail, ownerId: string, index: number): Record<string, unknown> {
+  return {
+    id: x.id,
+    call_id: x.call_id,
+    call_log_id: x.call_log_id,
+    call_history_id: x.call_log_id,
+    caller_name: x.caller_name,
+    caller_number: x.caller_number,
+    caller_number_type: 2,
+    callee_name: x.callee_name,
+    callee_number: x.callee_number,
+    callee_number_type: 1,
+    date_time: x.date_time,
+    duration: x.duration,
+    status: x.status,
+    download_url: `${c.state.origin}/v2/phone/voice_mails/download/${downloadToken(c.state, `v|${ownerId}|${index}`)}`,
+  };
+}
 
 function numberType(n: string, ext: string): string {
   return ext ? 'zoom_pstn' : n ? 'external_pstn' : 'anonymous_number';
@@ -392,22 +412,7 @@ export const phoneRoutes: RouteDef[] = [
       if (!['all', 'read', 'unread'].includes(status)) throw validationError('status');
       const keep = status === 'all' ? undefined : (x: { status: string }) => x.status === status;
       const sel = newestFirst(u.voicemails, (x) => t(x.date_time), w, keep);
-      const { p, items } = pageOf(c, `voice_mails|${u.id}|${w.from}|${w.end}|${status}`, u.voicemails, sel, (x, i) => ({
-        id: x.id,
-        call_id: x.call_id,
-        call_log_id: x.call_log_id,
-        call_history_id: x.call_log_id,
-        caller_name: x.caller_name,
-        caller_number: x.caller_number,
-        caller_number_type: 2,
-        callee_name: x.callee_name,
-        callee_number: x.callee_number,
-        callee_number_type: 1,
-        date_time: x.date_time,
-        duration: x.duration,
-        status: x.status,
-        download_url: `${c.state.origin}/v2/phone/voice_mails/download/${downloadToken(c.state, `v|${u.id}|${i}`)}`,
-      }), 400);
+      const { p, items } = pageOf(c, `voice_mails|${u.id}|${w.from}|${w.end}|${status}`, u.voicemails, sel, (x, i) => voicemailRecord(c, x, u.id, i), 400);
       return windowPage('voice_mails', items, w, p);
     },
   },
