@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { spinnerEnabled, type IO } from './io.js';
 
 /**
@@ -42,20 +42,24 @@ export interface ProgressOptions {
 export function createProgress(io: IO, opts: ProgressOptions): Progress {
   if (opts.json) return { update() {}, note: (l) => io.stderr.write(l + '\n'), stop() {} };
   if (!spinnerEnabled(io)) return plainProgress(io, opts);
-  const spinner: Ora = ora({ stream: io.stderr, text: opts.title, color: io.env.NO_COLOR ? undefined : 'cyan', discardStdin: false }).start();
+  // ora (and what it loads) only where a spinner is drawn: loaded in the background, lines until then.
+  let spinner: Ora | undefined;
+  let stopped = false;
+  void import('ora').then(({ default: ora }) => {
+    if (!stopped) spinner = ora({ stream: io.stderr, text: opts.title, color: io.env.NO_COLOR ? undefined : 'cyan', discardStdin: false }).start();
+  });
   let pending: string[] | undefined;
   const timer = setInterval(() => {
-    if (pending) spinner.text = [opts.title, ...pending].join('\n');
+    if (pending && spinner) spinner.text = [opts.title, ...pending].join('\n');
     pending = undefined;
   }, 100);
   timer.unref();
-  let stopped = false;
   return {
     update: (lines) => {
       pending = lines;
     },
     note: (line) => {
-      if (stopped) {
+      if (stopped || !spinner) {
         io.stderr.write(line + '\n');
         return;
       }
@@ -67,7 +71,7 @@ export function createProgress(io: IO, opts: ProgressOptions): Progress {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      spinner.stop();
+      spinner?.stop();
     },
   };
 }

@@ -102,8 +102,15 @@ export class ZoomClient {
     const signal = this.opts.signal;
     let renewals = 0;
     for (let attempt = 0; ; attempt++) {
-      await gate.acquire(signal, attempt > 0);
-      const token = await this.auth.token();
+      // The place in Zoom's window is given back once Zoom has answered (headers) or the request failed.
+      const release = await gate.acquire(signal, attempt > 0);
+      let token: string;
+      try {
+        token = await this.auth.token();
+      } catch (e) {
+        release();
+        throw e;
+      }
       this.stats.requests[r.category]++;
       const sent = `${where}${url.search ? ' ' + redact(url.search) : ''}${attempt ? ` (retry ${attempt})` : ''}`;
       const started = performance.now();
@@ -125,6 +132,7 @@ export class ZoomClient {
           headersTimeout: this.opts.timeoutMs ?? 60_000,
           bodyTimeout: this.opts.timeoutMs ?? 60_000,
         });
+        release();
         try {
           text = await res.body.text();
         } catch (e) {
@@ -132,6 +140,7 @@ export class ZoomClient {
           throw e;
         }
       } catch (e) {
+        release();
         if (signal?.aborted) throw signal.reason ?? e;
         const code = netCode(e);
         this.log.debug(`${sent}: ${code ?? (cut ? 'cut off' : 'failed')} after ${took()}`);

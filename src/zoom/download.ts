@@ -28,6 +28,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
+import type { Release } from './limiter.js';
 import { openNoFollow } from '../fs/safe.js';
 import { isAllowedScheme } from '../config.js';
 import type { RateCategory } from './categories.generated.js';
@@ -304,8 +305,9 @@ async function fetchFollowing(
   const token = await client.auth.token();
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const withToken = current.origin === tokenOrigin && isZoomOrigin(current, apiOrigin);
+    let release: Release | undefined;
     if (withToken) {
-      await client.limiter.gate(o.category).acquire(o.signal);
+      release = await client.limiter.gate(o.category).acquire(o.signal);
       client.stats.requests[o.category]++;
     }
     const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'identity' };
@@ -315,9 +317,11 @@ async function fetchFollowing(
     try {
       res = await request(current, { method: 'GET', headers, dispatcher: o.dispatcher, signal: o.signal, headersTimeout: 60_000, bodyTimeout: 60_000 });
     } catch (e) {
+      release?.();
       const code = netCode(e);
       throw new DownloadError(`download from ${current.host} failed: ${code ?? 'network error'}`, undefined, code === undefined || RETRYABLE_NET.has(code), code);
     }
+    release?.();
     if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
       const location = header(res.headers, 'location');
       await res.body.dump().catch(() => {});

@@ -56,29 +56,42 @@ const realClock: LimiterClock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/** Given back once Zoom has answered a granted request (or it failed): see CategoryGate. Calling it twice does nothing. */
+export type Release = () => void;
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (release: Release) => void;
   reject: (e: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
 
 /**
- * One Zoom rate-limit category: a sliding window of start times, a FIFO of waiters
- * (retries go first), a pause after a 429, and a block after a daily-limit 429.
+ * One Zoom rate-limit category, paced by what Zoom's answers prove rather than by send times.
  *
- * Requests start as soon as the window allows: the window is stretched only by a small
- * margin for network jitter (arrivals at Zoom bunch up by the spread of latencies), and
- * by a little more after each per-second 429.
+ * Zoom counts a request when it arrives (`limit` per window, a sliding or fixed window alike). An
+ * arrival falls somewhere between the send and the answer, and network jitter moves it by tens of
+ * milliseconds, so a window of send times alone either draws 429s or wastes the limit. Here a request
+ * holds a place in the window from its grant until `windowMs` after its answer: every request that
+ * could share a window with a new one is either still in flight or answered less than a window ago,
+ * and both are counted. That holds whatever the latency and its spread (causality alone: Zoom cannot
+ * count a request before it is sent, nor answer before counting it). The pace is `limit` per
+ * (window + round trip - lead); `lead` is the part of the round trip before Zoom counts the request,
+ * assumed to be half the quickest round trip seen on this gate, and dropped to 0 after a per-second 429.
+ *
+ * Also: a FIFO of waiters (retries go first), a pause after a 429, and a block after a daily-limit 429.
  */
 export class CategoryGate {
-  private starts: number[] = [];
+  /** Granted, not yet answered. */
+  private inFlight = 0;
+  /** When each answer of about the last window came (ascending): no earlier than Zoom counted its request. */
+  private answered: number[] = [];
+  private quickest = Infinity;
+  private trustLead = true;
   private queue: Waiter[] = [];
   private timer: unknown;
   private pausedUntil = 0;
-  private lastThrottle = 0;
   private blocked: ZoomRateLimitError | undefined;
-  stretch: number;
   granted = 0;
   throttled = 0;
 
@@ -86,15 +99,18 @@ export class CategoryGate {
     readonly category: RateCategory,
     public limit: CategoryLimit,
     private readonly clock: LimiterClock,
-    private readonly initialStretch: number,
-  ) {
-    this.stretch = initialStretch;
+  ) {}
+
+  /** The part of a round trip assumed to pass before Zoom counts a request (ms). */
+  get lead(): number {
+    return this.trustLead && Number.isFinite(this.quickest) ? this.quickest / 2 : 0;
   }
 
-  acquire(signal?: AbortSignal, priority = false): Promise<void> {
+  /** Wait for a place; the caller MUST call the returned release once Zoom answered (or the request failed). */
+  acquire(signal?: AbortSignal, priority = false): Promise<Release> {
     if (this.blocked) return Promise.reject(this.blocked);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Release>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal };
       if (signal) {
         w.onAbort = () => {
@@ -109,13 +125,10 @@ export class CategoryGate {
     });
   }
 
-  /** A per-second 429: nobody in this category starts before `untilMs`, and the pace slows a little. */
+  /** A per-second 429: nobody in this category starts before `untilMs`, and no lead is assumed from now on. */
   pause(untilMs: number): void {
     this.throttled++;
-    const now = this.clock.now();
-    // One burst of 429s (many requests in flight hear it at once) slows the pace once, not once per 429.
-    if (now >= this.pausedUntil) this.stretch = Math.min(2, this.stretch * 1.05);
-    this.lastThrottle = now;
+    this.trustLead = false;
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
     this.reschedule();
   }
@@ -132,37 +145,43 @@ export class CategoryGate {
     return this.queue.length;
   }
 
-  private windowMs(): number {
-    return this.limit.windowMs * this.stretch;
-  }
-
   private pump(): void {
     const now = this.clock.now();
-    // Two quiet windows after a 429: give back a step of the slow-down (never below the jitter margin).
-    if (this.stretch > this.initialStretch && now - this.lastThrottle > 2 * this.limit.windowMs * this.stretch) {
-      this.stretch = Math.max(this.initialStretch, this.stretch / 1.05);
-      this.lastThrottle = now;
-    }
-    const windowMs = this.windowMs();
-    // Once half the window is used, grants are spaced evenly: a clump released at one instant would
-    // reach Zoom bunched by network jitter and trip its per-second count.
-    const gap = windowMs / this.limit.limit;
     while (this.queue.length > 0) {
       if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
-      while (this.starts.length > 0 && this.starts[0]! <= now - windowMs) this.starts.shift();
-      if (this.starts.length >= this.limit.limit) return this.wake(this.starts[0]! + windowMs - now);
-      const last = this.starts.at(-1);
-      if (last !== undefined && this.starts.length >= this.limit.limit / 2 && now - last < gap) return this.wake(last + gap - now);
-      this.starts.push(now);
+      // An answer at or before `horizon` cannot share Zoom's window with a request sent now.
+      const horizon = now + this.lead - this.limit.windowMs;
+      while (this.answered.length > 0 && this.answered[0]! <= horizon) this.answered.shift();
+      if (this.inFlight + this.answered.length >= this.limit.limit) {
+        // Full: the oldest answer leaving the window frees a place; else an answer (release) will.
+        if (this.answered.length > 0) this.wake(this.answered[0]! - horizon);
+        return;
+      }
+      this.inFlight++;
       this.granted++;
-      this.settle(this.queue.shift()!);
+      this.settle(this.queue.shift()!, undefined, this.releaser(now));
     }
   }
 
-  private settle(w: Waiter, err?: unknown): void {
+  private releaser(grantedAt: number): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const now = this.clock.now();
+      this.inFlight--;
+      this.answered.push(now);
+      // Nobody waiting: still forget answers that left the window, so the list stays as long as a window's worth.
+      while (this.answered.length > this.limit.limit) this.answered.shift();
+      this.quickest = Math.min(this.quickest, now - grantedAt);
+      this.pump();
+    };
+  }
+
+  private settle(w: Waiter, err?: unknown, release?: Release): void {
     if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
     if (err) w.reject(err);
-    else w.resolve();
+    else w.resolve(release!);
   }
 
   private wake(ms: number): void {
@@ -190,15 +209,14 @@ export class RateLimiter {
   readonly phoneGates: Record<RateCategory, CategoryGate>;
   constructor(
     readonly plan: Plan,
-    opts: { clock?: LimiterClock; jitterMargin?: number; limits?: Partial<Record<RateCategory, CategoryLimit>>; phoneLimits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
+    opts: { clock?: LimiterClock; limits?: Partial<Record<RateCategory, CategoryLimit>>; phoneLimits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
   ) {
     const clock = opts.clock ?? realClock;
-    const stretch = 1 + (opts.jitterMargin ?? 0.03);
     const make = (limits: Record<RateCategory, CategoryLimit>): Record<RateCategory, CategoryGate> => ({
-      light: new CategoryGate('light', limits.light, clock, stretch),
-      medium: new CategoryGate('medium', limits.medium, clock, stretch),
-      heavy: new CategoryGate('heavy', limits.heavy, clock, stretch),
-      resource: new CategoryGate('resource', limits.resource, clock, stretch),
+      light: new CategoryGate('light', limits.light, clock),
+      medium: new CategoryGate('medium', limits.medium, clock),
+      heavy: new CategoryGate('heavy', limits.heavy, clock),
+      resource: new CategoryGate('resource', limits.resource, clock),
     });
     this.gates = make({ ...PLAN_LIMITS[plan], ...opts.limits });
     this.phoneGates = make({ ...PHONE_LIMITS[plan], ...opts.phoneLimits });

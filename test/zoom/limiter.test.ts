@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { CategoryGate, type LimiterClock } from '../../src/zoom/limiter.js';
 
 const flush = async () => {
@@ -40,50 +41,140 @@ function fakeClock() {
   return { clock, advance };
 }
 
+/**
+ * A Zoom that counts each request when it arrives, in an exact sliding window, and a network
+ * whose latencies the test chooses: `toZoom` ms before the request is counted, `back` ms before
+ * the answer reaches zdsar. Returns the arrival times, for checking every window.
+ */
+function simulate(gate: CategoryGate, clock: LimiterClock, n: number, latency: (i: number) => { toZoom: number; back: number }) {
+  const arrivals: number[] = [];
+  const done = Array.from({ length: n }, (_, i) =>
+    gate.acquire().then(
+      (release) =>
+        new Promise<void>((resolve) => {
+          const { toZoom, back } = latency(i);
+          clock.setTimeout(() => {
+            arrivals.push(clock.now());
+            clock.setTimeout(() => {
+              release();
+              resolve();
+            }, back);
+          }, toZoom);
+        }),
+    ),
+  );
+  return { arrivals, done: Promise.all(done) };
+}
+
+/** The most arrivals in any window of `windowMs` (Zoom's count). */
+function busiest(arrivals: number[], windowMs: number): number {
+  const a = [...arrivals].sort((x, y) => x - y);
+  let best = 0;
+  for (let i = 0, j = 0; j < a.length; j++) {
+    while (a[j]! - a[i]! >= windowMs) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
+}
+
 describe('CategoryGate', () => {
-  it('never starts more than the limit within any window', async () => {
-    const { clock, advance } = fakeClock();
-    const gate = new CategoryGate('medium', { limit: 5, windowMs: 1000 }, clock, 1);
-    const starts: number[] = [];
-    const all = Array.from({ length: 17 }, () => gate.acquire().then(() => starts.push(clock.now())));
-    await advance(5000);
-    await Promise.all(all);
-    expect(starts).toHaveLength(17);
-    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(1000);
-    // It uses the limit: 5 per second sustained (the 17th start at 3.2 s: after a burst of half the
-    // window, grants are spaced 200 ms apart so they do not reach Zoom in one clump).
-    expect(starts[16]).toBe(3200);
-    expect(starts.slice(0, 5)).toEqual([0, 0, 0, 200, 400]);
+  const draws = fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 40, maxLength: 40 });
+
+  it('after a 429 (no lead assumed), never lets Zoom count more than the limit in a window, whatever the latency', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), draws, async (limit, minToZoom, spread, maxBack, d) => {
+        const { clock, advance } = fakeClock();
+        const gate = new CategoryGate('medium', { limit, windowMs: 1000 }, clock);
+        gate.pause(0);
+        const run = simulate(gate, clock, 40, (i) => ({ toZoom: minToZoom + d[i]![0] * spread, back: d[i]![1] * maxBack }));
+        await advance(120_000);
+        await run.done;
+        expect(run.arrivals).toHaveLength(40);
+        expect(busiest(run.arrivals, 1000)).toBeLessThanOrEqual(limit);
+      }),
+      { numRuns: 150 },
+    );
   });
 
-  it('pauses after a 429 and lets retries go first', async () => {
+  it('with its lead, never over the limit when every request travels at least half the quickest round trip before Zoom counts it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 200 }), draws, async (limit, minToZoom, d) => {
+        const { clock, advance } = fakeClock();
+        const gate = new CategoryGate('medium', { limit, windowMs: 1000 }, clock);
+        // toZoom in [m, 1.5 m] and back in [0, m / 2]: the quickest round trip is at most 2 m.
+        const run = simulate(gate, clock, 40, (i) => ({ toZoom: minToZoom * (1 + d[i]![0] / 2), back: (d[i]![1] * minToZoom) / 2 }));
+        await advance(120_000);
+        await run.done;
+        expect(run.arrivals).toHaveLength(40);
+        expect(busiest(run.arrivals, 1000)).toBeLessThanOrEqual(limit);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('uses the limit: the pace is limit per (window + round trip - lead)', async () => {
     const { clock, advance } = fakeClock();
-    const gate = new CategoryGate('light', { limit: 100, windowMs: 1000 }, clock, 1);
+    const gate = new CategoryGate('medium', { limit: 20, windowMs: 1000 }, clock);
+    // Zoom's sandbox: 80-150 ms before the request is counted, the answer straight back.
+    const run = simulate(gate, clock, 400, (i) => ({ toZoom: 80 + ((i * 37) % 71), back: 0 }));
+    await advance(60_000);
+    await run.done;
+    expect(busiest(run.arrivals, 1000)).toBeLessThanOrEqual(20);
+    expect(gate.lead).toBe(40);
+    // 400 requests at 20 per (1000 + 115 - 40) ms: about 21.5 s; a window of send times stretched for
+    // the whole 70 ms spread would need 21.4 s and still risk a 429, one holding each place for
+    // window + round trip 22.3 s.
+    const last = Math.max(...run.arrivals);
+    expect(last).toBeGreaterThan(19_000);
+    expect(last).toBeLessThan(22_000);
+  });
+
+  it('a 429 pauses the category, lets retries go first, and stops assuming a lead', async () => {
+    const { clock, advance } = fakeClock();
+    const gate = new CategoryGate('light', { limit: 100, windowMs: 1000 }, clock);
+    (await gate.acquire())();
+    await advance(100);
+    expect(gate.lead).toBe(0); // the quickest round trip was 0 ms
     gate.pause(500);
     const order: string[] = [];
     const a = gate.acquire().then(() => order.push('new'));
     const b = gate.acquire(undefined, true).then(() => order.push('retry'));
-    await advance(499);
+    await advance(399);
     expect(order).toEqual([]);
     await advance(2);
     await Promise.all([a, b]);
     expect(order).toEqual(['retry', 'new']);
-    expect(gate.stretch).toBeGreaterThan(1);
+    expect(gate.throttled).toBe(1);
   });
 
-  it('a burst of 429s slows the pace once, and quiet windows give it back', async () => {
+  it('after a 429 a place is held for a whole window after its answer', async () => {
     const { clock, advance } = fakeClock();
-    const gate = new CategoryGate('medium', { limit: 10, windowMs: 1000 }, clock, 1);
-    for (let i = 0; i < 12; i++) gate.pause(300); // twelve requests in flight hear the same 429
-    expect(gate.stretch).toBeCloseTo(1.05);
-    await advance(5000);
-    await gate.acquire();
-    expect(gate.stretch).toBe(1);
+    const gate = new CategoryGate('heavy', { limit: 1, windowMs: 1000 }, clock);
+    const first = await gate.acquire();
+    await advance(100);
+    first(); // answered after 100 ms: the lead becomes 50 ms
+    first(); // a second release changes nothing
+    expect(gate.lead).toBe(50);
+    let second = 0;
+    const p = gate.acquire().then((r) => {
+      second = clock.now();
+      r();
+    });
+    await advance(1000);
+    await p;
+    expect(second).toBe(1050); // 100 + 1000 - 50
+    gate.pause(0);
+    expect(gate.lead).toBe(0);
+    let third = 0;
+    const q = gate.acquire().then(() => (third = clock.now()));
+    await advance(2000);
+    await q;
+    expect(third).toBe(2050); // its answer at 1050, plus the whole window
   });
 
   it('rejects waiting callers when aborted', async () => {
     const { clock } = fakeClock();
-    const gate = new CategoryGate('heavy', { limit: 1, windowMs: 1000 }, clock, 1);
+    const gate = new CategoryGate('heavy', { limit: 1, windowMs: 1000 }, clock);
     await gate.acquire();
     const ac = new AbortController();
     const p = gate.acquire(ac.signal);
