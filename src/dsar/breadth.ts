@@ -110,12 +110,11 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
       skipped('sign_ins') ? leaveOut('sign_ins') : signIns(p, s, who),
     ],
     afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
-    afterPhone: async (): Promise<void> => {
-      await Promise.all([
-        skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsMessages(s.client, id)),
-        skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), async (id) => [await getVoicemail(s.client, id)]),
-      ]);
-    },
+    // Each as soon as the list it reads is settled (not after every Phone list: the heavy person's call history takes half a minute).
+    afterSms: (): Promise<void> =>
+      skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsMessages(s.client, id)),
+    afterVoicemails: (): Promise<void> =>
+      skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), async (id) => [await getVoicemail(s.client, id)]),
   };
 }
 

@@ -134,7 +134,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
     person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(more?.afterMeetingsAttended),
     ...(env.registrations ? [person.registrations()] : []),
-    person.phone(userId, range, sixMonths, whole, recent).then(more?.afterPhone),
+    person.phone(userId, range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
   ]);
   await person.notReached();
@@ -277,7 +277,7 @@ class PersonCollection {
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
-  async phone(userId: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage): Promise<void> {
+  async phone(userId: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: () => Promise<void> } = {}): Promise<void> {
     const c = this.env.client;
     let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
     await this.settle('phone_profile', async () => {
@@ -297,16 +297,18 @@ class PersonCollection {
       for (const name of ['phone_settings', 'phone_call_history', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
         await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));
       }
+      await settleAll([after.voicemails?.(), after.sms?.()].filter((x) => x !== undefined));
       return;
     }
     const byId = (r: Rec) => idString(r.id);
+    // The lists other categories read (voicemail transcripts, SMS texts) go first, so those start early.
     await settleAll([
+      this.list('phone_voicemails', windowUnits(sixMonths, (w) => zoom.listVoicemails(c, userId, w)), byId, recent).then(after.voicemails),
+      // Zoom's spec sets one-month windows for SMS but no six-month limit: the whole history.
+      this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole).then(after.sms),
       this.object('phone_settings', () => zoom.getPhoneSettings(c, userId)),
       this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, recent),
       this.list('phone_recordings', windowUnits(sixMonths, (w) => zoom.listPhoneRecordings(c, userId, w)), byId, recent),
-      this.list('phone_voicemails', windowUnits(sixMonths, (w) => zoom.listVoicemails(c, userId, w)), byId, recent),
-      // Zoom's spec sets one-month windows for SMS but no six-month limit: the whole history.
-      this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole),
     ]);
   }
 
