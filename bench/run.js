@@ -369,10 +369,23 @@ const f1 = (x) => (x === null || x === undefined ? '' : x.toFixed(1));
 const f2 = (x) => (x === null || x === undefined ? '' : x.toFixed(2));
 const pct = (x) => (x === null || x === undefined ? '' : `${(x * 100).toFixed(2)}%`);
 
+/**
+ * The pace bound: the bound with the rate term at the best pace a client that never draws a 429 can keep
+ * (docs/performance.md, "pacing by answers"): a request holds its place in Zoom's window from its send
+ * until a window after its answer, less the part of the round trip before Zoom counts it (the lead,
+ * half the quickest round trip: LATENCY.min / 2 here). R × (1 + (mean latency − lead) / window) + C + D.
+ */
+function paceBoundS(r) {
+  if (!r.bindingCategory) return null;
+  const windowMs = r.bindingCategory.endsWith('Resource-intensive') ? 60_000 : 1000;
+  return r.rateTermS * (1 + (MEAN_LATENCY_MS - LATENCY.min / 2) / windowMs) + r.chainS + (r.dailyS ?? 0);
+}
+
 function row(label, r, extra = '') {
   const q = r.requests;
   const load = r.load ? `${f1(r.load[0])}-${f1(r.load[1])}` : '';
-  return [label, q.Light, q.Medium, q.Heavy, q['Resource-intensive'], `${r.throttled} (${pct(r.throttledShare)})`, f1(r.wallS), r.bindingCategory ?? '', f1(r.rateTermS), f1(r.chainS), f1(r.boundS), r.wallOverBound === null ? '' : `${f2(r.wallOverBound)}x`, f1(r.peakRssMB), load, extra];
+  const pace = paceBoundS(r);
+  return [label, q.Light, q.Medium, q.Heavy, q['Resource-intensive'], `${r.throttled} (${pct(r.throttledShare)})`, f1(r.wallS), r.bindingCategory ?? '', f1(r.rateTermS), f1(r.chainS), f1(r.boundS), r.wallOverBound === null ? '' : `${f2(r.wallOverBound)}x`, pace ? `${f2(r.wallS / pace)}x` : '', f1(r.peakRssMB), load, extra];
 }
 
 function rows(scenarios) {
@@ -385,7 +398,7 @@ function rows(scenarios) {
       if (!b) continue;
       out.push(row(`   same, first ${b.subsetPeople} only`, b.subsetConcurrent, ''));
       out.push(row(`   first ${b.subsetPeople}, 1 request at a time`, b.subsetSequential, `speed-up ${f1(b.subsetSpeedup)}x (measured)`));
-      out.push([`   ${s.params.people} people, 1 at a time (est.)`, '', '', '', '', '', `~${f1(b.extrapolatedWallS)}`, '', '', '', '', '', '', '', `speed-up ~${f1(b.speedup)}x (extrapolated ×${f2(s.result.requestsTotal / b.subsetSequential.requestsTotal)})`]);
+      out.push([`   ${s.params.people} people, 1 at a time (est.)`, '', '', '', '', '', `~${f1(b.extrapolatedWallS)}`, '', '', '', '', '', '', '', '', `speed-up ~${f1(b.speedup)}x (extrapolated ×${f2(s.result.requestsTotal / b.subsetSequential.requestsTotal)})`]);
     } else if (s.name === 'heavy') {
       const t = s.targets;
       out.push(row('2. heavy person', s.result, `median run of ${s.runs?.n ?? 1}; ${s.result.records} records`));
@@ -407,7 +420,7 @@ function startupRows(s) {
   ];
 }
 
-const HEADER = ['scenario', 'Light', 'Medium', 'Heavy', 'RI', '429s', 'wall s', 'binding', 'rate s', 'chain s', 'bound s', 'wall/bound', 'RSS MB', 'load', 'note'];
+const HEADER = ['scenario', 'Light', 'Medium', 'Heavy', 'RI', '429s', 'wall s', 'binding', 'rate s', 'chain s', 'bound s', 'wall/bound', 'wall/pace bound', 'RSS MB', 'load', 'note'];
 const TARGET_HEADER = ['scenario (issue 19)', 'measured (median)', 'runs', 'load', 'target', 'verdict'];
 const DIAG_HEADER = ['median run', 'start-up s', 'requests s', 'after last answer s', 'binding', 'achieved/s', 'limit/s', 'longest walk', 'CPU zdsar s'];
 
@@ -521,7 +534,7 @@ const main = merged.filter((s) => s.name !== 'startup');
 const startup = merged.find((s) => s.name === 'startup');
 const lines = [];
 lines.push(`zdsar ${VERSION} ${report.commit?.slice(0, 10) ?? ''}${report.dirty ? ' (src modified)' : ''} · node ${process.version} · ${report.machine.cpus} CPUs · Business limits (L 80/s, M 60/s, H 40/s, RI 20/min; Phone L 40/s, M 20/s, H 10/s, RI 10/min) · latency ${LATENCY.min}-${LATENCY.max} ms${flags.quick ? ' · QUICK sizes' : ''}`);
-const MODEL = 'bound = max over c of both tables (requests_c / limit_c) + chain × 115 ms + a day per daily budget (H+RI: 60,000 main, 30,000 Phone) exhausted; requests exclude 429s; RSS = peak of the zdsar process; load = 1-minute load average at the start and end of the run (2 CPUs)';
+const MODEL = 'bound = max over c of both tables (requests_c / limit_c) + chain × 115 ms + a day per daily budget (H+RI: 60,000 main, 30,000 Phone) exhausted; pace bound = the same with the rate term × (1 + (115 − 40) ms / window), the best pace of a client that never draws a 429 (docs/performance.md); requests exclude 429s; RSS = peak of the zdsar process; load = 1-minute load average at the start and end of the run (2 CPUs)';
 lines.push(MODEL);
 lines.push('');
 lines.push(table(TARGET_HEADER, targetRows(merged)), '');
@@ -533,7 +546,7 @@ process.stdout.write(lines.join('\n') + '\n');
 
 const md = [];
 md.push(`# zdsar benchmark: ${report.date.slice(0, 16)}Z, ${report.commit?.slice(0, 10) ?? ''}${report.dirty ? ' (src modified)' : ''}${flags.quick ? ', QUICK sizes' : ''}`);
-md.push(`${MODEL}. Medians of ${RUNS} run${RUNS === 1 ? '' : 's'} (export and each heavy size); the registrant scan runs once.`);
+md.push(`${MODEL}. Each row quotes the median of its runs (the count is in its note); the registrant scan runs once.`);
 md.push(markdownTable(TARGET_HEADER, targetRows(merged)));
 if (main.length) md.push(markdownTable(HEADER, rows(main)));
 if (main.length) md.push('Where the time of each median run went:\n\n' + markdownTable(DIAG_HEADER, diagRows(main)));

@@ -4,7 +4,8 @@
  */
 export { scanAccount, scanSessions, type Match, type ScanOptions, type ScanResult, type ScanStats, type SessionInfo } from './scan.js';
 export { IndexStore, DEFAULT_MAX_AGE_HOURS, isClosed, isFresh, hashAddress, type IndexEntry, type IndexFile } from './index-store.js';
-export { findRegistrations, matchRecord, registrationsFinder, type FindOptions, type FindResult, type FindMode, type FinderSettings } from './find.js';
+export { matchRecord } from './records.js';
+export { findRegistrations, registrationsFinder, type FindOptions, type FindResult, type FindMode, type FinderSettings } from './find.js';
 export { executeErase, planErase, priorOutcomes, personStatus, type EraseTarget, type Outcome, type TargetResult } from './erase.js';
 export { eraseRegistrations, findPeople, type EraseOutcome, type ErasePlan, type EraseSettings, type FindSettings } from './run.js';
 

@@ -10,7 +10,8 @@ import type { RunContext } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import { describeError, isFatal } from '../zoom/errors.js';
 import { executeErase, personStatus, planErase, priorOutcomes, type EraseTarget, type TargetResult } from './erase.js';
-import { cliError, findRegistrations, type FindResult } from './find.js';
+import { findRegistrations, type FindResult } from './find.js';
+import { cliError } from './records.js';
 import { scanSessions, type Match, type ScanStats } from './scan.js';
 
 export interface FindSettings {
