@@ -7,20 +7,32 @@ import { printJson, processIO, type IO } from './ui/io.js';
 
 import { VERSION } from './version.js';
 
-/** Every command of the contract; each file registers its options and lazy-loads its work. */
-const COMMANDS: Array<() => Promise<{ register: Register }>> = [
-  () => import('./commands/export.js'),
-  () => import('./commands/registrants.js'),
-  () => import('./commands/compliance.js'),
-  () => import('./commands/requests.js'),
-  () => import('./commands/delete.js'),
-  () => import('./commands/doctor.js'),
-  () => import('./commands/sandbox.js'),
-  () => import('./commands/redact.js'),
-  () => import('./commands/verify.js'),
-];
+/** Every command of the contract, by name; each file registers its options and lazy-loads its work. */
+const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
+  export: () => import('./commands/export.js'),
+  registrants: () => import('./commands/registrants.js'),
+  compliance: () => import('./commands/compliance.js'),
+  requests: () => import('./commands/requests.js'),
+  delete: () => import('./commands/delete.js'),
+  doctor: () => import('./commands/doctor.js'),
+  sandbox: () => import('./commands/sandbox.js'),
+  redact: () => import('./commands/redact.js'),
+  verify: () => import('./commands/verify.js'),
+};
 
-export async function buildProgram(ctx: CommandContext): Promise<Command> {
+/**
+ * The commands an invocation needs: only the one it names (`zdsar export …`), none for `--version`,
+ * and every one otherwise (help, an unknown command, no arguments), so help lists them all and
+ * commander can suggest the right name. What one command loads (zod, undici) is then paid only by it.
+ */
+function commandsFor(argv: readonly string[] | undefined): Array<() => Promise<{ register: Register }>> {
+  const first = argv?.[0];
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [COMMANDS[first]!];
+  if (argv?.length === 1 && (first === '--version' || first === '-V')) return [];
+  return Object.values(COMMANDS);
+}
+
+export async function buildProgram(ctx: CommandContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command()
     .name('zdsar')
     .description('Answer data subject requests (GDPR, CCPA) for a Zoom account: completely, fast, and with evidence.')
@@ -47,7 +59,7 @@ Environment: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (Server-to-Serv
 ZOOM_API_URL, ZOOM_OAUTH_URL, ZOOM_WEBHOOK_SECRET_TOKEN, ZDSAR_HOME, ZDSAR_PLAN.
 Exit codes: 0 done, 1 done in part, 2 bad input, 3 authentication, 130 interrupted.`,
     );
-  for (const load of COMMANDS) (await load()).register(program, ctx);
+  for (const load of commandsFor(argv)) (await load()).register(program, ctx);
   for (const cmd of program.commands) propagate(cmd);
   return program;
 }
@@ -74,7 +86,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const program = await buildProgram(ctx);
+    const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
