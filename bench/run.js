@@ -12,6 +12,9 @@
  *   node bench/run.js --runs N         runs of the export and of each heavy size (default 3 of the export and 1 of each
  *                                      heavy size, 1 with --quick);
  *                                      the table quotes the median run, with the load average of each
+ *   node bench/run.js --processing 200-800   Zoom's own time per request after counting it (none by default), to see the
+ *                                      pacing where answers come late (results in latest-processing.json; the pace
+ *                                      bound column does not apply)
  *   node bench/run.js --categories     also the export with each optional category left out (--skip), to measure what each adds
  *   ZDSAR_BENCH_ROOT=DIR node bench/run.js   benchmark another build (DIR/bin/zdsar.js, DIR/dist)
  *
@@ -38,6 +41,7 @@ const { values: flags } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     runs: { type: 'string' },
     categories: { type: 'boolean', default: false },
+    processing: { type: 'string' },
   },
 });
 const SCENARIOS = ['export', 'heavy', 'registrants', 'startup'];
@@ -50,6 +54,13 @@ if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs: a whole number
 /** The heavy person runs once unless --runs says otherwise: with voicemail transcripts its bound alone is six minutes. */
 const HEAVY_RUNS = Number(flags.runs ?? 1);
 const LATENCY = { min: 80, max: 150 };
+/** --processing MIN-MAX: Zoom's own time on a request after counting it, before the answer (ms; none by default). */
+const PROCESSING = flags.processing ? parseRange(flags.processing) : undefined;
+function parseRange(v) {
+  const m = /^(\d+)-(\d+)$/.exec(v);
+  if (!m || +m[1] > +m[2]) throw new Error('--processing: MIN-MAX in milliseconds, e.g. 200-800');
+  return { min: +m[1], max: +m[2] };
+}
 const MEAN_LATENCY_MS = (LATENCY.min + LATENCY.max) / 2;
 
 const SIZES = flags.quick
@@ -91,7 +102,7 @@ function dump(label, r) {
 const cleanup = [];
 
 async function withSandbox(account, fn) {
-  const sandbox = await startSandbox({ port: 0, plan: 'business', latencyMs: LATENCY, account, seed: SEED, onWarning: (m) => say(`sandbox warning: ${m}`) });
+  const sandbox = await startSandbox({ port: 0, plan: 'business', latencyMs: LATENCY, ...(PROCESSING ? { processingMs: PROCESSING } : {}), account, seed: SEED, onWarning: (m) => say(`sandbox warning: ${m}`) });
   try {
     return await fn(sandbox);
   } finally {
@@ -503,7 +514,7 @@ try {
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 }
 
-const outPath = flags.out ?? join(BENCH, 'results', flags.quick ? 'latest-quick.json' : 'latest.json');
+const outPath = flags.out ?? join(BENCH, 'results', flags.quick ? 'latest-quick.json' : PROCESSING ? 'latest-processing.json' : 'latest.json');
 let previous;
 if (flags.only && existsSync(outPath)) {
   try {
@@ -529,6 +540,7 @@ const report = {
     runs: RUNS,
     heavyRuns: HEAVY_RUNS,
     latencyMs: LATENCY,
+    ...(PROCESSING ? { processingMs: PROCESSING } : {}),
     meanLatencyMs: MEAN_LATENCY_MS,
     bound: 'max over categories c of both tables of (requests_c / limit_c) + chain requests × mean latency + a day per daily budget exhausted',
   },

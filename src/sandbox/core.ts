@@ -90,6 +90,7 @@ export interface ResolvedOptions {
   /** Send X-RateLimit-* and Retry-After headers (Zoom documents none; off unless asked). */
   rateLimitHeaders: boolean;
   latencyMs?: { min: number; max: number };
+  processingMs?: { min: number; max: number };
   tokenTtlSeconds: number;
   pageTokenTtlSeconds: number;
   seed: number;

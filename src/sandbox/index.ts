@@ -52,8 +52,10 @@ export interface SandboxOptions {
   strict?: boolean;
   /** Send X-RateLimit-* and Retry-After headers (default false: Zoom documents none, and often sends none). */
   rateLimitHeaders?: boolean;
-  /** Jittered latency per request. */
+  /** Jittered latency per request, before the request is counted against the rate limits (the way to Zoom). */
   latencyMs?: { min: number; max: number };
+  /** Jittered time after the request is counted, before the answer (Zoom's own work on it); none by default. */
+  processingMs?: { min: number; max: number };
   /** Fault rules (see docs/sandbox.md): "429=0.05,500=0.02,reset=0.01,slow=0.01:3000,…". */
   faults?: string | FaultSpec;
   /** Access token lifetime (default 3599). */
@@ -143,6 +145,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       strict: opts.strict ?? true,
       rateLimitHeaders: opts.rateLimitHeaders ?? false,
       latencyMs: opts.latencyMs,
+      processingMs: opts.processingMs,
       tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599,
       pageTokenTtlSeconds: opts.pageTokenTtlSeconds ?? 900,
       seed,

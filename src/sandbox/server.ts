@@ -251,6 +251,13 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
         if (withHeaders && unitFromKey(`rl|${successCount}`, state.opts.seed) < 0.7) okHeaders = rateHeaders(d.category, 'QPS', d.limit, d.remaining);
       }
 
+      // Zoom's own work on a counted request: the answer comes later, the count does not move.
+      if (state.opts.processingMs) {
+        const { min, max } = state.opts.processingMs;
+        if (!(await sleep(min + latencyRand() * Math.max(0, max - min), res))) return;
+        c.now = state.clock();
+      }
+
       // Scopes: any of the operation's classic or granular scopes will do.
       if (c.token && def.granular) {
         const granted = new Set(c.token.scopes);

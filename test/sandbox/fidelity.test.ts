@@ -356,3 +356,24 @@ describe('issue 13: where the spec contradicts itself, the client works with bot
     }, 60_000);
   }
 });
+
+describe('sandbox processingMs: Zoom counts a request on arrival, then works on it', () => {
+  it('still answers every request in full, and still counts each against the limits', async () => {
+    const sb = await startSandbox({ seed: 3, plan: 'free', processingMs: { min: 20, max: 40 }, onWarning: () => {} });
+    try {
+      const client = clientFor(sb, 'pro'); // paced for Pro (30/s), against Free's Light 4/s: some are refused
+      client.limiter.gates.light.limit = { limit: 1000, windowMs: 1000 };
+      const alice = sb.account.users.find((u) => u.email.startsWith('alice'))!;
+      const before = sb.log.length;
+      const out = await Promise.allSettled(Array.from({ length: 6 }, () => client.send(route('GET', '/users/{userId}', { userId: alice.id }))));
+      const answered = out.filter((o): o is PromiseFulfilledResult<{ status: number; body: { email?: string } }> => o.status === 'fulfilled');
+      expect(answered.length).toBeGreaterThanOrEqual(4);
+      for (const a of answered) expect(a.value.body.email).toBe(alice.email);
+      // Six at once against Free's 4/s: the sandbox refused some (and the client sent them again after its pause).
+      expect(sb.log.slice(before).filter((e) => e.status === 429).length).toBeGreaterThan(0);
+      await client.close();
+    } finally {
+      await sb.close();
+    }
+  });
+});
