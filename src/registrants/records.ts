@@ -8,7 +8,7 @@ import { ZoomApiError, ZoomRateLimitError, describeError } from '../zoom/errors.
 import type { Match } from './scan.js';
 
 /** Where a match was found and what it amounts to: the context zdsar adds beside Zoom's record. */
-export function matchContext(m: Match): Record<string, unknown> {
+function matchContext(m: Match): Record<string, unknown> {
   const s = m.session;
   const occurrences = m.listings
     .filter((l) => l.occurrence_id !== undefined)
