@@ -338,3 +338,17 @@ export function timeRange<T>(seq: { length: number; at(i: number): T | undefined
   };
   return { lo: lower(from), hi: lower(to) };
 }
+
+/**
+ * A meeting UUID as a path segment. One that begins with "/" or contains "//" must be double-encoded:
+ * the first decoding happened with the path (Zoom's gateway turns %2F into "/" before routing), so
+ * decode once more. Undefined for a segment whose escapes are malformed.
+ */
+export function meetingKey(raw: string): string | undefined {
+  if (!/%[0-9A-Fa-f]{2}/.test(raw)) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}

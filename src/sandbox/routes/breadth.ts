@@ -11,7 +11,7 @@
  */
 import { sixMonthsBefore, type SandboxSummary } from '../breadth.js';
 import { DAY } from '../build.js';
-import { json, MAX_WINDOW_MS, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef, type SandboxState } from '../core.js';
+import { json, MAX_WINDOW_MS, meetingKey, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef, type SandboxState } from '../core.js';
 import type { SandboxVoicemail } from '../model.js';
 import { voicemailRecord } from './phone.js';
 
@@ -142,15 +142,8 @@ export const breadthRoutes: RouteDef[] = [
     handler: (c) => {
       const all = summariesGate(c);
       const raw = c.params.meetingId ?? '';
-      // A UUID that begins with "/" or contains "//" arrives double-encoded: the gateway decoded once, decode again.
-      let key = raw;
-      if (/%[0-9A-Fa-f]{2}/.test(key)) {
-        try {
-          key = decodeURIComponent(key);
-        } catch {
-          throw new ZoomError(400, 300, 'Invalid meeting ID.');
-        }
-      }
+      const key = meetingKey(raw);
+      if (key === undefined) throw new ZoomError(400, 300, 'Invalid meeting ID.');
       const s = all.find((x) => x.meeting_uuid === key) ?? (/^\d+$/.test(key) ? [...all].reverse().find((x) => String(x.meeting_id) === key) : undefined);
       if (!s) throw new ZoomError(404, 3001, `Meeting does not exist: ${raw}.`);
       const host = c.state.index.usersById.get(s.meeting_host_id);

@@ -3,21 +3,12 @@
  * GET /past_meetings/{meetingId}/participants (Medium), GET /report/meetings/{meetingId}/participants (Heavy).
  */
 import { DAY } from '../build.js';
-import { addMonths, json, MAX_WINDOW_MS, lookupUser, paginate, parseDate, parseId, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
+import { addMonths, json, MAX_WINDOW_MS, lookupUser, meetingKey, paginate, parseDate, parseId, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxInstance, SandboxMeeting } from '../model.js';
 
 function findInstance(c: RouteCtx): { meeting: SandboxMeeting; inst: SandboxInstance } {
   const raw = c.params.meetingId ?? '';
-  // A UUID that begins with "/" or contains "//" must be double-encoded: the first decoding happened
-  // with the path (and %2F was turned into "/" before routing, as Zoom's gateway does); decode once more.
-  let key = raw;
-  if (/%[0-9A-Fa-f]{2}/.test(key)) {
-    try {
-      key = decodeURIComponent(key);
-    } catch {
-      /* keep */
-    }
-  }
+  const key = meetingKey(raw) ?? raw;
   const id = parseId(key);
   if (id !== undefined) {
     const m = c.state.index.meetings.get(id);
