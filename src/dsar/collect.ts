@@ -364,10 +364,10 @@ function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => As
 const DISJOINT_UNITS = new Set(['recordings', 'meetings_attended', 'phone_call_history', 'phone_recordings', 'phone_voicemails']);
 
 /**
- * Walk every unit of a list into its own part (skipping parts committed earlier), then
+ * Walk every unit of a list into its own part (skipping parts committed earlier; exported for the property tests), then
  * merge the parts, in order and each record once, into the category's file.
  */
-async function collectList(env: CollectEnv, name: string, units: Array<ListUnit | ItemUnit>, idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
+export async function collectList(env: CollectEnv, name: string, units: Array<ListUnit | ItemUnit>, idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
   const partsDir = join(work, name);
   await ensurePrivateDir(partsDir);
   const partPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.ndjson`);
@@ -375,13 +375,13 @@ async function collectList(env: CollectEnv, name: string, units: Array<ListUnit 
   const tallyPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.items.json`);
   const refused: string[] = [];
   const empty: string[] = [];
-  let tally: ItemTally | undefined = units.some((u) => 'run' in u) ? emptyTally() : undefined;
+  const tallies: ItemTally[] = [];
   const outcomes = await Promise.allSettled(
     units.map((u) =>
       poolFor(env, name)(async () => {
         const path = partPath(u);
         if ('run' in u) {
-          tally = addTally(tally!, await runItemUnit(env, name, u, path, tallyPath(u)));
+          tallies.push(await runItemUnit(env, name, u, path, tallyPath(u)));
           return;
         }
         if (await pathExists(path)) return;
@@ -414,7 +414,8 @@ async function collectList(env: CollectEnv, name: string, units: Array<ListUnit 
   const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
   const abort = errors.find((e) => isAbort(e, env.signal));
   if (abort) throw abort;
-  const items = tally ? { items: { ...(tally as ItemTally), ...(noun ? { of: noun } : {}) } } : {};
+  const tally = units.some((u) => 'run' in u) ? tallies.reduce(addTally, emptyTally()) : undefined;
+  const items = tally ? { items: { ...tally, ...(noun ? { of: noun } : {}) } } : {};
   if (errors.length > 0) {
     const why = noDataReason(errors[0]);
     if (why && errors.length === units.length) return { status: 'no_data', note: why };
@@ -424,8 +425,8 @@ async function collectList(env: CollectEnv, name: string, units: Array<ListUnit 
     return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}`, ...(tally ? { coverage: { ...(coverage ?? { why: '' }), ...items } } : {}) };
   }
   // One item that failed fails the category (the person is partial); its neighbours keep their outcomes.
-  if (tally && (tally as ItemTally).failed > 0) {
-    const t = tally as ItemTally;
+  if (tally && tally.failed > 0) {
+    const t = tally;
     const first = t.named.find((x) => x.outcome === 'failed')!;
     return { status: 'failed', error: `${t.failed} of ${t.collected + t.no_data + t.gone + t.failed} ${noun ?? 'items'} could not be collected (${first.item}: ${first.reason}); resuming asks again for those only`, coverage: { ...(coverage ?? { why: '' }), ...items } };
   }
