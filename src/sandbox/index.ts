@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { rebuildIndex, type ComplianceCall, type RequestLogEntry, type SandboxState } from './core.js';
+import { rebuildIndex, type ComplianceCall, type RequestLogEntry, type RouteDef, type SandboxState } from './core.js';
 import { demoAccount } from './demo.js';
 import { FaultEngine, normalizeFaults, type FaultSpec } from './faults.js';
 import type { SandboxAccount, SandboxDataRequest, SandboxDataRequests } from './model.js';
@@ -29,7 +29,7 @@ export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, Sandb
 export { recordsFor, LazySeq, DEFAULT_QUIRKS } from './model.js';
 export type { FaultSpec, FaultRule, FaultKind, FaultScope } from './faults.js';
 export { parseFaults, formatFaults, FaultSyntaxError } from './faults.js';
-export type { RequestLogEntry, ComplianceCall } from './core.js';
+export type { RequestLogEntry, ComplianceCall, RouteDef } from './core.js';
 export type { Category, Plan } from './ratelimit.js';
 export { RATE_LIMITS, DAILY_LIMITS } from './ratelimit.js';
 export type { DeauthorizationPayload, RetentionOption } from './webhook.js';
@@ -130,6 +130,9 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Every route the sandbox serves, in matching order (test/sandbox/schema-validation.test.ts walks them all). */
+export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...breadthRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
+
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;
   const clock = opts.clock ?? Date.now;
@@ -165,7 +168,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     index: { usersById: new Map(), usersByEmail: new Map(), meetings: new Map(), webinars: new Map() },
   };
   rebuildIndex(state);
-  const routes = compileRoutes([...chatRoutes, ...breadthRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes]);
+  const routes = compileRoutes(SANDBOX_ROUTES);
   const handler = createHandler(state, routes);
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((err: unknown) => {
