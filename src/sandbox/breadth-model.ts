@@ -35,6 +35,8 @@ export interface SandboxChat {
   b?: { id: string; email: string; member_id: string; name: string };
   /** Ascending by time. */
   messages: SandboxChatMessage[];
+  /** The channel or contact was deleted after the session list named it: its messages answer 404 code 4130 / 1001 (a race the tests stage). */
+  deletedAfterList?: boolean;
 }
 
 export interface SandboxSmsMessage {
@@ -64,6 +66,8 @@ export interface SandboxSummary {
   summary_overview: string;
   summary_details: Array<{ label: string; summary: string }>;
   next_steps: string[];
+  /** After the account's list named it: 'trashed' (403 code 2305 "moved to Trash") or 'deleted' (404 code 3001); a race the tests stage. */
+  state?: 'trashed' | 'deleted';
 }
 
 export interface SandboxActivity {

@@ -70,6 +70,11 @@ export interface SandboxOptions {
   clock?: () => number;
   /** Where warnings go (unknown routes, internal errors); default: stderr. */
   onWarning?: (message: string) => void;
+  /**
+   * How a meeting or webinar UUID in a path is decoded (core.ts UuidDecoding): 'gateway' (default: any
+   * %2F is a "/" before routing) or 'literal' (the docs' rule: only a UUID that begins with "/" or contains "//" is double-encoded).
+   */
+  uuidDecoding?: 'gateway' | 'literal';
   /** Data & Privacy requests: how long an export stays Pending/Processing before its zip is ready (default 3000 ms). */
   dataRequestDelayMs?: number;
   /** After a request shows Completed, its files still answer 404 code 14103 for this long (default 0). */
@@ -152,6 +157,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599,
       pageTokenTtlSeconds: opts.pageTokenTtlSeconds ?? 900,
       seed,
+      uuidDecoding: opts.uuidDecoding ?? 'gateway',
     },
     clock,
     origin: '',
