@@ -1,6 +1,6 @@
 /** The request ledger: storage, deadlines, data minimisation, resume. See ledger.ts for the layout. */
 export { Ledger } from './ledger.js';
-export { checkPackage, deletePackage, PACKAGE_MARKER, REQUEST_ID_RE, type PackageCheck } from './package-guard.js';
+export { checkPackage, deletePackage, personParts, PACKAGE_MARKER, REQUEST_ID_RE, type PackageCheck } from './package-guard.js';
 export * from './types.js';
 export {
   acknowledgeBy,

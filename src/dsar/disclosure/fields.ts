@@ -118,7 +118,11 @@ export const RULES: readonly CategoryRule[] = [
   {
     category: 'phone_profile',
     file: 'phone_profile.json',
-    parties: [{ role: 'the person', at: '', fields: { id: 'user_id', phone_user_id: 'user_id', email: 'email', name: 'name', extension_id: 'ext_id' } }],
+    parties: [
+      { role: 'the person', at: '', fields: { id: 'user_id', phone_user_id: 'user_id', email: 'email', name: 'name', extension_id: 'ext_id', extension_number: 'ext_number' } },
+      // The numbers assigned to the person (users.openapi / phone: phone_numbers[].number): their own.
+      { role: 'the person', at: 'phone_numbers[]', fields: { number: 'phone' } },
+    ],
   },
   {
     category: 'phone_settings',
