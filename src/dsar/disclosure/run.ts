@@ -12,7 +12,7 @@ import { signerFrom } from '../signing.js';
 import { verifyPackage } from '../verify.js';
 import { readDisclosure } from './index.js';
 import { approveAndRelease, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
-import { releaseSettings, type ReleaseFlags } from './settings.js';
+import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
 export interface ReleaseResult {
   request_id: string;
@@ -37,7 +37,8 @@ async function exportRequest(ledger: Ledger, id: string): Promise<{ request: Led
 /** What the export asked for (zip, encryption, policy), unless this command says otherwise. */
 function merged(request: LedgerRequest, flags: Awaited<ReturnType<typeof releaseSettings>>): ReleaseSettings {
   const prior = (request.options ?? {}) as { zip?: boolean; release?: Omit<ReleaseSettings, 'zip'> };
-  return { ...prior.release, ...flags.release, policy: flags.release.policy ?? prior.release?.policy, zip: flags.zip || Boolean(prior.zip) };
+  const base = inherited(prior.release);
+  return { ...base, ...flags.release, policy: flags.release.policy ?? base?.policy, zip: flags.zip || Boolean(prior.zip) };
 }
 
 /** `zdsar redact`: (re)build disclosure/ for an export's package; with approve, release it. */
