@@ -133,7 +133,8 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     action(ctx, runOptions.pick({ json: true, showEmails: true }), async (opts, id: string) => {
       const r = await mustGet(ctx, id);
       if (opts.json) {
-        printJson(ctx.io, r);
+        const { stageOf } = await import('../ledger/index.js');
+        printJson(ctx.io, { ...r, stage: stageOf(r) });
         return;
       }
       const { personReplacements, scrub, subjectLabel, urgency } = await import('../ledger/index.js');

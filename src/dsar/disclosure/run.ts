@@ -11,7 +11,7 @@ import type { Manifest } from '../manifest.js';
 import { signerFrom } from '../signing.js';
 import { verifyPackage } from '../verify.js';
 import { readDisclosure } from './index.js';
-import { approveAndRelease, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
+import { approveAndRelease, bindingProblem, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
 import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
 export interface ReleaseResult {
@@ -62,7 +62,11 @@ export async function approveRequest(env: NodeJS.ProcessEnv, id: string, flags: 
   const signer = signerFrom(loadSigningKey(env));
   const ledger = Ledger.open(zdsarHome(env));
   const { request, packageDir } = await exportRequest(ledger, id);
-  if (!(await readDisclosure(packageDir))) throw new UsageError(`request ${request.request_id} has no disclosure copy to approve`, `Make it first: zdsar redact ${request.request_id}`);
+  const copy = await readDisclosure(packageDir);
+  if (!copy) throw new UsageError(`request ${request.request_id} has no disclosure copy to approve`, `Make it first: zdsar redact ${request.request_id}`);
+  // Whose copy this is comes first: another request's copy, self-consistent as it may be, is refused as such.
+  const binding = bindingProblem(copy.manifest, await readFile(join(packageDir, 'manifest.json')), request.request_id);
+  if (binding) throw new UsageError(`not approved: ${binding}`, `Rebuild the copy from this package: zdsar redact ${request.request_id}`);
   const check = await verifyPackage(packageDir);
   const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
   if (problems.length) throw new PartialFailure(`not approved: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);
