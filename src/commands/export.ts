@@ -89,6 +89,9 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
         const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase };
         const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release });
         if (!o.json && prepared.input) for (const l of describePeopleReport(prepared.input)) ctx.io.stderr.write(l + '\n');
+        const { lateAtEntry } = await import('../ledger/index.js');
+        const late = lateAtEntry(prepared.request, new Date());
+        if (late) ctx.io.stderr.write(late + '\n');
         return runExport(ctx, prepared, o);
       }),
     );

@@ -44,6 +44,7 @@ export interface NewExport {
   to?: string;
   plan: Plan;
   requester?: string;
+  reference?: string;
   received?: Date;
   regime?: Regime;
   includeRegistrations?: boolean;
@@ -106,6 +107,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     type: 'export',
     subjects: people.map((p) => p.email),
     requester: s.requester,
+    reference: s.reference,
     receivedAt: s.received,
     regime: s.regime,
     range: { from: s.from, to: s.to },

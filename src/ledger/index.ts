@@ -26,6 +26,7 @@ export {
   currentCopy,
   isOpen,
   kindOf,
+  lateAtEntry,
   releaseGate,
   sentRecord,
   stageOf,

@@ -126,6 +126,13 @@ export function releaseGate(r: LedgerRequest, copySha256: string | undefined): G
   return { ok: true, approval };
 }
 
+/** A request entered after its legal due date already passed: said at once, with the number of days. */
+export function lateAtEntry(r: LedgerRequest, now: Date): string | undefined {
+  const days = Math.floor((now.getTime() - Date.parse(r.due_at)) / 86_400_000);
+  if (days < 1) return undefined;
+  return `Warning: request ${r.request_id} was received ${r.received_at.slice(0, 10)} and was due ${r.due_at.slice(0, 10)}: it is ${days} ${days === 1 ? 'day' : 'days'} overdue already. Answer as soon as possible; the deadline can no longer be extended.`;
+}
+
 /** The sent record, if the answer went out. */
 export function sentRecord(r: LedgerRequest): { at: string; method: string; on: string } | undefined {
   const e = [...r.evidence].reverse().find((x) => x.action === ACTIONS.sent);

@@ -461,7 +461,7 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
     const m = manifestOf(pkg);
     expect(m.subjects[0]!.files.some((x) => x.path.endsWith('planted.json'))).toBe(false);
     expect(m.notes.join('\n')).toMatch(/Not listed \(zdsar did not write them for this person\): subjects\/.*\/planted\.json/);
-    const zip = join(pkg, 'zips', readdirSync(join(pkg, 'zips')).find((n) => n.endsWith('.zip'))!);
+    const zip = join(pkg, 'internal-record', readdirSync(join(pkg, 'internal-record')).find((n) => n.endsWith('.zip'))!);
     expect(readFileSync(zip).includes(Buffer.from('planted.json'))).toBe(false);
   });
 });
