@@ -19,3 +19,21 @@ export {
 } from './deadlines.js';
 export { personReplacements, scrub, shortHash, subjectLabel } from './privacy.js';
 export { resumeRefusal } from './resume.js';
+export {
+  ACTIONS,
+  clockRuns,
+  currentApproval,
+  currentCopy,
+  isOpen,
+  kindOf,
+  lateAtEntry,
+  releaseGate,
+  sentRecord,
+  stageOf,
+  STAGES,
+  type Approval,
+  type Encryption,
+  type Gate,
+  type Kind,
+  type Stage,
+} from './lifecycle.js';

@@ -464,7 +464,7 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
     // The notes go into every person's zip: they name no person's folder.
     expect(m.notes.join('\n')).not.toContain('planted.json');
     expect(m.notes.join('\n')).toMatch(/1 file\(s\) in people's folders were not written by zdsar/);
-    const zip = join(pkg, 'zips', readdirSync(join(pkg, 'zips')).find((n) => n.endsWith('.zip'))!);
+    const zip = join(pkg, 'internal-record', readdirSync(join(pkg, 'internal-record')).find((n) => n.endsWith('.zip'))!);
     expect(readFileSync(zip).includes(Buffer.from('planted.json'))).toBe(false);
   });
 });
