@@ -2,15 +2,16 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
 import { renderRelease } from './redact.js';
+import { identitySkipOptions, recordIdentityFlags, withIdentitySkip } from './identity-options.js';
 import { releaseOptions } from './release-options.js';
 
-const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true, zipPassphrase: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false) });
+const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true, zipPassphrase: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false), ...identitySkipOptions.shape });
 
 /** `zdsar requests approve <id>`: registered under `requests`. */
 export function registerApprove(requests: Command, ctx: CommandContext): void {
   withJson(
-    requests
-      .command('approve')
+    withIdentitySkip(requests
+      .command('approve'))
       .argument('<id>', 'request id (or a unique prefix)')
       .description("approve a request's disclosure copy for release (recorded: who and when); makes the person's report and zip from it")
       .option('--approver <name>', 'who approves (default: your OS user)')
@@ -19,6 +20,7 @@ export function registerApprove(requests: Command, ctx: CommandContext): void {
       .option('--zip-passphrase', 'AES-256 zips, each with a passphrase shown once (implies --zip)'),
   ).action(
     action(ctx, approveOptions, async (opts, id: string) => {
+      await recordIdentityFlags(ctx.io.env, id, opts, opts.approver);
       const { approveRequest } = await import('../dsar/disclosure/run.js');
       renderRelease(ctx, await approveRequest(ctx.io.env, id, opts), opts.json);
     }),

@@ -19,3 +19,17 @@ export {
 } from './deadlines.js';
 export { personReplacements, scrub, shortHash, subjectLabel } from './privacy.js';
 export { resumeRefusal } from './resume.js';
+export {
+  describeIdentity,
+  identityInput,
+  identityMissing,
+  REQUESTER_KINDS,
+  type IdentityInput,
+  type IdentityRecord,
+  type IdentitySkip,
+  type IdentityState,
+  type ReleaseStep,
+  type RequesterKind,
+} from './identity.js';
+export { IdentityRequiredError, recordIdentityGiven, requireIdentity, type IdentityGiven } from './identity-gate.js';
+export { METRICS_TYPES, median, yearMetrics, type MetricsType, type TypeMetrics, type YearMetrics } from './metrics.js';

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
-import type { Ledger, LedgerRequest } from '../../ledger/index.js';
+import { requireIdentity, type Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { html, type Html } from '../report/html.js';
 import { writeReports, writeSubjectReport } from '../report/index.js';
@@ -78,7 +78,8 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
     out.signed = { fingerprint: signer.fingerprint, public_key: signer.publicKeyPem };
   }
   if (!settings.redact) {
-    await writeReports(packageDir, manifest);
+    await writeReports(packageDir, manifest, { identity: identitySection((await ledger.get(request.request_id)) ?? request) });
+    if (settings.zip) await requireIdentity(ledger, request.request_id, 'zip');
     if (settings.zip) out.zips = await zipPeople(packageDir, 'subjects', manifest, zipOptions(settings, signer));
     return out;
   }
@@ -111,9 +112,10 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
   };
   const fresh = (await ledger.get(request.request_id)) ?? request;
   let approval = approvalFor(fresh, d.sha256);
+  if (settings.approve || (approval && settings.zip)) await requireIdentity(ledger, request.request_id, approval ? 'zip' : 'approval');
   if (!approval && settings.approve) approval = await recordApproval(ledger, fresh, d.sha256, settings.approver);
   out.approval = approval;
-  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id) });
+  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection((await ledger.get(request.request_id)) ?? fresh) });
   if (!approval) {
     out.waiting = `the disclosure copy waits for an officer's approval: read report.html, then \`zdsar requests approve ${request.request_id}\``;
     return out;
@@ -163,6 +165,30 @@ ${rows}
 </tbody>
 </table>
 <p class="meta">Copy <code>disclosure/manifest.json</code> sha256 <code>${d.sha256}</code>.</p>`;
+}
+
+/** The officer's report: how the requester's identity was verified before release (or that the check was skipped, and why). */
+function identitySection(r: LedgerRequest): Html {
+  const id = r.identity;
+  const v = id?.verified;
+  const body = v
+    ? html`<table>
+<tbody>
+<tr><th>Verified</th><td>${v.at}</td></tr>
+<tr><th>Method</th><td>${v.method}</td></tr>
+<tr><th>Types of evidence seen</th><td>${v.evidence.join(', ')}</td></tr>
+<tr><th>Verifier</th><td>${v.verifier}</td></tr>
+<tr><th>Request made by</th><td>${v.requester === 'agent' ? html`an authorised agent (authorisation: ${v.agent_authorisation ?? ''})` : 'the person'}</td></tr>
+</tbody>
+</table>`
+    : id?.skipped
+      ? html`<p><span class="status s-partial">not verified</span> The check was skipped by ${id.skipped.by} on ${id.skipped.at}: ${id.skipped.reason}</p>`
+      : html`<p><span class="status s-partial">not verified</span> Nothing reaches the person until it is: <code>zdsar requests verify-identity ${r.request_id} --method … --evidence … --verifier …</code></p>`;
+  const refusals = id?.refusals ?? [];
+  return html`<h2 id="identity">Identity verification</h2>
+<p class="explain">Recorded before release (CCPA regulations §7060; the types of evidence, never copies).</p>
+${body}
+${refusals.length ? html`<p class="meta">Release refused ${refusals.length} time${refusals.length === 1 ? '' : 's'} for want of it (last: ${refusals[refusals.length - 1]!.step}, ${refusals[refusals.length - 1]!.at}).</p>` : ''}`;
 }
 
 function osUser(): string {
