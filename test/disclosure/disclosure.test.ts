@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { runCli, sandboxEnv, tempDir, verifyIdentity } from '../helpers/cli.js';
 import { filesUnder, otherPeoplesIdentifiers, recordsOf } from './helpers.js';
 import { extractZip, readZip } from './zipread.js';
 
@@ -180,6 +180,8 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
   });
 
   it('requests approve records who and when, then makes the report and zips from the copy only', async () => {
+    // Release waits for the requester's identity (issue 26; the gate is tested in test/ledger/identity.test.ts).
+    await verifyIdentity(id, env);
     const res = await runCli(['requests', 'approve', id, '--approver', 'Dana DPO', '--json'], env);
     expect(res.code, res.stderr).toBe(0);
     const json = JSON.parse(res.stdout) as { disclosure: { status: string; approved_by: string; approved_at: string }; zips: string[] };

@@ -16,7 +16,7 @@ import { clientTuning } from '../../src/config.js';
 import { ZoomClient } from '../../src/zoom/client.js';
 import { downloadFile } from '../../src/zoom/download.js';
 import { startFakeZoomFiles } from '../files/fake-zoom-files.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { ALICE, BRUNO, STACK } from './helpers.js';
 
 const NOBODY = 65534;
@@ -450,7 +450,7 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
   it('a planted file is neither listed in the manifest nor zipped', async () => {
     const env = sandboxEnv(sb);
     const out = tempDir('zdsar-out-');
-    const res0 = await runCli(['export', '--emails', ALICE, '--out', out, '--zip', '--json'], env);
+    const res0 = await runCli(['export', '--emails', ALICE, '--out', out, '--zip', '--json', ...IDENTITY_FLAGS], env);
     expect(res0.code, res0.stderr).toBe(0);
     const { request_id: id, package: pkg } = JSON.parse(res0.stdout) as { request_id: string; package: string };
     const person = join(pkg, 'subjects', readdirSync(join(pkg, 'subjects'))[0]!);

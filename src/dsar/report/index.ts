@@ -130,7 +130,7 @@ const CHART_FEEDS: Record<string, { series: SeriesKey; dateKeys: string[] }> = {
 const SINGLE = new Set(['profile', 'settings', 'phone_profile', 'phone_settings']);
 
 /** Write every person's report.html and the package's index report.html (files 0600, atomic). */
-export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html } = {}): Promise<void> {
+export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html; identity?: Html } = {}): Promise<void> {
   const generated = (opts.now ?? new Date()).toISOString();
   for (const s of manifest.subjects) {
     const rel = safeSubjectPath(s.path);
@@ -138,7 +138,7 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
     const body = await subjectReport(dir, manifest, s, generated);
     await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
   }
-  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review)}`));
+  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review, opts.identity)}`));
 }
 
 /** subjects/ and the package's own report: the officer's record, never sent as it is. */
@@ -206,7 +206,7 @@ function safeSubjectPath(p: string): string {
 // ---------------------------------------------------------------------------------------------
 // The index
 
-function indexReport(m: Manifest, generated: string, review?: Html): Html {
+function indexReport(m: Manifest, generated: string, review?: Html, identity?: Html): Html {
   const totals = m.subjects.map((s) => Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0));
   return html`<header>
 <h1>Data subject access request</h1>
@@ -239,6 +239,7 @@ ${m.subjects.map((s, i) => {
 </tbody>
 </table>
 <p class="meta">Each person's folder holds their data as JSON files exactly as Zoom returned them, and their own report. A person with no Zoom user in this account is a complete answer: Zoom holds no account data about them here (registrations made with their address, if asked for, are listed).</p>
+${identity ?? ''}
 ${review ?? ''}
 <h2>Zoom requests made</h2>
 <p>${fmtNum(Object.values(m.zoom_requests.requests).reduce((a, b) => a + b, 0))} API requests (light ${m.zoom_requests.requests.light}, medium ${m.zoom_requests.requests.medium}, heavy ${m.zoom_requests.requests.heavy}, resource ${m.zoom_requests.requests.resource}); ${m.zoom_requests.throttled} rate-limited and retried. ${unanswered(m)}</p>
