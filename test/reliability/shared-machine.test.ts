@@ -390,7 +390,7 @@ async function until(cond: () => boolean): Promise<void> {
 
 describe('finding 5: a package holds only its own person\'s data, as zdsar wrote it', () => {
   interface M {
-    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }> }>;
+    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }>; not_listed?: string[] }>;
     notes: string[];
   }
   async function exported() {
