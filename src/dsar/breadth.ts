@@ -30,6 +30,7 @@ import type { DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
 import { readRecords } from './report/read.js';
+import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ export interface BreadthResult {
   file?: string;
   note?: string;
   error?: string;
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
 }
 
 /** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */
@@ -73,6 +74,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   attendance: ['attendance'],
   summaries: ['meeting_summaries'],
   sign_ins: ['sign_ins'],
+  ...WORKPLACE_OPTIONAL,
 };
 
 export interface BreadthSettings {

@@ -71,6 +71,8 @@ export interface SandboxAccount {
   webinars: SandboxWebinar[];
   /** Team Chat, SMS messages, AI Companion summaries, sign-ins (breadth.ts); absent: none of these. */
   breadth?: import('./breadth-model.js').SandboxBreadth;
+  /** Clips, Calendar, Scheduler, workspace reservations, AI Companion archives (workplace.ts); absent: none of these. */
+  workplace?: import('./workplace-model.js').SandboxWorkplace;
 }
 
 export interface SandboxUser {
