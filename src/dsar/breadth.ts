@@ -121,7 +121,7 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
 }
 
 /** A category that reads another one's records: mirrors it when it has nothing to read. */
-async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
+export async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
   const d = p.categories[dep];
   if (d?.status === 'done') return p.settle(name, run);
   return p.settle(name, async () => {
@@ -131,7 +131,7 @@ async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () =>
   });
 }
 
-async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
+export async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
   yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
 }
 

@@ -8,7 +8,6 @@
  * or the app may not read, is `unavailable` with what to change (zoom/endpoints/workplace.ts
  * workplaceBlock), never "no data".
  */
-import { join } from 'node:path';
 import type { ZoomClient } from '../zoom/client.js';
 import {
   getAicArchive,
@@ -26,9 +25,7 @@ import {
 } from '../zoom/endpoints/workplace.js';
 import { ZoomApiError } from '../zoom/errors.js';
 import { dayWindows, monthWindows, type DateWindow } from '../zoom/paginate.js';
-import { batches, type BreadthPerson, type BreadthResult, type BreadthUnit } from './breadth.js';
-import { CATEGORY } from './categories.js';
-import { readRecords } from './report/read.js';
+import { batches, dependsOn, recordsOf, type BreadthPerson, type BreadthUnit } from './breadth.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
 type Rec = Record<string, unknown>;
@@ -66,21 +63,6 @@ export function workplacePlan(p: BreadthPerson, s: WorkplaceSettings, who: Workp
     group('ai_companion', () => aic(p, s, who)),
     ...(['docs', 'tasks'] as const).map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'user_level', note: OWN_ONLY[name] }))),
   ];
-}
-
-async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
-  yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
-}
-
-/** A category read per record of `dep`: mirrors `dep` when it has nothing to read (as breadth.ts does). */
-async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
-  const d = p.categories[dep];
-  if (d?.status === 'done') return p.settle(name, run);
-  return p.settle(name, async () => {
-    if (d?.status === 'unavailable') return { ...d };
-    if (d?.status === 'no_data') return { status: 'no_data', ...(d.note ? { note: d.note } : {}) };
-    return { status: 'failed', error: `needs ${CATEGORY.get(dep)?.title ?? dep}, which could not be collected; resuming tries again` };
-  });
 }
 
 async function all(it: AsyncIterable<Rec>): Promise<Rec[]> {

@@ -136,6 +136,22 @@ describe('export: a Workplace product the account does not have, or the app may 
     expect(res.code).toBe(1);
   });
 
+  it('doctor reports each product as on the account or not, and permitted or not', async () => {
+    const res = await runCli(['doctor', '--json'], sandboxEnv(sb));
+    const report = JSON.parse(res.stdout) as { workplace: { products: Record<string, { licensed: string; permitted: boolean; missing_scopes: string[]; detail?: string }>; user_level_only: string[] } };
+    const w = report.workplace.products;
+    expect(w.clips!.licensed).toBe('no');
+    expect(w.clips!.detail).toMatch(/Clips/);
+    expect(w.scheduler!.licensed).toBe('no');
+    expect(w.workspaces!.permitted).toBe(false);
+    expect(w.workspaces!.missing_scopes).toEqual(['workspace:read:list_reservations:admin']);
+    for (const name of ['calendar', 'ai_companion']) {
+      expect(w[name]!.licensed, name).toBe('yes');
+      expect(w[name]!.permitted, name).toBe(true);
+    }
+    expect(report.workplace.user_level_only).toContain('GET /calendars/users/{userIdentifier}/calendarList');
+  });
+
   it('a product missing from the account alone leaves the person completed', async () => {
     sb.account.scopes.push('workspace:read:list_reservations:admin');
     const res = await runCli(['export', '--emails', 'alice.martin@cedarpine.example', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));

@@ -131,3 +131,29 @@ export function workplaceBlock(e: unknown): { reason: 'not_enabled' | 'not_permi
   if (e.status === 403) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
   return undefined;
 }
+
+// ---------------------------------------------------------------- doctor
+
+/** Each product's reads an export sends (admin-readable ones; USER_LEVEL_ONLY apart), for doctor's scope check. */
+export const WORKPLACE_OPERATIONS: Record<string, string[]> = {
+  clips: ['GET /clips', 'GET /clips/{clipId}/comments', 'GET /clips/{clipId}/collaborators'],
+  calendar: ['GET /calendars/{calId}/events', 'GET /calendars/{calId}/events/{eventId}'],
+  scheduler: ['GET /scheduler/events', 'GET /scheduler/schedules', 'GET /scheduler/availability'],
+  workspaces: ['GET /workspaces/users/{userId}/reservations'],
+  ai_companion: ['GET /aic/users/{userId}/conversation_archive'],
+};
+
+/**
+ * One small read per product, for the app's own user (`me`, whose address is `email`): whether the
+ * account has the product and the app may read it. Zoom has no "is this product licensed" read; this is
+ * the closest: a product that answers is there.
+ */
+export function probeWorkplace(client: ZoomClient, email: string, today: string): Record<string, () => Promise<unknown>> {
+  return {
+    clips: () => client.get(route('GET', '/clips'), { user_id: 'me', page_size: 30 }),
+    calendar: () => client.get(route('GET', '/calendars/{calId}/events', { calId: email }), { maxResults: 1, timeMin: dayStart(today) }),
+    scheduler: () => client.get(route('GET', '/scheduler/availability'), { user_id: 'me', page_size: 1 }),
+    workspaces: () => client.get(route('GET', '/workspaces/users/{userId}/reservations', { userId: 'me' }), { from: dayStart(today), to: dayEnd(today) }),
+    ai_companion: () => client.get(route('GET', '/aic/users/{userId}/conversation_archive', { userId: 'me' })),
+  };
+}
