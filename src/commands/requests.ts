@@ -5,7 +5,7 @@ import { subjectLabel, type LedgerRequest, type RequestType } from '../ledger/in
 import { printJson, writeLine } from '../ui/io.js';
 import { registerApprove } from './approve.js';
 import { action, baseOptions, runContext, withJson, withZoom, type CommandContext } from './context.js';
-import { purgeOptions } from './requests-view.js';
+import { listOptions, purgeOptions } from './requests-view.js';
 
 /** Shown in help; the view module holds the same default. */
 const DEFAULT_RETENTION_DAYS = 90;
@@ -85,39 +85,44 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
   withJson(
     requests
       .command('list')
-      .description('every request, newest first, with its legal due date (purged ones only with --all)')
-      .option('--all', 'include requests whose package was purged'),
+      .description('every request, newest first, with where its answer stands and its legal due date, overdue and due-soon ones marked (purged ones only with --all)')
+      .option('--all', 'include requests whose package was purged')
+      .option('--due <days>', 'only requests still open and due within this many days, or overdue (e.g. 7d)')
+      .option('--overdue', 'only requests past their due date whose answer has not been sent')
+      .option('--state <stage>', 'only requests at this stage: collecting, awaiting_review, approved, sent, closed; erasing, erased, confirmed; in_progress, done; canceled'),
   ).action(
-    action(ctx, jsonOnly.extend({ all: z.boolean().default(false) }), async (opts) => {
-      const [{ urgency }, { summary, dueCell, stdoutPalette, resumeHints }, { renderTable }, { zdsarHome }] = await Promise.all([
+    action(ctx, listOptions, async (opts) => {
+      const [{ urgency, stageOf }, { summary, dueCell, stdoutPalette, resumeHints, filterList }, { renderTable }, { zdsarHome }] = await Promise.all([
         import('../ledger/index.js'),
         loadView(),
         import('../ui/table.js'),
         import('../config.js'),
       ]);
       const all = await (await openLedger(ctx)).listSettled();
-      const shown = opts.all ? all : all.filter((r) => !r.purged_at);
       const now = new Date();
+      const shown = filterList(opts.all ? all : all.filter((r) => !r.purged_at), opts, now);
       if (opts.json) {
         printJson(ctx.io, shown.map((r) => summary(r, now, urgency)));
         return;
       }
-      const hidden = all.length - shown.length;
+      const filtered = opts.overdue || opts.due !== undefined || opts.state !== undefined;
+      const hidden = filtered ? 0 : all.length - shown.length;
       if (shown.length === 0) {
-        writeLine(ctx.io.stderr, `No requests in the ledger at ${zdsarHome(ctx.io.env)}${hidden ? ` (${hidden} purged; --all shows them)` : ''}.`);
+        writeLine(ctx.io.stderr, filtered ? 'No requests match.' : `No requests in the ledger at ${zdsarHome(ctx.io.env)}${hidden ? ` (${hidden} purged; --all shows them)` : ''}.`);
         return;
       }
       const c = stdoutPalette(ctx.io);
       const rows = shown.map((r) => [
         r.request_id,
         r.type,
-        r.purged_at ? `${r.status} (purged)` : r.status,
+        r.purged_at ? `${stageOf(r)} (purged)` : stageOf(r).replace('_', ' '),
+        r.status,
         String(r.subjects.length),
         r.received_at.slice(0, 10),
         dueCell(r, now, urgency, c),
         r.requester,
       ]);
-      writeLine(ctx.io.stdout, renderTable(['ID', 'TYPE', 'STATUS', 'PEOPLE', 'RECEIVED', 'DUE', 'REQUESTER'], rows));
+      writeLine(ctx.io.stdout, renderTable(['ID', 'TYPE', 'STAGE', 'RUN', 'PEOPLE', 'RECEIVED', 'DUE', 'REQUESTER'], rows));
       for (const line of resumeHints(shown)) writeLine(ctx.io.stderr, line);
       if (hidden) writeLine(ctx.io.stderr, `${hidden} purged request${hidden > 1 ? 's' : ''} not shown (--all shows them).`);
     }),
@@ -133,7 +138,8 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     action(ctx, runOptions.pick({ json: true, showEmails: true }), async (opts, id: string) => {
       const r = await mustGet(ctx, id);
       if (opts.json) {
-        printJson(ctx.io, r);
+        const { stageOf } = await import('../ledger/index.js');
+        printJson(ctx.io, { ...r, stage: stageOf(r) });
         return;
       }
       const { personReplacements, scrub, subjectLabel, urgency } = await import('../ledger/index.js');
@@ -188,20 +194,89 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     requests
       .command('extend')
       .argument('<id>', 'request id (or a unique prefix)')
-      .description('extend the deadline once (GDPR: two further months; CCPA: 45 more days)')
-      .option('--reason <text>', 'why (recorded in the ledger; the person must be told within the original deadline)'),
+      .description('extend the deadline once, for any request not yet answered (GDPR: two further months; CCPA: 45 more days); the original due date is kept')
+      .requiredOption('--reason <text>', 'why (required; recorded in the ledger; the person must be told it within the original deadline)'),
   ).action(
-    action(ctx, jsonOnly.extend({ reason: z.string().optional() }), async (opts, id: string) => {
-      const r = await (await openLedger(ctx)).extend(id, opts.reason ? { reason: opts.reason } : {});
+    action(ctx, jsonOnly.extend({ reason: z.string() }), async (opts, id: string) => {
+      const r = await (await openLedger(ctx)).extend(id, { reason: opts.reason });
       if (opts.json) return printJson(ctx.io, r);
       writeLine(
         ctx.io.stderr,
-        `Extended ${r.request_id}: now due ${r.due_at.slice(0, 10)}. Tell the person of the extension and its reasons before the original deadline.`,
+        `Extended ${r.request_id}: now due ${r.due_at.slice(0, 10)} (was ${r.original_due_at?.slice(0, 10)}). Tell the person of the extension and its reasons before the original deadline.`,
       );
     }),
   );
 
   registerApprove(requests, ctx);
+
+  withJson(
+    requests
+      .command('metrics')
+      .description('the yearly figures of CCPA regulations §7102 from the ledger: per request type, received, complied with in whole or in part, denied, median and mean days')
+      .requiredOption('--year <yyyy>', 'the calendar year the requests were received in (UTC)')
+      .addHelpText(
+        'after',
+        `
+Types: know (export), delete (delete, registrants erase). Complied in whole: completed; in part: partial;
+denied: canceled. Days: from receipt to the answer (completion, or cancellation for a denial).
+Purged requests still count (the ledger keeps their dates and outcome).
+
+Example:
+  $ zdsar requests metrics --year 2026 --json`,
+      ),
+  ).action(
+    action(
+      ctx,
+      jsonOnly.extend({
+        year: z
+          .string()
+          .regex(/^\d{4}$/, '--year: a calendar year, YYYY')
+          .transform(Number),
+      }),
+      async (opts) => {
+        const [{ yearMetrics }, { renderTable }] = await Promise.all([import('../ledger/index.js'), import('../ui/table.js')]);
+        const m = yearMetrics(await (await openLedger(ctx)).list(), opts.year);
+        if (opts.json) return printJson(ctx.io, m);
+        const days = (n: number | null) => (n === null ? '-' : n.toFixed(1));
+        const rows = m.types.map((t) => [t.type, String(t.received), String(t.complied_in_whole), String(t.complied_in_part), String(t.denied), String(t.open), String(t.failed), days(t.median_days), days(t.mean_days)]);
+        writeLine(ctx.io.stdout, renderTable(['TYPE', 'RECEIVED', 'WHOLE', 'IN PART', 'DENIED', 'OPEN', 'FAILED', 'MEDIAN DAYS', 'MEAN DAYS'], rows));
+        writeLine(ctx.io.stderr, `Requests received in ${m.year} (CCPA regulations §7102). zdsar takes no opt-out requests; count those where they are handled.`);
+      },
+    ),
+  );
+
+  withJson(
+    requests
+      .command('verify-identity')
+      .argument('<id>', 'request id (or a unique prefix)')
+      .description("record how the requester's identity was verified (the types of evidence, never copies); approval, the person's zip and deletion wait for it")
+      .requiredOption('--method <method>', 'how identity was checked, e.g. account-email-match, video-call, signed-declaration')
+      .requiredOption('--evidence <types>', 'the types of evidence seen, comma-separated names (e.g. passport,zoom-account-email): never the documents or their numbers')
+      .requiredOption('--verifier <name>', 'who checked')
+      .option('--requester-kind <kind>', 'person (default) or agent: who made the request')
+      .option('--agent-authorisation <type>', "with --requester-kind agent: the type of the agent's authorisation (e.g. power-of-attorney, signed-permission)")
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ zdsar requests verify-identity r-20260131-091500 --method account-email-match --evidence zoom-account-email,employee-id-card --verifier "Dana DPO"
+  $ zdsar requests verify-identity r-20260131-091500 --method document-check --evidence passport --verifier "Dana DPO" \\
+      --requester-kind agent --agent-authorisation power-of-attorney
+Without it, requests approve, the person's zip and delete --yes refuse (exit 2), unless --no-identity-check --reason TEXT is given (recorded).`,
+      ),
+  ).action(
+    action(
+      ctx,
+      jsonOnly.extend({ method: z.string(), evidence: z.string(), verifier: z.string(), requesterKind: z.string().optional(), agentAuthorisation: z.string().optional() }),
+      async (opts, id: string) => {
+        const { identityInput, describeIdentity } = await import('../ledger/index.js');
+        const v = identityInput({ ...opts, requester: opts.requesterKind }, { method: '--method', evidence: '--evidence', verifier: '--verifier' });
+        const r = await (await openLedger(ctx)).recordIdentity(id, v);
+        if (opts.json) return printJson(ctx.io, { request_id: r.request_id, identity: r.identity });
+        writeLine(ctx.io.stderr, `Identity for ${r.request_id}: ${describeIdentity(r.identity)}.`);
+      },
+    ),
+  );
 
   withJson(
     requests

@@ -33,6 +33,7 @@ import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
 import { itemBatches, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
+import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ export interface BreadthResult {
   file?: string;
   note?: string;
   error?: string;
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
 }
 
 /** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */
@@ -76,6 +77,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   attendance: ['attendance'],
   summaries: ['meeting_summaries'],
   sign_ins: ['sign_ins'],
+  ...WORKPLACE_OPTIONAL,
 };
 
 export interface BreadthSettings {
@@ -122,7 +124,7 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
 }
 
 /** A category that reads another one's records: mirrors it when it has nothing to read. */
-async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
+export async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
   const d = p.categories[dep];
   if (d?.status === 'done') return p.settle(name, run);
   return p.settle(name, async () => {
@@ -132,7 +134,7 @@ async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () =>
   });
 }
 
-async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
+export async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
   yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
 }
 
@@ -149,7 +151,7 @@ function perRecord(p: BreadthPerson, dep: string, name: string, noun: string, id
 const stopsCategory = (e: unknown) => isFatal(e) || featureBlock(e) !== undefined;
 
 /** The one way these categories fetch per item (items.ts): each item ends in its own outcome. */
-function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>): ItemUnit[] {
+export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>): ItemUnit[] {
   return itemBatches(list, fetch, stopsCategory);
 }
 

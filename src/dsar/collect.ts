@@ -9,10 +9,15 @@ import * as zoom from '../zoom/endpoints/access.js';
 import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
-import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
+import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
+import { workplaceBlock } from '../zoom/endpoints/workplace.js';
+import { workplacePlan } from './workplace.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
+
+/** An account feature, permission or product in the way (breadth.ts; workplace products, issue 27). */
+const featureBlock = (e: unknown) => breadthBlock(e) ?? workplaceBlock(e);
 
 /** How an export continues after a stop (named in rate-limit messages). */
 const RESUME = 'zdsar requests resume';
@@ -53,7 +58,7 @@ export interface CategoryResult {
   error?: string;
   coverage?: Coverage;
   /** For unavailable: what stands in the way; the note says what to change. */
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
 }
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 
@@ -139,6 +144,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     ...(env.registrations ? [person.registrations()] : []),
     person.phone(userId, range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
+    ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);

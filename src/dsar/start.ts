@@ -10,13 +10,13 @@ import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { UnsafePathError } from '../fs/safe.js';
-import { Ledger, type LedgerRequest, type Regime } from '../ledger/index.js';
+import { Ledger, recordIdentityGiven, requireIdentity, type IdentityGiven, type LedgerRequest, type Regime } from '../ledger/index.js';
 import { readPeopleReport, type PeopleReport } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import type { SubjectResult } from './collect.js';
-import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
+import { inherited, releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { estimateExport, type Estimate } from './estimate.js';
@@ -44,6 +44,7 @@ export interface NewExport {
   to?: string;
   plan: Plan;
   requester?: string;
+  reference?: string;
   received?: Date;
   regime?: Regime;
   includeRegistrations?: boolean;
@@ -54,6 +55,8 @@ export interface NewExport {
   skip?: string;
   /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase. */
   release?: ReleaseFlags;
+  /** --identity-… or --no-identity-check --reason: recorded with the request. */
+  identity?: IdentityGiven;
 }
 
 /** An export recorded in the ledger, ready to run (or to continue). */
@@ -106,6 +109,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     type: 'export',
     subjects: people.map((p) => p.email),
     requester: s.requester,
+    reference: s.reference,
     receivedAt: s.received,
     regime: s.regime,
     range: { from: s.from, to: s.to },
@@ -113,6 +117,10 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
+  await recordIdentityGiven(ledger, request.request_id, s.identity);
+  // What reaches the person is gated on identity: refused now (recorded), before anything is sent to Zoom.
+  // (With --redact and no --approve the zips wait for the approval, which is gated then.)
+  if (release.approve || (zip && !release.redact)) await requireIdentity(ledger, request.request_id, release.approve ? 'approval' : 'zip');
   return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
 }
 
@@ -141,7 +149,8 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
     zip: o.zip,
     zoomExport: o.zoomExport,
     skip: o.skip,
-    release: o.release,
+    // A resumed run rebuilds the copy: the export's --approve was for the copy it built, not this one.
+    release: inherited(o.release),
   };
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);

@@ -37,6 +37,7 @@ const NOT_DATA = new Set(['manifest.json', SIGNATURE_FILE, 'SHA256SUMS', 'report
 const SKIPPED_DIRS = new Map([
   ['zips', 'per-person zips: unzip one and verify that folder'],
   ['.work', "an unfinished run's scratch parts"],
+  ['internal-record', "the officer's archives of the record (not for release): unzip one and verify that folder"],
 ]);
 
 export async function verifyPackage(dir: string, opts: { publicKey?: KeyObject } = {}): Promise<VerifyReport> {
@@ -57,6 +58,10 @@ export async function verifyPackage(dir: string, opts: { publicKey?: KeyObject }
       continue;
     }
     const base = posix.dirname(mp) === '.' ? '' : posix.dirname(mp) + '/';
+    if (mp === 'disclosure/manifest.json') {
+      const problem = await copyBinding(dir, manifest as { request_id?: unknown; source_manifest?: { sha256?: unknown } });
+      if (problem) report.changed.push({ path: mp, reason: problem });
+    }
     const files = [...(manifest.files ?? []), ...(manifest.subjects ?? []).flatMap((s) => s.files ?? [])];
     for (const f of files) {
       const rel = safeRel(String(f.path));
@@ -86,6 +91,20 @@ export async function verifyPackage(dir: string, opts: { publicKey?: KeyObject }
   report.unlisted.sort();
   report.ok = report.missing.length === 0 && report.changed.length === 0 && report.unlisted.length === 0;
   return report;
+}
+
+/** A disclosure copy belongs to its package: the same request, made from this manifest.json (as `requests approve` checks). */
+async function copyBinding(dir: string, copy: { request_id?: unknown; source_manifest?: { sha256?: unknown } }): Promise<string | undefined> {
+  const text = await readFile(join(dir, 'manifest.json'));
+  let requestId: unknown;
+  try {
+    requestId = (JSON.parse(text.toString('utf8')) as { request_id?: unknown }).request_id;
+  } catch {
+    return undefined; // reported for manifest.json itself
+  }
+  if (copy.request_id !== requestId) return `the copy is request ${JSON.stringify(copy.request_id)}'s, not this package's (${JSON.stringify(requestId)})`;
+  if (copy.source_manifest?.sha256 !== createHash('sha256').update(text).digest('hex')) return "the copy was not made from this package's manifest.json (source_manifest differs)";
+  return undefined;
 }
 
 async function checkFile(abs: string, f: Listed): Promise<string | undefined> {

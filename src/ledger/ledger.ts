@@ -15,8 +15,10 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
+import { clockRuns, stageOf } from './lifecycle.js';
 import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
 import { acquireLease, leaseHeld, serialize, withFileLock } from './lock.js';
+import type { IdentityInput, ReleaseStep } from './identity.js';
 import { checkPackage, deletePackage } from './package-guard.js';
 import { hashEmail, loadSalt, personReplacements, scrub } from './privacy.js';
 import {
@@ -186,6 +188,7 @@ export class Ledger {
       extended: false,
       regime,
       requester: req.requester?.trim() || requesterDefault(),
+      ...(req.reference?.trim() ? { reference: req.reference.trim() } : {}),
       subjects,
       ...(req.range && (req.range.from || req.range.to) ? { range: { ...req.range } } : {}),
       ...(req.outDir ? { out_dir: resolve(req.outDir) } : {}),
@@ -255,6 +258,26 @@ export class Ledger {
     await this.append(id, () => ({ events: [{ ev: 'evidence', at: nowIso(), e }] }));
   }
 
+  /** An identity verification (identity.ts): method, types of evidence, verifier, who asked. Refused once purged. */
+  async recordIdentity(id: string, v: IdentityInput): Promise<LedgerRequest> {
+    return this.mutate(id, (s) => {
+      if (s.purged_at) throw new UsageError(`request ${s.request_id} was purged: nothing more is recorded`);
+      return { events: [{ ev: 'identity_verified', at: nowIso(), v }], snapshot: true };
+    });
+  }
+
+  /** The officer skips the identity check, with a reason (recorded and shown). */
+  async skipIdentityCheck(id: string, reason: string, by?: string): Promise<LedgerRequest> {
+    const why = reason.trim();
+    if (!why) throw new UsageError('--no-identity-check needs --reason TEXT (recorded in the request\'s history)');
+    return this.mutate(id, () => ({ events: [{ ev: 'identity_check_skipped', at: nowIso(), reason: why, by: by?.trim() || requesterDefault() }], snapshot: true }));
+  }
+
+  /** The gate refused a step (identity.ts requireIdentity): kept in the history. */
+  async recordIdentityRefusal(id: string, step: ReleaseStep, missing: string): Promise<void> {
+    await this.mutate(id, () => ({ events: [{ ev: 'release_refused', at: nowIso(), step, missing }], snapshot: true }));
+  }
+
   async recordError(id: string, e: ErrorInput): Promise<void> {
     await this.append(id, () => ({ events: [{ ev: 'error', at: nowIso(), e }] }));
   }
@@ -273,14 +296,18 @@ export class Ledger {
 
   /**
    * Extend the deadline, once: GDPR by two further months (three from receipt), CCPA by 45 days.
-   * Only before the original deadline has passed: the person must be told within it.
+   * Any request whose answer has not gone out (lifecycle.ts: the clock still runs), only before the
+   * original deadline has passed (the person must be told within it), and only with a reason (the
+   * person must be told it). The original due date is kept beside the new one.
    */
-  async extend(id: string, opts: { reason?: string; now?: Date } = {}): Promise<LedgerRequest> {
+  async extend(id: string, opts: { reason: string; now?: Date }): Promise<LedgerRequest> {
     const now = opts.now ?? new Date();
+    const reason = opts.reason?.trim();
+    if (!reason) throw new UsageError('--reason is required: the person must be told why the answer takes longer');
     return this.mutate(id, (s) => {
       const rid = s.request_id;
-      if (s.status === 'canceled' || s.status === 'completed') throw new UsageError(`request ${rid} is ${s.status}: there is nothing to extend`);
       if (s.purged_at) throw new UsageError(`request ${rid} was purged: there is nothing to extend`);
+      if (!clockRuns(s)) throw new UsageError(`request ${rid} is ${stageOf(s)}: there is nothing to extend`);
       if (s.extended) throw new UsageError(`request ${rid} was already extended (due ${isoDay(new Date(s.due_at))}): the law allows one extension`);
       if (daysUntil(new Date(s.due_at), now) < 0) {
         throw new UsageError(
@@ -288,7 +315,7 @@ export class Ledger {
         );
       }
       const due = dueDate(new Date(s.received_at), s.regime, true).toISOString();
-      const note = `extended by ${extensionText(s.regime)}${opts.reason ? `: ${opts.reason}` : ''}`;
+      const note = `extended by ${extensionText(s.regime)} (was due ${isoDay(new Date(s.due_at))}): ${reason}`;
       return { events: [{ ev: 'extended', at: now.toISOString(), due_at: due, note }], snapshot: true };
     });
   }

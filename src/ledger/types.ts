@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Regime } from './deadlines.js';
+import type { IdentityState } from './identity.js';
 
 export type { Regime } from './deadlines.js';
 
@@ -23,6 +24,8 @@ export interface NewRequest {
   subjects: string[];
   /** Default: the OS user. */
   requester?: string;
+  /** The requester's own reference (their ticket or letter number). */
+  reference?: string;
   /** When the request arrived; default now. */
   receivedAt?: Date;
   /** A deadline set by something other than the data-subject laws (e.g. Zoom's ten days for a deauthorization notice). */
@@ -80,10 +83,13 @@ export interface Subject {
 
 export interface HistoryEntry {
   at: string;
-  action: 'created' | 'status' | 'extended' | 'purged';
+  action: 'created' | 'status' | 'extended' | 'purged' | IdentityHistoryAction;
   status?: RequestStatus;
   note?: string;
 }
+
+/** History entries of the identity gate (identity.ts). */
+export type IdentityHistoryAction = 'identity_verified' | 'identity_check_skipped' | 'release_refused';
 
 export interface LedgerRequest {
   request_id: string;
@@ -94,8 +100,11 @@ export interface LedgerRequest {
   due_at: string;
   acknowledge_by?: string;
   extended: boolean;
+  /** The legal due date before the extension (set when extended). */
+  original_due_at?: string;
   regime: Regime;
   requester: string;
+  reference?: string;
   subjects: Subject[];
   range?: { from?: string; to?: string };
   out_dir?: string;
@@ -107,6 +116,8 @@ export interface LedgerRequest {
   errors: LedgerError[];
   /** Status changes, the extension and the purge, with notes. */
   history: HistoryEntry[];
+  /** Identity verification before release (identity.ts): the latest verification or skip, and each refusal. */
+  identity?: IdentityState;
   purged_at?: string;
   completed_at?: string;
   canceled_at?: string;

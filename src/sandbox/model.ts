@@ -73,6 +73,8 @@ export interface SandboxAccount {
   breadth?: import('./breadth-model.js').SandboxBreadth;
   /** A legacy HIPAA BAA account: the participants reports answer empty names and emails ("may return empty values for participants' user_name … and email"). */
   legacyBaa?: boolean;
+  /** Clips, Calendar, Scheduler, workspace reservations, AI Companion archives (workplace.ts); absent: none of these. */
+  workplace?: import('./workplace-model.js').SandboxWorkplace;
 }
 
 export interface SandboxUser {

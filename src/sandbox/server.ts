@@ -15,7 +15,7 @@ interface CompiledRoute {
   segments: Array<{ literal: string } | { param: string }>;
 }
 
-export function compileRoutes(defs: RouteDef[]): CompiledRoute[] {
+export function compileRoutes(defs: readonly RouteDef[]): CompiledRoute[] {
   return defs.map((def) => ({
     def,
     segments: def.path

@@ -230,6 +230,9 @@ const YEAR_AGO: AnswerMeaning = { status: 400, code: 12702, outcome: 'gone', rea
 const OTHER_ACCOUNT: AnswerMeaning = { status: 400, code: 1010, outcome: 'no_data', reason: "hosted outside this account: Zoom reports participants only to the host's account (400 code 1010)" };
 const HOST_NOT_PAID: AnswerMeaning = { status: 400, code: 200, message: PAID_ONLY, outcome: 'no_data', reason: 'its host is on a free plan: Zoom keeps this for paid accounts only (400 code 200)' };
 
+/** clips.openapi.json, comments and collaborators: 404 code 2000 "Clip does not exist: {clipId}". */
+const CLIP_GONE: AnswerMeaning = { status: 404, code: 2000, outcome: 'gone', reason: 'deleted since the clip list named it (404 code 2000 "Clip does not exist")' };
+
 export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>> = {
   'GET /users/{userId}/recordings': [{ status: 404, code: 3301, outcome: 'no_data', reason: 'Zoom has no cloud recording for this person (404 code 3301)' }],
   // The person may not host: no meeting of theirs to list.
@@ -258,6 +261,8 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
   'GET /phone/users/{userId}/recordings': PHONE_USER,
   'GET /phone/users/{userId}/voice_mails': PHONE_USER,
   'GET /phone/users/{userId}/sms/sessions': PHONE_USER,
+  'GET /clips/{clipId}/comments': [CLIP_GONE],
+  'GET /clips/{clipId}/collaborators': [CLIP_GONE],
 };
 
 /** What a Zoom error means at the operation it answered (ANSWER_MEANINGS), or undefined: a failure. */

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { runCli, sandboxEnv, tempDir, verifyIdentity } from '../helpers/cli.js';
 import { filesUnder, otherPeoplesIdentifiers, recordsOf } from './helpers.js';
 import { extractZip, readZip } from './zipread.js';
 
@@ -62,7 +62,7 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
   const src = (s: Subject, file = '') => join(pkg, 'subjects', folderOf(s), file);
   const dst = (s: Subject, file = '') => join(pkg, 'disclosure', folderOf(s), file);
 
-  it('writes disclosure/ with the layout of subjects/; nothing for the person before approval', () => {
+  it('writes disclosure/ with the layout of subjects/; nothing for the person before approval but a draft of their report', () => {
     expect(exportRes.code, exportRes.stderr).toBe(0);
     const json = JSON.parse(exportRes.stdout) as { disclosure: { status: string; subjects: Array<{ masked: number }> }; zips?: string[]; signature: { fingerprint: string; public_key: string } };
     expect(json.disclosure.status).toBe('waiting_for_approval');
@@ -73,9 +73,9 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     expect(exportRes.stdout + exportRes.stderr).not.toContain(privatePem.split('\n')[1]!);
     for (const s of people()) {
       const a = readdirSync(src(s)).filter((f) => f !== 'report.html').sort();
-      const b = readdirSync(dst(s)).filter((f) => f !== 'redactions.json').sort();
+      const b = readdirSync(dst(s)).filter((f) => f !== 'redactions.json' && f !== 'report.html').sort();
       expect(b, s.email).toEqual(a);
-      expect(existsSync(dst(s, 'report.html')), 'no report for the person before approval').toBe(false);
+      expect(readFileSync(dst(s, 'report.html'), 'utf8'), 'only a draft of their report before approval').toContain('DRAFT: not approved for release');
     }
     const index = readFileSync(join(pkg, 'report.html'), 'utf8');
     expect(index).toContain('Disclosure copy: review before release');
@@ -180,6 +180,8 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
   });
 
   it('requests approve records who and when, then makes the report and zips from the copy only', async () => {
+    // Release waits for the requester's identity (issue 26; the gate is tested in test/ledger/identity.test.ts).
+    await verifyIdentity(id, env);
     const res = await runCli(['requests', 'approve', id, '--approver', 'Dana DPO', '--json'], env);
     expect(res.code, res.stderr).toBe(0);
     const json = JSON.parse(res.stdout) as { disclosure: { status: string; approved_by: string; approved_at: string }; zips: string[] };
@@ -245,7 +247,11 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     writeFileSync(join(fresh, 'manifest.json'), m.replace(/"completed_at": "[^"]+"/, '"completed_at": "2020-01-01T00:00:00.000Z"'));
     const bad = await runCli(['verify', fresh, '--json'], env);
     expect(bad.code).toBe(1);
-    expect((JSON.parse(bad.stdout) as { changed: Array<{ path: string; reason: string }> }).changed).toEqual([{ path: 'manifest.sig', reason: 'the signature does not match the manifest: it was changed after signing' }]);
+    expect((JSON.parse(bad.stdout) as { changed: Array<{ path: string; reason: string }> }).changed).toEqual([
+      { path: 'manifest.sig', reason: 'the signature does not match the manifest: it was changed after signing' },
+      // The copy was made from the manifest as it was: it no longer belongs to this one.
+      { path: 'disclosure/manifest.json', reason: "the copy was not made from this package's manifest.json (source_manifest differs)" },
+    ]);
     // Another producer's key: refused.
     const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const wrong = await runCli(['verify', pkg, '--public-key', other], env);
@@ -317,7 +323,7 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const calls = readFileSync(dst(alice, 'phone_call_history.json'), 'utf8');
     expect(calls).not.toContain('+919812345678'); // an outsider is still masked
     expect(calls).not.toContain('Priya Nair');
-    expect(existsSync(dst(alice, 'report.html'))).toBe(false);
+    expect(readFileSync(dst(alice, 'report.html'), 'utf8')).toContain('DRAFT: not approved for release');
   });
 
   it('encrypts each zip to an age recipient, or as AES-256 with a passphrase shown once', async () => {
@@ -334,8 +340,13 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const plain = Buffer.from(await d.decrypt(new Uint8Array(readFileSync(zips[0]!))));
     expect([...(await readZip(plain)).keys()]).toContain(`${folderOf(people()[0]!)}/manifest.json`);
 
-    const r2 = await runCli(['requests', 'approve', id, '--zip-passphrase', '--json'], env);
+    // The encryption chosen at approval is kept: changing it is its own step, and the age zips go.
+    const refused = await runCli(['requests', 'approve', id, '--zip-passphrase'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('this copy was approved with age');
+    const r2 = await runCli(['requests', 'approve', id, '--zip-passphrase', '--change-encryption', '--json'], env);
     expect(r2.code, r2.stderr).toBe(0);
+    expect(existsSync(zips[0]!)).toBe(false);
     const lines = r2.stderr.split('\n').filter((l) => l.startsWith('Passphrase for'));
     expect(lines).toHaveLength(PEOPLE.length);
     expect(r2.stdout).not.toMatch(/Passphrase|[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}/);

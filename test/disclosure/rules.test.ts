@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/cli.js';
 
 /**
  * The categories being added (Team Chat, SMS texts, attendance rows, AI summaries, sign-ins),
- * with records shaped by Zoom's field names in ../shared/zoom-api, plus a file no rule knows
+ * with records shaped by Zoom's field names in spec/zoom-api, plus a file no rule knows
  * and a media file: the copy masks everybody else and fails safe.
  */
 const FOLDER = '01-alice@example.com';

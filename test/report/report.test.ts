@@ -126,7 +126,7 @@ describe('in headless Chromium', () => {
   it('renders the person\'s report with the expected counts, hostile text as text, nothing run and nothing fetched', async () => {
     probeHits = [];
     const dom = await chromium(['--virtual-time-budget=3000', '--dump-dom', `file://${alicePath()}`]);
-    expect(dom).toContain('<title>Zoom data about alice@example.com</title>'); // no script changed it
+    expect(dom).toContain('<title>Internal record: not for release: Zoom data about alice@example.com</title>'); // no script changed it
     expect(dom).not.toMatch(/<script/i);
     expect(dom).not.toMatch(/<img/i);
     expect(dom).toContain('&lt;script&gt;document.title="pwned";alert(1)&lt;/script&gt;');
