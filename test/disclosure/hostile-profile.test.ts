@@ -6,14 +6,14 @@
  * names with doubled spaces or in fullwidth letters). The leak scan finds no identifier of anybody
  * else in any person's disclosure copy, report.html or zip, and the person keeps all of their records.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCall, type SandboxPhoneRecording, type SandboxUser, type SandboxVoicemail } from '../../src/sandbox/index.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { filesUnder, otherPeoplesIdentifiers, recordsOf } from './helpers.js';
-import { readZip } from './zipread.js';
+import { extractZip, readZip } from './zipread.js';
 
 const ALICE = 'alice.martin@cedarpine.example';
 const BRUNO = 'bruno.costa@cedarpine.example';
@@ -164,7 +164,7 @@ describe('a hostile account: shared numbers, look-alike numbers, outsiders in fr
     });
     sb.reindex();
 
-    env = sandboxEnv(sb);
+    env = { ...sandboxEnv(sb), ZDSAR_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
     const out = tempDir('zdsar-hostile-profile-');
     const res = await runCli(['export', '--emails', PEOPLE.join(','), '--redact', '--zip', '--out', out, '--json'], env);
     expect(res.code, res.stderr).toBe(0);
@@ -301,5 +301,58 @@ describe('a hostile account: shared numbers, look-alike numbers, outsiders in fr
     for (const z of readdirSync(join(pkg, 'zips'))) {
       for (const [name, data] of await readZip(readFileSync(join(pkg, 'zips', z)))) expect(secret.filter((d) => data.toString('latin1').includes(d)), `${z}!${name}`).toEqual([]);
     }
+  });
+
+  /** `zdsar verify --json` on a copy of `dir` after `tamper` changed it. */
+  async function verifyAfter(dir: string, tamper: (copy: string) => void): Promise<{ code: number; ok: boolean; changed: Array<{ path: string }>; unlisted: string[] }> {
+    const copy = join(tempDir('zdsar-hostile-verify-'), 'p');
+    cpSync(dir, copy, { recursive: true });
+    tamper(copy);
+    const r = await runCli(['verify', copy, '--json'], env);
+    return { code: r.code ?? -1, ...(JSON.parse(r.stdout) as { ok: boolean; changed: Array<{ path: string }>; unlisted: string[] }) };
+  }
+
+  it('verify: the package is intact; an edited report.html and files planted under zdsar\'s names, in zips/ or .work/ are not', async () => {
+    const ok = await runCli(['verify', pkg], env);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('Intact');
+    expect(ok.stderr).toMatch(/proves nothing about who made them/);
+    const a = folder(subjects[0]!);
+    const edit = (rel: string) => (copy: string) => writeFileSync(join(copy, rel), readFileSync(join(copy, rel), 'utf8').replace('</body>', '<p>edited</p></body>'));
+    for (const rel of ['report.html', `subjects/${a}/report.html`, `disclosure/${a}/report.html`]) {
+      const r = await verifyAfter(pkg, edit(rel));
+      expect(r.code, rel).toBe(1);
+      expect(r.changed.map((c) => c.path), rel).toEqual([rel]);
+    }
+    const planted = [`subjects/${a}/manifest.json`, `disclosure/${a}/SHA256SUMS`, `subjects/.zdsar-package`, `disclosure/${a}/manifest.sig`, `subjects/${a}/files/report.html`, 'zips/notes.txt', `zips/${a}.zip.bak`, '.work/left.json', 'SHA256SUMS'];
+    for (const rel of planted) {
+      const r = await verifyAfter(pkg, (copy) => {
+        mkdirSync(join(copy, rel, '..'), { recursive: true });
+        writeFileSync(join(copy, rel), '{}');
+      });
+      expect(r.code, rel).toBe(1);
+      expect([...r.unlisted, ...r.changed.map((c) => c.path)], rel).toContain(rel);
+    }
+  });
+
+  it('verify: an unzipped per-person zip lists its report.html; an edit, a planted file or a changed SHA256SUMS is caught', async () => {
+    const a = folder(subjects[0]!);
+    const unzipped = tempDir('zdsar-hostile-unzipped-');
+    await extractZip(readFileSync(join(pkg, 'zips', `${a}.zip`)), unzipped);
+    const root = join(unzipped, a);
+    const m = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { subjects: Subject[] };
+    expect(m.subjects[0]!.files.map((f) => f.path)).toContain(`disclosure/${a}/report.html`);
+    const ok = await runCli(['verify', root], env);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const report = `disclosure/${a}/report.html`;
+    const edited = await verifyAfter(root, (copy) => writeFileSync(join(copy, report), readFileSync(join(copy, report), 'utf8').replace('</body>', 'x</body>')));
+    expect(edited.changed.map((c) => c.path)).toEqual([report]);
+    for (const rel of [`disclosure/${a}/manifest.json`, `disclosure/${a}/notes.txt`, `disclosure/SHA256SUMS`, '.zdsar-package', 'reports.json']) {
+      const r = await verifyAfter(root, (copy) => writeFileSync(join(copy, rel), '{}'));
+      expect(r.code, rel).toBe(1);
+      expect(r.unlisted, rel).toContain(rel);
+    }
+    const sums = await verifyAfter(root, (copy) => writeFileSync(join(copy, 'SHA256SUMS'), ''));
+    expect(sums.changed).toEqual([{ path: 'SHA256SUMS', reason: 'does not match manifest.json' }]);
   });
 });
