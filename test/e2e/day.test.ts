@@ -2,12 +2,13 @@
  * A privacy officer's day, through the CLI as the README shows it (issue 25 "Done when"):
  * export → review the draft → approve → deliver → sent; and a request past its date is flagged.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, isoDay } from '../../src/dates.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 
 const ALICE = 'alice.martin@cedarpine.example';
 const BRUNO = 'bruno.costa@cedarpine.example';
@@ -117,5 +118,31 @@ describe("an officer's day: from received to sent", () => {
     const noReason = await runCli(['requests', 'extend', overdue[0]!.request_id], env);
     expect(noReason.code).toBe(2);
     expect(noReason.stderr).toContain('--reason');
+  }, 240_000);
+
+  it("the README's day, pasted into bash, ends with the answer sent", async () => {
+    const m = /<!-- officer-day[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    expect(m, 'README.md has the officer-day block').not.toBeNull();
+    const cwd = tempDir('zdsar-day-readme-');
+    // `npx zdsar` in a clone runs this checkout's bin; the shim does the same without npm.
+    const shims = tempDir('zdsar-shims-');
+    writeFileSync(join(shims, 'npx'), `#!/bin/sh\n[ "$1" = zdsar ] || { echo "unexpected npx $1" >&2; exit 99; }\nshift\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    chmodSync(join(shims, 'npx'), 0o755);
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-e', '-c', m![1]!], { cwd, env: { PATH: `${shims}:${process.env.PATH ?? ''}`, HOME: cwd, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Passphrase for .+\.zip \(shown once, stored nowhere\)/);
+    expect(r.stderr).toContain('Recorded: sent by secure email');
+    expect(r.stdout).toMatch(/ export +sent +completed /);
+    expect(existsSync(join(cwd, 'sandbox.env'))).toBe(false);
+    const exports = join(cwd, '.zdsar-sandbox', 'exports');
+    const pkg = join(exports, readdirSync(exports)[0]!);
+    expect(readdirSync(join(pkg, 'zips')).sort()).toEqual([expect.stringMatching(/\.cover-note\.txt$/), expect.stringMatching(/\.zip$/)]);
   }, 240_000);
 });
