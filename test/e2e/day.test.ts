@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, isoDay } from '../../src/dates.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { BIN, ROOT, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { filesUnder } from '../disclosure/helpers.js';
 
 const ALICE = 'alice.martin@cedarpine.example';
 const BRUNO = 'bruno.costa@cedarpine.example';
@@ -60,6 +61,18 @@ describe("an officer's day: from received to sent", () => {
     // It says what was not included and why, one line per kind with counts.
     expect(draft).toContain('What is not included, and why');
     expect(draft).toMatch(/<li><strong>[^<]+<\/strong> \(\d+ files?\): not included because/);
+    // Withheld recordings cannot be opened through the copy: their links and passcodes are masked.
+    const recs = readFileSync(join(pkg, 'disclosure', folder, 'cloud_recordings.json'), 'utf8');
+    expect(readFileSync(join(pkg, 'subjects', folder, 'cloud_recordings.json'), 'utf8')).toContain('/rec/share/');
+    expect(recs).not.toMatch(/\/rec\/share\/|\/rec\/play\/|\/rec\/download\/|"recording_play_passcode": ?"sbx/);
+    // Transcripts and meeting chat are masked like the JSON, not withheld: what others said is withheld line by line.
+    const texts = filesUnder(join(pkg, 'disclosure', folder, 'files', 'recordings')).filter((f) => /\.(vtt|txt)$/i.test(f));
+    expect(texts.length).toBeGreaterThan(0);
+    for (const f of texts) {
+      const t = readFileSync(f, 'utf8');
+      expect(t, f).toContain('[withheld: said by another participant]');
+      expect(t, f).not.toMatch(/Speaker \d: (?!\[withheld)/);
+    }
     // No command lines or officer notes in it.
     const text = draft.replace(/<style>[\s\S]*?<\/style>/, '');
     expect(text.match(/.{0,80}(--[a-z]|zdsar requests|before release).{0,80}/)?.[0]).toBeUndefined();
