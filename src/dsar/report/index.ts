@@ -279,7 +279,15 @@ ${notes(m)}
 // ---------------------------------------------------------------------------------------------
 // One person
 
-async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
+async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
+  // What the person reads carries no officer hints (options, commands) in its notes.
+  const s: ManifestSubject = disclosure
+    ? {
+        ...subject,
+        ...(subject.error ? { error: personText(subject.error) } : {}),
+        categories: Object.fromEntries(Object.entries(subject.categories).map(([k, c]) => [k, { ...c, ...(c.note ? { note: personText(c.note) } : {}), ...(c.error ? { error: personText(c.error) } : {}) }])),
+      }
+    : subject;
   const counts = new MonthlyCounts();
   const sections: Html[] = [];
   const seenMeetings = new Set<string>();
@@ -421,8 +429,23 @@ ${files.map((f) => html`<tr><td>${f.inSubject}</td><td class="num">${fmtNum(f.by
 /** An officer's note: a command line, an option, or an instruction about release. Never shown to the person. */
 const OFFICER_NOTE = /--[a-z]|\bzdsar\b|before release|\bofficer\b|\bresume\b|`/i;
 
+/** A note for the person: parentheses naming an option go, and so does any sentence with a command or an instruction to the officer. */
+export function personText(text: string): string {
+  const cleaned = text.replace(/\s*\([^()]*--[a-z][^()]*\)/g, '');
+  return cleaned
+    .split(/(?<=[.;:])\s+/)
+    .filter((part) => !OFFICER_NOTE.test(part))
+    .join(' ')
+    .trim();
+}
+
+/** The manifest notes a person may read: none with a command line, an option or an instruction to the officer. */
+export function personNotes(notes: string[]): string[] {
+  return notes.filter((n) => !OFFICER_NOTE.test(n));
+}
+
 function notes(m: Manifest, person = false): Html {
-  const list = person ? m.notes.filter((n) => !OFFICER_NOTE.test(n)) : m.notes;
+  const list = person ? personNotes(m.notes) : m.notes;
   if (list.length === 0) return html``;
   return html`<h2>Good to know</h2><ul>${list.map((n) => html`<li>${n.replace(/`/g, '')}</li>`)}</ul>`;
 }
