@@ -29,8 +29,8 @@ export interface WorkplaceRoute {
   owner?: { in: 'path' | 'query'; name: string };
   /** Where the records come from; undefined: the parent (a clip, a calendar) does not exist → notFound. */
   records: (w: SandboxWorkplace, a: { user?: SandboxUser; params: Record<string, string> }) => Rec[] | undefined;
-  /** list: a page of records; detail: the record whose `idField` is the path parameter `param`; object: the only record. */
-  shape: { kind: 'list'; key: string; paging: 'zoom' | 'google' | 'none'; max: number; head?: Rec } | { kind: 'detail'; param: string; idField: string } | { kind: 'object' };
+  /** list: a page of records (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
+  shape: { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none'; max: number; head?: Rec } | { kind: 'detail'; param: string; idField: string } | { kind: 'object' };
   /** A date window: records whose [start, end] meets [from, to). */
   window?: { from: string; to: string; start: (q: URLSearchParams) => string; end?: string; maxDays?: number; required?: boolean; tooWide: ErrorAnswer };
   /** Records left out unless a query flag is "true" (show_deleted, showDeleted). */
@@ -150,7 +150,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'scheduler',
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => mine(w.scheduledEvents, user),
-    shape: { kind: 'list', key: 'items', paging: 'zoom', max: 300 },
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
     window: { from: 'from', to: 'to', start: () => 'start_date_time', end: 'end_date_time', tooWide: [400, 400, 'InvalidArgument'] },
     hidden: { flag: 'show_deleted', when: cancelled },
     errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
@@ -164,7 +164,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'scheduler',
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => mine(w.schedules, user),
-    shape: { kind: 'list', key: 'items', paging: 'zoom', max: 300 },
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
     hidden: { flag: 'show_deleted', when: cancelled },
     errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
   },
@@ -177,7 +177,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'scheduler',
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => mine(w.availability, user),
-    shape: { kind: 'list', key: 'items', paging: 'zoom', max: 300 },
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
     errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
   },
   {

@@ -77,9 +77,9 @@ function handle(d: WorkplaceRoute) {
     const { key, paging, max, head } = d.shape;
     if (paging === 'none') return json({ [key]: rows.slice(0, max) });
     const listKey = `${d.path}|${JSON.stringify(c.params)}|${c.query.get(d.owner?.name ?? '') ?? ''}|${windowKey}|${d.hidden ? c.query.get(d.hidden.flag) : ''}`;
-    if (paging === 'zoom') {
+    if (paging === 'zoom' || paging === 'token') {
       const p = paginate(c, { key: listKey, total: rows.length, maxPageSize: max });
-      return json({ [key]: rows.slice(p.offset, p.end), next_page_token: p.next_page_token, page_size: p.page_size });
+      return json({ [key]: rows.slice(p.offset, p.end), next_page_token: p.next_page_token, ...(paging === 'zoom' ? { page_size: p.page_size } : {}) });
     }
     // Google-style: maxResults and pageToken in, nextPageToken out (absent on the last page).
     const q = new URLSearchParams(c.query);
