@@ -6,6 +6,7 @@
 import { DAY } from '../build.js';
 import { json, lookupUser, paginate, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import { WORKPLACE_ROUTES, type ErrorAnswer, type WorkplaceRoute } from '../workplace-routes.js';
+import { redirectToFile } from './recordings.js';
 
 type Rec = Record<string, unknown>;
 
@@ -44,6 +45,13 @@ function handle(d: WorkplaceRoute) {
     if (d.shape.kind === 'object') {
       if (!rows[0]) throw fail(d.errors.notFound);
       return json(rows[0]);
+    }
+    if (d.shape.kind === 'file') {
+      const { param, idField, payload, ready, notReady } = d.shape;
+      const row = rows.find((r) => String(r[idField]) === c.params[param]);
+      if (!row) throw fail(d.errors.notFound);
+      if (!ready(row)) throw fail(notReady);
+      return redirectToFile(c, payload(row));
     }
     if (d.shape.kind === 'detail') {
       const { param, idField } = d.shape;
