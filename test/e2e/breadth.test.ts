@@ -68,9 +68,10 @@ describe('export: Team Chat, SMS texts, attendance, summaries, sign-ins, voicema
       expect(attendance.length).toBe(joined.length);
       for (const a of attendance) {
         const p = a.participant as Rec;
-        expect(p.id === user.id || String(p.user_email).toLowerCase() === email, `${email} attendance row of someone else`).toBe(true);
+        expect((p.participant_user_id ?? p.id) === user.id || String(p.user_email).toLowerCase() === email, `${email} attendance row of someone else`).toBe(true);
       }
-      const ownParticipations = recordsFor(sb.account, email).participations.filter((x) => x.kind === 'meeting').map((x) => x.instanceUuid);
+      // Meetings and webinars (the report lists both; issue 23).
+      const ownParticipations = recordsFor(sb.account, email).participations.map((x) => x.instanceUuid);
       for (const a of attendance) expect(ownParticipations).toContain((a.meeting as Rec).uuid);
 
       // AI Companion summaries of meetings the person hosted, and only those.
