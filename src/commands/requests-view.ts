@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { LedgerRequest, PurgeResult } from '../ledger/index.js';
-import { palette, type IO, writeLine } from '../ui/io.js';
+import { palette, type IO, visible, writeLine } from '../ui/io.js';
 import { renderTable } from '../ui/table.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -100,7 +100,7 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   field('type', r.type);
   field('status', r.status === 'interrupted' && !r.purged_at ? `interrupted (continue with: ${resumeCommand(r)})` : r.status);
   field('regime', r.regime.toUpperCase());
-  field('requester', r.requester);
+  field('requester', r.requester === undefined ? undefined : visible(r.requester));
   field('received', r.received_at.slice(0, 10));
   if (r.acknowledge_by) field('acknowledge by', `${r.acknowledge_by.slice(0, 10)} (10 business days; holidays not counted out)`);
   field('due', dueCell(r, now, urgency, c) + (r.extended ? '' : ' (not extended)'));
@@ -131,27 +131,28 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
       const st = p.status === 'failed' ? c.red(p.status) : p.status === 'done' ? c.green(p.status) : p.status;
       // A category with nothing to export says why (the same reason the manifest gives).
       const why = p.status === 'skipped' ? (p.checkpoint as { note?: string } | undefined)?.note : undefined;
-      rows.push([i === 0 ? label(s.index) : '', i === 0 ? outcome : '', cat, st, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? why ?? '']);
+      rows.push([i === 0 ? label(s.index) : '', i === 0 ? visible(outcome) : '', visible(cat), st, p.records === undefined ? '' : String(p.records), visible(p.error ?? p.file ?? why ?? '')]);
     }
   }
   const whole = Object.entries(r.progress['0'] ?? {});
-  for (const [i, [cat, p]] of whole.entries()) rows.push([i === 0 ? 'request' : '', '', cat, p.status, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? '']);
+  for (const [i, [cat, p]] of whole.entries()) rows.push([i === 0 ? 'request' : '', '', visible(cat), visible(p.status), p.records === undefined ? '' : String(p.records), visible(p.error ?? p.file ?? '')]);
   if (rows.length) out.push(indent(renderTable(['PERSON', 'OUTCOME', 'CATEGORY', 'PROGRESS', 'RECORDS', 'FILE / ERROR / WHY NONE'], rows)));
 
   out.push('', c.bold(`Errors (${r.errors.length})`));
   for (const e of r.errors) {
     const who = [e.subject !== undefined ? label(e.subject) : undefined, e.category].filter(Boolean).join(' ');
-    out.push(`  ${e.at}  ${who ? who + ': ' : ''}${c.red(e.message)}`);
+    out.push(`  ${e.at}  ${visible(who) ? visible(who) + ': ' : ''}${c.red(visible(e.message))}`);
   }
 
   out.push('', c.bold(`Evidence (${r.evidence.length})`));
   for (const e of r.evidence) {
     const who = e.subject !== undefined ? `${label(e.subject)} ` : '';
-    out.push(`  ${e.at}  ${who}${e.action}${e.target ? ` ${e.target}` : ''}: ${e.outcome}`);
+    // Evidence holds what others sent (event fields, Zoom's answers): control characters made visible.
+    out.push(`  ${e.at}  ${visible(`${who}${e.action}${e.target ? ` ${e.target}` : ''}: ${e.outcome}`)}`);
   }
 
   out.push('', c.bold('History'));
-  for (const h of r.history) out.push(`  ${h.at}  ${h.action}${h.status ? ` ${h.status}` : ''}${h.note ? `: ${h.note}` : ''}`);
+  for (const h of r.history) out.push(`  ${h.at}  ${visible(`${h.action}${h.status ? ` ${h.status}` : ''}${h.note ? `: ${h.note}` : ''}`)}`);
   return out.join('\n');
 }
 

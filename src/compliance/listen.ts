@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
 import { redact, type Secret } from '../secrets.js';
+import { visible } from '../ui/io.js';
 import type { IO } from '../run-context.js';
 import { DEAUTHORIZED, URL_VALIDATION, UrlValidationSchema, describeIssues, retentionOf, retentionRaw } from './event.js';
 import { DELETE_ACTION, notifyForEvent, recordDeauthorization, type ComplianceDeps, type VerifiedDeauthorization } from './notify.js';
@@ -37,15 +38,6 @@ export interface ListenOptions {
 
 export const DEFAULT_MAX_CONNECTIONS = 32;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
-
-/**
- * Text from an event made safe for a terminal: control characters (newlines, ESC and the rest of
- * C0/C1) are shown as \uXXXX, so a field can neither forge a log line nor send escape sequences.
- */
-export function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 export interface ListenDeps extends ComplianceDeps {
   secret: Secret;
@@ -206,7 +198,7 @@ export async function listen(deps: ListenDeps, options: ListenOptions): Promise<
       const done = request.evidence?.some((e) => e.action === DELETE_ACTION && e.outcome === 'succeeded');
       if (!done) {
         say(`${requestId}: running --on-deauthorize for user ${deauth.payload.user_id}`);
-        const code = await runDeleteCommand(deps, options.onDeauthorize, requestId, deauth, (s) => io.stderr.write(redact(s)));
+        const code = await runDeleteCommand(deps, options.onDeauthorize, requestId, deauth, commandOutput((s) => io.stderr.write(s)));
         const ok = code === 0;
         await deps.ledger.recordEvidence(requestId, {
           action: DELETE_ACTION,
@@ -391,4 +383,26 @@ async function runDeleteCommand(
       resolve(code);
     });
   });
+}
+
+/**
+ * The --on-deauthorize command's output, as it arrives: secrets redacted, control characters made
+ * visible, and every line marked as the command's ("  | "), so an event field it prints cannot pass
+ * for a line of zdsar's.
+ */
+function commandOutput(write: (s: string) => void): (chunk: string) => void {
+  let fresh = true;
+  return (chunk) => {
+    let out = '';
+    for (const part of redact(chunk).split(/(\n)/)) {
+      if (part === '\n') {
+        out += '\n';
+        fresh = true;
+      } else if (part) {
+        out += (fresh ? '  | ' : '') + visible(part);
+        fresh = false;
+      }
+    }
+    write(out);
+  };
 }
