@@ -38,6 +38,8 @@ export interface ListenOptions {
 
 export const DEFAULT_MAX_CONNECTIONS = 32;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+/** A connection that has not sent its request's headers by then is closed (it holds no place under the cap). */
+export const DEFAULT_HEADER_TIMEOUT_MS = 2_000;
 
 export interface ListenDeps extends ComplianceDeps {
   secret: Secret;
@@ -65,14 +67,28 @@ export async function listen(deps: ListenDeps, options: ListenOptions): Promise<
   const chains = new Map<string, Promise<void>>();
   let interrupted = false;
 
-  // Slow senders are cut off after bodyMs (checked often, not every 30 s), and connections are capped.
-  const server = createServer({ requestTimeout: bodyMs, headersTimeout: bodyMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(bodyMs / 4))) }, (req, res) => {
+  // Connections that send count against the cap; a connection that sends nothing is closed after a
+  // short header timeout and never holds a place. Slow senders are cut off after bodyMs (checked often).
+  const maxActive = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const headerMs = Math.min(bodyMs, DEFAULT_HEADER_TIMEOUT_MS);
+  let active = 0;
+  const server = createServer({ requestTimeout: bodyMs, headersTimeout: headerMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headerMs / 4))) }, (req, res) => {
+    req.socket.setTimeout(0);
+    if (active >= maxActive) {
+      res.writeHead(503, { 'retry-after': '1', connection: 'close' });
+      res.end();
+      return;
+    }
+    active++;
+    res.once('close', () => active--);
     handle(req, res).catch((err: unknown) => {
       say(`zdsar: error while handling a delivery: ${(err as Error)?.message ?? String(err)}`);
       if (!res.headersSent) reply(res, 500, { error: 'internal error; the delivery was not recorded' });
     });
   });
-  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.on('connection', (socket) => socket.setTimeout(headerMs, () => socket.destroy()));
+  // A hard bound on open sockets only; idle ones are gone after headerMs.
+  server.maxConnections = Math.max(512, maxActive * 16);
   server.keepAliveTimeout = 1_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

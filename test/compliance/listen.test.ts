@@ -294,6 +294,27 @@ describe('zdsar compliance listen', () => {
     await l.exited;
   });
 
+  it('idle connections hold no place under the cap: a delivery gets through while 40 sit silent', async () => {
+    env.ZDSAR_LISTEN_MAX_CONNECTIONS = '4';
+    const l = await startListener([]);
+    const { port } = new URL(l.url);
+    const { connect } = await import('node:net');
+    const idle = await Promise.all(
+      Array.from({ length: 40 }, () => new Promise<import('node:net').Socket>((resolve) => {
+        const s = connect(Number(port), '127.0.0.1', () => resolve(s));
+        s.on('error', () => {});
+      })),
+    );
+    try {
+      const body = deauthBody('retention-absent.json');
+      expect((await post(l.url, body, signed(body))).status).toBe(200);
+    } finally {
+      for (const s of idle) s.destroy();
+    }
+    l.child.kill('SIGTERM');
+    await l.exited;
+  });
+
   it('event fields reach stderr without newlines or terminal escapes, in the listener, --on-deauthorize output, compliance status and requests show', async () => {
     const script = join(work, 'echo-user.cjs');
     writeFileSync(script, `console.log('deleting ' + process.env.ZOOM_USER_ID);`);
