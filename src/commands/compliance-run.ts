@@ -1,9 +1,9 @@
 import { listenTuning, loadWebhookSecret, loadZoomCredentials, zdsarHome } from '../config.js';
-import { UsageError } from '../errors.js';
+import { UsageError, visible } from '../errors.js';
 import { Ledger } from '../ledger/index.js';
 import { redact } from '../secrets.js';
 import { renderTable } from '../ui/table.js';
-import { palette, printJson, visible, type IO } from '../ui/io.js';
+import { palette, printJson, type IO } from '../ui/io.js';
 import { DEAUTHORIZED, eventKey, retentionOf, retentionRaw } from '../compliance/event.js';
 import { readEventBody } from '../compliance/input.js';
 import { listen } from '../compliance/listen.js';

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { LedgerRequest, PurgeResult } from '../ledger/index.js';
-import { palette, type IO, visible, writeLine } from '../ui/io.js';
+import { palette, type IO, writeLine } from '../ui/io.js';
+import { visible } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;

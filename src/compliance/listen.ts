@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UsageError } from '../errors.js';
+import { UsageError, visible } from '../errors.js';
 import { redact, type Secret } from '../secrets.js';
-import { visible } from '../ui/io.js';
 import type { IO } from '../run-context.js';
 import { DEAUTHORIZED, URL_VALIDATION, UrlValidationSchema, describeIssues, retentionOf, retentionRaw } from './event.js';
 import { DELETE_ACTION, notifyForEvent, recordDeauthorization, type ComplianceDeps, type VerifiedDeauthorization } from './notify.js';
