@@ -60,6 +60,7 @@ export const baseOptions = z.strictObject({
     .optional(),
   received: dateOption('--received', { notAfterToday: true }).optional(),
   requester: z.string().optional(),
+  reference: z.string().trim().min(1, '--reference: must not be empty').max(200, '--reference: at most 200 characters').optional(),
 });
 
 /** People, as `export` takes them: --csv FILE (or "-"), --emails, or piped stdin. */
@@ -152,6 +153,7 @@ export function withZoom(cmd: Command): Command {
 export function withRequest(cmd: Command, what: string, regimeDefault?: string): Command {
   return cmd
     .option('--requester <name>', `who asked for this ${what}, for the ledger (default: your OS user)`)
+    .option('--reference <text>', "the requester's own reference (their ticket or letter number), kept in the ledger")
     .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
     .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date', regimeDefault);
 }

@@ -46,9 +46,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--to <date>', 'end of the date range, YYYY-MM-DD, not after today (default: today)')
     .option('--include-registrations', "also include the person's meeting and webinar registrations found across the account")
     .option('--with-files', 'also download cloud recording, call recording, voicemail and Team Chat files into each folder')
-    .option('--zip', "also write one zip per person (checksums verifiable after unzipping)")
+    .option('--zip', "one zip per person: with --redact, made from the approved copy (what the person receives); without, the officer's archive of the record in internal-record/ (not for release)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
-    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins (see --estimate for what each costs)')
+    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins, clips, calendar, scheduler, workspaces, ai_companion (see --estimate for what each costs)')
     .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing')
     .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
     .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')
@@ -68,7 +68,7 @@ export function register(program: Command, ctx: CommandContext): void {
 Examples:
   $ zdsar export --csv people.csv
   $ zdsar export --emails alice@example.com,bob@example.com --from 2025-01-01 --json
-  $ zdsar export --csv people.csv --include-registrations --with-files --zip
+  $ zdsar export --csv people.csv --include-registrations --with-files --redact --zip
   $ cat requests.csv | zdsar export --out ./dsar --received 2026-11-02
   $ zdsar export --csv people.csv --estimate
   $ zdsar export --csv people.csv --skip attendance,sign_ins
@@ -93,6 +93,9 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
         const identity = identityGiven({ identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation }, approver);
         const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release, identity });
         if (!o.json && prepared.input) for (const l of describePeopleReport(prepared.input)) ctx.io.stderr.write(l + '\n');
+        const { lateAtEntry } = await import('../ledger/index.js');
+        const late = lateAtEntry(prepared.request, new Date());
+        if (late) ctx.io.stderr.write(late + '\n');
         return runExport(ctx, prepared, o);
       }),
     );
@@ -143,6 +146,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
       manifest: join(packageDir, 'manifest.json'),
       report: join(packageDir, 'report.html'),
       ...(zips.length ? { zips } : {}),
+      ...(release.internal?.length ? { internal_record: release.internal } : {}),
       subjects: manifest.subjects.map((s) => ({
         index: s.index,
         email: s.email,
@@ -171,6 +175,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
     const tally = [...counts].map(([k, n]) => `${n} ${k === 'not_found' ? 'without a Zoom user' : k}`).join(', ');
     io.stderr.write(`${status === 'completed' ? 'Done' : 'Done in part'}: request ${manifest.request_id} (${peopleCount(manifest.subjects.length)}: ${tally}). Open report.html for a readable summary; package:\n`);
     for (const z of zips) io.stderr.write(`  zip: ${z}\n`);
+    for (const z of release.internal ?? []) io.stderr.write(`  internal record (not for release): ${z}\n`);
     for (const line of releaseLines(release)) io.stderr.write(line + '\n');
     io.stdout.write(packageDir + '\n');
     if (status !== 'completed') io.stderr.write(`Retry what failed with: zdsar requests resume ${manifest.request_id}\n`);
@@ -187,7 +192,7 @@ function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette
   const out = [`${who}: ${mark}${count}`];
   for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
   // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
-  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}`);
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : 'not permitted'}: ${c.note ?? ''}`);
   if (s.error) out.push(`    ${s.error}`);
   return out;
 }

@@ -134,7 +134,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
         try {
           out = await eraseRegistrations(
             // Always live: max age 0, so a registration made since the last find is not missed.
-            { ...findSettings(ctx, { ...o, maxAge: 0 }), requester: o.requester, received: o.received, regime: o.regime },
+            { ...findSettings(ctx, { ...o, maxAge: 0 }), requester: o.requester, reference: o.reference, received: o.received, regime: o.regime },
             {
               ...runContext(ctx, { verbose: o.verbose, mask: sp.mask }, { note: (line) => (steps ? steps.note(line) : sp.note(line)) }),
               onStart: sp.onStart,

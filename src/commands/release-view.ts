@@ -14,11 +14,12 @@ export function releaseJson(r: ReleaseOutcome, packageDir: string): Record<strin
             path: join(packageDir, 'disclosure'),
             manifest_sha256: r.disclosure.sha256,
             status: r.approval ? 'approved' : 'waiting_for_approval',
-            ...(r.approval ? { approved_by: r.approval.by, approved_at: r.approval.at } : {}),
+            ...(r.approval ? { approved_by: r.approval.by, approved_at: r.approval.at, encryption: r.approval.encryption.kind } : {}),
             subjects: r.disclosure.subjects,
           },
         }
       : {}),
+    ...(r.invalidated?.length ? { invalidated: r.invalidated } : {}),
     ...(r.signed ? { signature: { fingerprint: r.signed.fingerprint, public_key: r.signed.public_key } } : {}),
   };
 }
@@ -31,7 +32,9 @@ export function releaseLines(r: ReleaseOutcome): string[] {
     const review = r.disclosure.subjects.reduce((n, s) => n + s.review + s.withheld, 0);
     lines.push(`Disclosure copy: ${masked} values of other people masked${review ? `; ${review} files withheld or flagged for review` : ''} (report.html, "Disclosure copy").`);
     lines.push(r.approval ? `Approved for release by ${r.approval.by} at ${r.approval.at}.` : `Not released yet: ${r.waiting ?? 'waiting for approval'}.`);
+    if (!r.approval) lines.push(`Copy sha256 ${r.disclosure.sha256}: approve exactly this one with --sha256 ${r.disclosure.sha256}.`);
   }
+  if (r.invalidated?.length) lines.push(`${r.invalidated.length} zips made before were removed: they no longer match the copy or its encryption.`);
   if (r.signed) lines.push(`Signed (Ed25519), public key ${r.signed.fingerprint}:`, ...r.signed.public_key.trimEnd().split('\n').map((l) => `  ${l}`));
   for (const z of r.zips) if (z.passphrase) lines.push(`Passphrase for ${z.path} (shown once, stored nowhere): ${z.passphrase}`);
   return lines;

@@ -3,7 +3,9 @@
  * Loaded only when a requests subcommand runs (CLI start-up stays light).
  */
 import { z } from 'zod';
+import { daysUntil } from '../dates.js';
 import { describeIdentity, type LedgerRequest, type PurgeResult } from '../ledger/index.js';
+import { clockRuns, stageOf, STAGES, type Stage } from '../ledger/lifecycle.js';
 import { palette, type IO, writeLine } from '../ui/io.js';
 import { renderTable } from '../ui/table.js';
 
@@ -31,9 +33,28 @@ export function stdoutPalette(io: IO): Palette {
   return { red: id, yellow: id, green: id, dim: id, bold: id };
 }
 
-/** Whether the legal clock still runs for this request (it does until it is answered or withdrawn). */
-function clockRuns(r: LedgerRequest): boolean {
-  return r.status !== 'completed' && r.status !== 'canceled';
+/** `requests list` filters: --due 7d (due within that many days, or overdue), --overdue, --state <stage>. */
+export const listOptions = z.strictObject({
+  json: z.boolean().default(false),
+  all: z.boolean().default(false),
+  due: z
+    .string()
+    .regex(/^\d{1,3}d$/, '--due: a number of days such as 7d')
+    .transform((v) => Number(v.slice(0, -1)))
+    .optional(),
+  overdue: z.boolean().default(false),
+  state: z.enum(STAGES as unknown as [Stage, ...Stage[]], { message: `--state: one of ${STAGES.join(', ')}` }).optional(),
+});
+
+/** The requests the filters keep. */
+export function filterList(rows: LedgerRequest[], o: z.output<typeof listOptions>, now: Date): LedgerRequest[] {
+  return rows.filter((r) => {
+    if (o.state && stageOf(r) !== o.state) return false;
+    const days = daysUntil(new Date(r.due_at), now);
+    if (o.overdue && !(clockRuns(r) && days < 0)) return false;
+    if (o.due !== undefined && !(clockRuns(r) && days <= o.due)) return false;
+    return true;
+  });
 }
 
 export function dueCell(r: LedgerRequest, now: Date, urgency: UrgencyFn, c: Palette): string {
@@ -51,13 +72,16 @@ export function summary(r: LedgerRequest, now: Date, urgency: UrgencyFn) {
     request_id: r.request_id,
     type: r.type,
     status: r.status,
+    stage: stageOf(r),
     regime: r.regime,
+    ...(r.reference ? { reference: r.reference } : {}),
     requester: r.requester,
     created_at: r.created_at,
     received_at: r.received_at,
     due_at: r.due_at,
     ...(r.acknowledge_by ? { acknowledge_by: r.acknowledge_by } : {}),
     extended: r.extended,
+    ...(r.original_due_at ? { original_due_at: r.original_due_at } : {}),
     days_left: u.days,
     urgency: clockRuns(r) ? u.urgency : null,
     subjects: r.subjects,
@@ -98,12 +122,14 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   const field = (k: string, v: string | undefined) => v !== undefined && out.push(`  ${(k + ':').padEnd(16)}${v}`);
   out.push(c.bold(`Request ${r.request_id}`));
   field('type', r.type);
+  field('stage', stageOf(r).replace('_', ' '));
   field('status', r.status === 'interrupted' && !r.purged_at ? `interrupted (continue with: ${resumeCommand(r)})` : r.status);
   field('regime', r.regime.toUpperCase());
   field('requester', r.requester);
+  if (r.reference) field('reference', r.reference);
   field('received', r.received_at.slice(0, 10));
   if (r.acknowledge_by) field('acknowledge by', `${r.acknowledge_by.slice(0, 10)} (10 business days; holidays not counted out)`);
-  field('due', dueCell(r, now, urgency, c) + (r.extended ? '' : ' (not extended)'));
+  field('due', dueCell(r, now, urgency, c) + (r.extended ? (r.original_due_at ? ` (originally ${r.original_due_at.slice(0, 10)})` : '') : ' (not extended)'));
   if (r.range) field('date range', `${r.range.from ?? 'beginning'} to ${r.range.to ?? 'today'}`);
   field('package', r.out_dir);
   field('created', r.created_at);

@@ -5,7 +5,7 @@ import { subjectLabel, type LedgerRequest, type RequestType } from '../ledger/in
 import { printJson, writeLine } from '../ui/io.js';
 import { registerApprove } from './approve.js';
 import { action, baseOptions, runContext, withJson, withZoom, type CommandContext } from './context.js';
-import { purgeOptions } from './requests-view.js';
+import { listOptions, purgeOptions } from './requests-view.js';
 
 /** Shown in help; the view module holds the same default. */
 const DEFAULT_RETENTION_DAYS = 90;
@@ -87,39 +87,44 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
   withJson(
     requests
       .command('list')
-      .description('every request, newest first, with its legal due date (purged ones only with --all)')
-      .option('--all', 'include requests whose package was purged'),
+      .description('every request, newest first, with where its answer stands and its legal due date, overdue and due-soon ones marked (purged ones only with --all)')
+      .option('--all', 'include requests whose package was purged')
+      .option('--due <days>', 'only requests still open and due within this many days, or overdue (e.g. 7d)')
+      .option('--overdue', 'only requests past their due date whose answer has not been sent')
+      .option('--state <stage>', 'only requests at this stage: collecting, awaiting_review, approved, sent, closed; erasing, erased, confirmed; in_progress, done; canceled'),
   ).action(
-    action(ctx, jsonOnly.extend({ all: z.boolean().default(false) }), async (opts) => {
-      const [{ urgency }, { summary, dueCell, stdoutPalette, resumeHints }, { renderTable }, { zdsarHome }] = await Promise.all([
+    action(ctx, listOptions, async (opts) => {
+      const [{ urgency, stageOf }, { summary, dueCell, stdoutPalette, resumeHints, filterList }, { renderTable }, { zdsarHome }] = await Promise.all([
         import('../ledger/index.js'),
         loadView(),
         import('../ui/table.js'),
         import('../config.js'),
       ]);
       const all = await (await openLedger(ctx)).listSettled();
-      const shown = opts.all ? all : all.filter((r) => !r.purged_at);
       const now = new Date();
+      const shown = filterList(opts.all ? all : all.filter((r) => !r.purged_at), opts, now);
       if (opts.json) {
         printJson(ctx.io, shown.map((r) => summary(r, now, urgency)));
         return;
       }
-      const hidden = all.length - shown.length;
+      const filtered = opts.overdue || opts.due !== undefined || opts.state !== undefined;
+      const hidden = filtered ? 0 : all.length - shown.length;
       if (shown.length === 0) {
-        writeLine(ctx.io.stderr, `No requests in the ledger at ${zdsarHome(ctx.io.env)}${hidden ? ` (${hidden} purged; --all shows them)` : ''}.`);
+        writeLine(ctx.io.stderr, filtered ? 'No requests match.' : `No requests in the ledger at ${zdsarHome(ctx.io.env)}${hidden ? ` (${hidden} purged; --all shows them)` : ''}.`);
         return;
       }
       const c = stdoutPalette(ctx.io);
       const rows = shown.map((r) => [
         r.request_id,
         r.type,
-        r.purged_at ? `${r.status} (purged)` : r.status,
+        r.purged_at ? `${stageOf(r)} (purged)` : stageOf(r).replace('_', ' '),
+        r.status,
         String(r.subjects.length),
         r.received_at.slice(0, 10),
         dueCell(r, now, urgency, c),
         r.requester,
       ]);
-      writeLine(ctx.io.stdout, renderTable(['ID', 'TYPE', 'STATUS', 'PEOPLE', 'RECEIVED', 'DUE', 'REQUESTER'], rows));
+      writeLine(ctx.io.stdout, renderTable(['ID', 'TYPE', 'STAGE', 'RUN', 'PEOPLE', 'RECEIVED', 'DUE', 'REQUESTER'], rows));
       for (const line of resumeHints(shown)) writeLine(ctx.io.stderr, line);
       if (hidden) writeLine(ctx.io.stderr, `${hidden} purged request${hidden > 1 ? 's' : ''} not shown (--all shows them).`);
     }),
@@ -135,7 +140,8 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     action(ctx, runOptions.pick({ json: true, showEmails: true }), async (opts, id: string) => {
       const r = await mustGet(ctx, id);
       if (opts.json) {
-        printJson(ctx.io, r);
+        const { stageOf } = await import('../ledger/index.js');
+        printJson(ctx.io, { ...r, stage: stageOf(r) });
         return;
       }
       const { personReplacements, scrub, subjectLabel, urgency } = await import('../ledger/index.js');
@@ -190,15 +196,15 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     requests
       .command('extend')
       .argument('<id>', 'request id (or a unique prefix)')
-      .description('extend the deadline once (GDPR: two further months; CCPA: 45 more days)')
-      .option('--reason <text>', 'why (recorded in the ledger; the person must be told within the original deadline)'),
+      .description('extend the deadline once, for any request not yet answered (GDPR: two further months; CCPA: 45 more days); the original due date is kept')
+      .requiredOption('--reason <text>', 'why (required; recorded in the ledger; the person must be told it within the original deadline)'),
   ).action(
-    action(ctx, jsonOnly.extend({ reason: z.string().optional() }), async (opts, id: string) => {
-      const r = await (await openLedger(ctx)).extend(id, opts.reason ? { reason: opts.reason } : {});
+    action(ctx, jsonOnly.extend({ reason: z.string() }), async (opts, id: string) => {
+      const r = await (await openLedger(ctx)).extend(id, { reason: opts.reason });
       if (opts.json) return printJson(ctx.io, r);
       writeLine(
         ctx.io.stderr,
-        `Extended ${r.request_id}: now due ${r.due_at.slice(0, 10)}. Tell the person of the extension and its reasons before the original deadline.`,
+        `Extended ${r.request_id}: now due ${r.due_at.slice(0, 10)} (was ${r.original_due_at?.slice(0, 10)}). Tell the person of the extension and its reasons before the original deadline.`,
       );
     }),
   );

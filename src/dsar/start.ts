@@ -16,7 +16,7 @@ import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import type { SubjectResult } from './collect.js';
-import { releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
+import { inherited, releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { estimateExport, type Estimate } from './estimate.js';
@@ -44,6 +44,7 @@ export interface NewExport {
   to?: string;
   plan: Plan;
   requester?: string;
+  reference?: string;
   received?: Date;
   regime?: Regime;
   includeRegistrations?: boolean;
@@ -108,6 +109,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     type: 'export',
     subjects: people.map((p) => p.email),
     requester: s.requester,
+    reference: s.reference,
     receivedAt: s.received,
     regime: s.regime,
     range: { from: s.from, to: s.to },
@@ -147,7 +149,8 @@ export function exportFromLedger(env: NodeJS.ProcessEnv, request: LedgerRequest,
     zip: o.zip,
     zoomExport: o.zoomExport,
     skip: o.skip,
-    release: o.release,
+    // A resumed run rebuilds the copy: the export's --approve was for the copy it built, not this one.
+    release: inherited(o.release),
   };
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);

@@ -20,11 +20,12 @@
 import { randomInt } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, open, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
+import { digestFile } from '../fs/records.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
@@ -37,6 +38,36 @@ export interface ZipOptions {
   ageRecipients?: string[];
   /** An AES-256 zip with a fresh random passphrase per person, returned once and kept nowhere. */
   passphrase?: boolean;
+  /** Where the zips go (relative to the package) and what their names end with; default zips/, ".zip". */
+  into?: { dir: string; suffix: string };
+}
+
+/** Where zips are built before they are renamed into place: outside zips/, so a crash never leaves a plain or half-written file among what is sent. */
+export const ZIP_SCRATCH = join('.work', 'zips');
+
+/** The names a person's deliverables have in zips/ (plain, age-encrypted, the cover note). */
+export function deliverableNames(folder: string): string[] {
+  return [`${folder}.zip`, `${folder}.zip.age`, `${folder}.cover-note.txt`];
+}
+
+/** Remove every person's deliverables from zips/ (only the names zdsar gives them): a rebuilt copy invalidates them. */
+export async function removeDeliverables(packageDir: string, folders: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const f of folders) {
+    for (const name of deliverableNames(f)) {
+      const p = join(packageDir, 'zips', name);
+      if (await lstat(p).then((st) => st.isFile(), () => false)) {
+        await rm(p, { force: true });
+        removed.push(p);
+      }
+    }
+  }
+  return removed;
+}
+
+/** Sweep what a killed run left in the scratch folder (a plain zip waiting for encryption, half an archive). */
+export async function sweepZipScratch(packageDir: string): Promise<void> {
+  await rm(join(packageDir, ZIP_SCRATCH), { recursive: true, force: true });
 }
 
 export interface ZipResult {
@@ -56,23 +87,29 @@ export async function zipSubjects(packageDir: string, manifest: Manifest, opts: 
  * people; its manifest lists paths relative to disclosure/, the zip's relative to its root).
  */
 export async function zipPeople(packageDir: string, source: 'subjects' | 'disclosure', manifest: Manifest, opts: ZipOptions = {}): Promise<ZipResult[]> {
-  const zipsDir = join(packageDir, 'zips');
+  const into = opts.into ?? { dir: 'zips', suffix: '.zip' };
+  const zipsDir = join(packageDir, into.dir);
   await ensurePrivateDir(zipsDir);
+  await sweepZipScratch(packageDir);
+  const scratch = join(packageDir, ZIP_SCRATCH);
+  await ensurePrivateDir(join(packageDir, '.work'));
+  await ensurePrivateDir(scratch);
   const out: ZipResult[] = [];
   for (const s of manifest.subjects) {
     const folder = subjectFolderOf(s, source);
-    const ext = opts.ageRecipients?.length ? '.zip.age' : '.zip';
+    const ext = opts.ageRecipients?.length ? `${into.suffix}.age` : into.suffix;
     const dest = join(zipsDir, `${folder}${ext}`);
     // One form per person at a time: an older plain or encrypted zip of the same person goes.
-    for (const other of ['.zip', '.zip.age']) if (other !== ext) await rm(join(zipsDir, `${folder}${other}`), { force: true });
+    for (const other of [into.suffix, `${into.suffix}.age`]) if (other !== ext) await rm(join(zipsDir, `${folder}${other}`), { force: true });
     const excerpt: Manifest =
       source === 'subjects'
         ? { ...manifest, subjects: [s] }
         : ({ ...manifest, files: [], subjects: [{ ...s, path: `disclosure/${s.path}`, files: s.files.map((f) => ({ ...f, path: `disclosure/${f.path}` })) }] } as Manifest);
     const passphrase = opts.passphrase ? newPassphrase() : undefined;
-    await zipOne(join(packageDir, source, folder), excerpt, folder, `${source}/${folder}`, dest, { ...opts, passphrase });
+    await zipOne(join(packageDir, source, folder), excerpt, folder, `${source}/${folder}`, dest, scratch, { ...opts, passphrase });
     out.push({ index: s.index, path: dest, ...(passphrase ? { passphrase } : {}) });
   }
+  await sweepZipScratch(packageDir);
   return out;
 }
 
@@ -93,7 +130,16 @@ interface Entry {
   compress?: boolean;
 }
 
-async function zipOne(base: string, excerpt: Manifest, root: string, inZip: string, dest: string, opts: Omit<ZipOptions, 'passphrase'> & { passphrase?: string }): Promise<void> {
+async function zipOne(base: string, excerpt0: Manifest, root: string, inZip: string, dest: string, scratch: string, opts: Omit<ZipOptions, 'passphrase'> & { passphrase?: string }): Promise<void> {
+  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html,
+  // which the zip's manifest lists too (so `verify` on the unzipped folder checks it).
+  const prefix = `${inZip}/`;
+  const subject = excerpt0.subjects[0]!;
+  const listed = subject.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
+  const reportFile = report && !listed.includes('report.html') ? [{ path: `${prefix}report.html`, ...(await digestFile(join(base, 'report.html'))) }] : [];
+  const excerpt: Manifest = reportFile.length ? { ...excerpt0, subjects: [{ ...subject, files: [...subject.files, ...reportFile].sort((a, b) => a.path.localeCompare(b.path)) }] } : excerpt0;
+  const files = [...listed, ...(reportFile.length ? ['report.html'] : [])].sort();
   const manifestBytes = Buffer.from(JSON.stringify(excerpt, null, 2) + '\n', 'utf8');
   const sums = excerpt.subjects[0]!.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
   const mtime = new Date(excerpt.completed_at);
@@ -103,11 +149,6 @@ async function zipOne(base: string, excerpt: Manifest, root: string, inZip: stri
   ];
   if (opts.sign) entries.push({ name: `${root}/manifest.sig`, buffer: opts.sign(manifestBytes), mtime });
 
-  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html.
-  const prefix = `${inZip}/`;
-  const listed = excerpt.subjects[0]!.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
-  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
-  const files = [...listed, ...(report ? ['report.html'] : [])].sort();
   // Folder entries with 0700, so unzip recreates them as private as the package's.
   const dirs = new Set<string>([`${root}`]);
   const parts0 = inZip.split('/');
@@ -124,11 +165,11 @@ async function zipOne(base: string, excerpt: Manifest, root: string, inZip: stri
     fileEntries.push({ name: `${root}/${inZip}/${rel}`, abs, size: st.size, mtime: st.mtime, compress: !STORE_ONLY.test(rel) });
   }
   const all = [...dirEntries, ...entries, ...fileEntries];
-  const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(16)}`;
+  const tmp = join(scratch, `${basename(dest)}.tmp-${process.pid}-${Date.now().toString(16)}`);
   try {
     if (opts.passphrase) await writeAesZip(all, tmp, opts.passphrase);
     else if (opts.ageRecipients?.length) {
-      const plain = `${dest}.plain.tmp-${process.pid}-${Date.now().toString(16)}`;
+      const plain = join(scratch, `${basename(dest)}.plain.tmp-${process.pid}-${Date.now().toString(16)}`);
       try {
         await writeZip(all, plain);
         await encryptAge(plain, tmp, opts.ageRecipients);

@@ -1,6 +1,6 @@
 /** The request ledger: storage, deadlines, data minimisation, resume. See ledger.ts for the layout. */
 export { Ledger } from './ledger.js';
-export { checkPackage, deletePackage, PACKAGE_MARKER, REQUEST_ID_RE, type PackageCheck } from './package-guard.js';
+export { checkPackage, deletePackage, personParts, PACKAGE_MARKER, REQUEST_ID_RE, type PackageCheck } from './package-guard.js';
 export * from './types.js';
 export {
   acknowledgeBy,
@@ -19,6 +19,24 @@ export {
 } from './deadlines.js';
 export { personReplacements, scrub, shortHash, subjectLabel } from './privacy.js';
 export { resumeRefusal } from './resume.js';
+export {
+  ACTIONS,
+  clockRuns,
+  currentApproval,
+  currentCopy,
+  isOpen,
+  kindOf,
+  lateAtEntry,
+  releaseGate,
+  sentRecord,
+  stageOf,
+  STAGES,
+  type Approval,
+  type Encryption,
+  type Gate,
+  type Kind,
+  type Stage,
+} from './lifecycle.js';
 export {
   describeIdentity,
   identityInput,

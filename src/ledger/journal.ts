@@ -100,6 +100,7 @@ export function apply(state: LedgerRequest | undefined, e: JournalEvent): Ledger
       break;
     case 'extended':
       state.extended = true;
+      state.original_due_at ??= state.due_at;
       state.due_at = e.due_at;
       state.history.push({ at: e.at, action: 'extended', ...(e.note ? { note: e.note } : {}) });
       break;

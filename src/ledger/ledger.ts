@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
+import { clockRuns, stageOf } from './lifecycle.js';
 import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
 import { acquireLease, leaseHeld, serialize, withFileLock } from './lock.js';
 import type { IdentityInput, ReleaseStep } from './identity.js';
@@ -187,6 +188,7 @@ export class Ledger {
       extended: false,
       regime,
       requester: req.requester?.trim() || requesterDefault(),
+      ...(req.reference?.trim() ? { reference: req.reference.trim() } : {}),
       subjects,
       ...(req.range && (req.range.from || req.range.to) ? { range: { ...req.range } } : {}),
       ...(req.outDir ? { out_dir: resolve(req.outDir) } : {}),
@@ -294,14 +296,18 @@ export class Ledger {
 
   /**
    * Extend the deadline, once: GDPR by two further months (three from receipt), CCPA by 45 days.
-   * Only before the original deadline has passed: the person must be told within it.
+   * Any request whose answer has not gone out (lifecycle.ts: the clock still runs), only before the
+   * original deadline has passed (the person must be told within it), and only with a reason (the
+   * person must be told it). The original due date is kept beside the new one.
    */
-  async extend(id: string, opts: { reason?: string; now?: Date } = {}): Promise<LedgerRequest> {
+  async extend(id: string, opts: { reason: string; now?: Date }): Promise<LedgerRequest> {
     const now = opts.now ?? new Date();
+    const reason = opts.reason?.trim();
+    if (!reason) throw new UsageError('--reason is required: the person must be told why the answer takes longer');
     return this.mutate(id, (s) => {
       const rid = s.request_id;
-      if (s.status === 'canceled' || s.status === 'completed') throw new UsageError(`request ${rid} is ${s.status}: there is nothing to extend`);
       if (s.purged_at) throw new UsageError(`request ${rid} was purged: there is nothing to extend`);
+      if (!clockRuns(s)) throw new UsageError(`request ${rid} is ${stageOf(s)}: there is nothing to extend`);
       if (s.extended) throw new UsageError(`request ${rid} was already extended (due ${isoDay(new Date(s.due_at))}): the law allows one extension`);
       if (daysUntil(new Date(s.due_at), now) < 0) {
         throw new UsageError(
@@ -309,7 +315,7 @@ export class Ledger {
         );
       }
       const due = dueDate(new Date(s.received_at), s.regime, true).toISOString();
-      const note = `extended by ${extensionText(s.regime)}${opts.reason ? `: ${opts.reason}` : ''}`;
+      const note = `extended by ${extensionText(s.regime)} (was due ${isoDay(new Date(s.due_at))}): ${reason}`;
       return { events: [{ ev: 'extended', at: now.toISOString(), due_at: due, note }], snapshot: true };
     });
   }

@@ -24,6 +24,8 @@ export interface NewRequest {
   subjects: string[];
   /** Default: the OS user. */
   requester?: string;
+  /** The requester's own reference (their ticket or letter number). */
+  reference?: string;
   /** When the request arrived; default now. */
   receivedAt?: Date;
   /** A deadline set by something other than the data-subject laws (e.g. Zoom's ten days for a deauthorization notice). */
@@ -98,8 +100,11 @@ export interface LedgerRequest {
   due_at: string;
   acknowledge_by?: string;
   extended: boolean;
+  /** The legal due date before the extension (set when extended). */
+  original_due_at?: string;
   regime: Regime;
   requester: string;
+  reference?: string;
   subjects: Subject[];
   range?: { from?: string; to?: string };
   out_dir?: string;

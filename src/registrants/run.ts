@@ -28,6 +28,7 @@ export interface FindSettings {
 
 export interface EraseSettings extends FindSettings {
   requester?: string;
+  reference?: string;
   received?: Date;
   regime?: Regime;
 }
@@ -137,6 +138,7 @@ export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promi
       type: 'registrants-erase',
       subjects: people.map((p) => p.email),
       requester: s.requester,
+      reference: s.reference,
       receivedAt: s.received,
       regime: s.regime,
       options: { plan: s.plan, maxAgeHours: s.maxAgeHours, refresh: s.refresh, scan: { mode: r.mode, covered_until: r.coveredUntil, complete: r.complete } },

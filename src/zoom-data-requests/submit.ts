@@ -53,6 +53,7 @@ export interface SubmitSettings {
   maxWaitMs: number;
   purgePackages: boolean;
   requester?: string;
+  reference?: string;
   received?: Date;
   regime?: Regime;
   /** Name people by address in log lines. */
@@ -88,6 +89,7 @@ export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: 
     type: 'zoom-delete',
     subjects: people.map((p) => p.email),
     requester: s.requester,
+    reference: s.reference,
     receivedAt: s.received,
     regime: s.regime,
     options: { plan: s.plan, wait: s.wait, purgePackages: s.purgePackages },

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -11,7 +8,6 @@ import { runCli, sandboxEnv, tempDir, verifyIdentity } from '../helpers/cli.js';
 import { filesUnder, otherPeoplesIdentifiers, recordsOf } from './helpers.js';
 import { extractZip, readZip } from './zipread.js';
 
-const run = promisify(execFile);
 const PEOPLE = ['alice.martin@cedarpine.example', 'bruno.costa@cedarpine.example', 'chen.wei@cedarpine.example', 'jordan.lee@gmail.example', 'dana.okafor@cedarpine.example'];
 
 type Rec = Record<string, unknown>;
@@ -62,7 +58,7 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
   const src = (s: Subject, file = '') => join(pkg, 'subjects', folderOf(s), file);
   const dst = (s: Subject, file = '') => join(pkg, 'disclosure', folderOf(s), file);
 
-  it('writes disclosure/ with the layout of subjects/; nothing for the person before approval', () => {
+  it('writes disclosure/ with the layout of subjects/; nothing for the person before approval but a draft of their report', () => {
     expect(exportRes.code, exportRes.stderr).toBe(0);
     const json = JSON.parse(exportRes.stdout) as { disclosure: { status: string; subjects: Array<{ masked: number }> }; zips?: string[]; signature: { fingerprint: string; public_key: string } };
     expect(json.disclosure.status).toBe('waiting_for_approval');
@@ -73,9 +69,9 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     expect(exportRes.stdout + exportRes.stderr).not.toContain(privatePem.split('\n')[1]!);
     for (const s of people()) {
       const a = readdirSync(src(s)).filter((f) => f !== 'report.html').sort();
-      const b = readdirSync(dst(s)).filter((f) => f !== 'redactions.json').sort();
+      const b = readdirSync(dst(s)).filter((f) => f !== 'redactions.json' && f !== 'report.html').sort();
       expect(b, s.email).toEqual(a);
-      expect(existsSync(dst(s, 'report.html')), 'no report for the person before approval').toBe(false);
+      expect(readFileSync(dst(s, 'report.html'), 'utf8'), 'only a draft of their report before approval').toContain('DRAFT: not approved for release');
     }
     const index = readFileSync(join(pkg, 'report.html'), 'utf8');
     expect(index).toContain('Disclosure copy: review before release');
@@ -247,7 +243,11 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     writeFileSync(join(fresh, 'manifest.json'), m.replace(/"completed_at": "[^"]+"/, '"completed_at": "2020-01-01T00:00:00.000Z"'));
     const bad = await runCli(['verify', fresh, '--json'], env);
     expect(bad.code).toBe(1);
-    expect((JSON.parse(bad.stdout) as { changed: Array<{ path: string; reason: string }> }).changed).toEqual([{ path: 'manifest.sig', reason: 'the signature does not match the manifest: it was changed after signing' }]);
+    expect((JSON.parse(bad.stdout) as { changed: Array<{ path: string; reason: string }> }).changed).toEqual([
+      { path: 'manifest.sig', reason: 'the signature does not match the manifest: it was changed after signing' },
+      // The copy was made from the manifest as it was: it no longer belongs to this one.
+      { path: 'disclosure/manifest.json', reason: "the copy was not made from this package's manifest.json (source_manifest differs)" },
+    ]);
     // Another producer's key: refused.
     const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const wrong = await runCli(['verify', pkg, '--public-key', other], env);
@@ -269,31 +269,6 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const bad = await runCli(['verify', root], env);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`changed:  disclosure/${folderOf(people()[1]!)}/meetings_attended.json`);
-  });
-
-  it('renders the disclosure report in headless Chromium: the copy, pseudonyms, nobody else', async () => {
-    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-    expect(chromium, 'chromium is needed for this test: apt-get install -y chromium').toBeDefined();
-    const alice = people()[0]!;
-    const profile = mkdtempSync(join(tmpdir(), 'zdsar-chromium-'));
-    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${profile}`];
-    try {
-      const { stdout: dom } = await run(chromium!, [...args, '--virtual-time-budget=3000', '--dump-dom', `file://${dst(alice, 'report.html')}`], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
-      expect(dom).toContain('<title>Zoom data about alice.martin@cedarpine.example</title>');
-      expect(dom).toContain('This is your copy.');
-      expect(dom).toContain('Approved for release by Dana DPO');
-      expect(dom).toMatch(/<td>Contact \d+<\/td>/);
-      expect(dom).not.toMatch(/<script/i);
-      const leaks = [...otherPeoplesIdentifiers(sb.account, alice.email).keys()].filter((n) => dom.toLowerCase().includes(n));
-      expect(leaks).toEqual([]);
-      const shot = join(profile, 'shot.png');
-      await run(chromium!, [...args, `--screenshot=${shot}`, '--window-size=1280,2000', '--hide-scrollbars', `file://${dst(alice, 'report.html')}`], { timeout: 90_000 });
-      expect(statSync(shot).size).toBeGreaterThan(20_000);
-      const { stdout: index } = await run(chromium!, [...args, '--dump-dom', `file://${join(pkg, 'report.html')}`], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
-      expect(index).toContain('Disclosure copy: review before release');
-    } finally {
-      rmSync(profile, { recursive: true, force: true });
-    }
   });
 
   it('a redaction policy file is validated (file, line, field) and can keep colleagues; a new copy needs a new approval', async () => {
@@ -319,7 +294,7 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const calls = readFileSync(dst(alice, 'phone_call_history.json'), 'utf8');
     expect(calls).not.toContain('+919812345678'); // an outsider is still masked
     expect(calls).not.toContain('Priya Nair');
-    expect(existsSync(dst(alice, 'report.html'))).toBe(false);
+    expect(readFileSync(dst(alice, 'report.html'), 'utf8')).toContain('DRAFT: not approved for release');
   });
 
   it('encrypts each zip to an age recipient, or as AES-256 with a passphrase shown once', async () => {
@@ -336,8 +311,13 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const plain = Buffer.from(await d.decrypt(new Uint8Array(readFileSync(zips[0]!))));
     expect([...(await readZip(plain)).keys()]).toContain(`${folderOf(people()[0]!)}/manifest.json`);
 
-    const r2 = await runCli(['requests', 'approve', id, '--zip-passphrase', '--json'], env);
+    // The encryption chosen at approval is kept: changing it is its own step, and the age zips go.
+    const refused = await runCli(['requests', 'approve', id, '--zip-passphrase'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('this copy was approved with age');
+    const r2 = await runCli(['requests', 'approve', id, '--zip-passphrase', '--change-encryption', '--json'], env);
     expect(r2.code, r2.stderr).toBe(0);
+    expect(existsSync(zips[0]!)).toBe(false);
     const lines = r2.stderr.split('\n').filter((l) => l.startsWith('Passphrase for'));
     expect(lines).toHaveLength(PEOPLE.length);
     expect(r2.stdout).not.toMatch(/Passphrase|[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}/);

@@ -308,25 +308,32 @@ describe('extend', () => {
     const e = await ledger.extend(r.request_id, { now: new Date('2026-02-10T00:00:00Z'), reason: 'complex' });
     expect(e.due_at).toBe('2026-04-30T00:00:00.000Z');
     expect(e.extended).toBe(true);
-    expect(e.history.at(-1)).toMatchObject({ action: 'extended', note: 'extended by two further months: complex' });
-    await expect(ledger.extend(r.request_id, { now: new Date('2026-02-11T00:00:00Z') })).rejects.toThrow(/already extended/);
+    expect(e.original_due_at).toBe('2026-02-28T00:00:00.000Z');
+    expect(e.history.at(-1)).toMatchObject({ action: 'extended', note: 'extended by two further months (was due 2026-02-28): complex' });
+    await expect(ledger.extend(r.request_id, { now: new Date('2026-02-11T00:00:00Z'), reason: 'again' })).rejects.toThrow(/already extended/);
   });
 
   it('extends a CCPA request by 45 days', async () => {
     const r = await newExport({ regime: 'ccpa', receivedAt: new Date('2026-01-05T00:00:00Z') });
-    const e = await ledger.extend(r.request_id, { now: new Date('2026-02-19T12:00:00Z') }); // on the due day: still in time
+    const e = await ledger.extend(r.request_id, { now: new Date('2026-02-19T12:00:00Z'), reason: 'volume' }); // on the due day: still in time
     expect(e.due_at).toBe('2026-04-05T00:00:00.000Z');
   });
 
-  it('refuses after the original deadline, and for canceled or completed requests', async () => {
+  it('refuses without a reason, after the original deadline, and for canceled or sent requests; a collected but unsent one is extended', async () => {
+    const r = await newExport();
+    await expect(ledger.extend(r.request_id, { reason: '  ' })).rejects.toThrow(/--reason is required/);
     const late = await newExport({ receivedAt: new Date('2026-01-31T00:00:00Z') });
-    await expect(ledger.extend(late.request_id, { now: new Date('2026-03-01T00:00:00Z') })).rejects.toThrow(/before the original deadline/);
+    await expect(ledger.extend(late.request_id, { now: new Date('2026-03-01T00:00:00Z'), reason: 'x' })).rejects.toThrow(/before the original deadline/);
     const canceled = await newExport();
     await ledger.cancel(canceled.request_id);
-    await expect(ledger.extend(canceled.request_id)).rejects.toThrow(/canceled/);
-    const done = await newExport();
-    await ledger.setStatus(done.request_id, 'completed');
-    await expect(ledger.extend(done.request_id)).rejects.toThrow(/completed/);
+    await expect(ledger.extend(canceled.request_id, { reason: 'x' })).rejects.toThrow(/canceled/);
+    const sent = await newExport();
+    await ledger.setStatus(sent.request_id, 'completed');
+    await ledger.recordEvidence(sent.request_id, { action: 'sent', request: { method: 'email', on: '2026-01-01' }, outcome: 'sent' });
+    await expect(ledger.extend(sent.request_id, { reason: 'x' })).rejects.toThrow(/is sent: there is nothing to extend/);
+    const collected = await newExport();
+    await ledger.setStatus(collected.request_id, 'completed');
+    expect((await ledger.extend(collected.request_id, { reason: 'many recordings to review' })).extended).toBe(true);
   });
 });
 

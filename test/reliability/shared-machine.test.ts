@@ -390,7 +390,7 @@ async function until(cond: () => boolean): Promise<void> {
 
 describe('finding 5: a package holds only its own person\'s data, as zdsar wrote it', () => {
   interface M {
-    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }> }>;
+    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }>; not_listed?: string[] }>;
     notes: string[];
   }
   async function exported() {
@@ -460,8 +460,11 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
     expect(res.code, res.stderr).toBe(0);
     const m = manifestOf(pkg);
     expect(m.subjects[0]!.files.some((x) => x.path.endsWith('planted.json'))).toBe(false);
-    expect(m.notes.join('\n')).toMatch(/Not listed \(zdsar did not write them for this person\): subjects\/.*\/planted\.json/);
-    const zip = join(pkg, 'zips', readdirSync(join(pkg, 'zips')).find((n) => n.endsWith('.zip'))!);
+    expect((m.subjects[0] as { not_listed?: string[] }).not_listed).toEqual([expect.stringMatching(/^subjects\/.*\/planted\.json$/)]);
+    // The notes go into every person's zip: they name no person's folder.
+    expect(m.notes.join('\n')).not.toContain('planted.json');
+    expect(m.notes.join('\n')).toMatch(/1 file\(s\) in people's folders were not written by zdsar/);
+    const zip = join(pkg, 'internal-record', readdirSync(join(pkg, 'internal-record')).find((n) => n.endsWith('.zip'))!);
     expect(readFileSync(zip).includes(Buffer.from('planted.json'))).toBe(false);
   });
 });

@@ -6,20 +6,22 @@
  * An approval is for one copy: the sha256 of disclosure/manifest.json. Rebuilding the copy
  * (another policy, a resumed run) needs a new approval.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
-import { requireIdentity, type Ledger, type LedgerRequest } from '../../ledger/index.js';
+import { ACTIONS, currentApproval, currentCopy, releaseGate, requireIdentity, type Approval, type Encryption, type Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
-import { html, type Html } from '../report/html.js';
-import { writeReports, writeSubjectReport } from '../report/index.js';
+import { html, localHref, type Html } from '../report/html.js';
+import { withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
 import { SIGNATURE_FILE, type Signer } from '../signing.js';
-import { zipPeople, type ZipResult } from '../zip.js';
-import { buildDisclosure, DISCLOSURE_DIR, readDisclosure, type DisclosureOutcome } from './index.js';
+import { removeDeliverables, zipPeople, type ZipResult } from '../zip.js';
+import { buildDisclosure, DISCLOSURE_DIR, folderOf, readDisclosure, type DisclosureManifest, type DisclosureOutcome, type DisclosureSubject } from './index.js';
 import { DEFAULT_POLICY, type RedactionPolicy } from './policy.js';
 
-export const APPROVAL_ACTION = 'disclosure_approved';
+export const APPROVAL_ACTION = ACTIONS.approved;
 
 export interface ReleaseSettings {
   /** Build disclosure/ (export --redact, zdsar redact). */
@@ -31,13 +33,13 @@ export interface ReleaseSettings {
   zip?: boolean;
   ageRecipients?: string[];
   zipPassphrase?: boolean;
+  /** Replace the encryption chosen at approval (requests approve --change-encryption). */
+  changeEncryption?: boolean;
+  /** requests approve --sha256: the digest of the copy the officer reviewed. */
+  sha256?: string;
 }
 
-export interface Approval {
-  by: string;
-  at: string;
-  sha256: string;
-}
+export type { Approval } from '../../ledger/index.js';
 
 export interface ReleaseOutcome {
   disclosure?: { sha256: string; subjects: Array<{ index: number; masked: number; contacts: number; withheld: number; review: number }> };
@@ -46,30 +48,46 @@ export interface ReleaseOutcome {
   /** Why the zips or the person's reports were not made (waiting for approval). */
   waiting?: string;
   signed?: { fingerprint: string; public_key: string };
+  /** Zips of an earlier copy or encryption, removed because they no longer match what was approved. */
+  invalidated?: string[];
+  /** Without --redact: the officer's archives (internal record, not for release). */
+  internal?: string[];
 }
 
-/** The latest approval in the ledger for exactly this copy, if any. */
+/** The encryption asked for by these settings, if any was. */
+export function encryptionOf(settings: ReleaseSettings): Encryption | undefined {
+  if (settings.ageRecipients?.length) return { kind: 'age', recipients: settings.ageRecipients };
+  if (settings.zipPassphrase) return { kind: 'aes' };
+  return undefined;
+}
+
+export function encryptionText(e: Encryption): string {
+  return e.kind === 'age' ? `age (to ${e.recipients.length} recipient${e.recipients.length === 1 ? '' : 's'})` : e.kind === 'aes' ? 'AES-256 zip with a passphrase' : 'no encryption';
+}
+
+/** The approval in force for exactly this copy, if any. */
 export function approvalFor(request: LedgerRequest, sha256: string): Approval | undefined {
-  const e = [...request.evidence].reverse().find((x) => x.action === APPROVAL_ACTION && (x.response as { sha256?: string } | undefined)?.sha256 === sha256);
-  return e ? { by: String((e.request as { approver?: string } | undefined)?.approver ?? 'unknown'), at: e.at, sha256 } : undefined;
+  const a = currentApproval(request);
+  return a && a.sha256 === sha256 ? a : undefined;
 }
 
-export async function recordApproval(ledger: Ledger, request: LedgerRequest, sha256: string, approver?: string): Promise<Approval> {
+export async function recordApproval(ledger: Ledger, request: LedgerRequest, sha256: string, approver: string | undefined, encryption: Encryption): Promise<Approval> {
   const by = approver?.trim() || osUser();
   await ledger.recordEvidence(request.request_id, {
     action: APPROVAL_ACTION,
     target: `${DISCLOSURE_DIR}/manifest.json`,
-    request: { approver: by },
+    request: { approver: by, encryption },
     response: { sha256 },
-    outcome: `approved for release by ${by}`,
+    outcome: `approved for release by ${by} (${encryptionText(encryption)})`,
   });
   const fresh = await ledger.get(request.request_id);
-  return (fresh && approvalFor(fresh, sha256)) ?? { by, at: new Date().toISOString(), sha256 };
+  return (fresh && approvalFor(fresh, sha256)) ?? { by, at: new Date().toISOString(), sha256, encryption };
 }
 
 /**
  * After manifest.json is written: sign it, build the copy (if asked), approve it (if asked),
- * then the reports and zips: from the approved copy, or (without --redact) from subjects/ as before.
+ * then the reports and zips: the person's from the approved copy only. Without --redact, --zip makes
+ * the officer's archive of the record (internal-record/, "not for release"), never a deliverable.
  */
 export async function finishPackage(ledger: Ledger, request: LedgerRequest, packageDir: string, manifest: Manifest, settings: ReleaseSettings, signer?: Signer): Promise<ReleaseOutcome> {
   const out: ReleaseOutcome = { zips: [] };
@@ -79,26 +97,50 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
   }
   if (!settings.redact) {
     await writeReports(packageDir, manifest, { identity: identitySection((await ledger.get(request.request_id)) ?? request) });
-    if (settings.zip) await requireIdentity(ledger, request.request_id, 'zip');
-    if (settings.zip) out.zips = await zipPeople(packageDir, 'subjects', manifest, zipOptions(settings, signer));
+    // The officer's archive is not person-facing: no identity gate, never a deliverable.
+    if (settings.zip) out.internal = (await zipPeople(packageDir, 'subjects', manifest, { ...(signer ? { sign: (b: Buffer) => signer.sign(b) } : {}), into: INTERNAL_ARCHIVE })).map((z) => z.path);
     return out;
   }
+  // The zips of an earlier copy are invalid the moment a new one is built: removed before, not after.
+  const invalidated = await removeDeliverables(packageDir, manifest.subjects.map((s) => folderOf(s.path)));
   const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY);
   await ledger.recordEvidence(request.request_id, {
-    action: 'disclosure_built',
+    action: ACTIONS.built,
     target: `${DISCLOSURE_DIR}/manifest.json`,
     response: { sha256: d.sha256, masked: d.manifest.subjects.reduce((n, s) => n + s.redactions.masked, 0) },
-    outcome: 'disclosure copy written; waiting for approval',
+    outcome: `disclosure copy written; waiting for approval${invalidated.length ? ` (${invalidated.length} zips of the earlier copy removed)` : ''}`,
   });
+  if (invalidated.length) out.invalidated = invalidated;
   return release(ledger, request, packageDir, manifest, d, settings, signer, out);
 }
 
-/** `zdsar requests approve`: approve the copy on disk and make what the person receives. */
+/** `zdsar requests approve`: approve the copy on disk, if it is the one reviewed, and make what the person receives. */
 export async function approveAndRelease(ledger: Ledger, request: LedgerRequest, packageDir: string, settings: ReleaseSettings, signer?: Signer): Promise<ReleaseOutcome> {
   const d = await readDisclosure(packageDir);
-  if (!d) throw new Error('no disclosure copy');
-  const manifest = JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')) as Manifest;
+  if (!d) throw new UsageError(`request ${request.request_id} has no disclosure copy to approve`, `Make it first: zdsar redact ${request.request_id}`);
+  const manifestText = await readFile(join(packageDir, 'manifest.json'));
+  const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest;
+  const binding = bindingProblem(d.manifest, manifestText, request.request_id);
+  if (binding) throw new UsageError(`not approved: ${binding}`, `Rebuild the copy from this package: zdsar redact ${request.request_id}`);
+  const built = currentCopy(request);
+  const seen = settings.sha256 ?? built?.sha256;
+  if (!seen) throw new UsageError(`not approved: the ledger has no record of the copy being built, so what was reviewed is unknown`, `Give the digest shown in report.html: zdsar requests approve ${request.request_id} --sha256 <digest>`);
+  if (seen !== d.sha256) {
+    throw new UsageError(
+      `not approved: the copy on disk (sha256 ${d.sha256}) is not the one ${settings.sha256 ? 'given with --sha256' : 'zdsar built last and showed in report.html'} (${seen})`,
+      `Rebuild and review it again: zdsar redact ${request.request_id}`,
+    );
+  }
+  if (built && built.sha256 !== d.sha256) throw new UsageError(`not approved: the copy on disk is not the one zdsar built last (${built.sha256})`, `Rebuild and review it again: zdsar redact ${request.request_id}`);
   return release(ledger, request, packageDir, manifest, d, { ...settings, approve: true }, signer, { zips: [] });
+}
+
+/** Why a copy does not belong to this package, if it does not: another request's copy, or one made from another manifest. */
+export function bindingProblem(copy: DisclosureManifest, manifestText: Buffer, requestId: string): string | undefined {
+  if (copy.request_id !== requestId) return `the disclosure copy is request ${JSON.stringify(copy.request_id)}'s, not ${requestId}'s`;
+  const sha = createHash('sha256').update(manifestText).digest('hex');
+  if (copy.source_manifest?.sha256 !== sha) return "the disclosure copy was not made from this package's manifest.json (source_manifest differs)";
+  return undefined;
 }
 
 async function release(ledger: Ledger, request: LedgerRequest, packageDir: string, manifest: Manifest, d: DisclosureOutcome, settings: ReleaseSettings, signer: Signer | undefined, out: ReleaseOutcome): Promise<ReleaseOutcome> {
@@ -110,27 +152,81 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
     sha256: d.sha256,
     subjects: d.manifest.subjects.map((s) => ({ index: s.index, masked: s.redactions.masked, contacts: s.redactions.contacts, withheld: s.redactions.withheld.length, review: s.redactions.review.length })),
   };
-  const fresh = (await ledger.get(request.request_id)) ?? request;
-  let approval = approvalFor(fresh, d.sha256);
-  if (settings.approve || (approval && settings.zip)) await requireIdentity(ledger, request.request_id, approval ? 'zip' : 'approval');
-  if (!approval && settings.approve) approval = await recordApproval(ledger, fresh, d.sha256, settings.approver);
+  let fresh = (await ledger.get(request.request_id)) ?? request;
+  let gate = releaseGate(fresh, d.sha256);
+  const asked = encryptionOf(settings);
+  if (!gate.ok && settings.approve) {
+    await requireIdentity(ledger, request.request_id, 'approval');
+    await recordApproval(ledger, fresh, d.sha256, settings.approver, asked ?? { kind: 'none' });
+    fresh = (await ledger.get(request.request_id)) ?? fresh;
+    gate = releaseGate(fresh, d.sha256);
+  } else if (gate.ok && asked && !sameEncryption(asked, gate.approval.encryption)) {
+    // The encryption chosen at approval is kept: changing it is its own step, and says what it invalidates.
+    if (!settings.changeEncryption) {
+      throw new UsageError(
+        `this copy was approved with ${encryptionText(gate.approval.encryption)}; ${encryptionText(asked)} was asked for`,
+        `To change it: zdsar requests approve ${request.request_id} ${settings.ageRecipients?.length ? '--age-recipient …' : '--zip-passphrase'} --change-encryption (the zips made with the old encryption are removed; anything already sent stays as it was)`,
+      );
+    }
+    const removed = await removeDeliverables(packageDir, d.manifest.subjects.map((s) => s.path));
+    await ledger.recordEvidence(request.request_id, {
+      action: ACTIONS.encryption,
+      target: `${DISCLOSURE_DIR}/manifest.json`,
+      request: { encryption: asked, by: settings.approver?.trim() || osUser() },
+      response: { sha256: d.sha256, removed: removed.length },
+      outcome: `encryption changed from ${encryptionText(gate.approval.encryption)} to ${encryptionText(asked)}; ${removed.length} zips made before removed`,
+    });
+    out.invalidated = [...(out.invalidated ?? []), ...removed];
+    fresh = (await ledger.get(request.request_id)) ?? fresh;
+    gate = releaseGate(fresh, d.sha256);
+  }
+  const approval = gate.ok ? gate.approval : undefined;
   out.approval = approval;
-  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection((await ledger.get(request.request_id)) ?? fresh) });
-  if (!approval) {
-    out.waiting = `the disclosure copy waits for an officer's approval: read report.html, then \`zdsar requests approve ${request.request_id}\``;
+  // The person's report is written with the copy: a draft until approval, so the officer reads what the person will.
+  for (const s of d.manifest.subjects) await writeSubjectReport(join(d.dir, s.path), d.manifest as unknown as Manifest, s, { person: personView(d, s, approval) });
+  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection(fresh) });
+  if (!gate.ok) {
+    out.waiting = gate.reason;
     return out;
   }
-  const notice = html`<p class="notice"><strong>This is your copy.</strong> Other people's names, addresses, numbers and ids in your records are replaced by pseudonyms such as "Contact 3" (the same person has the same pseudonym throughout), and what they wrote is withheld, to protect them (GDPR Art. 15(4)). <code>redactions.json</code> in this folder lists every place and the rule. Approved for release by ${approval.by} on ${approval.at.slice(0, 10)}.</p>`;
-  for (const s of d.manifest.subjects) await writeSubjectReport(join(d.dir, s.path), d.manifest as unknown as Manifest, s, { notice });
-  if (settings.zip) out.zips = await zipPeople(packageDir, 'disclosure', d.manifest as unknown as Manifest, zipOptions(settings, signer));
+  if (settings.zip) {
+    await requireIdentity(ledger, request.request_id, 'zip');
+    out.zips = await zipPeople(packageDir, 'disclosure', d.manifest as unknown as Manifest, zipOptionsFor(gate.approval.encryption, signer));
+  }
   return out;
 }
 
-function zipOptions(settings: ReleaseSettings, signer?: Signer) {
+/** The zips for an approved copy, encrypted as chosen at approval (deliver makes them when approve did not). */
+export async function makeDeliverables(packageDir: string, d: DisclosureOutcome, approval: Approval, signer?: Signer): Promise<ZipResult[]> {
+  return zipPeople(packageDir, 'disclosure', d.manifest as unknown as Manifest, zipOptionsFor(approval.encryption, signer));
+}
+
+function sameEncryption(a: Encryption, b: Encryption): boolean {
+  if (a.kind !== b.kind) return false;
+  return a.kind !== 'age' || JSON.stringify([...a.recipients].sort()) === JSON.stringify([...(b as { recipients: string[] }).recipients].sort());
+}
+
+/** The officer's archives of the record: never in zips/, never named like what the person receives. */
+export const INTERNAL_ARCHIVE = { dir: 'internal-record', suffix: '.internal-record-not-for-release.zip' };
+
+/** What the person's report says about their copy: draft or approved, what was left out and why, the policy where it keeps others' data. */
+function personView(d: DisclosureOutcome, s: DisclosureSubject, approval: Approval | undefined): PersonView {
+  const policy = d.manifest.policy;
+  const kept: string[] = [];
+  if (policy?.colleagues?.keep_work_identity) kept.push(`the work names, addresses and numbers of colleagues (${policy.colleagues.domains.join(', ') || 'same organisation'}) are shown`);
+  if (policy?.others_text === 'keep') kept.push('what other people wrote to you is shown');
+  if (policy?.media === 'include') kept.push('recordings and voicemails are included, and may contain other people');
+  return {
+    ...(approval ? { approved: { by: approval.by, on: approval.at.slice(0, 10) } } : {}),
+    withheld: withheldByKind(s.redactions.withheld.map((w) => w.file)),
+    kept,
+  };
+}
+function zipOptionsFor(e: Encryption, signer?: Signer) {
   return {
     ...(signer ? { sign: (b: Buffer) => signer.sign(b) } : {}),
-    ...(settings.ageRecipients?.length ? { ageRecipients: settings.ageRecipients } : {}),
-    ...(settings.zipPassphrase ? { passphrase: true } : {}),
+    ...(e.kind === 'age' ? { ageRecipients: e.recipients } : {}),
+    ...(e.kind === 'aes' ? { passphrase: true } : {}),
   };
 }
 
@@ -138,8 +234,13 @@ async function signFile(dir: string, file: string, signer: Signer): Promise<void
   await writeFileAtomic(join(dir, SIGNATURE_FILE), signer.sign(await readFile(join(dir, file)), file));
 }
 
-/** The officer's summary in the package's report.html. */
+/** The officer's summary in the package's report.html: per person, what was masked, withheld (grouped by reason) and flagged; the policy; the digest to approve. */
 function reviewSection(d: DisclosureOutcome, approval: Approval | undefined, requestId: string): Html {
+  const grouped = (list: Array<{ file: string; reason: string }>) => {
+    const by = new Map<string, string[]>();
+    for (const w of list) by.set(w.reason, [...(by.get(w.reason) ?? []), w.file]);
+    return [...by].map(([reason, files]) => html`<div><strong>${files.length} ${files.length === 1 ? 'file' : 'files'}</strong>: <span class="meta">${reason}</span><details><summary>list</summary>${files.map((f) => html`<div><code>${f}</code></div>`)}</details></div>`);
+  };
   const rows = d.manifest.subjects.map((s) => {
     const r = s.redactions;
     const top = Object.entries(r.by_rule)
@@ -151,15 +252,18 @@ function reviewSection(d: DisclosureOutcome, approval: Approval | undefined, req
 <td class="num">${r.masked}</td>
 <td class="num">${r.contacts}</td>
 <td>${top.length ? top.map(([rule, n]) => html`<div>${rule}: ${n}</div>`) : '–'}</td>
-<td>${r.withheld.length ? r.withheld.map((w) => html`<div><code>${w.file}</code> <span class="meta">${w.reason}</span></div>`) : '–'}</td>
-<td>${r.review.length ? r.review.map((w) => html`<div><code>${w.file}</code> <span class="meta">${w.reason}</span></div>`) : '–'}</td>
+<td>${r.withheld.length ? grouped(r.withheld) : '–'}</td>
+<td>${r.review.length ? grouped(r.review) : '–'}</td>
+<td><a href="${localHref(`${DISCLOSURE_DIR}/${s.path}/report.html`)}">${approval ? 'their report' : 'draft of their report'}</a></td>
 </tr>`;
   });
+  const p = d.manifest.policy;
   return html`<h2 id="disclosure">Disclosure copy: review before release</h2>
-<p class="explain">What each person receives is <code>disclosure/</code>: their records with other people masked (GDPR Art. 15(4)). <code>subjects/</code> stays the record, unchanged. Each person's <code>disclosure/…/redactions.json</code> lists every masked value by file, record, field and rule.</p>
-<p>${approval ? html`<span class="status s-completed">approved</span> by ${approval.by} at ${approval.at}` : html`<span class="status s-partial">waiting for approval</span> Approve with <code>zdsar requests approve ${requestId}</code>; the person's report and zip are made then.`}</p>
+<p class="explain">What each person receives is <code>disclosure/</code>: their records with other people masked (GDPR Art. 15(4)). <code>subjects/</code> stays the record, unchanged, and is never sent. Each person's <code>disclosure/…/redactions.json</code> lists every masked value by file, record, field and rule; the draft of their report shows exactly what they will read.</p>
+<p>${approval ? html`<span class="status s-completed">approved</span> by ${approval.by} at ${approval.at} (${encryptionText(approval.encryption)}). Deliver with <code>zdsar requests deliver ${requestId}</code>.` : html`<span class="status s-partial">waiting for approval</span> Approve exactly this copy with <code>zdsar requests approve ${requestId} --sha256 ${d.sha256}</code>; the person's zip is made then.`}</p>
+<p>Policy in force: other people ${p?.colleagues?.keep_work_identity ? html`masked, except the work identity of colleagues at ${p.colleagues.domains.join(', ') || '(no domain)'}` : 'fully masked'}; what others wrote ${p?.others_text === 'keep' ? html`<strong>kept</strong>` : 'masked'}; recordings and voicemails ${p?.media === 'include' ? html`<strong>included</strong>` : 'withheld'}; files no rule knows ${p?.unknown_files === 'withhold' ? 'withheld' : 'masked'}.</p>
 <table>
-<thead><tr><th class="num">#</th><th>Person</th><th class="num">Values masked</th><th class="num">Other people</th><th>Most used rules</th><th>Withheld files</th><th>To review</th></tr></thead>
+<thead><tr><th class="num">#</th><th>Person</th><th class="num">Values masked</th><th class="num">Other people</th><th>Most used rules</th><th>Withheld files</th><th>To review</th><th>Person's report</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -11,8 +11,8 @@ import type { Manifest } from '../manifest.js';
 import { signerFrom } from '../signing.js';
 import { verifyPackage } from '../verify.js';
 import { readDisclosure } from './index.js';
-import { approveAndRelease, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
-import { releaseSettings, type ReleaseFlags } from './settings.js';
+import { approveAndRelease, bindingProblem, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
+import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
 export interface ReleaseResult {
   request_id: string;
@@ -37,7 +37,8 @@ async function exportRequest(ledger: Ledger, id: string): Promise<{ request: Led
 /** What the export asked for (zip, encryption, policy), unless this command says otherwise. */
 function merged(request: LedgerRequest, flags: Awaited<ReturnType<typeof releaseSettings>>): ReleaseSettings {
   const prior = (request.options ?? {}) as { zip?: boolean; release?: Omit<ReleaseSettings, 'zip'> };
-  return { ...prior.release, ...flags.release, policy: flags.release.policy ?? prior.release?.policy, zip: flags.zip || Boolean(prior.zip) };
+  const base = inherited(prior.release);
+  return { ...base, ...flags.release, policy: flags.release.policy ?? base?.policy, zip: flags.zip || Boolean(prior.zip) };
 }
 
 /** `zdsar redact`: (re)build disclosure/ for an export's package; with approve, release it. */
@@ -61,7 +62,11 @@ export async function approveRequest(env: NodeJS.ProcessEnv, id: string, flags: 
   const signer = signerFrom(loadSigningKey(env));
   const ledger = Ledger.open(zdsarHome(env));
   const { request, packageDir } = await exportRequest(ledger, id);
-  if (!(await readDisclosure(packageDir))) throw new UsageError(`request ${request.request_id} has no disclosure copy to approve`, `Make it first: zdsar redact ${request.request_id}`);
+  const copy = await readDisclosure(packageDir);
+  if (!copy) throw new UsageError(`request ${request.request_id} has no disclosure copy to approve`, `Make it first: zdsar redact ${request.request_id}`);
+  // Whose copy this is comes first: another request's copy, self-consistent as it may be, is refused as such.
+  const binding = bindingProblem(copy.manifest, await readFile(join(packageDir, 'manifest.json')), request.request_id);
+  if (binding) throw new UsageError(`not approved: ${binding}`, `Rebuild the copy from this package: zdsar redact ${request.request_id}`);
   const check = await verifyPackage(packageDir);
   const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
   if (problems.length) throw new PartialFailure(`not approved: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);

@@ -20,8 +20,10 @@
  * how many more are in the file; per-month counts for the chart are computed while
  * streaming over every record.
  */
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
+import { digestFile } from '../../fs/records.js';
 import { CATEGORIES, type CategoryInfo } from '../categories.js';
 import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
@@ -31,6 +33,29 @@ import { isRecord, readObject, readRecords, type Rec } from './read.js';
 
 export const ROW_CAP = 500;
 export const REPORT_FILE = 'report.html';
+/**
+ * The package's list of its report.html files with their sha256 and size (the manifests are written
+ * before the reports, and the disclosure copy's is what an approval is bound to, so the renderings
+ * are listed here): `zdsar verify` checks every report.html against it.
+ */
+export const REPORTS_LIST = 'reports.json';
+
+/** Record one report.html (path relative to the package) in the package's reports.json. */
+async function listReport(packageDir: string, rel: string): Promise<void> {
+  const path = join(packageDir, REPORTS_LIST);
+  let files: ManifestFile[] = [];
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { files?: ManifestFile[] };
+    if (Array.isArray(doc.files)) files = doc.files.filter((f) => f.path !== rel);
+  } catch {
+    files = [];
+  }
+  const d = await digestFile(join(packageDir, ...rel.split('/')));
+  files.push({ path: rel, sha256: d.sha256, bytes: d.bytes });
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const doc = { note: 'Every report.html of this package, with its sha256 and size; `zdsar verify` checks them.', files };
+  await writeFileAtomic(path, JSON.stringify(doc, null, 2) + '\n');
+}
 
 type Fmt = 'text' | 'date' | 'bytes' | 'url' | 'files' | 'names' | 'num';
 interface Column {
@@ -136,15 +161,60 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
     const rel = safeSubjectPath(s.path);
     const dir = join(packageDir, ...rel.split('/'));
     const body = await subjectReport(dir, manifest, s, generated);
-    await writeFileAtomic(join(dir, REPORT_FILE), page(`Zoom data about ${s.email}`, body));
+    await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
+    await listReport(packageDir, `${rel}/${REPORT_FILE}`);
   }
-  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`Access request ${manifest.request_id}`, indexReport(manifest, generated, opts.review, opts.identity)));
+  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review, opts.identity)}`));
+  await listReport(packageDir, REPORT_FILE);
 }
 
-/** One person's report.html in `dir` (the disclosure copy's folder), with a notice above it. */
-export async function writeSubjectReport(dir: string, manifest: Manifest, s: ManifestSubject, opts: { now?: Date; notice?: Html } = {}): Promise<void> {
+/** subjects/ and the package's own report: the officer's record, never sent as it is. */
+export const INTERNAL_TITLE = 'Internal record: not for release';
+const INTERNAL_BANNER = html`<p class="notice internal"><strong>Internal record: not for release.</strong> This holds other people's data as Zoom returned it. What the person receives is their disclosure copy, once an officer approves it.</p>`;
+
+/** What the person's own report says about their copy (the disclosure copy). */
+export interface PersonView {
+  /** Set once an officer approved the copy; until then the report is a draft. */
+  approved?: { by: string; on: string };
+  /** What was not included, one line per kind. */
+  withheld: Array<{ kind: string; count: number; why: string }>;
+  /** Where the policy keeps other people's data, in plain words. */
+  kept: string[];
+}
+
+/** Files left out of the copy, one line per kind with counts, in plain words for the person. */
+export function withheldByKind(files: string[]): PersonView['withheld'] {
+  const kinds = new Map<string, { count: number; why: string }>();
+  const add = (kind: string, why: string) => {
+    const k = kinds.get(kind) ?? { count: 0, why };
+    k.count++;
+    kinds.set(kind, k);
+  };
+  const voices = "they hold other people's voices or faces, which cannot be masked";
+  for (const f of files) {
+    const ext = f.slice(f.lastIndexOf('.') + 1).toLowerCase();
+    if (/^(mp4|webm|mov)$/.test(ext)) add('Video recordings', voices);
+    else if (/^(m4a|mp3|wav|ogg)$/.test(ext)) add('Audio recordings, call recordings and voicemails', voices);
+    else if (ext === 'zip') add("Zoom's own export files", "they mix your data with other people's in a form that cannot be masked");
+    else if (ext === 'json') add('Data files', 'their contents could not be checked for other people');
+    else add('Other files (chat attachments and documents)', "they may hold other people's data, which cannot be masked in files of this kind");
+  }
+  return [...kinds].map(([kind, v]) => ({ kind, ...v }));
+}
+
+/** One person's report.html in `dir` (the disclosure copy's folder): a draft until approved. */
+export async function writeSubjectReport(dir: string, manifest: Manifest, s: ManifestSubject, opts: { now?: Date; person: PersonView }): Promise<void> {
   const body = await subjectReport(dir, manifest, s, (opts.now ?? new Date()).toISOString(), true);
-  await writeFileAtomic(join(dir, REPORT_FILE), page(`Zoom data about ${s.email}`, html`${opts.notice ?? ''}${body}`));
+  const v = opts.person;
+  const draft = !v.approved;
+  const notice = html`${draft ? html`<p class="notice draft"><strong>DRAFT: not approved for release.</strong> This is what the person will read once an officer approves the copy. Do not send it.</p>` : ''}
+<p class="notice"><strong>This is your copy.</strong> Other people's names, addresses, numbers and ids in your records are replaced by pseudonyms such as "Contact 3" (the same person has the same pseudonym throughout), and what they wrote is withheld, to protect them (GDPR Art. 15(4)). <code>redactions.json</code> in this folder lists every place and the rule.${v.approved ? html` Approved for release by ${v.approved.by} on ${v.approved.on}.` : ''}</p>
+${v.kept.length ? html`<p class="notice">In this copy, by our policy: ${v.kept.join('; ')}.</p>` : ''}
+<h2 id="not-included">What is not included, and why</h2>
+${v.withheld.length ? html`<ul>${v.withheld.map((w) => html`<li><strong>${w.kind}</strong> (${w.count} ${w.count === 1 ? 'file' : 'files'}): not included because ${w.why}. Their details (dates, sizes) are listed in your records; links and passcodes to them are masked. You may ask us about them.</li>`)}</ul>` : html`<p>Every file of yours is included.</p>`}`;
+  await writeFileAtomic(join(dir, REPORT_FILE), page(`${draft ? 'DRAFT: ' : ''}Zoom data about ${s.email}`, html`${notice}${body}`));
+  // `dir` is <package>/disclosure/<folder>.
+  await listReport(dirname(dirname(dir)), `${basename(dirname(dir))}/${basename(dir)}/${REPORT_FILE}`);
 }
 
 /** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */
@@ -223,7 +293,7 @@ async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, gener
   const range = s.range ? rangeText(s.range.from, s.range.to) : rangeText(m.requested_range.from, m.requested_range.to);
 
   return html`<header>
-<h1>Data Zoom holds about you</h1>
+<h1>${disclosure ? 'Data Zoom holds about you' : 'Internal record: data Zoom holds about this person'}</h1>
 <p class="sub">${s.email}</p>
 </header>
 <dl class="facts">
@@ -240,7 +310,7 @@ ${Object.keys(s.categories).length > 0 ? html`<h2>Activity over time</h2><p clas
 ${sections}
 ${media.length > 0 ? filesSection(media) : ''}
 ${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}
-${notes(m)}
+${notes(m, disclosure)}
 <footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. ${disclosure ? 'The JSON files in this folder hold every record Zoom returned, with other people masked (redactions.json says where)' : 'The JSON files in this folder hold every record exactly as Zoom returned it'}; this page shows the main fields.</footer>`;
 }
 
@@ -348,9 +418,13 @@ ${files.map((f) => html`<tr><td>${f.inSubject}</td><td class="num">${fmtNum(f.by
 </tbody></table></details>`;
 }
 
-function notes(m: Manifest): Html {
-  if (m.notes.length === 0) return html``;
-  return html`<h2>Good to know</h2><ul>${m.notes.map((n) => html`<li>${n.replace(/`/g, '')}</li>`)}</ul>`;
+/** An officer's note: a command line, an option, or an instruction about release. Never shown to the person. */
+const OFFICER_NOTE = /--[a-z]|\bzdsar\b|before release|\bofficer\b|\bresume\b|`/i;
+
+function notes(m: Manifest, person = false): Html {
+  const list = person ? m.notes.filter((n) => !OFFICER_NOTE.test(n)) : m.notes;
+  if (list.length === 0) return html``;
+  return html`<h2>Good to know</h2><ul>${list.map((n) => html`<li>${n.replace(/`/g, '')}</li>`)}</ul>`;
 }
 
 // ---------------------------------------------------------------------------------------------
