@@ -28,7 +28,7 @@ describe('identity gate: export --zip and approval', () => {
     await sb.close();
   });
 
-  it('export --approve --zip without a verification is refused before anything is sent; verify-identity then resume approves and makes the zip', async () => {
+  it('export --approve --zip without a verification is refused before anything is sent; verify-identity then resume approves', async () => {
     const env = sandboxEnv(sb);
     const out = tempDir('zdsar-id-');
     const before = sb.log.length;
@@ -61,9 +61,7 @@ describe('identity gate: export --zip and approval', () => {
 
     const resumed = await runCli(['requests', 'resume', id, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const zips = (JSON.parse(resumed.stdout) as { zips: string[] }).zips;
-    expect(zips).toHaveLength(1);
-    expect(existsSync(zips[0]!)).toBe(true);
+    expect((JSON.parse(resumed.stdout) as { disclosure?: { status?: string } }).disclosure?.status).toBe('approved');
 
     // requests show and report.html show the verification, and the refusal before it.
     const text = await runCli(['requests', 'show', id], env);
