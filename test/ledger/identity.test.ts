@@ -28,7 +28,7 @@ describe('identity gate: export --zip and approval', () => {
     await sb.close();
   });
 
-  it('export --approve --zip without a verification is refused before anything is sent; verify-identity then resume approves', async () => {
+  it('export --approve --zip without a verification is refused before anything is sent; verify-identity, resume, then approval passes', async () => {
     const env = sandboxEnv(sb);
     const out = tempDir('zdsar-id-');
     const before = sb.log.length;
@@ -61,7 +61,10 @@ describe('identity gate: export --zip and approval', () => {
 
     const resumed = await runCli(['requests', 'resume', id, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect((JSON.parse(resumed.stdout) as { disclosure?: { status?: string } }).disclosure?.status).toBe('approved');
+    // The resumed run builds the copy; the approval (bound to the copy's digest) is the officer's own step, gated and passing now.
+    const approved = await runCli(['requests', 'approve', id, '--approver', 'Dana DPO', '--json'], env);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect((JSON.parse(approved.stdout) as { disclosure?: { status?: string } }).disclosure?.status).toBe('approved');
 
     // requests show and report.html show the verification, and the refusal before it.
     const text = await runCli(['requests', 'show', id], env);
