@@ -119,8 +119,9 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   await ledger.setOutDir(request.request_id, packageDir);
   await recordIdentityGiven(ledger, request.request_id, s.identity);
   // What reaches the person is gated on identity: refused now (recorded), before anything is sent to Zoom.
-  // (With --redact and no --approve the zips wait for the approval, which is gated then.)
-  if (release.approve || (zip && !release.redact)) await requireIdentity(ledger, request.request_id, release.approve ? 'approval' : 'zip');
+  // (With --redact and no --approve the zips wait for the approval, which is gated then; without --redact
+  // --zip makes only the officer's internal archive, which does not reach the person.)
+  if (release.approve) await requireIdentity(ledger, request.request_id, 'approval');
   return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
 }
 
