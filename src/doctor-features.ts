@@ -1,5 +1,7 @@
 import type { ZoomClient } from './zoom/client.js';
 import { featureBlock } from './zoom/endpoints/breadth.js';
+import { probeWorkplace, USER_LEVEL_ONLY, WORKPLACE_OPERATIONS, workplaceBlock } from './zoom/endpoints/workplace.js';
+import { checkScopes } from './zoom/scopes.js';
 import { ZoomApiError } from './zoom/errors.js';
 import { route } from './zoom/route.js';
 
@@ -30,4 +32,45 @@ export async function checkFeatures(client: ZoomClient): Promise<{ team_chat: Fe
     team_chat: await probe(() => client.get(route('GET', '/chat/users/{userId}/sessions', { userId: 'me' }), { page_size: 1 })),
     ai_summaries: await probe(() => client.get(route('GET', '/meetings/meeting_summaries'), { page_size: 1 })),
   };
+}
+
+/** A Zoom Workplace product (issue 27): is it on the account, may the app read it, which scopes are missing. */
+export interface ProductCheck {
+  licensed: 'yes' | 'no' | 'unknown';
+  permitted: boolean;
+  /** Granular scopes to add for the reads an export sends. */
+  missing_scopes: string[];
+  detail?: string;
+}
+
+/**
+ * Each Workplace product an export reads: its scopes against the granted ones, then one small read as the
+ * app's own user. Reads Zoom grants to user-level apps only (the calendar list and settings) are named in
+ * `user_level_only`: no admin app can be given them.
+ */
+export async function checkWorkplace(client: ZoomClient, granted: string[], today: string): Promise<{ products: Record<string, ProductCheck>; user_level_only: string[] }> {
+  let email = '';
+  try {
+    email = String((await client.get(route('GET', '/users/{userId}', { userId: 'me' }))).email ?? '');
+  } catch {
+    // Without the app's own address the calendar probe reads nothing useful; it says so below.
+  }
+  const probes = probeWorkplace(client, email || 'me', today);
+  const products: Record<string, ProductCheck> = {};
+  for (const [name, ops] of Object.entries(WORKPLACE_OPERATIONS)) {
+    const missing = checkScopes(granted, ops).filter((c) => !c.granted).map((c) => c.add ?? c.operation);
+    let check: ProductCheck = { licensed: 'unknown', permitted: missing.length === 0, missing_scopes: [...new Set(missing)] };
+    try {
+      await probes[name]!();
+      check = { ...check, licensed: 'yes' };
+    } catch (e) {
+      const block = workplaceBlock(e);
+      if (block?.reason === 'not_enabled') check = { ...check, licensed: 'no', detail: block.note };
+      else if (block) check = { ...check, permitted: false, detail: block.note };
+      else if (e instanceof ZoomApiError) check = { ...check, detail: `${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage}` };
+      else check = { ...check, detail: (e as Error).message };
+    }
+    products[name] = check;
+  }
+  return { products, user_level_only: USER_LEVEL_ONLY.map((t) => `GET ${t}`) };
 }

@@ -1,5 +1,5 @@
 import type { Plan, ZoomCredentials } from './config.js';
-import { checkFeatures, type FeatureCheck } from './doctor-features.js';
+import { checkFeatures, checkWorkplace, type FeatureCheck, type ProductCheck } from './doctor-features.js';
 import type { Logger } from './run-context.js';
 import { ZoomClient } from './zoom/client.js';
 import { ZoomApiError, ZoomConnectionError } from './zoom/errors.js';
@@ -17,6 +17,8 @@ export interface DoctorReport {
   zoom_phone_detail?: string;
   /** Beyond scopes: the Chat Messages permission (Team Chat) and AI Companion summaries. */
   features: { team_chat: FeatureCheck; ai_summaries: FeatureCheck };
+  /** Zoom Workplace products (issue 27): licensed, permitted, scopes to add; reads no admin app can be granted. */
+  workplace: { products: Record<string, ProductCheck>; user_level_only: string[] };
   plan: Plan;
   rate_limits: Record<string, string>;
 }
@@ -43,13 +45,14 @@ export async function runDoctor(credentials: ZoomCredentials, plan: Plan, signal
       detail = e instanceof ZoomApiError ? `${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage}` : (e as Error).message;
     }
     const features = await checkFeatures(client);
+    const workplace = await checkWorkplace(client, granted, new Date().toISOString().slice(0, 10));
     const limits = PLAN_LIMITS[plan];
     const daily = PLAN_DAILY[plan];
     const rate_limits = Object.fromEntries(
       Object.entries(limits).map(([cat, l]) => [cat, `${l.limit}/${l.windowMs === 1000 ? 's' : 'min'}${daily[cat as keyof typeof daily] ? `, ${daily[cat as keyof typeof daily]}/day` : ''}`]),
     );
     if (daily['heavy+resource']) rate_limits['heavy+resource daily'] = `${daily['heavy+resource']}/day`;
-    return { api_url: credentials.apiUrl, oauth_url: credentials.oauthUrl, token: 'ok', granted_scopes: granted, commands, zoom_phone: phone, ...(detail ? { zoom_phone_detail: detail } : {}), features, plan, rate_limits };
+    return { api_url: credentials.apiUrl, oauth_url: credentials.oauthUrl, token: 'ok', granted_scopes: granted, commands, zoom_phone: phone, ...(detail ? { zoom_phone_detail: detail } : {}), features, workplace, plan, rate_limits };
   } finally {
     await client.close();
   }

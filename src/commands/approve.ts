@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
 import { renderRelease } from './redact.js';
+import { identitySkipOptions, recordIdentityFlags, withIdentitySkip } from './identity-options.js';
 import { releaseOptions } from './release-options.js';
 
 const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true, zipPassphrase: true }).extend({
@@ -14,13 +15,14 @@ const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true,
     .regex(/^[0-9a-f]{64}$/, '--sha256: must be the 64 hex digits shown in report.html')
     .optional(),
   changeEncryption: z.boolean().default(false),
+  ...identitySkipOptions.shape,
 });
 
 /** `zdsar requests approve <id>`: registered under `requests`. */
 export function registerApprove(requests: Command, ctx: CommandContext): void {
   withJson(
-    requests
-      .command('approve')
+    withIdentitySkip(requests
+      .command('approve'))
       .argument('<id>', 'request id (or a unique prefix)')
       .description("approve a request's disclosure copy for release (recorded: who and when); makes the person's report and zip from it")
       .option('--approver <name>', 'who approves (default: your OS user)')
@@ -31,6 +33,7 @@ export function registerApprove(requests: Command, ctx: CommandContext): void {
       .option('--change-encryption', 'replace the encryption chosen when the copy was approved (the zips made with it are removed)'),
   ).action(
     action(ctx, approveOptions, async (opts, id: string) => {
+      await recordIdentityFlags(ctx.io.env, id, opts, opts.approver);
       const { approveRequest } = await import('../dsar/disclosure/run.js');
       renderRelease(ctx, await approveRequest(ctx.io.env, id, opts), opts.json);
     }),

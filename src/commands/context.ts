@@ -120,8 +120,10 @@ export function action<S extends z.ZodType, A extends unknown[] = []>(
 /** The --json document of a run that stopped with an error. */
 function failureDocument(e: unknown, ctx: CommandContext): Record<string, unknown> {
   const interrupted = e instanceof InterruptedError || ctx.signal.aborted;
-  const err = e as { message?: string; hint?: string };
+  const err = e as { message?: string; hint?: string; requestId?: unknown };
   return {
+    // An error about one request (refused by the identity gate, canceled) names it.
+    ...(typeof err?.requestId === 'string' ? { request_id: err.requestId } : {}),
     ...ctx.failure,
     status: interrupted ? 'interrupted' : 'failed',
     error: { message: redact(err?.message ?? String(e)), ...(err?.hint ? { hint: redact(err.hint) } : {}) },

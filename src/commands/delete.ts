@@ -10,6 +10,8 @@ import type { DeletionResult } from '../zoom-data-requests/deletion.js';
 import type { EnginePerson } from '../zoom-data-requests/engine.js';
 import type { EarlierPackage } from '../zoom-data-requests/purge.js';
 import type { DeletePlan } from '../zoom-data-requests/submit.js';
+import { certificateLine, certify, type Issued } from './certify.js';
+import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
 import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 const deleteOptions = baseOptions.extend({
@@ -20,6 +22,7 @@ const deleteOptions = baseOptions.extend({
     .transform((m) => m * 60_000)
     .default(3 * 3_600_000),
   purgePackages: z.boolean().default(false),
+  ...identityOptions.shape,
 });
 
 function hhmm(iso: string): string {
@@ -38,6 +41,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--max-wait <minutes>', 'with --wait: the longest wait (default 180)')
     .option('--purge-packages', 'also delete earlier zdsar export packages of these people once Zoom accepted the erasure');
   withRequest(cmd, 'erasure');
+  withIdentity(cmd);
   withZoom(cmd);
   cmd
     .addHelpText(
@@ -63,16 +67,17 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
       action(ctx, deleteOptions, async (o) => {
         const { planDelete, submitDelete } = await import('../zoom-data-requests/submit.js');
         const plan = planOf(ctx, o);
+        const identity = identityGiven(o);
         const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn });
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
-        if (!o.yes) return renderDryRun(ctx.io, planned, o);
-        const d = await submitDelete(ctx.io.env, planned, { plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
-        return renderDeletion(ctx.io, d, o);
+        if (!o.yes) return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity) });
+        const d = await submitDelete(ctx.io.env, planned, { identity, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
+        return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, d.request.request_id));
       }),
     );
 }
 
-function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean }): number {
+function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean; identity: boolean }): number {
   const { people, flying, toSubmit, batches, earlier, input } = d;
   if (o.json) {
     printJson(io, {
@@ -82,6 +87,7 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
       already_in_flight: [...flying].map(([email, id]) => ({ email, request_id: id })),
       earlier_packages: earlier,
       purge_packages: o.purgePackages,
+      identity_given: o.identity,
     });
     return EXIT.ok;
   }
@@ -97,12 +103,13 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
   if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
   w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
   renderEarlier(io, earlier, o.purgePackages, true);
+  if (!o.identity) w(`No identity verification given: with --yes the deletion is recorded and refused until it is (--identity-method, --identity-evidence, --identity-verifier; or zdsar requests verify-identity <id>).`);
   w(`Dry run: nothing was sent to Zoom. Run again with --yes to submit.`);
   return EXIT.ok;
 }
 
 /** What a submit or a resume of a Zoom deletion did; its exit code. */
-export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean; showEmails: boolean }): number {
+export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean; showEmails: boolean }, cert?: Issued): number {
   const { result, earlier, purged, request: r } = d;
   const id = r.request_id;
   const json = show.json;
@@ -128,6 +135,7 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
       ...(result.stopped ? { stopped: result.stopped } : {}),
       earlier_packages: earlier,
       purged,
+      ...(cert ? { certificate: cert } : {}),
     });
   } else {
     const w = (s: string) => writeLine(io.stderr, s);
@@ -144,6 +152,7 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
     }
     if (result.fatal) w(`Zoom refused: ${result.stopped}. Check the app's scopes (data_request:write:request:admin) with zdsar doctor.`);
     renderEarlier(io, earlier, purged.length > 0, false, purged);
+    certificateLine(io, cert);
     io.stdout.write(id + '\n');
   }
   return code;

@@ -31,6 +31,11 @@ export function register(program: Command, ctx: CommandContext): void {
         for (const [label, f] of [['Team Chat    ', report.features.team_chat], ['AI summaries ', report.features.ai_summaries]] as const) {
           out.write(`${label} ${f.state === 'ok' ? p.green('ok') : f.state === 'unknown' ? 'unknown' : p.red(f.state.replace('_', ' '))}${f.detail ? ` (${f.detail})` : ''}\n`);
         }
+        for (const [name, w] of Object.entries(report.workplace.products)) {
+          const state = w.licensed === 'no' ? p.red('not on the account') : !w.permitted ? p.red('not permitted') : w.licensed === 'yes' ? p.green('ok') : 'unknown';
+          out.write(`${name.padEnd(13)} ${state}${w.missing_scopes.length ? ` (add ${w.missing_scopes.join(', ')})` : ''}${w.detail && w.licensed !== 'yes' ? ` (${w.detail})` : ''}\n`);
+        }
+        out.write(`User-level    ${report.workplace.user_level_only.join(', ')}: Zoom grants these to user-level apps only; no admin app can read them for another person\n`);
         out.write(`Rate limits   ${report.plan} plan: ${Object.entries(report.rate_limits).map(([k, v]) => `${k} ${v}`).join(', ')}\n\n`);
         for (const [name, c] of Object.entries(report.commands)) {
           out.write(`${c.ready ? p.green('ready  ') : p.red('missing')}  zdsar ${name}\n`);

@@ -10,6 +10,7 @@ import { isoDay, subjectLabel } from '../ledger/index.js';
 import { palette, printJson } from '../ui/io.js';
 import { addressMask } from '../ui/people.js';
 import { createProgress } from '../ui/progress.js';
+import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
 import { releaseOptions } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
 import { action, baseOptions, dateOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
@@ -26,6 +27,7 @@ const exportOptions = baseOptions.extend({
   skip: z.string().optional(),
   estimate: z.boolean().default(false),
   ...releaseOptions.shape,
+  ...identityOptions.shape,
 });
 
 /** How an export run is shown: --json, --verbose, --show-emails (also `requests resume`). */
@@ -46,7 +48,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--with-files', 'also download cloud recording, call recording, voicemail and Team Chat files into each folder')
     .option('--zip', "one zip per person: with --redact, made from the approved copy (what the person receives); without, the officer's archive of the record in internal-record/ (not for release)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
-    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins (see --estimate for what each costs)')
+    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins, clips, calendar, scheduler, workspaces, ai_companion (see --estimate for what each costs)')
     .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing')
     .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
     .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')
@@ -55,6 +57,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--age-recipient <recipient>', 'encrypt each zip to this age recipient (age1…; repeatable; implies --zip)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--zip-passphrase', 'make each zip AES-256 encrypted with a passphrase shown once (implies --zip)');
   withRequest(cmd, 'export', 'gdpr');
+  withIdentity(cmd);
   withPeople(cmd);
   withJson(cmd);
   withZoom(cmd);
@@ -85,9 +88,10 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
           return EXIT.ok;
         }
         const { createExport } = await import('../dsar/start.js');
-        const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, ...rest } = o;
+        const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation, ...rest } = o;
         const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase };
-        const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release });
+        const identity = identityGiven({ identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation }, approver);
+        const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release, identity });
         if (!o.json && prepared.input) for (const l of describePeopleReport(prepared.input)) ctx.io.stderr.write(l + '\n');
         const { lateAtEntry } = await import('../ledger/index.js');
         const late = lateAtEntry(prepared.request, new Date());
@@ -188,7 +192,7 @@ function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette
   const out = [`${who}: ${mark}${count}`];
   for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
   // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
-  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : 'not permitted'}: ${c.note ?? ''}`);
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : 'not permitted'}: ${c.note ?? ''}`);
   if (s.error) out.push(`    ${s.error}`);
   return out;
 }

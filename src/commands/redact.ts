@@ -4,15 +4,16 @@ import type { ReleaseResult } from '../dsar/disclosure/run.js';
 import { printJson, writeLine } from '../ui/io.js';
 import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
+import { identitySkipOptions, recordIdentityFlags, withIdentitySkip } from './identity-options.js';
 import { releaseOptions } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
 
-const redactOptions = releaseOptions.omit({ redact: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false) });
+const redactOptions = releaseOptions.omit({ redact: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false), ...identitySkipOptions.shape });
 
 export function register(program: Command, ctx: CommandContext): void {
   withJson(
-    program
-      .command('redact')
+    withIdentitySkip(program
+      .command('redact'))
       .argument('<request-id>', 'an export request (id or a unique prefix)')
       .description("write disclosure/ for an existing package: each person's copy with other people masked (GDPR Art. 15(4)); subjects/ is not changed")
       .option('--redaction-policy <file>', 'a JSON file changing what is masked (default: every other person fully masked)')
@@ -33,6 +34,7 @@ Exit codes: 0 written, 1 failed, 2 bad input (unknown request, bad policy).`,
     )
     .action(
       action(ctx, redactOptions, async (opts, id: string) => {
+        await recordIdentityFlags(ctx.io.env, id, opts, opts.approver);
         const { redactRequest } = await import('../dsar/disclosure/run.js');
         renderRelease(ctx, await redactRequest(ctx.io.env, id, opts), opts.json);
       }),

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { daysUntil } from '../dates.js';
-import type { LedgerRequest, PurgeResult } from '../ledger/index.js';
+import { describeIdentity, type LedgerRequest, type PurgeResult } from '../ledger/index.js';
 import { clockRuns, stageOf, STAGES, type Stage } from '../ledger/lifecycle.js';
 import { palette, type IO, writeLine } from '../ui/io.js';
 import { renderTable } from '../ui/table.js';
@@ -137,6 +137,8 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   field('canceled', r.canceled_at);
   field('purged', r.purged_at);
   if (r.key) field('key', r.key);
+  if (r.identity || r.type === 'export' || r.type === 'zoom-delete') field('identity', describeIdentity(r.identity));
+  for (const x of r.identity?.refusals ?? []) field('  refused', `${x.at} ${x.step}: ${x.missing}`);
   if (r.purged_at) {
     out.push('', c.dim(`  Addresses were removed when the package was purged (${r.purged_at.slice(0, 10)}); the ledger keeps a salted hash of each (HMAC-SHA-256).`));
   }

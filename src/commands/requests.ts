@@ -43,7 +43,9 @@ const RESUME: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest
   'zoom-delete': async (ctx, r, o) => {
     const [{ resumeZoomDelete }, { renderDeletion }] = await Promise.all([import('../zoom-data-requests/resume.js'), import('./delete.js')]);
     ctx.failure = { request_id: r.request_id };
-    return renderDeletion(ctx.io, await resumeZoomDelete(ctx.io.env, r, runContext(ctx, o), { showEmails: o.showEmails, plan: o.plan }), o);
+    const d = await resumeZoomDelete(ctx.io.env, r, runContext(ctx, o), { showEmails: o.showEmails, plan: o.plan });
+    const { certify } = await import('./certify.js');
+    return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, r.request_id));
   },
 };
 
@@ -229,6 +231,75 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
 
   registerApprove(requests, ctx);
   registerDeliver(requests, ctx);
+
+  withJson(
+    requests
+      .command('metrics')
+      .description('the yearly figures of CCPA regulations §7102 from the ledger: per request type, received, complied with in whole or in part, denied, median and mean days')
+      .requiredOption('--year <yyyy>', 'the calendar year the requests were received in (UTC)')
+      .addHelpText(
+        'after',
+        `
+Types: know (export), delete (delete, registrants erase). Complied in whole: completed; in part: partial;
+denied: canceled. Days: from receipt to the answer (completion, or cancellation for a denial).
+Purged requests still count (the ledger keeps their dates and outcome).
+
+Example:
+  $ zdsar requests metrics --year 2026 --json`,
+      ),
+  ).action(
+    action(
+      ctx,
+      jsonOnly.extend({
+        year: z
+          .string()
+          .regex(/^\d{4}$/, '--year: a calendar year, YYYY')
+          .transform(Number),
+      }),
+      async (opts) => {
+        const [{ yearMetrics }, { renderTable }] = await Promise.all([import('../ledger/index.js'), import('../ui/table.js')]);
+        const m = yearMetrics(await (await openLedger(ctx)).list(), opts.year);
+        if (opts.json) return printJson(ctx.io, m);
+        const days = (n: number | null) => (n === null ? '-' : n.toFixed(1));
+        const rows = m.types.map((t) => [t.type, String(t.received), String(t.complied_in_whole), String(t.complied_in_part), String(t.denied), String(t.open), String(t.failed), days(t.median_days), days(t.mean_days)]);
+        writeLine(ctx.io.stdout, renderTable(['TYPE', 'RECEIVED', 'WHOLE', 'IN PART', 'DENIED', 'OPEN', 'FAILED', 'MEDIAN DAYS', 'MEAN DAYS'], rows));
+        writeLine(ctx.io.stderr, `Requests received in ${m.year} (CCPA regulations §7102). zdsar takes no opt-out requests; count those where they are handled.`);
+      },
+    ),
+  );
+
+  withJson(
+    requests
+      .command('verify-identity')
+      .argument('<id>', 'request id (or a unique prefix)')
+      .description("record how the requester's identity was verified (the types of evidence, never copies); approval, the person's zip and deletion wait for it")
+      .requiredOption('--method <method>', 'how identity was checked, e.g. account-email-match, video-call, signed-declaration')
+      .requiredOption('--evidence <types>', 'the types of evidence seen, comma-separated names (e.g. passport,zoom-account-email): never the documents or their numbers')
+      .requiredOption('--verifier <name>', 'who checked')
+      .option('--requester-kind <kind>', 'person (default) or agent: who made the request')
+      .option('--agent-authorisation <type>', "with --requester-kind agent: the type of the agent's authorisation (e.g. power-of-attorney, signed-permission)")
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ zdsar requests verify-identity r-20260131-091500 --method account-email-match --evidence zoom-account-email,employee-id-card --verifier "Dana DPO"
+  $ zdsar requests verify-identity r-20260131-091500 --method document-check --evidence passport --verifier "Dana DPO" \\
+      --requester-kind agent --agent-authorisation power-of-attorney
+Without it, requests approve, the person's zip and delete --yes refuse (exit 2), unless --no-identity-check --reason TEXT is given (recorded).`,
+      ),
+  ).action(
+    action(
+      ctx,
+      jsonOnly.extend({ method: z.string(), evidence: z.string(), verifier: z.string(), requesterKind: z.string().optional(), agentAuthorisation: z.string().optional() }),
+      async (opts, id: string) => {
+        const { identityInput, describeIdentity } = await import('../ledger/index.js');
+        const v = identityInput({ ...opts, requester: opts.requesterKind }, { method: '--method', evidence: '--evidence', verifier: '--verifier' });
+        const r = await (await openLedger(ctx)).recordIdentity(id, v);
+        if (opts.json) return printJson(ctx.io, { request_id: r.request_id, identity: r.identity });
+        writeLine(ctx.io.stderr, `Identity for ${r.request_id}: ${describeIdentity(r.identity)}.`);
+      },
+    ),
+  );
 
   withJson(
     requests

@@ -16,20 +16,24 @@ import {
   featureBlock,
   getMeetingSummary,
   getVoicemail,
-  isGoneMeeting,
   isOlderThanChatWindow,
   listChatMessages,
   listChatSessions,
   listParticipants,
   listSmsMessages,
+  participantsSource,
+  WEBINAR_TYPES,
   type ChatTarget,
   type ParticipantsVia,
 } from '../zoom/endpoints/breadth.js';
+import { isFatal } from '../zoom/errors.js';
 import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import type { DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
+import { itemBatches, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
+import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -40,7 +44,7 @@ export interface BreadthResult {
   file?: string;
   note?: string;
   error?: string;
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
 }
 
 /** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */
@@ -61,8 +65,8 @@ export interface BreadthPerson {
   readonly categories: Record<string, BreadthResult>;
   readonly dir: string;
   settle(name: string, run: () => Promise<BreadthResult>): Promise<void>;
-  /** Walk units into parts and merge them into the category's file (no de-duplication: units never overlap). */
-  collect(name: string, units: BreadthUnit[], coverage?: BreadthCoverage): Promise<BreadthResult>;
+  /** Walk units into parts and merge them into the category's file (no de-duplication: units never overlap); item units count each item's outcome (items.ts). */
+  collect(name: string, units: Array<BreadthUnit | ItemUnit>, coverage?: BreadthCoverage, noun?: string): Promise<BreadthResult>;
 }
 
 /** Optional categories `--skip` may leave out, and the categories each covers. */
@@ -73,6 +77,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   attendance: ['attendance'],
   summaries: ['meeting_summaries'],
   sign_ins: ['sign_ins'],
+  ...WORKPLACE_OPTIONAL,
 };
 
 export interface BreadthSettings {
@@ -112,14 +117,14 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
     afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
     // Each as soon as the list it reads is settled (not after every Phone list: the heavy person's call history takes half a minute).
     afterSms: (): Promise<void> =>
-      skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsMessages(s.client, id)),
+      skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', 'SMS conversations', (r) => str(r.session_id), (id) => `SMS conversation ${id}`, (id) => smsMessages(s.client, id)),
     afterVoicemails: (): Promise<void> =>
-      skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), async (id) => [await getVoicemail(s.client, id)]),
+      skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', 'voicemails', (r) => str(r.id), (id) => `voicemail ${id}`, async (id) => [await getVoicemail(s.client, id)]),
   };
 }
 
 /** A category that reads another one's records: mirrors it when it has nothing to read. */
-async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
+export async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () => Promise<BreadthResult>): Promise<void> {
   const d = p.categories[dep];
   if (d?.status === 'done') return p.settle(name, run);
   return p.settle(name, async () => {
@@ -129,39 +134,25 @@ async function dependsOn(p: BreadthPerson, dep: string, name: string, run: () =>
   });
 }
 
-async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
+export async function* recordsOf(p: BreadthPerson, name: string): AsyncGenerator<Rec> {
   yield* readRecords(join(p.dir, CATEGORY.get(name)!.file));
 }
 
-/** For each record of `dep` (an SMS session, a voicemail), the detail Zoom has behind it, in batches. */
-function perRecord(p: BreadthPerson, dep: string, name: string, idOf: (r: Rec) => string, fetch: (id: string) => Promise<Rec[]>): Promise<void> {
+/** For each record of `dep` (an SMS session, a voicemail), the detail Zoom has behind it: one item each (items.ts). */
+function perRecord(p: BreadthPerson, dep: string, name: string, noun: string, idOf: (r: Rec) => string, nameOf: (id: string) => string, fetch: (id: string) => Promise<Rec[]>): Promise<void> {
   return dependsOn(p, dep, name, async () => {
     const ids = new Set<string>();
     for await (const r of recordsOf(p, dep)) if (idOf(r)) ids.add(idOf(r));
-    return p.collect(name, batches([...ids], (id) => id, fetch));
+    return p.collect(name, items([...ids].map((id) => ({ key: id, name: nameOf(id), value: id })), fetch), undefined, noun);
   });
 }
 
-/** Records fetched one request each go in batches of this many: one part file and one ledger step per batch, not per request. */
-export const BATCH = 10;
+/** An account feature or permission that stands in the way holds for every item: the category says so once (unavailable), not per item. */
+const stopsCategory = (e: unknown) => isFatal(e) || featureBlock(e) !== undefined;
 
-/**
- * Units of up to BATCH items, each item's records fetched concurrently and yielded in the items' order.
- * A batch that fails is fetched again whole by a resumed run; the keys depend only on the items, so they are stable.
- */
-export function batches<T>(items: T[], keyOf: (t: T) => string, fetch: (t: T) => Promise<Rec[]>): BreadthUnit[] {
-  const out: BreadthUnit[] = [];
-  for (let i = 0; i < items.length; i += BATCH) {
-    const chunk = items.slice(i, i + BATCH);
-    out.push({
-      key: `b-${hash(chunk.map(keyOf).join('|'))}`,
-      items: async function* () {
-        const results = await Promise.all(chunk.map(fetch));
-        for (const list of results) yield* list;
-      },
-    });
-  }
-  return out;
+/** The one way these categories fetch per item (items.ts): each item ends in its own outcome. */
+export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>): ItemUnit[] {
+  return itemBatches(list, fetch, stopsCategory);
 }
 
 async function smsMessages(client: ZoomClient, sessionId: string): Promise<Rec[]> {
@@ -194,7 +185,7 @@ async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): 
   );
   await dependsOn(p, 'chat_sessions', 'chat_messages', async () => {
     const w = chatWindow(who.now, range);
-    const units: BreadthUnit[] = [];
+    const conversations: Array<Item<{ target: ChatTarget; context: Rec }>> = [];
     let older = 0;
     for await (const session of recordsOf(p, 'chat_sessions')) {
       const target = targetOf(session);
@@ -204,7 +195,8 @@ async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): 
         continue;
       }
       const context = Object.fromEntries(SESSION_FIELDS.filter((k) => session[k] !== undefined).map((k) => [k, session[k]]));
-      units.push({ key: `c-${hash(JSON.stringify(target))}`, items: () => chatMessages(s, userId, target, context, w) });
+      const name = 'to_channel' in target ? `channel ${str(session.name) || target.to_channel}` : `conversation with ${str(session.name) || target.to_contact}`;
+      conversations.push({ key: `c-${hash(JSON.stringify(target))}`, name, value: { target, context } });
     }
     const why = [
       w ? 'Zoom serves Team Chat messages of the last six months only ("Only provide past chat messages in recent 6 months")' : 'Zoom serves Team Chat messages of the last six months only, and the range lies before them',
@@ -213,7 +205,12 @@ async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): 
     ]
       .filter(Boolean)
       .join('; ');
-    return p.collect('chat_messages', units, { ...(w ?? {}), why, limit: 'zoom' });
+    const units = items(conversations, async ({ target, context }) => {
+      const out: Rec[] = [];
+      for await (const m of chatMessages(s, userId, target, context, w!)) out.push(m);
+      return out;
+    });
+    return p.collect('chat_messages', units, { ...(w ?? {}), why, limit: 'zoom' }, 'conversations');
   });
 }
 
@@ -238,60 +235,58 @@ async function* chatMessages(s: BreadthSettings, userId: string, target: ChatTar
 
 // ---------------------------------------------------------------- attendance, summaries, sign-ins
 
+/**
+ * The person's own rows of each meeting and webinar they joined. A row is theirs by
+ * `participant_user_id` (the reports; it replaces the deprecated `id`: "We will remove this response in
+ * a future release"), else `id` (the past lists), else the email address (empty on legacy BAA accounts
+ * and for some external participants).
+ */
 async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   const email = who.email.trim().toLowerCase();
   let nameOnly = 0;
-  let gone = 0;
-  const mine = (row: Rec) => (str(row.id) !== '' && str(row.id) === who.userId) || (str(row.user_email) !== '' && str(row.user_email).toLowerCase() === email);
+  const idOf = (row: Rec) => str(row.participant_user_id) || str(row.id);
+  const mine = (row: Rec) => (idOf(row) !== '' && idOf(row) === who.userId) || (str(row.user_email) !== '' && str(row.user_email).toLowerCase() === email);
   await dependsOn(p, 'meetings_attended', 'attendance', async () => {
-    const meetings = new Map<string, Rec>();
+    const sessions = new Map<string, Rec>();
     for await (const m of recordsOf(p, 'meetings_attended')) {
       const uuid = str(m.uuid);
-      if (uuid && !meetings.has(uuid)) meetings.set(uuid, { uuid: m.uuid, id: m.id, topic: m.topic, start_time: m.start_time });
+      if (uuid && !sessions.has(uuid)) sessions.set(uuid, { uuid: m.uuid, id: m.id, type: m.type, topic: m.topic, start_time: m.start_time });
     }
-    const share = s.attendanceReportShare(meetings.size);
+    const share = s.attendanceReportShare(sessions.size);
+    const kindOf = (m: Rec) => (WEBINAR_TYPES.has(Number(m.type)) ? ('webinar' as const) : ('meeting' as const));
+    const list: Array<Item<[string, Rec]>> = [...sessions].map(([uuid, m]) => ({ key: uuid, name: `${kindOf(m)} "${str(m.topic)}" of ${str(m.start_time).slice(0, 10)} (${uuid})`, value: [uuid, m] }));
     const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
-      // Each meeting always goes the same way (a resumed run asks the same endpoint).
+      const kind = kindOf(meeting);
+      // Each session always goes the same way (a resumed run asks the same endpoint).
       const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < share ? 'report' : 'past_meetings';
       const out: Rec[] = [];
-      try {
-        for await (const row of listParticipants(s.client, uuid, via)) {
-          if (mine(row)) out.push({ meeting, source: via === 'report' ? 'report/meetings/participants' : 'past_meetings/participants', participant: row });
-          else if (!str(row.id) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
-        }
-      } catch (e) {
-        if (!isGoneMeeting(e)) throw e;
-        gone++;
+      for await (const row of listParticipants(s.client, uuid, via, kind)) {
+        if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });
+        else if (!idOf(row) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
       }
       return out;
     };
-    const units = batches([...meetings], ([uuid]) => uuid, rowsOf);
-    const r = await p.collect('attendance', units);
+    const r = await p.collect('attendance', items(list, rowsOf), undefined, 'meetings and webinars');
     const why = [
-      'your own rows of the meetings you joined (the list above), matched by your Zoom user id or email address',
+      'your own rows of the meetings and webinars you joined (the list above), matched by your Zoom user id (participant_user_id) or email address',
       nameOnly > 0 ? `${nameOnly} ${nameOnly === 1 ? 'row bears' : 'rows bear'} your name but neither id nor email (Zoom leaves them empty for some participants, e.g. signed out) and cannot be attributed to you, so ${nameOnly === 1 ? 'it was' : 'they were'} left out` : '',
-      gone > 0 ? `Zoom no longer serves the participants of ${gone} ${gone === 1 ? 'meeting' : 'meetings'}` : '',
     ]
       .filter(Boolean)
       .join('; ');
-    return r.status === 'done' ? { ...r, note: `${why.charAt(0).toUpperCase()}${why.slice(1)}.`, coverage: { why } } : r;
+    if (r.status !== 'done') return r;
+    const coverage = { ...((r as { coverage?: BreadthCoverage }).coverage ?? {}), why };
+    return { ...r, note: `${why.charAt(0).toUpperCase()}${why.slice(1)}. ${r.note ?? ''}`.trim(), coverage };
   });
 }
 
 async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   await p.settle('meeting_summaries', async () => {
     const rows = await s.accountWide.summariesHostedBy(who.userId, who.email);
-    const uuids = rows.map((r) => str(r.meeting_uuid)).filter(Boolean);
-    const units = batches(uuids, (u) => u, async (uuid) => {
-      try {
-        return [await getMeetingSummary(s.client, uuid)];
-      } catch (e) {
-        // Deleted since the account's list was read: nothing to keep.
-        if (isGoneMeeting(e)) return [];
-        throw e;
-      }
-    });
-    return p.collect('meeting_summaries', units, { from: s.accountWide.summariesFrom() > who.range.from ? s.accountWide.summariesFrom() : who.range.from, to: who.range.to, why: "summaries of meetings you hosted, from the account's list of AI Companion summaries (which exist since 2023)", limit: 'zoom' });
+    const list: Array<Item<string>> = rows
+      .filter((r) => str(r.meeting_uuid))
+      .map((r) => ({ key: str(r.meeting_uuid), name: `summary of "${str(r.meeting_topic)}" of ${str(r.meeting_start_time).slice(0, 10)} (${str(r.meeting_uuid)})`, listed: r, value: str(r.meeting_uuid) }));
+    const units = items(list, async (uuid) => [await getMeetingSummary(s.client, uuid)]);
+    return p.collect('meeting_summaries', units, { from: s.accountWide.summariesFrom() > who.range.from ? s.accountWide.summariesFrom() : who.range.from, to: who.range.to, why: "summaries of meetings you hosted, from the account's list of AI Companion summaries (which exist since 2023)", limit: 'zoom' }, 'summaries');
   });
 }
 

@@ -2,12 +2,14 @@
  * What an access package holds, category by category: the file, and what it means in
  * plain words (for report.html and the manifest). The collection plan is in collect.ts.
  */
+import { WORKPLACE_CATEGORIES } from './workplace-categories.js';
+
 export interface CategoryInfo {
   name: string;
   file: string;
   title: string;
   explain: string;
-  group: 'account' | 'meetings' | 'recordings' | 'phone' | 'registrations' | 'chat';
+  group: 'account' | 'meetings' | 'recordings' | 'phone' | 'registrations' | 'chat' | 'workplace';
 }
 
 export const CATEGORIES: readonly CategoryInfo[] = [
@@ -31,6 +33,7 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   { name: 'phone_sms', file: 'phone_sms_sessions.json', group: 'phone', title: 'SMS conversations', explain: 'Your Zoom Phone SMS conversations (sessions) and their participants, from the day your Zoom user was created.' },
   { name: 'phone_sms_messages', file: 'phone_sms_messages.json', group: 'phone', title: 'SMS text messages', explain: 'The text messages of each of your SMS conversations: who sent them to whom, when, the text itself and any attachments.' },
   { name: 'phone_voicemail_details', file: 'phone_voicemail_details.json', group: 'phone', title: 'Voicemail transcripts', explain: "Each voicemail left for you, with the written transcript Zoom made of it where it has one." },
+  ...WORKPLACE_CATEGORIES,
   { name: 'registrations', file: 'registrations.json', group: 'registrations', title: 'Meeting and webinar registrations', explain: "Registrations made with your email address for meetings and webinars on this account, including other hosts' events: name, address and answers you gave when registering." },
 ];
 

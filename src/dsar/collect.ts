@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '../fs/atomic.js';
@@ -9,9 +9,15 @@ import * as zoom from '../zoom/endpoints/access.js';
 import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
-import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
+import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
+import { workplaceBlock } from '../zoom/endpoints/workplace.js';
+import { workplacePlan } from './workplace.js';
 import { CATEGORY } from './categories.js';
+import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
+
+/** An account feature, permission or product in the way (breadth.ts; workplace products, issue 27). */
+const featureBlock = (e: unknown) => breadthBlock(e) ?? workplaceBlock(e);
 
 /** How an export continues after a stop (named in rate-limit messages). */
 const RESUME = 'zdsar requests resume';
@@ -36,6 +42,8 @@ export interface Coverage {
   refused?: string[];
   /** Meetings known from recordings or reports that no API list returns (meetings only). */
   not_reached?: string[];
+  /** Categories of items (items.ts): each listed item's outcome counted, those not collected named; `of`: what the items are. */
+  items?: ItemTally & { of?: string };
 }
 
 export interface CategoryResult {
@@ -50,7 +58,7 @@ export interface CategoryResult {
   error?: string;
   coverage?: Coverage;
   /** For unavailable: what stands in the way; the note says what to change. */
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
 }
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 
@@ -136,6 +144,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     ...(env.registrations ? [person.registrations()] : []),
     person.phone(userId, range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
+    ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);
@@ -266,10 +275,10 @@ class PersonCollection {
   }
 
   /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
-  collect(name: string, units: BreadthUnit[], coverage?: Coverage): Promise<CategoryResult> {
+  collect(name: string, units: Array<BreadthUnit | ItemUnit>, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
     // Their own pool: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
     const env = this.env.breadth ? { ...this.env, limit: this.env.breadth.limit } : this.env;
-    return collectList(env, name, units, () => undefined, this.dir, this.work, coverage);
+    return collectList(env, name, units, () => undefined, this.dir, this.work, coverage, noun);
   }
 
   registrations(): Promise<void> {
@@ -361,19 +370,26 @@ function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => As
 const DISJOINT_UNITS = new Set(['recordings', 'meetings_attended', 'phone_call_history', 'phone_recordings', 'phone_voicemails']);
 
 /**
- * Walk every unit of a list into its own part (skipping parts committed earlier), then
+ * Walk every unit of a list into its own part (skipping parts committed earlier; exported for the property tests), then
  * merge the parts, in order and each record once, into the category's file.
  */
-async function collectList(env: CollectEnv, name: string, units: ListUnit[], idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage): Promise<CategoryResult> {
+export async function collectList(env: CollectEnv, name: string, units: Array<ListUnit | ItemUnit>, idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
   const partsDir = join(work, name);
   await ensurePrivateDir(partsDir);
-  const partPath = (u: ListUnit) => join(partsDir, `${safeName(u.key)}.ndjson`);
+  const partPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.ndjson`);
+  // An item unit's outcomes (items.ts) beside its part: read back by a resumed run, so the counts stay whole.
+  const tallyPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.items.json`);
   const refused: string[] = [];
   const empty: string[] = [];
+  const tallies: ItemTally[] = [];
   const outcomes = await Promise.allSettled(
     units.map((u) =>
       poolFor(env, name)(async () => {
         const path = partPath(u);
+        if ('run' in u) {
+          tallies.push(await runItemUnit(env, name, u, path, tallyPath(u)));
+          return;
+        }
         if (await pathExists(path)) return;
         if (env.signal.aborted) throw env.signal.reason;
         const part = await RecordFile.create(path, 'ndjson');
@@ -404,20 +420,29 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
   const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
   const abort = errors.find((e) => isAbort(e, env.signal));
   if (abort) throw abort;
+  const tally = units.some((u) => 'run' in u) ? tallies.reduce(addTally, emptyTally()) : undefined;
+  const items = tally ? { items: { ...tally, ...(noun ? { of: noun } : {}) } } : {};
   if (errors.length > 0) {
     const why = noDataReason(errors[0]);
     if (why && errors.length === units.length) return { status: 'no_data', note: why };
     const block = featureBlock(errors[0]);
     if (block && errors.length === units.length) return { status: 'unavailable', ...block };
     const done = units.length - errors.length;
-    return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}` };
+    return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}`, ...(tally ? { coverage: { ...(coverage ?? { why: '' }), ...items } } : {}) };
+  }
+  // One item that failed fails the category (the person is partial); its neighbours keep their outcomes.
+  if (tally && tally.failed > 0) {
+    const t = tally;
+    const first = t.named.find((x) => x.outcome === 'failed')!;
+    return { status: 'failed', error: `${t.failed} of ${t.collected + t.no_data + t.gone + t.failed} ${noun ?? 'items'} could not be collected (${first.item}: ${first.reason}); resuming asks again for those only`, coverage: { ...(coverage ?? { why: '' }), ...items } };
   }
   if (empty.length > 0 && empty.length === units.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');
   // Parts are copied line by line, not parsed again; only units that can overlap are deduplicated by id.
   const seen = units.length > 1 && !DISJOINT_UNITS.has(name) ? new Set<string>() : undefined;
-  const cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
+  let cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
+  if (tally) cov = { ...(cov ?? { why: '' }), ...items };
   try {
     for (const u of units) {
       if (!(await pathExists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
@@ -431,11 +456,50 @@ async function collectList(env: CollectEnv, name: string, units: ListUnit[], idO
       }
     }
     const d = await out.commit();
-    return { status: 'done', records: d.records, file, sha256: d.sha256, ...(cov ? { note: coverageNote(cov), coverage: cov } : {}) };
+    return { status: 'done', records: d.records, file, sha256: d.sha256, ...(cov ? { note: coverageNote(cov, noun), coverage: cov } : {}) };
   } catch (e) {
     await out.abort();
     throw e;
   }
+}
+
+/**
+ * Run one unit of items (items.ts) into its part: every item ends in its own outcome. The part and
+ * the tally are saved even when some item failed; a resumed run asks again only for the failed ones
+ * and adds what they give to the part. Returns the unit's tally (read back if nothing was left to do).
+ */
+async function runItemUnit(env: CollectEnv, name: string, u: ItemUnit, path: string, tallyFile: string): Promise<ItemTally> {
+  let prior: ItemTally | undefined;
+  let priorLines: string[] = [];
+  if ((await pathExists(path)) && (await pathExists(tallyFile))) {
+    const saved = JSON.parse(await readFile(tallyFile, 'utf8')) as ItemTally & { part_records: number };
+    for await (const line of readNdjsonLines(path)) priorLines.push(line);
+    // The tally is written just before the part: a run killed between the two leaves them unmatched; then the batch is asked again whole.
+    if (saved.part_records === priorLines.length) prior = saved;
+    else priorLines = [];
+  }
+  if (prior && prior.failed === 0) return stripped(prior);
+  if (env.signal.aborted) throw env.signal.reason;
+  const retry = prior ? new Set(prior.named.filter((x) => x.outcome === 'failed').map((x) => x.key)) : undefined;
+  const { records, tally } = await u.run(retry);
+  const kept = prior ? { ...stripped(prior), failed: 0, named: prior.named.filter((x) => x.outcome !== 'failed') } : emptyTally();
+  const whole = addTally(kept, tally);
+  const part = await RecordFile.create(path, 'ndjson');
+  try {
+    for (const line of priorLines) await part.writeJson(line);
+    for (const r of records) await part.write(r);
+    await writeFileAtomic(tallyFile, JSON.stringify({ ...whole, part_records: priorLines.length + records.length }) + '\n');
+    const d = await part.commit();
+    if (whole.failed === 0) await env.progress(name, { status: 'part_done', unit: u.key, records: d.records });
+  } catch (e) {
+    await part.abort();
+    throw e;
+  }
+  return whole;
+}
+
+function stripped(t: ItemTally): ItemTally {
+  return { collected: t.collected, no_data: t.no_data, gone: t.gone, failed: t.failed, named: t.named };
 }
 
 function sha256Of(text: string): string {
@@ -492,10 +556,12 @@ function sixMonthCoverage(range: DateWindow, six: DateWindow | undefined, whole:
 }
 
 /** The coverage in one plain sentence (the category's note). */
-export function coverageNote(c: Coverage): string {
+export function coverageNote(c: Coverage, noun?: string): string {
   const refused = c.refused?.length ? `; Zoom refused ${c.refused.join(', ')} as outside what it serves` : '';
+  const items = c.items ? `${c.why ? '; ' : ''}${tallySentence(c.items, noun ?? c.items.of)}` : '';
   const text = c.from && c.to ? `Covers ${c.from} to ${c.to}: ${c.why}` : c.why.charAt(0).toUpperCase() + c.why.slice(1);
-  return `${text}${refused}.`;
+  const all = `${text}${refused}${items}`;
+  return `${all.charAt(0).toUpperCase()}${all.slice(1)}.`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { PHONE_LIMITS, PLAN_LIMITS, rateTableOf } from '../zoom/limiter.js';
 import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { monthWindows } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
+import { workplaceRequests } from './workplace-categories.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
 export const ASSUMED = {
@@ -126,6 +127,8 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   add(out.summaries!, 'GET /meetings/meeting_summaries', Math.max(1, Math.ceil((ASSUMED.accountUsers * ASSUMED.summaries) / 300)));
   add(out.summaries!, 'GET /meetings/{meetingId}/meeting_summary', n * ASSUMED.summaries);
   add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 7.5) / 300)));
+  const months = historyOf(i);
+  for (const [k, ops] of Object.entries(workplaceRequests(n, months, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
   return out;
 }
 

@@ -27,6 +27,8 @@ export interface ManifestSubject {
   downloads?: SubjectResult['downloads'];
   error?: string;
   files: ManifestFile[];
+  /** Files found in this person's folder that zdsar did not write for them (not listed, never zipped). */
+  not_listed?: string[];
 }
 
 export interface Manifest {
@@ -64,7 +66,7 @@ export async function writeManifest(
   },
 ): Promise<Manifest> {
   const subjects: ManifestSubject[] = [];
-  const notListed: string[] = [];
+  let strays = 0;
   for (const s of input.request.subjects) {
     const folder = subjectFolder(s.index, s.email!);
     const dir = join(packageDir, 'subjects', folder);
@@ -77,6 +79,7 @@ export async function writeManifest(
       ...(input.placed?.get(s.index) ?? []).map((p) => relative(dir, join(packageDir, p)).split(sep).join('/')),
     ]);
     const files: ManifestFile[] = [];
+    const notListed: string[] = [];
     for (const abs of await listFiles(dir)) {
       const inSubject = relative(dir, abs).split(sep).join('/');
       if (!ours.has(inSubject)) {
@@ -101,7 +104,9 @@ export async function writeManifest(
       ...(r.downloads ? { downloads: withoutPaths(r.downloads) } : {}),
       ...(r.error ? { error: r.error } : {}),
       files,
+      ...(notListed.length ? { not_listed: notListed.sort() } : {}),
     });
+    strays += notListed.length;
   }
   const manifest: Manifest = {
     request_id: input.request.request_id,
@@ -123,7 +128,8 @@ export async function writeManifest(
       "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
       NOT_COVERED_NOTE,
       ...(input.notes ?? []),
-      ...(notListed.length ? [`Not listed (zdsar did not write them for this person): ${notListed.sort().join(', ')}.`] : []),
+      // Said per person (not_listed): a folder's name is the person's address, and the notes go into every person's zip.
+      ...(strays ? [`${strays} file(s) in people's folders were not written by zdsar for that person: not listed, not zipped (see not_listed of each person).`] : []),
     ],
   };
   await writeFileAtomic(join(packageDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -10,7 +10,7 @@ import { isoDay } from '../dates.js';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { UnsafePathError } from '../fs/safe.js';
-import { Ledger, type LedgerRequest, type Regime } from '../ledger/index.js';
+import { Ledger, recordIdentityGiven, requireIdentity, type IdentityGiven, type LedgerRequest, type Regime } from '../ledger/index.js';
 import { readPeopleReport, type PeopleReport } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { registrationsFinder } from '../registrants/find.js';
@@ -55,6 +55,8 @@ export interface NewExport {
   skip?: string;
   /** --redact, --redaction-policy, --approve, --approver, --age-recipient, --zip-passphrase. */
   release?: ReleaseFlags;
+  /** --identity-… or --no-identity-check --reason: recorded with the request. */
+  identity?: IdentityGiven;
 }
 
 /** An export recorded in the ledger, ready to run (or to continue). */
@@ -116,6 +118,10 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   });
   const packageDir = join(outRoot, request.request_id);
   await ledger.setOutDir(request.request_id, packageDir);
+  await recordIdentityGiven(ledger, request.request_id, s.identity);
+  // What reaches the person is gated on identity: refused now (recorded), before anything is sent to Zoom.
+  // (With --redact and no --approve the zips wait for the approval, which is gated then.)
+  if (release.approve || (zip && !release.redact)) await requireIdentity(ledger, request.request_id, release.approve ? 'approval' : 'zip');
   return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
 }
 

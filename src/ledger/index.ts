@@ -1,6 +1,6 @@
 /** The request ledger: storage, deadlines, data minimisation, resume. See ledger.ts for the layout. */
 export { Ledger } from './ledger.js';
-export { checkPackage, deletePackage, PACKAGE_MARKER, REQUEST_ID_RE, type PackageCheck } from './package-guard.js';
+export { checkPackage, deletePackage, personParts, PACKAGE_MARKER, REQUEST_ID_RE, type PackageCheck } from './package-guard.js';
 export * from './types.js';
 export {
   acknowledgeBy,
@@ -37,3 +37,17 @@ export {
   type Kind,
   type Stage,
 } from './lifecycle.js';
+export {
+  describeIdentity,
+  identityInput,
+  identityMissing,
+  REQUESTER_KINDS,
+  type IdentityInput,
+  type IdentityRecord,
+  type IdentitySkip,
+  type IdentityState,
+  type ReleaseStep,
+  type RequesterKind,
+} from './identity.js';
+export { IdentityRequiredError, recordIdentityGiven, requireIdentity, type IdentityGiven } from './identity-gate.js';
+export { METRICS_TYPES, median, yearMetrics, type MetricsType, type TypeMetrics, type YearMetrics } from './metrics.js';

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { appendLineDurable, writeFileAtomic } from '../fs/atomic.js';
 import type { ErrorInput, EvidenceInput, LedgerRequest, ProgressInput, RequestStatus } from './types.js';
 import { FINISHED_STATUSES } from './types.js';
+import { describeIdentity, type IdentityInput, type ReleaseStep } from './identity.js';
 
 export const JOURNAL = 'journal.jsonl';
 export const SNAPSHOT = 'snapshot.json';
@@ -32,7 +33,10 @@ export type JournalEvent =
   | { ev: 'evidence'; at: string; e: EvidenceInput }
   | { ev: 'error'; at: string; e: ErrorInput }
   | { ev: 'extended'; at: string; due_at: string; note?: string }
-  | { ev: 'out_dir'; at: string; out_dir: string };
+  | { ev: 'out_dir'; at: string; out_dir: string }
+  | { ev: 'identity_verified'; at: string; v: IdentityInput }
+  | { ev: 'identity_check_skipped'; at: string; reason: string; by: string }
+  | { ev: 'release_refused'; at: string; step: ReleaseStep; missing: string };
 
 /** What replaying a journal yields. `offset` is the end of the last complete line read. */
 export interface Loaded {
@@ -99,6 +103,18 @@ export function apply(state: LedgerRequest | undefined, e: JournalEvent): Ledger
       state.original_due_at ??= state.due_at;
       state.due_at = e.due_at;
       state.history.push({ at: e.at, action: 'extended', ...(e.note ? { note: e.note } : {}) });
+      break;
+    case 'identity_verified':
+      state.identity = { ...state.identity, verified: { ...e.v, at: e.at } };
+      state.history.push({ at: e.at, action: 'identity_verified', note: describeIdentity({ verified: { ...e.v, at: e.at } }) });
+      break;
+    case 'identity_check_skipped':
+      state.identity = { ...state.identity, skipped: { at: e.at, reason: e.reason, by: e.by } };
+      state.history.push({ at: e.at, action: 'identity_check_skipped', note: `identity check skipped by ${e.by}: ${e.reason}` });
+      break;
+    case 'release_refused':
+      state.identity = { ...state.identity, refusals: [...(state.identity?.refusals ?? []), { at: e.at, step: e.step, missing: e.missing }] };
+      state.history.push({ at: e.at, action: 'release_refused', note: `${e.step} refused: ${e.missing}` });
       break;
   }
   return state;

@@ -18,6 +18,7 @@ import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } fro
 import { clockRuns, stageOf } from './lifecycle.js';
 import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
 import { acquireLease, leaseHeld, serialize, withFileLock } from './lock.js';
+import type { IdentityInput, ReleaseStep } from './identity.js';
 import { checkPackage, deletePackage } from './package-guard.js';
 import { hashEmail, loadSalt, personReplacements, scrub } from './privacy.js';
 import {
@@ -255,6 +256,26 @@ export class Ledger {
   /** What was done, as it happened. Accepted even after cancel: evidence of a step already taken must not be lost. */
   async recordEvidence(id: string, e: EvidenceInput): Promise<void> {
     await this.append(id, () => ({ events: [{ ev: 'evidence', at: nowIso(), e }] }));
+  }
+
+  /** An identity verification (identity.ts): method, types of evidence, verifier, who asked. Refused once purged. */
+  async recordIdentity(id: string, v: IdentityInput): Promise<LedgerRequest> {
+    return this.mutate(id, (s) => {
+      if (s.purged_at) throw new UsageError(`request ${s.request_id} was purged: nothing more is recorded`);
+      return { events: [{ ev: 'identity_verified', at: nowIso(), v }], snapshot: true };
+    });
+  }
+
+  /** The officer skips the identity check, with a reason (recorded and shown). */
+  async skipIdentityCheck(id: string, reason: string, by?: string): Promise<LedgerRequest> {
+    const why = reason.trim();
+    if (!why) throw new UsageError('--no-identity-check needs --reason TEXT (recorded in the request\'s history)');
+    return this.mutate(id, () => ({ events: [{ ev: 'identity_check_skipped', at: nowIso(), reason: why, by: by?.trim() || requesterDefault() }], snapshot: true }));
+  }
+
+  /** The gate refused a step (identity.ts requireIdentity): kept in the history. */
+  async recordIdentityRefusal(id: string, step: ReleaseStep, missing: string): Promise<void> {
+    await this.mutate(id, () => ({ events: [{ ev: 'release_refused', at: nowIso(), step, missing }], snapshot: true }));
   }
 
   async recordError(id: string, e: ErrorInput): Promise<void> {

@@ -9,9 +9,10 @@
  *   run killed before its first manifest, the marker zdsar writes as it creates the folder
  *   (PACKAGE_MARKER) with that request_id.
  * Nothing beside the folder (no sibling `<folder>.zip`) is ever deleted; parts of a package
- * (one person's folder or zip) are deleted only inside a package that passed these checks.
+ * (one person's parts: personParts) are deleted only inside a package that passed these checks,
+ * and never through a link (a linked `subjects/` or `zips/` is refused, not followed).
  */
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { currentUid } from '../fs/safe.js';
@@ -61,6 +62,27 @@ async function recordedId(path: string): Promise<unknown> {
 }
 
 /**
+ * Every part of one person that zdsar writes in a package, relative to it: their folder in subjects/
+ * and disclosure/, their zip (plain or age-encrypted) and its temporaries in zips/, their scratch in
+ * .work/ and in a half-built disclosure copy (.disclosure-*). Only names zdsar makes are listed.
+ */
+export async function personParts(dir: string, folder: string): Promise<string[]> {
+  const parts = [`subjects/${folder}`, `disclosure/${folder}`, `.work/${folder}`];
+  const zips = await realDirEntries(dir, 'zips');
+  for (const e of zips) if (e === `${folder}.zip` || e.startsWith(`${folder}.zip.`)) parts.push(`zips/${e}`);
+  for (const e of await realDirEntries(dir, '.')) if (e.startsWith('.disclosure-')) parts.push(`${e}/${folder}`);
+  return parts;
+}
+
+/** The names in a real folder of the package (none when it is missing or a link). */
+async function realDirEntries(dir: string, rel: string): Promise<string[]> {
+  const p = resolve(dir, rel);
+  const st = await lstat(p).catch(() => undefined);
+  if (!st?.isDirectory()) return [];
+  return readdir(p);
+}
+
+/**
  * Delete `parts` (paths relative to a package that passed checkPackage, e.g. `subjects/01-a@x`), or the
  * whole package when `parts` is undefined. Returns what was deleted. A part that escapes the package, or a
  * part that is a link, is refused (links inside a deleted folder are unlinked, never followed).
@@ -70,10 +92,22 @@ export async function deletePackage(dir: string, parts?: string[]): Promise<stri
     await rm(dir, { recursive: true, force: true });
     return [dir];
   }
-  const gone: string[] = [];
+  // Every part is checked before any is deleted: one refused part leaves the package as it was.
+  const paths: string[] = [];
   for (const rel of parts) {
     const p = resolve(dir, rel);
     if (!p.startsWith(dir + sep)) throw new Error(`refusing to delete ${p}: outside the package ${dir}`);
+    // Every folder on the way must be a real folder of the package: a link is never followed.
+    const steps = p.slice(dir.length + 1).split(sep).slice(0, -1);
+    for (let i = 1; i <= steps.length; i++) {
+      const at = join(dir, ...steps.slice(0, i));
+      const st = await lstat(at).catch(() => undefined);
+      if (st && (st.isSymbolicLink() || !st.isDirectory())) throw new Error(`refusing to delete ${p}: ${at} is not a real folder of the package (a link is never followed)`);
+    }
+    paths.push(p);
+  }
+  const gone: string[] = [];
+  for (const p of paths) {
     const st = await lstat(p).catch(() => undefined);
     if (!st) continue;
     await rm(p, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Regime } from './deadlines.js';
+import type { IdentityState } from './identity.js';
 
 export type { Regime } from './deadlines.js';
 
@@ -82,10 +83,13 @@ export interface Subject {
 
 export interface HistoryEntry {
   at: string;
-  action: 'created' | 'status' | 'extended' | 'purged';
+  action: 'created' | 'status' | 'extended' | 'purged' | IdentityHistoryAction;
   status?: RequestStatus;
   note?: string;
 }
+
+/** History entries of the identity gate (identity.ts). */
+export type IdentityHistoryAction = 'identity_verified' | 'identity_check_skipped' | 'release_refused';
 
 export interface LedgerRequest {
   request_id: string;
@@ -112,6 +116,8 @@ export interface LedgerRequest {
   errors: LedgerError[];
   /** Status changes, the extension and the purge, with notes. */
   history: HistoryEntry[];
+  /** Identity verification before release (identity.ts): the latest verification or skip, and each refusal. */
+  identity?: IdentityState;
   purged_at?: string;
   completed_at?: string;
   canceled_at?: string;

@@ -35,6 +35,8 @@ export interface SandboxChat {
   b?: { id: string; email: string; member_id: string; name: string };
   /** Ascending by time. */
   messages: SandboxChatMessage[];
+  /** The channel or contact was deleted after the session list named it: its messages answer 404 code 4130 / 1001 (a race the tests stage). */
+  deletedAfterList?: boolean;
 }
 
 export interface SandboxSmsMessage {
@@ -64,6 +66,8 @@ export interface SandboxSummary {
   summary_overview: string;
   summary_details: Array<{ label: string; summary: string }>;
   next_steps: string[];
+  /** After the account's list named it: 'trashed' (403 code 2305 "moved to Trash") or 'deleted' (404 code 3001); a race the tests stage. */
+  state?: 'trashed' | 'deleted';
 }
 
 export interface SandboxActivity {
@@ -78,8 +82,11 @@ export interface SandboxActivity {
 export interface SandboxBreadth {
   /** The app's role has the Chat Messages permission (otherwise 403 code 200 / 400 code 200). */
   chatPermission: boolean;
-  /** AI Companion summaries: 'enabled'; 'disabled' (400 code 3000); 'email_only' (403 code 2305). */
-  summaries: 'enabled' | 'disabled' | 'email_only';
+  /**
+   * AI Companion summaries: 'enabled'; 'disabled' (400 code 3000); 'email_only' (403 code 2305);
+   * 'caller_cannot_host': the app's user may not host, so the account's list answers 400 code 3161.
+   */
+  summaries: 'enabled' | 'disabled' | 'email_only' | 'caller_cannot_host';
   chats: SandboxChat[];
   /** SMS messages by session_id, ascending by time. */
   sms: Record<string, SandboxSmsMessage[]>;

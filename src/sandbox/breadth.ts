@@ -21,6 +21,8 @@ export const BREADTH_SCOPES = [
   'report:read:user_activities:admin',
   'report:read:list_meeting_participants:admin',
   'meeting:read:list_past_participants:admin',
+  'report:read:list_webinar_participants:admin',
+  'webinar:read:list_past_participants:admin',
 ];
 
 export type { SandboxActivity, SandboxBreadth, SandboxChat, SandboxChatFile, SandboxChatMessage, SandboxSmsMessage, SandboxSummary } from './breadth-model.js';

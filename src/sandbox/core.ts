@@ -94,7 +94,18 @@ export interface ResolvedOptions {
   tokenTtlSeconds: number;
   pageTokenTtlSeconds: number;
   seed: number;
+  /** How a UUID path parameter is decoded (SandboxOptions.uuidDecoding). */
+  uuidDecoding: UuidDecoding;
 }
+
+/**
+ * The two readings of Zoom's rule "a meeting UUID that begins with / or contains // must be double-encoded":
+ * - 'gateway': the gateway turns any %2F into "/" before routing, then the UUID is decoded once more
+ *   (so every UUID holding a "/" must be double-encoded);
+ * - 'literal': the path is decoded once; only a UUID that then still starts with %2F or holds %2F%2F
+ *   (one that begins with "/" or contains "//", double-encoded as the docs say) is decoded again.
+ */
+export type UuidDecoding = 'gateway' | 'literal';
 
 interface PageEntry {
   key: string;
@@ -344,8 +355,9 @@ export function timeRange<T>(seq: { length: number; at(i: number): T | undefined
  * the first decoding happened with the path (Zoom's gateway turns %2F into "/" before routing), so
  * decode once more. Undefined for a segment whose escapes are malformed.
  */
-export function meetingKey(raw: string): string | undefined {
+export function meetingKey(raw: string, reading: UuidDecoding = 'gateway'): string | undefined {
   if (!/%[0-9A-Fa-f]{2}/.test(raw)) return raw;
+  if (reading === 'literal' && !/^%2F|%2F%2F/i.test(raw)) return raw;
   try {
     return decodeURIComponent(raw);
   } catch {

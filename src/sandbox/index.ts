@@ -5,12 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { rebuildIndex, type ComplianceCall, type RequestLogEntry, type SandboxState } from './core.js';
+import { rebuildIndex, type ComplianceCall, type RequestLogEntry, type RouteDef, type SandboxState } from './core.js';
 import { demoAccount } from './demo.js';
 import { FaultEngine, normalizeFaults, type FaultSpec } from './faults.js';
 import type { SandboxAccount, SandboxDataRequest, SandboxDataRequests } from './model.js';
 import { RateLimiter, type Plan } from './ratelimit.js';
 import { breadthRoutes } from './routes/breadth.js';
+import { workplaceRoutes } from './routes/workplace.js';
 import { chatRoutes } from './routes/chat.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -25,11 +26,11 @@ import { deauthorizationEvent, emitSigned, type DeauthorizationPayload, type Emi
 
 export type { SandboxDataRequest, SandboxDataRequestFile } from './model.js';
 export { DATA_REQUEST_SCOPES, CANCEL_WINDOW_MS, LINK_TTL_MS, type DataRequestState } from './routes/data-requests.js';
-export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
+export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxInstance, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
 export { recordsFor, LazySeq, DEFAULT_QUIRKS } from './model.js';
 export type { FaultSpec, FaultRule, FaultKind, FaultScope } from './faults.js';
 export { parseFaults, formatFaults, FaultSyntaxError } from './faults.js';
-export type { RequestLogEntry, ComplianceCall } from './core.js';
+export type { RequestLogEntry, ComplianceCall, RouteDef } from './core.js';
 export type { Category, Plan } from './ratelimit.js';
 export { RATE_LIMITS, DAILY_LIMITS } from './ratelimit.js';
 export type { DeauthorizationPayload, RetentionOption } from './webhook.js';
@@ -37,6 +38,7 @@ export { signWebhook, deauthorizationEvent, emitSigned } from './webhook.js';
 export { demoAccount } from './demo.js';
 export { generateAccount, type GenerateOptions } from './generate.js';
 export { addBreadth, breadthFor, BREADTH_SCOPES, type SandboxBreadth, type BreadthRecords } from './breadth.js';
+export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
 
 export interface SandboxOptions {
   /** 0 = pick a free port (default 0). */
@@ -70,6 +72,11 @@ export interface SandboxOptions {
   clock?: () => number;
   /** Where warnings go (unknown routes, internal errors); default: stderr. */
   onWarning?: (message: string) => void;
+  /**
+   * How a meeting or webinar UUID in a path is decoded (core.ts UuidDecoding): 'gateway' (default: any
+   * %2F is a "/" before routing) or 'literal' (the docs' rule: only a UUID that begins with "/" or contains "//" is double-encoded).
+   */
+  uuidDecoding?: 'gateway' | 'literal';
   /** Data & Privacy requests: how long an export stays Pending/Processing before its zip is ready (default 3000 ms). */
   dataRequestDelayMs?: number;
   /** After a request shows Completed, its files still answer 404 code 14103 for this long (default 0). */
@@ -130,6 +137,9 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Every route the sandbox serves, in matching order (test/sandbox/schema-validation.test.ts walks them all). */
+export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...breadthRoutes, ...workplaceRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
+
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;
   const clock = opts.clock ?? Date.now;
@@ -149,6 +159,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599,
       pageTokenTtlSeconds: opts.pageTokenTtlSeconds ?? 900,
       seed,
+      uuidDecoding: opts.uuidDecoding ?? 'gateway',
     },
     clock,
     origin: '',
@@ -165,7 +176,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     index: { usersById: new Map(), usersByEmail: new Map(), meetings: new Map(), webinars: new Map() },
   };
   rebuildIndex(state);
-  const routes = compileRoutes([...chatRoutes, ...breadthRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes]);
+  const routes = compileRoutes(SANDBOX_ROUTES);
   const handler = createHandler(state, routes);
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((err: unknown) => {

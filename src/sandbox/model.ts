@@ -71,6 +71,10 @@ export interface SandboxAccount {
   webinars: SandboxWebinar[];
   /** Team Chat, SMS messages, AI Companion summaries, sign-ins (breadth.ts); absent: none of these. */
   breadth?: import('./breadth-model.js').SandboxBreadth;
+  /** A legacy HIPAA BAA account: the participants reports answer empty names and emails ("may return empty values for participants' user_name … and email"). */
+  legacyBaa?: boolean;
+  /** Clips, Calendar, Scheduler, workspace reservations, AI Companion archives (workplace.ts); absent: none of these. */
+  workplace?: import('./workplace-model.js').SandboxWorkplace;
 }
 
 export interface SandboxUser {
@@ -195,6 +199,8 @@ export interface SandboxInstance {
   start_time: string;
   end_time: string;
   participants: SandboxParticipant[];
+  /** Deleted or expired after the report listed it: its participants answer 404 code 3001 (a race the tests stage). */
+  gone?: boolean;
 }
 
 interface SessionBase {
@@ -221,6 +227,12 @@ interface SessionBase {
   live?: boolean;
   /** Deleted meetings are kept out of every list. */
   deleted?: boolean;
+  /**
+   * Hosted by another Zoom account that a user of this one joined: the reports answer 400 code 1010
+   * ("User does not belong to this account"); the past lists answer 400 code 200 "Only available for
+   * paid account" when that account is free.
+   */
+  hostedElsewhere?: { accountId: string; plan: 'free' | 'paid' };
 }
 
 export interface SandboxMeeting extends SessionBase {
@@ -302,6 +314,8 @@ export interface SandboxPhoneRecording {
 }
 
 export interface SandboxVoicemail {
+  /** Deleted after the voicemail list named it: the detail answers 400 code 300 "Voice mail does not exist" (a race the tests stage). */
+  deletedAfterList?: boolean;
   id: string;
   owner_id: string;
   call_id: string;

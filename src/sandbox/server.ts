@@ -15,7 +15,7 @@ interface CompiledRoute {
   segments: Array<{ literal: string } | { param: string }>;
 }
 
-export function compileRoutes(defs: RouteDef[]): CompiledRoute[] {
+export function compileRoutes(defs: readonly RouteDef[]): CompiledRoute[] {
   return defs.map((def) => ({
     def,
     segments: def.path
@@ -44,9 +44,9 @@ function matchRoute(routes: CompiledRoute[], method: string, segs: string[]): { 
   return undefined;
 }
 
-/** Zoom's gateway turns %2F into "/" before routing: that is why UUIDs with "/" must be double-encoded. */
-function splitPath(pathname: string): string[] | undefined {
-  const parts = pathname.replace(/%2F/gi, '/').split('/').slice(1);
+/** The 'gateway' reading: %2F turns into "/" before routing (core.ts UuidDecoding); the 'literal' one keeps it inside its segment. */
+function splitPath(pathname: string, reading: 'gateway' | 'literal'): string[] | undefined {
+  const parts = (reading === 'gateway' ? pathname.replace(/%2F/gi, '/') : pathname).split('/').slice(1);
   try {
     return parts.map((p) => decodeURIComponent(p));
   } catch {
@@ -140,7 +140,7 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
         const { min, max } = state.opts.latencyMs;
         if (!(await sleep(min + latencyRand() * Math.max(0, max - min), res))) return;
       }
-      const segs = splitPath(url.pathname);
+      const segs = splitPath(url.pathname, state.opts.uuidDecoding);
       const found = segs ? matchRoute(routes, method, segs) : undefined;
       if (!found) {
         entry.unknown = true;

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { subjectFolder } from '../people/folders.js';
-import { checkPackage, deletePackage, OPEN_STATUSES, type Ledger, type LedgerRequest } from '../ledger/index.js';
+import { checkPackage, deletePackage, OPEN_STATUSES, personParts, type Ledger, type LedgerRequest } from '../ledger/index.js';
 import type { Logger } from '../run-context.js';
 
 export interface EarlierPackage {
@@ -52,7 +52,14 @@ export async function purgePackages(ledger: Ledger, deleteId: string, earlier: E
       continue;
     }
     if (!c.exists) continue;
-    const gone = await deletePackage(c.dir, e.whole ? undefined : e.people.flatMap((p) => [`subjects/${p.folder}`, `zips/${p.folder}.zip`]));
+    let gone: string[];
+    try {
+      const parts = e.whole ? undefined : (await Promise.all(e.people.map((p) => personParts(c.dir, p.folder)))).flat();
+      gone = await deletePackage(c.dir, parts);
+    } catch (err) {
+      logger.warn((err as Error).message);
+      continue;
+    }
     if (gone.length === 0) continue;
     removed.push(...gone);
     await ledger.recordEvidence(deleteId, {

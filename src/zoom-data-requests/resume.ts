@@ -1,5 +1,5 @@
 import { zdsarHome, type Plan } from '../config.js';
-import { Ledger, subjectLabel, type LedgerRequest } from '../ledger/index.js';
+import { Ledger, requireIdentity, subjectLabel, type LedgerRequest } from '../ledger/index.js';
 import type { RunContext } from '../run-context.js';
 import { runQueue, type EngineResult } from './engine.js';
 import { clientOf, peopleOf, pollFromEnv, settleStatus, ZOOM_DELETE_CATEGORY, type DeletionResult } from './deletion.js';
@@ -14,6 +14,7 @@ export async function resumeZoomDelete(env: NodeJS.ProcessEnv, request: LedgerRe
   const ledger = Ledger.open(zdsarHome(env));
   const r = (await ledger.get(request.request_id)) ?? request;
   const label = (i: number) => subjectLabel(r, i, Boolean(opts.showEmails));
+  await requireIdentity(ledger, r.request_id, 'deletion');
   if (r.status !== 'processing') await ledger.setStatus(r.request_id, 'processing', 'resumed');
   const client = clientOf(env, r, run, opts.plan);
   let result: EngineResult;

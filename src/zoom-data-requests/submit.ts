@@ -16,7 +16,7 @@
  */
 import type { Readable } from 'node:stream';
 import { clientTuning, loadZoomCredentials, zdsarHome, type Plan } from '../config.js';
-import { Ledger, OPEN_STATUSES, subjectLabel, type Regime } from '../ledger/index.js';
+import { Ledger, OPEN_STATUSES, recordIdentityGiven, requireIdentity, subjectLabel, type IdentityGiven, type Regime } from '../ledger/index.js';
 import { readPeopleReport, type PeopleReport, type Subject } from '../people/subjects.js';
 import type { RunContext } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
@@ -58,6 +58,8 @@ export interface SubmitSettings {
   regime?: Regime;
   /** Name people by address in log lines. */
   showEmails: boolean;
+  /** A verification made before the request was entered, or a skip with its reason (recorded). */
+  identity?: IdentityGiven;
 }
 
 function chunks<T>(xs: T[], n: number): T[][] {
@@ -93,6 +95,9 @@ export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: 
     options: { plan: s.plan, wait: s.wait, purgePackages: s.purgePackages },
   });
   const id = request.request_id;
+  await recordIdentityGiven(ledger, id, s.identity);
+  // Nothing is deleted for a requester whose identity was not checked: refused (and recorded) here; resume after verify-identity.
+  await requireIdentity(ledger, id, 'deletion');
   await ledger.setStatus(id, 'processing');
   const enginePeople: EnginePerson[] = [];
   for (const p of people) {

@@ -202,41 +202,84 @@ export function describeError(e: unknown, resumeWith?: string): string {
 }
 
 /**
- * The one table of Zoom's answers that mean "nothing here" rather than "could not look": each is an
- * error Zoom's specs document with that meaning. Any other error is a failure naming its cause
- * (a Phone 400/300 "Invalid user id" or 404 code 404 "Site does not exist" is not "no Zoom Phone").
- * `where` limits an entry to the operations it is documented for (a path-template prefix).
+ * The one table of Zoom's answers that are not a failure, scoped per operation ("GET /path/{template}"):
+ * a code means only what the spec documents it to mean at that operation. Two outcomes:
+ * - no_data: Zoom serves nothing here, for a documented reason (a free host, no Phone licence);
+ * - gone: the item existed when a list named it and Zoom documents it as deleted, expired or trashed since.
+ * Any other error is a failure naming its cause (a Phone 400/300 "Invalid user id" or 404 code 404
+ * "Site does not exist" is not "no Zoom Phone"; 400/3161 on the summary list is about the caller).
  */
-export interface NoDataMeaning {
+export type AnswerOutcome = 'no_data' | 'gone';
+
+export interface AnswerMeaning {
   status: number;
   code: number;
   message?: RegExp;
-  where?: string;
+  outcome: AnswerOutcome;
   reason: string;
 }
 
-export const NO_DATA_MEANINGS: readonly NoDataMeaning[] = [
-  { status: 404, code: 3301, where: '/users/{userId}/recordings', reason: 'Zoom has no cloud recording for this person (404 code 3301)' },
-  { status: 400, code: 200, message: /only available for paid account/i, reason: 'Zoom keeps this report for paid accounts only (400 code 200)' },
-  { status: 400, code: 200, message: /webinar plan is missing/i, reason: 'this user has no webinar licence (code 200 "Webinar plan is missing")' },
-  { status: 400, code: 3161, reason: 'this user may not host or schedule meetings (code 3161)' },
-  { status: 400, code: 3000, message: /summary/i, reason: 'meeting summaries are disabled (code 3000)' },
-  { status: 403, code: 2305, reason: 'meeting summaries are shared by email only (code 2305)' },
-  { status: 403, code: 2031, where: '/phone/', reason: 'the account has no Zoom Phone (403 code 2031)' },
-  // The person is a user of the account (GET /users found them): Phone not knowing them means no Phone licence.
-  { status: 404, code: 1001, where: '/phone/users/{userId}', reason: 'this user has no Zoom Phone licence (Phone answered 404 code 1001)' },
-];
+const PAID_ONLY = /only available for paid/i;
+const NO_PHONE_ACCOUNT: AnswerMeaning = { status: 403, code: 2031, outcome: 'no_data', reason: 'the account has no Zoom Phone (403 code 2031)' };
+// The person is a user of the account (GET /users found them): Phone not knowing them means no Phone licence.
+const NO_PHONE_USER: AnswerMeaning = { status: 404, code: 1001, outcome: 'no_data', reason: 'this user has no Zoom Phone licence (Phone answered 404 code 1001)' };
+const PHONE_USER = [NO_PHONE_ACCOUNT, NO_PHONE_USER];
+const MEETING_GONE: AnswerMeaning = { status: 404, code: 3001, outcome: 'gone', reason: 'Zoom no longer has this meeting: deleted or expired (404 code 3001)' };
+const WEBINAR_GONE: AnswerMeaning = { status: 404, code: 3001, outcome: 'gone', reason: 'Zoom no longer has this webinar: deleted or expired (404 code 3001)' };
+const YEAR_AGO: AnswerMeaning = { status: 400, code: 12702, outcome: 'gone', reason: 'older than Zoom keeps participants (400 code 12702 "Can not access a meeting a year ago")' };
+const OTHER_ACCOUNT: AnswerMeaning = { status: 400, code: 1010, outcome: 'no_data', reason: "hosted outside this account: Zoom reports participants only to the host's account (400 code 1010)" };
+const HOST_NOT_PAID: AnswerMeaning = { status: 400, code: 200, message: PAID_ONLY, outcome: 'no_data', reason: 'its host is on a free plan: Zoom keeps this for paid accounts only (400 code 200)' };
 
-/** Why an error means "no data" (an entry of NO_DATA_MEANINGS), or undefined: a failure. */
-export function noDataMeaning(e: unknown): string | undefined {
-  if (!(e instanceof ZoomApiError) || e.isMissingScope) return undefined;
-  for (const m of NO_DATA_MEANINGS) {
+/** clips.openapi.json, comments and collaborators: 404 code 2000 "Clip does not exist: {clipId}". */
+const CLIP_GONE: AnswerMeaning = { status: 404, code: 2000, outcome: 'gone', reason: 'deleted since the clip list named it (404 code 2000 "Clip does not exist")' };
+
+export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>> = {
+  'GET /users/{userId}/recordings': [{ status: 404, code: 3301, outcome: 'no_data', reason: 'Zoom has no cloud recording for this person (404 code 3301)' }],
+  // The person may not host: no meeting of theirs to list.
+  'GET /users/{userId}/meetings': [{ status: 400, code: 3161, outcome: 'no_data', reason: 'this user may not host or schedule meetings (400 code 3161)' }],
+  'GET /report/users/{userId}/meetings': [{ status: 400, code: 200, message: PAID_ONLY, outcome: 'no_data', reason: 'Zoom keeps this report for paid accounts only (400 code 200)' }],
+  'GET /users/{userId}/webinars': [{ status: 400, code: 200, message: /webinar plan is missing/i, outcome: 'no_data', reason: 'this user has no webinar licence (code 200 "Webinar plan is missing")' }],
+  'GET /past_meetings/{meetingId}/participants': [HOST_NOT_PAID, MEETING_GONE, YEAR_AGO],
+  'GET /report/meetings/{meetingId}/participants': [OTHER_ACCOUNT, MEETING_GONE, YEAR_AGO],
+  'GET /past_webinars/{webinarId}/participants': [HOST_NOT_PAID, WEBINAR_GONE],
+  'GET /report/webinars/{webinarId}/participants': [OTHER_ACCOUNT, WEBINAR_GONE, { ...YEAR_AGO, reason: 'older than Zoom keeps participants (400 code 12702 "Can not access a webinar a year ago")' }],
+  'GET /meetings/meeting_summaries': [{ status: 400, code: 200, message: PAID_ONLY, outcome: 'no_data', reason: 'Zoom serves AI Companion summaries for paid accounts only (400 code 200)' }],
+  'GET /meetings/{meetingId}/meeting_summary': [
+    { status: 404, code: 3001, outcome: 'gone', reason: "deleted since the account's summary list named it (404 code 3001)" },
+    { status: 403, code: 2305, message: /moved to trash/i, outcome: 'gone', reason: 'in the trash: Zoom does not serve a trashed summary (403 code 2305)' },
+    HOST_NOT_PAID,
+  ],
+  'GET /chat/users/{userId}/messages': [
+    { status: 404, code: 1001, outcome: 'gone', reason: 'the contact no longer exists (404 code 1001)' },
+    { status: 404, code: 4130, outcome: 'gone', reason: 'the channel no longer exists (404 code 4130)' },
+  ],
+  'GET /phone/voice_mails/{voicemailId}': [{ status: 400, code: 300, message: /voice ?mail does not exist/i, outcome: 'gone', reason: 'deleted since the voicemail list named it (400 code 300 "Voice mail does not exist")' }],
+  'GET /phone/users/{userId}': PHONE_USER,
+  'GET /phone/users/{userId}/settings': PHONE_USER,
+  // call_history documents no 404 code 1001 (phone_profile, asked first, settles "no Phone licence").
+  'GET /phone/users/{userId}/call_history': [NO_PHONE_ACCOUNT],
+  'GET /phone/users/{userId}/recordings': PHONE_USER,
+  'GET /phone/users/{userId}/voice_mails': PHONE_USER,
+  'GET /phone/users/{userId}/sms/sessions': PHONE_USER,
+  'GET /clips/{clipId}/comments': [CLIP_GONE],
+  'GET /clips/{clipId}/collaborators': [CLIP_GONE],
+};
+
+/** What a Zoom error means at the operation it answered (ANSWER_MEANINGS), or undefined: a failure. */
+export function answerMeaning(e: unknown): { outcome: AnswerOutcome; reason: string } | undefined {
+  if (!(e instanceof ZoomApiError) || e.isMissingScope || !e.template) return undefined;
+  for (const m of ANSWER_MEANINGS[`${e.method} ${e.template}`] ?? []) {
     if (m.status !== e.status || m.code !== e.code) continue;
     if (m.message && !m.message.test(e.zoomMessage)) continue;
-    if (m.where && !(e.template ?? e.path).startsWith(m.where)) continue;
-    return m.reason;
+    return { outcome: m.outcome, reason: m.reason };
   }
   return undefined;
+}
+
+/** Why an error means "no data" at its operation, or undefined (a failure, or an item gone: see answerMeaning). */
+export function noDataMeaning(e: unknown): string | undefined {
+  const m = answerMeaning(e);
+  return m?.outcome === 'no_data' ? m.reason : undefined;
 }
 
 /** Zoom refused a window because it lies outside what it serves ("within the last six months"): not a failure, a limit. */

@@ -14,6 +14,8 @@ export interface ListOptions<T> {
   startToken?: string;
   /** Called after each page with the token of the next page ("" at the end): a resumable checkpoint. */
   onPage?: (info: { nextPageToken: string; items: number; page: Record<string, unknown> }) => void | Promise<void>;
+  /** 'google': the Calendar and Mail APIs' maxResults/pageToken in and nextPageToken out (default: Zoom's page_size/next_page_token). */
+  style?: 'zoom' | 'google';
 }
 
 /**
@@ -41,7 +43,8 @@ export async function* listItems<T = Record<string, unknown>>(client: ZoomClient
   for (;;) {
     let page: Record<string, unknown>;
     try {
-      page = await client.get(r, { ...query, page_size: opts.pageSize ?? 300, next_page_token: token });
+      const size = opts.pageSize ?? 300;
+      page = await client.get(r, opts.style === 'google' ? { ...query, maxResults: size, pageToken: token } : { ...query, page_size: size, next_page_token: token });
     } catch (e) {
       if (token && isExpiredPageToken(e) && restarts < 3) {
         restarts++;
@@ -77,7 +80,8 @@ export async function* listItems<T = Record<string, unknown>>(client: ZoomClient
       yielded++;
       yield item;
     }
-    const next = typeof page.next_page_token === 'string' ? page.next_page_token : '';
+    const nextToken = opts.style === 'google' ? page.nextPageToken : page.next_page_token;
+    const next = typeof nextToken === 'string' ? nextToken : '';
     await opts.onPage?.({ nextPageToken: next, items: list.length, page });
     if (!next) {
       if (seekId !== undefined) throw seekError;
@@ -111,6 +115,20 @@ export function monthWindows(from: string, to: string): DateWindow[] {
   while (start <= end) {
     let first = new Date(addCalendarMonths(end, -1).getTime() + DAY_MS);
     while (addCalendarMonths(first, 1) <= end) first = new Date(first.getTime() + DAY_MS);
+    if (first < start) first = start;
+    out.push({ from: isoDay(first), to: isoDay(end) });
+    end = new Date(first.getTime() - DAY_MS);
+  }
+  return out;
+}
+
+/** [from, to] (yyyy-mm-dd, inclusive) cut into windows of at most `days` days (Workspace reservations: 14), newest first. */
+export function dayWindows(from: string, to: string, days: number): DateWindow[] {
+  const out: DateWindow[] = [];
+  const start = parseIsoDay(from);
+  let end = parseIsoDay(to);
+  while (start <= end) {
+    let first = new Date(end.getTime() - (days - 1) * DAY_MS);
     if (first < start) first = start;
     out.push({ from: isoDay(first), to: isoDay(end) });
     end = new Date(first.getTime() - DAY_MS);

@@ -44,10 +44,20 @@ export function encodeSegment(value: string): string {
 }
 
 /**
- * Zoom asks for meeting UUIDs that begin with "/" or contain "//" to be encoded twice; its gateway
- * turns any %2F into "/" before routing, so a UUID with a "/" anywhere is encoded twice here.
- * Pass the result as a path parameter (it is encoded once more by route()).
+ * A meeting or webinar UUID as a path parameter, by the specs' literal rule: "If you provide a meeting
+ * UUID that begins with a `/` character or contains the `//` characters, you **must** double-encode the
+ * meeting UUID" (meetings.openapi.json). Pass the result as a path parameter (route() encodes it once more).
  */
 export function meetingUuidParam(uuid: string): string {
-  return uuid.includes('/') ? encodeURIComponent(uuid) : uuid;
+  return uuid.startsWith('/') || uuid.includes('//') ? encodeURIComponent(uuid) : uuid;
+}
+
+/**
+ * The encodings of a UUID to try, in order: the specs' rule first; for a UUID with a single "/" inside
+ * (which the rule encodes once), then the double encoding, for a gateway that turns any %2F into "/"
+ * before routing (and so answers 404 to the first). Callers move to the next on a 404 only.
+ */
+export function meetingUuidParams(uuid: string): string[] {
+  const first = meetingUuidParam(uuid);
+  return uuid.includes('/') && first === uuid ? [first, encodeURIComponent(uuid)] : [first];
 }

@@ -22,6 +22,9 @@ export const COMMAND_OPERATIONS: Record<string, string[]> = {
     'GET /phone/voice_mails/{voicemailId}',
     'GET /report/meetings/{meetingId}/participants',
     'GET /past_meetings/{meetingId}/participants',
+    // issue 23: the report lists webinars too (types 5, 6, 9); their rows come from the webinar lists
+    'GET /report/webinars/{webinarId}/participants',
+    'GET /past_webinars/{webinarId}/participants',
     'GET /meetings/meeting_summaries',
     'GET /meetings/{meetingId}/meeting_summary',
     'GET /report/activities',

@@ -129,3 +129,16 @@ export function streamMatches(stream: NodeJS.ReadableStream, re: RegExp, sofar: 
     stream.once('end', onEnd);
   });
 }
+
+/**
+ * Identity verification given up front on export and delete (issue 26): release and deletion are
+ * gated on it. Tests that approve, zip or delete add these flags deliberately; the gate itself is
+ * tested in test/ledger/identity.test.ts.
+ */
+export const IDENTITY_FLAGS = ['--identity-method', 'account-email-match', '--identity-evidence', 'zoom-account-email', '--identity-verifier', 'Test DPO'];
+
+/** Record an identity verification for an existing request (zdsar requests verify-identity). */
+export async function verifyIdentity(id: string, env: Record<string, string>): Promise<void> {
+  const r = await runCli(['requests', 'verify-identity', id, '--method', 'account-email-match', '--evidence', 'zoom-account-email', '--verifier', 'Test DPO'], env);
+  if (r.code !== 0) throw new Error(`verify-identity ${id} failed: ${r.stderr}`);
+}

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_REQUEST_SCOPES, recordsFor, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { BIN, ROOT, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { BIN, IDENTITY_FLAGS, ROOT, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from './proxy.js';
 import { STACK, runBounded } from './helpers.js';
 
@@ -179,7 +179,7 @@ describe('destructive commands: registrants erase', () => {
     expect(dataWrites(before)).toEqual([]);
 
     const posts = checkedPosts;
-    const yes = await runBounded(['delete', '--emails', 'bruno.costa@cedarpine.example', '--yes', '--json'], env, 60_000);
+    const yes = await runBounded(['delete', '--emails', 'bruno.costa@cedarpine.example', '--yes', '--json', ...IDENTITY_FLAGS], env, 60_000);
     expect(yes.hung).toBe(false);
     expect(yes.stderr).not.toMatch(STACK);
     expect(yes.code, yes.stderr).toBe(0);
@@ -188,7 +188,7 @@ describe('destructive commands: registrants erase', () => {
     expect(unjournaled).toEqual([]);
 
     const mid = sb.log.length;
-    const again = await runBounded(['delete', '--emails', 'bruno.costa@cedarpine.example', '--yes', '--json'], env, 60_000);
+    const again = await runBounded(['delete', '--emails', 'bruno.costa@cedarpine.example', '--yes', '--json', ...IDENTITY_FLAGS], env, 60_000);
     expect(again.stderr).not.toMatch(STACK);
     expect(again.code, again.stderr).toBe(0); // nothing left to submit is not a failure
     expect(dataWrites(mid).filter((l) => l.method === 'POST'), 'a second --yes submitted the same person again').toEqual([]);

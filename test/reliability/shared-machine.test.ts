@@ -16,7 +16,7 @@ import { clientTuning } from '../../src/config.js';
 import { ZoomClient } from '../../src/zoom/client.js';
 import { downloadFile } from '../../src/zoom/download.js';
 import { startFakeZoomFiles } from '../files/fake-zoom-files.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { ALICE, BRUNO, STACK } from './helpers.js';
 
 const NOBODY = 65534;
@@ -390,7 +390,7 @@ async function until(cond: () => boolean): Promise<void> {
 
 describe('finding 5: a package holds only its own person\'s data, as zdsar wrote it', () => {
   interface M {
-    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }> }>;
+    subjects: Array<{ status: string; error?: string; categories: Record<string, { status: string; error?: string }>; files: Array<{ path: string }>; not_listed?: string[] }>;
     notes: string[];
   }
   async function exported() {
@@ -450,7 +450,7 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
   it('a planted file is neither listed in the manifest nor zipped', async () => {
     const env = sandboxEnv(sb);
     const out = tempDir('zdsar-out-');
-    const res0 = await runCli(['export', '--emails', ALICE, '--out', out, '--zip', '--json'], env);
+    const res0 = await runCli(['export', '--emails', ALICE, '--out', out, '--zip', '--json', ...IDENTITY_FLAGS], env);
     expect(res0.code, res0.stderr).toBe(0);
     const { request_id: id, package: pkg } = JSON.parse(res0.stdout) as { request_id: string; package: string };
     const person = join(pkg, 'subjects', readdirSync(join(pkg, 'subjects'))[0]!);
@@ -460,7 +460,10 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
     expect(res.code, res.stderr).toBe(0);
     const m = manifestOf(pkg);
     expect(m.subjects[0]!.files.some((x) => x.path.endsWith('planted.json'))).toBe(false);
-    expect(m.notes.join('\n')).toMatch(/Not listed \(zdsar did not write them for this person\): subjects\/.*\/planted\.json/);
+    expect((m.subjects[0] as { not_listed?: string[] }).not_listed).toEqual([expect.stringMatching(/^subjects\/.*\/planted\.json$/)]);
+    // The notes go into every person's zip: they name no person's folder.
+    expect(m.notes.join('\n')).not.toContain('planted.json');
+    expect(m.notes.join('\n')).toMatch(/1 file\(s\) in people's folders were not written by zdsar/);
     const zip = join(pkg, 'internal-record', readdirSync(join(pkg, 'internal-record')).find((n) => n.endsWith('.zip'))!);
     expect(readFileSync(zip).includes(Buffer.from('planted.json'))).toBe(false);
   });

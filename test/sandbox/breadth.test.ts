@@ -3,22 +3,16 @@
  * sign-in report) against Zoom's OpenAPI documents: Rate Limit Labels, scopes, response fields,
  * page maxima and the documented errors.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { breadthRoutes } from '../../src/sandbox/routes/breadth.js';
 import { chatRoutes } from '../../src/sandbox/routes/chat.js';
 import { api, token } from './helpers.js';
+import { loadSpec } from '../helpers/specs.js';
 
-const DIR = process.env.ZOOM_SPEC_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'zoom-api');
 type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
 type Op = { operationId: string; description?: string; responses: Record<string, { content?: Record<string, { schema: Schema }> }>; 'x-extensions'?: Record<string, string[]> };
-const specs = new Map<string, { paths: Record<string, Record<string, Op>> }>();
-const spec = (file: string) => {
-  if (!specs.has(file)) specs.set(file, JSON.parse(readFileSync(join(DIR, file), 'utf8')));
-  return specs.get(file)!;
-};
+const spec = (file: string) => loadSpec(file) as { paths: Record<string, Record<string, Op>> };
 function findOp(file: string, id: string) {
   for (const [path, ops] of Object.entries(spec(file).paths)) for (const [method, op] of Object.entries(ops)) if (op.operationId === id) return { op, path, method };
   return undefined;

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../src/sandbox/index.js';
-import { NO_DATA_MEANINGS, ZOOM_CODE } from '../../src/zoom/errors.js';
+import { ANSWER_MEANINGS, ZOOM_CODE } from '../../src/zoom/errors.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 
 interface Param {
@@ -144,12 +144,17 @@ describe('what the client sends conforms to Zoom\'s specs', () => {
   it('the error codes the client relies on are the ones the specs document', () => {
     const documented = (status: number, code: number, where?: string, message?: RegExp) =>
       Object.entries(DATA.operations).some(([key, op]) => (!where || key.split(' ')[1]!.startsWith(where)) && op.errors.some(([s, c, m]) => s === status && c === code && (!message || message.test(m))));
-    // The one table of "no data" meanings (src/zoom/errors.ts): each entry is documented where it is used.
-    for (const m of NO_DATA_MEANINGS) {
-      // 403 code 2031 is documented on the account-level Phone operations (GET /phone/settings); it concerns the whole account.
-      const where = m.code === 2031 ? '/phone/' : m.where;
-      expect(documented(m.status, m.code, where, m.message), `${m.status}/${m.code} ${m.reason}`).toBe(true);
+    // The one table of answer meanings (src/zoom/errors.ts), scoped per operation: each entry is documented at that very operation.
+    const documentedAt = (op: string, status: number, code: number, message?: RegExp) => (DATA.operations as Record<string, { errors: Array<[number, number, string]> }>)[op]?.errors.some(([s, c, m]) => s === status && c === code && (!message || message.test(m))) ?? false;
+    for (const [op, meanings] of Object.entries(ANSWER_MEANINGS)) {
+      for (const m of meanings) {
+        // 403 code 2031 is documented on the account-level Phone operations (GET /phone/settings); it concerns the whole account.
+        if (m.code === 2031) expect(documentedAt('GET /phone/settings', m.status, m.code), `${op} ${m.reason}`).toBe(true);
+        else expect(documentedAt(op, m.status, m.code, m.message), `${op} ${m.status}/${m.code} ${m.reason}`).toBe(true);
+      }
     }
+    // A code means only what its operation documents: 3161 on the account's summary list is about the caller, not "no data".
+    expect(ANSWER_MEANINGS['GET /meetings/meeting_summaries']!.some((m) => m.code === 3161)).toBe(false);
     expect(documented(401, ZOOM_CODE.invalidToken)).toBe(true);
     expect(documented(404, ZOOM_CODE.userNotFound, '/users/{userId}')).toBe(true);
     expect(documented(404, ZOOM_CODE.meetingNotFound, '/meetings/{meetingId}')).toBe(true);
@@ -160,6 +165,6 @@ describe('what the client sends conforms to Zoom\'s specs', () => {
     // What must NOT mean "no Zoom Phone": documented Phone errors outside the table.
     expect(documented(400, 300, '/phone/users/{userId}', /invalid user id/i)).toBe(true);
     expect(documented(404, 404, '/phone/users/{userId}', /site does not exist/i)).toBe(true);
-    expect(NO_DATA_MEANINGS.some((m) => m.where?.startsWith('/phone/') && (m.code === 300 || m.code === 404))).toBe(false);
+    expect(Object.entries(ANSWER_MEANINGS).some(([op, ms]) => op.startsWith('GET /phone/users/') && ms.some((m) => m.code === 300 || m.code === 404))).toBe(false);
   });
 });

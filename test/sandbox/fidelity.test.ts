@@ -20,7 +20,7 @@ import { ZoomClient } from '../../src/zoom/client.js';
 import { ZoomRateLimitError } from '../../src/zoom/errors.js';
 import { listCallHistory } from '../../src/zoom/endpoints/access.js';
 import { route } from '../../src/zoom/route.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 
 type Rec = Record<string, unknown>;
 const DAY = 86_400_000;
@@ -345,7 +345,7 @@ describe('issue 13: where the spec contradicts itself, the client works with bot
       const sb = await startSandbox({ account, rateLimits: false, dataRequestDeleteType: word, onWarning: () => {} });
       try {
         const emails = account.users.map((u) => u.email.toLowerCase());
-        const r = await runCli(['delete', '--emails', emails.join(','), '--yes'], sandboxEnv(sb));
+        const r = await runCli(['delete', '--emails', emails.join(','), '--yes', ...IDENTITY_FLAGS], sandboxEnv(sb));
         expect(r.code, r.stderr).toBe(0);
         const sent = sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/data_requests/requests').map((e) => e.status);
         expect(sent).toEqual(word === 'DELETE' ? [201] : [400, 201]);

@@ -1,9 +1,8 @@
 /**
- * Checks the sandbox against Zoom's own OpenAPI documents (../shared/zoom-api next to the repository, as
- * in CI, or ZOOM_SPEC_DIR):
+ * Checks the sandbox against Zoom's own OpenAPI documents (spec/zoom-api, in the repository):
  * each route's rate-limit category equals the operation's "Rate Limit Label", its scopes are the
  * operation's, and every field the sandbox answers exists in the operation's response schema (top level
- * and list items), except a short, named list of realistic extras. Never skipped: without the specs it fails.
+ * and list items), except a short, named list of realistic extras.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,18 +17,14 @@ import { phoneRoutes } from '../../src/sandbox/routes/phone.js';
 import { reportRoutes } from '../../src/sandbox/routes/reports.js';
 import { dataRequestRoutes, DATA_REQUEST_SCOPES } from '../../src/sandbox/routes/data-requests.js';
 import { api, token } from './helpers.js';
+import { loadSpec, SPEC_DIR as DIR } from '../helpers/specs.js';
 
-const DIR = process.env.ZOOM_SPEC_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'zoom-api');
 const present = existsSync(join(DIR, 'meetings.openapi.json'));
 
 type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
 type Op = { operationId: string; description?: string; responses: Record<string, { content?: Record<string, { schema: Schema }> }>; 'x-extensions'?: Record<string, string[]> };
 
-const specs = new Map<string, { paths: Record<string, Record<string, Op>> }>();
-function spec(file: string) {
-  if (!specs.has(file)) specs.set(file, JSON.parse(readFileSync(join(DIR, file), 'utf8')));
-  return specs.get(file)!;
-}
+const spec = (file: string) => loadSpec(file) as { paths: Record<string, Record<string, Op>> };
 function findOp(file: string, id: string): { op: Op; path: string; method: string } | undefined {
   for (const [path, ops] of Object.entries(spec(file).paths)) for (const [method, op] of Object.entries(ops)) if (op.operationId === id) return { op, path, method };
   return undefined;
@@ -78,7 +73,7 @@ const KNOWN_EXTRAS: Record<string, string[]> = {
 };
 
 describe('sandbox vs Zoom OpenAPI documents', () => {
-  it('finds the specs (../shared/zoom-api or ZOOM_SPEC_DIR): a missing prerequisite fails, never skips', () => {
+  it('finds the specs in spec/zoom-api: a missing prerequisite fails, never skips', () => {
     expect(present, `Zoom's OpenAPI documents not found in ${DIR}`).toBe(true);
   });
 

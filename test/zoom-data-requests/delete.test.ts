@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { subjectFolder } from '../../src/people/folders.js';
 import { Ledger } from '../../src/ledger/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { dataRequestSandbox, posts } from './helpers.js';
 
 let sb: Sandbox | undefined;
@@ -41,7 +41,7 @@ describe('zdsar delete', () => {
     const e = await dataRequestSandbox(4, { dataRequestDelayMs: 10 * 60_000 });
     sb = e.sb;
     const env = sandboxEnv(sb);
-    const r = await runCli(['delete', '--emails', e.emails.slice(0, 2).join(','), '--yes'], env);
+    const r = await runCli(['delete', '--emails', e.emails.slice(0, 2).join(','), '--yes', ...IDENTITY_FLAGS], env);
     expect(r.code, r.stderr).toBe(0);
     const id = r.stdout.trim();
     expect(id).toMatch(/^r-/);
@@ -66,7 +66,7 @@ describe('zdsar delete', () => {
     expect(sb.log.filter((x) => x.method === 'DELETE').map((x) => x.status)).toEqual([204, 204]);
 
     // A second deletion; 31 minutes later Zoom is processing it: 422 code 14106, exit 1, nothing canceled.
-    const r2 = await runCli(['delete', '--emails', e.emails[2]!, '--yes', '--json'], env);
+    const r2 = await runCli(['delete', '--emails', e.emails[2]!, '--yes', ...IDENTITY_FLAGS, '--json'], env);
     expect(r2.code, r2.stderr).toBe(0);
     const out2 = JSON.parse(r2.stdout);
     expect(out2.cancel_command).toBe(`zdsar requests cancel ${out2.request_id}`);
@@ -85,7 +85,7 @@ describe('zdsar delete', () => {
     const e = await dataRequestSandbox(13, { dataRequestDelayMs: 50 });
     sb = e.sb;
     const env = sandboxEnv(sb);
-    const r = await runCli(['delete', '--emails', e.emails.slice(0, 12).join(','), '--yes', '--json'], env);
+    const r = await runCli(['delete', '--emails', e.emails.slice(0, 12).join(','), '--yes', ...IDENTITY_FLAGS, '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.submitted).toHaveLength(10);
@@ -131,7 +131,7 @@ describe('zdsar delete', () => {
     expect(dry.stderr).toContain('--purge-packages');
     expect(existsSync(mine)).toBe(true);
 
-    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', '--purge-packages'], env);
+    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', ...IDENTITY_FLAGS, '--purge-packages'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(mine)).toBe(false);
     expect(existsSync(other)).toBe(true); // the other person's data stays

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addCalendarMonths, parseIsoDay } from '../../src/dates.js';
 import { monthWindows } from '../../src/zoom/paginate.js';
-import { meetingUuidParam, route } from '../../src/zoom/route.js';
+import { meetingUuidParam, meetingUuidParams, route } from '../../src/zoom/route.js';
 
 describe('route', () => {
   it('takes the category from the spec and encodes parameters', () => {
@@ -18,8 +18,13 @@ describe('route', () => {
   it('double-encodes meeting UUIDs that Zoom asks to', () => {
     expect(route('GET', '/past_meetings/{meetingId}/participants', { meetingId: meetingUuidParam('/abc==') }).path).toBe('/past_meetings/%252Fabc%253D%253D/participants');
     expect(meetingUuidParam('abc==')).toBe('abc==');
-    // Zoom's gateway turns any %2F into "/": a UUID with a "/" anywhere is encoded twice
-    expect(meetingUuidParam('a/bc==')).toBe('a%2Fbc%3D%3D');
+    // The specs' literal rule: only a UUID that starts with "/" or contains "//" is encoded twice.
+    expect(meetingUuidParam('a//bc==')).toBe('a%2F%2Fbc%3D%3D');
+    expect(meetingUuidParam('a/bc==')).toBe('a/bc==');
+    // A single "/" inside: the rule first, then the double encoding for a gateway that decodes %2F before routing.
+    expect(meetingUuidParams('a/bc==')).toEqual(['a/bc==', 'a%2Fbc%3D%3D']);
+    expect(meetingUuidParams('/abc')).toEqual(['%2Fabc']);
+    expect(meetingUuidParams('abc')).toEqual(['abc']);
   });
 });
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { loadSigningKey, zdsarHome } from '../../config.js';
 import { PartialFailure, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
-import { ACTIONS, Ledger, releaseGate, sentRecord, type Approval, type LedgerRequest } from '../../ledger/index.js';
+import { ACTIONS, Ledger, releaseGate, requireIdentity, sentRecord, type Approval, type LedgerRequest } from '../../ledger/index.js';
 import { withheldByKind } from '../report/index.js';
 import { signerFrom } from '../signing.js';
 import { verifyPackage } from '../verify.js';
@@ -57,6 +57,7 @@ export async function deliverRequest(env: NodeJS.ProcessEnv, id: string, setting
   if (binding) throw new UsageError(`not delivered: ${binding}`, `Rebuild the copy from this package: zdsar redact ${request.request_id}`);
   const gate = releaseGate(request, d.sha256);
   if (!gate.ok) throw new UsageError(`not delivered: ${gate.reason}`);
+  await requireIdentity(ledger, request.request_id, 'zip');
   const check = await verifyPackage(packageDir);
   const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
   if (problems.length) throw new PartialFailure(`not delivered: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);
@@ -68,7 +69,7 @@ export async function deliverRequest(env: NodeJS.ProcessEnv, id: string, setting
     for (const s of d.manifest.subjects) if (!(await zipOf(packageDir, s.path, gate.approval))) missing.push(s);
     if (missing.length) {
       const signer = signerFrom(loadSigningKey(env));
-      for (const z of await makeDeliverables(packageDir, d, gate.approval, signer)) made.set(z.index, z);
+      for (const z of await makeDeliverables(ledger, request.request_id, packageDir, d, gate.approval, signer)) made.set(z.index, z);
     }
     const deliverables: Deliverable[] = [];
     for (const s of d.manifest.subjects) {

@@ -9,6 +9,7 @@
  * latter. Nothing here guesses from the content of strings; a file no rule knows is masked
  * conservatively and flagged for the officer's review (see redact.ts).
  */
+import { WORKPLACE_RULES } from './workplace-fields.js';
 
 /** What a field holds, which decides how it is matched and masked. */
 export type Kind =
@@ -118,7 +119,11 @@ export const RULES: readonly CategoryRule[] = [
   {
     category: 'phone_profile',
     file: 'phone_profile.json',
-    parties: [{ role: 'the person', at: '', fields: { id: 'user_id', phone_user_id: 'user_id', email: 'email', name: 'name', extension_id: 'ext_id' } }],
+    parties: [
+      { role: 'the person', at: '', fields: { id: 'user_id', phone_user_id: 'user_id', email: 'email', name: 'name', extension_id: 'ext_id', extension_number: 'ext_number' } },
+      // The numbers assigned to the person (users.openapi / phone: phone_numbers[].number): their own.
+      { role: 'the person', at: 'phone_numbers[]', fields: { number: 'phone' } },
+    ],
   },
   {
     category: 'phone_settings',
@@ -262,6 +267,8 @@ export const RULES: readonly CategoryRule[] = [
     file: 'sign_ins.json',
     parties: [{ role: 'signed in', at: '', fields: { email: 'email', ip_address: 'ip' } }],
   },
+  // Clips, Calendar, Scheduler, workspace reservations, AI Companion (issue 27).
+  ...WORKPLACE_RULES,
 ];
 
 /** The rule for a file in a person's folder (by category name from the manifest, else by file name). */

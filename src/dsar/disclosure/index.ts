@@ -22,7 +22,7 @@ import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { ruleFor, type CategoryRule } from './fields.js';
 import { Contacts, Identity } from './people.js';
 import type { RedactionPolicy } from './policy.js';
-import { learn, maskRecord, maskUnknown, meet, Sweeper, type Redaction } from './redact.js';
+import { learn, maskRecord, maskUnknown, meet, noteOthers, Sweeper, type Redaction } from './redact.js';
 
 export const DISCLOSURE_DIR = 'disclosure';
 export const REDACTIONS_FILE = 'redactions.json';
@@ -146,10 +146,14 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
   if (s.zoom_user_id) self.add('user_id', s.zoom_user_id);
   const ordered = [...files].sort((a, b) => rank(a.rel) - rank(b.rel));
   for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) learn(x.rule, r.value, self);
-  const contacts = new Contacts();
-  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) meet(x.rule, r.value, self, contacts, policy);
+  // Numbers that somebody else's parties carry too (a main number, a call queue) are nobody's own.
+  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) noteOthers(x.rule, r.value, self);
+  self.settle();
+  const contacts = new Contacts(self.shared);
+  const tails = new Map<string, number>();
+  for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) tails.set(x.rel, (tails.get(x.rel) ?? 0) + meet(x.rule, r.value, self, contacts, policy));
   contacts.finish(self);
-  const sweeper = new Sweeper(contacts.needles);
+  const sweeper = new Sweeper(contacts.needles, contacts.phones, self);
 
   const summary: SubjectSummary = { masked: 0, contacts: contacts.size, by_rule: {}, withheld: [], review: [] };
   // Every masked value, streamed to the person's redactions.json (memory stays flat whatever the count).
@@ -193,6 +197,10 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
           }
           summary.masked += reds.length;
         });
+        const free = sweeper.takeFreeText();
+        if (free.length && !x.rule?.review) summary.review.push({ file: x.rel, reason: `free text (${free.join(', ')}): other people's known names, and every address and number not the person's own, are masked; names of people who are not parties cannot be told by a machine: read it before release` });
+        const tail = tails.get(x.rel) ?? 0;
+        if (tail) summary.review.push({ file: x.rel, reason: `${tail} number(s) end in the same 7 digits as one of the person's: treated as somebody else's and masked; check whether any is theirs` });
       }
       const d = await digestFile(dst);
       outFiles.push({ path: `${folder}/${x.rel}`, sha256: d.sha256, bytes: d.bytes, ...(x.f.records !== undefined ? { records: x.f.records } : {}) });
@@ -204,7 +212,14 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
     throw e;
   }
   outFiles.sort((a, b) => a.path.localeCompare(b.path));
-  return { ...s, path: folder, files: outFiles, redactions: summary };
+  // The record's digests stay with the record: a digest of an unmasked file lets anyone holding the copy test guesses at what was masked.
+  const categories = Object.fromEntries(Object.entries(s.categories).map(([name, c]) => [name, withoutDigest(c)]));
+  return { ...s, path: folder, categories, files: outFiles, redactions: summary };
+}
+
+function withoutDigest<T extends { sha256?: string }>(c: T): Omit<T, 'sha256'> {
+  const { sha256: _sha256, ...rest } = c;
+  return rest;
 }
 
 /** Mask one JSON file into the copy; records nothing needed changing in keep their bytes. Each record's redactions go to `logged`. */

@@ -4,8 +4,8 @@
  * and their identifiers are then masked wherever else they appear as text in the copy.
  * Pure functions over parsed records: the file handling is in index.ts.
  */
-import { STRONG, WORK_IDENTITY, type CategoryRule, type Kind, type PartyRule } from './fields.js';
-import { Contacts, escapeRe, Identity, pseudonym, scalarText, type PartyValue } from './people.js';
+import { WORK_IDENTITY, type CategoryRule, type Kind, type PartyRule } from './fields.js';
+import { Contacts, escapeRe, ID_KINDS, Identity, phoneKey, pseudonym, scalarText, type PartyValue } from './people.js';
 import type { RedactionPolicy } from './policy.js';
 
 type Rec = Record<string, unknown>;
@@ -55,31 +55,66 @@ export function partiesOf(rule: CategoryRule, rec: Rec): PartyInstance[] {
   return out;
 }
 
-/** Is this party the person? One of their own strong identifiers, or (with none present) their name. */
+/** The role of a profile's own party: the record is the person's own profile, so it is them. */
+export const THE_PERSON = 'the person';
+
+/**
+ * Is this party the person? Only a value that belongs to the person alone decides:
+ * - an email: the person's (every one the party carries), or somebody else;
+ * - else an id (user, member, extension id, extension number, employee id): one of the person's, or somebody else;
+ * - else a number: one of the person's own (same digits; a shared number such as a main number says nothing);
+ * - else (no email, id or own/other number) their name.
+ * A number that only ends like the person's is somebody else's (sharesTail flags it for review).
+ */
 export function isSelf(values: PartyValue[], self: Identity): boolean {
-  const strong = values.filter((v) => STRONG.has(v.kind));
-  if (strong.some((v) => self.matches(v.kind, v.text))) return true;
-  if (strong.length > 0) return false;
+  const anchored = anchor(values, self);
+  if (anchored !== undefined) return anchored;
+  const phones = values.filter((v) => v.kind === 'phone' && phoneKey(v.text).length >= 5 && !self.isShared(v.text));
+  if (phones.length > 0) return phones.some((v) => self.ownsPhone(v.text));
   return values.some((v) => v.kind === 'name' && self.matches('name', v.text));
 }
 
-/** Add what the person's own parties say about them (their numbers, ids, names) to their identity. */
+/** What the party's emails, else its ids, say: the person (true), somebody else (false), or nothing (undefined). */
+function anchor(values: PartyValue[], self: Identity): boolean | undefined {
+  const emails = values.filter((v) => v.kind === 'email' && v.text.includes('@'));
+  if (emails.length > 0) return emails.every((v) => self.matches('email', v.text));
+  const ids = values.filter((v) => ID_KINDS.has(v.kind));
+  if (ids.length > 0) return ids.some((v) => self.matches(v.kind, v.text));
+  return undefined;
+}
+
+/**
+ * Add what the person's own parties say about them (their numbers, ids, names) to their identity:
+ * only from their profiles and from parties that carry their email or id, never through a number.
+ * Numbers of parties that carry somebody else's email or id are noted, to tell shared numbers.
+ */
 export function learn(rule: CategoryRule, rec: Rec, self: Identity): void {
   for (const p of partiesOf(rule, rec)) {
-    if (!isSelf(p.values, self)) continue;
-    for (const v of p.values) if (v.text) self.add(v.kind, v.text);
+    const mine = p.rule.role === THE_PERSON || anchor(p.values, self);
+    if (mine === true) for (const v of p.values) if (v.text) self.add(v.kind, v.text);
   }
 }
 
-/** Number everybody else in a record (first sight gives the number) and remember their identifiers. */
-export function meet(rule: CategoryRule, rec: Rec, self: Identity, contacts: Contacts, policy: RedactionPolicy): void {
+/** After learning: note the numbers of parties that are somebody else by their email or id (call self.settle() after). */
+export function noteOthers(rule: CategoryRule, rec: Rec, self: Identity): void {
   for (const p of partiesOf(rule, rec)) {
-    if (isSelf(p.values, self)) continue;
+    if (p.rule.role === THE_PERSON || anchor(p.values, self) !== false) continue;
+    for (const v of p.values) if (v.kind === 'phone') self.seenWithOther(v.text);
+  }
+}
+
+/** Number everybody else in a record (first sight gives the number) and remember their identifiers. Returns how many of their numbers end like the person's. */
+export function meet(rule: CategoryRule, rec: Rec, self: Identity, contacts: Contacts, policy: RedactionPolicy): number {
+  let tails = 0;
+  for (const p of partiesOf(rule, rec)) {
+    if (p.rule.role === THE_PERSON || isSelf(p.values, self)) continue;
     const named = p.values.filter((v) => v.text);
     if (named.length === 0) continue;
+    tails += named.filter((v) => v.kind === 'phone' && self.sharesTail(v.text)).length;
     const n = contacts.assign(named);
     contacts.remember(named, n, colleague(p.values, policy));
   }
+  return tails;
 }
 
 function colleague(values: PartyValue[], policy: RedactionPolicy): boolean {
@@ -94,7 +129,7 @@ export function maskRecord(rule: CategoryRule, rec: Rec, ctx: { self: Identity; 
   const authors = new Map<string, { self: boolean; n?: number; keep: boolean }>();
   const ruleName = (role: string, what: string) => `${rule.category}: ${role} ${what}`;
   for (const p of partiesOf(rule, out)) {
-    const self = isSelf(p.values, ctx.self);
+    const self = p.rule.role === THE_PERSON || isSelf(p.values, ctx.self);
     const named = p.values.filter((v) => v.text);
     const n = self || named.length === 0 ? undefined : (ctx.contacts.lookup(named) ?? ctx.contacts.assign(named));
     const keepWork = !self && (colleague(p.values, ctx.policy) || (n !== undefined && ctx.contacts.colleagues.has(n)));
@@ -154,37 +189,127 @@ export function maskUnknown(value: unknown, ctx: { self: Identity; record?: numb
   return { value: walk(value, path, key), redactions };
 }
 
-/** Replace every known identifier of somebody else wherever it appears as text (topics, agendas, answers). */
+/**
+ * Fields that hold free text (topics, agendas, summaries, messages, transcripts): there every
+ * address- or number-shaped token that is not the person's own is masked, known or not, and the
+ * field is flagged for the officer's review (names of people who are not parties cannot be told).
+ */
+export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set(['topic', 'agenda', 'meeting_topic', 'summary_title', 'summary_overview', 'summary', 'next_steps', 'message', 'content', 'description', 'comments', 'rich_text', 'title']);
+
+/** An address, plain or percent-encoded (`bob%40example.com` in a URL). Run on folded (lowercased) text. */
+const ADDRESS_TOKEN = /[a-z0-9._%+-]+(?:@|%40)[a-z0-9.-]+\.[a-z]{2,}/g;
+/** Something written like a number: digits with separators, an optional `+` or `(` before. */
+const NUMBER_TOKEN = /(?<![\p{L}\p{N}_])(?:\+|\()?\d[\d\s().-]*\d(?![\p{L}\p{N}_])/gu;
+const DATE_LIKE = /\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/;
+
+/** Text folded for matching (NFKC, lowercase, each character on its own), with where each folded character came from. */
+function fold(s: string): { text: string; at: number[] } {
+  let text = '';
+  const at: number[] = [];
+  let i = 0;
+  for (const ch of s) {
+    const f = ch.normalize('NFKC').toLowerCase();
+    for (let k = 0; k < f.length; k++) at.push(i);
+    text += f;
+    i += ch.length;
+  }
+  at.push(s.length);
+  return { text, at };
+}
+
+function percentDecode(s: string): string {
+  return s.replace(/(?:%[0-9a-f]{2})+/gi, (m) => {
+    try {
+      return decodeURIComponent(m);
+    } catch {
+      return m;
+    }
+  });
+}
+
+/** Replace every known identifier of somebody else wherever it appears as text; in free text, every address and number not the person's own. */
 export class Sweeper {
   private readonly re: RegExp | undefined;
-  constructor(private readonly needles: Map<string, string>) {
+  /** Free-text fields seen with content since the last take(). */
+  private readonly freeSeen = new Set<string>();
+
+  constructor(
+    private readonly needles: Map<string, string>,
+    private readonly phones: ReadonlyMap<string, string> = new Map(),
+    private readonly self: Identity = new Identity(),
+  ) {
     const keys = [...needles.keys()].filter((k) => k.length > 0).sort((a, b) => b.length - a.length);
-    this.re = keys.length ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${keys.map(escapeRe).join('|')})(?![\\p{L}\\p{N}_])`, 'giu') : undefined;
+    // Words of a name may be apart by any run of spaces.
+    this.re = keys.length ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${keys.map((k) => escapeRe(k).replace(/ +/g, '\\s+')).join('|')})(?![\\p{L}\\p{N}_])`, 'gu') : undefined;
+  }
+
+  /** The free-text fields met since the last call (for the officer's review list). */
+  takeFreeText(): string[] {
+    const out = [...this.freeSeen].sort();
+    this.freeSeen.clear();
+    return out;
   }
 
   sweep<T>(value: T, ctx: { record?: number }, path = ''): { value: T; redactions: Redaction[] } {
     const redactions: Redaction[] = [];
-    const re = this.re;
-    if (!re) return { value, redactions };
-    const walk = (v: unknown, p: string): unknown => {
-      if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`));
-      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v as Rec).map(([k, x]) => [k, walk(x, join(p, k))]));
-      if (typeof v !== 'string') {
-        if (typeof v === 'number' && this.needles.has(String(v))) {
-          const as = this.needles.get(String(v))!;
-          redactions.push({ record: ctx.record, field: p, rule: 'known identifier of somebody else', as });
-          return as;
-        }
-        return v;
+    const walk = (v: unknown, p: string, key: string): unknown => {
+      if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`, key));
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v as Rec).map(([k, x]) => [k, walk(x, join(p, k), k)]));
+      if (typeof v === 'number') {
+        const as = this.needles.get(String(v)) ?? this.phones.get(phoneKey(String(v)));
+        if (as === undefined) return v;
+        redactions.push({ record: ctx.record, field: p, rule: 'known identifier of somebody else', as });
+        return as;
       }
-      re.lastIndex = 0;
-      if (!re.test(v)) return v;
-      re.lastIndex = 0;
-      const s = v.replace(re, (m) => this.needles.get(m.toLowerCase()) ?? this.needles.get(m.toLowerCase().replace(/\s+/g, ' ')) ?? 'withheld');
-      redactions.push({ record: ctx.record, field: p, rule: 'known identifier of somebody else', as: s === v ? 'withheld' : 'masked in text' });
-      return s;
+      if (typeof v !== 'string') return v;
+      const free = FREE_TEXT_KEYS.has(key);
+      if (free && v.trim()) this.freeSeen.add(key);
+      const out = this.maskText(v, free);
+      if (out.text === v) return v;
+      redactions.push({ record: ctx.record, field: p, rule: out.known ? 'known identifier of somebody else' : 'free text: address or number not the person\'s own', as: 'masked in text' });
+      return out.text;
     };
-    return { value: walk(value, path) as T, redactions };
+    return { value: walk(value, path, '') as T, redactions };
+  }
+
+  private maskText(s: string, free: boolean): { text: string; known: boolean } {
+    const f = fold(s);
+    const spans: Array<{ from: number; to: number; as: string; known: boolean }> = [];
+    if (this.re) {
+      this.re.lastIndex = 0;
+      for (const m of f.text.matchAll(this.re)) {
+        const as = this.needles.get(m[0].replace(/\s+/g, ' ')) ?? 'withheld';
+        spans.push({ from: m.index, to: m.index + m[0].length, as, known: true });
+      }
+    }
+    for (const m of f.text.matchAll(ADDRESS_TOKEN)) {
+      const address = percentDecode(m[0]).toLowerCase();
+      const known = this.needles.get(address);
+      if (known !== undefined) spans.push({ from: m.index, to: m.index + m[0].length, as: known, known: true });
+      else if (free && !this.self.matches('email', address)) spans.push({ from: m.index, to: m.index + m[0].length, as: 'withheld', known: false });
+    }
+    for (const m of f.text.matchAll(NUMBER_TOKEN)) {
+      const token = m[0].trimEnd();
+      const d = phoneKey(token);
+      if (d.length < 7) continue;
+      const known = this.phones.get(d);
+      if (known !== undefined) spans.push({ from: m.index, to: m.index + token.length, as: known, known: true });
+      else if (free && !DATE_LIKE.test(token) && !this.self.ownsPhone(token)) spans.push({ from: m.index, to: m.index + token.length, as: 'withheld', known: false });
+    }
+    if (spans.length === 0) return { text: s, known: false };
+    spans.sort((a, b) => a.from - b.from || b.to - a.to);
+    let text = '';
+    let last = 0;
+    let known = false;
+    for (const sp of spans) {
+      const from = f.at[sp.from]!;
+      const to = f.at[sp.to]!;
+      if (from < last) continue;
+      text += s.slice(last, from) + sp.as;
+      last = to;
+      known ||= sp.known;
+    }
+    return { text: text + s.slice(last), known };
   }
 }
 

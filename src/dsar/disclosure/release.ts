@@ -12,7 +12,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
-import { ACTIONS, currentApproval, currentCopy, releaseGate, type Approval, type Encryption, type Ledger, type LedgerRequest } from '../../ledger/index.js';
+import { ACTIONS, currentApproval, currentCopy, releaseGate, requireIdentity, type Approval, type Encryption, type Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { html, localHref, type Html } from '../report/html.js';
 import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
@@ -96,7 +96,8 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
     out.signed = { fingerprint: signer.fingerprint, public_key: signer.publicKeyPem };
   }
   if (!settings.redact) {
-    await writeReports(packageDir, manifest);
+    await writeReports(packageDir, manifest, { identity: identitySection((await ledger.get(request.request_id)) ?? request) });
+    // The officer's archive is not person-facing: no identity gate, never a deliverable.
     if (settings.zip) out.internal = (await zipPeople(packageDir, 'subjects', manifest, { ...(signer ? { sign: (b: Buffer) => signer.sign(b) } : {}), into: INTERNAL_ARCHIVE })).map((z) => z.path);
     return out;
   }
@@ -155,6 +156,7 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
   let gate = releaseGate(fresh, d.sha256);
   const asked = encryptionOf(settings);
   if (!gate.ok && settings.approve) {
+    await requireIdentity(ledger, request.request_id, 'approval');
     await recordApproval(ledger, fresh, d.sha256, settings.approver, asked ?? { kind: 'none' });
     fresh = (await ledger.get(request.request_id)) ?? fresh;
     gate = releaseGate(fresh, d.sha256);
@@ -182,17 +184,19 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
   out.approval = approval;
   // The person's report is written with the copy: a draft until approval, so the officer reads what the person will.
   for (const s of d.manifest.subjects) await writeSubjectReport(join(d.dir, s.path), d.manifest as unknown as Manifest, s, { person: personView(d, s, approval) });
-  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id) });
+  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection(fresh) });
   if (!gate.ok) {
     out.waiting = gate.reason;
     return out;
   }
-  if (settings.zip) out.zips = await makeDeliverables(packageDir, d, gate.approval, signer);
+  if (settings.zip) out.zips = await makeDeliverables(ledger, request.request_id, packageDir, d, gate.approval, signer);
   return out;
 }
 
 /** The zips for an approved copy, encrypted as chosen at approval (deliver makes them when approve did not). */
-export async function makeDeliverables(packageDir: string, d: DisclosureOutcome, approval: Approval, signer?: Signer): Promise<ZipResult[]> {
+export async function makeDeliverables(ledger: Ledger, requestId: string, packageDir: string, d: DisclosureOutcome, approval: Approval, signer?: Signer): Promise<ZipResult[]> {
+  // Nothing reaches the person before their identity is verified (or the check skipped, with a reason).
+  await requireIdentity(ledger, requestId, 'zip');
   return zipPeople(packageDir, 'disclosure', personManifest(d.manifest), zipOptionsFor(approval.encryption, signer));
 }
 
@@ -273,6 +277,30 @@ ${rows}
 </tbody>
 </table>
 <p class="meta">Copy <code>disclosure/manifest.json</code> sha256 <code>${d.sha256}</code>.</p>`;
+}
+
+/** The officer's report: how the requester's identity was verified before release (or that the check was skipped, and why). */
+function identitySection(r: LedgerRequest): Html {
+  const id = r.identity;
+  const v = id?.verified;
+  const body = v
+    ? html`<table>
+<tbody>
+<tr><th>Verified</th><td>${v.at}</td></tr>
+<tr><th>Method</th><td>${v.method}</td></tr>
+<tr><th>Types of evidence seen</th><td>${v.evidence.join(', ')}</td></tr>
+<tr><th>Verifier</th><td>${v.verifier}</td></tr>
+<tr><th>Request made by</th><td>${v.requester === 'agent' ? html`an authorised agent (authorisation: ${v.agent_authorisation ?? ''})` : 'the person'}</td></tr>
+</tbody>
+</table>`
+    : id?.skipped
+      ? html`<p><span class="status s-partial">not verified</span> The check was skipped by ${id.skipped.by} on ${id.skipped.at}: ${id.skipped.reason}</p>`
+      : html`<p><span class="status s-partial">not verified</span> Nothing reaches the person until it is: <code>zdsar requests verify-identity ${r.request_id} --method … --evidence … --verifier …</code></p>`;
+  const refusals = id?.refusals ?? [];
+  return html`<h2 id="identity">Identity verification</h2>
+<p class="explain">Recorded before release (CCPA regulations §7060; the types of evidence, never copies).</p>
+${body}
+${refusals.length ? html`<p class="meta">Release refused ${refusals.length} time${refusals.length === 1 ? '' : 's'} for want of it (last: ${refusals[refusals.length - 1]!.step}, ${refusals[refusals.length - 1]!.at}).</p>` : ''}`;
 }
 
 function osUser(): string {

@@ -56,8 +56,8 @@ export const BREADTH_COLUMNS: Record<string, BreadthColumn[]> = {
 };
 
 /** How an "unavailable" category is labelled: an account feature, a permission, or left out on purpose. */
-export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out' };
+export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out', user_level: 'not readable by an admin app' };
 
 /** Kinds of data Zoom holds for which its API specs here give no reads: Zoom's own export covers them. */
 export const NOT_COVERED_NOTE =
-  'Zoom Clips, Whiteboards, Docs, Mail, Calendar and Contact Center: the Zoom API documents zdsar reads from have no reads for these, so this package does not hold them. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';
+  'Zoom Whiteboards, Mail and Contact Center: zdsar does not read these yet, and Zoom Docs and Tasks cannot be read for another person with Zoom\'s API (it serves only the app\'s own user), so this package does not hold them. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';

@@ -20,8 +20,10 @@
  * how many more are in the file; per-month counts for the chart are computed while
  * streaming over every record.
  */
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
+import { digestFile } from '../../fs/records.js';
 import { CATEGORIES, type CategoryInfo } from '../categories.js';
 import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
@@ -31,6 +33,29 @@ import { isRecord, readObject, readRecords, type Rec } from './read.js';
 
 export const ROW_CAP = 500;
 export const REPORT_FILE = 'report.html';
+/**
+ * The package's list of its report.html files with their sha256 and size (the manifests are written
+ * before the reports, and the disclosure copy's is what an approval is bound to, so the renderings
+ * are listed here): `zdsar verify` checks every report.html against it.
+ */
+export const REPORTS_LIST = 'reports.json';
+
+/** Record one report.html (path relative to the package) in the package's reports.json. */
+async function listReport(packageDir: string, rel: string): Promise<void> {
+  const path = join(packageDir, REPORTS_LIST);
+  let files: ManifestFile[] = [];
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { files?: ManifestFile[] };
+    if (Array.isArray(doc.files)) files = doc.files.filter((f) => f.path !== rel);
+  } catch {
+    files = [];
+  }
+  const d = await digestFile(join(packageDir, ...rel.split('/')));
+  files.push({ path: rel, sha256: d.sha256, bytes: d.bytes });
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const doc = { note: 'Every report.html of this package, with its sha256 and size; `zdsar verify` checks them.', files };
+  await writeFileAtomic(path, JSON.stringify(doc, null, 2) + '\n');
+}
 
 type Fmt = 'text' | 'date' | 'bytes' | 'url' | 'files' | 'names' | 'num';
 interface Column {
@@ -130,15 +155,17 @@ const CHART_FEEDS: Record<string, { series: SeriesKey; dateKeys: string[] }> = {
 const SINGLE = new Set(['profile', 'settings', 'phone_profile', 'phone_settings']);
 
 /** Write every person's report.html and the package's index report.html (files 0600, atomic). */
-export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html } = {}): Promise<void> {
+export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html; identity?: Html } = {}): Promise<void> {
   const generated = (opts.now ?? new Date()).toISOString();
   for (const s of manifest.subjects) {
     const rel = safeSubjectPath(s.path);
     const dir = join(packageDir, ...rel.split('/'));
     const body = await subjectReport(dir, manifest, s, generated);
     await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
+    await listReport(packageDir, `${rel}/${REPORT_FILE}`);
   }
-  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review)}`));
+  await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review, opts.identity)}`));
+  await listReport(packageDir, REPORT_FILE);
 }
 
 /** subjects/ and the package's own report: the officer's record, never sent as it is. */
@@ -186,6 +213,8 @@ ${v.kept.length ? html`<p class="notice">In this copy, by our policy: ${v.kept.j
 <h2 id="not-included">What is not included, and why</h2>
 ${v.withheld.length ? html`<ul>${v.withheld.map((w) => html`<li><strong>${w.kind}</strong> (${w.count} ${w.count === 1 ? 'file' : 'files'}): not included because ${w.why}. Their details (dates, sizes) are listed in your records; links and passcodes to them are masked. You may ask us about them.</li>`)}</ul>` : html`<p>Every file of yours is included.</p>`}`;
   await writeFileAtomic(join(dir, REPORT_FILE), page(`${draft ? 'DRAFT: ' : ''}Zoom data about ${s.email}`, html`${notice}${body}`));
+  // `dir` is <package>/disclosure/<folder>.
+  await listReport(dirname(dirname(dir)), `${basename(dirname(dir))}/${basename(dir)}/${REPORT_FILE}`);
 }
 
 /** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */
@@ -206,7 +235,7 @@ function safeSubjectPath(p: string): string {
 // ---------------------------------------------------------------------------------------------
 // The index
 
-function indexReport(m: Manifest, generated: string, review?: Html): Html {
+function indexReport(m: Manifest, generated: string, review?: Html, identity?: Html): Html {
   const totals = m.subjects.map((s) => Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0));
   return html`<header>
 <h1>Data subject access request</h1>
@@ -239,6 +268,7 @@ ${m.subjects.map((s, i) => {
 </tbody>
 </table>
 <p class="meta">Each person's folder holds their data as JSON files exactly as Zoom returned them, and their own report. A person with no Zoom user in this account is a complete answer: Zoom holds no account data about them here (registrations made with their address, if asked for, are listed).</p>
+${identity ?? ''}
 ${review ?? ''}
 <h2>Zoom requests made</h2>
 <p>${fmtNum(Object.values(m.zoom_requests.requests).reduce((a, b) => a + b, 0))} API requests (light ${m.zoom_requests.requests.light}, medium ${m.zoom_requests.requests.medium}, heavy ${m.zoom_requests.requests.heavy}, resource ${m.zoom_requests.requests.resource}); ${m.zoom_requests.throttled} rate-limited and retried. ${unanswered(m)}</p>

@@ -92,7 +92,7 @@ export const breadthRoutes: RouteDef[] = [
       if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
       const id = c.params.voicemailId ?? '';
       const hit = findVoicemail(c.state, id);
-      if (!hit) throw new ZoomError(400, 300, `Voice mail does not exist: ${id}.`);
+      if (!hit || hit.vm.deletedAfterList) throw new ZoomError(400, 300, `Voice mail does not exist: ${id}.`);
       const x = hit.vm;
       return json({
         ...voicemailRecord(c, x, hit.ownerId, hit.index),
@@ -111,6 +111,7 @@ export const breadthRoutes: RouteDef[] = [
     spec: 'meetings.openapi.json Listmeetingsummaries',
     handler: (c) => {
       const all = summariesGate(c);
+      if (c.state.account.breadth?.summaries === 'caller_cannot_host') throw new ZoomError(400, 3161, 'Meeting hosting and scheduling capabilities are not allowed for your user account.');
       const fromS = c.query.get('from');
       const toS = c.query.get('to');
       const from = fromS ? parseDate(fromS, true) : -Infinity;
@@ -142,10 +143,11 @@ export const breadthRoutes: RouteDef[] = [
     handler: (c) => {
       const all = summariesGate(c);
       const raw = c.params.meetingId ?? '';
-      const key = meetingKey(raw);
+      const key = meetingKey(raw, c.state.opts.uuidDecoding);
       if (key === undefined) throw new ZoomError(400, 300, 'Invalid meeting ID.');
       const s = all.find((x) => x.meeting_uuid === key) ?? (/^\d+$/.test(key) ? [...all].reverse().find((x) => String(x.meeting_id) === key) : undefined);
-      if (!s) throw new ZoomError(404, 3001, `Meeting does not exist: ${raw}.`);
+      if (!s || s.state === 'deleted') throw new ZoomError(404, 3001, `Meeting does not exist: ${raw}.`);
+      if (s.state === 'trashed') throw new ZoomError(403, 2305, 'The meeting summary has been moved to Trash and cannot be accessed.');
       const host = c.state.index.usersById.get(s.meeting_host_id);
       return json({
         ...s,

@@ -119,14 +119,14 @@ export const chatRoutes: RouteDef[] = [
       let chat: SandboxChat | undefined;
       if (channel) {
         chat = chatsOf(c, u).find((x) => x.kind === 'groupchat' && x.channel_id === channel);
-        if (!chat) throw new ZoomError(404, 4130, `Channel does not exist: ${channel}.`);
+        if (!chat || chat.deletedAfterList) throw new ZoomError(404, 4130, `Channel does not exist: ${channel}.`);
       } else {
         const isPeer = (x: SandboxChat) => {
           const peer = peerOf(x, u);
           return peer.email.toLowerCase() === contact.toLowerCase() || (peer.id !== '' && peer.id === contact) || peer.member_id === contact;
         };
         chat = chatsOf(c, u).find((x) => x.kind === '1:1' && isPeer(x));
-        if (!chat) throw new ZoomError(404, 1001, `User does not exist: ${contact}.`);
+        if (!chat || chat.deletedAfterList) throw new ZoomError(404, 1001, `User does not exist: ${contact}.`);
       }
       const today = startOfUtcDay(c.now);
       const dateS = c.query.get('date');

@@ -310,7 +310,8 @@ export const phoneRoutes: RouteDef[] = [
         audio_prompt_language: 'en-GB',
         company_number: p.phone_numbers[0]?.number ?? '',
         country: { code: 'GB', country_code: '44', name: 'United Kingdom' },
-        delegation: { assistants: [], privacy: false, privileges: [], locked: false },
+        // No delegation privileges: `privileges` left out (its spec puts the 1–7 enum on the array itself, which no list satisfies).
+        delegation: { assistants: [], privacy: false, locked: false },
         desk_phone: { devices: [], keys_positions: { primary_number: p.phone_numbers[0]?.number ?? '' }, phone_screen_lock: false, pin_code: '' },
         extension_number: p.extension_number,
         music_on_hold_id: '',

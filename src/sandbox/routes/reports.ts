@@ -1,32 +1,41 @@
 /**
  * Past meetings and reports (meetings.openapi.json): GET /report/users/{userId}/meetings (Heavy),
- * GET /past_meetings/{meetingId}/participants (Medium), GET /report/meetings/{meetingId}/participants (Heavy).
+ * GET /past_meetings/{meetingId}/participants (Medium), GET /report/meetings/{meetingId}/participants (Heavy),
+ * and the same two of webinars (GET /past_webinars/{webinarId}/participants, GET /report/webinars/{webinarId}/participants).
  */
 import { DAY } from '../build.js';
 import { addMonths, json, MAX_WINDOW_MS, lookupUser, meetingKey, paginate, parseDate, parseId, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
-import type { SandboxInstance, SandboxMeeting } from '../model.js';
+import type { SandboxInstance, SandboxMeeting, SandboxWebinar } from '../model.js';
 
-function findInstance(c: RouteCtx): { meeting: SandboxMeeting; inst: SandboxInstance } {
-  const raw = c.params.meetingId ?? '';
-  const key = meetingKey(raw) ?? raw;
+type Kind = 'meeting' | 'webinar';
+
+function findInstance(c: RouteCtx, kind: Kind): { meeting: SandboxMeeting | SandboxWebinar; inst: SandboxInstance } {
+  const raw = (kind === 'meeting' ? c.params.meetingId : c.params.webinarId) ?? '';
+  const key = meetingKey(raw, c.state.opts.uuidDecoding) ?? raw;
   const id = parseId(key);
+  const index = kind === 'meeting' ? c.state.index.meetings : c.state.index.webinars;
+  const all: Array<SandboxMeeting | SandboxWebinar> = kind === 'meeting' ? c.state.account.meetings : c.state.account.webinars;
   if (id !== undefined) {
-    const m = c.state.index.meetings.get(id);
+    const m = index.get(id);
     const inst = m?.instances[m.instances.length - 1];
-    if (m && inst) return { meeting: m, inst };
+    if (m && inst && !inst.gone) return { meeting: m, inst };
   } else {
-    for (const m of c.state.account.meetings) {
+    for (const m of all) {
       const inst = m.instances.find((i) => i.uuid === key);
-      if (inst) return { meeting: m, inst };
+      if (inst && !inst.gone) return { meeting: m, inst };
     }
   }
-  throw new ZoomError(404, 3001, `Meeting does not exist: ${raw}.`);
+  throw new ZoomError(404, 3001, kind === 'meeting' ? `Meeting does not exist: ${raw}.` : `Webinar does not exist.`);
 }
 
-function participantsHandler(report: boolean) {
+function participantsHandler(report: boolean, kind: Kind = 'meeting') {
   return (c: RouteCtx) => {
-    const { meeting, inst } = findInstance(c);
-    if (Date.parse(inst.start_time) < addMonths(c.now, -15)) throw new ZoomError(400, 12702, 'Can not access a meeting a year ago.');
+    const { meeting, inst } = findInstance(c, kind);
+    // Another account's session: the reports are for the host's account only; the past lists need a paid host.
+    const elsewhere = meeting.hostedElsewhere;
+    if (elsewhere && report) throw new ZoomError(400, 1010, `User does not belong to this account:${c.state.account.id}.`);
+    if (elsewhere?.plan === 'free') throw new ZoomError(400, 200, kind === 'meeting' ? `Only available for paid account: ${elsewhere.accountId}` : `Only available for Paid or ZMP account: ${elsewhere.accountId}.`);
+    if (Date.parse(inst.start_time) < addMonths(c.now, -15)) throw new ZoomError(400, 12702, kind === 'meeting' ? 'Can not access a meeting a year ago.' : 'Can not access a webinar a year ago.');
     const p = paginate(c, { key: `participants|${inst.uuid}|${report}`, total: inst.participants.length });
     const includeRegistrant = c.query.get('include_fields') === 'registrant_id';
     return json({
@@ -36,11 +45,14 @@ function participantsHandler(report: boolean) {
       next_page_token: p.next_page_token,
       participants: inst.participants.slice(p.offset, p.end).map((x) => {
         const reg = meeting.registrants.find((r) => r.email.toLowerCase() === x.user_email.toLowerCase());
+        // The reports give participant_user_id, which replaces the deprecated `id` ("We will remove this response
+        // in a future release"): here `id` is already gone. A legacy BAA account gets empty names and emails.
+        const baa = report && c.state.account.legacyBaa;
         const o: Record<string, unknown> = {
-          id: x.id,
-          name: x.name,
+          ...(report ? {} : { id: x.id }),
+          name: baa ? '' : x.name,
           user_id: x.user_id,
-          user_email: x.user_email,
+          user_email: baa ? '' : x.user_email,
           join_time: x.join_time,
           leave_time: x.leave_time,
           duration: x.duration,
@@ -90,7 +102,8 @@ export const reportRoutes: RouteDef[] = [
       if (to - from > MAX_WINDOW_MS) throw new ZoomError(400, 300, 'The date range cannot exceed one month.');
       if (from < startOfUtcDay(addMonths(c.now, -6))) throw new ZoomError(400, 300, 'Report can only be provided for the recent 6 months.');
       const rows: Array<Record<string, unknown>> = [];
-      for (const m of c.state.account.meetings) {
+      // "past meetings and webinars": webinars are listed too, with their types 5, 6 and 9.
+      for (const m of [...c.state.account.meetings, ...c.state.account.webinars]) {
         for (const inst of m.instances) {
           const st = Date.parse(inst.start_time);
           if (st < from || st >= to + DAY) continue;
@@ -160,5 +173,27 @@ export const reportRoutes: RouteDef[] = [
     auth: 'bearer',
     spec: 'meetings.openapi.json reportMeetingParticipants',
     handler: participantsHandler(true),
+  },
+  {
+    method: 'GET',
+    path: '/v2/past_webinars/:webinarId/participants',
+    category: 'Medium',
+    granular: ['webinar:read:list_past_participants:admin', 'webinar:read:list_past_participants'],
+    classic: ['webinar:read:admin', 'webinar:read'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'meetings.openapi.json listWebinarParticipants',
+    handler: participantsHandler(false, 'webinar'),
+  },
+  {
+    method: 'GET',
+    path: '/v2/report/webinars/:webinarId/participants',
+    category: 'Heavy',
+    granular: ['report:read:list_webinar_participants:admin'],
+    classic: ['report:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'meetings.openapi.json reportWebinarParticipants',
+    handler: participantsHandler(true, 'webinar'),
   },
 ];

@@ -54,7 +54,7 @@ export function renderUser(u: SandboxUser, account: SandboxAccount): Record<stri
     pronouns: '',
     pronouns_option: 3,
     cluster: 'us05',
-    manager: '',
+    // No manager set: Zoom leaves the field out (the spec's `manager` is an email, never '').
     cost_center: '',
     im_group_ids: [],
     division_ids: [],
@@ -114,8 +114,8 @@ function settings(u: SandboxUser): Record<string, unknown> {
     recording: {
       ask_host_to_confirm_disclaimer: false,
       ask_participants_to_consent_disclaimer: true,
+      // auto_delete_cmr_days (30, 60, 90 or 120) comes only with auto_delete_cmr: true.
       auto_delete_cmr: false,
-      auto_delete_cmr_days: 0,
       auto_recording: 'none',
       cloud_recording: licensed,
       local_recording: true,

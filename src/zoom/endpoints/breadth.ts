@@ -1,7 +1,7 @@
 import type { ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
 import { listItems, type DateWindow } from '../paginate.js';
-import { meetingUuidParam, route } from '../route.js';
+import { meetingUuidParams, route } from '../route.js';
 
 /**
  * The reads of issue 17 (Team Chat, SMS messages, attendance rows, AI Companion summaries,
@@ -43,9 +43,34 @@ export function listMeetingSummaries(client: ZoomClient, from: string, to: strin
   return listItems(client, route('GET', '/meetings/meeting_summaries'), { from, to }, { key: 'summaries', idOf: (s) => str(s.meeting_uuid) });
 }
 
-/** One meeting instance's summary; UUIDs that begin with "/" or contain "//" are double-encoded. */
-export function getMeetingSummary(client: ZoomClient, meetingUuid: string): Promise<Rec> {
-  return client.get(route('GET', '/meetings/{meetingId}/meeting_summary', { meetingId: meetingUuidParam(meetingUuid) }));
+/** One meeting instance's summary; the UUID encoded by the specs' rule (meetingUuidParams). */
+export async function getMeetingSummary(client: ZoomClient, meetingUuid: string): Promise<Rec> {
+  let out: Rec | undefined;
+  for await (const r of byUuid(meetingUuid, async function* (meetingId) {
+    yield await client.get<Rec>(route('GET', '/meetings/{meetingId}/meeting_summary', { meetingId }));
+  }))
+    out = r;
+  return out!;
+}
+
+/**
+ * Ask with each encoding of a UUID in turn (route.ts meetingUuidParams), moving on only when Zoom
+ * answered 404 before anything was read: one home for the two readings of Zoom's UUID rule.
+ */
+async function* byUuid(uuid: string, ask: (param: string) => AsyncGenerator<Rec>): AsyncGenerator<Rec> {
+  const params = meetingUuidParams(uuid);
+  for (let i = 0; ; i++) {
+    let yielded = false;
+    try {
+      for await (const r of ask(params[i]!)) {
+        yielded = true;
+        yield r;
+      }
+      return;
+    } catch (e) {
+      if (yielded || i + 1 >= params.length || !(e instanceof ZoomApiError && e.status === 404)) throw e;
+    }
+  }
 }
 
 /** Sign-in and sign-out activity of the whole account, one window of at most a month (Heavy). */
@@ -53,14 +78,32 @@ export function listSignInActivities(client: ZoomClient, w: DateWindow): AsyncGe
   return listItems(client, route('GET', '/report/activities'), { from: w.from, to: w.to }, { key: 'activity_logs' });
 }
 
-/** Which participants list to read: Zoom's report (Heavy, last six months) or past meetings (Medium, last 15 months). */
+/** Which participants list to read: Zoom's report (Heavy, last six months) or past meetings/webinars (Medium, last 15 months). */
 export type ParticipantsVia = 'report' | 'past_meetings';
 
-/** Every participant row of one meeting instance. */
-export function listParticipants(client: ZoomClient, meetingUuid: string, via: ParticipantsVia): AsyncGenerator<Rec> {
-  const template = via === 'report' ? '/report/meetings/{meetingId}/participants' : '/past_meetings/{meetingId}/participants';
-  return listItems(client, route('GET', template, { meetingId: meetingUuidParam(meetingUuid) }), {}, { key: 'participants' });
+/** The participants lists of each kind of session (the report lists webinars too: types 5, 6, 9). */
+const PARTICIPANTS = {
+  meeting: { report: ['/report/meetings/{meetingId}/participants', 'meetingId'], past_meetings: ['/past_meetings/{meetingId}/participants', 'meetingId'] },
+  webinar: { report: ['/report/webinars/{webinarId}/participants', 'webinarId'], past_meetings: ['/past_webinars/{webinarId}/participants', 'webinarId'] },
+} as const;
+
+/** Where the rows of a session come from (the record's `source`). */
+export function participantsSource(kind: 'meeting' | 'webinar', via: ParticipantsVia): string {
+  return PARTICIPANTS[kind][via][0].slice(1).replace(/\/\{\w+\}/g, '');
 }
+
+/**
+ * Every participant row of one meeting or webinar instance. The reports are asked for `registrant_id`
+ * too (include_fields=registrant_id; the past lists return it unasked).
+ */
+export function listParticipants(client: ZoomClient, uuid: string, via: ParticipantsVia, kind: 'meeting' | 'webinar' = 'meeting'): AsyncGenerator<Rec> {
+  const [template, param] = PARTICIPANTS[kind][via];
+  const query = via === 'report' ? { include_fields: 'registrant_id' } : {};
+  return byUuid(uuid, (id) => listItems(client, route('GET', template, { [param]: id }), query, { key: 'participants' }));
+}
+
+/** Zoom's report types of a webinar (GET /report/users/{userId}/meetings lists them beside meetings). */
+export const WEBINAR_TYPES = new Set([5, 6, 9]);
 
 /**
  * Zoom's answers that mean "an account feature or permission stands in the way" (never "no data"),
@@ -78,18 +121,18 @@ export function featureBlock(e: unknown): { reason: 'not_enabled' | 'not_permitt
   if (t.includes('meeting_summar') && e.code === 3000) {
     return { reason: 'not_enabled', note: `${said}. AI Companion meeting summaries are off: turn on Settings > AI Companion > Meeting Summary with AI Companion to let Zoom serve them` };
   }
-  if (t.includes('meeting_summar') && e.code === 2305) {
+  // On the account-wide list, 3161 is about the caller ("not allowed for your user account"), not about anyone's data.
+  if (t === '/meetings/meeting_summaries' && e.status === 400 && e.code === 3161) {
+    return { reason: 'not_permitted', note: `${said}. The app's user may not host or schedule meetings, so Zoom refuses it the account's summary list: give that user a licence that may host, then resume` };
+  }
+  // "Moved to Trash" is about one summary (an item gone), not the account's settings.
+  if (t.includes('meeting_summar') && e.code === 2305 && !/moved to trash/i.test(e.zoomMessage)) {
     return { reason: 'not_permitted', note: `${said}. Turn off "Only share meeting summaries by email" (Account Settings) or allow this address in IP address access control, then resume` };
   }
   if (t.startsWith('/report/activities') && e.code === 200) {
     return { reason: 'not_permitted', note: `${said}. The sign-in report needs a Pro or higher plan and a role that may view Usage Reports` };
   }
   return undefined;
-}
-
-/** 404 code 3001 (meeting not found or expired) or 400 code 12702 (older than Zoom keeps participants): nothing to read any more. */
-export function isGoneMeeting(e: unknown): boolean {
-  return e instanceof ZoomApiError && ((e.status === 404 && e.code === 3001) || e.code === 12702);
 }
 
 /** 400 code 300 "Only provide past chat messages in recent 6 months.": the window starts too early. */

@@ -1,0 +1,80 @@
+/**
+ * Who is who in the Zoom Workplace categories (issue 27), from the field names of Zoom's clips,
+ * calendar, scheduler, rooms and ai-companion specs: the same shape as fields.ts RULES (which spreads
+ * these in), kept apart so the products stay in files of their own.
+ */
+type Kind = 'name' | 'first_name' | 'last_name' | 'email' | 'user_id' | 'detail';
+type Rec = Record<string, unknown>;
+
+interface Rule {
+  category: string;
+  file: string;
+  parties: Array<{ role: string; at: string; fields: Record<string, Kind>; when?: (o: Rec) => boolean }>;
+  texts?: Array<{ by: string; fields: string[] }>;
+  review?: string;
+  unwrap?: string;
+}
+
+const attendee = { email: 'email', displayName: 'name' } as const;
+
+export const WORKPLACE_RULES: readonly Rule[] = [
+  { category: 'clips', file: 'clips.json', parties: [{ role: 'clip owner', at: '', fields: { owner_id: 'user_id' } }] },
+  // Clip comments (GET /clips/{clipId}/comments), as `{clip, comment}`. A comment names its writer by display name only
+  // ("Guest" for a guest, the address for an invited non-Zoom user); mentions name people by name and address.
+  {
+    category: 'clip_comments',
+    file: 'clip_comments.json',
+    unwrap: 'comment',
+    parties: [
+      { role: 'comment writer', at: '', fields: { display_name: 'name' } },
+      { role: 'mentioned person', at: 'mentions[]', fields: { display_name: 'name', email: 'email' } },
+      { role: 'reply writer', at: 'children_comments[]', fields: { display_name: 'name' } },
+      { role: 'mentioned person', at: 'children_comments[].mentions[]', fields: { display_name: 'name', email: 'email' } },
+    ],
+    texts: [{ by: 'comment writer', fields: ['content'] }],
+    review: 'Replies to comments (children_comments) are shown with their writers masked; their text is masked only where it names somebody known. Read them before release.',
+  },
+  {
+    category: 'clip_collaborators',
+    file: 'clip_collaborators.json',
+    unwrap: 'collaborator',
+    parties: [{ role: 'clip collaborator', at: '', fields: { user_id: 'user_id', email: 'email', display_name: 'name' } }],
+  },
+  // A calendar someone else shares with the person: its id is the owner's address, its name often theirs.
+  { category: 'calendar_list', file: 'calendar_list.json', parties: [{ role: 'calendar owner', at: '', fields: { id: 'email', summary: 'name' }, when: (o) => o.accessRole !== 'owner' && o.primary !== true && String(o.id).includes('@') && !String(o.id).endsWith('calendar.zoom.us') }] },
+  // Calendar events (GET /calendars/{calId}/events/{eventId}), as `{calendar, event}`.
+  {
+    category: 'calendar_events',
+    file: 'calendar_events.json',
+    unwrap: 'event',
+    parties: [
+      { role: 'event organiser', at: 'organizer', fields: { email: 'email', displayName: 'name' } },
+      { role: 'event creator', at: 'creator', fields: { email: 'email', displayName: 'name' } },
+      { role: 'event guest', at: 'attendees[]', fields: attendee },
+    ],
+    texts: [{ by: 'event organiser', fields: ['description'] }],
+  },
+  { category: 'calendar_settings', file: 'calendar_settings.json', parties: [] },
+  // Scheduler bookings: attendees and guests are mostly outsiders (the people who booked).
+  {
+    category: 'scheduler_events',
+    file: 'scheduler_events.json',
+    parties: [{ role: 'booker or attendee', at: 'attendees[]', fields: { display_name: 'name', first_name: 'first_name', last_name: 'last_name', email: 'email', attendee_id: 'detail', time_zone: 'detail' } }],
+    // `guests` is a list of addresses (strings): masked whole, as somebody else's.
+    texts: [
+      { by: 'invited guests', fields: ['guests'] },
+      { by: 'booker or attendee', fields: ['meeting_notes'] },
+    ],
+  },
+  {
+    category: 'scheduler_schedules',
+    file: 'scheduler_schedules.json',
+    parties: [
+      { role: 'schedule creator', at: 'creator', fields: { display_name: 'name', email: 'email' } },
+      { role: 'schedule organiser', at: 'organizer', fields: { display_name: 'name', email: 'email' } },
+    ],
+  },
+  { category: 'scheduler_availability', file: 'scheduler_availability.json', parties: [{ role: 'availability owner', at: '', fields: { owner: 'user_id' } }] },
+  { category: 'workspace_reservations', file: 'workspace_reservations.json', parties: [{ role: 'reserved by', at: '', fields: { user_id: 'user_id' } }] },
+  { category: 'aic_archive', file: 'aic_conversation_archive.json', parties: [{ role: 'the person', at: '', fields: { user_id: 'user_id', email: 'email', display_name: 'name' } }] },
+];

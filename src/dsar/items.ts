@@ -1,0 +1,133 @@
+/**
+ * One rule for items (issue 23). Every item a category lists (a meeting, a webinar, a conversation,
+ * a voicemail, a summary) ends in exactly one outcome, decided by its own answer only:
+ * - collected: Zoom served it (its records may be none: a meeting with no row of the person's);
+ * - no_data: Zoom serves nothing for it, for a reason its spec documents at that endpoint;
+ * - gone: Zoom documents it as deleted, expired or trashed since the list named it (named, with why);
+ * - failed: anything else (the category fails, the person is partial, a resume asks again for it).
+ * What an error means at an endpoint is the one table in zoom/errors.ts (ANSWER_MEANINGS).
+ */
+import { createHash } from 'node:crypto';
+import { answerMeaning, describeError, isFatal } from '../zoom/errors.js';
+
+type Rec = Record<string, unknown>;
+
+export type ItemOutcomeName = 'collected' | 'no_data' | 'gone' | 'failed';
+
+export type ItemOutcome = { outcome: 'collected'; records: Rec[] } | { outcome: 'no_data' | 'gone' | 'failed'; reason: string };
+
+/** An item that did not end collected: what it is, why, and the list's row for it (kept: it is the person's data too). */
+export interface NamedItem {
+  key: string;
+  item: string;
+  outcome: 'no_data' | 'gone' | 'failed';
+  reason: string;
+  listed?: Rec;
+}
+
+/** The outcomes of a set of items: a count per outcome, the ones not collected named. */
+export interface ItemTally {
+  collected: number;
+  no_data: number;
+  gone: number;
+  failed: number;
+  named: NamedItem[];
+}
+
+export function emptyTally(): ItemTally {
+  return { collected: 0, no_data: 0, gone: 0, failed: 0, named: [] };
+}
+
+export function addTally(a: ItemTally, b: ItemTally): ItemTally {
+  return { collected: a.collected + b.collected, no_data: a.no_data + b.no_data, gone: a.gone + b.gone, failed: a.failed + b.failed, named: [...a.named, ...b.named] };
+}
+
+/**
+ * One item's answer as its outcome. An error that stops the whole run (bad credentials, a missing
+ * scope, a daily limit) or an interruption is thrown: it is not an answer about this item.
+ */
+export async function settleItem(fetch: () => Promise<Rec[]>, stop: (e: unknown) => boolean = isFatal): Promise<ItemOutcome> {
+  try {
+    return { outcome: 'collected', records: await fetch() };
+  } catch (e) {
+    if (stop(e) || (e as Error)?.name === 'AbortError') throw e;
+    const meaning = answerMeaning(e);
+    if (meaning) return { outcome: meaning.outcome, reason: meaning.reason };
+    return { outcome: 'failed', reason: describeError(e, 'zdsar requests resume') };
+  }
+}
+
+/** An item of a category's list: a stable key, how a person names it, the list's row, and what to fetch for it. */
+export interface Item<T> {
+  key: string;
+  name: string;
+  listed?: Rec;
+  value: T;
+}
+
+/**
+ * A batch of items: run() fetches them (or only the keys given: those that failed in an earlier run)
+ * and returns the records of those collected plus the tally of every item's outcome.
+ */
+export interface ItemUnit {
+  key: string;
+  run(only?: ReadonlySet<string>): Promise<{ records: Rec[]; tally: ItemTally }>;
+}
+
+/** Items fetched one request each go in batches of this many: one part file and one ledger step per batch. */
+export const BATCH = 10;
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+
+/**
+ * Units of up to BATCH items; each item is fetched on its own and ends in its own outcome (a
+ * neighbour's error never touches it). Keys depend only on the items, so a resumed run finds them.
+ */
+export function itemBatches<T>(items: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): ItemUnit[] {
+  const out: ItemUnit[] = [];
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH);
+    out.push({
+      key: `b-${hash(chunk.map((x) => x.key).join('|'))}`,
+      run: async (only) => {
+        const todo = only ? chunk.filter((x) => only.has(x.key)) : chunk;
+        const outcomes = await Promise.all(todo.map((x) => settleItem(() => fetch(x.value), stop)));
+        return tallyOf(todo, outcomes);
+      },
+    });
+  }
+  return out;
+}
+
+/** The records and tally of items and their outcomes (same order). */
+export function tallyOf<T>(items: Array<Item<T>>, outcomes: ItemOutcome[]): { records: Rec[]; tally: ItemTally } {
+  const records: Rec[] = [];
+  const tally = emptyTally();
+  outcomes.forEach((o, i) => {
+    const x = items[i]!;
+    if (o.outcome === 'collected') {
+      tally.collected++;
+      records.push(...o.records);
+      return;
+    }
+    tally[o.outcome]++;
+    tally.named.push({ key: x.key, item: x.name, outcome: o.outcome, reason: o.reason, ...(x.listed ? { listed: x.listed } : {}) });
+  });
+  return { records, tally };
+}
+
+/** The outcomes in plain words, e.g. "12 meetings listed: 10 collected, 1 no data (…), 1 gone (…)". */
+export function tallySentence(t: ItemTally, noun = 'items'): string {
+  const total = t.collected + t.no_data + t.gone + t.failed;
+  const parts = [`${t.collected} collected`];
+  const named = (o: NamedItem['outcome'], label: string) => {
+    const n = t[o];
+    if (n === 0) return;
+    const xs = t.named.filter((x) => x.outcome === o);
+    parts.push(`${n} ${label}: ${xs.map((x) => `${x.item} (${x.reason})`).join('; ')}`);
+  };
+  named('gone', 'gone');
+  named('no_data', 'with no data');
+  named('failed', 'failed');
+  return `${total} ${noun} listed: ${parts.join('; ')}`;
+}

@@ -1,0 +1,181 @@
+/**
+ * Zoom Workplace beyond meetings and phone (issue 27): Clips, Calendar, Scheduler, workspace
+ * reservations and AI Companion conversation archives, and what Docs and Tasks cannot give.
+ * collect.ts runs these beside its own categories, through the same BreadthPerson as breadth.ts.
+ *
+ * Records stay exactly as Zoom sent them; a record read per parent (a clip's comment, a calendar's
+ * event) goes under its Zoom name with the parent beside it. A product the account does not have,
+ * or the app may not read, is `unavailable` with what to change (zoom/endpoints/workplace.ts
+ * workplaceBlock), never "no data".
+ */
+import type { ZoomClient } from '../zoom/client.js';
+import {
+  getAicArchive,
+  getCalendarEvent,
+  listAvailability,
+  listCalendarEvents,
+  listCalendars,
+  listCalendarSettings,
+  listClipCollaborators,
+  listClipComments,
+  listClips,
+  listReservations,
+  listScheduledEvents,
+  listSchedules,
+} from '../zoom/endpoints/workplace.js';
+import { ZoomApiError } from '../zoom/errors.js';
+import { dayWindows, monthWindows, type DateWindow } from '../zoom/paginate.js';
+import { dependsOn, items, recordsOf, type BreadthPerson, type BreadthUnit } from './breadth.js';
+import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
+
+type Rec = Record<string, unknown>;
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+export interface WorkplaceSettings {
+  client: ZoomClient;
+  /** Names of --skip groups left out. */
+  skip: ReadonlySet<string>;
+}
+
+export interface WorkplaceSubject {
+  userId: string;
+  email: string;
+  range: DateWindow;
+}
+
+/** Where Docs and Tasks stand with this version of Zoom's API (no request is sent). */
+const OWN_ONLY: Record<'docs' | 'tasks', string> = {
+  docs: "Zoom's Docs API (zoom-docs spec) reads a document only by its id and lists only the app's own user's documents: it has no read of another person's documents, so zdsar does not collect them. Zoom's own export holds them: run zdsar export --zoom-export",
+  tasks: 'Zoom\'s Tasks API (tasks spec, GET /tasks/items) lists the tasks "assigned to, or created by, the current user" only: it has no admin read of another person\'s tasks, so zdsar does not collect them. Zoom\'s own export holds them: run zdsar export --zoom-export',
+};
+
+/** Each product's categories, started together (each product's reads depend only on its own lists). */
+export function workplacePlan(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Array<Promise<void>> {
+  const group = (name: string, run: () => Promise<void>) =>
+    s.skip.has(name)
+      ? Promise.all(WORKPLACE_OPTIONAL[name]!.map((c) => p.settle(c, async () => ({ status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${name}` })))).then(() => undefined)
+      : run();
+  return [
+    group('clips', () => clips(p, s, who)),
+    group('calendar', () => calendar(p, s, who)),
+    group('scheduler', () => scheduler(p, s, who)),
+    group('workspaces', () => workspaces(p, s, who)),
+    group('ai_companion', () => aic(p, s, who)),
+    ...(['docs', 'tasks'] as const).map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'user_level', note: OWN_ONLY[name] }))),
+  ];
+}
+
+async function all(it: AsyncIterable<Rec>): Promise<Rec[]> {
+  const out: Rec[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+const one = (items: () => AsyncIterable<Rec>): BreadthUnit[] => [{ key: 'all', items }];
+
+// ---------------------------------------------------------------- Clips
+
+/** 404 code 2000 "Clip does not exist": deleted since the list was read, nothing to keep. */
+async function clips(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { range, userId } = who;
+  const units = monthWindows(range.from, range.to).map((w) => ({ key: `${w.from}_${w.to}`, items: () => listClips(s.client, userId, w) }));
+  await p.settle('clips', () => p.collect('clips', units, { ...range, why: 'clips created in the range, every status (Zoom lists them one month at a time, by creation date)' }));
+  const perClip = (name: string, list: (id: string) => AsyncIterable<Rec>, as: string) =>
+    dependsOn(p, 'clips', name, async () => {
+      const owned: Rec[] = [];
+      for await (const c of recordsOf(p, 'clips')) if (str(c.clip_id)) owned.push({ clip_id: c.clip_id, title: c.title });
+      const fetch = async (clip: Rec): Promise<Rec[]> => (await all(list(str(clip.clip_id)))).map((x) => ({ clip, [as]: x }));
+      return p.collect(name, items(owned.map((c) => ({ key: str(c.clip_id), name: `clip ${str(c.clip_id)}`, listed: c, value: c })), fetch), undefined, 'clips');
+    });
+  await Promise.all([perClip('clip_comments', (id) => listClipComments(s.client, id), 'comment'), perClip('clip_collaborators', (id) => listClipCollaborators(s.client, id), 'collaborator')]);
+}
+
+// ---------------------------------------------------------------- Calendar
+
+async function calendar(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { range, userId, email } = who;
+  await Promise.all([
+    p.settle('calendar_list', () => p.collect('calendar_list', one(() => listCalendars(s.client, userId)))),
+    p.settle('calendar_settings', () => p.collect('calendar_settings', one(() => listCalendarSettings(s.client, userId)))),
+  ]);
+  await p.settle('calendar_events', async () => {
+    const list = p.categories.calendar_list;
+    const calendars: Rec[] = [];
+    let shared = 0;
+    if (list?.status === 'done') {
+      for await (const c of recordsOf(p, 'calendar_list')) {
+        // Only the person's own calendars: events of calendars others share with them are the others' data.
+        if (c.accessRole === 'owner' || c.primary === true) calendars.push({ id: c.id, summary: c.summary });
+        else shared++;
+      }
+    }
+    const fromList = list?.status === 'done';
+    // Without the calendar list (user-level scope only), the primary calendar, whose id is the person's address.
+    if (!fromList) calendars.push({ id: email, summary: 'primary calendar' });
+    const why = [
+      'events meeting the range on your own calendars, cancelled ones included',
+      fromList ? '' : "the calendar list cannot be read by an admin app (user-level scope only), so only the primary calendar (whose id is the person's address) was read; other calendars of the person are in Zoom's own export (--zoom-export)",
+      shared > 0 ? `${shared} ${shared === 1 ? 'calendar' : 'calendars'} others share with the person ${shared === 1 ? 'is' : 'are'} listed in calendar_list.json without ${shared === 1 ? 'its' : 'their'} events (they are the others' data)` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const units: BreadthUnit[] = calendars.map((cal) => ({ key: `cal-${str(cal.id)}`, items: () => calendarEvents(s.client, cal, range) }));
+    const r = await p.collect('calendar_events', units, { ...range, why, ...(fromList ? {} : { limit: 'zoom' as const }) });
+    return r;
+  });
+}
+
+/** A calendar's events in the range, each in full (its details, or the list's record if Zoom no longer serves them). */
+async function* calendarEvents(client: ZoomClient, cal: Rec, range: DateWindow): AsyncGenerator<Rec> {
+  const calId = str(cal.id);
+  const listed = await all(listCalendarEvents(client, calId, range));
+  for (let i = 0; i < listed.length; i += 10) {
+    const chunk = listed.slice(i, i + 10);
+    const full = await Promise.all(
+      chunk.map(async (ev) => {
+        if (ev.status === 'cancelled' || !str(ev.id)) return ev;
+        try {
+          return await getCalendarEvent(client, calId, str(ev.id));
+        } catch (e) {
+          if (e instanceof ZoomApiError && e.status === 404) return ev;
+          throw e;
+        }
+      }),
+    );
+    for (const event of full) yield { calendar: cal, event };
+  }
+}
+
+// ---------------------------------------------------------------- Scheduler
+
+async function scheduler(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { range, userId } = who;
+  await Promise.all([
+    p.settle('scheduler_events', () => p.collect('scheduler_events', one(() => listScheduledEvents(s.client, userId, range)), { ...range, why: 'appointments meeting the range, cancelled ones included' })),
+    p.settle('scheduler_schedules', () => p.collect('scheduler_schedules', one(() => listSchedules(s.client, userId)))),
+    p.settle('scheduler_availability', () => p.collect('scheduler_availability', one(() => listAvailability(s.client, userId)))),
+  ]);
+}
+
+// ---------------------------------------------------------------- Workspace reservations
+
+async function workspaces(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { range, userId } = who;
+  // "Can be up to 14 days": the person's whole range in 14-day windows.
+  const units = dayWindows(range.from, range.to, 14).map((w) => ({ key: `${w.from}_${w.to}`, items: () => listReservations(s.client, userId, w) }));
+  await p.settle('workspace_reservations', () => p.collect('workspace_reservations', units, { ...range, why: 'reservations in the range, read 14 days at a time (the most Zoom serves per request)' }));
+}
+
+// ---------------------------------------------------------------- AI Companion
+
+async function aic(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  await p.settle('aic_archive', () =>
+    p.collect(
+      'aic_archive',
+      one(async function* () {
+        yield await getAicArchive(s.client, who.userId);
+      }),
+      { why: "Zoom's archive of the person's AI Companion conversations as Zoom serves it (its period is in the record)" },
+    ),
+  );
+}

@@ -1,0 +1,229 @@
+/**
+ * The Zoom Workplace routes (issue 27) as declarations: one entry per spec operation, read by the one
+ * generic handler in routes/workplace.ts. A new product adds entries here and fixtures in workplace.ts,
+ * never a handler.
+ *
+ * Each entry names the spec operation it follows, its Rate Limit Label and scopes, how it pages (Zoom's
+ * page_size/next_page_token or the Calendar's Google-style maxResults/pageToken), its date window, the
+ * user it reads, where its records come from, and the errors it answers.
+ */
+import type { Category } from './ratelimit.js';
+import type { SandboxUser } from './model.js';
+import type { SandboxWorkplace, WorkplaceProduct } from './workplace-model.js';
+
+type Rec = Record<string, unknown>;
+
+/** An error answer: [HTTP status, Zoom code, message]. */
+export type ErrorAnswer = readonly [number, number, string];
+
+export interface WorkplaceRoute {
+  /** Path pattern with :params, under /v2. */
+  path: string;
+  /** "clips.openapi.json GetUserClips" */
+  spec: string;
+  label: Category;
+  granular: string[];
+  classic: string[];
+  product: WorkplaceProduct;
+  /** The user whose records these are: a path or query parameter holding a user id or address. */
+  owner?: { in: 'path' | 'query'; name: string };
+  /** Where the records come from; undefined: the parent (a clip, a calendar) does not exist → notFound. */
+  records: (w: SandboxWorkplace, a: { user?: SandboxUser; params: Record<string, string> }) => Rec[] | undefined;
+  /** list: a page of records (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
+  shape:
+    | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none'; max: number; head?: Rec }
+    | { kind: 'detail'; param: string; idField: string }
+    | { kind: 'object' }
+    /** A file: 302 to its signed URL (routes/recordings.ts serves the bytes); `payload` names it, `ready` says whether Zoom serves it yet. */
+    | { kind: 'file'; param: string; idField: string; payload: (r: Rec) => string; ready: (r: Rec) => boolean; notReady: ErrorAnswer };
+  /** A date window: records whose [start, end] meets [from, to). */
+  window?: { from: string; to: string; start: (q: URLSearchParams) => string; end?: string; maxDays?: number; required?: boolean; tooWide: ErrorAnswer };
+  /** Records left out unless a query flag is "true" (show_deleted, showDeleted). */
+  hidden?: { flag: string; when: (r: Rec) => boolean };
+  errors: { notEnabled: ErrorAnswer; notFound: ErrorAnswer };
+}
+
+const mine = (xs: Array<{ owner: string; data: Rec }>, user: SandboxUser | undefined) => (user ? xs.filter((x) => x.owner === user.id).map((x) => x.data) : []);
+const cancelled = (r: Rec) => r.status === 'cancelled';
+
+// Documented errors (spec prose); where a spec documents none for a case, the closest it documents (docs/sandbox.md).
+const CLIPS_OFF: ErrorAnswer = [403, 1003, 'No permission to operate'];
+const CLIP_GONE: ErrorAnswer = [404, 2000, 'Clip does not exist.'];
+const CAL_OFF: ErrorAnswer = [403, 403, 'Forbidden: Zoom Calendar is not enabled for this account.'];
+const CAL_GONE: ErrorAnswer = [404, 404, 'Not Found'];
+const SCHED_OFF: ErrorAnswer = [403, 403, 'Forbidden: Zoom Scheduler is not enabled for this account.'];
+const SCHED_GONE: ErrorAnswer = [404, 404, 'notFound'];
+const WS_OFF: ErrorAnswer = [403, 403, 'Forbidden: Workspace Reservation is not enabled for this account.'];
+const WS_GONE: ErrorAnswer = [404, 1001, 'User does not exist.'];
+const AIC_OFF: ErrorAnswer = [403, 20514, 'User does not have permission to access this resource.'];
+const AIC_GONE: ErrorAnswer = [404, 20524, 'User does not exist.'];
+
+export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
+  {
+    path: '/v2/clips',
+    spec: 'clips.openapi.json GetUserClips',
+    label: 'Light',
+    granular: ['clips:read:list_user_clips', 'clips:read:list_user_clips:admin'],
+    classic: ['clips:read', 'clips:read:admin'],
+    product: 'clips',
+    owner: { in: 'query', name: 'user_id' },
+    records: (w, { user }) => (user ? mine(w.clips, user) : w.clips.map((x) => x.data)),
+    shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 },
+    // "The maximum range can be a month"; date_filter_type picks the date (default MODIFIED_DATE).
+    window: { from: 'from', to: 'to', start: (q) => (q.get('date_filter_type') === 'CREATED_DATE' ? 'created_date' : 'modified_date'), maxDays: 31, tooWide: [400, 300, 'The date range should be a month.'] },
+    errors: { notEnabled: CLIPS_OFF, notFound: [404, 1001, 'User does not exist.'] },
+  },
+  {
+    path: '/v2/clips/:clipId/comments',
+    spec: 'clips.openapi.json Listclipcomments',
+    label: 'Light',
+    granular: ['clips:read:list_comments', 'clips:read:list_comments:admin'],
+    classic: ['clips:read', 'clips:read:admin'],
+    product: 'clips',
+    records: (w, { params }) => w.clipComments[params.clipId ?? ''],
+    shape: { kind: 'list', key: 'data', paging: 'zoom', max: 50 },
+    errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
+  },
+  {
+    path: '/v2/clips/:clipId/collaborators',
+    spec: 'clips.openapi.json GetClipCollaborators',
+    label: 'Light',
+    granular: ['clips:read:list_collaborator', 'clips:read:list_collaborator:admin'],
+    classic: ['clips:read', 'clips:read:admin'],
+    product: 'clips',
+    records: (w, { params }) => w.clipCollaborators[params.clipId ?? ''],
+    shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 },
+    errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
+  },
+  {
+    path: '/v2/clips/:clipId/download',
+    spec: 'clips.openapi.json downloadClip',
+    label: 'Light',
+    granular: ['clips:read:download_clip', 'clips:read:download_clip:admin'],
+    classic: ['clips:read', 'clips:read:admin'],
+    product: 'clips',
+    records: (w) => w.clips.map((x) => x.data),
+    // "RECORD_SUCCESS - clips can play and download"; anything else: 400 code 50002 "clip mp4 is not ready".
+    shape: { kind: 'file', param: 'clipId', idField: 'clip_id', payload: (r) => `k|${String(r.owner_id)}|${String(r.clip_id)}`, ready: (r) => r.status === 'RECORD_SUCCESS', notReady: [400, 50002, 'clip mp4 is not ready'] },
+    errors: { notEnabled: CLIPS_OFF, notFound: [404, 10002, 'clip not found or not ready'] },
+  },
+  {
+    // User-level scope only: an admin app holds none of these granular scopes.
+    path: '/v2/calendars/users/:userIdentifier/calendarList',
+    spec: 'calendar.openapi.json ListcalendarList',
+    label: 'Heavy',
+    granular: ['calendar:read:list_calendar_lists'],
+    classic: ['calendar:read', 'calendar:read:admin'],
+    product: 'calendar',
+    owner: { in: 'path', name: 'userIdentifier' },
+    records: (w, { user }) => mine(w.calendars, user),
+    shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#calendarList' } },
+    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
+  },
+  {
+    path: '/v2/calendars/:calId/events',
+    spec: 'calendar.openapi.json Listevent',
+    label: 'Medium',
+    granular: ['calendar:read:list_events', 'calendar:read:list_events:admin'],
+    classic: ['calendar:read:admin', 'calendar:read'],
+    product: 'calendar',
+    records: (w, { params }) => w.events[params.calId ?? ''],
+    shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#events' } },
+    // timeMin: lower bound (exclusive) of an event's end; timeMax: upper bound (exclusive) of its start.
+    window: { from: 'timeMin', to: 'timeMax', start: () => 'start.dateTime', end: 'end.dateTime', tooWide: [400, 400, 'Bad Request'] },
+    hidden: { flag: 'showDeleted', when: cancelled },
+    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
+  },
+  {
+    path: '/v2/calendars/:calId/events/:eventId',
+    spec: 'calendar.openapi.json Getevent',
+    label: 'Light',
+    granular: ['calendar:read:event', 'calendar:read:event:admin'],
+    classic: ['calendar:read', 'calendar:read:admin'],
+    product: 'calendar',
+    records: (w, { params }) => w.events[params.calId ?? ''],
+    shape: { kind: 'detail', param: 'eventId', idField: 'id' },
+    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
+  },
+  {
+    // User-level scope only, like the calendar list.
+    path: '/v2/calendars/users/:userIdentifier/settings',
+    spec: 'calendar.openapi.json Listsettings',
+    label: 'Medium',
+    granular: ['calendar:read:list_settings'],
+    classic: ['calendar:read', 'calendar:read:admin'],
+    product: 'calendar',
+    owner: { in: 'path', name: 'userIdentifier' },
+    records: (w, { user }) => (user ? (w.calendarSettings[user.id] ?? []) : []),
+    shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#settings' } },
+    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
+  },
+  {
+    path: '/v2/scheduler/events',
+    spec: 'scheduler.openapi.json list_scheduled_events',
+    label: 'Light',
+    granular: ['scheduler:read:list_scheduled_events', 'scheduler:read:list_scheduled_events:admin'],
+    classic: ['scheduler:read:admin', 'scheduler:read'],
+    product: 'scheduler',
+    owner: { in: 'query', name: 'user_id' },
+    records: (w, { user }) => mine(w.scheduledEvents, user),
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
+    window: { from: 'from', to: 'to', start: () => 'start_date_time', end: 'end_date_time', tooWide: [400, 400, 'InvalidArgument'] },
+    hidden: { flag: 'show_deleted', when: cancelled },
+    errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
+  },
+  {
+    path: '/v2/scheduler/schedules',
+    spec: 'scheduler.openapi.json list_schedules',
+    label: 'Light',
+    granular: ['scheduler:read:list_schedule', 'scheduler:read:list_schedule:admin'],
+    classic: ['scheduler:read:admin', 'scheduler:read'],
+    product: 'scheduler',
+    owner: { in: 'query', name: 'user_id' },
+    records: (w, { user }) => mine(w.schedules, user),
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
+    hidden: { flag: 'show_deleted', when: cancelled },
+    errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
+  },
+  {
+    path: '/v2/scheduler/availability',
+    spec: 'scheduler.openapi.json list_availability',
+    label: 'Light',
+    granular: ['scheduler:read:list_availability', 'scheduler:read:list_availability:admin'],
+    classic: ['scheduler:read:admin', 'scheduler:read'],
+    product: 'scheduler',
+    owner: { in: 'query', name: 'user_id' },
+    records: (w, { user }) => mine(w.availability, user),
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
+    errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
+  },
+  {
+    path: '/v2/workspaces/users/:userId/reservations',
+    spec: 'rooms.openapi.json userListReservations',
+    label: 'Light',
+    granular: ['workspace:read:list_reservations:admin'],
+    classic: ['workspace:read:admin'],
+    product: 'workspaces',
+    owner: { in: 'path', name: 'userId' },
+    records: (w, { user }) => mine(w.reservations, user),
+    shape: { kind: 'list', key: 'reservations', paging: 'none', max: 1000 },
+    // "Can be up to 14 days."
+    window: { from: 'from', to: 'to', start: () => 'start_time', end: 'end_time', maxDays: 14, required: true, tooWide: [400, 300, 'The date range can be up to 14 days.'] },
+    errors: { notEnabled: WS_OFF, notFound: WS_GONE },
+  },
+  {
+    path: '/v2/aic/users/:userId/conversation_archive',
+    spec: 'ai-companion.openapi.json GetAICconversationarchives',
+    label: 'Light',
+    granular: ['aic:read:conversation_archives:admin'],
+    classic: ['aic_archive:read:admin'],
+    product: 'ai_companion',
+    owner: { in: 'path', name: 'userId' },
+    records: (w, { user }) => {
+      const a = user ? w.aicArchives[user.id] : undefined;
+      return a ? [a] : [];
+    },
+    shape: { kind: 'object' },
+    errors: { notEnabled: AIC_OFF, notFound: AIC_GONE },
+  },
+];

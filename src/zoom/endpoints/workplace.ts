@@ -1,0 +1,159 @@
+import type { ZoomClient } from '../client.js';
+import { ZoomApiError } from '../errors.js';
+import { listItems, type DateWindow } from '../paginate.js';
+import { route, SCOPES } from '../route.js';
+
+/**
+ * The reads of Zoom Workplace beyond meetings and phone (issue 27), as Zoom's specs define them
+ * (clips, calendar, scheduler, rooms and ai-companion). Each returns Zoom's records untouched.
+ */
+type Rec = Record<string, unknown>;
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+const dayStart = (d: string) => `${d}T00:00:00Z`;
+const dayEnd = (d: string) => `${d}T23:59:59Z`;
+
+// ---------------------------------------------------------------- Clips (clips.openapi.json, all Light)
+
+/**
+ * A user's clips created in one window of at most a month ("The maximum range can be a month"), every
+ * status (soft-deleted ones included). CREATED_DATE, not the default MODIFIED_DATE: a clip's creation
+ * date never moves, so each clip is in exactly one window. Page 30..300.
+ */
+export function listClips(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/clips'), { user_id: userId, date_filter_type: 'CREATED_DATE', from: dayStart(w.from), to: dayEnd(w.to) }, { key: 'data', pageSize: 300, idOf: (c) => str(c.clip_id) });
+}
+
+/** A clip's comments (page ≤ 50: the answer's `data` has maxItems 50). */
+export function listClipComments(client: ZoomClient, clipId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/clips/{clipId}/comments', { clipId }), {}, { key: 'data', pageSize: 50, idOf: (c) => str(c.comment_id) });
+}
+
+/** A clip's collaborators (page ≤ 300). */
+export function listClipCollaborators(client: ZoomClient, clipId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/clips/{clipId}/collaborators', { clipId }), {}, { key: 'data', pageSize: 300 });
+}
+
+// ---------------------------------------------------------------- Calendar (calendar.openapi.json)
+
+/** The spec gives no maximum for maxResults; 250 is the Google Calendar API's, whose shape this API follows. */
+const CALENDAR_PAGE = 250;
+
+/** The calendars in a user's calendar list, hidden and deleted ones too (Heavy; user-level scope only). */
+export function listCalendars(client: ZoomClient, userId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/calendars/users/{userIdentifier}/calendarList', { userIdentifier: userId }), { showDeleted: true, showHidden: true }, { key: 'items', pageSize: CALENDAR_PAGE, style: 'google', idOf: (c) => str(c.id) });
+}
+
+/** A calendar's events meeting [from, to], cancelled ones included (showDeleted) (Medium). */
+export function listCalendarEvents(client: ZoomClient, calId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/calendars/{calId}/events', { calId }), { showDeleted: true, timeMin: dayStart(w.from), timeMax: `${w.to}T23:59:59Z` }, { key: 'items', pageSize: CALENDAR_PAGE, style: 'google', idOf: (e) => str(e.id) });
+}
+
+/** One event (Light). */
+export function getCalendarEvent(client: ZoomClient, calId: string, eventId: string): Promise<Rec> {
+  return client.get(route('GET', '/calendars/{calId}/events/{eventId}', { calId, eventId }));
+}
+
+/** A user's calendar settings (Medium; user-level scope only). */
+export function listCalendarSettings(client: ZoomClient, userId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/calendars/users/{userIdentifier}/settings', { userIdentifier: userId }), {}, { key: 'items', pageSize: CALENDAR_PAGE, style: 'google', idOf: (s) => str(s.id) });
+}
+
+// ---------------------------------------------------------------- Scheduler (scheduler.openapi.json, all Light)
+
+/** The spec gives no maximum for page_size here; 100 stays well inside Zoom's usual 300. */
+const SCHEDULER_PAGE = 100;
+
+/** A user's scheduled events (bookings), cancelled ones included (show_deleted), meeting [from, to]. */
+export function listScheduledEvents(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/scheduler/events'), { user_id: userId, show_deleted: true, from: dayStart(w.from), to: dayEnd(w.to) }, { key: 'items', pageSize: SCHEDULER_PAGE, idOf: (e) => str(e.event_id) });
+}
+
+/** A user's schedules (booking pages), deleted ones included. */
+export function listSchedules(client: ZoomClient, userId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/scheduler/schedules'), { user_id: userId, show_deleted: true }, { key: 'items', pageSize: SCHEDULER_PAGE, idOf: (s) => str(s.schedule_id) });
+}
+
+/** A user's availability schedules. */
+export function listAvailability(client: ZoomClient, userId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/scheduler/availability'), { user_id: userId }, { key: 'items', pageSize: SCHEDULER_PAGE, idOf: (a) => str(a.availability_id) });
+}
+
+// ---------------------------------------------------------------- Workspace reservations (rooms.openapi.json)
+
+/** A user's desk and room reservations in one window of at most 14 days (Light; no paging, ≤ 1000 per answer). */
+export async function* listReservations(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  const page = await client.get(route('GET', '/workspaces/users/{userId}/reservations', { userId }), { from: dayStart(w.from), to: dayEnd(w.to) });
+  const list = page.reservations;
+  if (Array.isArray(list)) yield* list as Rec[];
+}
+
+// ---------------------------------------------------------------- AI Companion (ai-companion.openapi.json)
+
+/** A user's AI Companion conversation archive: a download link and the files (Light). */
+export function getAicArchive(client: ZoomClient, userId: string): Promise<Rec> {
+  return client.get(route('GET', '/aic/users/{userId}/conversation_archive', { userId }));
+}
+
+// ---------------------------------------------------------------- what stands in the way
+
+/** Reads whose only granular scopes are user-level: an admin app cannot be granted them. */
+export const USER_LEVEL_ONLY = ['/calendars/users/{userIdentifier}/calendarList', '/calendars/users/{userIdentifier}/settings'];
+
+/** Each product: its path prefix, its name, and where the account turns it on. */
+const PRODUCTS: ReadonlyArray<{ prefix: string; name: string; setting: string }> = [
+  { prefix: '/clips', name: 'Zoom Clips', setting: 'turn on Clips in the Zoom web portal (Account Management > Account Settings > Clips) for the account and the person, and give the app owner\'s role View for Clips' },
+  { prefix: '/calendars', name: 'Zoom Calendar', setting: 'activate Zoom Calendar for the account (Admin > Zoom Workplace > Calendar) and the person' },
+  { prefix: '/scheduler', name: 'Zoom Scheduler', setting: 'assign the person a Zoom Scheduler licence (User Management > Users > Edit > Scheduler)' },
+  { prefix: '/workspaces', name: 'Workspace Reservation', setting: 'turn on Workspace Reservation (Room Management > Workspace Reservation) for the account' },
+  { prefix: '/aic', name: 'AI Companion conversation archiving', setting: 'turn on archiving of AI Companion conversations (Account Management > Archiving > AI Companion) and give the app owner\'s role the AI Companion archive permission' },
+];
+
+/**
+ * Zoom's answers that mean "this product is not on the account, or the app may not read it" (never
+ * "no data"), with what to change: 403 on a product's reads (clips 1003, ai-companion 20514; the
+ * calendar, scheduler and workspace specs document a bare 403), a missing admin scope (add it), and a
+ * user-level-only read (no admin app can: reason 'user_level').
+ */
+export function workplaceBlock(e: unknown): { reason: 'not_enabled' | 'not_permitted' | 'user_level'; note: string } | undefined {
+  if (!(e instanceof ZoomApiError)) return undefined;
+  const t = e.template ?? '';
+  const product = PRODUCTS.find((p) => t.startsWith(p.prefix));
+  if (!product) return undefined;
+  const said = `Zoom answered ${e.status}${e.code !== undefined ? ` code ${e.code}` : ''}: ${e.zoomMessage}`;
+  if (e.isMissingScope && USER_LEVEL_ONLY.includes(t)) {
+    const scopes = SCOPES.get(`GET ${t}`)?.granular.join(', ') ?? '';
+    return { reason: 'user_level', note: `${said}. Zoom grants this read (${scopes}) to user-level apps only: an admin Server-to-Server app cannot read another person's ${t.endsWith('settings') ? 'calendar settings' : 'calendar list'}. Zoom's own export (--zoom-export) holds them` };
+  }
+  if (e.isMissingScope) {
+    const scopes = SCOPES.get(`GET ${t}`)?.granular.filter((s) => s.endsWith(':admin')).join(', ') ?? '';
+    return { reason: 'not_permitted', note: `${said}. Add the scope ${scopes} to the app (Zoom App Marketplace > Manage > the app > Scopes), then resume` };
+  }
+  if (e.status === 403) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
+  return undefined;
+}
+
+// ---------------------------------------------------------------- doctor
+
+/** Each product's reads an export sends (admin-readable ones; USER_LEVEL_ONLY apart), for doctor's scope check. */
+export const WORKPLACE_OPERATIONS: Record<string, string[]> = {
+  clips: ['GET /clips', 'GET /clips/{clipId}/comments', 'GET /clips/{clipId}/collaborators'],
+  calendar: ['GET /calendars/{calId}/events', 'GET /calendars/{calId}/events/{eventId}'],
+  scheduler: ['GET /scheduler/events', 'GET /scheduler/schedules', 'GET /scheduler/availability'],
+  workspaces: ['GET /workspaces/users/{userId}/reservations'],
+  ai_companion: ['GET /aic/users/{userId}/conversation_archive'],
+};
+
+/**
+ * One small read per product, for the app's own user (`me`, whose address is `email`): whether the
+ * account has the product and the app may read it. Zoom has no "is this product licensed" read; this is
+ * the closest: a product that answers is there.
+ */
+export function probeWorkplace(client: ZoomClient, email: string, today: string): Record<string, () => Promise<unknown>> {
+  return {
+    clips: () => client.get(route('GET', '/clips'), { user_id: 'me', page_size: 30 }),
+    calendar: () => client.get(route('GET', '/calendars/{calId}/events', { calId: email }), { maxResults: 1, timeMin: dayStart(today) }),
+    scheduler: () => client.get(route('GET', '/scheduler/availability'), { user_id: 'me', page_size: 1 }),
+    workspaces: () => client.get(route('GET', '/workspaces/users/{userId}/reservations', { userId: 'me' }), { from: dayStart(today), to: dayEnd(today) }),
+    ai_companion: () => client.get(route('GET', '/aic/users/{userId}/conversation_archive', { userId: 'me' })),
+  };
+}

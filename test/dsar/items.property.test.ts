@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import pLimit from 'p-limit';
+import { describe, expect, it } from 'vitest';
+import { collectList, type CollectEnv } from '../../src/dsar/collect.js';
+import { itemBatches, settleItem, tallyOf, type Item } from '../../src/dsar/items.js';
+import { ANSWER_MEANINGS, ZoomApiError } from '../../src/zoom/errors.js';
+
+type Rec = Record<string, unknown>;
+
+/** One item's answer: records, or an error Zoom could send at the operation. */
+type Answer = { kind: 'rows'; n: number } | { kind: 'error'; status: number; code: number; message: string };
+
+const OP = 'GET /meetings/{meetingId}/meeting_summary';
+const TEMPLATE = OP.split(' ')[1]!;
+// The documented answers of this operation (gone, no data), plus failures Zoom may send (a 500, 400/300, the other 2305).
+const errorAnswers: Answer[] = [
+  { kind: 'error', status: 404, code: 3001, message: 'Meeting does not exist: x.' },
+  { kind: 'error', status: 403, code: 2305, message: 'The meeting summary has been moved to Trash and cannot be accessed.' },
+  { kind: 'error', status: 400, code: 200, message: 'Only available for Paid account.' },
+  { kind: 'error', status: 400, code: 300, message: 'Invalid meeting ID.' },
+  { kind: 'error', status: 500, code: 0, message: 'Internal error' },
+  // Documented at another operation (the participants report) with another meaning: here, a failure.
+  { kind: 'error', status: 400, code: 1010, message: 'User does not belong to this account' },
+];
+const answer: fc.Arbitrary<Answer> = fc.oneof(fc.record({ kind: fc.constant('rows' as const), n: fc.integer({ min: 0, max: 3 }) }), fc.constantFrom(...errorAnswers));
+
+const errorOf = (a: Extract<Answer, { kind: 'error' }>) => new ZoomApiError({ status: a.status, code: a.code, message: a.message, method: 'GET', path: '/meetings/x/meeting_summary', template: TEMPLATE });
+const rowsOf = (key: string, n: number): Rec[] => Array.from({ length: n }, (_, i) => ({ key, i }));
+const fetcherFor = (answers: Map<string, Answer>) => async (key: string) => {
+  const a = answers.get(key)!;
+  if (a.kind === 'rows') return rowsOf(key, a.n);
+  throw errorOf(a);
+};
+/** The outcome an item must end in, from its own answer alone (the spec's table at this operation). */
+function expected(a: Answer): 'collected' | 'no_data' | 'gone' | 'failed' {
+  if (a.kind === 'rows') return 'collected';
+  const m = ANSWER_MEANINGS[OP]!.find((x) => x.status === a.status && x.code === a.code && (!x.message || x.message.test(a.message)));
+  return m?.outcome ?? 'failed';
+}
+
+const itemsOf = (keys: string[]): Array<Item<string>> => keys.map((k) => ({ key: k, name: `summary ${k}`, listed: { meeting_uuid: k }, value: k }));
+const answersArb = fc.array(answer, { minLength: 1, maxLength: 35 }).map((as) => new Map(as.map((a, i) => [`u${i}`, a])));
+
+function env(): CollectEnv {
+  return {
+    client: undefined as never,
+    limit: pLimit(4),
+    signal: new AbortController().signal,
+    today: '2026-06-01',
+    range: {},
+    progress: async () => {},
+    settled: {},
+  };
+}
+
+describe('one rule for items (items.ts): every listed item ends in exactly one outcome, decided by its own answer', () => {
+  it("an item's outcome depends only on its own answer, whatever its neighbours answered", async () => {
+    await fc.assert(
+      fc.asyncProperty(answersArb, async (answers) => {
+        const keys = [...answers.keys()];
+        const fetch = fetcherFor(answers);
+        const units = itemBatches(itemsOf(keys), fetch);
+        const runs = await Promise.all(units.map((u) => u.run()));
+        for (const key of keys) {
+          const alone = await settleItem(() => fetch(key));
+          expect(alone.outcome).toBe(expected(answers.get(key)!));
+          const named = runs.flatMap((r) => r.tally.named).filter((x) => x.key === key);
+          if (alone.outcome === 'collected') {
+            expect(named).toEqual([]);
+            expect(runs.flatMap((r) => r.records).filter((r) => r.key === key)).toEqual(alone.records);
+          } else {
+            expect(named.map((x) => x.outcome)).toEqual([alone.outcome]);
+            // A summary not collected is named, and the list's row for it is kept.
+            expect(named[0]!.listed).toEqual({ meeting_uuid: key });
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the counts add up to the items listed, and a category is done only when no item failed; a resume asks only for the failed ones', async () => {
+    await fc.assert(
+      fc.asyncProperty(answersArb, fc.array(answer, { minLength: 35, maxLength: 35 }), async (answers, later) => {
+        const dir = mkdtempSync(join(tmpdir(), 'zdsar-items-'));
+        mkdirSync(join(dir, 'out'), { mode: 0o700 });
+        const keys = [...answers.keys()];
+        const asked: string[] = [];
+        const counting = (m: Map<string, Answer>) => {
+          const f = fetcherFor(m);
+          return async (k: string) => {
+            asked.push(k);
+            return f(k);
+          };
+        };
+        const first = await collectList(env(), 'meeting_summaries', itemBatches(itemsOf(keys), counting(answers)), () => undefined, join(dir, 'out'), join(dir, 'work'), { why: 'test' }, 'summaries');
+        const want = keys.map((k) => expected(answers.get(k)!));
+        const count = (o: string) => want.filter((x) => x === o).length;
+        const t = first.coverage!.items!;
+        expect([t.collected, t.no_data, t.gone, t.failed]).toEqual([count('collected'), count('no_data'), count('gone'), count('failed')]);
+        expect(t.collected + t.no_data + t.gone + t.failed).toBe(keys.length);
+        expect(first.status).toBe(count('failed') > 0 ? 'failed' : 'done');
+
+        // A resume: the failed items now answer something else; the others are not asked again.
+        const failedKeys = keys.filter((k) => expected(answers.get(k)!) === 'failed');
+        const second = new Map(answers);
+        failedKeys.forEach((k, i) => second.set(k, later[i]!));
+        asked.length = 0;
+        const again = await collectList(env(), 'meeting_summaries', itemBatches(itemsOf(keys), counting(second)), () => undefined, join(dir, 'out'), join(dir, 'work'), { why: 'test' }, 'summaries');
+        expect(asked.sort()).toEqual(failedKeys.sort());
+        const want2 = keys.map((k) => expected(second.get(k)!));
+        const t2 = again.coverage!.items!;
+        expect([t2.collected, t2.no_data, t2.gone, t2.failed]).toEqual(['collected', 'no_data', 'gone', 'failed'].map((o) => want2.filter((x) => x === o).length));
+        expect(again.status).toBe(t2.failed > 0 ? 'failed' : 'done');
+        if (again.status === 'done') {
+          // Every collected item's records, each once.
+          const file = join(dir, 'out', again.file!);
+          expect(existsSync(file)).toBe(true);
+          const got = (JSON.parse(readFileSync(file, 'utf8')) as Rec[]).map((r) => `${String(r.key)}#${String(r.i)}`).sort();
+          const all = keys.flatMap((k) => {
+            const a = second.get(k)!;
+            return a.kind === 'rows' ? rowsOf(k, a.n).map((r) => `${k}#${r.i}`) : [];
+          });
+          expect(got).toEqual(all.sort());
+          expect(again.note).toMatch(new RegExp(`^.*${keys.length} summaries listed: ${t2.collected} collected`));
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('tallyOf: names every item not collected with its reason, in plain words', () => {
+    const { tally } = tallyOf(itemsOf(['a', 'b']), [{ outcome: 'gone', reason: 'in the trash' }, { outcome: 'collected', records: [] }]);
+    expect(tally).toMatchObject({ collected: 1, gone: 1, no_data: 0, failed: 0 });
+    expect(tally.named).toEqual([{ key: 'a', item: 'summary a', outcome: 'gone', reason: 'in the trash', listed: { meeting_uuid: 'a' } }]);
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * Every answer the sandbox gives is valid Zoom: the test walks every route the sandbox serves over a
+ * real socket (lists page by page, the detail of every item the lists name, and errors), maps each
+ * answer to its spec operation by method and path template, and validates the body against that
+ * operation's response schema with a JSON Schema validator (ajv, OpenAPI 3.0: `nullable`, `$ref`,
+ * formats). Zoom's specs document no schema for errors (error codes live in prose), so error bodies are
+ * checked against Zoom's common error shape (spec/zoom-api/README.md, "Errors").
+ * A failure names the route, the JSON pointer and the violated keyword.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import formats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATA_REQUEST_SCOPES, SANDBOX_ROUTES, startSandbox, type RouteDef, type Sandbox } from '../../src/sandbox/index.js';
+import { loadSpec } from '../helpers/specs.js';
+import { api, token, type Res } from './helpers.js';
+
+// ajv-formats is CommonJS: its plugin is the module itself or its `default`, depending on the loader.
+const addFormats = ((formats as unknown as { default?: typeof formats.default }).default ?? formats) as typeof formats.default;
+
+const SPEC_FILES = ['users.openapi.json', 'meetings.openapi.json', 'phone.openapi.json', 'accounts.openapi.json', 'team-chat.openapi.json'];
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+interface Operation {
+  file: string;
+  template: string;
+  method: string;
+  operationId: string;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
+/** The spec operations, keyed "METHOD /template/{param}" with parameters written as {}. */
+function operations(): Map<string, Operation> {
+  const out = new Map<string, Operation>();
+  for (const file of SPEC_FILES) {
+    for (const [template, item] of Object.entries(loadSpec(file).paths as Record<string, Record<string, any>>)) {
+      for (const method of METHODS) {
+        const op = item[method];
+        if (!op?.responses) continue;
+        out.set(`${method.toUpperCase()} ${template.replace(/\{[^}]+\}/g, '{}')}`, { file, template, method, operationId: op.operationId, responses: op.responses });
+      }
+    }
+  }
+  return out;
+}
+
+/** The spec operation a sandbox route serves: same method, same path template (parameter names aside). */
+export function operationOf(ops: Map<string, Operation>, r: Pick<RouteDef, 'method' | 'path'>): Operation | undefined {
+  return ops.get(`${r.method} ${r.path.replace(/^\/v2/, '').replace(/:\w+/g, '{}')}`);
+}
+
+/** A JSON Schema validator for OpenAPI 3.0 documents: each spec is added whole, so `$ref`s resolve in it. */
+export function validator(): { forOp(op: Operation, status: string): ValidateFunction | undefined; unknownFormats: Set<string> } {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  const unknownFormats = new Set<string>();
+  const added = new Set<string>();
+  const cache = new Map<string, ValidateFunction | undefined>();
+  const addSpec = (file: string) => {
+    if (added.has(file)) return;
+    const doc = loadSpec(file);
+    // Formats outside JSON Schema's and OpenAPI's ("Hex color code", "string", "url"): accepted unchecked, and listed.
+    JSON.stringify(doc, (k, v) => {
+      if (k === 'format' && typeof v === 'string' && !ajv.formats[v]) {
+        unknownFormats.add(v);
+        ajv.addFormat(v, true);
+      }
+      return v;
+    });
+    ajv.addSchema({ ...mergeVariants(doc), $id: `https://zdsar.test/${file}` });
+    added.add(file);
+  };
+  return {
+    unknownFormats,
+    forOp(op, status) {
+      const key = `${op.file} ${op.method} ${op.template} ${status}`;
+      if (!cache.has(key)) {
+        const content = op.responses[status]?.content?.['application/json'];
+        if (!content?.schema) cache.set(key, undefined);
+        else {
+          addSpec(op.file);
+          const pointer = ['paths', op.template, op.method, 'responses', status, 'content', 'application/json', 'schema'].map((s) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+          cache.set(key, ajv.compile({ $ref: `https://zdsar.test/${op.file}#/${pointer}` }));
+        }
+      }
+      return cache.get(key);
+    },
+  };
+}
+
+/**
+ * Zoom writes a response's alternatives (by `option`, by session type…) as `oneOf` of object variants
+ * that overlap: no required field sets them apart and none forbids extra fields, so any object matches
+ * several variants and a strict `oneOf` refuses every answer, Zoom's own included; read as `anyOf`, a
+ * field outside its variant would slip through. So object variants are merged: the answer is one object
+ * whose every field must be valid for a variant that defines it (several: any of them), and the fields
+ * every variant requires stay required. Alternatives of other types become `anyOf`.
+ */
+export function mergeVariants(x: any): any {
+  if (Array.isArray(x)) return x.map(mergeVariants);
+  if (!x || typeof x !== 'object') return x;
+  const out: any = Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mergeVariants(v)]));
+  const variants = out.oneOf as any[] | undefined;
+  if (!variants) return out;
+  delete out.oneOf;
+  if (!variants.every((s) => s && (s.type === 'object' || s.properties) && !s.$ref)) return { ...out, anyOf: variants };
+  const defs = new Map<string, any[]>();
+  for (const s of variants) for (const [k, d] of Object.entries(s.properties ?? {})) defs.set(k, [...(defs.get(k) ?? []), d]);
+  const required = variants.map((s) => new Set<string>(s.required ?? [])).reduce((a, b) => new Set([...a].filter((k) => b.has(k))));
+  return {
+    ...out,
+    type: 'object',
+    properties: { ...(out.properties ?? {}), ...Object.fromEntries([...defs].map(([k, d]) => [k, d.length === 1 ? d[0] : { anyOf: d }])) },
+    ...(required.size || out.required ? { required: [...new Set([...(out.required ?? []), ...required])] } : {}),
+  };
+}
+
+/** Zoom's common error body (spec/zoom-api/README.md): `{ code, message }`, sometimes with `errors`. */
+const ZOOM_ERROR = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'integer' },
+    message: { type: 'string', minLength: 1 },
+    errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+/** "instancePath keyword message", with list indices folded so one fault in many items reads once. */
+function describeError(e: ErrorObject): string {
+  const where = e.instancePath.replace(/\/\d+(?=\/|$)/g, '/*') || '/';
+  const detail = e.keyword === 'enum' ? ` (allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : e.keyword === 'format' ? ` (${(e.params as { format: string }).format})` : '';
+  return `${where} violates "${e.keyword}"${detail}: ${e.message}`;
+}
+
+const DAY = 86_400_000;
+const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** A meeting UUID as a path segment: double-encoded when it holds a "/" (Zoom's rule for UUIDs). */
+const uuidSegment = (uuid: string) => (uuid.includes('/') ? encodeURIComponent(encodeURIComponent(uuid)) : encodeURIComponent(uuid));
+
+describe('every sandbox answer validates against its spec operation\'s response schema', () => {
+  let sb: Sandbox;
+  let get: ReturnType<typeof api>;
+  const ops = operations();
+  const v = validator();
+  const matchable = SANDBOX_ROUTES.filter((r) => r.area === 'api' && r.spec);
+  /** route key → answers validated (2xx) / errors checked. */
+  const validated = new Map<string, number>();
+  const errorsChecked = new Map<string, number>();
+  const problems = new Map<string, number>();
+  /** route key → the statuses (and Zoom codes) it answered. */
+  const seen = new Map<string, Set<string>>();
+  const unmatched: string[] = [];
+  let answers = 0;
+
+  function routeOf(method: string, path: string): RouteDef | undefined {
+    const segs = path.split('?')[0]!.split('/').slice(1);
+    return SANDBOX_ROUTES.find((r) => {
+      const rs = r.path.split('/').slice(1);
+      return r.method === method && rs.length === segs.length && rs.every((s, i) => s.startsWith(':') || s === segs[i]);
+    });
+  }
+
+  /** One request over the socket; its answer is validated against the schema of the route's operation. */
+  async function hit(path: string, init: { method?: string; body?: unknown } = {}): Promise<Res> {
+    const method = init.method ?? 'GET';
+    const r = await get(path, init);
+    answers++;
+    const route = routeOf(method, `/v2${path}`);
+    const op = route && operationOf(ops, route);
+    if (!route || !op) {
+      unmatched.push(`${method} ${path} → ${route ? `${route.path}: no spec operation` : 'no sandbox route'}`);
+      return r;
+    }
+    const key = `${route.method} ${route.path} (${op.operationId})`;
+    const status = String(r.status);
+    seen.set(key, (seen.get(key) ?? new Set()).add(r.status >= 400 ? `${status}/${r.json?.code}` : status));
+    if (r.status >= 200 && r.status < 300) {
+      const documented = Object.keys(op.responses).filter((s) => /^2/.test(s));
+      if (!documented.includes(status)) problems.set(`${key}: answered ${status}, the spec documents ${documented.join(', ')}`, 1);
+      const validate = v.forOp(op, status);
+      if (validate) {
+        if (!validate(r.json)) for (const e of validate.errors ?? []) problems.set(`${key}: ${describeError(e)}`, (problems.get(`${key}: ${describeError(e)}`) ?? 0) + 1);
+      } else if (r.text !== '') problems.set(`${key}: a body on ${status}, where the spec documents none`, 1);
+      validated.set(key, (validated.get(key) ?? 0) + 1);
+    } else {
+      const validate = v.forOp(op, status);
+      const body = r.json;
+      const ok = validate ? validate(body) : errorShape(body);
+      if (!ok) for (const e of (validate ?? errorShape).errors ?? []) problems.set(`${key}: error ${status} ${describeError(e)}`, 1);
+      errorsChecked.set(key, (errorsChecked.get(key) ?? 0) + 1);
+    }
+    return r;
+  }
+  let errorShape: ValidateFunction;
+
+  /** Every page of a list (next_page_token), each page validated; the items of `field` across pages. */
+  async function list(path: string, field: string): Promise<any[]> {
+    const items: any[] = [];
+    let next = '';
+    for (let page = 0; page < 100; page++) {
+      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}page_size=${field === 'data' ? 100 : 30}${next ? `&next_page_token=${encodeURIComponent(next)}` : ''}`);
+      if (r.status !== 200) return items;
+      items.push(...((r.json?.[field] as any[]) ?? []));
+      next = r.json?.next_page_token ?? '';
+      if (!next) break;
+    }
+    return items;
+  }
+
+  beforeAll(async () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    errorShape = ajv.compile(ZOOM_ERROR);
+    sb = await startSandbox({ rateLimits: false, onWarning: () => {} });
+    sb.account.scopes.push(...DATA_REQUEST_SCOPES);
+    sb.dataRequests.setDelay(0);
+    get = api(sb, await token(sb));
+    const now = Date.now();
+    // Windows of one month over the past six months (the longest the report and the phone lists allow).
+    const windows = Array.from({ length: 6 }, (_, i) => ({ from: ymd(now - (i + 1) * 30 * DAY + DAY), to: ymd(now - i * 30 * DAY) }));
+    const a = sb.account;
+
+    await list('/users', 'users');
+    await list('/users?status=inactive', 'users');
+    await list('/phone/users', 'users');
+    for (const u of a.users) {
+      await hit(`/users/${u.id}`);
+      await hit(`/users/${encodeURIComponent(u.email)}`);
+      await hit(`/users/${u.id}/settings`);
+      for (const type of ['scheduled', 'live', 'upcoming', 'upcoming_meetings', 'previous_meetings']) await list(`/users/${u.id}/meetings?type=${type}`, 'meetings');
+      await list(`/users/${u.id}/webinars`, 'webinars');
+      for (const w of windows) {
+        await list(`/users/${u.id}/recordings?from=${w.from}&to=${w.to}`, 'meetings');
+        await list(`/report/users/${u.id}/meetings?type=pastJoined&from=${w.from}&to=${w.to}`, 'meetings');
+      }
+      await list(`/users/${u.id}/recordings?trash=true&trash_type=meeting_recordings`, 'meetings');
+      // Zoom Phone: the profile, settings and every list, then the detail of each SMS session and voicemail.
+      await hit(`/phone/users/${u.id}`);
+      await hit(`/phone/users/${u.id}/settings`);
+      const sessions: any[] = [];
+      const voicemails: any[] = [];
+      for (const w of windows) {
+        await list(`/phone/users/${u.id}/call_history?from=${w.from}&to=${w.to}`, 'call_logs');
+        await list(`/phone/users/${u.id}/call_logs?from=${w.from}&to=${w.to}`, 'call_logs');
+        await list(`/phone/users/${u.id}/recordings?from=${w.from}&to=${w.to}`, 'recordings');
+        voicemails.push(...(await list(`/phone/users/${u.id}/voice_mails?from=${w.from}&to=${w.to}`, 'voice_mails')));
+        sessions.push(...(await list(`/phone/users/${u.id}/sms/sessions?from=${w.from}&to=${w.to}`, 'sms_sessions')));
+      }
+      for (const s of new Map(sessions.map((x) => [x.session_id, x])).keys()) {
+        await list(`/phone/sms/sessions/${encodeURIComponent(s)}`, 'sms_histories');
+        await list(`/phone/sms/sessions/${encodeURIComponent(s)}?from=${windows[0]!.from}&to=${windows[0]!.to}`, 'sms_histories');
+      }
+      for (const vm of voicemails.slice(0, 20)) await hit(`/phone/voice_mails/${encodeURIComponent(vm.id)}`);
+      // Team Chat: the sessions, then each conversation's messages.
+      const chats = await list(`/chat/users/${u.id}/sessions?from=${windows[5]!.from}&to=${windows[0]!.to}`, 'sessions');
+      for (const c of chats) {
+        const to = c.channel_id ? `to_channel=${encodeURIComponent(c.channel_id)}` : `to_contact=${encodeURIComponent(c.peer_contact_email ?? c.peer_contact_user_id)}`;
+        await list(`/chat/users/${u.id}/messages?${to}&from=${new Date(now - 29 * DAY).toISOString().slice(0, 19)}Z&to=${new Date(now).toISOString().slice(0, 19)}Z&include_deleted_and_edited_message=true`, 'messages');
+        await list(`/chat/users/${u.id}/messages?${to}&date=${ymd(now)}`, 'messages');
+      }
+    }
+    // Meetings and webinars: each detail, registrants, panelists, participants, summaries.
+    for (const m of a.meetings) {
+      await hit(`/meetings/${m.id}?show_previous_occurrences=true`);
+      if (m.registrants.length) {
+        const regs = await list(`/meetings/${m.id}/registrants`, 'registrants');
+        await list(`/meetings/${m.id}/registrants?status=denied`, 'registrants');
+        if (regs[0]) await hit(`/meetings/${m.id}/registrants/${encodeURIComponent(regs[0].id)}`);
+      }
+      for (const inst of m.instances.slice(0, 3)) {
+        await list(`/past_meetings/${uuidSegment(inst.uuid)}/participants`, 'participants');
+        await list(`/report/meetings/${uuidSegment(inst.uuid)}/participants`, 'participants');
+        await list(`/report/meetings/${uuidSegment(inst.uuid)}/participants?include_fields=registrant_id`, 'participants');
+        await hit(`/meetings/${uuidSegment(inst.uuid)}/meeting_summary`);
+      }
+    }
+    for (const w of a.webinars) {
+      await hit(`/webinars/${w.id}`);
+      const regs = await list(`/webinars/${w.id}/registrants`, 'registrants');
+      if (regs[0]) await hit(`/webinars/${w.id}/registrants/${encodeURIComponent(regs[0].id)}`);
+      await list(`/webinars/${w.id}/panelists`, 'panelists');
+    }
+    for (const w of windows.slice(0, 6)) {
+      await list(`/meetings/meeting_summaries?from=${w.from}T00:00:00Z&to=${w.to}T00:00:00Z`, 'summaries');
+      await list(`/report/activities?from=${w.from}&to=${w.to}`, 'activity_logs');
+    }
+    // Zoom's Data & Privacy requests: create, history, files, a file's URL.
+    const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
+    await list('/data_requests/requests', 'data');
+    const requestId = created.json?.data?.[0]?.request_id as string;
+    const files = await hit(`/data_requests/requests/${requestId}`);
+    for (const f of (files.json?.file_records ?? []).slice(0, 2)) await hit(`/data_requests/files/${f.file_id}/url`);
+    // The writes: a registrant's status and deletion, a panelist's removal, a request's cancellation.
+    const m = a.meetings.find((x) => x.registrants.length > 1)!;
+    const w = a.webinars.find((x) => x.registrants.length > 1 && x.panelists.length > 0)!;
+    await hit(`/meetings/${m.id}/registrants/status`, { method: 'PUT', body: { action: 'deny', registrants: [{ id: m.registrants[0]!.id }] } });
+    await hit(`/webinars/${w.id}/registrants/status`, { method: 'PUT', body: { action: 'deny', registrants: [{ id: w.registrants[0]!.id }] } });
+    // A registrant can be deleted only before the meeting ends: ask until one answers 204 (the refusals are checked too).
+    for (const x of a.meetings.filter((y) => y.registrants.length > 1 && y.id !== m.id)) if ((await hit(`/meetings/${x.id}/registrants/${x.registrants.at(-1)!.id}`, { method: 'DELETE' })).status === 204) break;
+    for (const x of a.webinars.filter((y) => y.registrants.length > 1)) if ((await hit(`/webinars/${x.id}/registrants/${x.registrants.at(-1)!.id}`, { method: 'DELETE' })).status === 204) break;
+    await hit(`/webinars/${w.id}/panelists/${w.panelists[0]!.id}`, { method: 'DELETE' });
+    sb.dataRequests.setDelay(3_600_000);
+    const second = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'DELETE', emails: [a.users[1]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
+    await hit(`/data_requests/requests/${second.json?.data?.[0]?.request_id}`, { method: 'DELETE' });
+    // Errors: every route with an identifier, asked about one that does not exist; a bad window; a bad page token.
+    for (const r of matchable) {
+      if (!r.path.includes(':')) continue;
+      const path = r.path.replace(/^\/v2/, '').replace(/:(\w+)/g, (_, p: string) => (p === 'userId' ? 'nobody@nowhere.example' : p === 'meetingId' || p === 'webinarId' ? '99999999999' : 'does-not-exist'));
+      const q = r.path.includes('/chat/users/:userId/messages') ? `?to_contact=${encodeURIComponent(a.users[1]!.email)}` : r.path.includes('/report/users/') ? `?from=${windows[0]!.from}&to=${windows[0]!.to}` : '';
+      await hit(path + q, { method: r.method, ...(r.method === 'PUT' ? { body: { action: 'deny', registrants: [{ id: 'x' }] } } : {}) });
+    }
+    await hit(`/report/users/${a.users[0]!.id}/meetings?from=${ymd(now - 400 * DAY)}&to=${ymd(now)}`);
+    await hit(`/users?page_size=30&next_page_token=expired-token`);
+  }, 240_000);
+  afterAll(() => sb?.close());
+
+  it('every answer maps to a spec operation by method and path template', () => {
+    expect(answers).toBeGreaterThan(500);
+    expect(unmatched).toEqual([]);
+    // The route's own note of its operation agrees with the path template it serves.
+    for (const r of matchable) expect(operationOf(ops, r)?.operationId, `${r.method} ${r.path}`).toBe(r.spec!.split(' ')[1]);
+  });
+
+  it('every route the sandbox serves answered at least once with a success and once with an error', () => {
+    const key = (r: RouteDef) => `${r.method} ${r.path} (${operationOf(ops, r)?.operationId})`;
+    const answered = (r: RouteDef) => `${key(r)} answered ${[...(seen.get(key(r)) ?? [])].join(', ') || 'nothing'}`;
+    expect(matchable.filter((r) => !validated.has(key(r))).map(answered), 'routes never answered 2xx: add a request above').toEqual([]);
+    expect(matchable.filter((r) => r.path.includes(':') && !errorsChecked.has(key(r))).map(answered), 'routes never answered an error').toEqual([]);
+  });
+
+  it('every body validates: a failure names the route, the JSON pointer and the keyword', () => {
+    expect([...problems.keys()].sort()).toEqual([]);
+  });
+
+  it('the validator catches what it should: a wrong format, a value outside an enum, a wrong type, a nullable field', () => {
+    const op = operationOf(ops, { method: 'GET', path: '/v2/users/:userId' })!;
+    const validate = v.forOp(op, '200')!;
+    const good = { id: 'u1', email: 'a@b.example', type: 1, manager: 'boss@b.example' };
+    expect(validate(good), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...good, manager: 'Dana Okafor' })).toBe(false);
+    expect(describeError(validate.errors![0]!)).toBe('/manager violates "format" (email): must match format "email"');
+    expect(validate({ ...good, id: 5 })).toBe(false);
+    expect(validate.errors![0]!.keyword).toBe('type');
+    const { type: _type, ...untyped } = good;
+    expect(validate(untyped)).toBe(false);
+    expect(validate.errors![0]!.keyword).toBe('required');
+    const settings = v.forOp(operationOf(ops, { method: 'GET', path: '/v2/users/:userId/settings' })!, '200')!;
+    expect(settings({ recording: { auto_delete_cmr_days: 45 } })).toBe(false);
+    expect(describeError(settings.errors!.find((e) => e.keyword === 'enum')!)).toBe('/recording/auto_delete_cmr_days violates "enum" (allowed: 30, 60, 90, 120): must be equal to one of the allowed values');
+    expect(settings({ recording: { auto_delete_cmr_days: 30 } })).toBe(true);
+    // Variants merged: a field of one variant is checked by it, whatever the others allow.
+    expect(mergeVariants({ oneOf: [{ type: 'object', properties: { a: { enum: [1] } } }, { type: 'object', properties: { b: { type: 'string' } } }] })).toEqual({ type: 'object', properties: { a: { enum: [1] }, b: { type: 'string' } } });
+    expect(mergeVariants({ oneOf: [{ type: 'string' }, { type: 'integer' }] })).toEqual({ anyOf: [{ type: 'string' }, { type: 'integer' }] });
+    // OpenAPI 3.0's `nullable` and `$ref`, on a small document of the same shape.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addSchema({ $id: 'https://zdsar.test/x.json', components: { schemas: { N: { type: 'string', nullable: true } } }, paths: { '/a/{b}': { get: { schema: { type: 'object', properties: { n: { $ref: '#/components/schemas/N' } } } } } } });
+    const ref = ajv.compile({ $ref: `https://zdsar.test/x.json#/paths/${encodeURIComponent('~1a~1{b}')}/get/schema` });
+    expect(ref({ n: null })).toBe(true);
+    expect(ref({ n: 'x' })).toBe(true);
+    expect(ref({ n: 3 })).toBe(false);
+  });
+});
