@@ -110,7 +110,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     subjects: people.map((p) => p.email),
     requester: s.requester,
     reference: s.reference,
-    receivedAt: s.received,
+    // --received wins; else the earliest date of a "received" column (the strictest deadline).
+    receivedAt: s.received ?? (input.received ? new Date(`${input.received}T00:00:00Z`) : undefined),
     regime: s.regime,
     range: { from: s.from, to: s.to },
     options: { ...settings, outRoot, input: { source: input.source, column: input.column, mapping: input.mapping } },
