@@ -54,6 +54,23 @@ function splitPath(pathname: string, reading: 'gateway' | 'literal'): string[] |
   }
 }
 
+/**
+ * The route a path reaches under a reading. A gateway that turns %2F into "/" still reaches the route a
+ * UUID encoded once was meant for (the specs' rule for a UUID with one "/" inside): the path parameter it
+ * hands on is what precedes the "/" (so the route answers as for a meeting it does not know, 404 code
+ * 3001, and the client asks again double-encoded). Only a path no reading routes is an unknown route.
+ */
+function findRoute(routes: CompiledRoute[], method: string, pathname: string, reading: 'gateway' | 'literal'): { route: CompiledRoute; params: Record<string, string> } | undefined {
+  const segs = splitPath(pathname, reading);
+  const found = segs ? matchRoute(routes, method, segs) : undefined;
+  if (found || reading !== 'gateway' || !/%2F/i.test(pathname)) return found;
+  const literal = splitPath(pathname, 'literal');
+  const kept = literal ? matchRoute(routes, method, literal) : undefined;
+  if (!kept) return undefined;
+  for (const [k, v] of Object.entries(kept.params)) kept.params[k] = v.split('/')[0]!;
+  return kept;
+}
+
 const REDACT = new Set(['access_token', 'client_secret', 'token']);
 
 function safeQuery(q: URLSearchParams): Record<string, string> {
@@ -140,8 +157,7 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
         const { min, max } = state.opts.latencyMs;
         if (!(await sleep(min + latencyRand() * Math.max(0, max - min), res))) return;
       }
-      const segs = splitPath(url.pathname, state.opts.uuidDecoding);
-      const found = segs ? matchRoute(routes, method, segs) : undefined;
+      const found = findRoute(routes, method, url.pathname, state.opts.uuidDecoding);
       if (!found) {
         entry.unknown = true;
         state.warn(`zdsar sandbox: unknown route ${method} ${url.pathname} (answered 404)`);

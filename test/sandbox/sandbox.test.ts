@@ -339,6 +339,39 @@ describe('sandbox: data endpoints', () => {
   });
 });
 
+describe('sandbox: a meeting UUID with one "/" inside, under both readings of the double-encoding rule', () => {
+  const now = Date.UTC(2026, 0, 15, 12);
+  for (const reading of ['gateway', 'literal'] as const) {
+    it(`${reading}: both encodings are routed (never an unknown route); each answers as that reading says`, async () => {
+      const warnings: string[] = [];
+      const sb = await startSandbox({ rateLimits: false, clock: () => now, uuidDecoding: reading, onWarning: (m) => warnings.push(m) });
+      try {
+        const get = api(sb, await token(sb));
+        const m = sb.account.meetings.find((x) => x.instances.length > 0 && Date.parse(x.start_time) > now - 20 * DAY)!;
+        const inst = m.instances[m.instances.length - 1]!;
+        inst.uuid = `Ab9/${inst.uuid.replace(/\//g, 'x').slice(4)}`;
+        const once = encodeURIComponent(inst.uuid);
+        const twice = encodeURIComponent(once);
+        for (const path of [`/past_meetings/${once}/participants`, `/report/meetings/${once}/participants`]) {
+          const r = await get(path);
+          // The specs' rule encodes this UUID once: the literal reading finds it; a gateway that turns %2F into "/"
+          // first sees only "Ab9" (404 code 3001, as for any meeting it does not know), so the client asks again double-encoded.
+          if (reading === 'literal') expect(r.status, path).toBe(200);
+          else expect([r.status, r.json.code], path).toEqual([404, 3001]);
+        }
+        const r2 = await get(`/past_meetings/${twice}/participants`);
+        // Double-encoded: the gateway decodes twice and finds it; the literal reading decodes once (%2F stays) and does not.
+        if (reading === 'gateway') expect(r2.status).toBe(200);
+        else expect([r2.status, r2.json.code]).toEqual([404, 3001]);
+        expect(sb.log.some((e) => e.unknown)).toBe(false);
+        expect(warnings).toEqual([]);
+      } finally {
+        await sb.close();
+      }
+    });
+  }
+});
+
 describe('sandbox: rate limits', () => {
   it('answers 429 with headers (when asked for) over a category limit, not under it, per account and window', async () => {
     let now = Date.UTC(2026, 0, 15, 12);
