@@ -49,7 +49,8 @@ describe('interrupted requests', () => {
     expect(r!.status).toBe('interrupted');
     expect(r!.resume_command).toBe(`zdsar requests resume ${r!.request_id}`);
     const table = await runCli(['requests', 'list'], env);
-    expect(table.stdout).toMatch(new RegExp(`${r!.request_id}\\s+export\\s+interrupted`));
+    // The table shows the request's stage, then its run (ledger/lifecycle.ts): the run is interrupted.
+    expect(table.stdout).toMatch(new RegExp(`${r!.request_id}\\s+export\\s+\\S+\\s+interrupted\\s`));
     expect(table.stderr).toContain(`continue with: zdsar requests resume ${r!.request_id}`);
     const show = await runCli(['requests', 'show', r!.request_id], env);
     expect(show.stdout).toMatch(/status:\s+interrupted \(continue with: zdsar requests resume r-/);
