@@ -26,7 +26,8 @@ import {
   type ParticipantsVia,
 } from '../zoom/endpoints/breadth.js';
 import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
-import type { DateWindow } from '../zoom/paginate.js';
+import { listSmsSessions } from '../zoom/endpoints/access.js';
+import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
 import { readRecords } from './report/read.js';
@@ -111,8 +112,7 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
     ],
     afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
     // Each as soon as the list it reads is settled (not after every Phone list: the heavy person's call history takes half a minute).
-    afterSms: (): Promise<void> =>
-      skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', (r) => str(r.session_id), (id) => smsMessages(s.client, id)),
+    afterSms: (): Promise<void> => (skipped('sms_messages') ? leaveOut('sms_messages') : smsTexts(p, s, who)),
     afterVoicemails: (): Promise<void> =>
       skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', (r) => str(r.id), async (id) => [await getVoicemail(s.client, id)]),
   };
@@ -164,10 +164,25 @@ export function batches<T>(items: T[], keyOf: (t: T) => string, fetch: (t: T) =>
   return out;
 }
 
-async function smsMessages(client: ZoomClient, sessionId: string): Promise<Rec[]> {
-  const out: Rec[] = [];
-  for await (const m of listSmsMessages(client, sessionId)) out.push({ session_id: sessionId, message: m });
-  return out;
+/**
+ * The texts of the person's SMS sessions in their range, one unit per month window: the sessions with a
+ * message sent or received in that window (listSmsSessions), then each one's texts of that window.
+ * Zoom answers a session's texts one month per call, and only the past 30 days without dates.
+ */
+function smsTexts(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  return dependsOn(p, 'phone_sms', 'phone_sms_messages', () => {
+    const units = monthWindows(who.range.from, who.range.to).map((w) => ({
+      key: `${w.from}_${w.to}`,
+      items: async function* () {
+        for await (const session of listSmsSessions(s.client, who.userId, w)) {
+          const id = str(session.session_id);
+          if (!id) continue;
+          for await (const m of listSmsMessages(s.client, id, w)) yield { session_id: id, message: m };
+        }
+      },
+    }));
+    return p.collect('phone_sms_messages', units, { ...who.range, why: 'the texts of your SMS conversations sent or received in the range' });
+  });
 }
 
 // ---------------------------------------------------------------- Team Chat
@@ -189,8 +204,14 @@ function chatWindow(now: number, range: DateWindow): DateWindow | undefined {
 
 async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   const { range, userId } = who;
+  // Zoom lists a conversation by its last message: one that went on after the range would vanish with
+  // its earlier messages. So conversations are listed up to the end of the run's day, messages kept to the range.
+  const listedTo = isoDay(new Date(who.now)) > range.to ? isoDay(new Date(who.now)) : range.to;
   await p.settle('chat_sessions', () =>
-    p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${range.to}T23:59:59Z`) }], { ...range, why: 'conversations whose last message falls in the range' }),
+    p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${listedTo}T23:59:59Z`) }], {
+      ...range,
+      why: `conversations with a message since the range's start (Zoom lists a conversation by its last message, so they are listed up to ${listedTo}; their messages are kept to the range)`,
+    }),
   );
   await dependsOn(p, 'chat_sessions', 'chat_messages', async () => {
     const w = chatWindow(who.now, range);

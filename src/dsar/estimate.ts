@@ -119,6 +119,8 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   for (const k of Object.keys(OPTIONAL_CATEGORIES)) out[k] = zero();
   add(out.chat!, 'GET /chat/users/{userId}/sessions', n);
   add(out.chat!, 'GET /chat/users/{userId}/messages', n * ASSUMED.chatSessions);
+  // Per month of the range: the sessions with a text in it, then each one's texts of that month.
+  add(out.sms_messages!, 'GET /phone/users/{userId}/sms/sessions', n * p * windows(i.to ?? i.today, historyOf(i), i.from));
   add(out.sms_messages!, 'GET /phone/sms/sessions/{sessionId}', n * p * ASSUMED.smsSessions);
   add(out.voicemail_transcripts!, 'GET /phone/voice_mails/{voicemailId}', n * p * ASSUMED.voicemails);
   add(out.attendance!, 'GET /report/meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * reportShare);

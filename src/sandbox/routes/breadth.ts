@@ -1,7 +1,8 @@
 /**
  * The rest of what Zoom holds about a person (issue 17), as the specs define it:
  * - GET /phone/sms/sessions/{sessionId} (phone.openapi.json smsSessionDetails, Medium, page ≤ 100, default 30;
- *   `from` needs `to`, at most a month; bad page token 400 code 400; unknown session 404 code 7013)
+ *   `from` needs `to`, at most a month; without them only the past 30 days; bad page token 400 code 400;
+ *   unknown session 404 code 7013)
  * - GET /phone/voice_mails/{voicemailId} (getVoicemailDetails, Light; unknown id 400 code 300) with its transcription
  * - GET /meetings/meeting_summaries (Listmeetingsummaries, Medium, page ≤ 300, account-wide) and
  *   GET /meetings/{meetingId}/meeting_summary (Getameetingsummary, Light; UUIDs double-encoded):
@@ -60,7 +61,8 @@ export const breadthRoutes: RouteDef[] = [
       if (!all) throw new ZoomError(404, 7013, 'Error retrieving SMS history.');
       const fromS = c.query.get('from');
       const toS = c.query.get('to');
-      let from = -Infinity;
+      // "If unspecified, returns data from the past 30 days." (smsSessionDetails `from`)
+      let from = c.now - 30 * DAY;
       let end = Infinity;
       if (fromS) {
         if (!toS) throw validationError('to', 'to is required when from is specified.');

@@ -219,6 +219,9 @@ function renderLegacy(x: SandboxCall, u: SandboxUser): Record<string, unknown> {
 
 const PHONE_READ = ['phone:read', 'phone:read:admin'];
 
+/** userSmsSession `filter_type` (phone.openapi.json). */
+const SMS_FILTERS = ['sent_message_time', 'received_message_time', 'last_message_time', 'sent_received_message_time'];
+
 /** The envelope of a windowed Phone list (phone.openapi.json): the items, the window, and the page. */
 function windowPage(key: string, items: unknown[], w: Window, p: { next_page_token: string; page_count: number; page_size: number; total_records: number }) {
   return json({ [key]: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
@@ -429,8 +432,18 @@ export const phoneRoutes: RouteDef[] = [
       const u = phoneUser(c);
       // The spec sets one-month windows for SMS but, unlike the other Phone lists, no six-month limit.
       const w = phoneWindow(c, 30 * DAY, 300, false);
-      const list = u.smsSessions.filter((s) => t(s.last_access_time) >= w.from && t(s.last_access_time) < w.end).reverse();
-      const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
+      // filter_type: which messages' times From and To bound (default: the session's last message).
+      const filter = c.query.get('filter_type') || 'last_message_time';
+      if (!SMS_FILTERS.includes(filter)) throw validationError('filter_type');
+      const inWindow = (ms: number) => ms >= w.from && ms < w.end;
+      const texts = (id: string) => c.state.account.breadth?.sms[id] ?? [];
+      const match = (s: SandboxUser['smsSessions'][number]) => {
+        if (filter === 'last_message_time') return inWindow(t(s.last_access_time));
+        const dir = filter === 'sent_message_time' ? 'Out' : filter === 'received_message_time' ? 'In' : undefined;
+        return texts(s.session_id).some((m) => (!dir || m.direction === dir) && inWindow(t(m.date_time)));
+      };
+      const list = u.smsSessions.filter(match).reverse();
+      const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}|${filter}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
       return json({
         next_page_token: p.next_page_token,
         page_size: p.page_size,

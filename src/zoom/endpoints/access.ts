@@ -65,8 +65,13 @@ export function listVoicemails(client: ZoomClient, userId: string, w: DateWindow
   return listItems(client, route('GET', '/phone/users/{userId}/voice_mails', { userId }), { from: w.from, to: w.to }, { key: 'voice_mails', idOf: (v) => str(v.id) });
 }
 
+/**
+ * SMS sessions with a message sent or received in one window (`filter_type=sent_received_message_time`;
+ * Zoom's default matches only the session's last message, so a conversation that went on after the
+ * window would be missed with all its earlier texts). Page ≤ 100.
+ */
 export function listSmsSessions(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
-  return listItems(client, route('GET', '/phone/users/{userId}/sms/sessions', { userId }), { from: w.from, to: w.to }, { key: 'sms_sessions', pageSize: 100, idOf: (s) => str(s.session_id) });
+  return listItems(client, route('GET', '/phone/users/{userId}/sms/sessions', { userId }), { from: w.from, to: w.to, filter_type: 'sent_received_message_time' }, { key: 'sms_sessions', pageSize: 100, idOf: (s) => str(s.session_id) });
 }
 
 /** Meetings the person joined (not only hosted): Zoom's report, Heavy, one month per call, last six months. */
