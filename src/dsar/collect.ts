@@ -126,7 +126,12 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     : undefined;
 
   await settleAll([
-    person.object('settings', () => zoom.getUserSettings(c, userId)),
+    // Zoom's answer without `option`, and beside it the groups it gives only when asked for each by name.
+    person.object('settings', async () => {
+      const out: Rec = { settings: await zoom.getUserSettings(c, userId) };
+      for (const option of zoom.SETTINGS_OPTIONS) out[option] = await zoom.getUserSettings(c, userId, option);
+      return out;
+    }),
     person.list('meetings', zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(c, userId, type) })), byUuid, { why: MEETING_LISTS_WHY, limit: 'zoom' }),
     person.list('webinars', [{ key: 'all', items: () => zoom.listWebinars(c, userId) }], byUuid, { why: "the webinars Zoom's webinar list still returns" }),
     person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, whole),
@@ -294,7 +299,7 @@ class PersonCollection {
       }
     });
     if (noPhone) {
-      for (const name of ['phone_settings', 'phone_call_history', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
+      for (const name of ['phone_settings', 'phone_call_history', 'phone_call_elements', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
         await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));
       }
       await settleAll([after.voicemails?.(), after.sms?.()].filter((x) => x !== undefined));
@@ -308,6 +313,7 @@ class PersonCollection {
       this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole).then(after.sms),
       this.object('phone_settings', () => zoom.getPhoneSettings(c, userId)),
       this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, recent),
+      this.list('phone_call_elements', windowUnits(sixMonths, (w) => zoom.listCallElements(c, userId, w)), (r) => idString(r.call_element_id), recent),
       this.list('phone_recordings', windowUnits(sixMonths, (w) => zoom.listPhoneRecordings(c, userId, w)), byId, recent),
     ]);
   }

@@ -114,6 +114,27 @@ describe('every item accounted for (issue 23: SMS texts, items 5, 7, 9)', () => 
     const got = records('chat_messages.json').map((x) => String((x.message as Rec).id)).filter((id) => id.startsWith('LATE-CHAT-'));
     expect(got.sort()).toEqual([...lateChat.inRange].sort());
   });
+
+  it("keeps the call legs of the call-history answer (call_elements) as Zoom sent them, device addresses included (item 7)", () => {
+    expect(subject.categories.phone_call_elements!.status).toBe('done');
+    const legs = records('phone_call_elements.json');
+    const calls = records('phone_call_history.json');
+    expect(calls.length).toBeGreaterThan(0);
+    // The sandbox gives one leg per call: every call's leg is there, once.
+    expect(new Set(legs.map((l) => l.call_history_uuid))).toEqual(new Set(calls.map((c) => c.id)));
+    expect(new Set(legs.map((l) => l.call_element_id)).size).toBe(legs.length);
+    for (const l of legs) expect(String(l.caller_device_public_ip ?? l.callee_device_public_ip)).toMatch(/^198\.51\.100\.\d+$/);
+  });
+
+  it('reads the settings groups that come only with option=meeting_authentication|recording_authentication|meeting_security (item 7)', async () => {
+    const settings = readJson<Rec>(join(dir, 'settings.json'));
+    expect(Object.keys(settings).sort()).toEqual(['meeting_authentication', 'meeting_security', 'recording_authentication', 'settings']);
+    expect(settings.settings).toHaveProperty('schedule_meeting');
+    expect(settings.meeting_security).toHaveProperty('meeting_security');
+    expect(settings.meeting_authentication).toHaveProperty('authentication_options');
+    const options = sb.log.filter((e) => e.path === `/v2/users/${user.id}/settings` || e.path === `/v2/users/${encodeURIComponent(user.email)}/settings`).map((e) => e.query.option ?? '');
+    expect(new Set(options)).toEqual(new Set(['', 'meeting_authentication', 'recording_authentication', 'meeting_security']));
+  });
 });
 
 void readdirSync;

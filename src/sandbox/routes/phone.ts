@@ -175,6 +175,36 @@ function renderHistory(x: SandboxCall, u: SandboxUser): Record<string, unknown> 
   };
 }
 
+/** The 32-bit FNV-1a hash of a string: stable per call, for the sandbox's made-up device addresses. */
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * One call's legs (`call_elements` of phoneUserCallHistory): the person's own leg, with the device and
+ * IP addresses at their end (Zoom gives them only here, not in `call_logs`).
+ */
+function renderElements(x: SandboxCall, u: SandboxUser): Array<Record<string, unknown>> {
+  const h = renderHistory(x, u);
+  const inbound = x.direction === 'inbound';
+  const n = fnv(x.id);
+  const device = { device_private_ip: `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${(n & 253) + 1}`, device_public_ip: `198.51.100.${(n % 250) + 1}`, device_type: n % 2 ? 'MAC_Client(6.0.2.33403)' : 'Windows_Client(6.1.0.40000)' };
+  const own = inbound ? 'callee' : 'caller';
+  const { id, call_path_id: _path, ...rest } = h;
+  return [
+    {
+      call_element_id: `${x.start_time.slice(0, 10).replace(/-/g, '')}-${x.id}`,
+      call_history_uuid: id,
+      ...rest,
+      [`${own}_device_private_ip`]: device.device_private_ip,
+      [`${own}_device_public_ip`]: device.device_public_ip,
+      [`${own}_device_type`]: device.device_type,
+    },
+  ];
+}
+
 const LEGACY_RESULT: Record<SandboxCall['result'], string> = {
   answered: 'Call connected',
   voicemail: 'Voicemail',
@@ -340,8 +370,9 @@ export const phoneRoutes: RouteDef[] = [
       const u = phoneUser(c, 300);
       const w = phoneWindow(c, DAY, 301);
       const sel = newestFirst(u.calls, (x) => t(x.start_time), w);
-      const { p, items } = pageOf(c, `call_history|${u.id}|${w.from}|${w.end}`, u.calls, sel, (x) => renderHistory(x, u), 300);
-      return json({ call_logs: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
+      // The legs of the same calls go beside them (`call_elements`, phone.openapi.json).
+      const { p, items } = pageOf(c, `call_history|${u.id}|${w.from}|${w.end}`, u.calls, sel, (x) => ({ log: renderHistory(x, u), legs: renderElements(x, u) }), 300);
+      return json({ call_logs: items.map((i) => i.log), call_elements: items.flatMap((i) => i.legs as Array<Record<string, unknown>>), from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
     },
   },
   {

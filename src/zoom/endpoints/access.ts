@@ -13,8 +13,11 @@ export function getUser(client: ZoomClient, userId: string): Promise<Rec> {
   return client.get(route('GET', '/users/{userId}', { userId }));
 }
 
-export function getUserSettings(client: ZoomClient, userId: string): Promise<Rec> {
-  return client.get(route('GET', '/users/{userId}/settings', { userId }));
+/** The settings groups that come only when asked for by name (users.openapi.json `option`). */
+export const SETTINGS_OPTIONS = ['meeting_authentication', 'recording_authentication', 'meeting_security'] as const;
+
+export function getUserSettings(client: ZoomClient, userId: string, option?: (typeof SETTINGS_OPTIONS)[number]): Promise<Rec> {
+  return client.get(route('GET', '/users/{userId}/settings', { userId }), option ? { option } : {});
 }
 
 /** The meeting list types Zoom offers; a meeting appears under several, so callers dedupe by id. */
@@ -55,6 +58,14 @@ export function getPhoneSettings(client: ZoomClient, userId: string): Promise<Re
 /** Call history (the successor of the deprecated call_logs list; same scope). Answers "call_logs". */
 export function listCallHistory(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
   return listItems(client, route('GET', '/phone/users/{userId}/call_history', { userId }), { from: w.from, to: w.to }, { key: 'call_logs', idOf: (c) => str(c.id) });
+}
+
+/**
+ * The call legs of the same call-history answer (`call_elements`, beside `call_logs`: each leg with the
+ * devices and IP addresses used), walked page by page like the calls.
+ */
+export function listCallElements(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/users/{userId}/call_history', { userId }), { from: w.from, to: w.to }, { key: 'call_elements', idOf: (c) => str(c.call_element_id) });
 }
 
 export function listPhoneRecordings(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
