@@ -5,6 +5,7 @@
  *   files/phone_recordings/<n>-<id>.<ext>            Zoom Phone call recordings (+ "-transcript" when Zoom has one)
  *   files/voicemails/<n>-<id>.<ext>                  Zoom Phone voicemails
  *   files/chat/<n>-<file id>.<ext>                   files attached to Team Chat messages (<n>: the message's row in chat_messages.json)
+ *   files/sms/<n>-<attachment id>.<ext>              MMS attachments of SMS texts (<n>: the text's row in phone_sms_messages.json)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -31,7 +32,7 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment';
 }
 
 export interface SubjectFilesResult {
@@ -49,7 +50,7 @@ export interface SubjectFilesResult {
 export const FILES_DIR = 'files';
 
 /** Extensions a downloaded file may have; anything else becomes "bin". */
-export const ALLOWED_EXTENSIONS = new Set(['mp4', 'm4a', 'mp3', 'wav', 'ogg', 'webm', 'vtt', 'srt', 'txt', 'json', 'csv', 'pdf']);
+export const ALLOWED_EXTENSIONS = new Set(['mp4', 'm4a', 'mp3', 'wav', 'ogg', 'webm', 'vtt', 'srt', 'txt', 'json', 'csv', 'pdf', 'jpg', 'jpeg', 'png', 'gif']);
 
 /** Zoom's recording file_type → extension, when file_extension is missing or not allowed. */
 const TYPE_EXTENSION: Record<string, string> = {
@@ -151,13 +152,31 @@ export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<Plan
     i++;
     const m = isRecord(r.message) ? r.message : {};
     let j = 0;
-    for (const f of asArray(m.files)) {
+    // Zoom gives `files` only "if there are multiple files"; a message with one file has it at the top level.
+    const files = Array.isArray(m.files) ? asArray(m.files) : urlOf(m.download_url) ? [{ file_id: m.file_id, file_name: m.file_name, file_size: m.file_size, download_url: m.download_url }] : [];
+    for (const f of files) {
       j++;
       const url = urlOf(f.download_url);
       if (!url) continue;
       const name = typeof f.file_name === 'string' ? f.file_name : '';
       const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
       yield { rel: `${FILES_DIR}/chat/${unique(`${pad(i, 5)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'chat_file' };
+    }
+  }
+
+  // MMS: each SMS text's attachments (smsSessionDetails `attachments[]`: id, name, size, type, download_url).
+  i = 0;
+  for await (const r of readRecords(join(subjectDir, CATEGORY.get('phone_sms_messages')!.file))) {
+    i++;
+    const m = isRecord(r.message) ? r.message : {};
+    let j = 0;
+    for (const a of asArray(m.attachments)) {
+      j++;
+      const url = urlOf(a.download_url);
+      if (!url) continue;
+      const name = typeof a.name === 'string' ? a.name : '';
+      const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
+      yield { rel: `${FILES_DIR}/sms/${unique(`${pad(i, 5)}-${safeId(a.id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(a.size), kind: 'sms_attachment' };
     }
   }
 }

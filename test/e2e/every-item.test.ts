@@ -8,7 +8,7 @@
  * - the settings groups that come only with `option=…`;
  * - a chat message with one file, and SMS/MMS attachments (--with-files).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxUser } from '../../src/sandbox/index.js';
@@ -73,7 +73,7 @@ describe('every item accounted for (issue 23: SMS texts, items 5, 7, 9)', () => 
     void own;
     sb.reindex();
 
-    res = await runCli(['export', '--emails', user.email, '--to', to, '--out', tempDir('zdsar-items-out-'), '--json'], sandboxEnv(sb));
+    res = await runCli(['export', '--emails', user.email, '--to', to, '--with-files', '--out', tempDir('zdsar-items-out-'), '--json'], sandboxEnv(sb));
     const pkg = (JSON.parse(res.stdout) as { package: string }).package;
     const manifest = readJson<Manifest>(join(pkg, 'manifest.json'));
     subject = manifest.subjects[0]!;
@@ -135,6 +135,25 @@ describe('every item accounted for (issue 23: SMS texts, items 5, 7, 9)', () => 
     const options = sb.log.filter((e) => e.path === `/v2/users/${user.id}/settings` || e.path === `/v2/users/${encodeURIComponent(user.email)}/settings`).map((e) => e.query.option ?? '');
     expect(new Set(options)).toEqual(new Set(['', 'meeting_authentication', 'recording_authentication', 'meeting_security']));
   });
-});
 
-void readdirSync;
+  it('--with-files downloads the one file of a chat message (top-level download_url, no files[]) and every SMS/MMS attachment (item 9)', () => {
+    const messages = records('chat_messages.json').map((m) => m.message as Rec);
+    const single = messages.filter((m) => m.download_url && !Array.isArray(m.files));
+    const several = messages.filter((m) => Array.isArray(m.files));
+    expect(single.length).toBeGreaterThan(0);
+    const chatFiles = existsSync(join(dir, 'files', 'chat')) ? readdirSync(join(dir, 'files', 'chat')) : [];
+    for (const m of single) expect(chatFiles.some((f) => f.includes(String(m.file_id))), String(m.file_id)).toBe(true);
+    expect(chatFiles.length).toBe(single.length + several.reduce((n, m) => n + (m.files as unknown[]).length, 0));
+
+    const attachments = records('phone_sms_messages.json').flatMap((x) => ((x.message as Rec).attachments as Rec[] | undefined) ?? []);
+    expect(attachments.length).toBeGreaterThan(0);
+    const smsFiles = existsSync(join(dir, 'files', 'sms')) ? readdirSync(join(dir, 'files', 'sms')) : [];
+    expect(smsFiles.length).toBe(attachments.length);
+    for (const a of attachments) {
+      const onDisk = smsFiles.find((f) => f.includes(String(a.id)));
+      expect(onDisk, String(a.id)).toBeDefined();
+      expect(statSync(join(dir, 'files', 'sms', onDisk!)).size).toBe(a.size);
+      expect(onDisk).toMatch(/\.jpg$/);
+    }
+  });
+});
