@@ -25,7 +25,7 @@ import {
   type ChatTarget,
   type ParticipantsVia,
 } from '../zoom/endpoints/breadth.js';
-import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { listSmsSessions } from '../zoom/endpoints/access.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
@@ -195,9 +195,9 @@ function targetOf(session: Rec): ChatTarget | undefined {
   return peer ? { to_contact: peer } : undefined;
 }
 
-/** Zoom's "recent six months" of chat messages, counted back from the day the request is sent. */
+/** Zoom's "recent six months" of chat messages, counted back from the day the request is sent (dates.ts: either month-end reading, with a margin). */
 function chatWindow(now: number, range: DateWindow): DateWindow | undefined {
-  const earliest = isoDay(addCalendarMonths(parseIsoDay(isoDay(new Date(now))), -6));
+  const earliest = sixMonthsFrom(now);
   const from = range.from > earliest ? range.from : earliest;
   return from <= range.to ? { from, to: range.to } : undefined;
 }

@@ -6,7 +6,7 @@ import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '
 import { RecordFile, digestFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { SIX_MONTH_MARGIN_DAYS, isoDay, sixMonthsFrom } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
@@ -84,8 +84,8 @@ export interface CollectEnv {
   breadth?: Omit<BreadthSettings, 'client'>;
 }
 
-/** Days kept inside Zoom's six months, for Zoom's clock and for month-end arithmetic. */
-export const SIX_MONTH_MARGIN_DAYS = 2;
+/** Days kept inside Zoom's six months, for Zoom's clock (dates.ts, the one home of that arithmetic). */
+export { SIX_MONTH_MARGIN_DAYS };
 
 interface ListUnit {
   key: string;
@@ -480,14 +480,15 @@ const ZOOM_FOUNDED = '2011-01-01';
 
 /**
  * The part of `range` within Zoom's "past six months", computed from `nowMs` (not from the day the
- * request was received: a request resumed weeks later recomputes it), kept SIX_MONTH_MARGIN_DAYS
- * inside the limit for Zoom's clock and month-end arithmetic. Undefined: nothing of it is that recent.
+ * request was received: a request resumed weeks later recomputes it), kept inside the limit whichever
+ * way a month end is counted back, with a margin for Zoom's clock (dates.ts sixMonthsFrom).
+ * Undefined: nothing of it is that recent.
  */
 export function withinSixMonths(range: DateWindow, nowMs: number): DateWindow | undefined {
-  const today = parseIsoDay(isoDay(new Date(nowMs)));
-  const earliest = isoDay(new Date(addCalendarMonths(today, -6).getTime() + SIX_MONTH_MARGIN_DAYS * DAY_MS));
+  const today = isoDay(new Date(nowMs));
+  const earliest = sixMonthsFrom(nowMs);
   const from = range.from > earliest ? range.from : earliest;
-  const to = range.to < isoDay(today) ? range.to : isoDay(today);
+  const to = range.to < today ? range.to : today;
   return from <= to ? { from, to } : undefined;
 }
 
