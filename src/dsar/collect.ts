@@ -139,7 +139,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
     person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(more?.afterMeetingsAttended),
     ...(env.registrations ? [person.registrations()] : []),
-    person.phone(userId, range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
+    person.phone(userId, String(user.email ?? email), range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
   ]);
   await person.notReached();
@@ -282,8 +282,9 @@ class PersonCollection {
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
-  async phone(userId: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: () => Promise<void> } = {}): Promise<void> {
+  async phone(userId: string, email: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: () => Promise<void> } = {}): Promise<void> {
     const c = this.env.client;
+    let accountWithoutPhone = false;
     let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
     await this.settle('phone_profile', async () => {
       try {
@@ -295,11 +296,23 @@ class PersonCollection {
       } catch (e) {
         noPhone = noPhoneReason(e);
         if (!noPhone) throw e;
+        accountWithoutPhone = e instanceof ZoomApiError && e.status === 403;
         return { status: 'no_data', note: noPhone };
       }
     });
     if (noPhone) {
-      for (const name of ['phone_settings', 'phone_call_history', 'phone_call_elements', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
+      // A person whose Phone licence was removed (the usual leaver) still has calls in the account's call
+      // history: searched by their own email address, kept only where they are the caller or the callee by
+      // it (an account without Zoom Phone answers 403 code 2031 here too: no data).
+      const own = email.trim().toLowerCase();
+      const mine = (r: Rec) => [r.caller_email, r.callee_email].some((v) => typeof v === 'string' && v.trim().toLowerCase() === own);
+      const leaver: Coverage = { ...recent, why: `${noPhone}: found in the account's call history (searched by your email address, kept where you are the caller or the callee by that address); ${recent.why}` };
+      await this.settle('phone_call_history', async () => {
+        if (accountWithoutPhone) return { status: 'no_data', note: noPhone };
+        const r = await collectList(this.env, 'phone_call_history', windowUnits(sixMonths, (w) => filtered(zoom.listAccountCallHistory(c, email, w), mine)), (x) => idString(x.id), this.dir, this.work, leaver);
+        return r.status === 'done' && r.records === 0 ? { status: 'no_data', note: `${noPhone}; the account's call history holds no call of yours either` } : r;
+      });
+      for (const name of ['phone_settings', 'phone_call_elements', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
         await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));
       }
       await settleAll([after.voicemails?.(), after.sms?.()].filter((x) => x !== undefined));
@@ -344,6 +357,11 @@ function poolFor(env: CollectEnv, category: string): CollectEnv['limit'] {
   let pool = phonePools.get(env.limit);
   if (!pool) phonePools.set(env.limit, (pool = pLimit(env.limit.concurrency)));
   return pool;
+}
+
+/** The items of a list that pass `keep`. */
+async function* filtered(items: AsyncIterable<Rec>, keep: (r: Rec) => boolean): AsyncGenerator<Rec> {
+  for await (const r of items) if (keep(r)) yield r;
 }
 
 /** Wait for every task; if one was interrupted, rethrow that after all have stopped. */

@@ -157,3 +157,36 @@ describe('every item accounted for (issue 23: SMS texts, items 5, 7, 9)', () => 
     }
   });
 });
+
+describe('a person whose Zoom Phone licence was removed (issue 23 item 10)', () => {
+  it("finds their calls in the account's call history by their own email address, only where they are a party, and says so", async () => {
+    const sb = await startSandbox({ seed: 7, latencyMs: { min: 1, max: 3 }, onWarning: () => {} });
+    try {
+      const leaver = sb.account.users.find((u) => u.phone && u.calls.length > 5)!;
+      const email = leaver.email.toLowerCase();
+      delete (leaver as { phone?: unknown }).phone; // the licence is removed; the history stays with the account
+      sb.reindex();
+      const res = await runCli(['export', '--emails', leaver.email, '--skip', 'chat,attendance,summaries,sign_ins', '--out', tempDir('zdsar-leaver-out-'), '--json'], sandboxEnv(sb));
+      expect(res.code, res.stderr).toBe(0);
+      const pkg = (JSON.parse(res.stdout) as { package: string }).package;
+      const s = readJson<Manifest>(join(pkg, 'manifest.json')).subjects[0]!;
+      expect(s.categories.phone_profile!.status).toBe('no_data');
+      const cat = s.categories.phone_call_history!;
+      expect(cat.status).toBe('done');
+      expect(cat.note).toMatch(/account's call history \(searched by your email address/);
+      const calls = readJson<Rec[]>(join(pkg, s.path, 'phone_call_history.json'));
+      for (const c of calls) expect([c.caller_email, c.callee_email].map((v) => String(v).toLowerCase())).toContain(email);
+      // Every call of their own of the last five months is there (Zoom serves six).
+      const recent = [...leaver.calls].filter((c) => Date.parse(c.start_time) > Date.now() - 150 * DAY);
+      expect(recent.length).toBeGreaterThan(0);
+      const got = new Set(calls.map((c) => String(c.id)));
+      expect(recent.filter((c) => !got.has(c.id)).map((c) => c.id)).toEqual([]);
+      // Searched with the person's own address, on the account-wide list.
+      const searches = sb.log.filter((e) => e.path === '/v2/phone/call_history');
+      expect(searches.length).toBeGreaterThan(0);
+      for (const e of searches) expect(String(e.query.keyword).toLowerCase()).toBe(email);
+    } finally {
+      await sb.close();
+    }
+  }, 240_000);
+});

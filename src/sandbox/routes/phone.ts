@@ -492,4 +492,41 @@ export const phoneRoutes: RouteDef[] = [
       });
     },
   },
+  {
+    // The account's call history (accountCallHistory, Heavy): every user's calls, a licence removed or not.
+    // `keyword` matches "the name, extension, number, email address, and call ID" of either party.
+    method: 'GET',
+    path: '/v2/phone/call_history',
+    category: 'Heavy',
+    granular: ['phone:read:list_call_logs:admin'],
+    classic: ['phone:read:admin', 'phone_call_log:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json accountCallHistory',
+    handler: (c) => {
+      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+      const w = phoneWindow(c, DAY, 300);
+      const kw = (c.query.get('keyword') ?? '').trim().toLowerCase();
+      const hit = (x: SandboxCall) =>
+        !kw || [x.caller_name, x.caller_email, x.caller_number, x.caller_ext_number, x.callee_name, x.callee_email, x.callee_number, x.callee_ext_number, x.call_id].some((v) => v !== '' && v.toLowerCase().includes(kw));
+      const rows: Array<{ x: SandboxCall; u: SandboxUser }> = [];
+      for (const u of c.state.account.users) {
+        const r = timeRange(u.calls, (x) => t(x.start_time), w.from, w.end);
+        for (let i = r.lo; i < r.hi; i++) if (hit(u.calls.at(i)!)) rows.push({ x: u.calls.at(i)!, u });
+      }
+      rows.sort((a, b) => b.x.start_time.localeCompare(a.x.start_time));
+      const p = paginate(c, { key: `account_call_history|${w.from}|${w.end}|${kw}`, total: rows.length, tokenErrorCode: 300 });
+      const call_logs = rows.slice(p.offset, p.end).map(({ x, u }) => {
+        const h = renderHistory(x, u);
+        return {
+          id: h.id, call_id: h.call_id, direction: h.direction, international: false, start_time: h.start_time, answer_time: h.answer_time, end_time: h.end_time, duration: x.duration,
+          connect_type: h.connect_type, call_type: 'general', call_result: x.result, hide_caller_id: false, end_to_end: false,
+          caller_ext_id: h.caller_ext_id, caller_did_number: h.caller_did_number, caller_ext_number: h.caller_ext_number, caller_name: h.caller_name, caller_email: h.caller_email, caller_ext_type: h.caller_ext_type, caller_number_type: h.caller_number_type, caller_country_iso_code: 'GB', caller_country_code: '44',
+          callee_ext_id: h.callee_ext_id, callee_did_number: h.callee_did_number, callee_ext_number: h.callee_ext_number, callee_name: h.callee_name, callee_email: h.callee_email, callee_ext_type: h.callee_ext_type, callee_number_type: h.callee_number_type, callee_country_iso_code: 'GB', callee_country_code: '44',
+          department: u.dept, cost_center: '', recording_status: x.recording_id ? 'recorded' : 'non_recorded',
+        };
+      });
+      return json({ call_logs, from: w.fromOut, to: w.toOut, page_size: p.page_size, total_records: p.total_records, next_page_token: p.next_page_token });
+    },
+  },
 ];
