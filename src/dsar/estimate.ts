@@ -106,6 +106,10 @@ function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   const p = ASSUMED.phoneShare;
   add(c, 'GET /phone/users/{userId}/settings', p);
   for (const op of ['call_history', 'recordings', 'voice_mails']) add(c, `GET /phone/users/{userId}/${op}`, p * six);
+  // The call legs (call_elements) are walked again over the same windows of the call history.
+  add(c, 'GET /phone/users/{userId}/call_history', p * six);
+  // Each setting group asked for by name (option=…).
+  add(c, 'GET /users/{userId}/settings', 3);
   // SMS sessions: one-month windows but no six-month limit, so the whole history.
   add(c, 'GET /phone/users/{userId}/sms/sessions', p * recWindows);
   return c;
