@@ -178,8 +178,8 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
       start_time: iso(now - 180 * DAY),
       end_time: iso(now - DAY),
       timezone: 'UTC',
-      file_extension: 'json',
-      file_type: 'AIC_HISTORY',
+      file_extension: 'JSON',
+      file_type: 'AIC_CONVERSATION',
       file_size: 2048,
       physical_files: [{ file_id: zoomId(rand, 22), file_name: 'attachment.pdf', file_size: 4096 }],
     };

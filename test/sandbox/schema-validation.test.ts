@@ -17,7 +17,19 @@ import { api, token, type Res } from './helpers.js';
 // ajv-formats is CommonJS: its plugin is the module itself or its `default`, depending on the loader.
 const addFormats = ((formats as unknown as { default?: typeof formats.default }).default ?? formats) as typeof formats.default;
 
-const SPEC_FILES = ['users.openapi.json', 'meetings.openapi.json', 'phone.openapi.json', 'accounts.openapi.json', 'team-chat.openapi.json'];
+const SPEC_FILES = [
+  'users.openapi.json',
+  'meetings.openapi.json',
+  'phone.openapi.json',
+  'accounts.openapi.json',
+  'team-chat.openapi.json',
+  // Zoom Workplace (issue 27): Clips, Calendar, Scheduler, workspace reservations (in rooms), AI Companion.
+  'clips.openapi.json',
+  'calendar.openapi.json',
+  'scheduler.openapi.json',
+  'rooms.openapi.json',
+  'ai-companion.openapi.json',
+];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 interface Operation {
@@ -36,7 +48,10 @@ function operations(): Map<string, Operation> {
       for (const method of METHODS) {
         const op = item[method];
         if (!op?.responses) continue;
-        out.set(`${method.toUpperCase()} ${template.replace(/\{[^}]+\}/g, '{}')}`, { file, template, method, operationId: op.operationId, responses: op.responses });
+        const key = `${method.toUpperCase()} ${template.replace(/\{[^}]+\}/g, '{}')}`;
+        // Two documents serving one method and template would make the mapping ambiguous.
+        if (out.has(key)) throw new Error(`${key} is both ${out.get(key)!.file} ${out.get(key)!.operationId} and ${file} ${op.operationId}`);
+        out.set(key, { file, template, method, operationId: op.operationId, responses: op.responses });
       }
     }
   }
@@ -188,20 +203,36 @@ describe('every sandbox answer validates against its spec operation\'s response 
       const ok = validate ? validate(body) : errorShape(body);
       if (!ok) for (const e of (validate ?? errorShape).errors ?? []) problems.set(`${key}: error ${status} ${describeError(e)}`, 1);
       errorsChecked.set(key, (errorsChecked.get(key) ?? 0) + 1);
+      if (!op.responses[status]) undocumentedErrors.add(`${key}: ${status}/${r.json?.code} ${path}`);
     }
     return r;
   }
   let errorShape: ValidateFunction;
+  const undocumentedErrors = new Set<string>();
 
   /** Every page of a list (next_page_token), each page validated; the items of `field` across pages. */
-  async function list(path: string, field: string): Promise<any[]> {
+  async function list(path: string, field: string, pageSize = field === 'data' ? 100 : 30): Promise<any[]> {
     const items: any[] = [];
     let next = '';
     for (let page = 0; page < 100; page++) {
-      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}page_size=${field === 'data' ? 100 : 30}${next ? `&next_page_token=${encodeURIComponent(next)}` : ''}`);
+      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}page_size=${pageSize}${next ? `&next_page_token=${encodeURIComponent(next)}` : ''}`);
       if (r.status !== 200) return items;
       items.push(...((r.json?.[field] as any[]) ?? []));
       next = r.json?.next_page_token ?? '';
+      if (!next) break;
+    }
+    return items;
+  }
+
+  /** Every page of a Google-style list (the Calendar's maxResults, pageToken, nextPageToken), each page validated. */
+  async function googleList(path: string, field: string): Promise<any[]> {
+    const items: any[] = [];
+    let next = '';
+    for (let page = 0; page < 100; page++) {
+      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}maxResults=2${next ? `&pageToken=${encodeURIComponent(next)}` : ''}`);
+      if (r.status !== 200) return items;
+      items.push(...((r.json?.[field] as any[]) ?? []));
+      next = r.json?.nextPageToken ?? '';
       if (!next) break;
     }
     return items;
@@ -211,7 +242,9 @@ describe('every sandbox answer validates against its spec operation\'s response 
     const ajv = new Ajv({ strict: false, allErrors: true });
     errorShape = ajv.compile(ZOOM_ERROR);
     sb = await startSandbox({ rateLimits: false, onWarning: () => {} });
-    sb.account.scopes.push(...DATA_REQUEST_SCOPES);
+    // The Data Requests API's scopes, and the Calendar's user-level ones (an admin app cannot hold them, but
+    // the schema of their answers is what is checked here).
+    sb.account.scopes.push(...DATA_REQUEST_SCOPES, 'calendar:read:list_calendar_lists', 'calendar:read:list_settings');
     sb.dataRequests.setDelay(0);
     get = api(sb, await token(sb));
     const now = Date.now();
@@ -283,6 +316,47 @@ describe('every sandbox answer validates against its spec operation\'s response 
       await list(`/meetings/meeting_summaries?from=${w.from}T00:00:00Z&to=${w.to}T00:00:00Z`, 'summaries');
       await list(`/report/activities?from=${w.from}&to=${w.to}`, 'activity_logs');
     }
+    // Past webinars: participants of each instance, by UUID, and by webinar id (the last instance).
+    for (const w of a.webinars) {
+      for (const inst of w.instances.slice(0, 3)) {
+        await list(`/past_webinars/${uuidSegment(inst.uuid)}/participants`, 'participants');
+        await list(`/report/webinars/${uuidSegment(inst.uuid)}/participants`, 'participants');
+        await list(`/report/webinars/${uuidSegment(inst.uuid)}/participants?include_fields=registrant_id`, 'participants');
+      }
+      if (w.instances.length) await list(`/past_webinars/${w.id}/participants`, 'participants');
+    }
+    // Zoom Workplace (issue 27). Clips: month windows over fifteen months, per user and account-wide, by
+    // either date; each clip's comments and collaborators.
+    const months = Array.from({ length: 15 }, (_, i) => ({ from: ymd(now - (i + 1) * 30 * DAY + DAY), to: ymd(now - i * 30 * DAY) }));
+    const clips: any[] = [];
+    for (const w of months) {
+      await list(`/clips?from=${w.from}&to=${w.to}`, 'data');
+      await list(`/clips?from=${w.from}&to=${w.to}&date_filter_type=CREATED_DATE`, 'data');
+      for (const u of a.users) clips.push(...(await list(`/clips?user_id=${encodeURIComponent(u.email)}&from=${w.from}&to=${w.to}`, 'data', 1)));
+    }
+    for (const c of new Map(clips.map((x) => [x.clip_id, x])).keys()) {
+      await list(`/clips/${encodeURIComponent(c)}/comments`, 'data', 1);
+      await list(`/clips/${encodeURIComponent(c)}/collaborators`, 'data', 2);
+    }
+    for (const u of a.users) {
+      // Calendar: the calendar list and settings, each calendar's events (deleted ones too, all and in a window) and each event.
+      const calendars = await googleList(`/calendars/users/${encodeURIComponent(u.email)}/calendarList`, 'items');
+      await googleList(`/calendars/users/${u.id}/settings`, 'items');
+      for (const cal of calendars) {
+        const events = await googleList(`/calendars/${encodeURIComponent(cal.id)}/events?showDeleted=true`, 'items');
+        await googleList(`/calendars/${encodeURIComponent(cal.id)}/events?timeMin=${new Date(now - 200 * DAY).toISOString().slice(0, 19)}Z&timeMax=${new Date(now).toISOString().slice(0, 19)}Z`, 'items');
+        for (const e of events) await hit(`/calendars/${encodeURIComponent(cal.id)}/events/${encodeURIComponent(e.id)}`);
+      }
+      // Scheduler: booked events (cancelled ones too), booking pages, availability.
+      await list(`/scheduler/events?user_id=${encodeURIComponent(u.email)}&show_deleted=true`, 'items', 2);
+      await list(`/scheduler/events?user_id=${u.id}&from=${new Date(now - 100 * DAY).toISOString().slice(0, 19)}Z&to=${new Date(now).toISOString().slice(0, 19)}Z`, 'items');
+      await list(`/scheduler/schedules?user_id=${u.id}&show_deleted=true`, 'items');
+      await list(`/scheduler/availability?user_id=${u.id}`, 'items');
+      // Workspace reservations: windows of fourteen days over seven months (the longest the route allows).
+      for (let i = 0; i < 16; i++) await hit(`/workspaces/users/${u.id}/reservations?from=${ymd(now - (i + 1) * 14 * DAY + DAY)}&to=${ymd(now - i * 14 * DAY)}`);
+      // AI Companion: the conversation archive.
+      await hit(`/aic/users/${encodeURIComponent(u.email)}/conversation_archive`);
+    }
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
     await list('/data_requests/requests', 'data');
@@ -311,7 +385,7 @@ describe('every sandbox answer validates against its spec operation\'s response 
     await hit(`/report/users/${a.users[0]!.id}/meetings?from=${ymd(now - 400 * DAY)}&to=${ymd(now)}`);
     await hit(`/users?page_size=30&next_page_token=expired-token`);
   }, 240_000);
-  afterAll(() => sb?.close());
+  afterAll(() => { console.log([...undocumentedErrors].join('\n')); sb?.close(); });
 
   it('every answer maps to a spec operation by method and path template', () => {
     expect(answers).toBeGreaterThan(500);
