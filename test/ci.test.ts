@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from './helpers/cli.js';
 
-/** .ci/chromium: CI fails, saying why, when the browser the report tests need cannot be had. */
+/**
+ * .ci/chromium: CI fails, saying why, when the browser the browser tests need cannot be had.
+ * Every run here has a PATH of fake commands only, so nothing can be installed: no test installs anything.
+ */
 function runWithPath(bin: string) {
   return spawnSync('/bin/bash', [join(ROOT, '.ci', 'chromium')], { cwd: ROOT, env: { PATH: bin }, encoding: 'utf8' });
 }
@@ -39,10 +42,29 @@ describe('.ci/chromium', () => {
     expect(broken.stderr).toContain('does not start');
   });
 
-  it('passes with a working chromium (this machine has one: the report tests need it)', () => {
-    const r = spawnSync('/bin/bash', [join(ROOT, '.ci', 'chromium')], { cwd: ROOT, encoding: 'utf8' });
+  it('passes with a working chromium, and then installs nothing', () => {
+    const bin = fakeBin({ chromium: 'echo "Chromium 131.0.6778.85 built on Debian"', 'apt-get': 'echo apt-get was run >&2; exit 100', head: 'exec /usr/bin/head "$@"' });
+    const r = runWithPath(bin);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/== Chromium \d+/);
+  });
+});
+
+describe('.ci/run', () => {
+  it('installs Chromium (.ci/chromium), then runs npm test and npm run test:browser', () => {
+    const script = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').filter((l) => !/^\s*#/.test(l));
+    const at = (cmd: string) => script.findIndex((l) => l.trim() === cmd);
+    expect(at('npm test')).toBeGreaterThan(0);
+    expect(at('.ci/chromium')).toBeGreaterThan(0);
+    expect(at('npm run test:browser')).toBeGreaterThan(at('.ci/chromium'));
+    expect(script.join('\n')).toContain('set -euo pipefail');
+  });
+});
+
+describe('.gitignore', () => {
+  it("ignores what the README's sandbox recipe writes: sandbox.env and .zdsar-sandbox/", () => {
+    const rules = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const written of ['sandbox.env', '.zdsar-sandbox/', '.zdsar-demo/']) expect(rules, written).toContain(written);
   });
 });

@@ -4,6 +4,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { subjectLabel, type LedgerRequest, type RequestType } from '../ledger/index.js';
 import { printJson, writeLine } from '../ui/io.js';
 import { registerApprove } from './approve.js';
+import { registerDeliver } from './deliver.js';
 import { action, baseOptions, runContext, withJson, withZoom, type CommandContext } from './context.js';
 import { listOptions, purgeOptions } from './requests-view.js';
 
@@ -208,6 +209,7 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
   );
 
   registerApprove(requests, ctx);
+  registerDeliver(requests, ctx);
 
   withJson(
     requests

@@ -5,6 +5,9 @@ import { printJson, writeLine } from '../ui/io.js';
 import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
 
+/** Said whenever a signature is checked with the key that came with it. */
+const SIGNER_UNKNOWN = "The signature was checked with the public key inside manifest.sig: it shows the files are unchanged since signing, but proves nothing about who made them (anyone can sign with a key of their own). Give the producer's key with --public-key to check that.";
+
 const verifyOptions = z.strictObject({ json: z.boolean().default(false), publicKey: z.string().optional() });
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -29,7 +32,7 @@ Exit codes: 0 intact (and validly signed, if signed), 1 something missing, chang
         const given = opts.publicKey;
         const publicKey = given === undefined ? undefined : parsePublicKey(!given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given);
         const r = await verifyPackage(dir, { publicKey });
-        if (opts.json) printJson(ctx.io, r);
+        if (opts.json) printJson(ctx.io, { ...r, ...(!publicKey && r.manifests.some((m) => m.signature.status === 'valid') ? { signer: SIGNER_UNKNOWN } : {}) });
         else {
           for (const p of r.missing) writeLine(ctx.io.stdout, `missing:  ${p}`);
           for (const c of r.changed) writeLine(ctx.io.stdout, `changed:  ${c.path}: ${c.reason}`);
@@ -39,6 +42,7 @@ Exit codes: 0 intact (and validly signed, if signed), 1 something missing, chang
             writeLine(ctx.io.stderr, `${m.path}: ${m.files} files listed; ${sig}`);
           }
           for (const s of r.skipped) writeLine(ctx.io.stderr, `not checked: ${s}`);
+          if (!publicKey && r.manifests.some((m) => m.signature.status === 'valid')) writeLine(ctx.io.stderr, SIGNER_UNKNOWN);
           writeLine(ctx.io.stderr, r.ok ? 'Intact: every file matches its manifest.' : `NOT intact: ${r.missing.length} missing, ${r.changed.length} changed, ${r.unlisted.length} unlisted.`);
         }
         return r.ok ? EXIT.ok : EXIT.partial;

@@ -25,6 +25,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
+import { digestFile } from '../fs/records.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
@@ -129,7 +130,16 @@ interface Entry {
   compress?: boolean;
 }
 
-async function zipOne(base: string, excerpt: Manifest, root: string, inZip: string, dest: string, scratch: string, opts: Omit<ZipOptions, 'passphrase'> & { passphrase?: string }): Promise<void> {
+async function zipOne(base: string, excerpt0: Manifest, root: string, inZip: string, dest: string, scratch: string, opts: Omit<ZipOptions, 'passphrase'> & { passphrase?: string }): Promise<void> {
+  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html,
+  // which the zip's manifest lists too (so `verify` on the unzipped folder checks it).
+  const prefix = `${inZip}/`;
+  const subject = excerpt0.subjects[0]!;
+  const listed = subject.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
+  const reportFile = report && !listed.includes('report.html') ? [{ path: `${prefix}report.html`, ...(await digestFile(join(base, 'report.html'))) }] : [];
+  const excerpt: Manifest = reportFile.length ? { ...excerpt0, subjects: [{ ...subject, files: [...subject.files, ...reportFile].sort((a, b) => a.path.localeCompare(b.path)) }] } : excerpt0;
+  const files = [...listed, ...(reportFile.length ? ['report.html'] : [])].sort();
   const manifestBytes = Buffer.from(JSON.stringify(excerpt, null, 2) + '\n', 'utf8');
   const sums = excerpt.subjects[0]!.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
   const mtime = new Date(excerpt.completed_at);
@@ -139,11 +149,6 @@ async function zipOne(base: string, excerpt: Manifest, root: string, inZip: stri
   ];
   if (opts.sign) entries.push({ name: `${root}/manifest.sig`, buffer: opts.sign(manifestBytes), mtime });
 
-  // Only what the manifest lists for this person (files zdsar wrote), and the person's report.html.
-  const prefix = `${inZip}/`;
-  const listed = excerpt.subjects[0]!.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
-  const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
-  const files = [...listed, ...(report ? ['report.html'] : [])].sort();
   // Folder entries with 0700, so unzip recreates them as private as the package's.
   const dirs = new Set<string>([`${root}`]);
   const parts0 = inZip.split('/');

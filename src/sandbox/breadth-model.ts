@@ -82,8 +82,11 @@ export interface SandboxActivity {
 export interface SandboxBreadth {
   /** The app's role has the Chat Messages permission (otherwise 403 code 200 / 400 code 200). */
   chatPermission: boolean;
-  /** AI Companion summaries: 'enabled'; 'disabled' (400 code 3000); 'email_only' (403 code 2305). */
-  summaries: 'enabled' | 'disabled' | 'email_only';
+  /**
+   * AI Companion summaries: 'enabled'; 'disabled' (400 code 3000); 'email_only' (403 code 2305);
+   * 'caller_cannot_host': the app's user may not host, so the account's list answers 400 code 3161.
+   */
+  summaries: 'enabled' | 'disabled' | 'email_only' | 'caller_cannot_host';
   chats: SandboxChat[];
   /** SMS messages by session_id, ascending by time. */
   sms: Record<string, SandboxSmsMessage[]>;

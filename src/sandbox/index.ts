@@ -26,7 +26,7 @@ import { deauthorizationEvent, emitSigned, type DeauthorizationPayload, type Emi
 
 export type { SandboxDataRequest, SandboxDataRequestFile } from './model.js';
 export { DATA_REQUEST_SCOPES, CANCEL_WINDOW_MS, LINK_TTL_MS, type DataRequestState } from './routes/data-requests.js';
-export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
+export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxInstance, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
 export { recordsFor, LazySeq, DEFAULT_QUIRKS } from './model.js';
 export type { FaultSpec, FaultRule, FaultKind, FaultScope } from './faults.js';
 export { parseFaults, formatFaults, FaultSyntaxError } from './faults.js';

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -11,7 +8,6 @@ import { runCli, sandboxEnv, tempDir, verifyIdentity } from '../helpers/cli.js';
 import { filesUnder, otherPeoplesIdentifiers, recordsOf } from './helpers.js';
 import { extractZip, readZip } from './zipread.js';
 
-const run = promisify(execFile);
 const PEOPLE = ['alice.martin@cedarpine.example', 'bruno.costa@cedarpine.example', 'chen.wei@cedarpine.example', 'jordan.lee@gmail.example', 'dana.okafor@cedarpine.example'];
 
 type Rec = Record<string, unknown>;
@@ -273,31 +269,6 @@ describe('the disclosure copy, approval, verify and encrypted delivery, against 
     const bad = await runCli(['verify', root], env);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`changed:  disclosure/${folderOf(people()[1]!)}/meetings_attended.json`);
-  });
-
-  it('renders the disclosure report in headless Chromium: the copy, pseudonyms, nobody else', async () => {
-    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-    expect(chromium, 'chromium is needed for this test: apt-get install -y chromium').toBeDefined();
-    const alice = people()[0]!;
-    const profile = mkdtempSync(join(tmpdir(), 'zdsar-chromium-'));
-    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${profile}`];
-    try {
-      const { stdout: dom } = await run(chromium!, [...args, '--virtual-time-budget=3000', '--dump-dom', `file://${dst(alice, 'report.html')}`], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
-      expect(dom).toContain('<title>Zoom data about alice.martin@cedarpine.example</title>');
-      expect(dom).toContain('This is your copy.');
-      expect(dom).toContain('Approved for release by Dana DPO');
-      expect(dom).toMatch(/<td>Contact \d+<\/td>/);
-      expect(dom).not.toMatch(/<script/i);
-      const leaks = [...otherPeoplesIdentifiers(sb.account, alice.email).keys()].filter((n) => dom.toLowerCase().includes(n));
-      expect(leaks).toEqual([]);
-      const shot = join(profile, 'shot.png');
-      await run(chromium!, [...args, `--screenshot=${shot}`, '--window-size=1280,2000', '--hide-scrollbars', `file://${dst(alice, 'report.html')}`], { timeout: 90_000 });
-      expect(statSync(shot).size).toBeGreaterThan(20_000);
-      const { stdout: index } = await run(chromium!, [...args, '--dump-dom', `file://${join(pkg, 'report.html')}`], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
-      expect(index).toContain('Disclosure copy: review before release');
-    } finally {
-      rmSync(profile, { recursive: true, force: true });
-    }
   });
 
   it('a redaction policy file is validated (file, line, field) and can keep colleagues; a new copy needs a new approval', async () => {

@@ -196,5 +196,9 @@ describe('the disclosure rules for Team Chat, SMS texts, attendance, AI summarie
     expect(() => parsePolicy('{\n  "media": "include",\n  "extra": 1\n}', 'policy.json')).toThrow(/^policy\.json:3: extra: /);
     expect(() => parsePolicy('{ "media": ', 'policy.json')).toThrow(/^policy\.json(:\d+)?: not valid JSON/);
     expect(parsePolicy('{}', 'p')).toEqual(DEFAULT_POLICY);
+    // A key given twice is refused, not silently the last one.
+    expect(() => parsePolicy('{\n  "others_text": "mask",\n  "others_text": "keep"\n}', 'policy.json')).toThrow(/^policy\.json:3: others_text: this key is given twice/);
+    expect(() => parsePolicy('{\n  "colleagues": {\n    "domains": ["a.example"],\n    "domains": []\n  }\n}', 'policy.json')).toThrow(/^policy\.json:4: colleagues\.domains: this key is given twice/);
+    expect(parsePolicy('{ "colleagues": { "domains": ["a.example"] }, "media": "withhold" }', 'p').media).toBe('withhold');
   });
 });

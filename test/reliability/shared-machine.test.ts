@@ -460,7 +460,7 @@ describe('finding 5: a package holds only its own person\'s data, as zdsar wrote
     expect(res.code, res.stderr).toBe(0);
     const m = manifestOf(pkg);
     expect(m.subjects[0]!.files.some((x) => x.path.endsWith('planted.json'))).toBe(false);
-    expect(m.subjects[0]!.not_listed).toEqual([expect.stringMatching(/^subjects\/.*\/planted\.json$/)]);
+    expect((m.subjects[0] as { not_listed?: string[] }).not_listed).toEqual([expect.stringMatching(/^subjects\/.*\/planted\.json$/)]);
     // The notes go into every person's zip: they name no person's folder.
     expect(m.notes.join('\n')).not.toContain('planted.json');
     expect(m.notes.join('\n')).toMatch(/1 file\(s\) in people's folders were not written by zdsar/);

@@ -163,7 +163,18 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
   try {
     for (const x of files) {
       const dst = join(dstDir, ...x.rel.split('/'));
-      if (!x.json) {
+      if (!x.json && isMaskableText(x.rel) && policy.media === 'withhold') {
+        // Transcripts and meeting-chat text are masked like the JSON: names swept, what others said withheld.
+        const m = maskText(await readFile(x.abs, 'utf8'), { self, sweeper, policy });
+        await ensurePrivateDir(dirname(dst));
+        await writeFileAtomic(dst, m.text);
+        for (const r of m.redactions) {
+          summary.by_rule[r.rule] = (summary.by_rule[r.rule] ?? 0) + 1;
+          await log.write({ file: x.rel, ...r });
+        }
+        summary.masked += m.redactions.length;
+        summary.review.push({ file: x.rel, reason: "transcript or meeting-chat text: other people's names and words masked by line; check it" });
+      } else if (!x.json) {
         if (policy.media === 'withhold') {
           summary.withheld.push({ file: x.rel, reason: MEDIA_REASON });
           continue;
@@ -233,8 +244,11 @@ async function copyMasked(
     }
     const swept = ctx.sweeper.sweep(v, { record });
     reds.push(...swept.redactions);
+    // Recordings are withheld: their share and play links and passcodes would open them anyway.
+    const links = ctx.policy.media === 'withhold' ? maskAccessLinks(swept.value, record) : { value: swept.value, redactions: [] };
+    reds.push(...links.redactions);
     if (reds.length) await logged(reds);
-    return { value: swept.value, changed: reds.length > 0 };
+    return { value: links.value, changed: reds.length > 0 };
   };
   if (await isLineArray(src)) {
     const out = await RecordFile.create(dst, 'json-array');
@@ -269,6 +283,79 @@ async function copyMasked(
     value = m.value;
   }
   await writeFileAtomic(dst, changed ? JSON.stringify(value, null, 2) + '\n' : text);
+}
+
+/** Fields that open a recording or file at Zoom without the package: masked when media is withheld. */
+const ACCESS_FIELDS = new Set(['share_url', 'play_url', 'download_url', 'recording_play_passcode', 'password', 'encrypted_password', 'pstn_password', 'h323_password', 'passcode', 'file_url', 'file_download_url']);
+const ACCESS_MASK = '[withheld: the recording or file is not included]';
+
+function maskAccessLinks(value: unknown, record: number | undefined): { value: unknown; redactions: Redaction[] } {
+  const redactions: Redaction[] = [];
+  const walk = (v: unknown, p: string): unknown => {
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`));
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(
+      Object.entries(v as Rec).map(([k, x]) => {
+        const path = p ? `${p}.${k}` : k;
+        if (ACCESS_FIELDS.has(k) && typeof x === 'string' && x !== '' && x !== ACCESS_MASK) {
+          redactions.push({ record, field: path, rule: 'link or passcode of a withheld recording', as: ACCESS_MASK });
+          return [k, ACCESS_MASK];
+        }
+        return [k, walk(x, path)];
+      }),
+    );
+  };
+  const out = walk(value, '');
+  return { value: redactions.length ? out : value, redactions };
+}
+
+/** A cloud recording's transcript (.vtt) or meeting-chat file (.txt): text that can be masked line by line. Team Chat attachments are not (files/chat/). */
+function isMaskableText(rel: string): boolean {
+  return /^files\/recordings\/.+\.(vtt|txt)$/i.test(rel);
+}
+
+/**
+ * Mask a transcript or meeting-chat text: each line's speaker or sender who is not the person is
+ * named by pseudonym (or "another participant"), and what they said is withheld unless the policy
+ * keeps others' text; known identifiers of other people are swept everywhere.
+ */
+export function maskText(text: string, ctx: { self: Identity; sweeper: Sweeper; policy: RedactionPolicy }): { text: string; redactions: Redaction[] } {
+  const redactions: Redaction[] = [];
+  const who = (name: string, line: number): string => {
+    const swept = ctx.sweeper.sweep(name, { record: line });
+    if (swept.redactions.length) return swept.value;
+    return 'another participant';
+  };
+  const said = (speaker: string, words: string, line: number): string => {
+    if (ctx.policy.others_text === 'keep') return ctx.sweeper.sweep(words, { record: line }).value;
+    redactions.push({ record: line, field: 'text', rule: 'what somebody else said', as: `[withheld: said by ${speaker}]` });
+    return `[withheld: said by ${speaker}]`;
+  };
+  const lines = text.split('\n').map((l, i) => {
+    const n = i + 1;
+    const chat = /^(\S+\t\s*From\s+)(.+?)(\s+to\s+)(.+?)(:\t?\s*)(.*)$/.exec(l);
+    if (chat) {
+      const [, head, from, to, rcpt, sep, words] = chat as unknown as string[];
+      const fromSelf = ctx.self.matches('name', from!.trim());
+      const sender = fromSelf ? from! : who(from!.trim(), n);
+      if (!fromSelf) redactions.push({ record: n, field: 'sender', rule: 'somebody else in a meeting chat', as: sender });
+      const rcptSelf = /^everyone$/i.test(rcpt!.trim()) || ctx.self.matches('name', rcpt!.trim());
+      const recipient = rcptSelf ? rcpt! : who(rcpt!.trim(), n);
+      return `${head}${sender}${to}${recipient}${sep}${fromSelf ? ctx.sweeper.sweep(words!, { record: n }).value : said(sender, words!, n)}`;
+    }
+    const cue = /^([^:\t]{1,80}):\s(.*)$/.exec(l);
+    if (cue && !/-->/.test(l) && !/^\d\d:\d\d/.test(l)) {
+      const [, speaker, words] = cue as unknown as string[];
+      if (ctx.self.matches('name', speaker!.trim())) return `${speaker}: ${ctx.sweeper.sweep(words!, { record: n }).value}`;
+      const as = who(speaker!.trim(), n);
+      redactions.push({ record: n, field: 'speaker', rule: 'somebody else in a transcript', as });
+      return `${as}: ${said(as, words!, n)}`;
+    }
+    const swept = ctx.sweeper.sweep(l, { record: n });
+    redactions.push(...swept.redactions);
+    return swept.value;
+  });
+  return { text: lines.join('\n'), redactions };
 }
 
 /** Each record of a JSON file: one per line in zdsar's layout (with its exact text), else parsed whole. */

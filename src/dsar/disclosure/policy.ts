@@ -62,6 +62,8 @@ export function parsePolicy(text: string, source: string): RedactionPolicy {
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
     throw new UsageError(inputProblem(source, line, undefined, `not valid JSON (${(e as Error).message})`));
   }
+  const dup = duplicateKey(text);
+  if (dup) throw new UsageError(inputProblem(source, dup.line, dup.path, 'this key is given twice (JSON keeps only the last, so the first would be ignored silently)'));
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -76,4 +78,31 @@ export function parsePolicy(text: string, source: string): RedactionPolicy {
 function lineOf(text: string, key: string): number | undefined {
   const i = text.indexOf(JSON.stringify(key));
   return i < 0 ? undefined : text.slice(0, i).split('\n').length;
+}
+
+/** The first key given twice in one object of valid JSON text, with its line and dotted path. */
+function duplicateKey(text: string): { line: number; path: string } | undefined {
+  const stack: Array<{ keys: Set<string>; key?: string } | undefined> = [];
+  let line = 1;
+  let last: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      last = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j;
+    } else if (c === ':') {
+      const top = stack.at(-1);
+      if (top && last !== undefined) {
+        if (top.keys.has(last)) return { line, path: [...stack.slice(0, -1).map((o) => o?.key).filter((k): k is string => k !== undefined), last].join('.') };
+        top.keys.add(last);
+        top.key = last;
+      }
+    } else if (c === '{') stack.push({ keys: new Set() });
+    else if (c === '[') stack.push(undefined);
+    else if (c === '}' || c === ']') stack.pop();
+  }
+  return undefined;
 }

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../fs/atomic.js';
 import { ACTIONS, currentApproval, currentCopy, releaseGate, requireIdentity, type Approval, type Encryption, type Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { html, localHref, type Html } from '../report/html.js';
-import { withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
+import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
 import { SIGNATURE_FILE, type Signer } from '../signing.js';
 import { removeDeliverables, zipPeople, type ZipResult } from '../zip.js';
 import { buildDisclosure, DISCLOSURE_DIR, folderOf, readDisclosure, type DisclosureManifest, type DisclosureOutcome, type DisclosureSubject } from './index.js';
@@ -189,16 +189,24 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
     out.waiting = gate.reason;
     return out;
   }
-  if (settings.zip) {
-    await requireIdentity(ledger, request.request_id, 'zip');
-    out.zips = await zipPeople(packageDir, 'disclosure', d.manifest as unknown as Manifest, zipOptionsFor(gate.approval.encryption, signer));
-  }
+  if (settings.zip) out.zips = await makeDeliverables(ledger, request.request_id, packageDir, d, gate.approval, signer);
   return out;
 }
 
 /** The zips for an approved copy, encrypted as chosen at approval (deliver makes them when approve did not). */
-export async function makeDeliverables(packageDir: string, d: DisclosureOutcome, approval: Approval, signer?: Signer): Promise<ZipResult[]> {
-  return zipPeople(packageDir, 'disclosure', d.manifest as unknown as Manifest, zipOptionsFor(approval.encryption, signer));
+export async function makeDeliverables(ledger: Ledger, requestId: string, packageDir: string, d: DisclosureOutcome, approval: Approval, signer?: Signer): Promise<ZipResult[]> {
+  // Nothing reaches the person before their identity is verified (or the check skipped, with a reason).
+  await requireIdentity(ledger, requestId, 'zip');
+  return zipPeople(packageDir, 'disclosure', personManifest(d.manifest), zipOptionsFor(approval.encryption, signer));
+}
+
+/** The copy's manifest as the person receives it in their zip: no officer notes, no review list. */
+function personManifest(m: DisclosureManifest): Manifest {
+  return {
+    ...m,
+    notes: personNotes(m.notes),
+    subjects: m.subjects.map((s) => ({ ...s, redactions: { ...s.redactions, review: [], withheld: s.redactions.withheld.map((w) => ({ file: w.file, reason: 'withheld to protect other people' })) } })),
+  } as unknown as Manifest;
 }
 
 function sameEncryption(a: Encryption, b: Encryption): boolean {

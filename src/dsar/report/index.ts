@@ -20,8 +20,10 @@
  * how many more are in the file; per-month counts for the chart are computed while
  * streaming over every record.
  */
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
+import { digestFile } from '../../fs/records.js';
 import { CATEGORIES, type CategoryInfo } from '../categories.js';
 import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
@@ -31,6 +33,29 @@ import { isRecord, readObject, readRecords, type Rec } from './read.js';
 
 export const ROW_CAP = 500;
 export const REPORT_FILE = 'report.html';
+/**
+ * The package's list of its report.html files with their sha256 and size (the manifests are written
+ * before the reports, and the disclosure copy's is what an approval is bound to, so the renderings
+ * are listed here): `zdsar verify` checks every report.html against it.
+ */
+export const REPORTS_LIST = 'reports.json';
+
+/** Record one report.html (path relative to the package) in the package's reports.json. */
+async function listReport(packageDir: string, rel: string): Promise<void> {
+  const path = join(packageDir, REPORTS_LIST);
+  let files: ManifestFile[] = [];
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { files?: ManifestFile[] };
+    if (Array.isArray(doc.files)) files = doc.files.filter((f) => f.path !== rel);
+  } catch {
+    files = [];
+  }
+  const d = await digestFile(join(packageDir, ...rel.split('/')));
+  files.push({ path: rel, sha256: d.sha256, bytes: d.bytes });
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const doc = { note: 'Every report.html of this package, with its sha256 and size; `zdsar verify` checks them.', files };
+  await writeFileAtomic(path, JSON.stringify(doc, null, 2) + '\n');
+}
 
 type Fmt = 'text' | 'date' | 'bytes' | 'url' | 'files' | 'names' | 'num';
 interface Column {
@@ -137,8 +162,10 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
     const dir = join(packageDir, ...rel.split('/'));
     const body = await subjectReport(dir, manifest, s, generated);
     await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
+    await listReport(packageDir, `${rel}/${REPORT_FILE}`);
   }
   await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review, opts.identity)}`));
+  await listReport(packageDir, REPORT_FILE);
 }
 
 /** subjects/ and the package's own report: the officer's record, never sent as it is. */
@@ -186,6 +213,8 @@ ${v.kept.length ? html`<p class="notice">In this copy, by our policy: ${v.kept.j
 <h2 id="not-included">What is not included, and why</h2>
 ${v.withheld.length ? html`<ul>${v.withheld.map((w) => html`<li><strong>${w.kind}</strong> (${w.count} ${w.count === 1 ? 'file' : 'files'}): not included because ${w.why}. Their details (dates, sizes) are listed in your records; links and passcodes to them are masked. You may ask us about them.</li>`)}</ul>` : html`<p>Every file of yours is included.</p>`}`;
   await writeFileAtomic(join(dir, REPORT_FILE), page(`${draft ? 'DRAFT: ' : ''}Zoom data about ${s.email}`, html`${notice}${body}`));
+  // `dir` is <package>/disclosure/<folder>.
+  await listReport(dirname(dirname(dir)), `${basename(dirname(dir))}/${basename(dir)}/${REPORT_FILE}`);
 }
 
 /** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */
@@ -250,7 +279,15 @@ ${notes(m)}
 // ---------------------------------------------------------------------------------------------
 // One person
 
-async function subjectReport(dir: string, m: Manifest, s: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
+async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
+  // What the person reads carries no officer hints (options, commands) in its notes.
+  const s: ManifestSubject = disclosure
+    ? {
+        ...subject,
+        ...(subject.error ? { error: personText(subject.error) } : {}),
+        categories: Object.fromEntries(Object.entries(subject.categories).map(([k, c]) => [k, { ...c, ...(c.note ? { note: personText(c.note) } : {}), ...(c.error ? { error: personText(c.error) } : {}) }])),
+      }
+    : subject;
   const counts = new MonthlyCounts();
   const sections: Html[] = [];
   const seenMeetings = new Set<string>();
@@ -392,8 +429,23 @@ ${files.map((f) => html`<tr><td>${f.inSubject}</td><td class="num">${fmtNum(f.by
 /** An officer's note: a command line, an option, or an instruction about release. Never shown to the person. */
 const OFFICER_NOTE = /--[a-z]|\bzdsar\b|before release|\bofficer\b|\bresume\b|`/i;
 
+/** A note for the person: parentheses naming an option go, and so does any sentence with a command or an instruction to the officer. */
+export function personText(text: string): string {
+  const cleaned = text.replace(/\s*\([^()]*--[a-z][^()]*\)/g, '');
+  return cleaned
+    .split(/(?<=[.;:])\s+/)
+    .filter((part) => !OFFICER_NOTE.test(part))
+    .join(' ')
+    .trim();
+}
+
+/** The manifest notes a person may read: none with a command line, an option or an instruction to the officer. */
+export function personNotes(notes: string[]): string[] {
+  return notes.filter((n) => !OFFICER_NOTE.test(n));
+}
+
 function notes(m: Manifest, person = false): Html {
-  const list = person ? m.notes.filter((n) => !OFFICER_NOTE.test(n)) : m.notes;
+  const list = person ? personNotes(m.notes) : m.notes;
   if (list.length === 0) return html``;
   return html`<h2>Good to know</h2><ul>${list.map((n) => html`<li>${n.replace(/`/g, '')}</li>`)}</ul>`;
 }

@@ -111,6 +111,7 @@ export const breadthRoutes: RouteDef[] = [
     spec: 'meetings.openapi.json Listmeetingsummaries',
     handler: (c) => {
       const all = summariesGate(c);
+      if (c.state.account.breadth?.summaries === 'caller_cannot_host') throw new ZoomError(400, 3161, 'Meeting hosting and scheduling capabilities are not allowed for your user account.');
       const fromS = c.query.get('from');
       const toS = c.query.get('to');
       const from = fromS ? parseDate(fromS, true) : -Infinity;
