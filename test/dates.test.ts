@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addCalendarMonths, isoDay, parseIsoDay } from '../src/dates.js';
 import { parseDateArg } from '../src/ledger/deadlines.js';
-import { monthWindows } from '../src/zoom/paginate.js';
+import { dayWindows, monthWindows } from '../src/zoom/paginate.js';
 
 describe('one home for dates (src/dates.ts)', () => {
   it('parses YYYY-MM-DD as UTC midnight and refuses other forms and impossible days, naming the value', () => {
@@ -22,5 +22,20 @@ describe('one home for dates (src/dates.ts)', () => {
       { from: '2026-01-31', to: '2026-01-31' },
     ]);
     expect(isoDay(addCalendarMonths(parseIsoDay('2026-01-31'), 1))).toBe('2026-02-28');
+  });
+});
+
+describe('dayWindows (Workspace reservations: at most 14 days per request)', () => {
+  it('covers the range without gaps or overlaps, newest first, each at most 14 days', () => {
+    const w = dayWindows('2026-01-01', '2026-02-15', 14);
+    expect(w[0]).toEqual({ from: '2026-02-02', to: '2026-02-15' });
+    expect(w.at(-1)!.from).toBe('2026-01-01');
+    for (let i = 0; i < w.length; i++) {
+      const days = (parseIsoDay(w[i]!.to).getTime() - parseIsoDay(w[i]!.from).getTime()) / 86_400_000 + 1;
+      expect(days).toBeLessThanOrEqual(14);
+      if (i > 0) expect((parseIsoDay(w[i - 1]!.from).getTime() - parseIsoDay(w[i]!.to).getTime()) / 86_400_000).toBe(1);
+    }
+    expect(dayWindows('2026-01-05', '2026-01-05', 14)).toEqual([{ from: '2026-01-05', to: '2026-01-05' }]);
+    expect(dayWindows('2026-01-06', '2026-01-05', 14)).toEqual([]);
   });
 });

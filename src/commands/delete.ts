@@ -10,6 +10,7 @@ import type { DeletionResult } from '../zoom-data-requests/deletion.js';
 import type { EnginePerson } from '../zoom-data-requests/engine.js';
 import type { EarlierPackage } from '../zoom-data-requests/purge.js';
 import type { DeletePlan } from '../zoom-data-requests/submit.js';
+import { certificateLine, certify, type Issued } from './certify.js';
 import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
 import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
@@ -71,7 +72,7 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
         if (!o.yes) return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity) });
         const d = await submitDelete(ctx.io.env, planned, { identity, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
-        return renderDeletion(ctx.io, d, o);
+        return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, d.request.request_id));
       }),
     );
 }
@@ -108,7 +109,7 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
 }
 
 /** What a submit or a resume of a Zoom deletion did; its exit code. */
-export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean; showEmails: boolean }): number {
+export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean; showEmails: boolean }, cert?: Issued): number {
   const { result, earlier, purged, request: r } = d;
   const id = r.request_id;
   const json = show.json;
@@ -134,6 +135,7 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
       ...(result.stopped ? { stopped: result.stopped } : {}),
       earlier_packages: earlier,
       purged,
+      ...(cert ? { certificate: cert } : {}),
     });
   } else {
     const w = (s: string) => writeLine(io.stderr, s);
@@ -150,6 +152,7 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
     }
     if (result.fatal) w(`Zoom refused: ${result.stopped}. Check the app's scopes (data_request:write:request:admin) with zdsar doctor.`);
     renderEarlier(io, earlier, purged.length > 0, false, purged);
+    certificateLine(io, cert);
     io.stdout.write(id + '\n');
   }
   return code;

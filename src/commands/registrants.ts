@@ -10,6 +10,7 @@ import type { Match, ScanStats } from '../registrants/scan.js';
 import type { IO } from '../run-context.js';
 import { describePeopleReport, type PeopleReportView as PeopleReport } from '../ui/people-report.js';
 import { palette, printJson, progressEnabled } from '../ui/io.js';
+import { certificateLine, certify, type Issued } from './certify.js';
 import { createProgress, type Progress } from '../ui/progress.js';
 import { addressMask } from '../ui/people.js';
 import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
@@ -161,7 +162,8 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
           sp.stop();
           steps?.stop();
         }
-        const code = renderErase(io, out, o, sp.mask, input);
+        const cert = out.kind === 'done' ? await certify(io.env, out.requestId) : undefined;
+        const code = renderErase(io, out, o, sp.mask, input, cert);
         if (out.kind === 'done' && out.stopped) {
           // Zoom stopped the run (credentials, scopes, a daily limit): the summary above is the --json document.
           ctx.printed = true;
@@ -191,7 +193,7 @@ function renderFind(io: IO, people: Array<{ index: number; email: string }>, r: 
   return r.complete ? EXIT.ok : EXIT.partial;
 }
 
-function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: boolean }, mask: (s: string) => string, input?: PeopleReport): number {
+function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: boolean }, mask: (s: string) => string, input?: PeopleReport, cert?: Issued): number {
   const r = out.scan;
   if (out.kind === 'nothing') {
     renderPlan(io, out, o.json, 'nothing', mask, input);
@@ -218,6 +220,7 @@ function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: 
       })),
       verified,
       scan: scanSummary(r),
+      ...(cert ? { certificate: cert } : {}),
     });
   } else {
     const pal = palette(io);
@@ -228,6 +231,7 @@ function renderErase(io: IO, out: EraseOutcome, o: { json: boolean; showEmails: 
       if (x.left.length > 0) io.stdout.write(`  Zoom still lists: ${x.left.map((l) => `${l.session} (${l.statuses.join('/')})`).join(', ')}\n`);
     }
     io.stderr.write(`${describeMode(r)}\nRecorded in the ledger as request ${id} (zdsar requests show ${id}).\n`);
+    certificateLine(io, cert);
     reportProblems(io, r, mask);
   }
   return final === 'completed' ? EXIT.ok : EXIT.partial;

@@ -43,7 +43,9 @@ const RESUME: Partial<Record<RequestType, (ctx: CommandContext, r: LedgerRequest
   'zoom-delete': async (ctx, r, o) => {
     const [{ resumeZoomDelete }, { renderDeletion }] = await Promise.all([import('../zoom-data-requests/resume.js'), import('./delete.js')]);
     ctx.failure = { request_id: r.request_id };
-    return renderDeletion(ctx.io, await resumeZoomDelete(ctx.io.env, r, runContext(ctx, o), { showEmails: o.showEmails, plan: o.plan }), o);
+    const d = await resumeZoomDelete(ctx.io.env, r, runContext(ctx, o), { showEmails: o.showEmails, plan: o.plan });
+    const { certify } = await import('./certify.js');
+    return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, r.request_id));
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT } from '../errors.js';
 import { printJson, writeLine } from '../ui/io.js';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ export function register(program: Command, ctx: CommandContext): void {
   withJson(
     program
       .command('verify')
-      .argument('<package>', 'a package folder, or the folder of an unzipped per-person zip')
+      .argument('<package>', 'a package folder, the folder of an unzipped per-person zip, or an erasure certificate folder (ZDSAR_HOME/certificates/<id>)')
       .description('check every file against the manifest (sha256 and size), name missing, changed and unlisted files, and check the signature')
       .option('--public-key <key>', "the producer's Ed25519 public key (PEM, base64, or a file holding it): the signature must be by this key"),
   )
@@ -31,6 +32,8 @@ Exit codes: 0 intact (and validly signed, if signed), 1 something missing, chang
         const [{ verifyPackage }, { parsePublicKey }] = await Promise.all([import('../dsar/verify.js'), import('../dsar/signing.js')]);
         const given = opts.publicKey;
         const publicKey = given === undefined ? undefined : parsePublicKey(!given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given);
+        // An erasure certificate's folder (ZDSAR_HOME/certificates/<id>): its signature and shape.
+        if (existsSync(join(dir, 'certificate.json')) && !existsSync(join(dir, 'manifest.json'))) return verifyCertificateDir(ctx, dir, publicKey, opts.json);
         const r = await verifyPackage(dir, { publicKey });
         if (opts.json) printJson(ctx.io, { ...r, ...(!publicKey && r.manifests.some((m) => m.signature.status === 'valid') ? { signer: SIGNER_UNKNOWN } : {}) });
         else {
@@ -48,4 +51,17 @@ Exit codes: 0 intact (and validly signed, if signed), 1 something missing, chang
         return r.ok ? EXIT.ok : EXIT.partial;
       }),
     );
+}
+
+async function verifyCertificateDir(ctx: CommandContext, dir: string, publicKey: Parameters<typeof import('../dsar/certificate.js').verifyCertificate>[1], json: boolean): Promise<number> {
+  const { verifyCertificate } = await import('../dsar/certificate.js');
+  const c = await verifyCertificate(dir, publicKey);
+  if (json) printJson(ctx.io, { certificate: join(dir, 'certificate.json'), ...c });
+  else {
+    for (const p of c.problems) writeLine(ctx.io.stdout, `problem:  ${p}`);
+    const sig = c.signature.status === 'valid' ? `signed, key ${c.signature.fingerprint}` : c.signature.status === 'unsigned' ? 'not signed (nothing to check it against)' : `bad signature: ${c.signature.reason}`;
+    writeLine(ctx.io.stderr, `certificate.json: ${sig}`);
+    writeLine(ctx.io.stderr, c.ok ? 'Intact: the erasure certificate is as issued.' : 'NOT intact: the erasure certificate was changed or is not one zdsar issued.');
+  }
+  return c.ok ? EXIT.ok : EXIT.partial;
 }

@@ -5,6 +5,7 @@
  *   files/phone_recordings/<n>-<id>.<ext>            Zoom Phone call recordings (+ "-transcript" when Zoom has one)
  *   files/voicemails/<n>-<id>.<ext>                  Zoom Phone voicemails
  *   files/chat/<n>-<file id>.<ext>                   files attached to Team Chat messages (<n>: the message's row in chat_messages.json)
+ *   files/clips/<n>-<clip id>.mp4                    Zoom Clips (GET /clips/{clipId}/download, Light; only clips Zoom has finished: RECORD_SUCCESS)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -22,7 +23,9 @@ import { lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import type { ZoomClient } from '../zoom/client.js';
+import type { RateCategory } from '../zoom/categories.generated.js';
 import { downloadFile } from '../zoom/download.js';
+import { route, type Route } from '../zoom/route.js';
 import { CATEGORY } from './categories.js';
 import { isRecord, readRecords, type Rec } from './report/read.js';
 
@@ -31,7 +34,9 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'clip';
+  /** The rate category of the first request (the spec's label), when not the downloads' default. */
+  category?: RateCategory;
 }
 
 export interface SubjectFilesResult {
@@ -97,7 +102,7 @@ function urlOf(v: unknown): string | undefined {
  * category files (memory does not grow with their size). Names are unique within the
  * person: a clash (two files without ids, or equal hashes) gets a position suffix.
  */
-export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<PlannedFile> {
+export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Route) => string): AsyncGenerator<PlannedFile> {
   const used = new Set<string>();
   const unique = (base: string, ext: string, j: number) => {
     let name = `${base}.${ext}`;
@@ -160,6 +165,17 @@ export async function* planSubjectFiles(subjectDir: string): AsyncGenerator<Plan
       yield { rel: `${FILES_DIR}/chat/${unique(`${pad(i, 5)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'chat_file' };
     }
   }
+
+  // Clips: Zoom's download read redirects to the MP4 (clips.openapi.json downloadClip, "RECORD_SUCCESS - clips can play and download").
+  if (!urlOfRoute) return;
+  i = 0;
+  for await (const c of readRecords(join(subjectDir, CATEGORY.get('clips')!.file))) {
+    i++;
+    const id = typeof c.clip_id === 'string' ? c.clip_id : '';
+    if (!id || c.status !== 'RECORD_SUCCESS') continue;
+    const r = route('GET', '/clips/{clipId}/download', { clipId: id });
+    yield { rel: `${FILES_DIR}/clips/${unique(`${pad(i, 4)}-${safeId(id)}`, 'mp4', i)}`, url: urlOfRoute(r), expectedBytes: expected(c.file_size), kind: 'clip', category: r.category };
+  }
 }
 
 /**
@@ -175,7 +191,7 @@ export async function downloadSubjectFiles(
   const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
   const paths: string[] = [];
   const root = resolve(subjectDir);
-  const plan = planSubjectFiles(subjectDir);
+  const plan = planSubjectFiles(subjectDir, (r) => client.url(r).href);
   const made = new Set<string>();
   let planError: unknown;
 
@@ -212,7 +228,7 @@ export async function downloadSubjectFiles(
         continue;
       }
       try {
-        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes });
+        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes, ...(f.category ? { category: f.category } : {}) });
         out.files++;
         out.bytes += r.bytes;
         paths.push(f.rel);

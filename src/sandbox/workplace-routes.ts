@@ -29,8 +29,13 @@ export interface WorkplaceRoute {
   owner?: { in: 'path' | 'query'; name: string };
   /** Where the records come from; undefined: the parent (a clip, a calendar) does not exist → notFound. */
   records: (w: SandboxWorkplace, a: { user?: SandboxUser; params: Record<string, string> }) => Rec[] | undefined;
-  /** list: a page of records; detail: the record whose `idField` is the path parameter `param`; object: the only record. */
-  shape: { kind: 'list'; key: string; paging: 'zoom' | 'google' | 'none'; max: number; head?: Rec } | { kind: 'detail'; param: string; idField: string } | { kind: 'object' };
+  /** list: a page of records (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
+  shape:
+    | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none'; max: number; head?: Rec }
+    | { kind: 'detail'; param: string; idField: string }
+    | { kind: 'object' }
+    /** A file: 302 to its signed URL (routes/recordings.ts serves the bytes); `payload` names it, `ready` says whether Zoom serves it yet. */
+    | { kind: 'file'; param: string; idField: string; payload: (r: Rec) => string; ready: (r: Rec) => boolean; notReady: ErrorAnswer };
   /** A date window: records whose [start, end] meets [from, to). */
   window?: { from: string; to: string; start: (q: URLSearchParams) => string; end?: string; maxDays?: number; required?: boolean; tooWide: ErrorAnswer };
   /** Records left out unless a query flag is "true" (show_deleted, showDeleted). */
@@ -93,6 +98,18 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
   },
   {
+    path: '/v2/clips/:clipId/download',
+    spec: 'clips.openapi.json downloadClip',
+    label: 'Light',
+    granular: ['clips:read:download_clip', 'clips:read:download_clip:admin'],
+    classic: ['clips:read', 'clips:read:admin'],
+    product: 'clips',
+    records: (w) => w.clips.map((x) => x.data),
+    // "RECORD_SUCCESS - clips can play and download"; anything else: 400 code 50002 "clip mp4 is not ready".
+    shape: { kind: 'file', param: 'clipId', idField: 'clip_id', payload: (r) => `k|${String(r.owner_id)}|${String(r.clip_id)}`, ready: (r) => r.status === 'RECORD_SUCCESS', notReady: [400, 50002, 'clip mp4 is not ready'] },
+    errors: { notEnabled: CLIPS_OFF, notFound: [404, 10002, 'clip not found or not ready'] },
+  },
+  {
     // User-level scope only: an admin app holds none of these granular scopes.
     path: '/v2/calendars/users/:userIdentifier/calendarList',
     spec: 'calendar.openapi.json ListcalendarList',
@@ -152,7 +169,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'scheduler',
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => mine(w.scheduledEvents, user),
-    shape: { kind: 'list', key: 'items', paging: 'zoom', max: 300 },
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
     window: { from: 'from', to: 'to', start: () => 'start_date_time', end: 'end_date_time', tooWide: [400, 400, 'InvalidArgument'] },
     hidden: { flag: 'show_deleted', when: cancelled },
     errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
@@ -166,7 +183,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'scheduler',
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => mine(w.schedules, user),
-    shape: { kind: 'list', key: 'items', paging: 'zoom', max: 300 },
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
     hidden: { flag: 'show_deleted', when: cancelled },
     errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
   },
@@ -179,7 +196,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'scheduler',
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => mine(w.availability, user),
-    shape: { kind: 'list', key: 'items', paging: 'zoom', max: 300 },
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
     errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
   },
   {

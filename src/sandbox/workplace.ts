@@ -19,6 +19,7 @@ export const WORKPLACE_SCOPES = [
   'clips:read:list_user_clips:admin',
   'clips:read:list_comments:admin',
   'clips:read:list_collaborator:admin',
+  'clips:read:download_clip:admin',
   'calendar:read:list_events:admin',
   'calendar:read:event:admin',
   'scheduler:read:list_scheduled_events:admin',

@@ -44,4 +44,23 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     expect(e.optional.voicemail_transcripts!.requests.phone_light).toBeGreaterThan(0);
     expect(e.optional.voicemail_transcripts!.requests.light).toBe(0);
   });
+
+  it('lists each Workplace product with its requests on its own rate category, and leaves out what --skip names', () => {
+    const e = estimateExport(base);
+    expect(e.optional.clips!.requests.light).toBeGreaterThan(0);
+    // The calendar list is Heavy, its events Medium, each event's details Light (calendar.openapi.json).
+    expect(e.optional.calendar!.requests.heavy).toBe(50);
+    expect(e.optional.calendar!.requests.medium).toBeGreaterThan(50);
+    expect(e.optional.calendar!.requests.light).toBeGreaterThan(0);
+    expect(e.optional.scheduler!.requests.light).toBe(150);
+    expect(e.optional.ai_companion!.requests.light).toBe(50);
+    // Reservations: 14-day windows over the history.
+    const year = estimateExport({ ...base, from: '2025-11-29' });
+    expect(year.optional.workspaces!.requests.light).toBe(50 * Math.ceil((12 * 30.44) / 14));
+    const skipped = estimateExport({ ...base, skip: ['clips', 'calendar'] });
+    expect(skipped.optional.clips!.skipped).toBe(true);
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    expect(total(e.requests) - total(skipped.requests)).toBeGreaterThanOrEqual(total(e.optional.clips!.requests) + total(e.optional.calendar!.requests) - 2);
+    expect(formatEstimate(e)).toMatch(/ai_companion\s+50 requests/);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, recordsFor, startSandbox, workplaceFor, type Sandbox } from '../../src/sandbox/index.js';
@@ -204,5 +204,26 @@ describe('the disclosure copy of the Workplace categories masks every other pers
       expect(leaks, s.email).toEqual([]);
     }
     expect(named).toBeGreaterThan(20);
+  });
+
+  it('--with-files downloads the MP4 of each finished clip of the person, at the size Zoom announced', async () => {
+    const email = PEOPLE[0]!;
+    const res = await runCli(['export', '--emails', email, '--with-files', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));
+    expect(res.code).toBe(0);
+    const pkg = (JSON.parse(res.stdout) as { package: string }).package;
+    const s = readJson<Manifest>(join(pkg, 'manifest.json')).subjects[0]!;
+    const dir = join(pkg, s.path, 'files', 'clips');
+    const finished = workplaceFor(sb.account, email).clips.filter((c) => c.status === 'RECORD_SUCCESS');
+    expect(finished.length).toBeGreaterThan(0);
+    const got = readdirSync(dir).filter((f) => f.endsWith('.mp4'));
+    expect(got.length).toBe(finished.length);
+    for (const c of finished) {
+      const f = got.find((x) => x.endsWith(`-${String(c.clip_id)}.mp4`));
+      expect(f, String(c.clip_id)).toBeDefined();
+      expect(statSync(join(dir, f!)).size).toBe(c.file_size);
+    }
+    // Only the person's clips were asked for.
+    const asked = sb.log.filter((e) => e.path.endsWith('/download') && e.path.startsWith('/v2/clips/')).map((e) => e.path.split('/')[3]);
+    for (const id of asked) expect(finished.map((c) => String(c.clip_id))).toContain(decodeURIComponent(id!));
   });
 });

@@ -80,6 +80,12 @@ function resolveFile(state: SandboxState, payload: string): FileMeta | undefined
     if (!r) return undefined;
     return { key: `p:${r.id}`, name: `${r.id}.mp3`, size: r.file_size, ext: 'MP3', contentType: 'audio/mpeg' };
   }
+  if (kind === 'k') {
+    // A clip (issue 27: GET /clips/{clipId}/download), by owner and clip id.
+    const clip = state.account.workplace?.clips.find((x) => x.owner === user.id && x.data.clip_id === a);
+    if (!clip) return undefined;
+    return { key: `k:${a}`, name: `${a}.mp4`, size: Number(clip.data.file_size), ext: 'MP4', contentType: 'video/mp4' };
+  }
   if (kind === 'v') {
     const v = user.voicemails.at(Number(a));
     if (!v) return undefined;
@@ -130,6 +136,11 @@ function downloadHandler(c: RouteCtx): Reply {
   const payload = openToken(c.state, c.params.token ?? '');
   const meta = payload ? resolveFile(c.state, payload) : undefined;
   if (!payload || !meta) throw new ZoomError(404, 3301, 'There is no recording for this session.');
+  return redirectToFile(c, payload);
+}
+
+/** 302 to the signed, short-lived URL of a file (`payload` as resolveFile reads it): how Zoom hands out downloads. */
+export function redirectToFile(c: RouteCtx, payload: string): Reply {
   const expires = c.now + 5 * 60_000;
   const fileToken = downloadToken(c.state, `${payload}|${expires}`);
   return { status: 302, headers: { location: `${c.state.origin}/files/${fileToken}` }, body: '' };

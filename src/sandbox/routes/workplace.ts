@@ -6,6 +6,7 @@
 import { DAY } from '../build.js';
 import { json, lookupUser, paginate, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import { WORKPLACE_ROUTES, type ErrorAnswer, type WorkplaceRoute } from '../workplace-routes.js';
+import { redirectToFile } from './recordings.js';
 
 type Rec = Record<string, unknown>;
 
@@ -45,6 +46,13 @@ function handle(d: WorkplaceRoute) {
       if (!rows[0]) throw fail(d.errors.notFound);
       return json(rows[0]);
     }
+    if (d.shape.kind === 'file') {
+      const { param, idField, payload, ready, notReady } = d.shape;
+      const row = rows.find((r) => String(r[idField]) === c.params[param]);
+      if (!row) throw fail(d.errors.notFound);
+      if (!ready(row)) throw fail(notReady);
+      return redirectToFile(c, payload(row));
+    }
     if (d.shape.kind === 'detail') {
       const { param, idField } = d.shape;
       const row = rows.find((r) => String(r[idField]) === c.params[param]);
@@ -77,9 +85,9 @@ function handle(d: WorkplaceRoute) {
     const { key, paging, max, head } = d.shape;
     if (paging === 'none') return json({ [key]: rows.slice(0, max) });
     const listKey = `${d.path}|${JSON.stringify(c.params)}|${c.query.get(d.owner?.name ?? '') ?? ''}|${windowKey}|${d.hidden ? c.query.get(d.hidden.flag) : ''}`;
-    if (paging === 'zoom') {
+    if (paging === 'zoom' || paging === 'token') {
       const p = paginate(c, { key: listKey, total: rows.length, maxPageSize: max });
-      return json({ [key]: rows.slice(p.offset, p.end), next_page_token: p.next_page_token, page_size: p.page_size });
+      return json({ [key]: rows.slice(p.offset, p.end), next_page_token: p.next_page_token, ...(paging === 'zoom' ? { page_size: p.page_size } : {}) });
     }
     // Google-style: maxResults and pageToken in, nextPageToken out (absent on the last page).
     const q = new URLSearchParams(c.query);
