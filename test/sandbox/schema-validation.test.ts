@@ -13,7 +13,7 @@ import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_REQUEST_SCOPES, SANDBOX_ROUTES, startSandbox, type RouteDef, type Sandbox } from '../../src/sandbox/index.js';
 import { loadSpec } from '../helpers/specs.js';
-import { api, token, type Res } from './helpers.js';
+import { api, call, token, type Res } from './helpers.js';
 
 // ajv-formats is CommonJS: its plugin is the module itself or its `default`, depending on the loader.
 const addFormats = ((formats as unknown as { default?: typeof formats.default }).default ?? formats) as typeof formats.default;
@@ -38,6 +38,7 @@ interface Operation {
   template: string;
   method: string;
   operationId: string;
+  description?: string;
   responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
@@ -52,7 +53,7 @@ function operations(): Map<string, Operation> {
         const key = `${method.toUpperCase()} ${template.replace(/\{[^}]+\}/g, '{}')}`;
         // Two documents serving one method and template would make the mapping ambiguous.
         if (out.has(key)) throw new Error(`${key} is both ${out.get(key)!.file} ${out.get(key)!.operationId} and ${file} ${op.operationId}`);
-        out.set(key, { file, template, method, operationId: op.operationId, responses: op.responses });
+        out.set(key, { file, template, method, operationId: op.operationId, description: op.description, responses: op.responses });
       }
     }
   }
@@ -135,6 +136,17 @@ export function documentedCodes(op: Operation, status: string): number[] {
   return [...new Set([...String(op.responses[status]?.description ?? '').matchAll(/Error Code:\*\*\s*`(\d+)`/g)].map((m) => Number(m[1])))];
 }
 
+/**
+ * The redirects an operation documents: its 3xx responses, and the status its description says it redirects with
+ * ("performs a HTTP 302 redirect"). GET /clips/{clipId}/download says both: its description a 302 to the file, its
+ * responses only a 200 binary stream; both readings are accepted (a 200 with bytes, or a 302 to them).
+ */
+export function documentedRedirects(op: Operation & { description?: string }): number[] {
+  const listed = Object.keys(op.responses).filter((s) => /^3\d\d$/.test(s)).map(Number);
+  const said = [...String(op.description ?? '').matchAll(/\b(30[1278])\b[^.]{0,40}?redirect/gi)].map((m) => Number(m[1]));
+  return [...new Set([...listed, ...said])];
+}
+
 /** Zoom's common error body (spec/zoom-api/README.md): `{ code, message }`, sometimes with `errors`. */
 const ZOOM_ERROR = {
   type: 'object',
@@ -199,9 +211,22 @@ describe('every sandbox answer validates against its spec operation\'s response 
       const documented = Object.keys(op.responses).filter((s) => /^2/.test(s));
       if (!documented.includes(status)) problems.set(`${key}: answered ${status}, the spec documents ${documented.join(', ')}`, 1);
       const validate = v.forOp(op, status);
+      const types = Object.keys(op.responses[status]?.content ?? {});
       if (validate) {
         if (!validate(r.json)) for (const e of validate.errors ?? []) problems.set(`${key}: ${describeError(e)}`, (problems.get(`${key}: ${describeError(e)}`) ?? 0) + 1);
+      } else if (types.length) {
+        // A file (application/octet-stream): no JSON to validate, but bytes there must be.
+        if (r.text === '') problems.set(`${key}: an empty body on ${status}, where the spec documents ${types.join(', ')}`, 1);
       } else if (r.text !== '') problems.set(`${key}: a body on ${status}, where the spec documents none`, 1);
+      validated.set(key, (validated.get(key) ?? 0) + 1);
+    } else if (r.status >= 300 && r.status < 400) {
+      // A redirect must be one the operation documents (a 3xx response, or its description's "HTTP 302 redirect"),
+      // and its location must answer the file: Zoom's download URLs are signed, so it is fetched without the token.
+      const redirects = documentedRedirects(op);
+      if (!redirects.includes(r.status)) problems.set(`${key}: answered ${status}, the spec documents no such redirect`, 1);
+      const location = String(r.headers.location ?? '');
+      const f = location ? await call(new URL(location, sb.apiUrl).toString()) : undefined;
+      if (!f || f.status !== 200 || f.text === '') problems.set(`${key}: the ${status}'s location ${location ? `answered ${f!.status}${f!.status === 200 ? ' with no bytes' : ''}` : 'is missing'}`, 1);
       validated.set(key, (validated.get(key) ?? 0) + 1);
     } else {
       const validate = v.forOp(op, status);
@@ -348,6 +373,8 @@ describe('every sandbox answer validates against its spec operation\'s response 
     for (const c of new Map(clips.map((x) => [x.clip_id, x])).keys()) {
       await list(`/clips/${encodeURIComponent(c)}/comments`, 'data', 1);
       await list(`/clips/${encodeURIComponent(c)}/collaborators`, 'data', 2);
+      // The file: a redirect to it, or (a deleted clip) 400 code 50002 "clip mp4 is not ready".
+      await hit(`/clips/${encodeURIComponent(c)}/download`);
     }
     for (const u of a.users) {
       // Calendar: the calendar list and settings, each calendar's events (deleted ones too, all and in a window) and each event.
@@ -440,6 +467,9 @@ describe('every sandbox answer validates against its spec operation\'s response 
     expect(documentedCodes(operationOf(ops, { method: 'GET', path: '/v2/clips/:clipId/comments' })!, '404')).toEqual([2000]);
     expect(documentedCodes(operationOf(ops, { method: 'GET', path: '/v2/past_webinars/:webinarId/participants' })!, '400')).toEqual([200, 300]);
     expect(documentedCodes(operationOf(ops, { method: 'GET', path: '/v2/calendars/users/:userIdentifier/calendarList' })!, '400')).toEqual([]);
+    const download = operationOf(ops, { method: 'GET', path: '/v2/clips/:clipId/download' })!;
+    expect(documentedRedirects(download)).toEqual([302]);
+    expect(documentedRedirects(operationOf(ops, { method: 'GET', path: '/v2/users/:userId' })!)).toEqual([]);
     // Variants merged: a field of one variant is checked by it, whatever the others allow.
     expect(mergeVariants({ oneOf: [{ type: 'object', properties: { a: { enum: [1] } } }, { type: 'object', properties: { b: { type: 'string' } } }] })).toEqual({ type: 'object', properties: { a: { enum: [1] }, b: { type: 'string' } } });
     expect(mergeVariants({ oneOf: [{ type: 'string' }, { type: 'integer' }] })).toEqual({ anyOf: [{ type: 'string' }, { type: 'integer' }] });
