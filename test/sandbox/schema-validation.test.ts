@@ -24,12 +24,14 @@ const SPEC_FILES = [
   'phone.openapi.json',
   'accounts.openapi.json',
   'team-chat.openapi.json',
-  // Zoom Workplace (issue 27): Clips, Calendar, Scheduler, workspace reservations (in rooms), AI Companion.
+  // Zoom Workplace (issue 27): Clips, Calendar, Scheduler, workspace reservations (in rooms), AI Companion, Mail, Whiteboard.
   'clips.openapi.json',
   'calendar.openapi.json',
   'scheduler.openapi.json',
   'rooms.openapi.json',
   'ai-companion.openapi.json',
+  'mail.openapi.json',
+  'whiteboard.openapi.json',
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
