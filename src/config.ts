@@ -71,7 +71,7 @@ export function loadZoomCredentials(env: NodeJS.ProcessEnv): ZoomCredentials {
   if (missing.length > 0) {
     throw new AuthError(
       `missing ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment`,
-      'Create a Server-to-Server OAuth app in the Zoom App Marketplace and export its Account ID, Client ID and Client secret (see README).',
+      `Set ${missing.map((n) => `${n}=…`).join(' ')} (or ${missing[0]}_FILE=path to a file holding it), from a Server-to-Server OAuth app in the Zoom App Marketplace (Account ID, Client ID, Client secret; see README). To try zdsar first: npx zdsar sandbox --write-env sandbox.env --detach && source sandbox.env`,
     );
   }
   return {

@@ -64,3 +64,13 @@ export function inputProblem(source: string, line: number | undefined, field: st
   const where = line === undefined ? source : `${source}:${line}`;
   return field ? `${where}: ${field}: ${reason}` : `${where}: ${reason}`;
 }
+
+/**
+ * Text from Zoom or an event made safe for a terminal: control characters (newlines, ESC and the
+ * rest of C0/C1, line and paragraph separators) are shown as \uXXXX, so a field can neither forge
+ * an output line nor send escape sequences. The one home for this rule (base layer: workflows and commands use it).
+ */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

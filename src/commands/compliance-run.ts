@@ -1,5 +1,5 @@
 import { listenTuning, loadWebhookSecret, loadZoomCredentials, zdsarHome } from '../config.js';
-import { UsageError } from '../errors.js';
+import { UsageError, visible } from '../errors.js';
 import { Ledger } from '../ledger/index.js';
 import { redact } from '../secrets.js';
 import { renderTable } from '../ui/table.js';
@@ -201,14 +201,16 @@ export async function runStatus(ctx: RunContext, flags: { json?: boolean }): Pro
       `${summary.not_owed} not owed, ${summary.pending} pending, ${summary.overdue > 0 ? p.red(`${summary.overdue} overdue`) : '0 overdue'}`,
   );
   if (summary.events.length === 0) return 0;
+  // Fields come from signed but foreign events: shown with control characters made visible.
+  const v = (x: unknown) => visible(String(x ?? ''));
   const rows = summary.events.map((e) => [
-    e.request_id,
-    e.state === 'overdue' ? p.red(e.state) : e.state,
-    e.account_id,
-    e.user_id,
-    e.deauthorization_time,
-    e.due_at,
-    e.last_notice ? `${e.last_notice}${e.last_notice_status ? ` (${e.last_notice_status})` : ''}` : '-',
+    v(e.request_id),
+    e.state === 'overdue' ? p.red(e.state) : v(e.state),
+    v(e.account_id),
+    v(e.user_id),
+    v(e.deauthorization_time),
+    v(e.due_at),
+    e.last_notice ? v(`${e.last_notice}${e.last_notice_status ? ` (${e.last_notice_status})` : ''}`) : '-',
   ]);
   io.stdout.write(renderTable(['request', 'state', 'account', 'user', 'deauthorized', 'due', 'last notice'], rows) + '\n');
   return 0;

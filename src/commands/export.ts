@@ -192,7 +192,7 @@ function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette
   const out = [`${who}: ${mark}${count}`];
   for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
   // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
-  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : 'not permitted'}: ${c.note ?? ''}`);
+  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : c.reason === 'not_granted' ? 'scope not granted' : 'not permitted'}: ${c.note ?? ''}`);
   if (s.error) out.push(`    ${s.error}`);
   return out;
 }

@@ -7,6 +7,7 @@ import { daysUntil } from '../dates.js';
 import { describeIdentity, type LedgerRequest, type PurgeResult } from '../ledger/index.js';
 import { clockRuns, stageOf, STAGES, type Stage } from '../ledger/lifecycle.js';
 import { palette, type IO, writeLine } from '../ui/io.js';
+import { visible } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -125,8 +126,8 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   field('stage', stageOf(r).replace('_', ' '));
   field('status', r.status === 'interrupted' && !r.purged_at ? `interrupted (continue with: ${resumeCommand(r)})` : r.status);
   field('regime', r.regime.toUpperCase());
-  field('requester', r.requester);
-  if (r.reference) field('reference', r.reference);
+  field('requester', r.requester === undefined ? undefined : visible(r.requester));
+  if (r.reference) field('reference', visible(r.reference));
   field('received', r.received_at.slice(0, 10));
   if (r.acknowledge_by) field('acknowledge by', `${r.acknowledge_by.slice(0, 10)} (10 business days; holidays not counted out)`);
   field('due', dueCell(r, now, urgency, c) + (r.extended ? (r.original_due_at ? ` (originally ${r.original_due_at.slice(0, 10)})` : '') : ' (not extended)'));
@@ -159,27 +160,28 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
       const st = p.status === 'failed' ? c.red(p.status) : p.status === 'done' ? c.green(p.status) : p.status;
       // A category with nothing to export says why (the same reason the manifest gives).
       const why = p.status === 'skipped' ? (p.checkpoint as { note?: string } | undefined)?.note : undefined;
-      rows.push([i === 0 ? label(s.index) : '', i === 0 ? outcome : '', cat, st, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? why ?? '']);
+      rows.push([i === 0 ? label(s.index) : '', i === 0 ? visible(outcome) : '', visible(cat), st, p.records === undefined ? '' : String(p.records), visible(p.error ?? p.file ?? why ?? '')]);
     }
   }
   const whole = Object.entries(r.progress['0'] ?? {});
-  for (const [i, [cat, p]] of whole.entries()) rows.push([i === 0 ? 'request' : '', '', cat, p.status, p.records === undefined ? '' : String(p.records), p.error ?? p.file ?? '']);
+  for (const [i, [cat, p]] of whole.entries()) rows.push([i === 0 ? 'request' : '', '', visible(cat), visible(p.status), p.records === undefined ? '' : String(p.records), visible(p.error ?? p.file ?? '')]);
   if (rows.length) out.push(indent(renderTable(['PERSON', 'OUTCOME', 'CATEGORY', 'PROGRESS', 'RECORDS', 'FILE / ERROR / WHY NONE'], rows)));
 
   out.push('', c.bold(`Errors (${r.errors.length})`));
   for (const e of r.errors) {
     const who = [e.subject !== undefined ? label(e.subject) : undefined, e.category].filter(Boolean).join(' ');
-    out.push(`  ${e.at}  ${who ? who + ': ' : ''}${c.red(e.message)}`);
+    out.push(`  ${e.at}  ${visible(who) ? visible(who) + ': ' : ''}${c.red(visible(e.message))}`);
   }
 
   out.push('', c.bold(`Evidence (${r.evidence.length})`));
   for (const e of r.evidence) {
     const who = e.subject !== undefined ? `${label(e.subject)} ` : '';
-    out.push(`  ${e.at}  ${who}${e.action}${e.target ? ` ${e.target}` : ''}: ${e.outcome}`);
+    // Evidence holds what others sent (event fields, Zoom's answers): control characters made visible.
+    out.push(`  ${e.at}  ${visible(`${who}${e.action}${e.target ? ` ${e.target}` : ''}: ${e.outcome}`)}`);
   }
 
   out.push('', c.bold('History'));
-  for (const h of r.history) out.push(`  ${h.at}  ${h.action}${h.status ? ` ${h.status}` : ''}${h.note ? `: ${h.note}` : ''}`);
+  for (const h of r.history) out.push(`  ${h.at}  ${visible(`${h.action}${h.status ? ` ${h.status}` : ''}${h.note ? `: ${h.note}` : ''}`)}`);
   return out.join('\n');
 }
 

@@ -210,6 +210,25 @@ receipt confirmed within 10 business days (Mon-Fri; public holidays are not coun
     }),
   );
 
+  withJson(
+    requests
+      .command('close')
+      .argument('<id>', 'request id (or a unique prefix)')
+      .description('close a request whose answer is complete (after sent, or an erasure confirmed); the legal clock stops')
+      .requiredOption('--reason <text>', 'why it is closed (recorded in the ledger)'),
+  ).action(
+    action(ctx, jsonOnly.extend({ reason: z.string().trim().min(1, '--reason: must not be empty') }), async (opts, id: string) => {
+      const ledger = await openLedger(ctx);
+      const r = await mustGet(ctx, id);
+      const { stageOf, ACTIONS } = await import('../ledger/index.js');
+      if (stageOf(r) === 'closed') return nothingToDo(ctx, r, opts.json, 'is already closed');
+      await ledger.recordEvidence(r.request_id, { action: ACTIONS.closed, request: { reason: opts.reason }, outcome: `closed: ${opts.reason}` });
+      const after = (await ledger.get(r.request_id))!;
+      if (opts.json) return printJson(ctx.io, { request_id: after.request_id, stage: stageOf(after), reason: opts.reason });
+      writeLine(ctx.io.stderr, `Closed ${after.request_id} (${stageOf(after)}): ${opts.reason}.`);
+    }),
+  );
+
   registerApprove(requests, ctx);
   registerDeliver(requests, ctx);
 

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
+import { isLoopbackHost } from '../config.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { writeLine } from '../ui/io.js';
@@ -82,8 +83,17 @@ async function stopDetached(ctx: CommandContext, envFile: string): Promise<numbe
 /**
  * `--send-deauthorization URL`: send the signed app_deauthorized event Zoom sends when an admin
  * removes the app, as the sandbox's account, to a `zdsar compliance listen` (or your own endpoint).
- * Signed with ZOOM_WEBHOOK_SECRET_TOKEN (from the sandbox's env file), else the sandbox's sample one.
+ * Signed with ZOOM_WEBHOOK_SECRET_TOKEN (only from a sandbox's env file: ZOOM_API_URL on loopback), else the
+ * sandbox's sample one; sent only to a loopback address.
  */
+function loopbackUrl(url: string | undefined): boolean {
+  try {
+    return url !== undefined && isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 async function sendDeauthorization(ctx: CommandContext, url: string, seed: number): Promise<number> {
   let target: URL;
   try {
@@ -92,9 +102,14 @@ async function sendDeauthorization(ctx: CommandContext, url: string, seed: numbe
     throw new UsageError(`--send-deauthorization: expected a URL such as http://127.0.0.1:8787/, got "${url}"`);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError(`--send-deauthorization: expected an http(s) URL, got "${url}"`);
+  // A made-up event goes only to a listener on this machine, signed only with a sandbox's secret.
+  if (!isLoopbackHost(target.hostname)) throw new UsageError(`--send-deauthorization: ${target.hostname} is not a loopback address (127.0.0.1 or [::1]): the sandbox sends made-up events only to a listener on this machine`);
+  const env = ctx.io.env;
+  if (env.ZOOM_WEBHOOK_SECRET_TOKEN && !loopbackUrl(env.ZOOM_API_URL)) {
+    throw new UsageError("--send-deauthorization: ZOOM_WEBHOOK_SECRET_TOKEN is set, but ZOOM_API_URL is not a local sandbox: not signing a made-up event with what may be your account's real secret (source the sandbox's env file, or unset it to use the sandbox's sample secret)");
+  }
   const sb = await import('../sandbox/index.js');
   const account = sb.demoAccount({ seed, now: Date.now() });
-  const env = ctx.io.env;
   const payload = { ...(env.ZOOM_ACCOUNT_ID ? { account_id: env.ZOOM_ACCOUNT_ID } : {}), ...(env.ZOOM_CLIENT_ID ? { client_id: env.ZOOM_CLIENT_ID } : {}) };
   const event = sb.deauthorizationEvent(account, Date.now(), payload);
   const secret = env.ZOOM_WEBHOOK_SECRET_TOKEN || account.credentials.webhookSecretToken;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UsageError } from '../errors.js';
+import { UsageError, visible } from '../errors.js';
 import { redact, type Secret } from '../secrets.js';
 import type { IO } from '../run-context.js';
 import { DEAUTHORIZED, URL_VALIDATION, UrlValidationSchema, describeIssues, retentionOf, retentionRaw } from './event.js';
@@ -37,15 +37,8 @@ export interface ListenOptions {
 
 export const DEFAULT_MAX_CONNECTIONS = 32;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
-
-/**
- * Text from an event made safe for a terminal: control characters (newlines, ESC and the rest of
- * C0/C1) are shown as \uXXXX, so a field can neither forge a log line nor send escape sequences.
- */
-export function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** A connection that has not sent its request's headers by then is closed (it holds no place under the cap). */
+export const DEFAULT_HEADER_TIMEOUT_MS = 2_000;
 
 export interface ListenDeps extends ComplianceDeps {
   secret: Secret;
@@ -73,14 +66,28 @@ export async function listen(deps: ListenDeps, options: ListenOptions): Promise<
   const chains = new Map<string, Promise<void>>();
   let interrupted = false;
 
-  // Slow senders are cut off after bodyMs (checked often, not every 30 s), and connections are capped.
-  const server = createServer({ requestTimeout: bodyMs, headersTimeout: bodyMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(bodyMs / 4))) }, (req, res) => {
+  // Connections that send count against the cap; a connection that sends nothing is closed after a
+  // short header timeout and never holds a place. Slow senders are cut off after bodyMs (checked often).
+  const maxActive = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const headerMs = Math.min(bodyMs, DEFAULT_HEADER_TIMEOUT_MS);
+  let active = 0;
+  const server = createServer({ requestTimeout: bodyMs, headersTimeout: headerMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headerMs / 4))) }, (req, res) => {
+    req.socket.setTimeout(0);
+    if (active >= maxActive) {
+      res.writeHead(503, { 'retry-after': '1', connection: 'close' });
+      res.end();
+      return;
+    }
+    active++;
+    res.once('close', () => active--);
     handle(req, res).catch((err: unknown) => {
       say(`zdsar: error while handling a delivery: ${(err as Error)?.message ?? String(err)}`);
       if (!res.headersSent) reply(res, 500, { error: 'internal error; the delivery was not recorded' });
     });
   });
-  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.on('connection', (socket) => socket.setTimeout(headerMs, () => socket.destroy()));
+  // A hard bound on open sockets only; idle ones are gone after headerMs.
+  server.maxConnections = Math.max(512, maxActive * 16);
   server.keepAliveTimeout = 1_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -206,7 +213,7 @@ export async function listen(deps: ListenDeps, options: ListenOptions): Promise<
       const done = request.evidence?.some((e) => e.action === DELETE_ACTION && e.outcome === 'succeeded');
       if (!done) {
         say(`${requestId}: running --on-deauthorize for user ${deauth.payload.user_id}`);
-        const code = await runDeleteCommand(deps, options.onDeauthorize, requestId, deauth, (s) => io.stderr.write(redact(s)));
+        const code = await runDeleteCommand(deps, options.onDeauthorize, requestId, deauth, commandOutput((s) => io.stderr.write(s)));
         const ok = code === 0;
         await deps.ledger.recordEvidence(requestId, {
           action: DELETE_ACTION,
@@ -391,4 +398,26 @@ async function runDeleteCommand(
       resolve(code);
     });
   });
+}
+
+/**
+ * The --on-deauthorize command's output, as it arrives: secrets redacted, control characters made
+ * visible, and every line marked as the command's ("  | "), so an event field it prints cannot pass
+ * for a line of zdsar's.
+ */
+function commandOutput(write: (s: string) => void): (chunk: string) => void {
+  let fresh = true;
+  return (chunk) => {
+    let out = '';
+    for (const part of redact(chunk).split(/(\n)/)) {
+      if (part === '\n') {
+        out += '\n';
+        fresh = true;
+      } else if (part) {
+        out += (fresh ? '  | ' : '') + visible(part);
+        fresh = false;
+      }
+    }
+    write(out);
+  };
 }

@@ -44,7 +44,7 @@ export interface BreadthResult {
   file?: string;
   note?: string;
   error?: string;
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
 }
 
 /** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */

@@ -58,7 +58,7 @@ export interface CategoryResult {
   error?: string;
   coverage?: Coverage;
   /** For unavailable: what stands in the way; the note says what to change. */
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
 }
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 

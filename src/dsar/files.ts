@@ -6,6 +6,7 @@
  *   files/voicemails/<n>-<id>.<ext>                  Zoom Phone voicemails
  *   files/chat/<n>-<file id>.<ext>                   files attached to Team Chat messages (<n>: the message's row in chat_messages.json)
  *   files/clips/<n>-<clip id>.mp4                    Zoom Clips (GET /clips/{clipId}/download, Light; only clips Zoom has finished: RECORD_SUCCESS)
+ *   files/ai_companion/history.<ext>, <n>-<file id>.<ext>  the AI Companion conversation archive's history and files
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -34,7 +35,7 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'clip';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'clip' | 'aic_file';
   /** The rate category of the first request (the spec's label), when not the downloads' default. */
   category?: RateCategory;
 }
@@ -175,6 +176,21 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     if (!id || c.status !== 'RECORD_SUCCESS') continue;
     const r = route('GET', '/clips/{clipId}/download', { clipId: id });
     yield { rel: `${FILES_DIR}/clips/${unique(`${pad(i, 4)}-${safeId(id)}`, 'mp4', i)}`, url: urlOfRoute(r), expectedBytes: expected(c.file_size), kind: 'clip', category: r.category };
+  }
+
+  // The AI Companion archive (ai-companion.openapi.json): the conversation history and the files given to it.
+  for await (const a of readRecords(join(subjectDir, CATEGORY.get('aic_archive')!.file))) {
+    const history = urlOf(a.aic_history_download_url);
+    if (history) yield { rel: `${FILES_DIR}/ai_companion/${unique('history', safeExtension(a.file_extension, undefined, 'json'), 0)}`, url: history, expectedBytes: expected(a.file_size), kind: 'aic_file' };
+    let j = 0;
+    for (const f of asArray(a.physical_files)) {
+      j++;
+      const url = urlOf(f.download_url);
+      if (!url) continue;
+      const name = typeof f.file_name === 'string' ? f.file_name : '';
+      const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
+      yield { rel: `${FILES_DIR}/ai_companion/${unique(`${pad(j, 4)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'aic_file' };
+    }
   }
 }
 

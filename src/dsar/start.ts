@@ -110,7 +110,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
     subjects: people.map((p) => p.email),
     requester: s.requester,
     reference: s.reference,
-    receivedAt: s.received,
+    // --received wins; else the earliest date of a "received" column (the strictest deadline).
+    receivedAt: s.received ?? (input.received ? new Date(`${input.received}T00:00:00Z`) : undefined),
     regime: s.regime,
     range: { from: s.from, to: s.to },
     options: { ...settings, outRoot, input: { source: input.source, column: input.column, mapping: input.mapping } },
@@ -119,8 +120,9 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   await ledger.setOutDir(request.request_id, packageDir);
   await recordIdentityGiven(ledger, request.request_id, s.identity);
   // What reaches the person is gated on identity: refused now (recorded), before anything is sent to Zoom.
-  // (With --redact and no --approve the zips wait for the approval, which is gated then.)
-  if (release.approve || (zip && !release.redact)) await requireIdentity(ledger, request.request_id, release.approve ? 'approval' : 'zip');
+  // (With --redact and no --approve the zips wait for the approval, which is gated then; without --redact
+  // --zip makes only the officer's internal archive, which does not reach the person.)
+  if (release.approve) await requireIdentity(ledger, request.request_id, 'approval');
   return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
 }
 

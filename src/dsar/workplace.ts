@@ -22,10 +22,12 @@ import {
   listReservations,
   listScheduledEvents,
   listSchedules,
+  canRead,
+  scopeBlock,
 } from '../zoom/endpoints/workplace.js';
 import { ZoomApiError } from '../zoom/errors.js';
 import { dayWindows, monthWindows, type DateWindow } from '../zoom/paginate.js';
-import { dependsOn, items, recordsOf, type BreadthPerson, type BreadthUnit } from './breadth.js';
+import { dependsOn, items, recordsOf, type BreadthPerson, type BreadthResult, type BreadthUnit } from './breadth.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
 type Rec = Record<string, unknown>;
@@ -65,6 +67,18 @@ export function workplacePlan(p: BreadthPerson, s: WorkplaceSettings, who: Workp
   ];
 }
 
+const scopesOf = new WeakMap<WorkplaceSettings, Promise<ReadonlySet<string>>>();
+
+/**
+ * Unavailable (with why) when the app holds no scope for this read; otherwise undefined. Nothing is sent
+ * for a read the token cannot make: Zoom would only answer 4711.
+ */
+async function blocked(s: WorkplaceSettings, template: string): Promise<BreadthResult | undefined> {
+  let g = scopesOf.get(s);
+  if (!g) scopesOf.set(s, (g = s.client.auth.scopes().then((x) => new Set(x))));
+  return canRead(await g, template) ? undefined : { status: 'unavailable', ...scopeBlock(template) };
+}
+
 async function all(it: AsyncIterable<Rec>): Promise<Rec[]> {
   const out: Rec[] = [];
   for await (const x of it) out.push(x);
@@ -79,15 +93,17 @@ const one = (items: () => AsyncIterable<Rec>): BreadthUnit[] => [{ key: 'all', i
 async function clips(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
   const { range, userId } = who;
   const units = monthWindows(range.from, range.to).map((w) => ({ key: `${w.from}_${w.to}`, items: () => listClips(s.client, userId, w) }));
-  await p.settle('clips', () => p.collect('clips', units, { ...range, why: 'clips created in the range, every status (Zoom lists them one month at a time, by creation date)' }));
-  const perClip = (name: string, list: (id: string) => AsyncIterable<Rec>, as: string) =>
+  await p.settle('clips', async () => (await blocked(s, '/clips')) ?? p.collect('clips', units, { ...range, why: 'clips created in the range, every status (Zoom lists them one month at a time, by creation date)' }));
+  const perClip = (name: string, list: (id: string) => AsyncIterable<Rec>, as: string, template: string) =>
     dependsOn(p, 'clips', name, async () => {
+      const no = await blocked(s, template);
+      if (no) return no;
       const owned: Rec[] = [];
       for await (const c of recordsOf(p, 'clips')) if (str(c.clip_id)) owned.push({ clip_id: c.clip_id, title: c.title });
       const fetch = async (clip: Rec): Promise<Rec[]> => (await all(list(str(clip.clip_id)))).map((x) => ({ clip, [as]: x }));
       return p.collect(name, items(owned.map((c) => ({ key: str(c.clip_id), name: `clip ${str(c.clip_id)}`, listed: c, value: c })), fetch), undefined, 'clips');
     });
-  await Promise.all([perClip('clip_comments', (id) => listClipComments(s.client, id), 'comment'), perClip('clip_collaborators', (id) => listClipCollaborators(s.client, id), 'collaborator')]);
+  await Promise.all([perClip('clip_comments', (id) => listClipComments(s.client, id), 'comment', '/clips/{clipId}/comments'), perClip('clip_collaborators', (id) => listClipCollaborators(s.client, id), 'collaborator', '/clips/{clipId}/collaborators')]);
 }
 
 // ---------------------------------------------------------------- Calendar
@@ -95,10 +111,13 @@ async function clips(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubje
 async function calendar(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
   const { range, userId, email } = who;
   await Promise.all([
-    p.settle('calendar_list', () => p.collect('calendar_list', one(() => listCalendars(s.client, userId)))),
-    p.settle('calendar_settings', () => p.collect('calendar_settings', one(() => listCalendarSettings(s.client, userId)))),
+    p.settle('calendar_list', async () => (await blocked(s, '/calendars/users/{userIdentifier}/calendarList')) ?? p.collect('calendar_list', one(() => listCalendars(s.client, userId)))),
+    p.settle('calendar_settings', async () => (await blocked(s, '/calendars/users/{userIdentifier}/settings')) ?? p.collect('calendar_settings', one(() => listCalendarSettings(s.client, userId)))),
   ]);
   await p.settle('calendar_events', async () => {
+    const no = await blocked(s, '/calendars/{calId}/events');
+    if (no) return no;
+    const details = !(await blocked(s, '/calendars/{calId}/events/{eventId}'));
     const list = p.categories.calendar_list;
     const calendars: Rec[] = [];
     let shared = 0;
@@ -115,25 +134,39 @@ async function calendar(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSu
     const why = [
       'events meeting the range on your own calendars, cancelled ones included',
       fromList ? '' : "the calendar list cannot be read by an admin app (user-level scope only), so only the primary calendar (whose id is the person's address) was read; other calendars of the person are in Zoom's own export (--zoom-export)",
+      details ? '' : 'without the scope calendar:read:event:admin each event is as the list gives it, not its full details',
       shared > 0 ? `${shared} ${shared === 1 ? 'calendar' : 'calendars'} others share with the person ${shared === 1 ? 'is' : 'are'} listed in calendar_list.json without ${shared === 1 ? 'its' : 'their'} events (they are the others' data)` : '',
     ]
       .filter(Boolean)
       .join('; ');
-    const units: BreadthUnit[] = calendars.map((cal) => ({ key: `cal-${str(cal.id)}`, items: () => calendarEvents(s.client, cal, range) }));
+    let noPrimary = false;
+    const units: BreadthUnit[] = calendars.map((cal) => ({
+      key: `cal-${str(cal.id)}`,
+      items: async function* () {
+        try {
+          yield* calendarEvents(s.client, cal, range, details);
+        } catch (e) {
+          // The primary calendar read by its address: 404 means Zoom Calendar has no calendar for this person.
+          if (fromList || !(e instanceof ZoomApiError) || e.status !== 404) throw e;
+          noPrimary = true;
+        }
+      },
+    }));
     const r = await p.collect('calendar_events', units, { ...range, why, ...(fromList ? {} : { limit: 'zoom' as const }) });
+    if (noPrimary && r.status === 'done' && !r.records) return { status: 'no_data', note: 'Zoom Calendar has no primary calendar for this person (404 for the calendar whose id is their address)' };
     return r;
   });
 }
 
 /** A calendar's events in the range, each in full (its details, or the list's record if Zoom no longer serves them). */
-async function* calendarEvents(client: ZoomClient, cal: Rec, range: DateWindow): AsyncGenerator<Rec> {
+async function* calendarEvents(client: ZoomClient, cal: Rec, range: DateWindow, details: boolean): AsyncGenerator<Rec> {
   const calId = str(cal.id);
   const listed = await all(listCalendarEvents(client, calId, range));
   for (let i = 0; i < listed.length; i += 10) {
     const chunk = listed.slice(i, i + 10);
     const full = await Promise.all(
       chunk.map(async (ev) => {
-        if (ev.status === 'cancelled' || !str(ev.id)) return ev;
+        if (!details || ev.status === 'cancelled' || !str(ev.id)) return ev;
         try {
           return await getCalendarEvent(client, calId, str(ev.id));
         } catch (e) {
@@ -151,9 +184,9 @@ async function* calendarEvents(client: ZoomClient, cal: Rec, range: DateWindow):
 async function scheduler(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
   const { range, userId } = who;
   await Promise.all([
-    p.settle('scheduler_events', () => p.collect('scheduler_events', one(() => listScheduledEvents(s.client, userId, range)), { ...range, why: 'appointments meeting the range, cancelled ones included' })),
-    p.settle('scheduler_schedules', () => p.collect('scheduler_schedules', one(() => listSchedules(s.client, userId)))),
-    p.settle('scheduler_availability', () => p.collect('scheduler_availability', one(() => listAvailability(s.client, userId)))),
+    p.settle('scheduler_events', async () => (await blocked(s, '/scheduler/events')) ?? p.collect('scheduler_events', one(() => listScheduledEvents(s.client, userId, range)), { ...range, why: 'appointments meeting the range, cancelled ones included' })),
+    p.settle('scheduler_schedules', async () => (await blocked(s, '/scheduler/schedules')) ?? p.collect('scheduler_schedules', one(() => listSchedules(s.client, userId)))),
+    p.settle('scheduler_availability', async () => (await blocked(s, '/scheduler/availability')) ?? p.collect('scheduler_availability', one(() => listAvailability(s.client, userId)))),
   ]);
 }
 
@@ -163,13 +196,14 @@ async function workspaces(p: BreadthPerson, s: WorkplaceSettings, who: Workplace
   const { range, userId } = who;
   // "Can be up to 14 days": the person's whole range in 14-day windows.
   const units = dayWindows(range.from, range.to, 14).map((w) => ({ key: `${w.from}_${w.to}`, items: () => listReservations(s.client, userId, w) }));
-  await p.settle('workspace_reservations', () => p.collect('workspace_reservations', units, { ...range, why: 'reservations in the range, read 14 days at a time (the most Zoom serves per request)' }));
+  await p.settle('workspace_reservations', async () => (await blocked(s, '/workspaces/users/{userId}/reservations')) ?? p.collect('workspace_reservations', units, { ...range, why: 'reservations in the range, read 14 days at a time (the most Zoom serves per request)' }));
 }
 
 // ---------------------------------------------------------------- AI Companion
 
 async function aic(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
-  await p.settle('aic_archive', () =>
+  await p.settle('aic_archive', async () =>
+    (await blocked(s, '/aic/users/{userId}/conversation_archive')) ??
     p.collect(
       'aic_archive',
       one(async function* () {

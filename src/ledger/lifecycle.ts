@@ -49,6 +49,8 @@ export function stageOf(r: LedgerRequest): Stage {
   if (r.status === 'canceled') return 'canceled';
   const kind = kindOf(r.type);
   const finished = r.status === 'completed';
+  // Closed is closed whatever came before (a withdrawn request, an answer complete by other means).
+  if (r.evidence.some((e) => e.action === ACTIONS.closed)) return kind === 'notice' ? 'done' : 'closed';
   if (kind === 'access' && !finished) return 'collecting';
   let stage: Stage = kind === 'access' ? 'awaiting_review' : kind === 'erasure' ? (finished ? 'erased' : 'erasing') : finished ? 'done' : 'in_progress';
   const events = STAGE_EVENTS[kind];

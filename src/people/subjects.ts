@@ -47,6 +47,8 @@ export interface PeopleReport {
   /** A row that repeated an earlier person: its line, and the #N it was merged into. */
   merged: Array<{ line: number; index: number }>;
   blank_lines: number[];
+  /** From a "received" column (CSV only): the earliest date a row says the request reached you, YYYY-MM-DD. */
+  received?: string;
 }
 
 /** Normalise an address as given in a spreadsheet: trim, strip mailto: and <…>, lower-case. */
@@ -228,7 +230,26 @@ export function fromCsvReport(buf: Buffer, source: string, emailColumn?: string)
     { otherColumns: others, blankLines },
   );
   result.report.column = field;
+  const received = receivedColumn(header, body, source);
+  if (received) result.report.received = received;
   return result;
+}
+
+/** A column headed "received" (or "received at", "date received"): each row's date, YYYY-MM-DD; the earliest is the request's. */
+function receivedColumn(header: string[], body: Array<{ record: string[]; info: { lines: number } }>, source: string): string | undefined {
+  const col = header.findIndex((h) => /^(date[\s_-]*)?received([\s_-]*(at|on|date))?$/i.test(h.trim()));
+  if (col === -1) return undefined;
+  let earliest: string | undefined;
+  for (const r of body) {
+    const v = (r.record[col] ?? '').trim();
+    if (v === '') continue;
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+    if (!d || d.toISOString().slice(0, 10) !== v) throw new UsageError(`${source}:${r.info.lines}: ${header[col]}: ${JSON.stringify(v)} is not a date (YYYY-MM-DD)`);
+    if (d.getTime() > Date.now()) throw new UsageError(`${source}:${r.info.lines}: ${header[col]}: ${v} is in the future`);
+    if (!earliest || v < earliest) earliest = v;
+  }
+  return earliest;
 }
 
 function collect(

@@ -33,7 +33,8 @@ export interface WorkplaceRoute {
   shape:
     | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none'; max: number; head?: Rec }
     | { kind: 'detail'; param: string; idField: string }
-    | { kind: 'object' }
+    /** `links`: Zoom's download URLs, made at answer time from a file payload (routes/recordings.ts resolveFile). */
+    | { kind: 'object'; links?: (r: Rec, link: (payload: string) => string) => Rec }
     /** A file: 302 to its signed URL (routes/recordings.ts serves the bytes); `payload` names it, `ready` says whether Zoom serves it yet. */
     | { kind: 'file'; param: string; idField: string; payload: (r: Rec) => string; ready: (r: Rec) => boolean; notReady: ErrorAnswer };
   /** A date window: records whose [start, end] meets [from, to). */
@@ -225,7 +226,14 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
       const a = user ? w.aicArchives[user.id] : undefined;
       return a ? [a] : [];
     },
-    shape: { kind: 'object' },
+    shape: {
+      kind: 'object',
+      links: (r, link) => ({
+        ...r,
+        aic_history_download_url: link(`a|${String(r.user_id)}|-1`),
+        physical_files: (r.physical_files as Rec[]).map((f, i) => ({ ...f, download_url: link(`a|${String(r.user_id)}|${i}`) })),
+      }),
+    },
     errors: { notEnabled: AIC_OFF, notFound: AIC_GONE },
   },
 ];

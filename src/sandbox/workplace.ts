@@ -182,9 +182,14 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
       file_extension: 'JSON',
       file_type: 'AIC_CONVERSATION',
       file_size: 2048,
-      physical_files: [{ file_id: zoomId(rand, 22), file_name: 'attachment.pdf', file_size: 4096 }],
+      physical_files: [{ file_id: zoomId(rand, 22), file_name: 'attachment.pdf', file_size: 4096 + intBetween(rand, 0, 4096) }],
     };
   });
+  // Every user has a primary calendar (its id is their address) and an archive record, empty for those without activity.
+  for (const u of account.users) {
+    w.events[u.email] ??= [];
+    w.aicArchives[u.id] ??= { user_id: u.id, email: u.email, display_name: u.display_name, physical_files: [] };
+  }
   w.reservations.sort((a, b) => String(a.data.start_time).localeCompare(String(b.data.start_time)));
   account.workplace = w;
   return account;

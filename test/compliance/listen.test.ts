@@ -294,20 +294,52 @@ describe('zdsar compliance listen', () => {
     await l.exited;
   });
 
-  it('event fields reach stderr without newlines or terminal escapes', async () => {
+  it('idle connections hold no place under the cap: a delivery gets through while 40 sit silent', async () => {
+    env.ZDSAR_LISTEN_MAX_CONNECTIONS = '4';
     const l = await startListener([]);
+    const { port } = new URL(l.url);
+    const { connect } = await import('node:net');
+    const idle = await Promise.all(
+      Array.from({ length: 40 }, () => new Promise<import('node:net').Socket>((resolve) => {
+        const s = connect(Number(port), '127.0.0.1', () => resolve(s));
+        s.on('error', () => {});
+      })),
+    );
+    try {
+      const body = deauthBody('retention-absent.json');
+      expect((await post(l.url, body, signed(body))).status).toBe(200);
+    } finally {
+      for (const s of idle) s.destroy();
+    }
+    l.child.kill('SIGTERM');
+    await l.exited;
+  });
+
+  it('event fields reach stderr without newlines or terminal escapes, in the listener, --on-deauthorize output, compliance status and requests show', async () => {
+    const script = join(work, 'echo-user.cjs');
+    writeFileSync(script, `console.log('deleting ' + process.env.ZOOM_USER_ID);`);
+    const l = await startListener(['--on-deauthorize', `"${process.execPath}" "${script}"`]);
     const body = deauthBody('retention-absent.json', (p) => {
       p.user_id = 'evil\nzdsar: FORGED line\u001b[2J\u001b]0;title\u0007';
       p.account_id = 'acct\r\u009b31m';
     });
     const r = await post(l.url, body, signed(body));
     expect(r.status).toBe(200);
-    await l.waitFor((x) => x.kind === 'app_deauthorized', 'the event');
+    const ev = await l.waitFor((x) => x.kind === 'app_deauthorized', 'the event');
+    await l.waitFor((x) => x.kind === 'deletion', 'the deletion');
     l.child.kill('SIGTERM');
     await l.exited;
     const err = l.stderr();
-    expect(err).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    expect(err).not.toMatch(control);
     expect(err.split('\n').some((line) => line.startsWith('zdsar: FORGED'))).toBe(false);
     expect(err).toContain('evil\\u000azdsar: FORGED line\\u001b[2J');
+    expect(err).toContain('deleting evil'); // the command's own output, made visible
+    for (const args of [['compliance', 'status'], ['requests', 'show', String(ev.request_id), '--show-emails']]) {
+      const r = await runCli(args, env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(control);
+      expect(r.stdout + r.stderr, args.join(' ')).toContain('\\u001b');
+    }
   });
 });

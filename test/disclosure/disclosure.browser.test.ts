@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { findChromium, headless } from '../helpers/chromium.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { otherPeoplesIdentifiers } from './helpers.js';
 
 const PEOPLE = ['alice.martin@cedarpine.example', 'bruno.costa@cedarpine.example', 'jordan.lee@gmail.example'];
@@ -21,7 +21,7 @@ describe('the disclosure report in headless Chromium', () => {
   beforeAll(async () => {
     sb = await startSandbox({ seed: 7 });
     const env = sandboxEnv(sb);
-    const exported = await runCli(['export', '--emails', PEOPLE.join(','), '--include-registrations', '--redact', '--out', tempDir('zdsar-disclosure-browser-'), '--json'], env);
+    const exported = await runCli(['export', '--emails', PEOPLE.join(','), '--include-registrations', '--redact', '--out', tempDir('zdsar-disclosure-browser-'), '--json', ...IDENTITY_FLAGS], env);
     expect(exported.code, exported.stderr).toBe(0);
     const summary = JSON.parse(exported.stdout) as { request_id: string; package: string };
     pkg = summary.package;

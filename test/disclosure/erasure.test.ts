@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/index.js';
 import { subjectFolder } from '../../src/people/folders.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { dataRequestSandbox } from '../zoom-data-requests/helpers.js';
 
 let sb: Sandbox | undefined;
@@ -47,7 +47,7 @@ describe('delete --purge-packages: every part of the person, nothing else', () =
     const env = sandboxEnv(sb);
     const p = await earlierPackage(env, [e.emails[0]!, 'someone@else.example']);
     const [mine, theirs] = p.folders as [string, string];
-    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', '--purge-packages'], env);
+    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', '--purge-packages', ...IDENTITY_FLAGS], env);
     expect(r.code, r.stderr).toBe(0);
     for (const d of ['subjects', 'disclosure', '.work', '.disclosure-123-abcd']) {
       expect(existsSync(join(p.dir, d, mine)), `${d}/${mine}`).toBe(false);
@@ -69,7 +69,7 @@ describe('delete --purge-packages: every part of the person, nothing else', () =
     const { rmSync } = await import('node:fs');
     rmSync(join(p.dir, 'subjects'), { recursive: true });
     symlinkSync(outside, join(p.dir, 'subjects'));
-    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', '--purge-packages'], env);
+    const r = await runCli(['delete', '--emails', e.emails[0]!, '--yes', '--purge-packages', ...IDENTITY_FLAGS], env);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(outside, mine, 'keep.txt'))).toBe(true);
     expect(r.stderr).toMatch(/refusing to delete .*a link is never followed/);

@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCall, type SandboxPhoneRecording, type SandboxUser, type SandboxVoicemail } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { filesUnder, otherPeoplesIdentifiers, recordsOf } from './helpers.js';
 import { extractZip, readZip } from './zipread.js';
 
@@ -166,7 +166,7 @@ describe('a hostile account: shared numbers, look-alike numbers, outsiders in fr
 
     env = { ...sandboxEnv(sb), ZDSAR_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
     const out = tempDir('zdsar-hostile-profile-');
-    const res = await runCli(['export', '--emails', PEOPLE.join(','), '--redact', '--zip', '--out', out, '--json'], env);
+    const res = await runCli(['export', '--emails', PEOPLE.join(','), '--redact', '--zip', '--out', out, '--json', ...IDENTITY_FLAGS], env);
     expect(res.code, res.stderr).toBe(0);
     ({ request_id: id, package: pkg } = JSON.parse(res.stdout) as { request_id: string; package: string });
     subjects = (JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')) as { subjects: Subject[] }).subjects;

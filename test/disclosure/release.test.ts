@@ -8,7 +8,7 @@ import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
+import { IDENTITY_FLAGS, runCli, sandboxEnv, startCli, tempDir } from '../helpers/cli.js';
 
 const ALICE = 'alice.martin@cedarpine.example';
 const BRUNO = 'bruno.costa@cedarpine.example';
@@ -35,7 +35,8 @@ describe('release: only an approved copy, exactly the one reviewed, reaches the 
   });
 
   const exportJson = async (args: string[]): Promise<Summary> => {
-    const r = await runCli(['export', '--emails', ALICE, '--out', tempDir('zdsar-rel-'), '--json', ...args], env);
+    // Identity recorded up front: release is gated on it (issue 26; the gate is tested in test/ledger/identity.test.ts).
+    const r = await runCli(['export', '--emails', ALICE, '--out', tempDir('zdsar-rel-'), '--json', ...IDENTITY_FLAGS, ...args], env);
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as Summary;
   };

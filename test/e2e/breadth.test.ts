@@ -68,9 +68,10 @@ describe('export: Team Chat, SMS texts, attendance, summaries, sign-ins, voicema
       expect(attendance.length).toBe(joined.length);
       for (const a of attendance) {
         const p = a.participant as Rec;
-        expect(p.id === user.id || String(p.user_email).toLowerCase() === email, `${email} attendance row of someone else`).toBe(true);
+        expect((p.participant_user_id ?? p.id) === user.id || String(p.user_email).toLowerCase() === email, `${email} attendance row of someone else`).toBe(true);
       }
-      const ownParticipations = recordsFor(sb.account, email).participations.filter((x) => x.kind === 'meeting').map((x) => x.instanceUuid);
+      // Meetings and webinars (the report lists both; issue 23).
+      const ownParticipations = recordsFor(sb.account, email).participations.map((x) => x.instanceUuid);
       for (const a of attendance) expect(ownParticipations).toContain((a.meeting as Rec).uuid);
 
       // AI Companion summaries of meetings the person hosted, and only those.
@@ -182,7 +183,7 @@ describe('export --estimate and --skip', () => {
     const e = JSON.parse(res.stdout) as { requests: Record<string, number>; seconds: number; optional: Record<string, { requests: Record<string, number>; seconds: number }> };
     expect(e.requests.medium).toBeGreaterThan(0);
     expect(e.seconds).toBeGreaterThan(0);
-    expect(Object.keys(e.optional).sort()).toEqual(['attendance', 'chat', 'sign_ins', 'sms_messages', 'summaries', 'voicemail_transcripts']);
+    expect(Object.keys(e.optional).sort()).toEqual(['ai_companion', 'attendance', 'calendar', 'chat', 'clips', 'scheduler', 'sign_ins', 'sms_messages', 'summaries', 'voicemail_transcripts', 'workspaces']);
     expect(sb.log).toHaveLength(0);
     const text = await runCli(['export', '--emails', PEOPLE.join(','), '--estimate', '--skip', 'chat'], sandboxEnv(sb));
     expect(text.stdout).toMatch(/chat .*\(left out\)/);

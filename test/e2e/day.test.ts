@@ -42,7 +42,10 @@ describe("an officer's day: from received to sent", () => {
   it('export → review the draft → approve → deliver → sent; nothing person-facing before approval; an unsent request past its date is flagged', async () => {
     // A request that arrived 40 days ago and was entered only now: a warning with the days, flagged until sent.
     const received = isoDay(addDays(new Date(), -40));
-    const late = await runCli(['export', '--emails', BRUNO, '--received', received, '--reference', 'TICKET-77', '--out', tempDir('zdsar-day-')], env);
+    // The received date comes from the spreadsheet's own column.
+    const csv = join(tempDir('zdsar-day-csv-'), 'requests.csv');
+    writeFileSync(csv, `Email,Received\n${BRUNO},${received}\n`);
+    const late = await runCli(['export', '--csv', csv, '--reference', 'TICKET-77', '--out', tempDir('zdsar-day-')], env);
     expect(late.code, late.stderr).toBe(0);
     expect(late.stderr).toMatch(/it is \d+ days overdue already/);
 

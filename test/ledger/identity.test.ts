@@ -28,11 +28,11 @@ describe('identity gate: export --zip and approval', () => {
     await sb.close();
   });
 
-  it('export --zip without a verification is refused before anything is sent; verify-identity then resume makes the zip', async () => {
+  it('export --approve --zip without a verification is refused before anything is sent; verify-identity, resume, then approval passes', async () => {
     const env = sandboxEnv(sb);
     const out = tempDir('zdsar-id-');
     const before = sb.log.length;
-    const r = await runCli(['export', '--emails', ALICE, '--out', out, '--zip', '--json'], env);
+    const r = await runCli(['export', '--emails', ALICE, '--out', out, '--redact', '--approve', '--zip', '--json'], env);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('no identity verification is recorded');
     expect(r.stderr).toContain('zdsar requests verify-identity');
@@ -43,7 +43,7 @@ describe('identity gate: export --zip and approval', () => {
     expect(sb.log.length).toBe(before); // nothing sent to Zoom
     let req = await show(id, env);
     expect(req.history.filter((h) => h.action === 'release_refused')).toHaveLength(1);
-    expect(req.identity?.refusals?.[0]).toMatchObject({ step: 'zip' });
+    expect(req.identity?.refusals?.[0]).toMatchObject({ step: 'approval' });
 
     // Copies are refused: a type name, not a document number or a file.
     const bad = await runCli(['requests', 'verify-identity', id, '--method', 'document-check', '--evidence', 'passport 12345678', '--verifier', 'Dana DPO'], env);
@@ -61,14 +61,15 @@ describe('identity gate: export --zip and approval', () => {
 
     const resumed = await runCli(['requests', 'resume', id, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const zips = (JSON.parse(resumed.stdout) as { zips: string[] }).zips;
-    expect(zips).toHaveLength(1);
-    expect(existsSync(zips[0]!)).toBe(true);
+    // The resumed run builds the copy; the approval (bound to the copy's digest) is the officer's own step, gated and passing now.
+    const approved = await runCli(['requests', 'approve', id, '--approver', 'Dana DPO', '--json'], env);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect((JSON.parse(approved.stdout) as { disclosure?: { status?: string } }).disclosure?.status).toBe('approved');
 
     // requests show and report.html show the verification, and the refusal before it.
     const text = await runCli(['requests', 'show', id], env);
     expect(text.stdout).toMatch(/identity:\s+verified \d{4}-\d{2}-\d{2} by Dana DPO: document-check; evidence seen: passport, zoom-account-email; request from an authorised agent \(power-of-attorney\)/);
-    expect(text.stdout).toMatch(/refused:\s+\S+ zip: no identity verification/);
+    expect(text.stdout).toMatch(/refused:\s+\S+ approval: no identity verification/);
     const report = readFileSync(join(out, id, 'report.html'), 'utf8');
     expect(report).toContain('Identity verification');
     expect(report).toContain('power-of-attorney');

@@ -36,6 +36,13 @@ describe('zdsar sandbox --send-deauthorization', () => {
       expect(sent.stderr).toMatch(/sent a signed app_deauthorized event .*: HTTP 2\d\d/);
       const forged = await runCli(['sandbox', '--send-deauthorization', url], { ...env, ZOOM_WEBHOOK_SECRET_TOKEN: 'not-the-secret-token' });
       expect(forged.code).toBe(1);
+      // Only to this machine, and never signed with a secret that is not a sandbox's.
+      const away = await runCli(['sandbox', '--send-deauthorization', url.replace('127.0.0.1', 'listener.example.com')], env);
+      expect(away.code).toBe(2);
+      expect(away.stderr).toMatch(/listener\.example\.com is not a loopback address/);
+      const real = await runCli(['sandbox', '--send-deauthorization', url], { ...env, ZOOM_API_URL: 'https://api.zoom.us/v2' });
+      expect(real.code).toBe(2);
+      expect(real.stderr).toMatch(/ZOOM_API_URL is not a local sandbox/);
       const list = JSON.parse((await runCli(['requests', 'list', '--json'], env)).stdout) as Array<{ type: string }>;
       expect(list.filter((r) => r.type === 'compliance-notify')).toHaveLength(1);
     } finally {

@@ -80,6 +80,13 @@ function resolveFile(state: SandboxState, payload: string): FileMeta | undefined
     if (!r) return undefined;
     return { key: `p:${r.id}`, name: `${r.id}.mp3`, size: r.file_size, ext: 'MP3', contentType: 'audio/mpeg' };
   }
+  if (kind === 'a') {
+    // An AI Companion archive's files (issue 27): -1 the conversation history, else physical_files[n].
+    const archive = state.account.workplace?.aicArchives[user.id];
+    const f = archive && (Number(a) < 0 ? archive : (archive.physical_files as Array<Record<string, unknown>>)[Number(a)]);
+    if (!f) return undefined;
+    return { key: `a:${user.id}:${a}`, name: String(f.file_name ?? 'history.json'), size: Number(f.file_size), ext: Number(a) < 0 ? 'JSON' : 'PDF', contentType: Number(a) < 0 ? 'application/json' : 'application/pdf' };
+  }
   if (kind === 'k') {
     // A clip (issue 27: GET /clips/{clipId}/download), by owner and clip id.
     const clip = state.account.workplace?.clips.find((x) => x.owner === user.id && x.data.clip_id === a);
@@ -132,7 +139,7 @@ function etagOf(meta: FileMeta): string {
 }
 
 /** GET <download_url>: Bearer already checked by the server; answer 302 to the signed file URL. */
-function downloadHandler(c: RouteCtx): Reply {
+export function downloadHandler(c: RouteCtx): Reply {
   const payload = openToken(c.state, c.params.token ?? '');
   const meta = payload ? resolveFile(c.state, payload) : undefined;
   if (!payload || !meta) throw new ZoomError(404, 3301, 'There is no recording for this session.');

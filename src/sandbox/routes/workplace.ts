@@ -6,7 +6,7 @@
 import { DAY } from '../build.js';
 import { json, lookupUser, paginate, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import { WORKPLACE_ROUTES, type ErrorAnswer, type WorkplaceRoute } from '../workplace-routes.js';
-import { redirectToFile } from './recordings.js';
+import { downloadHandler, downloadToken, redirectToFile } from './recordings.js';
 
 type Rec = Record<string, unknown>;
 
@@ -44,7 +44,8 @@ function handle(d: WorkplaceRoute) {
 
     if (d.shape.kind === 'object') {
       if (!rows[0]) throw fail(d.errors.notFound);
-      return json(rows[0]);
+      const links = d.shape.links;
+      return json(links ? links(rows[0], (payload) => `${c.state.origin}/aic/archive/download/${downloadToken(c.state, payload)}`) : rows[0]);
     }
     if (d.shape.kind === 'file') {
       const { param, idField, payload, ready, notReady } = d.shape;
@@ -100,8 +101,8 @@ function handle(d: WorkplaceRoute) {
   };
 }
 
-/** The declarations as the server's routes. */
-export const workplaceRoutes: RouteDef[] = WORKPLACE_ROUTES.map((d) => ({
+/** The declarations as the server's routes, and where the AI Companion archive's download URLs lead (Bearer, then 302 to the file). */
+export const workplaceRoutes: RouteDef[] = [{ method: 'GET', path: '/aic/archive/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler }, ...WORKPLACE_ROUTES.map((d): RouteDef => ({
   method: 'GET',
   path: d.path,
   category: d.label,
@@ -111,4 +112,4 @@ export const workplaceRoutes: RouteDef[] = WORKPLACE_ROUTES.map((d) => ({
   auth: 'bearer',
   spec: d.spec,
   handler: handle(d),
-}));
+}))];

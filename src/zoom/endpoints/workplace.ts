@@ -114,22 +114,35 @@ const PRODUCTS: ReadonlyArray<{ prefix: string; name: string; setting: string }>
  * calendar, scheduler and workspace specs document a bare 403), a missing admin scope (add it), and a
  * user-level-only read (no admin app can: reason 'user_level').
  */
-export function workplaceBlock(e: unknown): { reason: 'not_enabled' | 'not_permitted' | 'user_level'; note: string } | undefined {
+export function workplaceBlock(e: unknown): { reason: 'not_enabled' | 'not_granted' | 'user_level'; note: string } | undefined {
   if (!(e instanceof ZoomApiError)) return undefined;
   const t = e.template ?? '';
   const product = PRODUCTS.find((p) => t.startsWith(p.prefix));
   if (!product) return undefined;
   const said = `Zoom answered ${e.status}${e.code !== undefined ? ` code ${e.code}` : ''}: ${e.zoomMessage}`;
-  if (e.isMissingScope && USER_LEVEL_ONLY.includes(t)) {
-    const scopes = SCOPES.get(`GET ${t}`)?.granular.join(', ') ?? '';
-    return { reason: 'user_level', note: `${said}. Zoom grants this read (${scopes}) to user-level apps only: an admin Server-to-Server app cannot read another person's ${t.endsWith('settings') ? 'calendar settings' : 'calendar list'}. Zoom's own export (--zoom-export) holds them` };
-  }
-  if (e.isMissingScope) {
-    const scopes = SCOPES.get(`GET ${t}`)?.granular.filter((s) => s.endsWith(':admin')).join(', ') ?? '';
-    return { reason: 'not_permitted', note: `${said}. Add the scope ${scopes} to the app (Zoom App Marketplace > Manage > the app > Scopes), then resume` };
-  }
+  if (e.isMissingScope) return scopeBlock(t, said);
   if (e.status === 403) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
   return undefined;
+}
+
+/**
+ * A read the app holds no scope for: user-level only (no admin app can be given it), or an admin scope
+ * not added to the app (optional products: named, not a failure of the answer). `said`: Zoom's answer, if asked.
+ */
+export function scopeBlock(template: string, said?: string): { reason: 'not_granted' | 'user_level'; note: string } {
+  const s = SCOPES.get(`GET ${template}`);
+  const lead = said ? `${said}. ` : '';
+  if (USER_LEVEL_ONLY.includes(template)) {
+    return { reason: 'user_level', note: `${lead}Zoom grants this read (${s?.granular.join(', ') ?? ''}) to user-level apps only: an admin Server-to-Server app cannot read another person's ${template.endsWith('settings') ? 'calendar settings' : 'calendar list'}. Zoom's own export (--zoom-export) holds them` };
+  }
+  const scope = s?.granular.find((x) => x.endsWith(':admin')) ?? s?.granular[0] ?? '';
+  return { reason: 'not_granted', note: `${lead}The app does not hold the scope ${scope}: add it in the Zoom App Marketplace (Manage > the app > Scopes), then resume` };
+}
+
+/** Whether granted scopes let the app send this read (any of its classic or granular scopes). */
+export function canRead(granted: ReadonlySet<string>, template: string): boolean {
+  const s = SCOPES.get(`GET ${template}`);
+  return !!s && [...s.granular, ...s.classic].some((x) => granted.has(x));
 }
 
 // ---------------------------------------------------------------- doctor
