@@ -10,6 +10,7 @@
 import type { Category } from './ratelimit.js';
 import type { SandboxUser } from './model.js';
 import type { SandboxWorkplace, WorkplaceProduct } from './workplace-model.js';
+import { emptyAicArchive } from './workplace.js';
 
 type Rec = Record<string, unknown>;
 
@@ -223,7 +224,8 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     product: 'ai_companion',
     owner: { in: 'path', name: 'userId' },
     records: (w, { user }) => {
-      const a = user ? w.aicArchives[user.id] : undefined;
+      // A user of the account always has an archive record (empty without conversations); 404 code 20524 is for an unknown user.
+      const a = user ? (w.aicArchives[user.id] ?? emptyAicArchive(user)) : undefined;
       return a ? [a] : [];
     },
     shape: {

@@ -188,7 +188,7 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
   // Every user has a primary calendar (its id is their address) and an archive record, empty for those without activity.
   for (const u of account.users) {
     w.events[u.email] ??= [];
-    w.aicArchives[u.id] ??= { user_id: u.id, email: u.email, display_name: u.display_name, physical_files: [] };
+    w.aicArchives[u.id] ??= emptyAicArchive(u);
   }
   w.reservations.sort((a, b) => String(a.data.start_time).localeCompare(String(b.data.start_time)));
   account.workplace = w;
@@ -230,4 +230,9 @@ export function workplaceFor(account: SandboxAccount, email: string): WorkplaceR
   out.reservations = mine(w.reservations);
   out.aicArchive = w.aicArchives[user.id];
   return out;
+}
+
+/** The archive record of a user without AI Companion conversations: their fields, no files (also for a user added after the build). */
+export function emptyAicArchive(u: SandboxUser): Record<string, unknown> {
+  return { user_id: u.id, email: u.email, display_name: u.display_name, physical_files: [] };
 }
