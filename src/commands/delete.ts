@@ -12,7 +12,7 @@ import type { EarlierPackage } from '../zoom-data-requests/purge.js';
 import type { DeletePlan } from '../zoom-data-requests/submit.js';
 import { certificateLine, certify, type Issued } from './certify.js';
 import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
-import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
+import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, warnIfLate, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 const deleteOptions = baseOptions.extend({
   ...peopleOptions.shape,
@@ -72,13 +72,18 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
         if (!o.yes) return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity) });
         const d = await submitDelete(ctx.io.env, planned, { identity, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
+        await warnIfLate(ctx, d.request);
         return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, d.request.request_id));
       }),
     );
 }
 
+/** Said in every dry run: Zoom's deletion never reaches people who are not Zoom users (outside registrants). */
+const ZOOM_USERS_ONLY = "Zoom's Data & Privacy deletion acts only on Zoom users of this account: a person with no Zoom user (e.g. found only as a meeting or webinar registrant) is not deleted by it. Erase their registrations with zdsar registrants erase.";
+
 function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean; identity: boolean }): number {
-  const { people, flying, toSubmit, batches, earlier, input } = d;
+  const { people, flying, toSubmit, batches, earlier, input, noZoomUser } = d;
+  const nonUser = new Map(noZoomUser.map((x) => [x.email, x]));
   if (o.json) {
     printJson(io, {
       dry_run: true,
@@ -88,6 +93,9 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
       earlier_packages: earlier,
       purge_packages: o.purgePackages,
       identity_given: o.identity,
+      // Zoom's deletion acts on Zoom users only; these had none when an earlier export looked.
+      no_zoom_user: noZoomUser.map((x) => ({ index: people.find((p) => p.email === x.email)!.index, email: x.email, found_by: x.request_id })),
+      note: ZOOM_USERS_ONLY,
     });
     return EXIT.ok;
   }
@@ -97,8 +105,12 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
   // A destructive command's dry run shows exactly who would be affected: addresses, and where they came from.
   for (const [i, b] of batches.entries()) {
     w(`  Zoom request ${i + 1} of ${batches.length}:`);
-    for (const p of b) w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})`);
+    for (const p of b) {
+      const n = nonUser.get(p.email);
+      w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})${n ? `: NO ZOOM USER (export ${n.request_id}): nothing of theirs is deleted by this` : ''}`);
+    }
   }
+  w(ZOOM_USERS_ONLY);
   for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
   if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
   w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
