@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT } from '../errors.js';
+import { humanTime } from '../dates.js';
 import { subjectLabel } from '../ledger/index.js';
 import { describePeopleReport } from '../ui/people-report.js';
 import type { IO } from '../run-context.js';
@@ -24,10 +25,6 @@ const deleteOptions = baseOptions.extend({
   purgePackages: z.boolean().default(false),
   ...identityOptions.shape,
 });
-
-function hhmm(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z').replace(/:\d{2}Z$/, 'Z');
-}
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -153,14 +150,14 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
     const w = (s: string) => writeLine(io.stderr, s);
     if (accepted.length) {
       w(`Zoom accepted the deletion of ${accepted.map((p) => label(p.index)).join(', ')} (request ${id}).`);
-      if (windows.length) w(`It can still be revoked until ${hhmm(windows[windows.length - 1]!)} (30 minutes after Zoom accepted it): zdsar requests cancel ${id}`);
+      if (windows.length) w(`It can still be revoked until ${humanTime(windows[windows.length - 1]!)} (30 minutes after Zoom accepted it): zdsar requests cancel ${id}`);
     }
     for (const p of skipped) w(`${label(p.index)}: not submitted: ${p.cp?.note ?? 'skipped'}`);
     for (const p of failed) w(`${label(p.index)}: failed: ${p.error ?? 'refused by Zoom'}`);
     if (queuedP.length) {
       const ours = accepted.some((p) => p.cp?.state === 'Pending' || p.cp?.state === 'Processing');
       const busy = ours ? `and holds the account's one slot for the deletion above (Pending through its 30-minute window, then processing)` : result.stopped ? `(${result.stopped})` : '';
-      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time ${busy}; submit them once it is free${windows.length ? ` (after ${hhmm(windows[windows.length - 1]!)} at the earliest)` : ''}: zdsar requests resume ${id}`);
+      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time ${busy}; submit them once it is free${windows.length ? ` (after ${humanTime(windows[windows.length - 1]!)} at the earliest)` : ''}: zdsar requests resume ${id}`);
     }
     if (result.fatal) w(`Zoom refused: ${result.stopped}. Check the app's scopes (data_request:write:request:admin) with zdsar doctor.`);
     renderEarlier(io, earlier, purged.length > 0, false, purged);
@@ -202,7 +199,7 @@ export function renderCancel(io: IO, c: CancelResult, label: (i: number) => stri
     if (unsent.length) w(`${unsent.map((p) => label(p.index)).join(', ')}: never submitted to Zoom; will not be.`);
     if (tooLate.length) {
       w(`Could not revoke ${tooLate.map(({ p }) => label(p.index)).join(', ')}: Zoom is already deleting their data and it can no longer be canceled (${tooLate[0]!.why}).`);
-      if (windowEnd) w(`The 30-minute window ended at ${hhmm(windowEnd)}.`);
+      if (windowEnd) w(`The 30-minute window ended at ${humanTime(windowEnd)}.`);
     }
     for (const { p, why } of errors) w(`${label(p.index)}: Zoom did not cancel: ${why}`);
     if (allRevoked) w(`Canceled ${id}.`);
