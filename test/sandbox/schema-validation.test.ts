@@ -293,6 +293,9 @@ describe('every sandbox answer validates against its spec operation\'s response 
     await list('/users', 'users');
     await list('/users?status=inactive', 'users');
     await list('/phone/users', 'users');
+    // The account's call history (Zoom Phone): every window, and one narrowed by a keyword (a person's address).
+    for (const w of windows) await list(`/phone/call_history?from=${w.from}&to=${w.to}`, 'call_logs');
+    await list(`/phone/call_history?from=${windows[0]!.from}&to=${windows[0]!.to}&keyword=${encodeURIComponent(a.users[0]!.email)}`, 'call_logs');
     for (const u of a.users) {
       await hit(`/users/${u.id}`);
       await hit(`/users/${encodeURIComponent(u.email)}`);
@@ -427,6 +430,7 @@ describe('every sandbox answer validates against its spec operation\'s response 
     await hit(`/clips?from=${ymd(now - 70 * DAY)}&to=${ymd(now)}`);
     await hit(`/clips?user_id=${a.users[0]!.id}&from=${ymd(now - 70 * DAY)}&to=${ymd(now)}`);
     await hit(`/scheduler/availability?user_id=nobody@nowhere.example`);
+    await hit(`/phone/call_history?from=${windows[0]!.to}&to=${windows[1]!.from}`);
     await hit(`/users?page_size=30&next_page_token=expired-token`);
   }, 240_000);
   afterAll(() => sb?.close());
