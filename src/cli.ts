@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { setMaxListeners } from 'node:events';
 import type { CommandContext, Register } from './commands/context.js';
-import { CliError, EXIT } from './errors.js';
+import { asInvoked, CliError, EXIT } from './errors.js';
 import { redact } from './secrets.js';
 import { printJson, processIO, type IO } from './ui/io.js';
 
@@ -111,8 +111,8 @@ export function reportError(err: unknown, io: IO): number {
     return EXIT.usage;
   }
   if (err instanceof CliError) {
-    io.stderr.write(redact(`zdsar: ${err.message}\n`));
-    if (err.hint) io.stderr.write(redact(`  ${err.hint}\n`));
+    io.stderr.write(redact(`zdsar: ${asInvoked(err.message, io.env)}\n`));
+    if (err.hint) io.stderr.write(redact(`  ${asInvoked(err.hint, io.env)}\n`));
     return err.exitCode;
   }
   const e = err as Error;

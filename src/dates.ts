@@ -84,3 +84,17 @@ export function daysUntil(due: Date, now: Date): number {
   const b = Date.UTC(due.getUTCFullYear(), due.getUTCMonth(), due.getUTCDate());
   return Math.round((b - a) / DAY_MS);
 }
+
+/**
+ * The one way a moment is shown to people (terminal, report.html, cover notes): "YYYY-MM-DD HH:MM UTC".
+ * Machine-facing output (--json, ledger, manifests) keeps ISO 8601 as stored. A value that is not an
+ * ISO 8601 time is shown as given; a moment with an offset is converted to UTC.
+ */
+export function humanTime(v: string | Date | undefined | null): string {
+  if (v === undefined || v === null || v === '') return '–';
+  if (typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return v;
+  const d = typeof v === 'string' ? new Date(v) : v;
+  if (Number.isNaN(d.getTime())) return String(v);
+  const iso = d.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}

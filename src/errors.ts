@@ -74,3 +74,15 @@ export function visible(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const COMMANDS = 'compliance|delete|doctor|export|redact|registrants|requests|sandbox|verify';
+const COMMAND_RE = new RegExp(`(?<!npx )\\bzdsar (?=(?:${COMMANDS})\\b)`, 'g');
+
+/**
+ * The one rule for commands named in what we tell the user (errors, hints): as they started zdsar.
+ * Started through npx / npm exec (installed without a global bin), `zdsar requests …` reads
+ * `npx zdsar requests …`; otherwise unchanged.
+ */
+export function asInvoked(text: string, env: NodeJS.ProcessEnv): string {
+  return env.npm_command === 'exec' ? text.replace(COMMAND_RE, 'npx zdsar ') : text;
+}

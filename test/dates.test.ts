@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarMonths, earliestWithinMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../src/dates.js';
+import { addCalendarMonths, earliestWithinMonths, humanTime, isoDay, parseIsoDay, sixMonthsFrom } from '../src/dates.js';
 import { parseDateArg } from '../src/ledger/deadlines.js';
 import { dayWindows, monthWindows } from '../src/zoom/paginate.js';
 
@@ -61,5 +61,15 @@ describe('dayWindows (Workspace reservations: at most 14 days per request)', () 
     }
     expect(dayWindows('2026-01-05', '2026-01-05', 14)).toEqual([{ from: '2026-01-05', to: '2026-01-05' }]);
     expect(dayWindows('2026-01-06', '2026-01-05', 14)).toEqual([]);
+  });
+});
+
+describe('humanTime: the one human format for a moment', () => {
+  it('shows ISO 8601 moments as "YYYY-MM-DD HH:MM UTC", converting offsets; anything else as given', () => {
+    expect(humanTime('2026-03-01T09:05:59.123Z')).toBe('2026-03-01 09:05 UTC');
+    expect(humanTime('2026-03-01T01:30:00+02:00')).toBe('2026-02-28 23:30 UTC');
+    expect(humanTime(new Date(Date.UTC(2026, 0, 2, 3, 4)))).toBe('2026-01-02 03:04 UTC');
+    expect(humanTime('2026-03-01')).toBe('2026-03-01');
+    expect(humanTime(undefined)).toBe('–');
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { loadPlan, type Plan } from '../config.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { asInvoked, InterruptedError, UsageError } from '../errors.js';
 import { isoDay, parseDateArg, parseRegime, type Regime } from '../ledger/index.js';
 import type { IO, RunContext } from '../run-context.js';
 import { redact } from '../secrets.js';
@@ -126,7 +126,7 @@ function failureDocument(e: unknown, ctx: CommandContext): Record<string, unknow
     ...(typeof err?.requestId === 'string' ? { request_id: err.requestId } : {}),
     ...ctx.failure,
     status: interrupted ? 'interrupted' : 'failed',
-    error: { message: redact(err?.message ?? String(e)), ...(err?.hint ? { hint: redact(err.hint) } : {}) },
+    error: { message: redact(asInvoked(err?.message ?? String(e), ctx.io.env)), ...(err?.hint ? { hint: redact(asInvoked(err.hint, ctx.io.env)) } : {}) },
   };
 }
 
@@ -156,4 +156,15 @@ export function withRequest(cmd: Command, what: string, regimeDefault?: string):
     .option('--reference <text>', "the requester's own reference (their ticket or letter number), kept in the ledger")
     .option('--received <date>', 'when the request reached you, YYYY-MM-DD (sets the legal due date; default: today)')
     .option('--regime <regime>', 'gdpr (one month) or ccpa (45 days) for the due date', regimeDefault);
+}
+
+/**
+ * A request entered already past its legal due date: said at once on stderr, with the number of
+ * days. The one place every command that enters a request (export, delete, registrants erase) calls.
+ */
+export async function warnIfLate(ctx: CommandContext, request: string | import('../ledger/index.js').LedgerRequest): Promise<void> {
+  const [{ Ledger, lateAtEntry }, { zdsarHome }] = await Promise.all([import('../ledger/index.js'), import('../config.js')]);
+  const r = typeof request === 'string' ? await Ledger.open(zdsarHome(ctx.io.env)).get(request) : request;
+  const late = r && lateAtEntry(r, new Date());
+  if (late) ctx.io.stderr.write(late + '\n');
 }

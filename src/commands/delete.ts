@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT } from '../errors.js';
+import { humanTime } from '../dates.js';
 import { subjectLabel } from '../ledger/index.js';
 import { describePeopleReport } from '../ui/people-report.js';
 import type { IO } from '../run-context.js';
@@ -12,7 +13,7 @@ import type { EarlierPackage } from '../zoom-data-requests/purge.js';
 import type { DeletePlan } from '../zoom-data-requests/submit.js';
 import { certificateLine, certify, type Issued } from './certify.js';
 import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
-import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
+import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, warnIfLate, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 const deleteOptions = baseOptions.extend({
   ...peopleOptions.shape,
@@ -24,10 +25,6 @@ const deleteOptions = baseOptions.extend({
   purgePackages: z.boolean().default(false),
   ...identityOptions.shape,
 });
-
-function hhmm(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z').replace(/:\d{2}Z$/, 'Z');
-}
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -72,13 +69,18 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
         if (!o.yes) return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity) });
         const d = await submitDelete(ctx.io.env, planned, { identity, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
+        await warnIfLate(ctx, d.request);
         return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, d.request.request_id));
       }),
     );
 }
 
+/** Said in every dry run: Zoom's deletion never reaches people who are not Zoom users (outside registrants). */
+const ZOOM_USERS_ONLY = "Zoom's Data & Privacy deletion acts only on Zoom users of this account: a person with no Zoom user (e.g. found only as a meeting or webinar registrant) is not deleted by it. Erase their registrations with zdsar registrants erase.";
+
 function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean; identity: boolean }): number {
-  const { people, flying, toSubmit, batches, earlier, input } = d;
+  const { people, flying, toSubmit, batches, earlier, input, noZoomUser } = d;
+  const nonUser = new Map(noZoomUser.map((x) => [x.email, x]));
   if (o.json) {
     printJson(io, {
       dry_run: true,
@@ -88,6 +90,9 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
       earlier_packages: earlier,
       purge_packages: o.purgePackages,
       identity_given: o.identity,
+      // Zoom's deletion acts on Zoom users only; these had none when an earlier export looked.
+      no_zoom_user: noZoomUser.map((x) => ({ index: people.find((p) => p.email === x.email)!.index, email: x.email, found_by: x.request_id })),
+      note: ZOOM_USERS_ONLY,
     });
     return EXIT.ok;
   }
@@ -97,8 +102,12 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
   // A destructive command's dry run shows exactly who would be affected: addresses, and where they came from.
   for (const [i, b] of batches.entries()) {
     w(`  Zoom request ${i + 1} of ${batches.length}:`);
-    for (const p of b) w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})`);
+    for (const p of b) {
+      const n = nonUser.get(p.email);
+      w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})${n ? `: NO ZOOM USER (export ${n.request_id}): nothing of theirs is deleted by this` : ''}`);
+    }
   }
+  w(ZOOM_USERS_ONLY);
   for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
   if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
   w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
@@ -141,14 +150,14 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
     const w = (s: string) => writeLine(io.stderr, s);
     if (accepted.length) {
       w(`Zoom accepted the deletion of ${accepted.map((p) => label(p.index)).join(', ')} (request ${id}).`);
-      if (windows.length) w(`It can still be revoked until ${hhmm(windows[windows.length - 1]!)} (30 minutes after Zoom accepted it): zdsar requests cancel ${id}`);
+      if (windows.length) w(`It can still be revoked until ${humanTime(windows[windows.length - 1]!)} (30 minutes after Zoom accepted it): zdsar requests cancel ${id}`);
     }
     for (const p of skipped) w(`${label(p.index)}: not submitted: ${p.cp?.note ?? 'skipped'}`);
     for (const p of failed) w(`${label(p.index)}: failed: ${p.error ?? 'refused by Zoom'}`);
     if (queuedP.length) {
       const ours = accepted.some((p) => p.cp?.state === 'Pending' || p.cp?.state === 'Processing');
       const busy = ours ? `and holds the account's one slot for the deletion above (Pending through its 30-minute window, then processing)` : result.stopped ? `(${result.stopped})` : '';
-      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time ${busy}; submit them once it is free${windows.length ? ` (after ${hhmm(windows[windows.length - 1]!)} at the earliest)` : ''}: zdsar requests resume ${id}`);
+      w(`${queuedP.map((p) => label(p.index)).join(', ')}: queued. Zoom takes one data request at a time ${busy}; submit them once it is free${windows.length ? ` (after ${humanTime(windows[windows.length - 1]!)} at the earliest)` : ''}: zdsar requests resume ${id}`);
     }
     if (result.fatal) w(`Zoom refused: ${result.stopped}. Check the app's scopes (data_request:write:request:admin) with zdsar doctor.`);
     renderEarlier(io, earlier, purged.length > 0, false, purged);
@@ -190,7 +199,7 @@ export function renderCancel(io: IO, c: CancelResult, label: (i: number) => stri
     if (unsent.length) w(`${unsent.map((p) => label(p.index)).join(', ')}: never submitted to Zoom; will not be.`);
     if (tooLate.length) {
       w(`Could not revoke ${tooLate.map(({ p }) => label(p.index)).join(', ')}: Zoom is already deleting their data and it can no longer be canceled (${tooLate[0]!.why}).`);
-      if (windowEnd) w(`The 30-minute window ended at ${hhmm(windowEnd)}.`);
+      if (windowEnd) w(`The 30-minute window ended at ${humanTime(windowEnd)}.`);
     }
     for (const { p, why } of errors) w(`${label(p.index)}: Zoom did not cancel: ${why}`);
     if (allRevoked) w(`Canceled ${id}.`);

@@ -13,7 +13,7 @@ import { createProgress } from '../ui/progress.js';
 import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
 import { releaseOptions } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
-import { action, baseOptions, dateOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
+import { action, baseOptions, dateOption, peopleOptions, planOf, runContext, warnIfLate, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 const exportOptions = baseOptions.extend({
   ...peopleOptions.shape,
@@ -93,9 +93,7 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
         const identity = identityGiven({ identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation }, approver);
         const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release, identity });
         if (!o.json && prepared.input) for (const l of describePeopleReport(prepared.input)) ctx.io.stderr.write(l + '\n');
-        const { lateAtEntry } = await import('../ledger/index.js');
-        const late = lateAtEntry(prepared.request, new Date());
-        if (late) ctx.io.stderr.write(late + '\n');
+        await warnIfLate(ctx, prepared.request);
         return runExport(ctx, prepared, o);
       }),
     );

@@ -13,7 +13,7 @@ import { palette, printJson, progressEnabled } from '../ui/io.js';
 import { certificateLine, certify, type Issued } from './certify.js';
 import { createProgress, type Progress } from '../ui/progress.js';
 import { addressMask } from '../ui/people.js';
-import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
+import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, warnIfLate, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
 /** Default hours a complete scan answers without walking every host again (registrants/index-store.ts). */
 const DEFAULT_MAX_AGE_HOURS = 6;
@@ -162,6 +162,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
           sp.stop();
           steps?.stop();
         }
+        if (out.kind === 'done') await warnIfLate(ctx, out.requestId);
         const cert = out.kind === 'done' ? await certify(io.env, out.requestId) : undefined;
         const code = renderErase(io, out, o, sp.mask, input, cert);
         if (out.kind === 'done' && out.stopped) {

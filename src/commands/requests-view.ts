@@ -3,7 +3,7 @@
  * Loaded only when a requests subcommand runs (CLI start-up stays light).
  */
 import { z } from 'zod';
-import { daysUntil } from '../dates.js';
+import { daysUntil, humanTime } from '../dates.js';
 import { describeIdentity, type LedgerRequest, type PurgeResult } from '../ledger/index.js';
 import { clockRuns, stageOf, STAGES, type Stage } from '../ledger/lifecycle.js';
 import { palette, type IO, writeLine } from '../ui/io.js';
@@ -133,13 +133,13 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   field('due', dueCell(r, now, urgency, c) + (r.extended ? (r.original_due_at ? ` (originally ${r.original_due_at.slice(0, 10)})` : '') : ' (not extended)'));
   if (r.range) field('date range', `${r.range.from ?? 'beginning'} to ${r.range.to ?? 'today'}`);
   field('package', r.out_dir);
-  field('created', r.created_at);
-  field('completed', r.completed_at);
-  field('canceled', r.canceled_at);
-  field('purged', r.purged_at);
+  field('created', r.created_at && humanTime(r.created_at));
+  field('completed', r.completed_at && humanTime(r.completed_at));
+  field('canceled', r.canceled_at && humanTime(r.canceled_at));
+  field('purged', r.purged_at && humanTime(r.purged_at));
   if (r.key) field('key', r.key);
   if (r.identity || r.type === 'export' || r.type === 'zoom-delete') field('identity', describeIdentity(r.identity));
-  for (const x of r.identity?.refusals ?? []) field('  refused', `${x.at} ${x.step}: ${x.missing}`);
+  for (const x of r.identity?.refusals ?? []) field('  refused', `${humanTime(x.at)} ${x.step}: ${x.missing}`);
   if (r.purged_at) {
     out.push('', c.dim(`  Addresses were removed when the package was purged (${r.purged_at.slice(0, 10)}); the ledger keeps a salted hash of each (HMAC-SHA-256).`));
   }
@@ -170,7 +170,7 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
   out.push('', c.bold(`Errors (${r.errors.length})`));
   for (const e of r.errors) {
     const who = [e.subject !== undefined ? label(e.subject) : undefined, e.category].filter(Boolean).join(' ');
-    out.push(`  ${e.at}  ${visible(who) ? visible(who) + ': ' : ''}${c.red(visible(e.message))}`);
+    out.push(`  ${humanTime(e.at)}  ${visible(who) ? visible(who) + ': ' : ''}${c.red(visible(e.message))}`);
   }
 
   out.push('', c.bold(`Evidence (${r.evidence.length})`));

@@ -1,3 +1,4 @@
+import { humanTime } from '../dates.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { redact, type Secret } from '../secrets.js';
 import {
@@ -140,12 +141,12 @@ export function deadlineWarnings(payload: DeauthPayload, now: Date): string[] {
   if (left < 0) {
     const days = Math.floor(-left / day);
     return [
-      `the ten-day deadline passed on ${due.toISOString()} (${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`} ago)`,
+      `the ten-day deadline passed on ${humanTime(due)} (${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`} ago)`,
     ];
   }
   if (left < 2 * day) {
     const hours = Math.max(1, Math.floor(left / (60 * 60 * 1000)));
-    return [`the ten-day deadline is near: ${due.toISOString()} (in about ${hours} h)`];
+    return [`the ten-day deadline is near: ${humanTime(due)} (in about ${hours} h)`];
   }
   return [];
 }

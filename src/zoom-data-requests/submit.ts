@@ -44,6 +44,12 @@ export interface DeletePlan {
   /** Zoom takes at most 10 addresses per request. */
   batches: Subject[][];
   earlier: EarlierPackage[];
+  /**
+   * People an earlier export found to have no Zoom user in this account (the ledger's person status
+   * `not_found`): Zoom's Data & Privacy deletion acts only on Zoom users, so it deletes nothing of
+   * theirs (their registrations: `zdsar registrants erase`). Known offline, from the ledger only.
+   */
+  noZoomUser: Array<{ email: string; request_id: string; at: string }>;
 }
 
 export interface SubmitSettings {
@@ -77,7 +83,8 @@ export async function planDelete(input: DeleteInput): Promise<DeletePlan> {
   const toSubmit = people.filter((p) => !flying.has(p.email));
   const batches = chunks(toSubmit, MAX_EMAILS_PER_REQUEST);
   const earlier = await earlierPackages(ledger, people.map((p) => p.email));
-  return { people, input: report, flying, toSubmit, batches, earlier };
+  const noZoomUser = await knownNonUsers(ledger, people.map((p) => p.email));
+  return { people, input: report, flying, toSubmit, batches, earlier, noZoomUser };
 }
 
 /** `zdsar delete --yes`: record the request, submit what Zoom's one slot allows, optionally wait, purge earlier packages. */
@@ -132,6 +139,21 @@ export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: 
   await settleStatus(ledger, id, result);
   const purged = s.purgePackages && result.people.some((p) => p.cp?.zoom_request_id) ? await purgePackages(ledger, id, plan.earlier, run.logger) : [];
   return { request: (await ledger.get(id))!, result, earlier: plan.earlier, purged };
+}
+
+/** Per address, the latest export's finding, if it was "no Zoom user" (a later export that found one wins). */
+async function knownNonUsers(ledger: Ledger, emails: string[]): Promise<DeletePlan['noZoomUser']> {
+  const want = new Set(emails.map((e) => e.toLowerCase()));
+  const latest = new Map<string, { status: string; request_id: string; at: string }>();
+  for (const r of await ledger.list()) {
+    if (r.type !== 'export') continue;
+    for (const s of r.subjects) {
+      if (!s.email || !s.status || !want.has(s.email)) continue;
+      const seen = latest.get(s.email);
+      if (!seen || seen.at < r.created_at) latest.set(s.email, { status: s.status, request_id: r.request_id, at: r.created_at });
+    }
+  }
+  return [...latest].filter(([, v]) => v.status === 'not_found').map(([email, v]) => ({ email, request_id: v.request_id, at: v.at }));
 }
 
 /** Emails whose deletion is still in flight (Pending/Processing in Zoom) in an open zoom-delete request: email → request id. */

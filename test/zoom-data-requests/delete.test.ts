@@ -45,7 +45,7 @@ describe('zdsar delete', () => {
     expect(r.code, r.stderr).toBe(0);
     const id = r.stdout.trim();
     expect(id).toMatch(/^r-/);
-    expect(r.stderr).toMatch(/revoked until \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z/);
+    expect(r.stderr).toMatch(/revoked until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     expect(r.stderr).toContain(`zdsar requests cancel ${id}`);
     const zoom = sb.dataRequests.requests.filter((x) => x.request_type === 'DELETE');
     expect(zoom).toHaveLength(2);

@@ -24,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { digestFile } from '../../fs/records.js';
+import { humanTime } from '../../dates.js';
 import { CATEGORIES, type CategoryInfo } from '../categories.js';
 import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
@@ -254,11 +255,11 @@ function indexReport(m: Manifest, generated: string, review?: Html, identity?: H
 </header>
 <dl class="facts">
 <dt>Request</dt><dd><code>${m.request_id}</code> (${m.type}${m.regime ? `, ${m.regime.toUpperCase()}` : ''})</dd>
-<dt>Received</dt><dd>${fmtDate(m.received_at)}</dd>
-<dt>Due</dt><dd>${fmtDate(m.due_at)}</dd>
+<dt>Received</dt><dd>${humanTime(m.received_at)}</dd>
+<dt>Due</dt><dd>${humanTime(m.due_at)}</dd>
 <dt>Date range asked for</dt><dd>${rangeText(m.requested_range.from, m.requested_range.to)}</dd>
-<dt>Package produced</dt><dd>${fmtDate(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
-<dt>This report generated</dt><dd>${fmtDate(generated)}</dd>
+<dt>Package produced</dt><dd>${humanTime(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
+<dt>This report generated</dt><dd>${humanTime(generated)}</dd>
 </dl>
 <h2>People</h2>
 <table>
@@ -319,9 +320,9 @@ async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject,
 <dt>Person</dt><dd>${s.email}${s.zoom_user_id ? html` <span class="meta">(Zoom user id <code>${s.zoom_user_id}</code>)</span>` : ''}</dd>
 <dt>Answer</dt><dd>${statusBadge(s.status)}${s.error ? html` <span class="meta">${s.error}</span>` : ''}</dd>
 <dt>Date range</dt><dd>${range}</dd>
-<dt>Request</dt><dd><code>${m.request_id}</code>, received ${fmtDate(m.received_at)}</dd>
-<dt>Produced</dt><dd>${fmtDate(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
-<dt>This report generated</dt><dd>${fmtDate(generated)}</dd>
+<dt>Request</dt><dd><code>${m.request_id}</code>, received ${humanTime(m.received_at)}</dd>
+<dt>Produced</dt><dd>${humanTime(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
+<dt>This report generated</dt><dd>${humanTime(generated)}</dd>
 </dl>
 ${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here${(s.categories.registrations?.records ?? 0) > 0 ? html`; the registrations below were made with this address for meetings and webinars on this account` : ''}.</p>` : ''}
 ${Object.keys(s.categories).length > 0 ? summaryTable(s, ownFiles) : ''}
@@ -471,7 +472,7 @@ function cell(v: unknown, fmt: Fmt = 'text'): Html {
   if (v === undefined || v === null || v === '') return html``;
   switch (fmt) {
     case 'date':
-      return typeof v === 'string' ? html`${fmtDate(v)}` : cell(v);
+      return typeof v === 'string' ? html`${humanTime(v)}` : cell(v);
     case 'bytes':
       return typeof v === 'number' ? html`${fmtBytes(v)}` : cell(v);
     case 'num':
@@ -552,13 +553,6 @@ function statusBadge(status: string): Html {
   const label: Record<string, string> = { ...UNAVAILABLE_LABEL, completed: 'complete', done: 'collected', not_found: 'no Zoom user', no_data: 'no data', partial: 'partly answered', failed: 'failed' };
   const cls = /^[a-z_]+$/.test(status) ? status : 'failed';
   return html`<span class="status s-${cls}">${label[status] ?? status}</span>`;
-}
-
-function fmtDate(v: string | undefined | null): string {
-  if (!v) return '–';
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(v);
-  if (!m) return v;
-  return `${m[1]} ${m[2]}${m[3] === 'Z' ? ' UTC' : m[3] ? ` ${m[3]}` : ''}`;
 }
 
 function rangeText(from: string | null | undefined, to: string | null | undefined): string {
