@@ -39,6 +39,29 @@ export function addCalendarMonths(date: Date, n: number): Date {
   return out;
 }
 
+/**
+ * The first day (YYYY-MM-DD) safely within "the past `months` months" of the day of `nowMs`, as Zoom
+ * may count them (its specs say "six months" and no more). Counting back from a month end has two
+ * readings: the same day clamped to the shorter month (31 Aug − 6 → 28 Feb, as addCalendarMonths) or
+ * rolled over into the next one (31 Aug − 6 → "31 Feb" = 3 Mar, as a Date's month arithmetic does).
+ * The later of the two is taken, then `marginDays` more for Zoom's clock, so either reading accepts it.
+ */
+export function earliestWithinMonths(nowMs: number, months: number, marginDays: number): string {
+  const today = parseIsoDay(isoDay(new Date(nowMs)));
+  const clamped = addCalendarMonths(today, -months);
+  const rolled = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - months, today.getUTCDate()));
+  const later = clamped > rolled ? clamped : rolled;
+  return isoDay(addDays(later, marginDays));
+}
+
+/** Days kept inside Zoom's "past six months" for Zoom's clock (earliestWithinMonths). */
+export const SIX_MONTH_MARGIN_DAYS = 2;
+
+/** The first day safely within Zoom's past six months, counted from the run's clock (not the day a request was received). */
+export function sixMonthsFrom(nowMs: number): string {
+  return earliestWithinMonths(nowMs, 6, SIX_MONTH_MARGIN_DAYS);
+}
+
 export function addDays(date: Date, n: number): Date {
   return new Date(date.getTime() + n * DAY_MS);
 }

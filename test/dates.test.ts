@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarMonths, isoDay, parseIsoDay } from '../src/dates.js';
+import { addCalendarMonths, earliestWithinMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../src/dates.js';
 import { parseDateArg } from '../src/ledger/deadlines.js';
 import { dayWindows, monthWindows } from '../src/zoom/paginate.js';
 
@@ -22,6 +22,30 @@ describe('one home for dates (src/dates.ts)', () => {
       { from: '2026-01-31', to: '2026-01-31' },
     ]);
     expect(isoDay(addCalendarMonths(parseIsoDay('2026-01-31'), 1))).toBe('2026-02-28');
+  });
+
+  it('six months back from a month end: the later of the clamped and the rolled-over reading, plus the margin (issue 23 item 11)', () => {
+    const at = (d: string) => Date.parse(`${d}T12:00:00Z`);
+    // 31 Aug: 28 Feb clamped, 3 Mar rolled over (2027 is not a leap year) → 3 Mar + 2 days.
+    expect(earliestWithinMonths(at('2027-08-31'), 6, 0)).toBe('2027-03-03');
+    expect(sixMonthsFrom(at('2027-08-31'))).toBe('2027-03-05');
+    // Leap year: 29 Feb clamped, 2 Mar rolled over.
+    expect(earliestWithinMonths(at('2028-08-31'), 6, 0)).toBe('2028-03-02');
+    // 29 and 30 Aug roll over too; 28 Aug does not.
+    expect(earliestWithinMonths(at('2026-08-29'), 6, 0)).toBe('2026-03-01');
+    expect(earliestWithinMonths(at('2026-08-30'), 6, 0)).toBe('2026-03-02');
+    expect(earliestWithinMonths(at('2026-08-28'), 6, 0)).toBe('2026-02-28');
+    // The leap day and other month ends.
+    expect(earliestWithinMonths(at('2028-02-29'), 6, 0)).toBe('2027-08-29');
+    expect(earliestWithinMonths(at('2026-12-31'), 6, 0)).toBe('2026-07-01');
+    expect(earliestWithinMonths(at('2026-03-31'), 6, 0)).toBe('2025-10-01');
+    // Whatever the day, never earlier than either reading.
+    for (let t = Date.UTC(2027, 0, 1); t < Date.UTC(2029, 0, 1); t += 86_400_000) {
+      const e = earliestWithinMonths(t, 6, 0);
+      const d = new Date(t);
+      expect(e >= isoDay(addCalendarMonths(d, -6))).toBe(true);
+      expect(e >= isoDay(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 6, d.getUTCDate())))).toBe(true);
+    }
   });
 });
 

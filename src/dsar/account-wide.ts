@@ -3,7 +3,7 @@ import { ensurePrivateDir, pathExists } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
-import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { isoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 
 type Rec = Record<string, unknown>;
@@ -20,13 +20,19 @@ export class AccountWide {
   private readonly memo = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string },
+    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string; now?: () => number },
   ) {}
 
-  /** The sign-in report's windows: whole months back from today, within the last six months (Zoom's limit). */
+  /**
+   * The sign-in report's windows: months back from the request's day, within Zoom's last six months
+   * counted from the run's clock (a run resumed weeks later recomputes them; dates.ts sixMonthsFrom).
+   */
   signInWindows(): DateWindow[] {
-    const earliest = isoDay(addCalendarMonths(parseIsoDay(this.o.today), -6));
-    return monthWindows(earliest, this.o.today);
+    const now = this.o.now?.() ?? Date.now();
+    const earliest = sixMonthsFrom(now);
+    const today = isoDay(new Date(now));
+    const last = this.o.today < today ? this.o.today : today;
+    return earliest <= last ? monthWindows(earliest, last) : [];
   }
 
   /** One person's sign-ins and sign-outs of one of signInWindows(), by email (case-insensitive), within their range. */

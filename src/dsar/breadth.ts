@@ -27,11 +27,12 @@ import {
   type ParticipantsVia,
 } from '../zoom/endpoints/breadth.js';
 import { isFatal } from '../zoom/errors.js';
-import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
-import type { DateWindow } from '../zoom/paginate.js';
+import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
+import { listSmsSessions } from '../zoom/endpoints/access.js';
+import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
-import { itemBatches, type Item, type ItemUnit } from './items.js';
+import { addTally, BATCH, emptyTally, itemBatches, settleItem, tallyOf, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
@@ -116,8 +117,7 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
     ],
     afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
     // Each as soon as the list it reads is settled (not after every Phone list: the heavy person's call history takes half a minute).
-    afterSms: (): Promise<void> =>
-      skipped('sms_messages') ? leaveOut('sms_messages') : perRecord(p, 'phone_sms', 'phone_sms_messages', 'SMS conversations', (r) => str(r.session_id), (id) => `SMS conversation ${id}`, (id) => smsMessages(s.client, id)),
+    afterSms: (): Promise<void> => (skipped('sms_messages') ? leaveOut('sms_messages') : smsTexts(p, s, who)),
     afterVoicemails: (): Promise<void> =>
       skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', 'voicemails', (r) => str(r.id), (id) => `voicemail ${id}`, async (id) => [await getVoicemail(s.client, id)]),
   };
@@ -155,9 +155,42 @@ export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>):
   return itemBatches(list, fetch, stopsCategory);
 }
 
-async function smsMessages(client: ZoomClient, sessionId: string): Promise<Rec[]> {
+/**
+ * The texts of the person's SMS sessions in their range, one unit per month window: the sessions with a
+ * message sent or received in that window (listSmsSessions, the unit's list), then each one's texts of that
+ * window as its own item (items.ts): one session's answer never decides another's, and a resume asks again
+ * only for the sessions that failed. Zoom answers a session's texts one month per call, and only the past
+ * 30 days without dates.
+ */
+function smsTexts(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+  return dependsOn(p, 'phone_sms', 'phone_sms_messages', () => {
+    const units: ItemUnit[] = monthWindows(who.range.from, who.range.to).map((w) => ({
+      key: `${w.from}_${w.to}`,
+      run: async (only) => {
+        const list: Array<Item<string>> = [];
+        for await (const session of listSmsSessions(s.client, who.userId, w)) {
+          const id = str(session.session_id);
+          if (id && !list.some((x) => x.value === id)) list.push({ key: `${id}@${w.from}`, name: `SMS conversation ${id} (${w.from} to ${w.to})`, value: id });
+        }
+        const todo = only ? list.filter((x) => only.has(x.key)) : list;
+        const out = { records: [] as Rec[], tally: emptyTally() };
+        for (let i = 0; i < todo.length; i += BATCH) {
+          const chunk = todo.slice(i, i + BATCH);
+          const outcomes = await Promise.all(chunk.map((x) => settleItem(() => smsMessages(s.client, x.value, w), stopsCategory)));
+          const r = tallyOf(chunk, outcomes);
+          out.records.push(...r.records);
+          out.tally = addTally(out.tally, r.tally);
+        }
+        return out;
+      },
+    }));
+    return p.collect('phone_sms_messages', units, { ...who.range, why: 'the texts of your SMS conversations sent or received in the range' }, 'SMS conversations');
+  });
+}
+
+async function smsMessages(client: ZoomClient, sessionId: string, w: DateWindow): Promise<Rec[]> {
   const out: Rec[] = [];
-  for await (const m of listSmsMessages(client, sessionId)) out.push({ session_id: sessionId, message: m });
+  for await (const m of listSmsMessages(client, sessionId, w)) out.push({ session_id: sessionId, message: m });
   return out;
 }
 
@@ -171,17 +204,23 @@ function targetOf(session: Rec): ChatTarget | undefined {
   return peer ? { to_contact: peer } : undefined;
 }
 
-/** Zoom's "recent six months" of chat messages, counted back from the day the request is sent. */
+/** Zoom's "recent six months" of chat messages, counted back from the day the request is sent (dates.ts: either month-end reading, with a margin). */
 function chatWindow(now: number, range: DateWindow): DateWindow | undefined {
-  const earliest = isoDay(addCalendarMonths(parseIsoDay(isoDay(new Date(now))), -6));
+  const earliest = sixMonthsFrom(now);
   const from = range.from > earliest ? range.from : earliest;
   return from <= range.to ? { from, to: range.to } : undefined;
 }
 
 async function chat(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   const { range, userId } = who;
+  // Zoom lists a conversation by its last message: one that went on after the range would vanish with
+  // its earlier messages. So conversations are listed up to the end of the run's day, messages kept to the range.
+  const listedTo = isoDay(new Date(who.now)) > range.to ? isoDay(new Date(who.now)) : range.to;
   await p.settle('chat_sessions', () =>
-    p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${range.to}T23:59:59Z`) }], { ...range, why: 'conversations whose last message falls in the range' }),
+    p.collect('chat_sessions', [{ key: 'all', items: () => listChatSessions(s.client, userId, `${range.from}T00:00:00Z`, `${listedTo}T23:59:59Z`) }], {
+      ...range,
+      why: `conversations with a message since the range's start (Zoom lists a conversation by its last message, so they are listed up to ${listedTo}; their messages are kept to the range)`,
+    }),
   );
   await dependsOn(p, 'chat_sessions', 'chat_messages', async () => {
     const w = chatWindow(who.now, range);

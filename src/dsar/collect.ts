@@ -6,7 +6,7 @@ import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '
 import { RecordFile, digestFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
+import { SIX_MONTH_MARGIN_DAYS, isoDay, sixMonthsFrom } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
@@ -92,8 +92,8 @@ export interface CollectEnv {
   breadth?: Omit<BreadthSettings, 'client'>;
 }
 
-/** Days kept inside Zoom's six months, for Zoom's clock and for month-end arithmetic. */
-export const SIX_MONTH_MARGIN_DAYS = 2;
+/** Days kept inside Zoom's six months, for Zoom's clock (dates.ts, the one home of that arithmetic). */
+export { SIX_MONTH_MARGIN_DAYS };
 
 interface ListUnit {
   key: string;
@@ -134,7 +134,12 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     : undefined;
 
   await settleAll([
-    person.object('settings', () => zoom.getUserSettings(c, userId)),
+    // Zoom's answer without `option`, and beside it the groups it gives only when asked for each by name.
+    person.object('settings', async () => {
+      const out: Rec = { settings: await zoom.getUserSettings(c, userId) };
+      for (const option of zoom.SETTINGS_OPTIONS) out[option] = await zoom.getUserSettings(c, userId, option);
+      return out;
+    }),
     person.list('meetings', zoom.MEETING_TYPES.map((type) => ({ key: type, items: () => zoom.listMeetings(c, userId, type) })), byUuid, { why: MEETING_LISTS_WHY, limit: 'zoom' }),
     person.list('webinars', [{ key: 'all', items: () => zoom.listWebinars(c, userId) }], byUuid, { why: "the webinars Zoom's webinar list still returns" }),
     person.list('recordings', windowUnits(range, (w) => zoom.listRecordings(c, userId, w)), byUuid, whole),
@@ -142,7 +147,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
     person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(more?.afterMeetingsAttended),
     ...(env.registrations ? [person.registrations()] : []),
-    person.phone(userId, range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
+    person.phone(userId, String(user.email ?? email), range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
     ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
   ]);
@@ -286,8 +291,9 @@ class PersonCollection {
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
-  async phone(userId: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: () => Promise<void> } = {}): Promise<void> {
+  async phone(userId: string, email: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: () => Promise<void> } = {}): Promise<void> {
     const c = this.env.client;
+    let accountWithoutPhone = false;
     let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
     await this.settle('phone_profile', async () => {
       try {
@@ -299,11 +305,23 @@ class PersonCollection {
       } catch (e) {
         noPhone = noPhoneReason(e);
         if (!noPhone) throw e;
+        accountWithoutPhone = e instanceof ZoomApiError && e.status === 403;
         return { status: 'no_data', note: noPhone };
       }
     });
     if (noPhone) {
-      for (const name of ['phone_settings', 'phone_call_history', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
+      // A person whose Phone licence was removed (the usual leaver) still has calls in the account's call
+      // history: searched by their own email address, kept only where they are the caller or the callee by
+      // it (an account without Zoom Phone answers 403 code 2031 here too: no data).
+      const own = email.trim().toLowerCase();
+      const mine = (r: Rec) => [r.caller_email, r.callee_email].some((v) => typeof v === 'string' && v.trim().toLowerCase() === own);
+      const leaver: Coverage = { ...recent, why: `${noPhone}: found in the account's call history (searched by your email address, kept where you are the caller or the callee by that address); ${recent.why}` };
+      await this.settle('phone_call_history', async () => {
+        if (accountWithoutPhone) return { status: 'no_data', note: noPhone };
+        const r = await collectList(this.env, 'phone_call_history', windowUnits(sixMonths, (w) => filtered(zoom.listAccountCallHistory(c, email, w), mine)), (x) => idString(x.id), this.dir, this.work, leaver);
+        return r.status === 'done' && r.records === 0 ? { status: 'no_data', note: `${noPhone}; the account's call history holds no call of yours either` } : r;
+      });
+      for (const name of ['phone_settings', 'phone_call_elements', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
         await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));
       }
       await settleAll([after.voicemails?.(), after.sms?.()].filter((x) => x !== undefined));
@@ -317,6 +335,7 @@ class PersonCollection {
       this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole).then(after.sms),
       this.object('phone_settings', () => zoom.getPhoneSettings(c, userId)),
       this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, recent),
+      this.list('phone_call_elements', windowUnits(sixMonths, (w) => zoom.listCallElements(c, userId, w)), (r) => idString(r.call_element_id), recent),
       this.list('phone_recordings', windowUnits(sixMonths, (w) => zoom.listPhoneRecordings(c, userId, w)), byId, recent),
     ]);
   }
@@ -347,6 +366,11 @@ function poolFor(env: CollectEnv, category: string): CollectEnv['limit'] {
   let pool = phonePools.get(env.limit);
   if (!pool) phonePools.set(env.limit, (pool = pLimit(env.limit.concurrency)));
   return pool;
+}
+
+/** The items of a list that pass `keep`. */
+async function* filtered(items: AsyncIterable<Rec>, keep: (r: Rec) => boolean): AsyncGenerator<Rec> {
+  for await (const r of items) if (keep(r)) yield r;
 }
 
 /** Wait for every task; if one was interrupted, rethrow that after all have stopped. */
@@ -538,14 +562,15 @@ const ZOOM_FOUNDED = '2011-01-01';
 
 /**
  * The part of `range` within Zoom's "past six months", computed from `nowMs` (not from the day the
- * request was received: a request resumed weeks later recomputes it), kept SIX_MONTH_MARGIN_DAYS
- * inside the limit for Zoom's clock and month-end arithmetic. Undefined: nothing of it is that recent.
+ * request was received: a request resumed weeks later recomputes it), kept inside the limit whichever
+ * way a month end is counted back, with a margin for Zoom's clock (dates.ts sixMonthsFrom).
+ * Undefined: nothing of it is that recent.
  */
 export function withinSixMonths(range: DateWindow, nowMs: number): DateWindow | undefined {
-  const today = parseIsoDay(isoDay(new Date(nowMs)));
-  const earliest = isoDay(new Date(addCalendarMonths(today, -6).getTime() + SIX_MONTH_MARGIN_DAYS * DAY_MS));
+  const today = isoDay(new Date(nowMs));
+  const earliest = sixMonthsFrom(nowMs);
   const from = range.from > earliest ? range.from : earliest;
-  const to = range.to < isoDay(today) ? range.to : isoDay(today);
+  const to = range.to < today ? range.to : today;
   return from <= to ? { from, to } : undefined;
 }
 

@@ -107,6 +107,10 @@ function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   const p = ASSUMED.phoneShare;
   add(c, 'GET /phone/users/{userId}/settings', p);
   for (const op of ['call_history', 'recordings', 'voice_mails']) add(c, `GET /phone/users/{userId}/${op}`, p * six);
+  // The call legs (call_elements) are walked again over the same windows of the call history.
+  add(c, 'GET /phone/users/{userId}/call_history', p * six);
+  // Each setting group asked for by name (option=…).
+  add(c, 'GET /users/{userId}/settings', 3);
   // SMS sessions: one-month windows but no six-month limit, so the whole history.
   add(c, 'GET /phone/users/{userId}/sms/sessions', p * recWindows);
   return c;
@@ -120,6 +124,8 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   for (const k of Object.keys(OPTIONAL_CATEGORIES)) out[k] = zero();
   add(out.chat!, 'GET /chat/users/{userId}/sessions', n);
   add(out.chat!, 'GET /chat/users/{userId}/messages', n * ASSUMED.chatSessions);
+  // Per month of the range: the sessions with a text in it, then each one's texts of that month.
+  add(out.sms_messages!, 'GET /phone/users/{userId}/sms/sessions', n * p * windows(i.to ?? i.today, historyOf(i), i.from));
   add(out.sms_messages!, 'GET /phone/sms/sessions/{sessionId}', n * p * ASSUMED.smsSessions);
   add(out.voicemail_transcripts!, 'GET /phone/voice_mails/{voicemailId}', n * p * ASSUMED.voicemails);
   add(out.attendance!, 'GET /report/meetings/{meetingId}/participants', n * ASSUMED.meetingsJoined * reportShare);

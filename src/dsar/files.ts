@@ -7,6 +7,7 @@
  *   files/chat/<n>-<file id>.<ext>                   files attached to Team Chat messages (<n>: the message's row in chat_messages.json)
  *   files/clips/<n>-<clip id>.mp4                    Zoom Clips (GET /clips/{clipId}/download, Light; only clips Zoom has finished: RECORD_SUCCESS)
  *   files/ai_companion/history.<ext>, <n>-<file id>.<ext>  the AI Companion conversation archive's history and files
+ *   files/sms/<n>-<attachment id>.<ext>              MMS attachments of SMS texts (<n>: the text's row in phone_sms_messages.json)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -35,7 +36,7 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'clip' | 'aic_file';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment' | 'clip' | 'aic_file';
   /** The rate category of the first request (the spec's label), when not the downloads' default. */
   category?: RateCategory;
 }
@@ -55,7 +56,7 @@ export interface SubjectFilesResult {
 export const FILES_DIR = 'files';
 
 /** Extensions a downloaded file may have; anything else becomes "bin". */
-export const ALLOWED_EXTENSIONS = new Set(['mp4', 'm4a', 'mp3', 'wav', 'ogg', 'webm', 'vtt', 'srt', 'txt', 'json', 'csv', 'pdf']);
+export const ALLOWED_EXTENSIONS = new Set(['mp4', 'm4a', 'mp3', 'wav', 'ogg', 'webm', 'vtt', 'srt', 'txt', 'json', 'csv', 'pdf', 'jpg', 'jpeg', 'png', 'gif']);
 
 /** Zoom's recording file_type → extension, when file_extension is missing or not allowed. */
 const TYPE_EXTENSION: Record<string, string> = {
@@ -157,13 +158,31 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     i++;
     const m = isRecord(r.message) ? r.message : {};
     let j = 0;
-    for (const f of asArray(m.files)) {
+    // Zoom gives `files` only "if there are multiple files"; a message with one file has it at the top level.
+    const files = Array.isArray(m.files) ? asArray(m.files) : urlOf(m.download_url) ? [{ file_id: m.file_id, file_name: m.file_name, file_size: m.file_size, download_url: m.download_url }] : [];
+    for (const f of files) {
       j++;
       const url = urlOf(f.download_url);
       if (!url) continue;
       const name = typeof f.file_name === 'string' ? f.file_name : '';
       const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
       yield { rel: `${FILES_DIR}/chat/${unique(`${pad(i, 5)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'chat_file' };
+    }
+  }
+
+  // MMS: each SMS text's attachments (smsSessionDetails `attachments[]`: id, name, size, type, download_url).
+  i = 0;
+  for await (const r of readRecords(join(subjectDir, CATEGORY.get('phone_sms_messages')!.file))) {
+    i++;
+    const m = isRecord(r.message) ? r.message : {};
+    let j = 0;
+    for (const a of asArray(m.attachments)) {
+      j++;
+      const url = urlOf(a.download_url);
+      if (!url) continue;
+      const name = typeof a.name === 'string' ? a.name : '';
+      const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
+      yield { rel: `${FILES_DIR}/sms/${unique(`${pad(i, 5)}-${safeId(a.id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(a.size), kind: 'sms_attachment' };
     }
   }
 

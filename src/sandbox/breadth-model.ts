@@ -48,6 +48,8 @@ export interface SandboxSmsMessage {
   delivery_status: 'received' | 'delivered';
   sender: { display_name: string; phone_number: string; owner?: { id: string; type: 'user' } };
   to_members: Array<{ display_name: string; phone_number: string; owner?: { id: string; type: 'user' } }>;
+  /** MMS: the media sent with the text (served with a download_url, smsSessionDetails `attachments`). */
+  attachments?: Array<{ id: string; name: string; size: number; type: 'OTHER' | 'PNG' | 'GIF' | 'JPG' | 'AUDIO' | 'VIDEO' }>;
 }
 
 export interface SandboxSummary {

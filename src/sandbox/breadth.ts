@@ -79,6 +79,12 @@ export function addBreadth(account: SandboxAccount, opts: { now: number; seed: n
           to_members: [party(to)],
         });
       }
+      // Every session's second text is an MMS with a picture (no PRNG draw: the rest of the data is unchanged).
+      const mms = list[1];
+      if (mms) {
+        mms.message_type = 2;
+        mms.attachments = [{ id: mms.message_id.replace(/-/g, '').slice(0, 22), name: 'photo.jpg', size: 2048 + (mms.message_id.charCodeAt(0) % 64) * 16, type: 'JPG' }];
+      }
       sms[s.session_id] = list;
     }
   }
@@ -163,6 +169,9 @@ function messages(parties: Party[], now: number, rand: () => number, withOld: bo
     recent[3]!.reply_main_message_id = recent[0]!.id;
     recent[3]!.reply_main_message_timestamp = recent[0]!.timestamp;
     recent[recent.length - 1]!.files = [{ file_id: uuidV4(rand), file_name: 'notes.txt', file_size: 120 + intBetween(rand, 0, 400) }];
+    // And a message with several files (then Zoom adds `files[]`), named from the message (no PRNG draw).
+    const several = recent.length >= 5 ? recent[recent.length - 2]! : undefined;
+    if (several) several.files = ['a', 'b'].map((k, i) => ({ file_id: `${several.id.toLowerCase()}-${k}`, file_name: i ? 'agenda.pdf' : 'draft.txt', file_size: 200 + 40 * i + (several.timestamp % 97) }));
   }
   return out;
 }

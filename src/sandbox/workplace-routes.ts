@@ -52,6 +52,8 @@ const CLIPS_OFF: ErrorAnswer = [403, 1003, 'No permission to operate'];
 const CLIP_GONE: ErrorAnswer = [404, 2000, 'Clip does not exist.'];
 const CAL_OFF: ErrorAnswer = [403, 403, 'Forbidden: Zoom Calendar is not enabled for this account.'];
 const CAL_GONE: ErrorAnswer = [404, 404, 'Not Found'];
+// The calendar list and settings document no 404: an unknown user gets their one documented error, 400.
+const CAL_NO_USER: ErrorAnswer = [400, 400, 'Bad Request'];
 const SCHED_OFF: ErrorAnswer = [403, 403, 'Forbidden: Zoom Scheduler is not enabled for this account.'];
 const SCHED_GONE: ErrorAnswer = [404, 404, 'notFound'];
 const WS_OFF: ErrorAnswer = [403, 403, 'Forbidden: Workspace Reservation is not enabled for this account.'];
@@ -119,7 +121,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     owner: { in: 'path', name: 'userIdentifier' },
     records: (w, { user }) => mine(w.calendars, user),
     shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#calendarList' } },
-    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
+    errors: { notEnabled: CAL_OFF, notFound: CAL_NO_USER },
   },
   {
     path: '/v2/calendars/:calId/events',
@@ -157,7 +159,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     owner: { in: 'path', name: 'userIdentifier' },
     records: (w, { user }) => (user ? (w.calendarSettings[user.id] ?? []) : []),
     shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#settings' } },
-    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
+    errors: { notEnabled: CAL_OFF, notFound: CAL_NO_USER },
   },
   {
     path: '/v2/scheduler/events',

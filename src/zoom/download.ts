@@ -16,11 +16,12 @@
  * - URLs can carry signatures or tokens: they are never logged, never put in an error
  *   message, never written anywhere. Errors name only the host.
  *
- * Rate limits: Zoom documents the Phone download endpoints (/phone/recording/download,
- * /phone/voice_mails/download) as MEDIUM and says nothing for cloud recording downloads,
- * so every request that carries the token passes the client's 'medium' gate (and is
- * counted in its stats). Requests to the storage origin are not Zoom API calls and are
- * not gated.
+ * Rate limits: a download URL that is one of Zoom's documented download operations is paced
+ * as its spec labels it, on the table it is counted on (phone.openapi.json: GET
+ * /phone/recording/download/{fileId} and /phone/voice_mails/download/{fileId} are Phone
+ * MEDIUM, /phone/recording_transcript/download/{recordingId} Phone LIGHT). Zoom says nothing
+ * for cloud recording downloads: those pass the main API's 'medium' gate. Requests to the
+ * storage origin are not Zoom API calls and are not gated.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -31,7 +32,8 @@ import { fsyncDir, writeAll } from '../fs/atomic.js';
 import type { Release } from './limiter.js';
 import { openNoFollow } from '../fs/safe.js';
 import { isAllowedScheme } from '../config.js';
-import type { RateCategory } from './categories.generated.js';
+import { OPERATIONS, type RateCategory } from './categories.generated.js';
+import { rateTableOf, type CategoryGate, type RateTable } from './limiter.js';
 import type { ZoomClient } from './client.js';
 import { ZOOM_CODE } from './errors.js';
 import { RETRYABLE_NET, netCode } from './retry.js';
@@ -44,8 +46,10 @@ export interface DownloadOptions {
   maxRetries?: number;
   /** The longest single wait for a 429's Retry-After (default 120 s); longer fails the file (resumable). */
   maxWaitMs?: number;
-  /** Rate-limit gate for requests that carry the token (default 'medium', see above). */
+  /** Rate-limit gate for requests that carry the token (default: from the URL, see downloadGate). */
   category?: RateCategory;
+  /** The table that gate is on (default: from the URL, see downloadGate). */
+  table?: RateTable;
   /**
    * The most a file of undeclared size (no file_size, no Content-Length) may be (default
    * DEFAULT_MAX_UNSIZED_BYTES; ZDSAR_MAX_UNSIZED_DOWNLOAD_MB, see config.clientTuning). A declared size is itself the cap.
@@ -80,19 +84,37 @@ export class DownloadError extends Error {
 const MAX_REDIRECTS = 5;
 const WRITE_BATCH = 1024 * 1024;
 
+/** Zoom's documented download operations (GET …/download/…), as path patterns, with their spec label and table. */
+const DOWNLOAD_OPERATIONS = OPERATIONS.filter(([op]) => op.startsWith('GET ') && /\/download(\/|$)/.test(op)).map(([op, category]) => {
+  const template = op.slice(4);
+  const pattern = new RegExp(`/${template.slice(1).split('/').map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  return { pattern, category: category ?? 'medium', table: rateTableOf(template) };
+});
+
+/**
+ * The gate a download is paced on: the spec's label and table when its URL is one of Zoom's documented
+ * download operations (matched on the path's end, whatever the API base), else the main API's Medium.
+ */
+export function downloadGate(url: URL): { category: RateCategory; table: RateTable } {
+  const hit = DOWNLOAD_OPERATIONS.find((o) => o.pattern.test(url.pathname));
+  return hit ? { category: hit.category, table: hit.table } : { category: 'medium', table: 'main' };
+}
+
 /** Download `url` to `dest` (see the module comment). Resolves with the verified size and sha256. */
 export async function downloadFile(client: ZoomClient, url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const signal = opts.signal ?? client.signal;
   const maxRetries = opts.maxRetries ?? 5;
   // The client's one retry policy (and clock), with a download's own budget.
   const retry = client.retry.with({ maxRetries, maxWaitMs: opts.maxWaitMs ?? 120_000 });
-  const category = opts.category ?? 'medium';
   let start: URL;
   try {
     start = new URL(url);
   } catch {
     throw new DownloadError('the download URL Zoom gave is not a URL');
   }
+  const byUrl = downloadGate(start);
+  const category = opts.category ?? byUrl.category;
+  const gate = client.limiter.gate(category, opts.table ?? byUrl.table);
   checkScheme(start);
   const apiOrigin = client.url({ method: 'GET', template: '/', path: '/', category }).origin;
   const trusted = isZoomOrigin(start, apiOrigin);
@@ -110,7 +132,7 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       let res: Dispatcher.ResponseData;
       let token: string;
       try {
-        ({ res, token } = await fetchFollowing(client, start, apiOrigin, have, { dispatcher, signal, category }));
+        ({ res, token } = await fetchFollowing(client, start, apiOrigin, have, { dispatcher, signal, category, gate }));
       } catch (e) {
         if (signal?.aborted) throw signal.reason ?? e;
         if (e instanceof DownloadError && !e.retryable) throw e;
@@ -141,7 +163,7 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         const d = retry.decide('GET', { kind: 'status', status, retryAfter: res.headers['retry-after'] }, attempt);
         if (d.retry && attempt < maxRetries) {
           client.stats.retries++;
-          if (status === 429) client.limiter.gate(category).pause(retry.clock.now() + d.waitMs);
+          if (status === 429) gate.pause(retry.clock.now() + d.waitMs);
           await retry.sleep(d.waitMs, signal);
           continue;
         }
@@ -298,7 +320,7 @@ async function fetchFollowing(
   start: URL,
   apiOrigin: string,
   have: number,
-  o: { dispatcher: Dispatcher; signal?: AbortSignal; category: RateCategory },
+  o: { dispatcher: Dispatcher; signal?: AbortSignal; category: RateCategory; gate: CategoryGate },
 ): Promise<{ res: Dispatcher.ResponseData; token: string }> {
   let current = start;
   const tokenOrigin = start.origin;
@@ -307,7 +329,7 @@ async function fetchFollowing(
     const withToken = current.origin === tokenOrigin && isZoomOrigin(current, apiOrigin);
     let release: Release | undefined;
     if (withToken) {
-      release = await client.limiter.gate(o.category).acquire(o.signal);
+      release = await o.gate.acquire(o.signal);
       client.stats.requests[o.category]++;
     }
     const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'identity' };

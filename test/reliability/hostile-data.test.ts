@@ -154,7 +154,7 @@ describe('hostile data from Zoom', () => {
       const names = new Set<string>();
       for await (const f of planSubjectFiles(dir)) {
         planned++;
-        expect(f.rel, f.rel).toMatch(/^files\/(recordings|phone_recordings|voicemails|chat)\/[A-Za-z0-9_-]+(\.[a-z0-9]{2,4})$/);
+        expect(f.rel, f.rel).toMatch(/^files\/(recordings|phone_recordings|voicemails|chat|sms)\/[A-Za-z0-9_-]+(\.[a-z0-9]{2,4})$/);
         expect(resolve(dir, f.rel).startsWith(dir + sep)).toBe(true);
         expect(names.has(f.rel), `two files named ${f.rel}`).toBe(false);
         names.add(f.rel);

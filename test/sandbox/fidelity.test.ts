@@ -229,8 +229,8 @@ describe('issue 13: plans, tables and clocks', () => {
   }, 60_000);
 
   it('item 3: six-month windows are recomputed on every run (a resumed one too), with a margin, and nothing is refused', async () => {
-    // Month-end arithmetic: six months before 31 August is 28 February; two days of margin inside it.
-    expect(withinSixMonths({ from: '2020-01-01', to: '2026-08-31' }, Date.UTC(2026, 7, 31, 23))).toEqual({ from: '2026-03-02', to: '2026-08-31' });
+    // Month-end arithmetic: six months before 31 August is 28 February (clamped) or 3 March (rolled over); two days of margin inside the later.
+    expect(withinSixMonths({ from: '2020-01-01', to: '2026-08-31' }, Date.UTC(2026, 7, 31, 23))).toEqual({ from: '2026-03-05', to: '2026-08-31' });
     expect(withinSixMonths({ from: '2026-07-01', to: '2026-08-31' }, Date.UTC(2026, 7, 31))).toEqual({ from: '2026-07-01', to: '2026-08-31' });
     expect(withinSixMonths({ from: '2020-01-01', to: '2020-02-01' }, Date.UTC(2026, 7, 31))).toBeUndefined();
 

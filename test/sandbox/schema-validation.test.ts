@@ -4,7 +4,8 @@
  * answer to its spec operation by method and path template, and validates the body against that
  * operation's response schema with a JSON Schema validator (ajv, OpenAPI 3.0: `nullable`, `$ref`,
  * formats). Zoom's specs document no schema for errors (error codes live in prose), so error bodies are
- * checked against Zoom's common error shape (spec/zoom-api/README.md, "Errors").
+ * checked against Zoom's common error shape (spec/zoom-api/README.md, "Errors"), their status must be one
+ * the operation documents, and their code one its prose names for that status (when it names any).
  * A failure names the route, the JSON pointer and the violated keyword.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -12,12 +13,26 @@ import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_REQUEST_SCOPES, SANDBOX_ROUTES, startSandbox, type RouteDef, type Sandbox } from '../../src/sandbox/index.js';
 import { loadSpec } from '../helpers/specs.js';
-import { api, token, type Res } from './helpers.js';
+import { api, call, token, type Res } from './helpers.js';
 
 // ajv-formats is CommonJS: its plugin is the module itself or its `default`, depending on the loader.
 const addFormats = ((formats as unknown as { default?: typeof formats.default }).default ?? formats) as typeof formats.default;
 
-const SPEC_FILES = ['users.openapi.json', 'meetings.openapi.json', 'phone.openapi.json', 'accounts.openapi.json', 'team-chat.openapi.json'];
+const SPEC_FILES = [
+  'users.openapi.json',
+  'meetings.openapi.json',
+  'phone.openapi.json',
+  'accounts.openapi.json',
+  'team-chat.openapi.json',
+  // Zoom Workplace (issue 27): Clips, Calendar, Scheduler, workspace reservations (in rooms), AI Companion, Mail, Whiteboard.
+  'clips.openapi.json',
+  'calendar.openapi.json',
+  'scheduler.openapi.json',
+  'rooms.openapi.json',
+  'ai-companion.openapi.json',
+  'mail.openapi.json',
+  'whiteboard.openapi.json',
+];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 interface Operation {
@@ -25,7 +40,8 @@ interface Operation {
   template: string;
   method: string;
   operationId: string;
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  description?: string;
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
 /** The spec operations, keyed "METHOD /template/{param}" with parameters written as {}. */
@@ -36,7 +52,10 @@ function operations(): Map<string, Operation> {
       for (const method of METHODS) {
         const op = item[method];
         if (!op?.responses) continue;
-        out.set(`${method.toUpperCase()} ${template.replace(/\{[^}]+\}/g, '{}')}`, { file, template, method, operationId: op.operationId, responses: op.responses });
+        const key = `${method.toUpperCase()} ${template.replace(/\{[^}]+\}/g, '{}')}`;
+        // Two documents serving one method and template would make the mapping ambiguous.
+        if (out.has(key)) throw new Error(`${key} is both ${out.get(key)!.file} ${out.get(key)!.operationId} and ${file} ${op.operationId}`);
+        out.set(key, { file, template, method, operationId: op.operationId, description: op.description, responses: op.responses });
       }
     }
   }
@@ -114,6 +133,22 @@ export function mergeVariants(x: any): any {
   };
 }
 
+/** The Zoom error codes an operation's response documents (in its prose: "**Error Code:** `2000`"); none when it names none. */
+export function documentedCodes(op: Operation, status: string): number[] {
+  return [...new Set([...String(op.responses[status]?.description ?? '').matchAll(/Error Code:\*\*\s*`(\d+)`/g)].map((m) => Number(m[1])))];
+}
+
+/**
+ * The redirects an operation documents: its 3xx responses, and the status its description says it redirects with
+ * ("performs a HTTP 302 redirect"). GET /clips/{clipId}/download says both: its description a 302 to the file, its
+ * responses only a 200 binary stream; both readings are accepted (a 200 with bytes, or a 302 to them).
+ */
+export function documentedRedirects(op: Operation & { description?: string }): number[] {
+  const listed = Object.keys(op.responses).filter((s) => /^3\d\d$/.test(s)).map(Number);
+  const said = [...String(op.description ?? '').matchAll(/\b(30[1278])\b[^.]{0,40}?redirect/gi)].map((m) => Number(m[1]));
+  return [...new Set([...listed, ...said])];
+}
+
 /** Zoom's common error body (spec/zoom-api/README.md): `{ code, message }`, sometimes with `errors`. */
 const ZOOM_ERROR = {
   type: 'object',
@@ -178,9 +213,22 @@ describe('every sandbox answer validates against its spec operation\'s response 
       const documented = Object.keys(op.responses).filter((s) => /^2/.test(s));
       if (!documented.includes(status)) problems.set(`${key}: answered ${status}, the spec documents ${documented.join(', ')}`, 1);
       const validate = v.forOp(op, status);
+      const types = Object.keys(op.responses[status]?.content ?? {});
       if (validate) {
         if (!validate(r.json)) for (const e of validate.errors ?? []) problems.set(`${key}: ${describeError(e)}`, (problems.get(`${key}: ${describeError(e)}`) ?? 0) + 1);
+      } else if (types.length) {
+        // A file (application/octet-stream): no JSON to validate, but bytes there must be.
+        if (r.text === '') problems.set(`${key}: an empty body on ${status}, where the spec documents ${types.join(', ')}`, 1);
       } else if (r.text !== '') problems.set(`${key}: a body on ${status}, where the spec documents none`, 1);
+      validated.set(key, (validated.get(key) ?? 0) + 1);
+    } else if (r.status >= 300 && r.status < 400) {
+      // A redirect must be one the operation documents (a 3xx response, or its description's "HTTP 302 redirect"),
+      // and its location must answer the file: Zoom's download URLs are signed, so it is fetched without the token.
+      const redirects = documentedRedirects(op);
+      if (!redirects.includes(r.status)) problems.set(`${key}: answered ${status}, the spec documents no such redirect`, 1);
+      const location = String(r.headers.location ?? '');
+      const f = location ? await call(new URL(location, sb.apiUrl).toString()) : undefined;
+      if (!f || f.status !== 200 || f.text === '') problems.set(`${key}: the ${status}'s location ${location ? `answered ${f!.status}${f!.status === 200 ? ' with no bytes' : ''}` : 'is missing'}`, 1);
       validated.set(key, (validated.get(key) ?? 0) + 1);
     } else {
       const validate = v.forOp(op, status);
@@ -188,20 +236,41 @@ describe('every sandbox answer validates against its spec operation\'s response 
       const ok = validate ? validate(body) : errorShape(body);
       if (!ok) for (const e of (validate ?? errorShape).errors ?? []) problems.set(`${key}: error ${status} ${describeError(e)}`, 1);
       errorsChecked.set(key, (errorsChecked.get(key) ?? 0) + 1);
+      // The status, and the Zoom code where the spec's prose names codes for it, are ones the operation documents.
+      const documented = op.responses[status];
+      if (!documented) problems.set(`${key}: error ${status}, the spec documents ${Object.keys(op.responses).join(', ')}`, 1);
+      else {
+        const codes = documentedCodes(op, status);
+        if (codes.length && !codes.includes(body?.code)) problems.set(`${key}: error ${status} code ${body?.code}, the spec documents code ${codes.join(', ')} for ${status}`, 1);
+      }
     }
     return r;
   }
   let errorShape: ValidateFunction;
 
   /** Every page of a list (next_page_token), each page validated; the items of `field` across pages. */
-  async function list(path: string, field: string): Promise<any[]> {
+  async function list(path: string, field: string, pageSize = field === 'data' ? 100 : 30): Promise<any[]> {
     const items: any[] = [];
     let next = '';
     for (let page = 0; page < 100; page++) {
-      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}page_size=${field === 'data' ? 100 : 30}${next ? `&next_page_token=${encodeURIComponent(next)}` : ''}`);
+      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}page_size=${pageSize}${next ? `&next_page_token=${encodeURIComponent(next)}` : ''}`);
       if (r.status !== 200) return items;
       items.push(...((r.json?.[field] as any[]) ?? []));
       next = r.json?.next_page_token ?? '';
+      if (!next) break;
+    }
+    return items;
+  }
+
+  /** Every page of a Google-style list (the Calendar's maxResults, pageToken, nextPageToken), each page validated. */
+  async function googleList(path: string, field: string): Promise<any[]> {
+    const items: any[] = [];
+    let next = '';
+    for (let page = 0; page < 100; page++) {
+      const r = await hit(`${path}${path.includes('?') ? '&' : '?'}maxResults=2${next ? `&pageToken=${encodeURIComponent(next)}` : ''}`);
+      if (r.status !== 200) return items;
+      items.push(...((r.json?.[field] as any[]) ?? []));
+      next = r.json?.nextPageToken ?? '';
       if (!next) break;
     }
     return items;
@@ -211,7 +280,9 @@ describe('every sandbox answer validates against its spec operation\'s response 
     const ajv = new Ajv({ strict: false, allErrors: true });
     errorShape = ajv.compile(ZOOM_ERROR);
     sb = await startSandbox({ rateLimits: false, onWarning: () => {} });
-    sb.account.scopes.push(...DATA_REQUEST_SCOPES);
+    // The Data Requests API's scopes, and the Calendar's user-level ones (an admin app cannot hold them, but
+    // the schema of their answers is what is checked here).
+    sb.account.scopes.push(...DATA_REQUEST_SCOPES, 'calendar:read:list_calendar_lists', 'calendar:read:list_settings');
     sb.dataRequests.setDelay(0);
     get = api(sb, await token(sb));
     const now = Date.now();
@@ -278,14 +349,53 @@ describe('every sandbox answer validates against its spec operation\'s response 
       const regs = await list(`/webinars/${w.id}/registrants`, 'registrants');
       if (regs[0]) await hit(`/webinars/${w.id}/registrants/${encodeURIComponent(regs[0].id)}`);
       await list(`/webinars/${w.id}/panelists`, 'panelists');
-      for (const inst of w.instances.slice(0, 3)) {
-        await list(`/past_webinars/${uuidSegment(inst.uuid)}/participants`, 'participants');
-        await list(`/report/webinars/${uuidSegment(inst.uuid)}/participants?include_fields=registrant_id`, 'participants');
-      }
     }
     for (const w of windows.slice(0, 6)) {
       await list(`/meetings/meeting_summaries?from=${w.from}T00:00:00Z&to=${w.to}T00:00:00Z`, 'summaries');
       await list(`/report/activities?from=${w.from}&to=${w.to}`, 'activity_logs');
+    }
+    // Past webinars: participants of each instance, by UUID, and by webinar id (the last instance).
+    for (const w of a.webinars) {
+      for (const inst of w.instances.slice(0, 3)) {
+        await list(`/past_webinars/${uuidSegment(inst.uuid)}/participants`, 'participants');
+        await list(`/report/webinars/${uuidSegment(inst.uuid)}/participants`, 'participants');
+        await list(`/report/webinars/${uuidSegment(inst.uuid)}/participants?include_fields=registrant_id`, 'participants');
+      }
+      if (w.instances.length) await list(`/past_webinars/${w.id}/participants`, 'participants');
+    }
+    // Zoom Workplace (issue 27). Clips: month windows over fifteen months, per user and account-wide, by
+    // either date; each clip's comments and collaborators.
+    const months = Array.from({ length: 15 }, (_, i) => ({ from: ymd(now - (i + 1) * 30 * DAY + DAY), to: ymd(now - i * 30 * DAY) }));
+    const clips: any[] = [];
+    for (const w of months) {
+      await list(`/clips?from=${w.from}&to=${w.to}`, 'data');
+      await list(`/clips?from=${w.from}&to=${w.to}&date_filter_type=CREATED_DATE`, 'data');
+      for (const u of a.users) clips.push(...(await list(`/clips?user_id=${encodeURIComponent(u.email)}&from=${w.from}&to=${w.to}`, 'data', 1)));
+    }
+    for (const c of new Map(clips.map((x) => [x.clip_id, x])).keys()) {
+      await list(`/clips/${encodeURIComponent(c)}/comments`, 'data', 1);
+      await list(`/clips/${encodeURIComponent(c)}/collaborators`, 'data', 2);
+      // The file: a redirect to it, or (a deleted clip) 400 code 50002 "clip mp4 is not ready".
+      await hit(`/clips/${encodeURIComponent(c)}/download`);
+    }
+    for (const u of a.users) {
+      // Calendar: the calendar list and settings, each calendar's events (deleted ones too, all and in a window) and each event.
+      const calendars = await googleList(`/calendars/users/${encodeURIComponent(u.email)}/calendarList`, 'items');
+      await googleList(`/calendars/users/${u.id}/settings`, 'items');
+      for (const cal of calendars) {
+        const events = await googleList(`/calendars/${encodeURIComponent(cal.id)}/events?showDeleted=true`, 'items');
+        await googleList(`/calendars/${encodeURIComponent(cal.id)}/events?timeMin=${new Date(now - 200 * DAY).toISOString().slice(0, 19)}Z&timeMax=${new Date(now).toISOString().slice(0, 19)}Z`, 'items');
+        for (const e of events) await hit(`/calendars/${encodeURIComponent(cal.id)}/events/${encodeURIComponent(e.id)}`);
+      }
+      // Scheduler: booked events (cancelled ones too), booking pages, availability.
+      await list(`/scheduler/events?user_id=${encodeURIComponent(u.email)}&show_deleted=true`, 'items', 2);
+      await list(`/scheduler/events?user_id=${u.id}&from=${new Date(now - 100 * DAY).toISOString().slice(0, 19)}Z&to=${new Date(now).toISOString().slice(0, 19)}Z`, 'items');
+      await list(`/scheduler/schedules?user_id=${u.id}&show_deleted=true`, 'items');
+      await list(`/scheduler/availability?user_id=${u.id}`, 'items');
+      // Workspace reservations: windows of fourteen days over seven months (the longest the route allows).
+      for (let i = 0; i < 16; i++) await hit(`/workspaces/users/${u.id}/reservations?from=${ymd(now - (i + 1) * 14 * DAY + DAY)}&to=${ymd(now - i * 14 * DAY)}`);
+      // AI Companion: the conversation archive.
+      await hit(`/aic/users/${encodeURIComponent(u.email)}/conversation_archive`);
     }
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
@@ -313,6 +423,10 @@ describe('every sandbox answer validates against its spec operation\'s response 
       await hit(path + q, { method: r.method, ...(r.method === 'PUT' ? { body: { action: 'deny', registrants: [{ id: 'x' }] } } : {}) });
     }
     await hit(`/report/users/${a.users[0]!.id}/meetings?from=${ymd(now - 400 * DAY)}&to=${ymd(now)}`);
+    // Lists without an identifier in the path: a window longer than a clip list allows (a month), an unknown user's availability.
+    await hit(`/clips?from=${ymd(now - 70 * DAY)}&to=${ymd(now)}`);
+    await hit(`/clips?user_id=${a.users[0]!.id}&from=${ymd(now - 70 * DAY)}&to=${ymd(now)}`);
+    await hit(`/scheduler/availability?user_id=nobody@nowhere.example`);
     await hit(`/users?page_size=30&next_page_token=expired-token`);
   }, 240_000);
   afterAll(() => sb?.close());
@@ -335,7 +449,7 @@ describe('every sandbox answer validates against its spec operation\'s response 
     expect([...problems.keys()].sort()).toEqual([]);
   });
 
-  it('the validator catches what it should: a wrong format, a value outside an enum, a wrong type, a nullable field', () => {
+  it('the validator catches what it should: a wrong format, a value outside an enum, a wrong type, a nullable field, an undocumented error code', () => {
     const op = operationOf(ops, { method: 'GET', path: '/v2/users/:userId' })!;
     const validate = v.forOp(op, '200')!;
     const good = { id: 'u1', email: 'a@b.example', type: 1, manager: 'boss@b.example' };
@@ -351,6 +465,13 @@ describe('every sandbox answer validates against its spec operation\'s response 
     expect(settings({ recording: { auto_delete_cmr_days: 45 } })).toBe(false);
     expect(describeError(settings.errors!.find((e) => e.keyword === 'enum')!)).toBe('/recording/auto_delete_cmr_days violates "enum" (allowed: 30, 60, 90, 120): must be equal to one of the allowed values');
     expect(settings({ recording: { auto_delete_cmr_days: 30 } })).toBe(true);
+    // Error codes are read from the response's prose; a status that names none checks none.
+    expect(documentedCodes(operationOf(ops, { method: 'GET', path: '/v2/clips/:clipId/comments' })!, '404')).toEqual([2000]);
+    expect(documentedCodes(operationOf(ops, { method: 'GET', path: '/v2/past_webinars/:webinarId/participants' })!, '400')).toEqual([200, 300]);
+    expect(documentedCodes(operationOf(ops, { method: 'GET', path: '/v2/calendars/users/:userIdentifier/calendarList' })!, '400')).toEqual([]);
+    const download = operationOf(ops, { method: 'GET', path: '/v2/clips/:clipId/download' })!;
+    expect(documentedRedirects(download)).toEqual([302]);
+    expect(documentedRedirects(operationOf(ops, { method: 'GET', path: '/v2/users/:userId' })!)).toEqual([]);
     // Variants merged: a field of one variant is checked by it, whatever the others allow.
     expect(mergeVariants({ oneOf: [{ type: 'object', properties: { a: { enum: [1] } } }, { type: 'object', properties: { b: { type: 'string' } } }] })).toEqual({ type: 'object', properties: { a: { enum: [1] }, b: { type: 'string' } } });
     expect(mergeVariants({ oneOf: [{ type: 'string' }, { type: 'integer' }] })).toEqual({ anyOf: [{ type: 'string' }, { type: 'integer' }] });

@@ -145,6 +145,15 @@ export const RULES: readonly CategoryRule[] = [
     ],
   },
   {
+    category: 'phone_call_elements',
+    file: 'phone_call_elements.json',
+    parties: [
+      { role: 'caller', at: '', fields: callParty('caller') },
+      { role: 'callee', at: '', fields: callParty('callee') },
+      { role: 'operator', at: '', fields: { operator_name: 'name', operator_ext_number: 'ext_number', operator_ext_id: 'ext_id' } },
+    ],
+  },
+  {
     category: 'phone_recordings',
     file: 'phone_recordings.json',
     parties: [

@@ -117,6 +117,17 @@ const COLUMNS: Record<string, Column[]> = {
     { key: 'duration', label: 'Seconds', fmt: 'num' },
     { key: 'result', label: 'Result' },
   ],
+  phone_call_elements: [
+    { key: 'start_time', label: 'Start', fmt: 'date' },
+    { key: 'event', label: 'Leg' },
+    { key: 'caller_name', label: 'Caller' },
+    { key: 'caller_device_type', label: 'Caller device' },
+    { key: 'caller_device_public_ip', label: 'Caller IP' },
+    { key: 'callee_name', label: 'Callee' },
+    { key: 'callee_device_type', label: 'Callee device' },
+    { key: 'callee_device_public_ip', label: 'Callee IP' },
+    { key: 'result', label: 'Result' },
+  ],
   phone_recordings: [
     { key: 'date_time', label: 'When', fmt: 'date' },
     { key: 'direction', label: 'Direction' },

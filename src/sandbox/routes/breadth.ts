@@ -1,7 +1,8 @@
 /**
  * The rest of what Zoom holds about a person (issue 17), as the specs define it:
  * - GET /phone/sms/sessions/{sessionId} (phone.openapi.json smsSessionDetails, Medium, page ≤ 100, default 30;
- *   `from` needs `to`, at most a month; bad page token 400 code 400; unknown session 404 code 7013)
+ *   `from` needs `to`, at most a month; without them only the past 30 days; bad page token 400 code 400;
+ *   unknown session 404 code 7013)
  * - GET /phone/voice_mails/{voicemailId} (getVoicemailDetails, Light; unknown id 400 code 300) with its transcription
  * - GET /meetings/meeting_summaries (Listmeetingsummaries, Medium, page ≤ 300, account-wide) and
  *   GET /meetings/{meetingId}/meeting_summary (Getameetingsummary, Light; UUIDs double-encoded):
@@ -14,6 +15,7 @@ import { DAY } from '../build.js';
 import { json, MAX_WINDOW_MS, meetingKey, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef, type SandboxState } from '../core.js';
 import type { SandboxVoicemail } from '../model.js';
 import { voicemailRecord } from './phone.js';
+import { downloadToken } from './recordings.js';
 
 const isoZ = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -60,7 +62,8 @@ export const breadthRoutes: RouteDef[] = [
       if (!all) throw new ZoomError(404, 7013, 'Error retrieving SMS history.');
       const fromS = c.query.get('from');
       const toS = c.query.get('to');
-      let from = -Infinity;
+      // "If unspecified, returns data from the past 30 days." (smsSessionDetails `from`)
+      let from = c.now - 30 * DAY;
       let end = Infinity;
       if (fromS) {
         if (!toS) throw validationError('to', 'to is required when from is specified.');
@@ -76,7 +79,9 @@ export const breadthRoutes: RouteDef[] = [
       const rows = all.filter((m) => Date.parse(m.date_time) >= from && Date.parse(m.date_time) < end);
       if (c.query.get('sort') !== '1') rows.reverse();
       const p = paginate(c, { key: `sms-history|${id}|${fromS ?? ''}|${toS ?? ''}|${c.query.get('sort') ?? ''}`, total: rows.length, maxPageSize: 100, tokenErrorCode: 400 });
-      return json({ next_page_token: p.next_page_token, page_size: p.page_size, sms_histories: rows.slice(p.offset, p.end) });
+      const render = (m: (typeof rows)[number]) =>
+        m.attachments ? { ...m, attachments: m.attachments.map((a) => ({ ...a, download_url: `${c.state.origin}/file/download/${downloadToken(c.state, `sms|${a.id}|${a.size}`)}` })) } : m;
+      return json({ next_page_token: p.next_page_token, page_size: p.page_size, sms_histories: rows.slice(p.offset, p.end).map(render) });
     },
   },
   {
@@ -180,6 +185,22 @@ export const breadthRoutes: RouteDef[] = [
       const rows = (c.state.account.breadth?.activities ?? []).filter((a) => Date.parse(a.time) >= from && Date.parse(a.time) < to + DAY).reverse();
       const p = paginate(c, { key: `activities|${from}|${to}`, total: rows.length });
       return json({ from: fromS ?? isoZ(from).slice(0, 10), to: toS ?? isoZ(to).slice(0, 10), page_size: p.page_size, next_page_token: p.next_page_token, activity_logs: rows.slice(p.offset, p.end) });
+    },
+  },
+  {
+    // An MMS attachment's bytes (an SMS text's attachments[].download_url): a signed link, as Zoom's example shows.
+    method: 'GET',
+    path: '/file/download/:token',
+    category: null,
+    area: 'downloads',
+    auth: 'none',
+    handler: (c) => {
+      const token = c.params.token ?? '';
+      const dot = token.lastIndexOf('.');
+      const payload = dot > 0 ? Buffer.from(token.slice(0, dot), 'base64url').toString('utf8') : '';
+      if (!payload.startsWith('sms|') || downloadToken(c.state, payload) !== token) throw new ZoomError(404, 404, 'Resource not found.');
+      const [, id, size] = payload.split('|');
+      return { status: 200, raw: Buffer.alloc(Number(size), `mms ${id}\n`), headers: { 'content-type': 'image/jpeg', 'content-disposition': `attachment; filename="${id}.jpg"` } };
     },
   },
 ];

@@ -55,7 +55,9 @@ function renderMessage(c: RouteCtx, m: SandboxChatMessage, withStatus: boolean):
     timestamp: m.timestamp,
     message_type: files.length ? 'file_and_text' : 'plain_text_message',
     ...(m.reply_main_message_id ? { reply_main_message_id: m.reply_main_message_id, reply_main_message_timestamp: m.reply_main_message_timestamp } : {}),
-    ...(files.length ? { files, file_id: files[0]!.file_id, file_name: files[0]!.file_name, file_size: files[0]!.file_size, download_url: files[0]!.download_url } : {}),
+    // The first file's fields always; `files` "if there are multiple files" (team-chat.openapi.json getChatMessages).
+    ...(files.length ? { file_id: files[0]!.file_id, file_name: files[0]!.file_name, file_size: files[0]!.file_size, download_url: files[0]!.download_url } : {}),
+    ...(files.length > 1 ? { files } : {}),
     reactions: [],
     ...(withStatus ? { status: m.status } : {}),
   };

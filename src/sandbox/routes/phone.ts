@@ -175,6 +175,36 @@ function renderHistory(x: SandboxCall, u: SandboxUser): Record<string, unknown> 
   };
 }
 
+/** The 32-bit FNV-1a hash of a string: stable per call, for the sandbox's made-up device addresses. */
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * One call's legs (`call_elements` of phoneUserCallHistory): the person's own leg, with the device and
+ * IP addresses at their end (Zoom gives them only here, not in `call_logs`).
+ */
+function renderElements(x: SandboxCall, u: SandboxUser): Array<Record<string, unknown>> {
+  const h = renderHistory(x, u);
+  const inbound = x.direction === 'inbound';
+  const n = fnv(x.id);
+  const device = { device_private_ip: `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${(n & 253) + 1}`, device_public_ip: `198.51.100.${(n % 250) + 1}`, device_type: n % 2 ? 'MAC_Client(6.0.2.33403)' : 'Windows_Client(6.1.0.40000)' };
+  const own = inbound ? 'callee' : 'caller';
+  const { id, call_path_id: _path, ...rest } = h;
+  return [
+    {
+      call_element_id: `${x.start_time.slice(0, 10).replace(/-/g, '')}-${x.id}`,
+      call_history_uuid: id,
+      ...rest,
+      [`${own}_device_private_ip`]: device.device_private_ip,
+      [`${own}_device_public_ip`]: device.device_public_ip,
+      [`${own}_device_type`]: device.device_type,
+    },
+  ];
+}
+
 const LEGACY_RESULT: Record<SandboxCall['result'], string> = {
   answered: 'Call connected',
   voicemail: 'Voicemail',
@@ -218,6 +248,9 @@ function renderLegacy(x: SandboxCall, u: SandboxUser): Record<string, unknown> {
 }
 
 const PHONE_READ = ['phone:read', 'phone:read:admin'];
+
+/** userSmsSession `filter_type` (phone.openapi.json). */
+const SMS_FILTERS = ['sent_message_time', 'received_message_time', 'last_message_time', 'sent_received_message_time'];
 
 /** The envelope of a windowed Phone list (phone.openapi.json): the items, the window, and the page. */
 function windowPage(key: string, items: unknown[], w: Window, p: { next_page_token: string; page_count: number; page_size: number; total_records: number }) {
@@ -338,8 +371,9 @@ export const phoneRoutes: RouteDef[] = [
       const u = phoneUser(c, 300);
       const w = phoneWindow(c, DAY, 301);
       const sel = newestFirst(u.calls, (x) => t(x.start_time), w);
-      const { p, items } = pageOf(c, `call_history|${u.id}|${w.from}|${w.end}`, u.calls, sel, (x) => renderHistory(x, u), 300);
-      return json({ call_logs: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
+      // The legs of the same calls go beside them (`call_elements`, phone.openapi.json).
+      const { p, items } = pageOf(c, `call_history|${u.id}|${w.from}|${w.end}`, u.calls, sel, (x) => ({ log: renderHistory(x, u), legs: renderElements(x, u) }), 300);
+      return json({ call_logs: items.map((i) => i.log), call_elements: items.flatMap((i) => i.legs as Array<Record<string, unknown>>), from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
     },
   },
   {
@@ -430,8 +464,18 @@ export const phoneRoutes: RouteDef[] = [
       const u = phoneUser(c);
       // The spec sets one-month windows for SMS but, unlike the other Phone lists, no six-month limit.
       const w = phoneWindow(c, 30 * DAY, 300, false);
-      const list = u.smsSessions.filter((s) => t(s.last_access_time) >= w.from && t(s.last_access_time) < w.end).reverse();
-      const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
+      // filter_type: which messages' times From and To bound (default: the session's last message).
+      const filter = c.query.get('filter_type') || 'last_message_time';
+      if (!SMS_FILTERS.includes(filter)) throw validationError('filter_type');
+      const inWindow = (ms: number) => ms >= w.from && ms < w.end;
+      const texts = (id: string) => c.state.account.breadth?.sms[id] ?? [];
+      const match = (s: SandboxUser['smsSessions'][number]) => {
+        if (filter === 'last_message_time') return inWindow(t(s.last_access_time));
+        const dir = filter === 'sent_message_time' ? 'Out' : filter === 'received_message_time' ? 'In' : undefined;
+        return texts(s.session_id).some((m) => (!dir || m.direction === dir) && inWindow(t(m.date_time)));
+      };
+      const list = u.smsSessions.filter(match).reverse();
+      const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}|${filter}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
       return json({
         next_page_token: p.next_page_token,
         page_size: p.page_size,
@@ -447,6 +491,43 @@ export const phoneRoutes: RouteDef[] = [
           })),
         })),
       });
+    },
+  },
+  {
+    // The account's call history (accountCallHistory, Heavy): every user's calls, a licence removed or not.
+    // `keyword` matches "the name, extension, number, email address, and call ID" of either party.
+    method: 'GET',
+    path: '/v2/phone/call_history',
+    category: 'Heavy',
+    granular: ['phone:read:list_call_logs:admin'],
+    classic: ['phone:read:admin', 'phone_call_log:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json accountCallHistory',
+    handler: (c) => {
+      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+      const w = phoneWindow(c, DAY, 300);
+      const kw = (c.query.get('keyword') ?? '').trim().toLowerCase();
+      const hit = (x: SandboxCall) =>
+        !kw || [x.caller_name, x.caller_email, x.caller_number, x.caller_ext_number, x.callee_name, x.callee_email, x.callee_number, x.callee_ext_number, x.call_id].some((v) => v !== '' && v.toLowerCase().includes(kw));
+      const rows: Array<{ x: SandboxCall; u: SandboxUser }> = [];
+      for (const u of c.state.account.users) {
+        const r = timeRange(u.calls, (x) => t(x.start_time), w.from, w.end);
+        for (let i = r.lo; i < r.hi; i++) if (hit(u.calls.at(i)!)) rows.push({ x: u.calls.at(i)!, u });
+      }
+      rows.sort((a, b) => b.x.start_time.localeCompare(a.x.start_time));
+      const p = paginate(c, { key: `account_call_history|${w.from}|${w.end}|${kw}`, total: rows.length, tokenErrorCode: 300 });
+      const call_logs = rows.slice(p.offset, p.end).map(({ x, u }) => {
+        const h = renderHistory(x, u);
+        return {
+          id: h.id, call_id: h.call_id, direction: h.direction, international: false, start_time: h.start_time, answer_time: h.answer_time, end_time: h.end_time, duration: x.duration,
+          connect_type: h.connect_type, call_type: 'general', call_result: x.result, hide_caller_id: false, end_to_end: false,
+          caller_ext_id: h.caller_ext_id, caller_did_number: h.caller_did_number, caller_ext_number: h.caller_ext_number, caller_name: h.caller_name, caller_email: h.caller_email, caller_ext_type: h.caller_ext_type, caller_number_type: h.caller_number_type, caller_country_iso_code: 'GB', caller_country_code: '44',
+          callee_ext_id: h.callee_ext_id, callee_did_number: h.callee_did_number, callee_ext_number: h.callee_ext_number, callee_name: h.callee_name, callee_email: h.callee_email, callee_ext_type: h.callee_ext_type, callee_number_type: h.callee_number_type, callee_country_iso_code: 'GB', callee_country_code: '44',
+          department: u.dept, cost_center: '', recording_status: x.recording_id ? 'recorded' : 'non_recorded',
+        };
+      });
+      return json({ call_logs, from: w.fromOut, to: w.toOut, page_size: p.page_size, total_records: p.total_records, next_page_token: p.next_page_token });
     },
   },
 ];

@@ -348,7 +348,8 @@ export const recordingRoutes: RouteDef[] = [
     handler: listRecordings,
   },
   { method: 'GET', path: '/rec/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler },
-  { method: 'GET', path: '/v2/phone/recording/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler },
-  { method: 'GET', path: '/v2/phone/voice_mails/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler },
+  // phone.openapi.json labels these MEDIUM (phoneDownloadRecordingFile, phoneDownloadVoicemailFile): counted on Zoom Phone's table.
+  { method: 'GET', path: '/v2/phone/recording/download/:token', category: 'Medium', area: 'downloads', auth: 'bearer', handler: downloadHandler },
+  { method: 'GET', path: '/v2/phone/voice_mails/download/:token', category: 'Medium', area: 'downloads', auth: 'bearer', handler: downloadHandler },
   { method: 'GET', path: '/files/:token', category: null, area: 'downloads', auth: 'none', handler: fileHandler },
 ];

@@ -13,8 +13,11 @@ export function getUser(client: ZoomClient, userId: string): Promise<Rec> {
   return client.get(route('GET', '/users/{userId}', { userId }));
 }
 
-export function getUserSettings(client: ZoomClient, userId: string): Promise<Rec> {
-  return client.get(route('GET', '/users/{userId}/settings', { userId }));
+/** The settings groups that come only when asked for by name (users.openapi.json `option`). */
+export const SETTINGS_OPTIONS = ['meeting_authentication', 'recording_authentication', 'meeting_security'] as const;
+
+export function getUserSettings(client: ZoomClient, userId: string, option?: (typeof SETTINGS_OPTIONS)[number]): Promise<Rec> {
+  return client.get(route('GET', '/users/{userId}/settings', { userId }), option ? { option } : {});
 }
 
 /** The meeting list types Zoom offers; a meeting appears under several, so callers dedupe by id. */
@@ -57,6 +60,24 @@ export function listCallHistory(client: ZoomClient, userId: string, w: DateWindo
   return listItems(client, route('GET', '/phone/users/{userId}/call_history', { userId }), { from: w.from, to: w.to }, { key: 'call_logs', idOf: (c) => str(c.id) });
 }
 
+/**
+ * The call legs of the same call-history answer (`call_elements`, beside `call_logs`: each leg with the
+ * devices and IP addresses used), walked page by page like the calls.
+ */
+export function listCallElements(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/users/{userId}/call_history', { userId }), { from: w.from, to: w.to }, { key: 'call_elements', idOf: (c) => str(c.call_element_id) });
+}
+
+/**
+ * The account's call history of one window (accountCallHistory, Heavy), searched by `keyword` ("the name,
+ * extension, number, email address, and call ID"): it still holds the calls of people whose Zoom Phone
+ * licence was removed. A keyword match is not an identification: callers keep only the calls where the
+ * person is a party by a value of their own.
+ */
+export function listAccountCallHistory(client: ZoomClient, keyword: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/call_history'), { from: w.from, to: w.to, keyword }, { key: 'call_logs', idOf: (c) => str(c.id) });
+}
+
 export function listPhoneRecordings(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
   return listItems(client, route('GET', '/phone/users/{userId}/recordings', { userId }), { from: w.from, to: w.to }, { key: 'recordings', idOf: (r) => str(r.id) });
 }
@@ -65,8 +86,13 @@ export function listVoicemails(client: ZoomClient, userId: string, w: DateWindow
   return listItems(client, route('GET', '/phone/users/{userId}/voice_mails', { userId }), { from: w.from, to: w.to }, { key: 'voice_mails', idOf: (v) => str(v.id) });
 }
 
+/**
+ * SMS sessions with a message sent or received in one window (`filter_type=sent_received_message_time`;
+ * Zoom's default matches only the session's last message, so a conversation that went on after the
+ * window would be missed with all its earlier texts). Page ≤ 100.
+ */
 export function listSmsSessions(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
-  return listItems(client, route('GET', '/phone/users/{userId}/sms/sessions', { userId }), { from: w.from, to: w.to }, { key: 'sms_sessions', pageSize: 100, idOf: (s) => str(s.session_id) });
+  return listItems(client, route('GET', '/phone/users/{userId}/sms/sessions', { userId }), { from: w.from, to: w.to, filter_type: 'sent_received_message_time' }, { key: 'sms_sessions', pageSize: 100, idOf: (s) => str(s.session_id) });
 }
 
 /** Meetings the person joined (not only hosted): Zoom's report, Heavy, one month per call, last six months. */

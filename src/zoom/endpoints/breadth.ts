@@ -28,9 +28,12 @@ export function listChatMessages(client: ZoomClient, userId: string, target: Cha
   );
 }
 
-/** The messages of one SMS session (all of it: `from` and `to` are optional and go together). Page ≤ 100. */
-export function listSmsMessages(client: ZoomClient, sessionId: string): AsyncGenerator<Rec> {
-  return listItems(client, route('GET', '/phone/sms/sessions/{sessionId}', { sessionId }), { sort: '1' }, { key: 'sms_histories', pageSize: 100, idOf: (m) => str(m.message_id) });
+/**
+ * The messages of one SMS session in one window of at most a month. `from` and `to` go together and
+ * are always sent: without them Zoom "returns data from the past 30 days" only (smsSessionDetails). Page ≤ 100.
+ */
+export function listSmsMessages(client: ZoomClient, sessionId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/sms/sessions/{sessionId}', { sessionId }), { from: w.from, to: w.to, sort: '1' }, { key: 'sms_histories', pageSize: 100, idOf: (m) => str(m.message_id) });
 }
 
 /** One voicemail with its transcription (Light). */
