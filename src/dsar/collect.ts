@@ -319,7 +319,10 @@ class PersonCollection {
       await this.settle('phone_call_history', async () => {
         if (accountWithoutPhone) return { status: 'no_data', note: noPhone };
         const r = await collectList(this.env, 'phone_call_history', windowUnits(sixMonths, (w) => filtered(zoom.listAccountCallHistory(c, email, w), mine)), (x) => idString(x.id), this.dir, this.work, leaver);
-        return r.status === 'done' && r.records === 0 ? { status: 'no_data', note: `${noPhone}; the account's call history holds no call of yours either` } : r;
+        if (r.status !== 'done' || r.records !== 0) return r;
+        // "No data" lists no file: the empty one just written goes, or it would lie unlisted in the package.
+        await rm(join(this.dir, CATEGORY.get('phone_call_history')!.file), { force: true });
+        return { status: 'no_data', note: `${noPhone}; the account's call history holds no call of yours either` };
       });
       for (const name of ['phone_settings', 'phone_call_elements', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
         await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));

@@ -43,7 +43,8 @@ const INTERNAL_SUFFIX = '.internal-record-not-for-release.zip';
  * beside the data, and only where it writes it: the manifests and their signatures, the package
  * marker, a zip's SHA256SUMS (which must say what its manifest says), and report.html files
  * (listed in reports.json in a package, in the manifest in a zip). In a package, zips/ may hold
- * only the people's zips (checked after unzipping) and .work/ only an unfinished run's scratch.
+ * only the people's zips (checked after unzipping) and their cover notes, and .work/ only an
+ * unfinished run's scratch (approve and deliver sweep a killed zip run's scratch before they verify).
  */
 export async function verifyPackage(dir: string, opts: { publicKey?: KeyObject } = {}): Promise<VerifyReport> {
   const rootManifest = join(dir, 'manifest.json');
@@ -110,13 +111,20 @@ export async function verifyPackage(dir: string, opts: { publicKey?: KeyObject }
     }
   }
   const isZipOfPerson = (name: string) => folders.some((f) => name === `${f}.zip` || name === `${f}.zip.age`);
+  // The cover note `requests deliver` writes beside each person's zip (plain words, rewritten on each deliver).
+  const isCoverNote = (name: string) => folders.some((f) => name === `${f}.cover-note.txt`);
   const isArchiveOfPerson = (name: string) => folders.some((f) => name === `${f}${INTERNAL_SUFFIX}`);
   let zips = 0;
+  let notes = 0;
   let archives = 0;
   for (const f of await walk(dir, '')) {
     if (listed.has(f) || zdsars.has(f)) continue;
     if (!inZip && /^zips\/[^/]+$/.test(f) && isZipOfPerson(f.slice(5))) {
       zips++;
+      continue;
+    }
+    if (!inZip && /^zips\/[^/]+$/.test(f) && isCoverNote(f.slice(5))) {
+      notes++;
       continue;
     }
     if (!inZip && f.startsWith(`${INTERNAL_DIR}/`) && /^[^/]+$/.test(f.slice(INTERNAL_DIR.length + 1)) && isArchiveOfPerson(f.slice(INTERNAL_DIR.length + 1))) {
@@ -127,6 +135,7 @@ export async function verifyPackage(dir: string, opts: { publicKey?: KeyObject }
     report.unlisted.push(f);
   }
   if (zips) report.skipped.push(`zips/: ${zips} per-person zip(s): unzip one and verify that folder`);
+  if (notes) report.skipped.push(`zips/: ${notes} cover note(s) written by requests deliver (not data)`);
   if (archives) report.skipped.push(`${INTERNAL_DIR}/: ${archives} officer's archive(s) of the record (not for release): unzip one and verify that folder`);
   if (!inZip && !finished && (await isDir(join(dir, '.work')))) report.skipped.push(".work/: an unfinished run's scratch parts");
   report.missing.sort();

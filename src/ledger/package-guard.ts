@@ -63,13 +63,17 @@ async function recordedId(path: string): Promise<unknown> {
 
 /**
  * Every part of one person that zdsar writes in a package, relative to it: their folder in subjects/
- * and disclosure/, their zip (plain or age-encrypted) and its temporaries in zips/, their scratch in
- * .work/ and in a half-built disclosure copy (.disclosure-*). Only names zdsar makes are listed.
+ * and disclosure/, their zip (plain or age-encrypted), its temporaries and cover note in zips/ and
+ * .work/zips/, the officer's archive in internal-record/, their scratch in .work/ and in a half-built
+ * disclosure copy (.disclosure-*). Only names zdsar makes are listed.
  */
 export async function personParts(dir: string, folder: string): Promise<string[]> {
   const parts = [`subjects/${folder}`, `disclosure/${folder}`, `.work/${folder}`];
   const zips = await realDirEntries(dir, 'zips');
-  for (const e of zips) if (e === `${folder}.zip` || e.startsWith(`${folder}.zip.`)) parts.push(`zips/${e}`);
+  for (const e of zips) if (e === `${folder}.zip` || e.startsWith(`${folder}.zip.`) || e === `${folder}.cover-note.txt`) parts.push(`zips/${e}`);
+  // A killed zip run's temporaries (dsar/zip.ts ZIP_SCRATCH) and the officer's archive of the record (release.ts INTERNAL_ARCHIVE).
+  for (const e of await realDirEntries(dir, '.work/zips')) if (e.startsWith(`${folder}.zip.`)) parts.push(`.work/zips/${e}`);
+  for (const e of await realDirEntries(dir, 'internal-record')) if (e === `${folder}.internal-record-not-for-release.zip`) parts.push(`internal-record/${e}`);
   for (const e of await realDirEntries(dir, '.')) if (e.startsWith('.disclosure-')) parts.push(`${e}/${folder}`);
   return parts;
 }

@@ -33,7 +33,12 @@ async function earlierPackage(env: Record<string, string>, emails: string[]) {
       writeFileSync(join(dir, d, f, 'profile.json'), '{}');
     }
     mkdirSync(join(dir, 'zips'), { recursive: true });
-    for (const z of ['.zip', '.zip.age', '.zip.tmp-1-a', '.zip.age.plain.tmp-1-b']) writeFileSync(join(dir, 'zips', `${f}${z}`), 'zip');
+    for (const z of ['.zip', '.zip.age', '.zip.tmp-1-a', '.zip.age.plain.tmp-1-b', '.cover-note.txt']) writeFileSync(join(dir, 'zips', `${f}${z}`), 'zip');
+    // The zip scratch of a killed run (issue 24.7) and the officer's archive of the record (issue 25).
+    mkdirSync(join(dir, '.work', 'zips'), { recursive: true });
+    for (const z of ['.zip.tmp-1-a', '.zip.age.plain.tmp-1-b']) writeFileSync(join(dir, '.work', 'zips', `${f}${z}`), 'zip');
+    mkdirSync(join(dir, 'internal-record'), { recursive: true });
+    writeFileSync(join(dir, 'internal-record', `${f}.internal-record-not-for-release.zip`), 'zip');
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ request_id: exp.request_id }));
   await ledger.setStatus(exp.request_id, 'completed');
@@ -53,7 +58,9 @@ describe('delete --purge-packages: every part of the person, nothing else', () =
       expect(existsSync(join(p.dir, d, mine)), `${d}/${mine}`).toBe(false);
       expect(existsSync(join(p.dir, d, theirs, 'profile.json')), `${d}/${theirs}`).toBe(true);
     }
-    expect(readdirSync(join(p.dir, 'zips')).sort()).toEqual([`${theirs}.zip`, `${theirs}.zip.age`, `${theirs}.zip.age.plain.tmp-1-b`, `${theirs}.zip.tmp-1-a`]);
+    expect(readdirSync(join(p.dir, 'zips')).sort()).toEqual([`${theirs}.cover-note.txt`, `${theirs}.zip`, `${theirs}.zip.age`, `${theirs}.zip.age.plain.tmp-1-b`, `${theirs}.zip.tmp-1-a`]);
+    expect(readdirSync(join(p.dir, '.work', 'zips')).sort()).toEqual([`${theirs}.zip.age.plain.tmp-1-b`, `${theirs}.zip.tmp-1-a`]);
+    expect(readdirSync(join(p.dir, 'internal-record'))).toEqual([`${theirs}.internal-record-not-for-release.zip`]);
   });
 
   it('a partial purge never follows a linked subjects/ folder out of the package', async () => {

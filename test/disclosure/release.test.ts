@@ -170,5 +170,11 @@ describe('release: only an approved copy, exactly the one reviewed, reaches the 
     expect(again.code, again.stderr).toBe(0);
     expect(existsSync(join(s.package, '.work', 'zips'))).toBe(false);
     expect(deliverables(s.package).every((f) => f.endsWith('.zip.age'))).toBe(true);
+    // A run killed while deliver made the zips leaves the same scratch: deliver sweeps it too before it verifies.
+    mkdirSync(join(work, 'zips'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(work, 'zips', `${deliverables(s.package)[0]!}.plain.tmp-1-0`), 'PK plain');
+    const dv = await runCli(['requests', 'deliver', s.request_id], env);
+    expect(dv.code, dv.stderr).toBe(0);
+    expect(existsSync(join(s.package, '.work', 'zips'))).toBe(false);
   }, 120_000);
 });

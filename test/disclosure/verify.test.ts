@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/secrets.js';
@@ -33,6 +33,20 @@ describe('verifyPackage', () => {
     expect(r.skipped.map((s) => s.split(':')[0])).toEqual(expect.arrayContaining(['zips/', '.work/']));
   });
 
+  it("a finished package: a person's cover note in zips/ is deliver's own; any other name there, and scratch in .work/, are not", async () => {
+    const dir = pkg({ 'subjects/01-a@x.example/profile.json': '{"a":1}\n', 'zips/01-a@x.example.zip': 'zip', 'zips/01-a@x.example.cover-note.txt': 'note' });
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { subjects: Array<{ status?: string }> };
+    m.subjects[0]!.status = 'completed';
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    const r = await verifyPackage(dir);
+    expect(r).toMatchObject({ ok: true, unlisted: [] });
+    expect(r.skipped.join('\n')).toContain('cover note');
+    mkdirSync(join(dir, '.work', 'zips'), { recursive: true });
+    writeFileSync(join(dir, '.work', 'zips', '01-a@x.example.zip.plain.tmp-1-0'), 'PK');
+    writeFileSync(join(dir, 'zips', '02-b@x.example.cover-note.txt'), 'note');
+    expect((await verifyPackage(dir)).unlisted).toEqual(['.work/zips/01-a@x.example.zip.plain.tmp-1-0', 'zips/02-b@x.example.cover-note.txt']);
+  });
+
   it('a path outside the package in the manifest, and a file replaced by a symbolic link, are changes', async () => {
     const dir = pkg({ 'subjects/01-a@x.example/profile.json': '{"a":1}\n' }, [{ path: '../../etc/hostname', sha256: 'x', bytes: 1 }]);
     const outside = join(tempDir('zdsar-outside-'), 'profile.json');
@@ -54,7 +68,6 @@ describe('verifyPackage', () => {
     const keys = generateKeyPairSync('ed25519');
     const signer = signerFrom(new Secret(keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()))!;
     const dir = pkg({ 'subjects/01-a@x.example/profile.json': '{"a":1}\n' });
-    const { readFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'manifest.sig'), signer.sign(readFileSync(join(dir, 'manifest.json'))));
     expect((await verifyPackage(dir)).manifests[0]!.signature).toEqual({ status: 'valid', fingerprint: signer.fingerprint });
     expect((await verifyPackage(dir, { publicKey: keys.publicKey })).ok).toBe(true);

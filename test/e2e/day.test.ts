@@ -89,6 +89,10 @@ describe("an officer's day: from received to sent", () => {
     expect(refused.stderr).toContain("waits for an officer's approval");
     expect(existsSync(join(pkg, 'zips'))).toBe(false);
 
+    // Before approval: the one who asked is the person (types of evidence, never copies).
+    const idv = await runCli(['requests', 'verify-identity', id, '--method', 'account-email-match', '--evidence', 'zoom-account-email', '--verifier', 'Dana DPO'], env);
+    expect(idv.code, idv.stderr).toBe(0);
+
     // Approve exactly the copy reviewed, AES-encrypted.
     const ap = await runCli(['requests', 'approve', id, '--sha256', disclosure.manifest_sha256, '--approver', 'Dana DPO', '--zip-passphrase', '--json'], env);
     expect(ap.code, ap.stderr).toBe(0);

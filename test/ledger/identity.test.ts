@@ -61,10 +61,13 @@ describe('identity gate: export --zip and approval', () => {
 
     const resumed = await runCli(['requests', 'resume', id, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
+    // Since issue 25 the person's zip is made from the approved copy only: none before the approval.
+    expect(readdirSync(join(out, id)).includes('zips')).toBe(false);
     // The resumed run builds the copy; the approval (bound to the copy's digest) is the officer's own step, gated and passing now.
     const approved = await runCli(['requests', 'approve', id, '--approver', 'Dana DPO', '--json'], env);
     expect(approved.code, approved.stderr).toBe(0);
     expect((JSON.parse(approved.stdout) as { disclosure?: { status?: string } }).disclosure?.status).toBe('approved');
+    expect(readdirSync(join(out, id, 'zips')).filter((f) => f.endsWith('.zip'))).toHaveLength(1);
 
     // requests show and report.html show the verification, and the refusal before it.
     const text = await runCli(['requests', 'show', id], env);

@@ -11,15 +11,14 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSigningKey, zdsarHome } from '../../config.js';
-import { PartialFailure, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { ACTIONS, Ledger, releaseGate, requireIdentity, sentRecord, type Approval, type LedgerRequest } from '../../ledger/index.js';
 import { withheldByKind } from '../report/index.js';
 import { signerFrom } from '../signing.js';
-import { verifyPackage } from '../verify.js';
 import type { ZipResult } from '../zip.js';
 import { readDisclosure, type DisclosureOutcome, type DisclosureSubject } from './index.js';
-import { bindingProblem, makeDeliverables } from './release.js';
+import { bindingProblem, intactForRelease, makeDeliverables } from './release.js';
 
 export interface DeliverSettings {
   /** The officer confirms the deliverables were sent. */
@@ -58,12 +57,10 @@ export async function deliverRequest(env: NodeJS.ProcessEnv, id: string, setting
   const gate = releaseGate(request, d.sha256);
   if (!gate.ok) throw new UsageError(`not delivered: ${gate.reason}`);
   await requireIdentity(ledger, request.request_id, 'zip');
-  const check = await verifyPackage(packageDir);
-  const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
-  if (problems.length) throw new PartialFailure(`not delivered: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);
 
   const release = await ledger.holdRun(request.request_id);
   try {
+    await intactForRelease(packageDir, 'not delivered');
     const made = new Map<number, ZipResult>();
     const missing = [];
     for (const s of d.manifest.subjects) if (!(await zipOf(packageDir, s.path, gate.approval))) missing.push(s);

@@ -297,7 +297,8 @@ function maskAccessLinks(value: unknown, record: number | undefined): { value: u
     return Object.fromEntries(
       Object.entries(v as Rec).map(([k, x]) => {
         const path = p ? `${p}.${k}` : k;
-        if (ACCESS_FIELDS.has(k) && typeof x === 'string' && x !== '' && x !== ACCESS_MASK) {
+        // A value already masked (by a field rule or the sweeper) keeps that mask and its one entry in redactions.json.
+        if (ACCESS_FIELDS.has(k) && typeof x === 'string' && x !== '' && !x.startsWith('[withheld')) {
           redactions.push({ record, field: path, rule: 'link or passcode of a withheld recording', as: ACCESS_MASK });
           return [k, ACCESS_MASK];
         }

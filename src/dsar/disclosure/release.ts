@@ -10,14 +10,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { PartialFailure, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { ACTIONS, currentApproval, currentCopy, releaseGate, requireIdentity, type Approval, type Encryption, type Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { html, localHref, type Html } from '../report/html.js';
 import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
 import { SIGNATURE_FILE, type Signer } from '../signing.js';
-import { removeDeliverables, zipPeople, type ZipResult } from '../zip.js';
+import { verifyPackage } from '../verify.js';
+import { removeDeliverables, sweepZipScratch, zipPeople, type ZipResult } from '../zip.js';
 import { buildDisclosure, DISCLOSURE_DIR, folderOf, readDisclosure, type DisclosureManifest, type DisclosureOutcome, type DisclosureSubject } from './index.js';
 import { DEFAULT_POLICY, type RedactionPolicy } from './policy.js';
 
@@ -136,6 +137,19 @@ export async function approveAndRelease(ledger: Ledger, request: LedgerRequest, 
 }
 
 /** Why a copy does not belong to this package, if it does not: another request's copy, or one made from another manifest. */
+/**
+ * Before a copy is approved or delivered: sweep what a killed zip run left in the scratch folder
+ * (issue 24.7; call it holding the run lease, so no other run is zipping), then the package must
+ * match its manifests. verify accepts .work/ only while a run is unfinished, so a leftover is
+ * never mistaken for a planted file once it has been swept.
+ */
+export async function intactForRelease(packageDir: string, refused: string): Promise<void> {
+  await sweepZipScratch(packageDir);
+  const check = await verifyPackage(packageDir);
+  const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
+  if (problems.length) throw new PartialFailure(`${refused}: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);
+}
+
 export function bindingProblem(copy: DisclosureManifest, manifestText: Buffer, requestId: string): string | undefined {
   if (copy.request_id !== requestId) return `the disclosure copy is request ${JSON.stringify(copy.request_id)}'s, not ${requestId}'s`;
   const sha = createHash('sha256').update(manifestText).digest('hex');

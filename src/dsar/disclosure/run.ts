@@ -5,14 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSigningKey, zdsarHome } from '../../config.js';
-import { PartialFailure, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { signerFrom } from '../signing.js';
-import { verifyPackage } from '../verify.js';
-import { sweepZipScratch } from '../zip.js';
 import { readDisclosure } from './index.js';
-import { approveAndRelease, bindingProblem, finishPackage, type ReleaseOutcome, type ReleaseSettings } from './release.js';
+import { approveAndRelease, bindingProblem, finishPackage, intactForRelease, type ReleaseOutcome, type ReleaseSettings } from './release.js';
 import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
 export interface ReleaseResult {
@@ -70,11 +68,7 @@ export async function approveRequest(env: NodeJS.ProcessEnv, id: string, flags: 
   if (binding) throw new UsageError(`not approved: ${binding}`, `Rebuild the copy from this package: zdsar redact ${request.request_id}`);
   const release = await ledger.holdRun(request.request_id);
   try {
-    // What a killed zip run left in its scratch folder is swept first (held: no other run is zipping).
-    await sweepZipScratch(packageDir);
-    const check = await verifyPackage(packageDir);
-    const problems = [...check.missing.map((p) => `missing: ${p}`), ...check.changed.map((c) => `changed: ${c.path} (${c.reason})`), ...check.unlisted.map((p) => `unlisted: ${p}`)];
-    if (problems.length) throw new PartialFailure(`not approved: the package does not match its manifests (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''})`, `See: zdsar verify ${packageDir}`);
+    await intactForRelease(packageDir, 'not approved');
     const outcome = await approveAndRelease(ledger, request, packageDir, { ...merged(request, parsed), approve: true }, signer);
     return { request_id: request.request_id, packageDir, outcome };
   } finally {

@@ -306,7 +306,8 @@ async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject,
   for (const cat of CATEGORIES) {
     const result = s.categories[cat.name];
     if (!result) continue;
-    sections.push(await categorySection(dir, cat, result, counts, seenMeetings));
+    // A category's explanation may name an option for the officer (--zoom-export): the person reads it without.
+    sections.push(await categorySection(dir, disclosure ? { ...cat, explain: personText(cat.explain) } : cat, result, counts, seenMeetings));
   }
   const ownFiles = s.files.map((f) => ({ ...f, inSubject: f.path.startsWith(s.path + '/') ? f.path.slice(s.path.length + 1) : f.path }));
   const media = ownFiles.filter((f) => f.inSubject.startsWith('files/'));
