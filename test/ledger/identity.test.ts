@@ -72,7 +72,7 @@ describe('identity gate: export --zip and approval', () => {
     // requests show and report.html show the verification, and the refusal before it.
     const text = await runCli(['requests', 'show', id], env);
     expect(text.stdout).toMatch(/identity:\s+verified \d{4}-\d{2}-\d{2} by Dana DPO: document-check; evidence seen: passport, zoom-account-email; request from an authorised agent \(power-of-attorney\)/);
-    expect(text.stdout).toMatch(/refused:\s+\S+ approval: no identity verification/);
+    expect(text.stdout).toMatch(/refused:\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC approval: no identity verification/);
     const report = readFileSync(join(out, id, 'report.html'), 'utf8');
     expect(report).toContain('Identity verification');
     expect(report).toContain('power-of-attorney');
