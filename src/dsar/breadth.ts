@@ -20,11 +20,11 @@ import {
   listChatMessages,
   listChatSessions,
   listParticipants,
+  participantsVia,
   listSmsMessages,
   participantsSource,
   WEBINAR_TYPES,
   type ChatTarget,
-  type ParticipantsVia,
 } from '../zoom/endpoints/breadth.js';
 import { isFatal } from '../zoom/errors.js';
 import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
@@ -88,8 +88,6 @@ export interface BreadthSettings {
   accountWide: AccountWide;
   /** Names of OPTIONAL_CATEGORIES left out (--skip). */
   skip: ReadonlySet<string>;
-  /** For a person who joined this many meetings: the share whose attendance rows are read from the participants report (Heavy); the rest from past meetings (Medium). Chosen by cost (estimate.ts). */
-  attendanceReportShare: (meetingsJoined: number) => number;
 }
 
 export interface BreadthSubject {
@@ -291,13 +289,13 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
       const uuid = str(m.uuid);
       if (uuid && !sessions.has(uuid)) sessions.set(uuid, { uuid: m.uuid, id: m.id, type: m.type, topic: m.topic, start_time: m.start_time });
     }
-    const share = s.attendanceReportShare(sessions.size);
     const kindOf = (m: Rec) => (WEBINAR_TYPES.has(Number(m.type)) ? ('webinar' as const) : ('meeting' as const));
     const list: Array<Item<[string, Rec]>> = [...sessions].map(([uuid, m]) => ({ key: uuid, name: `${kindOf(m)} "${str(m.topic)}" of ${str(m.start_time).slice(0, 10)} (${uuid})`, value: [uuid, m] }));
     const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
       const kind = kindOf(meeting);
-      // Each session always goes the same way (a resumed run asks the same endpoint).
-      const via: ParticipantsVia = parseInt(hash(uuid).slice(0, 8), 16) / 2 ** 32 < share ? 'report' : 'past_meetings';
+      // The report (Heavy) or the past list (Medium), whichever would be served sooner now. A session's rows
+      // are saved together, each naming its source, so a resume never mixes the two for one session.
+      const via = participantsVia(s.client, kind);
       const out: Rec[] = [];
       for await (const row of listParticipants(s.client, uuid, via, kind)) {
         if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });

@@ -170,20 +170,19 @@ const times = (a: Counts, k: number): Counts => Object.fromEntries(GATES.map((g)
 const round = (a: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, Math.round(a[g])])) as Counts;
 
 /**
- * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium): the
- * share read from the report is the one that makes both categories finish together, given what else
- * the run sends on the plan (0: all from past meetings, 1: all from the report). `joinedByOne`: during a
- * run, the meetings one person really joined (the rest are assumed ordinary).
+ * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium). During a
+ * run each session takes whichever gate would serve it sooner (RateLimiter.soonest), which tends to the
+ * split that makes both categories finish together; the estimate assumes that split: the share read from
+ * the report, given what else the run sends on the plan (0: all from past meetings, 1: all from the report).
  */
-export function attendanceReportShare(input: EstimateInput, joinedByOne?: number): number {
+export function attendanceReportShare(input: EstimateInput): number {
   const { people, plan } = input;
   const skip = input.skip ?? [];
   let rest = times(basePerPerson(input, historyOf(input)), people);
   for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
   const lh = perSecond('heavy', plan);
   const lm = perSecond('medium', plan);
-  // During a run, one person's real count replaces one ordinary person's (a heavy person shifts the split).
-  const a = joinedByOne === undefined ? people * ASSUMED.meetingsJoined : Math.max(0, people - 1) * ASSUMED.meetingsJoined + joinedByOne;
+  const a = people * ASSUMED.meetingsJoined;
   if (a === 0) return 1;
   // (H + f·a) / lh = (M + (1 − f)·a) / lm
   const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));

@@ -10,7 +10,6 @@ import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { AccountWide } from './account-wide.js';
-import { attendanceReportShare } from './estimate.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
@@ -152,7 +151,7 @@ async function runHeld(
   const limit = pLimit(48);
   // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
   const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
-  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []), attendanceReportShare: (joined: number) => attendanceReportShare({ plan: settings.plan, people: request.subjects.length, skip: settings.skip, from: settings.from, to: settings.to, today: settings.today }, joined) };
+  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []) };
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),

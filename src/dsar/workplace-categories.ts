@@ -29,8 +29,12 @@ export const WORKPLACE_OPTIONAL: Record<string, string[]> = {
   ai_companion: ['aic_archive'],
 };
 
-/** An ordinary person (assumed, like estimate.ts ASSUMED: Zoom says nothing before it is asked). */
-export const WORKPLACE_ASSUMED = { clips: 3, calendars: 2, eventsPerCalendar: 40 };
+/**
+ * An ordinary person (assumed, like estimate.ts ASSUMED, as in the 50-person benchmark: Zoom says nothing
+ * before it is asked). One calendar: an admin app reads only the primary one, since the calendar list is
+ * user-level only (as are the calendar settings, so neither is sent).
+ */
+export const WORKPLACE_ASSUMED = { clips: 3, calendars: 1, eventsPerCalendar: 2 };
 
 /**
  * The requests of each group for `people` people over `months` months of history (`monthWindows` one-month
@@ -46,10 +50,8 @@ export function workplaceRequests(people: number, months: number, monthWindows: 
       ['GET /clips/{clipId}/collaborators', people * a.clips],
     ],
     calendar: [
-      ['GET /calendars/users/{userIdentifier}/calendarList', people],
       ['GET /calendars/{calId}/events', people * a.calendars * pages(a.eventsPerCalendar, 250)],
       ['GET /calendars/{calId}/events/{eventId}', people * a.calendars * a.eventsPerCalendar],
-      ['GET /calendars/users/{userIdentifier}/settings', people],
     ],
     scheduler: [
       ['GET /scheduler/events', people],

@@ -21,6 +21,11 @@ export interface GenerateOptions {
   phoneShare?: number;
   /** One cloud recording per this many days per ordinary user (default 30; 0 = none). */
   recordingEveryDays?: number;
+  /**
+   * Colleagues each host invites to their meetings (the next users of the account), each joining a past
+   * meeting with a guest's chance (0.3): people who attend many meetings they do not host (default 0).
+   */
+  colleagueGuests?: number;
   /** Share of meetings with registration and a few registrants (default 0.1). */
   registrationShare?: number;
   /** The heavy user (the first user): omit for none. */
@@ -109,7 +114,8 @@ export function generateAccount(opts: GenerateOptions): SandboxAccount {
   users.forEach((u, i) => {
     const heavy = i === 0 && opts.heavy !== undefined;
     const count = heavy ? (opts.heavy?.meetings ?? 20_000) : perUser;
-    const ms = makeMeetings({ host: u, count, from: Date.parse(u.created_at), now, rand, ids, guests: externals.slice(i % 490, (i % 490) + 3), live: false });
+    const colleagues = Array.from({ length: Math.min(opts.colleagueGuests ?? 0, users.length - 1) }, (_, k) => users[(i + 1 + k) % users.length]!).map((c) => ({ email: c.email, first_name: c.first_name, last_name: c.last_name, user_id: c.id }));
+    const ms = makeMeetings({ host: u, count, from: Date.parse(u.created_at), now, rand, ids, guests: [...externals.slice(i % 490, (i % 490) + 3), ...colleagues], live: false });
     for (const m of ms) {
       if (rand() < regShare) {
         m.approval_type = 0;

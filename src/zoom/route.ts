@@ -13,6 +13,13 @@ export interface Route {
 const table = new Map<string, RateCategory | null>(OPERATIONS.map(([op, cat]) => [op, cat]));
 export const SCOPES = new Map(OPERATIONS.map(([op, , classic, granular]) => [op, { classic, granular }]));
 
+/** An operation of the specs as the limiter sees it (its template and rate category), before any parameter is filled. */
+export function operation(method: string, template: string): { template: string; category: RateCategory } {
+  const category = table.get(`${method} ${template}`);
+  if (category === undefined) throw new Error(`not in Zoom's API specs: ${method} ${template}`);
+  return { template, category: category ?? 'medium' };
+}
+
 /**
  * Build a route from a template as Zoom's spec writes it, e.g. route('GET', '/users/{userId}/meetings', { userId }).
  * Each parameter is percent-encoded (an email is a valid userId); "." and ".." are refused.

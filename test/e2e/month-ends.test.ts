@@ -53,7 +53,6 @@ async function runAt(nowIso: string, opts: { receivedDaysBefore?: number } = {})
         limit: pLimit(16),
         accountWide: new AccountWide({ client, signal, work: join(work, '_account'), today, now: clock }),
         skip: new Set(['summaries']),
-        attendanceReportShare: () => 0.5,
       },
     };
     const result = await collectSubject(env, user.email, dir, work);

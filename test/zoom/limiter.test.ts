@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CategoryGate, type LimiterClock } from '../../src/zoom/limiter.js';
+import { CategoryGate, RateLimiter, type LimiterClock } from '../../src/zoom/limiter.js';
+import { operation } from '../../src/zoom/route.js';
 
 const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
@@ -182,3 +183,37 @@ describe('CategoryGate', () => {
     expect(gate.waiting).toBe(0);
   });
 });
+
+describe('RateLimiter.soonest (equivalent reads on different gates)', () => {
+  const past = operation('GET', '/past_meetings/{meetingId}/participants'); // Medium: 60/s on Business
+  const report = operation('GET', '/report/meetings/{meetingId}/participants'); // Heavy: 40/s
+
+  it('takes the first read on a tie, and the other once the first one\'s gate has a longer queue in seconds', async () => {
+    const { clock } = fakeClock();
+    const limiter = new RateLimiter('business', { clock });
+    expect([past.category, report.category]).toEqual(['medium', 'heavy']);
+    // Both gates idle: the past list (1/60 s for the next place) before the report (1/40 s).
+    expect(limiter.soonest([past, report])).toBe(past);
+    expect(limiter.soonest([report, past])).toBe(past);
+    // Fill Medium's window and queue 60 more: a second of work waits there; Heavy is idle.
+    const waiting = Array.from({ length: 120 }, () => limiter.gate('medium').acquire());
+    await flush();
+    expect(limiter.gate('medium').waiting).toBe(60);
+    expect(limiter.soonest([past, report])).toBe(report);
+    // Heavy's queue grows past Medium's in seconds (40 Heavy waiting = 1 s + 1/40; Medium 61/60 s): back to the past list.
+    const heavy = Array.from({ length: 80 }, () => limiter.gate('heavy').acquire());
+    await flush();
+    expect(limiter.gate('heavy').waiting).toBe(40);
+    expect(limiter.soonest([past, report])).toBe(past);
+    void waiting;
+    void heavy;
+  });
+
+  it('counts a read of Zoom Phone on Phone\'s own gates', async () => {
+    const { clock } = fakeClock();
+    const limiter = new RateLimiter('business', { clock });
+    const phone = operation('GET', '/phone/users/{userId}/call_history');
+    expect(limiter.gateFor(phone)).toBe(limiter.gate(phone.category, 'phone'));
+  });
+});
+

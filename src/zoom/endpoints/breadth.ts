@@ -1,7 +1,7 @@
 import type { ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
 import { listItems, type DateWindow } from '../paginate.js';
-import { meetingUuidParams, route } from '../route.js';
+import { meetingUuidParams, operation, route } from '../route.js';
 
 /**
  * The reads of issue 17 (Team Chat, SMS messages, attendance rows, AI Companion summaries,
@@ -93,6 +93,16 @@ const PARTICIPANTS = {
 /** Where the rows of a session come from (the record's `source`). */
 export function participantsSource(kind: 'meeting' | 'webinar', via: ParticipantsVia): string {
   return PARTICIPANTS[kind][via][0].slice(1).replace(/\/\{\w+\}/g, '');
+}
+
+/**
+ * Where to read a session's participants now: the participants report (Heavy) or the past-meeting list
+ * (Medium) serve the same rows, so the one whose gate would grant the request sooner (the past list on a
+ * tie: its limit is higher). Asked once per session, when its first page is sent; its pages follow it.
+ */
+export function participantsVia(client: ZoomClient, kind: 'meeting' | 'webinar' = 'meeting'): ParticipantsVia {
+  const read = (via: ParticipantsVia) => ({ via, ...operation('GET', PARTICIPANTS[kind][via][0]) });
+  return client.limiter.soonest([read('past_meetings'), read('report')]).via;
 }
 
 /**
