@@ -17,6 +17,7 @@
  *                                      bound column does not apply)
  *   node bench/run.js --categories     also the export with each optional category left out (--skip), to measure what each adds
  *   ZDSAR_BENCH_ROOT=DIR node bench/run.js   benchmark another build (DIR/bin/zdsar.js, DIR/dist)
+ *   ZDSAR_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' node bench/run.js   extra node options for zdsar (a profile, V8 flags)
  *
  * The sandbox (dist/sandbox) runs in this process with Zoom's Business-plan limits and 80-150 ms of
  * jittered latency per request; zdsar runs as a child process (bin/zdsar.js), so its wall time and
