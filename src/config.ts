@@ -116,7 +116,7 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
  * (default 64; 1 sends one request at a time, the benchmark's baseline); ZDSAR_MAX_UNSIZED_DOWNLOAD_MB:
  * the cap on a downloaded file whose size neither Zoom's listing nor the server declares (default 4096).
  */
-export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
+export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number; participantsFrom?: 'report' | 'past_meetings' };
 
 /** A whole-number variable within [min, max], or undefined when unset; anything else is a usage error naming it. */
 function envInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
@@ -142,7 +142,19 @@ export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
     timeoutMs: num('ZDSAR_HTTP_TIMEOUT_MS', 100, 600_000),
     connections: num('ZDSAR_CONNECTIONS', 1, 256),
     ...(mb !== undefined ? { maxUnsizedDownloadBytes: mb * 1024 * 1024 } : {}),
+    ...participantsFrom(env),
   };
+}
+
+/**
+ * ZDSAR_PARTICIPANTS_FROM: where attendance rows are read, `report` (Heavy; the account needs the report
+ * scopes) or `past_meetings` (Medium). Unset: each session from whichever gate serves it sooner.
+ */
+function participantsFrom(env: NodeJS.ProcessEnv): Pick<ClientTuning, 'participantsFrom'> {
+  const v = env.ZDSAR_PARTICIPANTS_FROM;
+  if (v === undefined || v === '') return {};
+  if (v !== 'report' && v !== 'past_meetings') throw new UsageError('ZDSAR_PARTICIPANTS_FROM must be report or past_meetings (or unset: chosen per meeting by the rate limits)');
+  return { participantsFrom: v };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   listChatSessions,
   listParticipants,
   participantsVia,
+  type ParticipantsVia,
   listSmsMessages,
   participantsSource,
   WEBINAR_TYPES,
@@ -88,6 +89,8 @@ export interface BreadthSettings {
   accountWide: AccountWide;
   /** Names of OPTIONAL_CATEGORIES left out (--skip). */
   skip: ReadonlySet<string>;
+  /** Where attendance rows are read (ZDSAR_PARTICIPANTS_FROM); unset: per session, whichever gate serves it sooner. */
+  participantsFrom?: ParticipantsVia;
 }
 
 export interface BreadthSubject {
@@ -295,7 +298,7 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
       const kind = kindOf(meeting);
       // The report (Heavy) or the past list (Medium), whichever would be served sooner now. A session's rows
       // are saved together, each naming its source, so a resume never mixes the two for one session.
-      const via = participantsVia(s.client, kind);
+      const via = s.participantsFrom ?? participantsVia(s.client, kind);
       const out: Rec[] = [];
       for await (const row of listParticipants(s.client, uuid, via, kind)) {
         if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
-import type { ZoomCredentials, Plan } from '../config.js';
+import type { ClientTuning, ZoomCredentials, Plan } from '../config.js';
 import { InterruptedError, PartialFailure } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
 import { PACKAGE_MARKER, type Ledger, type LedgerRequest } from '../ledger/index.js';
@@ -41,7 +41,7 @@ export interface ExportHooks {
   /** Shared with anything else this run sends to Zoom (the registrations scan). */
   limiter?: RateLimiter;
   /** Timeout and connections (config.clientTuning). */
-  tuning?: { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
+  tuning?: ClientTuning;
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
   /** Called as each person's collection ends (for a line per person while the run goes on). */
@@ -151,7 +151,7 @@ async function runHeld(
   const limit = pLimit(48);
   // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
   const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
-  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []) };
+  const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []), participantsFrom: hooks.tuning?.participantsFrom };
   const state: ExportState = {
     client,
     subjects: request.subjects.map((s) => ({ index: s.index, status: 'waiting', categories: {} })),

@@ -379,6 +379,9 @@ describe('finding 8: downloads stop at the declared size; an undeclared size is 
     }
     expect(clientTuning({ ZDSAR_MAX_UNSIZED_DOWNLOAD_MB: '2' }).maxUnsizedDownloadBytes).toBe(2 * 1024 * 1024);
     expect(() => clientTuning({ ZDSAR_MAX_UNSIZED_DOWNLOAD_MB: 'lots' })).toThrow(/ZDSAR_MAX_UNSIZED_DOWNLOAD_MB must be a whole number/);
+    expect(clientTuning({ ZDSAR_PARTICIPANTS_FROM: 'past_meetings' }).participantsFrom).toBe('past_meetings');
+    expect(clientTuning({}).participantsFrom).toBeUndefined();
+    expect(() => clientTuning({ ZDSAR_PARTICIPANTS_FROM: 'both' })).toThrow(/ZDSAR_PARTICIPANTS_FROM must be report or past_meetings/);
   });
 });
 
