@@ -22,6 +22,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import pLimit from 'p-limit';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { digestFile } from '../../fs/records.js';
 import { humanTime } from '../../dates.js';
@@ -42,17 +43,19 @@ export const REPORT_FILE = 'report.html';
 export const REPORTS_LIST = 'reports.json';
 
 /** Record one report.html (path relative to the package) in the package's reports.json. */
-async function listReport(packageDir: string, rel: string): Promise<void> {
+async function listReport(packageDir: string, ...rels: string[]): Promise<void> {
   const path = join(packageDir, REPORTS_LIST);
   let files: ManifestFile[] = [];
   try {
     const doc = JSON.parse(await readFile(path, 'utf8')) as { files?: ManifestFile[] };
-    if (Array.isArray(doc.files)) files = doc.files.filter((f) => f.path !== rel);
+    if (Array.isArray(doc.files)) files = doc.files.filter((f) => !rels.includes(f.path));
   } catch {
     files = [];
   }
-  const d = await digestFile(join(packageDir, ...rel.split('/')));
-  files.push({ path: rel, sha256: d.sha256, bytes: d.bytes });
+  for (const rel of rels) {
+    const d = await digestFile(join(packageDir, ...rel.split('/')));
+    files.push({ path: rel, sha256: d.sha256, bytes: d.bytes });
+  }
   files.sort((a, b) => a.path.localeCompare(b.path));
   const doc = { note: 'Every report.html of this package, with its sha256 and size; `zdsar verify` checks them.', files };
   await writeFileAtomic(path, JSON.stringify(doc, null, 2) + '\n');
@@ -169,15 +172,21 @@ const SINGLE = new Set(['profile', 'settings', 'phone_profile', 'phone_settings'
 /** Write every person's report.html and the package's index report.html (files 0600, atomic). */
 export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html; identity?: Html } = {}): Promise<void> {
   const generated = (opts.now ?? new Date()).toISOString();
-  for (const s of manifest.subjects) {
-    const rel = safeSubjectPath(s.path);
-    const dir = join(packageDir, ...rel.split('/'));
-    const body = await subjectReport(dir, manifest, s, generated);
-    await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
-    await listReport(packageDir, `${rel}/${REPORT_FILE}`);
-  }
+  // A few people at once: each report waits on reading its records back, so their reads overlap.
+  const limit = pLimit(4);
+  const rels = await Promise.all(
+    manifest.subjects.map((s) =>
+      limit(async () => {
+        const rel = safeSubjectPath(s.path);
+        const dir = join(packageDir, ...rel.split('/'));
+        const body = await subjectReport(dir, manifest, s, generated);
+        await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
+        return `${rel}/${REPORT_FILE}`;
+      }),
+    ),
+  );
   await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review, opts.identity)}`));
-  await listReport(packageDir, REPORT_FILE);
+  await listReport(packageDir, ...rels, REPORT_FILE);
 }
 
 /** subjects/ and the package's own report: the officer's record, never sent as it is. */
