@@ -191,7 +191,16 @@ const RIGHTS_TEXT = [
 ];
 
 /** The statement for one person, from the profile and what was collected for them. */
-export function buildStatement(loaded: LoadedProfile, m: { request_id: string; regime?: string }, s: ManifestSubject): Article15Statement {
+/** What the person's own Zoom settings (settings.json, as read) say about how long cloud recordings are kept. */
+export function recordingRetention(settingsFile: unknown): string | undefined {
+  const rec = (settingsFile as { settings?: { recording?: { auto_delete_cmr?: unknown; auto_delete_cmr_days?: unknown } } } | undefined)?.settings?.recording;
+  if (!rec || typeof rec.auto_delete_cmr !== 'boolean') return undefined;
+  return rec.auto_delete_cmr && typeof rec.auto_delete_cmr_days === 'number'
+    ? `Cloud recordings: deleted automatically ${rec.auto_delete_cmr_days} days after they are made (your Zoom recording setting, as Zoom reported it).`
+    : 'Cloud recordings: not deleted automatically (automatic deletion is off in your Zoom recording setting, as Zoom reported it); they are kept until deleted.';
+}
+
+export function buildStatement(loaded: LoadedProfile, m: { request_id: string; regime?: string }, s: ManifestSubject, fromZoom: { recordingRetention?: string } = {}): Article15Statement {
   const p = loaded.profile;
   const miss = new Set(loaded.missing);
   const lacking = (...fields: string[]) => {
@@ -206,6 +215,7 @@ export function buildStatement(loaded: LoadedProfile, m: { request_id: string; r
   const retention = [
     ...(p?.retention?.default ? [p.retention.default] : []),
     ...collected.filter((c) => perCategory[c.name]).map((c) => `${c.title}: ${perCategory[c.name]}`),
+    ...(fromZoom.recordingRetention && !perCategory.recordings ? [fromZoom.recordingRetention] : []),
   ];
   const sa = p?.supervisory_authority;
   const parts: StatementPart[] = [

@@ -146,6 +146,8 @@ describe('the Article 15 statement in the person\'s copy, against the sandbox', 
     expect(st.parts.find((p) => p.key === 'purposes')!.missing).toEqual(['purposes']);
     // What zdsar knows is there all the same.
     expect(st.parts.find((p) => p.key === 'categories')!.text.length).toBeGreaterThan(0);
+    // And what Zoom's own settings tell: her recording setting, as read (the sandbox's auto-delete is off).
+    expect(st.parts.find((p) => p.key === 'retention')!.text).toEqual([expect.stringContaining('Cloud recordings: not deleted automatically')]);
     expect(readFileSync(join(pkg, 'disclosure', folder, 'report.html'), 'utf8')).toContain('missing from the controller profile: purposes');
 
     const refused = await runCli(['requests', 'approve', id, '--zip', '--json'], env);

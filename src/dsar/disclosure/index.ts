@@ -19,7 +19,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic.js';
 import { digestFile, RecordFile } from '../../fs/records.js';
 import { VERSION } from '../../version.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
-import { buildStatement, PROFILE_FILE, STATEMENT_FILE, type LoadedProfile } from '../article15.js';
+import { buildStatement, recordingRetention, PROFILE_FILE, STATEMENT_FILE, type LoadedProfile } from '../article15.js';
 import { ruleFor, type CategoryRule } from './fields.js';
 import { Contacts, Identity } from './people.js';
 import type { RedactionPolicy } from './policy.js';
@@ -213,7 +213,10 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
     outFiles.push({ path: `${folder}/${REDACTIONS_FILE}`, sha256: d.sha256, bytes: d.bytes });
     if (profile) {
       // What Art. 15 requires beside the data, in the person's folder (so in their zip too).
-      await writeFileAtomic(join(dstDir, STATEMENT_FILE), JSON.stringify(buildStatement(profile, manifest, s), null, 2) + '\n');
+      // What Zoom's own settings tell (the record's settings.json, as read): how long cloud recordings are kept.
+      const settings = files.find((x) => x.rel === 'settings.json');
+      const fromZoom = settings ? { recordingRetention: recordingRetention(JSON.parse(await readFile(settings.abs, 'utf8'))) } : {};
+      await writeFileAtomic(join(dstDir, STATEMENT_FILE), JSON.stringify(buildStatement(profile, manifest, s, fromZoom), null, 2) + '\n');
       const st = await digestFile(join(dstDir, STATEMENT_FILE));
       outFiles.push({ path: `${folder}/${STATEMENT_FILE}`, sha256: st.sha256, bytes: st.bytes });
     }
