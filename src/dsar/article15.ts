@@ -23,6 +23,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
 import { openReadNoFollow } from '../fs/safe.js';
 import { CATEGORIES } from './categories.js';
 import type { ManifestSubject } from './manifest.js';
+import type { LedgerRequest } from '../ledger/index.js';
 
 export const PROFILE_FILE = 'controller-profile.yaml';
 export const STATEMENT_FILE = 'article15.json';
@@ -200,7 +201,28 @@ export function recordingRetention(settingsFile: unknown): string | undefined {
     : 'Cloud recordings: not deleted automatically (automatic deletion is off in your Zoom recording setting, as Zoom reported it); they are kept until deleted.';
 }
 
-export function buildStatement(loaded: LoadedProfile, m: { request_id: string; regime?: string }, s: ManifestSubject, fromZoom: { recordingRetention?: string } = {}): Article15Statement {
+/** A legal hold that kept a person's data from an erasure (a zoom-delete request's "held" person, from the ledger). */
+export interface KeptUnderHold {
+  request_id: string;
+  matters: Array<{ matter_id: string; matter_name: string }>;
+}
+
+/** Per address (lower case), the erasures zdsar did not submit because of a legal hold: read from the ledger only. */
+export function heldInLedger(requests: readonly LedgerRequest[]): Map<string, KeptUnderHold[]> {
+  const out = new Map<string, KeptUnderHold[]>();
+  for (const r of requests) {
+    if (r.type !== 'zoom-delete') continue;
+    for (const s of r.subjects) {
+      const cp = r.progress[String(s.index)]?.zoom_delete?.checkpoint as { state?: string; holds?: KeptUnderHold['matters'] } | undefined;
+      if (!s.email || cp?.state !== 'held') continue;
+      const key = s.email.toLowerCase();
+      out.set(key, [...(out.get(key) ?? []), { request_id: r.request_id, matters: (cp.holds ?? []).map((m) => ({ matter_id: m.matter_id, matter_name: m.matter_name })) }]);
+    }
+  }
+  return out;
+}
+
+export function buildStatement(loaded: LoadedProfile, m: { request_id: string; regime?: string }, s: ManifestSubject, fromZoom: { recordingRetention?: string; heldFor?: KeptUnderHold[] } = {}): Article15Statement {
   const p = loaded.profile;
   const miss = new Set(loaded.missing);
   const lacking = (...fields: string[]) => {
@@ -247,6 +269,15 @@ export function buildStatement(loaded: LoadedProfile, m: { request_id: string; r
       ...lacking('transfers'),
     },
   ];
+  if (fromZoom.heldFor?.length) {
+    parts.push({
+      key: 'legal_hold',
+      title: 'Data kept under a legal hold',
+      gdpr: 'Art. 17(3)(e)',
+      ccpa: '§1798.105(d)',
+      text: fromZoom.heldFor.map((h) => `Your Team Chat data is kept under legal hold ${h.matters.map((x) => `"${x.matter_name}"`).join(', ')}, as the law allows for legal claims: your erasure (request ${h.request_id}) was not carried out for it.`),
+    });
+  }
   if (p?.sold_or_shared !== undefined && p.sold_or_shared !== null) {
     parts.push({ key: 'sold_or_shared', title: 'Sale or sharing', gdpr: '–', ccpa: '§1798.115', text: [p.sold_or_shared ? 'We sell or share personal information as described above.' : 'We do not sell or share your personal information.'] });
   }

@@ -5,6 +5,7 @@
  * otherwise. The certificate names the matter. Run as the CLI against the sandbox over sockets.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/index.js';
 import type { Sandbox, SandboxLegalHold } from '../../src/sandbox/index.js';
@@ -111,7 +112,18 @@ describe('legal holds before zdsar delete', () => {
     const resumed = await runCli(['requests', 'resume', j.request_id, '--json'], { ...env, ZDSAR_ZOOM_POLL_MS: '20,100' });
     expect((JSON.parse(resumed.stdout) as { skipped: Array<{ email: string }> }).skipped.map((x) => x.email)).toEqual([e.emails[1]]);
     expect(sb.dataRequests.requests.map((x) => x.email.toLowerCase())).not.toContain(e.emails[1]);
-  });
+
+    // Her access answer names the hold as a reason her data is kept (from the ledger; nothing more is asked of Zoom).
+    const exp = await runCli(['export', '--emails', e.emails[1]!, '--redact', '--json', ...IDENTITY_FLAGS], env);
+    const pkg = (JSON.parse(exp.stdout) as { package: string }).package;
+    const m = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')) as { subjects: Array<{ path: string }> };
+    const folder = join(pkg, 'disclosure', m.subjects[0]!.path.replace(/^subjects\//, ''));
+    const st = JSON.parse(readFileSync(join(folder, 'article15.json'), 'utf8')) as { parts: Array<{ key: string; text: string[] }> };
+    const kept = st.parts.find((p) => p.key === 'legal_hold')!;
+    expect(kept.text[0]).toContain('"Supplier dispute"');
+    expect(kept.text[0]).toContain(j.request_id);
+    expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('Data kept under a legal hold');
+  }, 120_000);
 
   it('--override-hold needs --reason; with it the held person is submitted, and the override is recorded in the certificate', async () => {
     const e = await heldSandbox(2);

@@ -19,7 +19,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic.js';
 import { digestFile, RecordFile } from '../../fs/records.js';
 import { VERSION } from '../../version.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
-import { buildStatement, recordingRetention, PROFILE_FILE, STATEMENT_FILE, type LoadedProfile } from '../article15.js';
+import { buildStatement, recordingRetention, PROFILE_FILE, STATEMENT_FILE, type KeptUnderHold, type LoadedProfile } from '../article15.js';
 import { ruleFor, type CategoryRule } from './fields.js';
 import { Contacts, Identity } from './people.js';
 import type { RedactionPolicy } from './policy.js';
@@ -66,7 +66,7 @@ export interface DisclosureOutcome {
 }
 
 /** Build (or rebuild) disclosure/ for every person in the package. */
-export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date; profile?: LoadedProfile } = {}): Promise<DisclosureOutcome> {
+export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date; profile?: LoadedProfile; holds?: Map<string, KeptUnderHold[]> } = {}): Promise<DisclosureOutcome> {
   const manifestText = await readFile(join(packageDir, 'manifest.json'));
   const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest;
   const now = (opts.now ?? new Date()).toISOString();
@@ -77,7 +77,7 @@ export async function buildDisclosure(packageDir: string, policy: RedactionPolic
   await ensurePrivateDir(scratch);
   try {
     const subjects: DisclosureSubject[] = [];
-    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now, opts.profile));
+    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now, opts.profile, opts.holds));
     const officer = {
       request_id: manifest.request_id,
       generated_at: now,
@@ -127,7 +127,7 @@ export async function readDisclosure(packageDir: string): Promise<DisclosureOutc
 
 const MEDIA_REASON = "a recording, voicemail or Zoom export file cannot be masked (other people's voices and faces): withheld; the policy's \"media\": \"include\" releases it after review";
 
-async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string, profile?: LoadedProfile): Promise<DisclosureSubject> {
+async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string, profile?: LoadedProfile, holds?: Map<string, KeptUnderHold[]>): Promise<DisclosureSubject> {
   const folder = folderOf(s.path);
   const srcDir = join(packageDir, 'subjects', folder);
   const dstDir = join(scratch, folder);
@@ -215,7 +215,10 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
       // What Art. 15 requires beside the data, in the person's folder (so in their zip too).
       // What Zoom's own settings tell (the record's settings.json, as read): how long cloud recordings are kept.
       const settings = files.find((x) => x.rel === 'settings.json');
-      const fromZoom = settings ? { recordingRetention: recordingRetention(JSON.parse(await readFile(settings.abs, 'utf8'))) } : {};
+      const fromZoom = {
+        ...(settings ? { recordingRetention: recordingRetention(JSON.parse(await readFile(settings.abs, 'utf8'))) } : {}),
+        heldFor: holds?.get(s.email.toLowerCase()) ?? [],
+      };
       await writeFileAtomic(join(dstDir, STATEMENT_FILE), JSON.stringify(buildStatement(profile, manifest, s, fromZoom), null, 2) + '\n');
       const st = await digestFile(join(dstDir, STATEMENT_FILE));
       outFiles.push({ path: `${folder}/${STATEMENT_FILE}`, sha256: st.sha256, bytes: st.bytes });

@@ -17,7 +17,7 @@ import type { Manifest } from '../manifest.js';
 import { html, localHref, type Html } from '../report/html.js';
 import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
 import { SIGNATURE_FILE, type Signer } from '../signing.js';
-import { loadProfile, profilePath, readStatement } from '../article15.js';
+import { heldInLedger, loadProfile, profilePath, readStatement } from '../article15.js';
 import { requireStatement, statementMissing } from './statement-gate.js';
 import { verifyPackage } from '../verify.js';
 import { removeDeliverables, sweepZipScratch, zipPeople, type ZipResult } from '../zip.js';
@@ -108,7 +108,7 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
   }
   // The zips of an earlier copy are invalid the moment a new one is built: removed before, not after.
   const invalidated = await removeDeliverables(packageDir, manifest.subjects.map((s) => folderOf(s.path)));
-  const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY, { profile: await loadProfile(ledger.home) });
+  const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY, { profile: await loadProfile(ledger.home), holds: heldInLedger(await ledger.list()) });
   await ledger.recordEvidence(request.request_id, {
     action: ACTIONS.built,
     target: `${DISCLOSURE_DIR}/manifest.json`,
