@@ -355,3 +355,37 @@ export async function writeProfileTemplate(home: string, force: boolean): Promis
   await writeFileAtomic(path, PROFILE_TEMPLATE);
   return { path, replaced: Boolean(st) };
 }
+
+/** The sandbox's sample controller (the demo company): written into the sandbox's own ZDSAR_HOME, never a real one. */
+export const SANDBOX_PROFILE = `# zdsar controller profile of the sandbox's sample company (zdsar sandbox --write-env wrote it into the sandbox's own ZDSAR_HOME).
+# Your own: zdsar init-profile (in your real ZDSAR_HOME).
+controller:
+  name: Cedar & Pine Ltd (sample)
+  contact: privacy@cedarpine.example
+dpo:
+  contact: dpo@cedarpine.example
+purposes:
+  - Providing video meetings, chat and telephony to staff
+recipients:
+  - Zoom Video Communications, Inc. (processor)
+retention:
+  default: Deleted 12 months after the end of employment
+supervisory_authority:
+  name: Data Protection Commission (Ireland)
+  contact: https://www.dataprotection.ie
+sources:
+  - Other participants of meetings, calls and chats
+automated_decision_making: No decisions are made about you by automated means.
+transfers:
+  - destination: United States (Zoom Video Communications, Inc.)
+    safeguard: Standard contractual clauses (GDPR Art. 46(2)(c))
+`;
+
+/** Write SANDBOX_PROFILE into the sandbox's home unless a profile is there already; returns whether it wrote. */
+export async function writeSandboxProfile(home: string): Promise<boolean> {
+  const path = profilePath(home);
+  if (await lstat(path).catch(() => undefined)) return false;
+  await ensurePrivateDir(home, { what: 'the sandbox\'s ZDSAR_HOME' });
+  await writeFileAtomic(path, SANDBOX_PROFILE);
+  return true;
+}
