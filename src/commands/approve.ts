@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
 import { renderRelease } from './redact.js';
 import { identitySkipOptions, recordIdentityFlags, withIdentitySkip } from './identity-options.js';
-import { releaseOptions } from './release-options.js';
+import { releaseOptions, statementSkipOf, withStatementSkip } from './release-options.js';
 
-const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true, zipPassphrase: true }).extend({
+const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true, zipPassphrase: true, statementCheck: true, statementReason: true }).extend({
   zip: z.boolean().default(false),
   json: z.boolean().default(false),
   sha256: z
@@ -21,8 +21,8 @@ const approveOptions = releaseOptions.pick({ approver: true, ageRecipient: true,
 /** `zdsar requests approve <id>`: registered under `requests`. */
 export function registerApprove(requests: Command, ctx: CommandContext): void {
   withJson(
-    withIdentitySkip(requests
-      .command('approve'))
+    withStatementSkip(withIdentitySkip(requests
+      .command('approve')))
       .argument('<id>', 'request id (or a unique prefix)')
       .description("approve a request's disclosure copy for release (recorded: who and when); makes the person's report and zip from it")
       .option('--approver <name>', 'who approves (default: your OS user)')
@@ -33,9 +33,11 @@ export function registerApprove(requests: Command, ctx: CommandContext): void {
       .option('--change-encryption', 'replace the encryption chosen when the copy was approved (the zips made with it are removed)'),
   ).action(
     action(ctx, approveOptions, async (opts, id: string) => {
-      await recordIdentityFlags(ctx.io.env, id, opts, opts.approver);
+      const { statementCheck, statementReason, ...rest } = opts;
+      const statementSkip = statementSkipOf({ statementCheck, statementReason });
+      await recordIdentityFlags(ctx.io.env, id, rest, opts.approver);
       const { approveRequest } = await import('../dsar/disclosure/run.js');
-      renderRelease(ctx, await approveRequest(ctx.io.env, id, opts), opts.json);
+      renderRelease(ctx, await approveRequest(ctx.io.env, id, { ...rest, ...(statementSkip ? { statementSkip } : {}) }), opts.json);
     }),
   );
 }

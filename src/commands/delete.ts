@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { humanTime } from '../dates.js';
 import { subjectLabel } from '../ledger/index.js';
 import { describePeopleReport } from '../ui/people-report.js';
@@ -11,6 +11,7 @@ import type { DeletionResult } from '../zoom-data-requests/deletion.js';
 import type { EnginePerson } from '../zoom-data-requests/engine.js';
 import type { EarlierPackage } from '../zoom-data-requests/purge.js';
 import type { DeletePlan } from '../zoom-data-requests/submit.js';
+import { holdText, type HoldFinding } from '../zoom-data-requests/holds.js';
 import { certificateLine, certify, type Issued } from './certify.js';
 import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
 import { action, baseOptions, numberOption, peopleOptions, planOf, runContext, warnIfLate, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
@@ -23,6 +24,8 @@ const deleteOptions = baseOptions.extend({
     .transform((m) => m * 60_000)
     .default(3 * 3_600_000),
   purgePackages: z.boolean().default(false),
+  checkHolds: z.boolean().default(false),
+  overrideHold: z.boolean().default(false),
   ...identityOptions.shape,
 });
 
@@ -36,7 +39,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--yes', 'submit: without it delete only prints what it would submit, and sends nothing to Zoom')
     .option('--wait', 'stay until Zoom has finished (more than 10 people: submit each group of 10 as Zoom frees its one slot)')
     .option('--max-wait <minutes>', 'with --wait: the longest wait (default 180)')
-    .option('--purge-packages', 'also delete earlier zdsar export packages of these people once Zoom accepted the erasure');
+    .option('--purge-packages', 'also delete earlier zdsar export packages of these people once Zoom accepted the erasure')
+    .option('--check-holds', "dry run: read the people's Team Chat legal holds from Zoom (a dry run otherwise sends nothing); --yes always reads them")
+    .option('--override-hold', 'with --yes: submit people under a legal hold too (needs --reason; recorded, and named in the certificate)');
   withRequest(cmd, 'erasure');
   withIdentity(cmd);
   withZoom(cmd);
@@ -62,13 +67,20 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
     )
     .action(
       action(ctx, deleteOptions, async (o) => {
-        const { planDelete, submitDelete } = await import('../zoom-data-requests/submit.js');
+        const { dryRunHolds, planDelete, submitDelete } = await import('../zoom-data-requests/submit.js');
         const plan = planOf(ctx, o);
-        const identity = identityGiven(o);
+        // --reason goes with --override-hold and with --no-identity-check (one reason, recorded for each given).
+        if (o.overrideHold && !o.reason?.trim()) throw new UsageError('--override-hold needs --reason TEXT (recorded, and named in the erasure certificate)');
+        if (o.reason !== undefined && o.identityCheck && !o.overrideHold) throw new UsageError('--reason is for --no-identity-check or --override-hold');
+        const overrideHold = o.overrideHold ? { reason: o.reason!.trim() } : undefined;
+        const identity = identityGiven({ ...o, reason: o.identityCheck ? undefined : o.reason });
         const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn });
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
-        if (!o.yes) return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity) });
-        const d = await submitDelete(ctx.io.env, planned, { identity, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
+        if (!o.yes) {
+          const holds = o.checkHolds ? await dryRunHolds(ctx.io.env, planned, { plan }, runContext(ctx, o)) : undefined;
+          return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity), holds });
+        }
+        const d = await submitDelete(ctx.io.env, planned, { identity, overrideHold, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));
         await warnIfLate(ctx, d.request);
         return renderDeletion(ctx.io, d, o, await certify(ctx.io.env, d.request.request_id));
       }),
@@ -78,14 +90,21 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
 /** Said in every dry run: Zoom's deletion never reaches people who are not Zoom users (outside registrants). */
 const ZOOM_USERS_ONLY = "Zoom's Data & Privacy deletion acts only on Zoom users of this account: a person with no Zoom user (e.g. found only as a meeting or webinar registrant) is not deleted by it. Erase their registrations with zdsar registrants erase.";
 
-function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean; identity: boolean }): number {
+/** Said in a dry run without --check-holds. */
+const HOLDS_NOT_CHECKED = 'Legal holds were NOT checked: a dry run sends nothing to Zoom. --check-holds reads them (one Resource-intensive request, then one Light request per held person and matter); --yes always reads them and does not submit a held person (GDPR Art. 17(3)(e)).';
+
+function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boolean; purgePackages: boolean; identity: boolean; holds?: Map<string, HoldFinding[]> }): number {
   const { people, flying, toSubmit, batches, earlier, input, noZoomUser } = d;
   const nonUser = new Map(noZoomUser.map((x) => [x.email, x]));
+  const heldOf = (email: string) => o.holds?.get(email.toLowerCase());
   if (o.json) {
     printJson(io, {
       dry_run: true,
       input,
-      would_submit: batches.map((b, i) => ({ batch: i + 1, request_type: 'DELETE', people: b.map((p) => ({ index: p.index, email: p.email })) })),
+      would_submit: batches.map((b, i) => ({ batch: i + 1, request_type: 'DELETE', people: b.filter((p) => !heldOf(p.email)).map((p) => ({ index: p.index, email: p.email })) })),
+      legal_holds: o.holds
+        ? { checked: true, held: toSubmit.filter((p) => heldOf(p.email)).map((p) => ({ index: p.index, email: p.email, matters: heldOf(p.email), note: holdText(heldOf(p.email)!) })) }
+        : { checked: false, note: HOLDS_NOT_CHECKED },
       already_in_flight: [...flying].map(([email, id]) => ({ email, request_id: id })),
       earlier_packages: earlier,
       purge_packages: o.purgePackages,
@@ -104,16 +123,19 @@ function renderDryRun(io: IO, d: DeletePlan, o: { json: boolean; showEmails: boo
     w(`  Zoom request ${i + 1} of ${batches.length}:`);
     for (const p of b) {
       const n = nonUser.get(p.email);
-      w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})${n ? `: NO ZOOM USER (export ${n.request_id}): nothing of theirs is deleted by this` : ''}`);
+      const h = heldOf(p.email);
+      w(`    #${p.index} ${p.email} (${p.source}${input.column !== undefined ? `, column ${JSON.stringify(input.column)}` : ''})${n ? `: NO ZOOM USER (export ${n.request_id}): nothing of theirs is deleted by this` : ''}${h ? `: UNDER LEGAL HOLD: ${holdText(h)}; not submitted by --yes (GDPR Art. 17(3)(e)) unless --override-hold --reason` : ''}`);
     }
   }
   w(ZOOM_USERS_ONLY);
+  if (o.holds) w(`Legal holds checked in Zoom: ${toSubmit.filter((p) => heldOf(p.email)).length} of ${toSubmit.length} under hold.`);
+  else w(HOLDS_NOT_CHECKED);
   for (const [email, id] of flying) w(`  ${label(people.find((p) => p.email === email)!.index)}: already being deleted by ${id}; not submitted again`);
   if (batches.length > 1) w(`Zoom takes one data request at a time: request 1 is submitted now, the others after it is done (zdsar requests resume, or --wait).`);
   w(`Each deletion can be revoked for 30 minutes after Zoom accepts it: zdsar requests cancel <id>.`);
   renderEarlier(io, earlier, o.purgePackages, true);
   if (!o.identity) w(`No identity verification given: with --yes the deletion is recorded and refused until it is (--identity-method, --identity-evidence, --identity-verifier; or zdsar requests verify-identity <id>).`);
-  w(`Dry run: nothing was sent to Zoom. Run again with --yes to submit.`);
+  w(o.holds ? `Dry run: only the legal holds were read from Zoom; nothing was submitted. Run again with --yes to submit.` : `Dry run: nothing was sent to Zoom. Run again with --yes to submit.`);
   return EXIT.ok;
 }
 
@@ -129,7 +151,7 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
   const failed = sub((p) => p.status === 'failed');
   const skipped = sub((p) => p.status === 'skipped');
   const windows = [...new Set(accepted.filter((p) => p.cp?.cancel_until && Date.parse(p.cp.cancel_until) > Date.now() && (p.cp.state === 'Pending' || p.cp.state === undefined)).map((p) => p.cp!.cancel_until!))].sort();
-  const refused = skipped.filter((p) => p.cp?.state === 'rejected');
+  const refused = skipped.filter((p) => p.cp?.state === 'rejected' || p.cp?.state === 'held');
   const code = result.fatal ? EXIT.auth : failed.length || refused.length || (result.stopped && !accepted.length && queuedP.length) ? EXIT.partial : EXIT.ok;
   if (json) {
     printJson(io, {
@@ -137,7 +159,7 @@ export function renderDeletion(io: IO, d: DeletionResult, show: { json: boolean;
       status: r.status,
       submitted: accepted.map((p) => ({ index: p.index, email: p.email, zoom_request_id: p.cp!.zoom_request_id, state: p.cp!.state, cancel_until: p.cp!.cancel_until })),
       queued: queuedP.map((p) => ({ index: p.index, email: p.email })),
-      skipped: skipped.map((p) => ({ index: p.index, email: p.email, note: p.cp?.note })),
+      skipped: skipped.map((p) => ({ index: p.index, email: p.email, note: p.cp?.note, ...(p.cp?.state === 'held' ? { legal_hold: p.cp.holds } : {}) })),
       failed: failed.map((p) => ({ index: p.index, email: p.email, error: p.error })),
       ...(windows.length ? { cancel_until: windows[windows.length - 1], cancel_command: `zdsar requests cancel ${id}` } : {}),
       ...(queuedP.length ? { resume_command: `zdsar requests resume ${id}` } : {}),

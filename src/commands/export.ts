@@ -11,7 +11,7 @@ import { palette, printJson } from '../ui/io.js';
 import { addressMask } from '../ui/people.js';
 import { createProgress } from '../ui/progress.js';
 import { identityGiven, identityOptions, withIdentity } from './identity-options.js';
-import { releaseOptions } from './release-options.js';
+import { releaseOptions, statementSkipOf, withStatementSkip } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
 import { action, baseOptions, dateOption, peopleOptions, planOf, runContext, warnIfLate, withJson, withPeople, withRequest, withZoom, type CommandContext } from './context.js';
 
@@ -58,6 +58,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--zip-passphrase', 'make each zip AES-256 encrypted with a passphrase shown once (implies --zip)');
   withRequest(cmd, 'export', 'gdpr');
   withIdentity(cmd);
+  withStatementSkip(cmd);
   withPeople(cmd);
   withJson(cmd);
   withZoom(cmd);
@@ -88,8 +89,9 @@ Exit codes: 0 everyone answered, 1 in part (see manifest.json), 2 bad input, 3 c
           return EXIT.ok;
         }
         const { createExport } = await import('../dsar/start.js');
-        const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation, ...rest } = o;
-        const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase };
+        const { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, statementCheck, statementReason, identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation, ...rest } = o;
+        const statementSkip = statementSkipOf({ statementCheck, statementReason });
+        const release = { redact, redactionPolicy, approve, approver, ageRecipient, zipPassphrase, ...(statementSkip ? { statementSkip } : {}) };
         const identity = identityGiven({ identityCheck, reason, identityMethod, identityEvidence, identityVerifier, requesterKind, agentAuthorisation }, approver);
         const prepared = await createExport({ ...rest, from, to, plan: planOf(ctx, o), env: ctx.io.env, stdin: ctx.io.stdin, release, identity });
         if (!o.json && prepared.input) for (const l of describePeopleReport(prepared.input)) ctx.io.stderr.write(l + '\n');
@@ -165,7 +167,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
       ...releaseJson(release, packageDir),
     });
     // A passphrase is shown once, to the person at the terminal: never in the JSON document.
-    for (const line of releaseLines(release).filter((l) => l.startsWith('Passphrase'))) io.stderr.write(line + '\n');
+    for (const line of releaseLines(release).filter((l) => l.startsWith('Passphrase') || l.startsWith('Article 15'))) io.stderr.write(line + '\n');
   } else {
     // The per-person lines were printed as each finished; here one summary.
     const counts = new Map<string, number>();

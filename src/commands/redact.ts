@@ -5,15 +5,15 @@ import { printJson, writeLine } from '../ui/io.js';
 import { z } from 'zod';
 import { action, withJson, type CommandContext } from './context.js';
 import { identitySkipOptions, recordIdentityFlags, withIdentitySkip } from './identity-options.js';
-import { releaseOptions } from './release-options.js';
+import { releaseOptions, statementSkipOf, withStatementSkip } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
 
 const redactOptions = releaseOptions.omit({ redact: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false), ...identitySkipOptions.shape });
 
 export function register(program: Command, ctx: CommandContext): void {
   withJson(
-    withIdentitySkip(program
-      .command('redact'))
+    withStatementSkip(withIdentitySkip(program
+      .command('redact')))
       .argument('<request-id>', 'an export request (id or a unique prefix)')
       .description("write disclosure/ for an existing package: each person's copy with other people masked (GDPR Art. 15(4)); subjects/ is not changed")
       .option('--redaction-policy <file>', 'a JSON file changing what is masked (default: every other person fully masked)')
@@ -34,9 +34,11 @@ Exit codes: 0 written, 1 failed, 2 bad input (unknown request, bad policy).`,
     )
     .action(
       action(ctx, redactOptions, async (opts, id: string) => {
-        await recordIdentityFlags(ctx.io.env, id, opts, opts.approver);
+        const { statementCheck, statementReason, ...rest } = opts;
+        const statementSkip = statementSkipOf({ statementCheck, statementReason });
+        await recordIdentityFlags(ctx.io.env, id, rest, opts.approver);
         const { redactRequest } = await import('../dsar/disclosure/run.js');
-        renderRelease(ctx, await redactRequest(ctx.io.env, id, opts), opts.json);
+        renderRelease(ctx, await redactRequest(ctx.io.env, id, { ...rest, ...(statementSkip ? { statementSkip } : {}) }), opts.json);
       }),
     );
 }
@@ -46,7 +48,7 @@ export function renderRelease(ctx: CommandContext, r: ReleaseResult, json: boole
   const lines = releaseLines(r.outcome);
   if (json) {
     printJson(ctx.io, { request_id: r.request_id, package: r.packageDir, ...releaseJson(r.outcome, r.packageDir), zips: r.outcome.zips.map((z) => z.path) });
-    for (const l of lines.filter((x) => x.startsWith('Passphrase'))) writeLine(ctx.io.stderr, l);
+    for (const l of lines.filter((x) => x.startsWith('Passphrase') || x.startsWith('Article 15'))) writeLine(ctx.io.stderr, l);
     return;
   }
   for (const l of lines) writeLine(ctx.io.stderr, l);

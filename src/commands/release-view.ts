@@ -16,6 +16,7 @@ export function releaseJson(r: ReleaseOutcome, packageDir: string): Record<strin
             status: r.approval ? 'approved' : 'waiting_for_approval',
             ...(r.approval ? { approved_by: r.approval.by, approved_at: r.approval.at, encryption: r.approval.encryption.kind } : {}),
             subjects: r.disclosure.subjects,
+            ...(r.statement ? { article15: { complete: r.statement.missing.length === 0, missing: r.statement.missing, profile: r.statement.profile } } : {}),
           },
         }
       : {}),
@@ -32,6 +33,7 @@ export function releaseLines(r: ReleaseOutcome): string[] {
     const review = r.disclosure.subjects.reduce((n, s) => n + s.review + s.withheld, 0);
     lines.push(`Disclosure copy: ${masked} values of other people masked${review ? `; ${review} files withheld or flagged for review` : ''} (report.html, "Disclosure copy").`);
     lines.push(r.approval ? `Approved for release by ${r.approval.by} at ${r.approval.at}.` : `Not released yet: ${r.waiting ?? 'waiting for approval'}.`);
+    if (r.statement?.missing.length) lines.push(`Article 15 statement incomplete: the controller profile (${r.statement.profile}) lacks ${r.statement.missing.join(', ')}; approval is refused until it is filled and the copy rebuilt (zdsar init-profile writes a template).`);
     if (!r.approval) lines.push(`Copy sha256 ${r.disclosure.sha256}: approve exactly this one with --sha256 ${r.disclosure.sha256}.`);
   }
   if (r.invalidated?.length) lines.push(`${r.invalidated.length} zips made before were removed: they no longer match the copy or its encryption.`);

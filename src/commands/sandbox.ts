@@ -221,6 +221,8 @@ A deauthorization event to try compliance listen with (after source sandbox.env)
         ];
         try {
           if (envFile) await writeFileAtomic(envFile, lines.join('\n') + '\n');
+          // The sandbox's own ledger gets the sample company's controller profile (the Article 15 statement of its answers).
+          if (envFile) await (await import('../dsar/article15.js')).writeSandboxProfile(home);
         } catch (e) {
           await sandbox.close();
           const msg = `--write-env ${envFile}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;

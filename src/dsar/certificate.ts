@@ -24,7 +24,16 @@ import { ZOOM_DATA_PRIVACY_PAGE, ZOOM_DELETION_QUOTES } from './zoom-statements.
 export const CERTIFICATE_FILE = 'certificate.json';
 export const CERTIFICATE_SIG = 'certificate.sig';
 
-export type ErasureMethod = 'deleted' | 'already_gone' | 'cancelled' | 'denied' | 'zoom_deletion_request' | 'not_done';
+export type ErasureMethod = 'deleted' | 'already_gone' | 'cancelled' | 'denied' | 'zoom_deletion_request' | 'not_done' | 'legal_hold';
+
+/** A Team Chat legal hold matter holding the person's data, as zdsar read it before the erasure. */
+export interface CertificateHold {
+  matter_id: string;
+  matter_name: string;
+  matter_start_date?: string;
+  matter_end_date?: string;
+  files: { zips: number; files: number; bytes: number; from?: string; to?: string };
+}
 
 export interface CertificateItem {
   /** The person's position in the request, and address. */
@@ -41,6 +50,8 @@ export interface CertificateItem {
   data_remains_at_zoom: boolean;
   remains?: string;
   next_step?: string;
+  /** Legal holds found before the erasure: the matters, the law, and the officer's override if any. */
+  legal_hold?: { matters: CertificateHold[]; law: string; overridden?: { reason: string; at: string } };
 }
 
 export interface ErasureCertificate {
@@ -132,10 +143,29 @@ function registrantItems(r: LedgerRequest): CertificateItem[] {
 function zoomDeleteItems(r: LedgerRequest): CertificateItem[] {
   return r.subjects.map((s) => {
     const p = r.progress[String(s.index)]?.zoom_delete;
-    const cp = (p?.checkpoint ?? {}) as { state?: string; zoom_request_id?: string; submitted_at?: string; cancel_until?: string; note?: string };
+    const cp = (p?.checkpoint ?? {}) as { state?: string; zoom_request_id?: string; submitted_at?: string; cancel_until?: string; note?: string; holds?: CertificateHold[] };
     const state = cp.state ?? 'not submitted';
     const done = state === 'Completed';
+    const override = r.evidence.find((e) => e.action === 'legal_hold_overridden' && e.subject === s.index);
+    if (state === 'held') {
+      const names = (cp.holds ?? []).map((m) => `"${m.matter_name}" (matter ${m.matter_id})`).join(', ');
+      return {
+        subject: s.index,
+        ...(s.email ? { email: s.email } : {}),
+        what: "all of the person's meeting, webinar, Team Chat and whiteboard data (Zoom's Data & Privacy deletion)",
+        where: 'Zoom account',
+        method: 'legal_hold' as const,
+        result: 'not submitted: the person is under a Team Chat legal hold',
+        verification: { how: "Zoom's legal hold matters and the person's held files, read by zdsar before the erasure", ...(p ? { at: p.at } : {}), showed: cp.note ?? 'under legal hold' },
+        data_remains_at_zoom: true,
+        remains: `NOT erased: kept under legal hold ${names}, as GDPR Art. 17(3)(e) allows (data needed for legal claims). Zoom's deletion removes all of a user's data, so none of it was submitted.`,
+        next_step: `Once the hold is released, erase: zdsar delete --emails ${s.email ?? '<address>'} --yes`,
+        legal_hold: { matters: cp.holds ?? [], law: 'GDPR Art. 17(3)(e)' },
+      };
+    }
+    const overridden = override ? { legal_hold: { matters: ((override.response as { holds?: CertificateHold[] } | undefined)?.holds ?? []), law: 'GDPR Art. 17(3)(e)', overridden: { reason: String((override.request as { reason?: string } | undefined)?.reason ?? ''), at: override.at } } } : {};
     return {
+      ...overridden,
       subject: s.index,
       ...(s.email ? { email: s.email } : {}),
       what: "all of the person's meeting, webinar, Team Chat and whiteboard data (Zoom's Data & Privacy deletion)",

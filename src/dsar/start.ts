@@ -17,6 +17,8 @@ import { registrationsFinder } from '../registrants/find.js';
 import { RateLimiter } from '../zoom/limiter.js';
 import type { SubjectResult } from './collect.js';
 import { inherited, releaseSettings, type ReleaseFlags } from './disclosure/settings.js';
+import { recordStatementSkip, requireStatement } from './disclosure/statement-gate.js';
+import { loadProfile } from './article15.js';
 import { runExport, type ExportOutcome, type ExportSettings, type ExportState } from './export.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { estimateExport, type Estimate } from './estimate.js';
@@ -103,6 +105,8 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   }
   const ledger = Ledger.open(home);
   await refuseInsidePackage(ledger, outRoot);
+  // A controller profile that is not valid is exit 2 before anything is sent (its statement goes in the copy).
+  const profile = release.redact ? await loadProfile(home) : undefined;
   const skip = parseSkip(s.skip);
   const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}), ...(skip.length ? { skip } : {}) };
   const request = await ledger.create({
@@ -122,7 +126,11 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   // What reaches the person is gated on identity: refused now (recorded), before anything is sent to Zoom.
   // (With --redact and no --approve the zips wait for the approval, which is gated then; without --redact
   // --zip makes only the officer's internal archive, which does not reach the person.)
-  if (release.approve) await requireIdentity(ledger, request.request_id, 'approval');
+  if (s.release?.statementSkip) await recordStatementSkip(ledger, request.request_id, s.release.statementSkip.reason, s.release.approver);
+  if (release.approve) {
+    await requireIdentity(ledger, request.request_id, 'approval');
+    await requireStatement(ledger, request.request_id, profile?.missing ?? []);
+  }
   return { ledger, request: { ...request, out_dir: packageDir }, settings, credentials, tuning, home, input, signer };
 }
 

@@ -23,6 +23,9 @@ export const ACTIONS = {
   sent: 'sent',
   closed: 'closed',
   erasureConfirmed: 'erasure_confirmed',
+  /** The Article 15 statement gate (dsar/disclosure/statement-gate.ts): a refused approval, a recorded skip. */
+  statementRefused: 'approval_refused_statement',
+  statementSkipped: 'statement_check_skipped',
 } as const;
 
 export type Stage = 'collecting' | 'awaiting_review' | 'approved' | 'sent' | 'closed' | 'erasing' | 'erased' | 'confirmed' | 'in_progress' | 'done' | 'canceled';

@@ -224,6 +224,8 @@ export interface PageRequest {
   key: string;
   total: number;
   maxPageSize?: number;
+  /** The operation's default page_size (30 unless the spec says otherwise). */
+  defaultPageSize?: number;
   /** Error code Zoom uses for a bad next_page_token on this endpoint (300 on most, 400 on Phone). */
   tokenErrorCode?: number;
   /** Honour the deprecated page_number parameter. */
@@ -250,7 +252,7 @@ export interface Page {
 export function paginate(c: RouteCtx, p: PageRequest): Page {
   const max = p.maxPageSize ?? 300;
   const rawSize = c.query.get('page_size');
-  let size = 30;
+  let size = p.defaultPageSize ?? 30;
   if (rawSize !== null && rawSize !== '') {
     if (!/^[0-9]+$/.test(rawSize) || Number(rawSize) < 1) throw validationError('page_size', `Invalid field: page_size must be an integer between 1 and ${max}.`);
     if (Number(rawSize) > max && c.state.opts.strict) throw validationError('page_size', `Invalid field: page_size must be an integer between 1 and ${max}.`);

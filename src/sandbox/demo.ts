@@ -4,6 +4,7 @@
  */
 import { addBreadth, BREADTH_SCOPES } from './breadth.js';
 import { addWorkplace, WORKPLACE_SCOPES } from './workplace.js';
+import { LEGAL_HOLD_SCOPES } from './routes/legal-hold.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,7 +23,7 @@ import {
   type Person,
   type PhoneContact,
 } from './build.js';
-import { DEFAULT_QUIRKS, type SandboxAccount, type SandboxMeeting, type SandboxRecording, type SandboxUser, type SandboxWebinar } from './model.js';
+import { DEFAULT_QUIRKS, type SandboxAccount, type SandboxLegalHold, type SandboxMeeting, type SandboxRecording, type SandboxUser, type SandboxWebinar } from './model.js';
 import { meetingUuid, mulberry32, zoomId } from './prng.js';
 
 interface DemoUserSpec {
@@ -316,11 +317,32 @@ export function demoAccount(opts: { seed?: number; now?: number; fixture?: strin
     name: file.account.name,
     created_at: iso(monthsAgo(now, 36)),
     phoneEnabled: file.account.phoneEnabled,
-    scopes: [...file.account.scopes, ...[...BREADTH_SCOPES, ...WORKPLACE_SCOPES].filter((x) => !file.account.scopes.includes(x))],
+    scopes: [...file.account.scopes, ...[...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...LEGAL_HOLD_SCOPES].filter((x) => !file.account.scopes.includes(x))],
     credentials: { ...file.account.credentials },
     quirks: { ...DEFAULT_QUIRKS },
     users,
     meetings,
     webinars,
+    legalHolds: demoLegalHolds(users, now),
   }, { now, seed }), { now, seed });
+}
+
+/** The demo's one legal hold: Farah's Team Chat, held for a contract dispute (a person zdsar must not erase). */
+export const DEMO_HELD_EMAIL = 'farah.haddad@cedarpine.example';
+
+function demoLegalHolds(users: SandboxUser[], now: number): SandboxLegalHold[] {
+  const u = users.find((x) => x.email.toLowerCase() === DEMO_HELD_EMAIL);
+  if (!u) return [];
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const start = day(monthsAgo(now, 4));
+  return [
+    {
+      matter_id: '28c92682-f4fc-47b0-bceb-14cb839e0279',
+      matter_name: 'Contract dispute 2026',
+      matter_start_date: start,
+      matter_creation_date: start,
+      users: [{ user_id: u.id, email: u.email }],
+      files: { [u.email.toLowerCase()]: [{ file_key: 'ZmFyYWgtaG9sZC0x', file_count: 42, file_start_date: start, file_end_date: day(now), ready_for_download: true, total_file_size: 540123 }] },
+    },
+  ];
 }

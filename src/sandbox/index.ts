@@ -13,6 +13,7 @@ import { RateLimiter, type Plan } from './ratelimit.js';
 import { breadthRoutes } from './routes/breadth.js';
 import { workplaceRoutes } from './routes/workplace.js';
 import { chatRoutes } from './routes/chat.js';
+import { legalHoldRoutes } from './routes/legal-hold.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { phoneRoutes } from './routes/phone.js';
@@ -25,6 +26,9 @@ import { compileRoutes, createHandler } from './server.js';
 import { deauthorizationEvent, emitSigned, type DeauthorizationPayload, type EmitOptions, type RetentionOption } from './webhook.js';
 
 export type { SandboxDataRequest, SandboxDataRequestFile } from './model.js';
+export { LEGAL_HOLD_SCOPES } from './routes/legal-hold.js';
+export { DEMO_HELD_EMAIL } from './demo.js';
+export type { SandboxLegalHold } from './model.js';
 export { DATA_REQUEST_SCOPES, CANCEL_WINDOW_MS, LINK_TTL_MS, type DataRequestState } from './routes/data-requests.js';
 export type { SandboxAccount, SandboxUser, SandboxMeeting, SandboxWebinar, SandboxInstance, SandboxRegistrant, SandboxPanelist, SandboxRecording, SandboxRecordingFile, SandboxCall, SandboxPhoneRecording, SandboxVoicemail, SandboxSmsSession, SandboxQuirks, PersonRecords, Seq } from './model.js';
 export { recordsFor, LazySeq, DEFAULT_QUIRKS } from './model.js';
@@ -138,7 +142,7 @@ export interface Sandbox {
 }
 
 /** Every route the sandbox serves, in matching order (test/sandbox/schema-validation.test.ts walks them all). */
-export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...breadthRoutes, ...workplaceRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
+export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...legalHoldRoutes, ...breadthRoutes, ...workplaceRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;

@@ -75,6 +75,19 @@ export interface SandboxAccount {
   legacyBaa?: boolean;
   /** Clips, Calendar, Scheduler, workspace reservations, AI Companion archives (workplace.ts); absent: none of these. */
   workplace?: import('./workplace-model.js').SandboxWorkplace;
+  /** Team Chat legal hold matters (routes/legal-hold.ts); absent: none. */
+  legalHolds?: SandboxLegalHold[];
+}
+
+/** A legal hold matter: its people, and per person (lower-case email) the held zips Zoom lists. */
+export interface SandboxLegalHold {
+  matter_id: string;
+  matter_name: string;
+  matter_start_date?: string;
+  matter_end_date?: string;
+  matter_creation_date: string;
+  users: Array<{ user_id: string; email: string }>;
+  files: Record<string, Array<{ file_key: string; file_count: number; file_start_date: string; file_end_date: string; ready_for_download: boolean; total_file_size: number }>>;
 }
 
 export interface SandboxUser {

@@ -36,8 +36,10 @@ export interface DeletionResult {
 /** The ledger status from the engine's result: completed, partial (some failed), or still processing. */
 export async function settleStatus(ledger: Ledger, id: string, result: EngineResult): Promise<void> {
   const refused = result.people.filter((p) => p.cp?.state === 'rejected').length;
-  if (result.status === 'completed' && refused === 0) await ledger.setStatus(id, 'completed', 'Zoom completed every deletion');
-  else if (result.status !== 'pending') await ledger.setStatus(id, 'partial', `${refused ? `${refused} refused by Zoom (not users of the account)` : 'some deletions failed in Zoom'}`);
+  const held = result.people.filter((p) => p.cp?.state === 'held').length;
+  const heldText = held ? `${held} under legal hold, not submitted (GDPR Art. 17(3)(e))` : '';
+  if (result.status === 'completed' && refused === 0 && held === 0) await ledger.setStatus(id, 'completed', 'Zoom completed every deletion');
+  else if (result.status !== 'pending') await ledger.setStatus(id, 'partial', [refused ? `${refused} refused by Zoom (not users of the account)` : held ? '' : 'some deletions failed in Zoom', heldText].filter(Boolean).join('; '));
 }
 
 export function peopleOf(r: LedgerRequest): EnginePerson[] {

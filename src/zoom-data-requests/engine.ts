@@ -17,6 +17,7 @@
  *   pollMs.max; each Completed request is handed to `onCompleted` at once (the export downloads its
  *   files while their five-minute links can be issued).
  */
+import type { HoldFinding } from './holds.js';
 import type { Ledger, ProgressStatus } from '../ledger/index.js';
 import type { Logger } from '../run-context.js';
 import type { ZoomClient } from '../zoom/client.js';
@@ -45,7 +46,10 @@ export type ZoomCategory = 'zoom_export' | 'zoom_delete';
 export interface ZoomRequestCheckpoint {
   /** Which POST of this zdsar request (1-based). */
   batch?: number;
-  state: 'queued' | 'submitting' | 'rejected' | DataRequestState;
+  /** held: under a Team Chat legal hold, not submitted (holds.ts). */
+  state: 'queued' | 'submitting' | 'rejected' | 'held' | DataRequestState;
+  /** held: the matters holding the person's data. */
+  holds?: HoldFinding[];
   zoom_request_id?: string;
   /** When the POST was about to be sent (for reconciling a lost answer). */
   submitting_at?: string;

@@ -24,6 +24,8 @@ import { MAX_EMAILS_PER_REQUEST } from '../zoom/endpoints/data-privacy.js';
 import { runQueue, type EnginePerson, type EngineResult, type ZoomRequestCheckpoint } from './engine.js';
 import { pollFromEnv, settleStatus, ZOOM_DELETE_CATEGORY, type DeletionResult } from './deletion.js';
 import { earlierPackages, purgePackages, type EarlierPackage } from './purge.js';
+import { AuthError } from '../errors.js';
+import { HOLD_LAW, holdsFor, holdText, type HoldFinding } from './holds.js';
 
 export interface DeleteInput {
   env: NodeJS.ProcessEnv;
@@ -66,6 +68,8 @@ export interface SubmitSettings {
   showEmails: boolean;
   /** A verification made before the request was entered, or a skip with its reason (recorded). */
   identity?: IdentityGiven;
+  /** --override-hold --reason: submit people under a legal hold too (recorded, and in the certificate). */
+  overrideHold?: { reason: string };
 }
 
 function chunks<T>(xs: T[], n: number): T[][] {
@@ -118,14 +122,18 @@ export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: 
   const label = (i: number) => subjectLabel(request, i, s.showEmails);
   const client = new ZoomClient({ credentials, plan: s.plan, signal: run.signal, logger: run.logger, ...clientTuning(env) });
   let result: EngineResult;
+  let held: EnginePerson[];
   try {
+    // Legal holds first: a held person's data may not be erased (GDPR Art. 17(3)(e)); Zoom's deletion takes all of it.
+    const h = await checkHolds(ledger, id, client, enginePeople, s.overrideHold, run);
+    held = h.held;
     result = await runQueue({
       client,
       ledger,
       requestId: id,
       category: ZOOM_DELETE_CATEGORY,
       type: 'DELETE',
-      people: enginePeople,
+      people: h.submit,
       body: (emails) => ({ request_type: 'DELETE', emails }),
       signal: run.signal,
       logger: run.logger,
@@ -136,9 +144,63 @@ export async function submitDelete(env: NodeJS.ProcessEnv, plan: DeletePlan, s: 
   } finally {
     await client.close();
   }
+  result = { ...result, people: [...result.people, ...held].sort((a, b) => a.index - b.index) };
   await settleStatus(ledger, id, result);
   const purged = s.purgePackages && result.people.some((p) => p.cp?.zoom_request_id) ? await purgePackages(ledger, id, plan.earlier, run.logger) : [];
   return { request: (await ledger.get(id))!, result, earlier: plan.earlier, purged };
+}
+
+/**
+ * Read the legal holds of the people about to be submitted (once per run) and record what was found.
+ * A held person is not submitted (recorded as skipped, state "held", with the matters) unless the
+ * officer overrides it with a reason; then the override is recorded and they are submitted.
+ * A missing legal hold permission stops the run (exit 3), unless overridden (recorded as not checked).
+ */
+async function checkHolds(ledger: Ledger, id: string, client: ZoomClient, people: EnginePerson[], override: { reason: string } | undefined, run: RunContext): Promise<{ submit: EnginePerson[]; held: EnginePerson[] }> {
+  if (!people.length) return { submit: people, held: [] };
+  let holds: Map<string, HoldFinding[]>;
+  try {
+    holds = await holdsFor(client, people.map((p) => p.email));
+  } catch (e) {
+    if (!(e instanceof AuthError) || !override) {
+      await ledger.recordError(id, { category: ZOOM_DELETE_CATEGORY, message: (e as Error).message });
+      await ledger.setStatus(id, 'failed', (e as Error).message);
+      throw e;
+    }
+    await ledger.recordEvidence(id, { action: 'legal_hold_not_checked', target: 'GET /chat/legalhold/matters', request: { override: override.reason }, outcome: `legal holds could not be read (${(e as Error).message}); submitted under --override-hold: ${override.reason}` });
+    return { submit: people, held: [] };
+  }
+  const submit: EnginePerson[] = [];
+  const held: EnginePerson[] = [];
+  for (const p of people) {
+    const found = holds.get(p.email.toLowerCase());
+    if (!found) {
+      submit.push(p);
+      continue;
+    }
+    const text = holdText(found);
+    if (override) {
+      await ledger.recordEvidence(id, { action: 'legal_hold_overridden', subject: p.index, target: 'GET /chat/legalhold/matters', request: { reason: override.reason }, response: { holds: found }, outcome: `${text}; submitted anyway (--override-hold): ${override.reason}` });
+      run.logger.warn(`#${p.index}: ${text}; submitted anyway (--override-hold)`);
+      submit.push(p);
+      continue;
+    }
+    const cp = { state: 'held' as const, holds: found, note: `under legal hold: ${text} (${HOLD_LAW}); not submitted (to erase anyway: --override-hold --reason TEXT)` };
+    await ledger.recordEvidence(id, { action: 'legal_hold', subject: p.index, target: 'GET /chat/legalhold/matters', response: { holds: found }, outcome: `not submitted: ${text}` });
+    await ledger.recordProgress(id, p.index, ZOOM_DELETE_CATEGORY, { status: 'skipped', checkpoint: cp });
+    held.push({ ...p, status: 'skipped', cp });
+  }
+  return { submit, held };
+}
+
+/** `zdsar delete --check-holds` without --yes: read the holds of the people who would be submitted (nothing is submitted). */
+export async function dryRunHolds(env: NodeJS.ProcessEnv, plan: DeletePlan, s: { plan: Plan }, run: RunContext): Promise<Map<string, HoldFinding[]>> {
+  const client = new ZoomClient({ credentials: loadZoomCredentials(env), plan: s.plan, signal: run.signal, logger: run.logger, ...clientTuning(env) });
+  try {
+    return await holdsFor(client, plan.toSubmit.map((p) => p.email));
+  } finally {
+    await client.close();
+  }
 }
 
 /** Per address, the latest export's finding, if it was "no Zoom user" (a later export that found one wins). */

@@ -38,6 +38,8 @@ export const COMMAND_OPERATIONS: Record<string, string[]> = {
     'DELETE /webinars/{webinarId}/panelists/{panelistId}',
   ],
   'export --zoom-export / delete': ['POST /data_requests/requests', 'GET /data_requests/requests', 'GET /data_requests/requests/{requestId}', 'DELETE /data_requests/requests/{requestId}'],
+  // issue 26: delete reads Team Chat legal holds before it submits (GDPR Art. 17(3)(e))
+  'delete (legal holds)': ['GET /chat/legalhold/matters', 'GET /chat/legalhold/matters/{matterId}/files'],
 };
 
 export interface ScopeCheck {

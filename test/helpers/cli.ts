@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/index.js';
@@ -38,8 +38,48 @@ export function startCli(args: string[], env: Record<string, string>): ChildProc
   });
 }
 
-/** The environment that points zdsar at a sandbox, with a fresh ZDSAR_HOME. */
-export function sandboxEnv(sb: Sandbox, home = tempDir('zdsar-home-')): Record<string, string> {
+/**
+ * A complete controller profile (issue 26: approval of an access answer needs the Article 15
+ * statement). sandboxEnv puts it in every fresh ZDSAR_HOME it makes; test/disclosure/article15.test.ts
+ * tests the missing and incomplete cases deliberately.
+ */
+export const TEST_PROFILE = `controller:
+  name: Cedar & Pine Ltd
+  contact: privacy@cedarpine.example, 1 Cedar Road, Dublin
+dpo:
+  contact: dpo@cedarpine.example
+purposes:
+  - Providing video meetings, chat and telephony to staff
+recipients:
+  - Zoom Video Communications, Inc. (processor)
+retention:
+  default: Deleted 12 months after the end of employment
+  per_category:
+    recordings: Deleted automatically after 30 days
+supervisory_authority:
+  name: Data Protection Commission (Ireland)
+  contact: https://www.dataprotection.ie
+sources:
+  - Other participants of meetings and chats
+automated_decision_making: No decisions are made about you by automated means.
+transfers:
+  - destination: United States (Zoom Video Communications, Inc.)
+    safeguard: Standard contractual clauses (GDPR Art. 46(2)(c))
+`;
+
+/** Write TEST_PROFILE (or the given text) as ZDSAR_HOME's controller profile. */
+export function writeProfile(home: string, text = TEST_PROFILE): string {
+  const path = join(home, 'controller-profile.yaml');
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
+}
+
+/** The environment that points zdsar at a sandbox, with a fresh ZDSAR_HOME (holding TEST_PROFILE). */
+export function sandboxEnv(sb: Sandbox, home?: string): Record<string, string> {
+  if (home === undefined) {
+    home = tempDir('zdsar-home-');
+    writeProfile(home);
+  }
   return {
     ZOOM_API_URL: sb.apiUrl,
     ZOOM_OAUTH_URL: sb.oauthUrl,

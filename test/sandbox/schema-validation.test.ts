@@ -279,7 +279,8 @@ describe('every sandbox answer validates against its spec operation\'s response 
   beforeAll(async () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     errorShape = ajv.compile(ZOOM_ERROR);
-    sb = await startSandbox({ rateLimits: false, onWarning: () => {} });
+    // listLegalHoldFiles documents no error but 429: that is the error it is asked to give (on the unknown matter below).
+    sb = await startSandbox({ rateLimits: false, onWarning: () => {}, faults: '429=always@/v2/chat/legalhold/matters/does-not-exist' });
     // The Data Requests API's scopes, and the Calendar's user-level ones (an admin app cannot hold them, but
     // the schema of their answers is what is checked here).
     sb.account.scopes.push(...DATA_REQUEST_SCOPES, 'calendar:read:list_calendar_lists', 'calendar:read:list_settings');
@@ -292,6 +293,15 @@ describe('every sandbox answer validates against its spec operation\'s response 
 
     await list('/users', 'users');
     await list('/users?status=inactive', 'users');
+    // Team Chat legal holds: the matters, then each held person's files by address and by user id.
+    const matters = await list('/chat/legalhold/matters', 'legal_hold_matters', 100);
+    expect(matters.length).toBeGreaterThan(0);
+    for (const m of matters) {
+      for (const u of m.matter_users) {
+        expect((await list(`/chat/legalhold/matters/${m.matter_id}/files?identifier=${encodeURIComponent(u.email)}`, 'data', 20)).length).toBeGreaterThan(0);
+        await list(`/chat/legalhold/matters/${m.matter_id}/files?identifier=${encodeURIComponent(u.user_id)}`, 'data', 1);
+      }
+    }
     await list('/phone/users', 'users');
     // The account's call history (Zoom Phone): every window, and one narrowed by a keyword (a person's address).
     for (const w of windows) await list(`/phone/call_history?from=${w.from}&to=${w.to}`, 'call_logs');

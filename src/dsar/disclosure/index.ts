@@ -19,6 +19,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic.js';
 import { digestFile, RecordFile } from '../../fs/records.js';
 import { VERSION } from '../../version.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
+import { buildStatement, recordingRetention, PROFILE_FILE, STATEMENT_FILE, type KeptUnderHold, type LoadedProfile } from '../article15.js';
 import { ruleFor, type CategoryRule } from './fields.js';
 import { Contacts, Identity } from './people.js';
 import type { RedactionPolicy } from './policy.js';
@@ -53,6 +54,8 @@ export interface DisclosureManifest extends Omit<Manifest, 'subjects'> {
   subjects: DisclosureSubject[];
   /** Files of the copy outside the people's folders (paths relative to disclosure/). */
   files: ManifestFile[];
+  /** The Article 15 statement in each person's folder (article15.ts): the profile fields it lacked when built. */
+  article15?: { missing: string[]; profile: { file: string; sha256: string } | null };
 }
 
 export interface DisclosureOutcome {
@@ -63,7 +66,7 @@ export interface DisclosureOutcome {
 }
 
 /** Build (or rebuild) disclosure/ for every person in the package. */
-export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date } = {}): Promise<DisclosureOutcome> {
+export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date; profile?: LoadedProfile; holds?: Map<string, KeptUnderHold[]> } = {}): Promise<DisclosureOutcome> {
   const manifestText = await readFile(join(packageDir, 'manifest.json'));
   const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest;
   const now = (opts.now ?? new Date()).toISOString();
@@ -74,7 +77,7 @@ export async function buildDisclosure(packageDir: string, policy: RedactionPolic
   await ensurePrivateDir(scratch);
   try {
     const subjects: DisclosureSubject[] = [];
-    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now));
+    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now, opts.profile, opts.holds));
     const officer = {
       request_id: manifest.request_id,
       generated_at: now,
@@ -92,6 +95,7 @@ export async function buildDisclosure(packageDir: string, policy: RedactionPolic
       policy,
       subjects,
       files: [{ path: REDACTIONS_FILE, sha256: top.sha256, bytes: top.bytes }],
+      ...(opts.profile ? { article15: { missing: opts.profile.missing, profile: opts.profile.sha256 ? { file: PROFILE_FILE, sha256: opts.profile.sha256 } : null } } : {}),
       notes: [
         'This is the disclosure copy: other people\'s names, addresses, numbers, ids and (by policy) what they wrote are replaced by pseudonyms such as "Contact 3", the same throughout one person\'s copy (GDPR Art. 15(4)).',
         'redactions.json in each folder says what was masked, where, and by which rule.',
@@ -123,7 +127,7 @@ export async function readDisclosure(packageDir: string): Promise<DisclosureOutc
 
 const MEDIA_REASON = "a recording, voicemail or Zoom export file cannot be masked (other people's voices and faces): withheld; the policy's \"media\": \"include\" releases it after review";
 
-async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string): Promise<DisclosureSubject> {
+async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string, profile?: LoadedProfile, holds?: Map<string, KeptUnderHold[]>): Promise<DisclosureSubject> {
   const folder = folderOf(s.path);
   const srcDir = join(packageDir, 'subjects', folder);
   const dstDir = join(scratch, folder);
@@ -207,6 +211,18 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
     }
     const d = await log.commit({ close: `],\n"summary":${JSON.stringify(summary)}}\n` });
     outFiles.push({ path: `${folder}/${REDACTIONS_FILE}`, sha256: d.sha256, bytes: d.bytes });
+    if (profile) {
+      // What Art. 15 requires beside the data, in the person's folder (so in their zip too).
+      // What Zoom's own settings tell (the record's settings.json, as read): how long cloud recordings are kept.
+      const settings = files.find((x) => x.rel === 'settings.json');
+      const fromZoom = {
+        ...(settings ? { recordingRetention: recordingRetention(JSON.parse(await readFile(settings.abs, 'utf8'))) } : {}),
+        heldFor: holds?.get(s.email.toLowerCase()) ?? [],
+      };
+      await writeFileAtomic(join(dstDir, STATEMENT_FILE), JSON.stringify(buildStatement(profile, manifest, s, fromZoom), null, 2) + '\n');
+      const st = await digestFile(join(dstDir, STATEMENT_FILE));
+      outFiles.push({ path: `${folder}/${STATEMENT_FILE}`, sha256: st.sha256, bytes: st.bytes });
+    }
   } catch (e) {
     await log.abort();
     throw e;

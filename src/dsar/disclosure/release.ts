@@ -17,6 +17,8 @@ import type { Manifest } from '../manifest.js';
 import { html, localHref, type Html } from '../report/html.js';
 import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
 import { SIGNATURE_FILE, type Signer } from '../signing.js';
+import { heldInLedger, loadProfile, profilePath, readStatement } from '../article15.js';
+import { requireStatement, statementMissing } from './statement-gate.js';
 import { verifyPackage } from '../verify.js';
 import { removeDeliverables, sweepZipScratch, zipPeople, type ZipResult } from '../zip.js';
 import { buildDisclosure, DISCLOSURE_DIR, folderOf, readDisclosure, type DisclosureManifest, type DisclosureOutcome, type DisclosureSubject } from './index.js';
@@ -53,6 +55,8 @@ export interface ReleaseOutcome {
   invalidated?: string[];
   /** Without --redact: the officer's archives (internal record, not for release). */
   internal?: string[];
+  /** The copy's Article 15 statement: the controller profile's fields it lacks (article15.ts). */
+  statement?: { missing: string[]; profile: string };
 }
 
 /** The encryption asked for by these settings, if any was. */
@@ -104,7 +108,7 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
   }
   // The zips of an earlier copy are invalid the moment a new one is built: removed before, not after.
   const invalidated = await removeDeliverables(packageDir, manifest.subjects.map((s) => folderOf(s.path)));
-  const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY);
+  const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY, { profile: await loadProfile(ledger.home), holds: heldInLedger(await ledger.list()) });
   await ledger.recordEvidence(request.request_id, {
     action: ACTIONS.built,
     target: `${DISCLOSURE_DIR}/manifest.json`,
@@ -162,6 +166,7 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
     await signFile(d.dir, 'manifest.json', signer);
     out.signed = { fingerprint: signer.fingerprint, public_key: signer.publicKeyPem };
   }
+  out.statement = { missing: statementMissing(d.manifest), profile: profilePath(ledger.home) };
   out.disclosure = {
     sha256: d.sha256,
     subjects: d.manifest.subjects.map((s) => ({ index: s.index, masked: s.redactions.masked, contacts: s.redactions.contacts, withheld: s.redactions.withheld.length, review: s.redactions.review.length })),
@@ -171,6 +176,7 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
   const asked = encryptionOf(settings);
   if (!gate.ok && settings.approve) {
     await requireIdentity(ledger, request.request_id, 'approval');
+    await requireStatement(ledger, request.request_id, statementMissing(d.manifest));
     await recordApproval(ledger, fresh, d.sha256, settings.approver, asked ?? { kind: 'none' });
     fresh = (await ledger.get(request.request_id)) ?? fresh;
     gate = releaseGate(fresh, d.sha256);
@@ -197,7 +203,10 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
   const approval = gate.ok ? gate.approval : undefined;
   out.approval = approval;
   // The person's report is written with the copy: a draft until approval, so the officer reads what the person will.
-  for (const s of d.manifest.subjects) await writeSubjectReport(join(d.dir, s.path), d.manifest as unknown as Manifest, s, { person: personView(d, s, approval) });
+  for (const s of d.manifest.subjects) {
+    const dir = join(d.dir, s.path);
+    await writeSubjectReport(dir, d.manifest as unknown as Manifest, s, { person: { ...personView(d, s, approval), statement: await readStatement(dir) } });
+  }
   await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection(fresh) });
   if (!gate.ok) {
     out.waiting = gate.reason;

@@ -10,6 +10,7 @@ import { Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { signerFrom } from '../signing.js';
 import { readDisclosure } from './index.js';
+import { recordStatementSkip } from './statement-gate.js';
 import { approveAndRelease, bindingProblem, finishPackage, intactForRelease, type ReleaseOutcome, type ReleaseSettings } from './release.js';
 import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
@@ -46,6 +47,7 @@ export async function redactRequest(env: NodeJS.ProcessEnv, id: string, flags: R
   const signer = signerFrom(loadSigningKey(env));
   const ledger = Ledger.open(zdsarHome(env));
   const { request, packageDir, manifest } = await exportRequest(ledger, id);
+  if (flags.statementSkip) await recordStatementSkip(ledger, request.request_id, flags.statementSkip.reason, flags.approver);
   const release = await ledger.holdRun(request.request_id);
   try {
     const outcome = await finishPackage(ledger, request, packageDir, manifest, { ...merged(request, parsed), redact: true }, signer);
@@ -66,6 +68,7 @@ export async function approveRequest(env: NodeJS.ProcessEnv, id: string, flags: 
   // Whose copy this is comes first: another request's copy, self-consistent as it may be, is refused as such.
   const binding = bindingProblem(copy.manifest, await readFile(join(packageDir, 'manifest.json')), request.request_id);
   if (binding) throw new UsageError(`not approved: ${binding}`, `Rebuild the copy from this package: zdsar redact ${request.request_id}`);
+  if (flags.statementSkip) await recordStatementSkip(ledger, request.request_id, flags.statementSkip.reason, flags.approver);
   const release = await ledger.holdRun(request.request_id);
   try {
     await intactForRelease(packageDir, 'not approved');

@@ -18,6 +18,8 @@ export interface ReleaseFlags {
   changeEncryption?: boolean;
   /** requests approve: the sha256 of the copy the officer reviewed. */
   sha256?: string;
+  /** --no-statement-check --statement-reason: recorded in the ledger when given, never kept as a setting. */
+  statementSkip?: { reason: string };
 }
 
 /**

@@ -30,6 +30,7 @@ import { CATEGORIES, type CategoryInfo } from '../categories.js';
 import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
+import type { Article15Statement } from '../article15.js';
 import { html, localHref, page, type Html } from './html.js';
 import { isRecord, readObject, readRecords, type Rec } from './read.js';
 
@@ -201,6 +202,8 @@ export interface PersonView {
   withheld: Array<{ kind: string; count: number; why: string }>;
   /** Where the policy keeps other people's data, in plain words. */
   kept: string[];
+  /** What Art. 15 requires beside the data (article15.json in the copy), when the copy carries it. */
+  statement?: Article15Statement;
 }
 
 /** Files left out of the copy, one line per kind with counts, in plain words for the person. */
@@ -233,9 +236,24 @@ export async function writeSubjectReport(dir: string, manifest: Manifest, s: Man
 ${v.kept.length ? html`<p class="notice">In this copy, by our policy: ${v.kept.join('; ')}.</p>` : ''}
 <h2 id="not-included">What is not included, and why</h2>
 ${v.withheld.length ? html`<ul>${v.withheld.map((w) => html`<li><strong>${w.kind}</strong> (${w.count} ${w.count === 1 ? 'file' : 'files'}): not included because ${w.why}. Their details (dates, sizes) are listed in your records; links and passcodes to them are masked. You may ask us about them.</li>`)}</ul>` : html`<p>Every file of yours is included.</p>`}`;
-  await writeFileAtomic(join(dir, REPORT_FILE), page(`${draft ? 'DRAFT: ' : ''}Zoom data about ${s.email}`, html`${notice}${body}`));
+  const statement = v.statement ? statementSection(v.statement, draft) : '';
+  await writeFileAtomic(join(dir, REPORT_FILE), page(`${draft ? 'DRAFT: ' : ''}Zoom data about ${s.email}`, html`${notice}${statement}${body}`));
   // `dir` is <package>/disclosure/<folder>.
   await listReport(dirname(dirname(dir)), `${basename(dirname(dir))}/${basename(dir)}/${REPORT_FILE}`);
+}
+
+/** The Article 15 statement as the person reads it; in a draft, the parts the profile lacks are named for the officer. */
+function statementSection(st: Article15Statement, draft: boolean): Html {
+  const c = st.controller;
+  return html`<h2 id="article15">What we must tell you beside your data</h2>
+<p class="explain">GDPR Art. 15(1)(a)–(h) and 15(2); CCPA §1798.110 (right to know). The same statement is in <code>article15.json</code> in this folder.</p>
+${draft && st.missing.length ? html`<p class="notice draft"><strong>Incomplete:</strong> the controller profile lacks ${st.missing.join(', ')}. Approval is refused until it is filled and the copy rebuilt, or the officer records why it is approved without.</p>` : ''}
+<dl class="facts">
+<dt>Controller</dt><dd>${[c.name, c.contact].filter(Boolean).join(', ') || '(not stated)'}</dd>
+<dt>Data protection officer</dt><dd>${c.dpo_contact ?? '(not stated)'}</dd>
+</dl>
+${st.parts.map((p) => html`<h3>${p.title} <span class="meta">(GDPR ${p.gdpr}${p.ccpa ? `; CCPA ${p.ccpa}` : ''})</span></h3>
+${p.text.length ? html`<ul>${p.text.map((t) => html`<li>${t}</li>`)}</ul>` : html`<p class="meta">Not stated${draft && p.missing ? ` (missing from the controller profile: ${p.missing.join(', ')})` : ''}.</p>`}`)}`;
 }
 
 /** subjects/<folder> as written by zdsar; anything else (a tampered manifest) is refused. */

@@ -27,6 +27,7 @@
  * - files are listed for 90 days after completion, then the list is empty (the web page's "expires
  *   after 90 days").
  */
+import { LEGAL_HOLD_SCOPES } from './legal-hold.js';
 import { randomBytes } from 'node:crypto';
 import yazl from 'yazl';
 import { hash32, mulberry32 } from '../prng.js';
@@ -445,4 +446,5 @@ export const dataRequestRoutes: RouteDef[] = [
 ];
 
 /** Scopes a Server-to-Server app needs for every data request operation (granular). */
-export const DATA_REQUEST_SCOPES = ['data_request:write:request:admin', 'data_request:read:history:admin', 'data_request:read:download:admin', 'data_request:delete:request:admin'];
+/** The scopes of an app set up for Data & Privacy requests; a deletion first reads legal holds, so those read scopes too. */
+export const DATA_REQUEST_SCOPES = ['data_request:write:request:admin', 'data_request:read:history:admin', 'data_request:read:download:admin', 'data_request:delete:request:admin', ...LEGAL_HOLD_SCOPES];
