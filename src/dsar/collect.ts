@@ -44,6 +44,8 @@ export interface Coverage {
   not_reached?: string[];
   /** Categories of items (items.ts): each listed item's outcome counted, those not collected named; `of`: what the items are. */
   items?: ItemTally & { of?: string };
+  /** --with-files: the outcome of each file the category's records list (files.ts), in the shape of `items`. */
+  files?: ItemTally & { of?: string };
 }
 
 export interface CategoryResult {
@@ -68,7 +70,7 @@ export interface SubjectResult {
   range?: DateWindow;
   categories: Record<string, CategoryResult>;
   /** --with-files: recording, call recording and voicemail files downloaded into files/. */
-  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[] };
+  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[]; items?: Record<string, ItemTally> };
   error?: string;
 }
 

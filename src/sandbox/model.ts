@@ -255,6 +255,8 @@ export interface SandboxRecordingFile {
   file_size: number;
   recording_type: string;
   status: 'completed';
+  /** Deleted after the recording list named it: its download answers 404 (a race the tests stage). */
+  fileGone?: boolean;
 }
 
 export interface SandboxRecording {
@@ -298,6 +300,8 @@ export interface SandboxCall {
 }
 
 export interface SandboxPhoneRecording {
+  /** Deleted after the list named it: its download answers 400 code 404 "File does not exist" (a race the tests stage). */
+  fileGone?: boolean;
   id: string;
   owner_id: string;
   call_id: string;
@@ -314,6 +318,8 @@ export interface SandboxPhoneRecording {
 }
 
 export interface SandboxVoicemail {
+  /** Its file deleted after the list named it: the download answers 400 code 404 "File does not exist" (a race the tests stage). */
+  fileGone?: boolean;
   /** Deleted after the voicemail list named it: the detail answers 400 code 300 "Voice mail does not exist" (a race the tests stage). */
   deletedAfterList?: boolean;
   id: string;
