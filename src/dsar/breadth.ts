@@ -32,7 +32,7 @@ import { listSmsSessions } from '../zoom/endpoints/access.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
-import { addTally, BATCH, emptyTally, itemBatches, settleItem, tallyOf, type Item, type ItemUnit } from './items.js';
+import { itemBatches, listedItems, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
@@ -165,26 +165,19 @@ export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>):
  */
 function smsTexts(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject, sessions: (w: DateWindow) => AsyncIterable<Rec>): Promise<void> {
   return dependsOn(p, 'phone_sms', 'phone_sms_messages', () => {
-    const units: ItemUnit[] = monthWindows(who.range.from, who.range.to).map((w) => ({
-      key: `${w.from}_${w.to}`,
-      run: async (only) => {
-        const list: Array<Item<string>> = [];
-        for await (const session of sessions(w)) {
-          const id = str(session.session_id);
-          if (id && !list.some((x) => x.value === id)) list.push({ key: `${id}@${w.from}`, name: `SMS conversation ${id} (${w.from} to ${w.to})`, value: id });
-        }
-        const todo = only ? list.filter((x) => only.has(x.key)) : list;
-        const out = { records: [] as Rec[], tally: emptyTally() };
-        for (let i = 0; i < todo.length; i += BATCH) {
-          const chunk = todo.slice(i, i + BATCH);
-          const outcomes = await Promise.all(chunk.map((x) => settleItem(() => smsMessages(s.client, x.value, w), stopsCategory)));
-          const r = tallyOf(chunk, outcomes);
-          out.records.push(...r.records);
-          out.tally = addTally(out.tally, r.tally);
-        }
-        return out;
-      },
-    }));
+    const units: ItemUnit[] = monthWindows(who.range.from, who.range.to).map((w) =>
+      listedItems(
+        `${w.from}_${w.to}`,
+        async function* () {
+          for await (const session of sessions(w)) {
+            const id = str(session.session_id);
+            if (id) yield { key: `${id}@${w.from}`, name: `SMS conversation ${id} (${w.from} to ${w.to})`, value: id };
+          }
+        },
+        (id) => smsMessages(s.client, id, w),
+        stopsCategory,
+      ),
+    );
     return p.collect('phone_sms_messages', units, { ...who.range, why: 'the texts of your SMS conversations sent or received in the range' }, 'SMS conversations');
   });
 }
