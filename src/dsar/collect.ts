@@ -335,11 +335,19 @@ class PersonCollection {
       const ownsRow = (r: Rec) => owner(r.owner);
       const inSession = (r: Rec) => Array.isArray(r.participants) && r.participants.some((x) => isRecord(x) && owner(x.owner));
       const byOwner = (what: string, cov: Coverage): Coverage => ({ ...cov, why: `${noPhone}: found in the account's ${what} by your Zoom user id (${userId}), kept only where you are the owner (owner.id); never by a phone number, which others may share; ${cov.why}` });
+      // A row that names no owner at all cannot be told to be theirs or not: counted and said, never guessed.
+      const unowned = (r: Rec) => (Array.isArray(r.participants) ? !r.participants.some((x) => isRecord(x) && isRecord(x.owner) && idString(x.owner.id)) : !(isRecord(r.owner) && idString(r.owner.id)));
       const leaverList = (name: string, what: string, window: DateWindow | undefined, cov: Coverage, rows: (w: DateWindow) => AsyncIterable<Rec>, keep: (r: Rec) => boolean, idOf: (r: Rec) => string | undefined) =>
         this.settle(name, async () => {
           if (accountWithoutPhone) return { status: 'no_data', note: noPhone };
-          const r = await collectList(this.env, name, windowUnits(window, (w) => filtered(rows(w), keep)), idOf, this.dir, this.work, byOwner(what, cov));
-          if (r.status !== 'done' || r.records !== 0) return r;
+          let unknown = 0;
+          const counted = (r: Rec) => (unowned(r) && unknown++, keep(r));
+          let r = await collectList(this.env, name, windowUnits(window, (w) => filtered(rows(w), counted)), idOf, this.dir, this.work, byOwner(what, cov));
+          if (r.status === 'done' && unknown > 0) {
+            const c2: Coverage = { ...(r.coverage ?? cov), why: `${(r.coverage ?? cov).why}; ${unknown} ${unknown === 1 ? 'row' : 'rows'} of the account's ${what} read in this run name${unknown === 1 ? 's' : ''} no owner, so nothing in Zoom's answer says whose ${unknown === 1 ? 'it is' : 'they are'}: not included, and whether any is yours cannot be told` };
+            r = { ...r, coverage: c2, note: coverageNote(c2) };
+          }
+          if (r.status !== 'done' || r.records !== 0 || unknown > 0) return r;
           await rm(join(this.dir, CATEGORY.get(name)!.file), { force: true });
           return { status: 'no_data', note: `${noPhone}; the account's ${what} hold${what.endsWith('s') ? '' : 's'} none whose owner is your Zoom user id either` };
         });

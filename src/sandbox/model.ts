@@ -318,6 +318,8 @@ export interface SandboxPhoneRecording {
 }
 
 export interface SandboxVoicemail {
+  /** The account's list names no owner for it (a row nothing attributes to anyone; a test stages it). */
+  ownerUnknown?: boolean;
   /** Its file deleted after the list named it: the download answers 400 code 404 "File does not exist" (a race the tests stage). */
   fileGone?: boolean;
   /** Deleted after the voicemail list named it: the detail answers 400 code 300 "Voice mail does not exist" (a race the tests stage). */

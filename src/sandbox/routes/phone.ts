@@ -594,7 +594,7 @@ export const phoneRoutes: RouteDef[] = [
       const w = phoneWindow(c, 30 * DAY, 300);
       const rows = accountRows(c, (u) => u.voicemails, (x) => t(x.date_time), w);
       const p = paginate(c, { key: `account_voice_mails|${w.from}|${w.end}`, total: rows.length, tokenErrorCode: 300 });
-      const voice_mails = rows.slice(p.offset, p.end).map(({ x, u, i }) => ({ ...voicemailRecord(c, x, u.id, i), owner: phoneOwner(u) }));
+      const voice_mails = rows.slice(p.offset, p.end).map(({ x, u, i }) => ({ ...voicemailRecord(c, x, u.id, i), ...(x.ownerUnknown ? {} : { owner: phoneOwner(u) }) }));
       return windowPage('voice_mails', voice_mails, w, p);
     },
   },
