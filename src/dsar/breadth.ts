@@ -33,7 +33,7 @@ import { listSmsSessions } from '../zoom/endpoints/access.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
-import { addTally, BATCH, emptyTally, itemBatches, settleItem, tallyOf, type Item, type ItemUnit } from './items.js';
+import { itemBatches, listedItems, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 
@@ -118,7 +118,8 @@ export function breadthPlan(p: BreadthPerson, s: BreadthSettings, who: BreadthSu
     ],
     afterMeetingsAttended: (): Promise<void> => (skipped('attendance') ? leaveOut('attendance') : attendance(p, s, who)),
     // Each as soon as the list it reads is settled (not after every Phone list: the heavy person's call history takes half a minute).
-    afterSms: (): Promise<void> => (skipped('sms_messages') ? leaveOut('sms_messages') : smsTexts(p, s, who)),
+    // `sessions`: where the month's sessions come from (a leaver's: the account's list, kept to theirs); default the person's own list.
+    afterSms: (sessions?: (w: DateWindow) => AsyncIterable<Rec>): Promise<void> => (skipped('sms_messages') ? leaveOut('sms_messages') : smsTexts(p, s, who, sessions ?? ((w) => listSmsSessions(s.client, who.userId, w)))),
     afterVoicemails: (): Promise<void> =>
       skipped('voicemail_transcripts') ? leaveOut('voicemail_transcripts') : perRecord(p, 'phone_voicemails', 'phone_voicemail_details', 'voicemails', (r) => str(r.id), (id) => `voicemail ${id}`, async (id) => [await getVoicemail(s.client, id)]),
   };
@@ -163,28 +164,21 @@ export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>):
  * only for the sessions that failed. Zoom answers a session's texts one month per call, and only the past
  * 30 days without dates.
  */
-function smsTexts(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
+function smsTexts(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject, sessions: (w: DateWindow) => AsyncIterable<Rec>): Promise<void> {
   return dependsOn(p, 'phone_sms', 'phone_sms_messages', () => {
-    const units: ItemUnit[] = monthWindows(who.range.from, who.range.to).map((w) => ({
-      key: `${w.from}_${w.to}`,
-      run: async (only) => {
-        const list: Array<Item<string>> = [];
-        for await (const session of listSmsSessions(s.client, who.userId, w)) {
-          const id = str(session.session_id);
-          if (id && !list.some((x) => x.value === id)) list.push({ key: `${id}@${w.from}`, name: `SMS conversation ${id} (${w.from} to ${w.to})`, value: id });
-        }
-        const todo = only ? list.filter((x) => only.has(x.key)) : list;
-        const out = { records: [] as Rec[], tally: emptyTally() };
-        for (let i = 0; i < todo.length; i += BATCH) {
-          const chunk = todo.slice(i, i + BATCH);
-          const outcomes = await Promise.all(chunk.map((x) => settleItem(() => smsMessages(s.client, x.value, w), stopsCategory)));
-          const r = tallyOf(chunk, outcomes);
-          out.records.push(...r.records);
-          out.tally = addTally(out.tally, r.tally);
-        }
-        return out;
-      },
-    }));
+    const units: ItemUnit[] = monthWindows(who.range.from, who.range.to).map((w) =>
+      listedItems(
+        `${w.from}_${w.to}`,
+        async function* () {
+          for await (const session of sessions(w)) {
+            const id = str(session.session_id);
+            if (id) yield { key: `${id}@${w.from}`, name: `SMS conversation ${id} (${w.from} to ${w.to})`, value: id };
+          }
+        },
+        (id) => smsMessages(s.client, id, w),
+        stopsCategory,
+      ),
+    );
     return p.collect('phone_sms_messages', units, { ...who.range, why: 'the texts of your SMS conversations sent or received in the range' }, 'SMS conversations');
   });
 }

@@ -14,7 +14,7 @@ import { workplaceBlock } from '../zoom/endpoints/workplace.js';
 import { workplacePlan } from './workplace.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
-import { readRecords } from './report/read.js';
+import { isRecord, readRecords } from './report/read.js';
 
 /** An account feature, permission or product in the way (breadth.ts; workplace products, issue 27). */
 const featureBlock = (e: unknown) => breadthBlock(e) ?? workplaceBlock(e);
@@ -44,6 +44,8 @@ export interface Coverage {
   not_reached?: string[];
   /** Categories of items (items.ts): each listed item's outcome counted, those not collected named; `of`: what the items are. */
   items?: ItemTally & { of?: string };
+  /** --with-files: the outcome of each file the category's records list (files.ts), in the shape of `items`. */
+  files?: ItemTally & { of?: string };
 }
 
 export interface CategoryResult {
@@ -68,7 +70,7 @@ export interface SubjectResult {
   range?: DateWindow;
   categories: Record<string, CategoryResult>;
   /** --with-files: recording, call recording and voicemail files downloaded into files/. */
-  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[] };
+  downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[]; items?: Record<string, ItemTally> };
   error?: string;
 }
 
@@ -291,7 +293,7 @@ class PersonCollection {
   }
 
   /** Zoom Phone: the profile first; a user or account without Phone has "no phone data", not a failure. */
-  async phone(userId: string, email: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: () => Promise<void> } = {}): Promise<void> {
+  async phone(userId: string, email: string, range: DateWindow, sixMonths: DateWindow | undefined, whole: Coverage, recent: Coverage, after: { voicemails?: () => Promise<void>; sms?: (sessions?: (w: DateWindow) => AsyncIterable<Rec>) => Promise<void> } = {}): Promise<void> {
     const c = this.env.client;
     let accountWithoutPhone = false;
     let noPhone = this.env.settled.phone_profile?.status === 'no_data' ? (this.env.settled.phone_profile.note ?? 'no Zoom Phone') : undefined;
@@ -324,10 +326,38 @@ class PersonCollection {
         await rm(join(this.dir, CATEGORY.get('phone_call_history')!.file), { force: true });
         return { status: 'no_data', note: `${noPhone}; the account's call history holds no call of yours either` };
       });
-      for (const name of ['phone_settings', 'phone_call_elements', 'phone_recordings', 'phone_voicemails', 'phone_sms']) {
+      for (const name of ['phone_settings', 'phone_call_elements']) {
         await this.settle(name, async () => ({ status: 'no_data', note: noPhone }));
       }
-      await settleAll([after.voicemails?.(), after.sms?.()].filter((x) => x !== undefined));
+      // Their call recordings, voicemails and SMS conversations are in the account's lists, each row with its
+      // owner: found by their own Zoom user id (owner.id, owner.type user), never by a number (a company number is shared).
+      const owner = (o: unknown) => isRecord(o) && o.type === 'user' && idString(o.id) === userId;
+      const ownsRow = (r: Rec) => owner(r.owner);
+      const inSession = (r: Rec) => Array.isArray(r.participants) && r.participants.some((x) => isRecord(x) && owner(x.owner));
+      const byOwner = (what: string, cov: Coverage): Coverage => ({ ...cov, why: `${noPhone}: found in the account's ${what} by your Zoom user id (${userId}), kept only where you are the owner (owner.id); never by a phone number, which others may share; ${cov.why}` });
+      // A row that names no owner at all cannot be told to be theirs or not: counted and said, never guessed.
+      const unowned = (r: Rec) => (Array.isArray(r.participants) ? !r.participants.some((x) => isRecord(x) && isRecord(x.owner) && idString(x.owner.id)) : !(isRecord(r.owner) && idString(r.owner.id)));
+      const leaverList = (name: string, what: string, window: DateWindow | undefined, cov: Coverage, rows: (w: DateWindow) => AsyncIterable<Rec>, keep: (r: Rec) => boolean, idOf: (r: Rec) => string | undefined) =>
+        this.settle(name, async () => {
+          if (accountWithoutPhone) return { status: 'no_data', note: noPhone };
+          let unknown = 0;
+          const counted = (r: Rec) => (unowned(r) && unknown++, keep(r));
+          let r = await collectList(this.env, name, windowUnits(window, (w) => filtered(rows(w), counted)), idOf, this.dir, this.work, byOwner(what, cov));
+          if (r.status === 'done' && unknown > 0) {
+            const c2: Coverage = { ...(r.coverage ?? cov), why: `${(r.coverage ?? cov).why}; ${unknown} ${unknown === 1 ? 'row' : 'rows'} of the account's ${what} read in this run name${unknown === 1 ? 's' : ''} no owner, so nothing in Zoom's answer says whose ${unknown === 1 ? 'it is' : 'they are'}: not included, and whether any is yours cannot be told` };
+            r = { ...r, coverage: c2, note: coverageNote(c2) };
+          }
+          if (r.status !== 'done' || r.records !== 0 || unknown > 0) return r;
+          await rm(join(this.dir, CATEGORY.get(name)!.file), { force: true });
+          return { status: 'no_data', note: `${noPhone}; the account's ${what} hold${what.endsWith('s') ? '' : 's'} none whose owner is your Zoom user id either` };
+        });
+      await settleAll([
+        leaverList('phone_voicemails', 'voicemails', sixMonths, recent, (w) => zoom.listAccountVoicemails(c, w), ownsRow, (r) => idString(r.id)).then(after.voicemails),
+        leaverList('phone_sms', 'SMS conversations', range, whole, (w) => zoom.listAccountSmsSessions(c, w), inSession, (r) => idString(r.session_id)).then(() =>
+          after.sms?.((w) => filtered(zoom.listAccountSmsSessions(c, w), inSession)),
+        ),
+        leaverList('phone_recordings', 'call recordings', sixMonths, recent, (w) => zoom.listAccountPhoneRecordings(c, w), ownsRow, (r) => idString(r.id)),
+      ]);
       return;
     }
     const byId = (r: Rec) => idString(r.id);
@@ -335,7 +365,7 @@ class PersonCollection {
     await settleAll([
       this.list('phone_voicemails', windowUnits(sixMonths, (w) => zoom.listVoicemails(c, userId, w)), byId, recent).then(after.voicemails),
       // Zoom's spec sets one-month windows for SMS but no six-month limit: the whole history.
-      this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole).then(after.sms),
+      this.list('phone_sms', windowUnits(range, (w) => zoom.listSmsSessions(c, userId, w)), (r) => idString(r.session_id), whole).then(() => after.sms?.()),
       this.object('phone_settings', () => zoom.getPhoneSettings(c, userId)),
       this.list('phone_call_history', windowUnits(sixMonths, (w) => zoom.listCallHistory(c, userId, w)), byId, recent),
       this.list('phone_call_elements', windowUnits(sixMonths, (w) => zoom.listCallElements(c, userId, w)), (r) => idString(r.call_element_id), recent),

@@ -11,7 +11,7 @@ import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { AccountWide } from './account-wide.js';
 import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
-import { downloadSubjectFiles } from './files.js';
+import { downloadSubjectFiles, withFileOutcomes } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
 import { finishPackage, type ReleaseOutcome, type ReleaseSettings } from './disclosure/release.js';
 import type { Signer } from './signing.js';
@@ -194,8 +194,11 @@ async function runHeld(
         if (settings.withFiles && (result.status === 'completed' || result.status === 'partial')) {
           st.categories.files = 'downloading';
           changed();
-          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes });
-          result.downloads = d;
+          // Each file's outcome is kept under .work (not the person's scratch folder, which a finished collection removes) until the request completes.
+          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes, record: join(packageDir, '.work', '_files', `${folder}.json`) });
+          const { items, ...downloads } = d;
+          result.downloads = downloads;
+          withFileOutcomes(result.categories, items ?? {});
           if (d.failed.length > 0) {
             result.status = 'partial';
             for (const f of d.failed) await ledger.recordError(request.request_id, { subject: s.index, category: 'files', message: `${f.file}: ${f.error}` });

@@ -21,14 +21,17 @@
  * resumed run skips it; a `.partial` left by an interruption is continued with Range.
  */
 import { createHash } from 'node:crypto';
-import { lstat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { ensurePrivateDir } from '../fs/atomic.js';
+import { lstat, readFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
+import { digestFile } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import type { RateCategory } from '../zoom/categories.generated.js';
 import { downloadFile } from '../zoom/download.js';
 import { route, type Route } from '../zoom/route.js';
 import { CATEGORY } from './categories.js';
+import type { CategoryResult } from './collect.js';
+import { emptyTally, settleItem, tallySentence, type ItemOutcomeName, type ItemTally } from './items.js';
 import { isRecord, readRecords, type Rec } from './report/read.js';
 
 export interface PlannedFile {
@@ -37,8 +40,10 @@ export interface PlannedFile {
   url: string;
   expectedBytes?: number;
   kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment' | 'clip' | 'aic_file';
+  /** The category whose records list the file: its coverage counts the file's outcome. */
+  category: string;
   /** The rate category of the first request (the spec's label), when not the downloads' default. */
-  category?: RateCategory;
+  rate?: RateCategory;
 }
 
 export interface SubjectFilesResult {
@@ -51,6 +56,16 @@ export interface SubjectFilesResult {
   failed: Array<{ file: string; error: string }>;
   /** The files complete on disk (relative to the person's folder): the only downloads the manifest lists. */
   paths?: string[];
+  /** Every planned file's outcome (items.ts), per category that lists it. */
+  items?: Record<string, ItemTally>;
+}
+
+/** What a run recorded of each file (`--with-files`), by its path in the person's folder: read back by a resumed run. */
+interface FileRecord {
+  outcome: ItemOutcomeName;
+  bytes?: number;
+  sha256?: string;
+  reason?: string;
 }
 
 export const FILES_DIR = 'files';
@@ -125,7 +140,7 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
       if (!url) continue;
       const ext = safeExtension(f.file_extension, f.file_type);
       const base = `${pad(i, 4)}-${safeId(f.id) ?? `file${j}`}`;
-      yield { rel: `${FILES_DIR}/recordings/${unique(base, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'recording' };
+      yield { rel: `${FILES_DIR}/recordings/${unique(base, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'recording', category: 'recordings' };
     }
   }
 
@@ -136,11 +151,11 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     const url = urlOf(r.download_url);
     if (url) {
       const ext = safeExtension(r.file_extension, r.file_type, 'mp3');
-      yield { rel: `${FILES_DIR}/phone_recordings/${unique(`${pad(i, 4)}-${id}`, ext, i)}`, url, expectedBytes: expected(r.file_size), kind: 'phone_recording' };
+      yield { rel: `${FILES_DIR}/phone_recordings/${unique(`${pad(i, 4)}-${id}`, ext, i)}`, url, expectedBytes: expected(r.file_size), kind: 'phone_recording', category: 'phone_recordings' };
     }
     const transcript = urlOf(r.transcript_download_url);
     if (transcript) {
-      yield { rel: `${FILES_DIR}/phone_recordings/${unique(`${pad(i, 4)}-${id}-transcript`, 'json', i)}`, url: transcript, kind: 'phone_transcript' };
+      yield { rel: `${FILES_DIR}/phone_recordings/${unique(`${pad(i, 4)}-${id}-transcript`, 'json', i)}`, url: transcript, kind: 'phone_transcript', category: 'phone_recordings' };
     }
   }
 
@@ -150,7 +165,7 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     const url = urlOf(v.download_url);
     if (!url) continue;
     const ext = safeExtension(v.file_extension, v.file_type, 'mp3');
-    yield { rel: `${FILES_DIR}/voicemails/${unique(`${pad(i, 4)}-${safeId(v.id) ?? `vm${i}`}`, ext, i)}`, url, expectedBytes: expected(v.file_size), kind: 'voicemail' };
+    yield { rel: `${FILES_DIR}/voicemails/${unique(`${pad(i, 4)}-${safeId(v.id) ?? `vm${i}`}`, ext, i)}`, url, expectedBytes: expected(v.file_size), kind: 'voicemail', category: 'phone_voicemails' };
   }
 
   i = 0;
@@ -166,7 +181,7 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
       if (!url) continue;
       const name = typeof f.file_name === 'string' ? f.file_name : '';
       const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
-      yield { rel: `${FILES_DIR}/chat/${unique(`${pad(i, 5)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'chat_file' };
+      yield { rel: `${FILES_DIR}/chat/${unique(`${pad(i, 5)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'chat_file', category: 'chat_messages' };
     }
   }
 
@@ -182,7 +197,7 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
       if (!url) continue;
       const name = typeof a.name === 'string' ? a.name : '';
       const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
-      yield { rel: `${FILES_DIR}/sms/${unique(`${pad(i, 5)}-${safeId(a.id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(a.size), kind: 'sms_attachment' };
+      yield { rel: `${FILES_DIR}/sms/${unique(`${pad(i, 5)}-${safeId(a.id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(a.size), kind: 'sms_attachment', category: 'phone_sms_messages' };
     }
   }
 
@@ -194,13 +209,13 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     const id = typeof c.clip_id === 'string' ? c.clip_id : '';
     if (!id || c.status !== 'RECORD_SUCCESS') continue;
     const r = route('GET', '/clips/{clipId}/download', { clipId: id });
-    yield { rel: `${FILES_DIR}/clips/${unique(`${pad(i, 4)}-${safeId(id)}`, 'mp4', i)}`, url: urlOfRoute(r), expectedBytes: expected(c.file_size), kind: 'clip', category: r.category };
+    yield { rel: `${FILES_DIR}/clips/${unique(`${pad(i, 4)}-${safeId(id)}`, 'mp4', i)}`, url: urlOfRoute(r), expectedBytes: expected(c.file_size), kind: 'clip', category: 'clips', rate: r.category };
   }
 
   // The AI Companion archive (ai-companion.openapi.json): the conversation history and the files given to it.
   for await (const a of readRecords(join(subjectDir, CATEGORY.get('aic_archive')!.file))) {
     const history = urlOf(a.aic_history_download_url);
-    if (history) yield { rel: `${FILES_DIR}/ai_companion/${unique('history', safeExtension(a.file_extension, undefined, 'json'), 0)}`, url: history, expectedBytes: expected(a.file_size), kind: 'aic_file' };
+    if (history) yield { rel: `${FILES_DIR}/ai_companion/${unique('history', safeExtension(a.file_extension, undefined, 'json'), 0)}`, url: history, expectedBytes: expected(a.file_size), kind: 'aic_file', category: 'aic_archive' };
     let j = 0;
     for (const f of asArray(a.physical_files)) {
       j++;
@@ -208,26 +223,55 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
       if (!url) continue;
       const name = typeof f.file_name === 'string' ? f.file_name : '';
       const ext = safeExtension(name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '', undefined);
-      yield { rel: `${FILES_DIR}/ai_companion/${unique(`${pad(j, 4)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'aic_file' };
+      yield { rel: `${FILES_DIR}/ai_companion/${unique(`${pad(j, 4)}-${safeId(f.file_id) ?? `file${j}`}`, ext, j)}`, url, expectedBytes: expected(f.file_size), kind: 'aic_file', category: 'aic_archive' };
     }
   }
 }
 
 /**
- * Download every file of one person (see the module comment). One file's failure is
- * recorded and the rest continue; an abort (signal) stops and throws, keeping partial
- * files for the resumed run.
+ * Download every file of one person (see the module comment). Each file is an item (items.ts): it
+ * ends collected, no_data, gone (named, e.g. deleted since its list named it) or failed, by its own
+ * answer only, counted per category that lists it. `record`: where the outcomes are kept between runs
+ * (bytes and sha256 of each file collected): a resumed run asks again only for the files that failed
+ * or were never settled, and never downloads again a file it recorded whose size and sha256 still
+ * match. An abort (signal) stops and throws, keeping partial files for the resumed run.
  */
 export async function downloadSubjectFiles(
   client: ZoomClient,
   subjectDir: string,
-  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number } = {},
+  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number; record?: string } = {},
 ): Promise<SubjectFilesResult> {
   const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
   const paths: string[] = [];
+  const items: Record<string, ItemTally> = {};
   const root = resolve(subjectDir);
   const plan = planSubjectFiles(subjectDir, (r) => client.url(r).href);
   const made = new Set<string>();
+  const records = opts.record ? await readFileRecords(opts.record) : {};
+  let saving = Promise.resolve();
+  const save = () => {
+    if (!opts.record) return Promise.resolve();
+    const path = opts.record;
+    saving = saving.then(async () => {
+      await ensurePrivateDir(dirname(path));
+      await writeFileAtomic(path, JSON.stringify({ files: records }) + '\n');
+    });
+    return saving;
+  };
+  const settle = async (f: PlannedFile, r: FileRecord, done?: { bytes: number; skipped: boolean }) => {
+    const t = (items[f.category] ??= emptyTally());
+    t[r.outcome]++;
+    if (r.outcome !== 'collected') t.named.push({ key: f.rel, item: f.rel, outcome: r.outcome, reason: r.reason ?? '' });
+    if (r.outcome === 'failed') out.failed.push({ file: f.rel, error: r.reason ?? 'failed' });
+    if (done) {
+      out.files++;
+      out.bytes += done.bytes;
+      if (done.skipped) out.skipped++;
+      paths.push(f.rel);
+    }
+    records[f.rel] = r;
+    await save();
+  };
   let planError: unknown;
 
   const worker = async () => {
@@ -245,7 +289,7 @@ export async function downloadSubjectFiles(
       const dest = resolve(root, ...f.rel.split('/'));
       if (!dest.startsWith(root + sep)) {
         // Cannot happen with the names above; refuse rather than trust it.
-        out.failed.push({ file: f.rel, error: 'unsafe file name' });
+        await settle(f, { outcome: 'failed', reason: 'unsafe file name' });
         continue;
       }
       const dir = resolve(dest, '..');
@@ -254,28 +298,74 @@ export async function downloadSubjectFiles(
         await ensurePrivateDir(dir);
         made.add(dir);
       }
-      const have = await sizeIfFile(dest);
-      if (have !== undefined && (f.expectedBytes === undefined || have === f.expectedBytes)) {
-        out.files++;
-        out.skipped++;
-        paths.push(f.rel);
-        out.bytes += have;
+      const prior = records[f.rel];
+      // Settled in an earlier run: gone or no data is not asked again; a file collected is kept while it checks.
+      if (prior && (prior.outcome === 'gone' || prior.outcome === 'no_data')) {
+        await settle(f, prior);
         continue;
       }
-      try {
-        const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes, ...(f.category ? { category: f.category } : {}) });
-        out.files++;
-        out.bytes += r.bytes;
-        paths.push(f.rel);
-      } catch (e) {
-        if (opts.signal?.aborted) throw e;
-        out.failed.push({ file: f.rel, error: (e as Error).message ?? String(e) });
+      if (prior?.outcome === 'collected' && prior.sha256 !== undefined && (await checks(dest, prior))) {
+        await settle(f, prior, { bytes: prior.bytes ?? 0, skipped: true });
+        continue;
       }
+      if (!prior) {
+        // On disk but not recorded (a run stopped between the two): downloadFile publishes only verified files.
+        const have = await sizeIfFile(dest);
+        if (have !== undefined && (f.expectedBytes === undefined || have === f.expectedBytes)) {
+          const d = await digestFile(dest);
+          await settle(f, { outcome: 'collected', bytes: d.bytes, sha256: d.sha256 }, { bytes: d.bytes, skipped: true });
+          continue;
+        }
+      }
+      let got: { bytes: number; sha256: string } | undefined;
+      const o = await settleItem(async () => {
+        got = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes, ...(f.rate ? { category: f.rate } : {}) });
+        return [];
+      }, () => Boolean(opts.signal?.aborted));
+      if (o.outcome === 'collected' && got) await settle(f, { outcome: 'collected', bytes: got.bytes, sha256: got.sha256 }, { bytes: got.bytes, skipped: false });
+      else await settle(f, { outcome: o.outcome === 'collected' ? 'failed' : o.outcome, reason: o.outcome === 'collected' ? 'no file' : o.reason });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+  await saving;
   if (planError !== undefined) out.failed.push({ file: '(reading the records)', error: (planError as Error).message ?? String(planError) });
-  return { ...out, paths: paths.sort() };
+  return { ...out, paths: paths.sort(), items };
+}
+
+/**
+ * The file outcomes in the person's categories: each category that lists files gets their tally in its
+ * coverage (`files`, the shape of `items`) and its note; a file that failed fails the category (the person is partial).
+ */
+export function withFileOutcomes(categories: Record<string, CategoryResult>, items: Record<string, ItemTally>): void {
+  for (const [name, t] of Object.entries(items)) {
+    const c = categories[name];
+    if (!c) continue;
+    const files = { ...t, of: 'files' };
+    const coverage = { ...(c.coverage ?? { why: '' }), files };
+    const sentence = tallySentence(t, 'files');
+    if (t.failed > 0) {
+      const first = t.named.find((x) => x.outcome === 'failed')!;
+      categories[name] = { ...c, status: 'failed', coverage, error: `${t.failed} of ${t.collected + t.no_data + t.gone + t.failed} files could not be downloaded (${first.item}: ${first.reason}); resuming asks again for those only. ${sentence}.` };
+    } else {
+      categories[name] = { ...c, coverage, note: `${c.note ? `${c.note} ` : ''}${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.` };
+    }
+  }
+}
+
+async function readFileRecords(path: string): Promise<Record<string, FileRecord>> {
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { files?: Record<string, FileRecord> };
+    return doc.files && typeof doc.files === 'object' ? doc.files : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A file on disk is the one recorded: a regular file (not a planted link) of the recorded size and sha256. */
+async function checks(path: string, r: FileRecord): Promise<boolean> {
+  const have = await sizeIfFile(path);
+  if (have === undefined || have !== r.bytes) return false;
+  return (await digestFile(path)).sha256 === r.sha256;
 }
 
 function asArray(v: unknown): Rec[] {

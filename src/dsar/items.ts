@@ -99,6 +99,26 @@ export function itemBatches<T>(items: Array<Item<T>>, fetch: (t: T) => Promise<R
   return out;
 }
 
+/**
+ * One unit whose items are known only when it runs (e.g. the SMS sessions with a text in one month): it
+ * lists them, then fetches each on its own, BATCH at a time, each ending in its own outcome. A resumed run
+ * lists again and asks only for the keys given.
+ */
+export function listedItems<T>(key: string, list: () => AsyncIterable<Item<T>>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): ItemUnit {
+  return {
+    key,
+    run: async (only) => {
+      const all: Array<Item<T>> = [];
+      const keys = new Set<string>();
+      for await (const x of list()) if (!keys.has(x.key)) (keys.add(x.key), all.push(x));
+      const todo = only ? all.filter((x) => only.has(x.key)) : all;
+      const outcomes: ItemOutcome[] = [];
+      for (let i = 0; i < todo.length; i += BATCH) outcomes.push(...(await Promise.all(todo.slice(i, i + BATCH).map((x) => settleItem(() => fetch(x.value), stop)))));
+      return tallyOf(todo, outcomes);
+    },
+  };
+}
+
 /** The records and tally of items and their outcomes (same order). */
 export function tallyOf<T>(items: Array<Item<T>>, outcomes: ItemOutcome[]): { records: Rec[]; tally: ItemTally } {
   const records: Rec[] = [];

@@ -66,6 +66,7 @@ export const GENERATED_SCOPES = [
   'phone:read:list_recordings:admin',
   'phone:read:list_voicemails:admin',
   'phone:read:list_sms_sessions:admin',
+  'phone:read:list_call_recordings:admin',
   'report:read:user:admin',
   'report:read:list_meeting_participants:admin',
 ];

@@ -268,6 +268,8 @@ export interface SandboxRecordingFile {
   file_size: number;
   recording_type: string;
   status: 'completed';
+  /** Deleted after the recording list named it: its download answers 404 (a race the tests stage). */
+  fileGone?: boolean;
 }
 
 export interface SandboxRecording {
@@ -311,6 +313,8 @@ export interface SandboxCall {
 }
 
 export interface SandboxPhoneRecording {
+  /** Deleted after the list named it: its download answers 400 code 404 "File does not exist" (a race the tests stage). */
+  fileGone?: boolean;
   id: string;
   owner_id: string;
   call_id: string;
@@ -327,6 +331,10 @@ export interface SandboxPhoneRecording {
 }
 
 export interface SandboxVoicemail {
+  /** The account's list names no owner for it (a row nothing attributes to anyone; a test stages it). */
+  ownerUnknown?: boolean;
+  /** Its file deleted after the list named it: the download answers 400 code 404 "File does not exist" (a race the tests stage). */
+  fileGone?: boolean;
   /** Deleted after the voicemail list named it: the detail answers 400 code 300 "Voice mail does not exist" (a race the tests stage). */
   deletedAfterList?: boolean;
   id: string;

@@ -35,7 +35,8 @@ import { isAllowedScheme } from '../config.js';
 import { OPERATIONS, type RateCategory } from './categories.generated.js';
 import { rateTableOf, type CategoryGate, type RateTable } from './limiter.js';
 import type { ZoomClient } from './client.js';
-import { ZOOM_CODE } from './errors.js';
+import { LISTED_FILE_URL, ZOOM_CODE, type ZoomAnswer } from './errors.js';
+import { redact } from '../secrets.js';
 import { RETRYABLE_NET, netCode } from './retry.js';
 
 export interface DownloadOptions {
@@ -75,6 +76,8 @@ export class DownloadError extends Error {
     readonly retryable = false,
     /** The network error code, when the request got no answer. */
     readonly code?: string,
+    /** Zoom's answer, when it answered with an error: what it means is read from zoom/errors.ts. */
+    readonly answer?: ZoomAnswer,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -88,7 +91,7 @@ const WRITE_BATCH = 1024 * 1024;
 const DOWNLOAD_OPERATIONS = OPERATIONS.filter(([op]) => op.startsWith('GET ') && /\/download(\/|$)/.test(op)).map(([op, category]) => {
   const template = op.slice(4);
   const pattern = new RegExp(`/${template.slice(1).split('/').map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
-  return { pattern, category: category ?? 'medium', table: rateTableOf(template) };
+  return { pattern, category: category ?? 'medium', table: rateTableOf(template), template };
 });
 
 /**
@@ -98,6 +101,11 @@ const DOWNLOAD_OPERATIONS = OPERATIONS.filter(([op]) => op.startsWith('GET ') &&
 export function downloadGate(url: URL): { category: RateCategory; table: RateTable } {
   const hit = DOWNLOAD_OPERATIONS.find((o) => o.pattern.test(url.pathname));
   return hit ? { category: hit.category, table: hit.table } : { category: 'medium', table: 'main' };
+}
+
+/** The documented download operation a URL is (its spec template, e.g. /phone/voice_mails/download/{fileId}), if any. */
+export function downloadOperation(url: URL): string | undefined {
+  return DOWNLOAD_OPERATIONS.find((o) => o.pattern.test(url.pathname))?.template;
 }
 
 /** Download `url` to `dest` (see the module comment). Resolves with the verified size and sha256. */
@@ -131,8 +139,9 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
       const have = await sizeOf(partial);
       let res: Dispatcher.ResponseData;
       let token: string;
+      let redirected: boolean;
       try {
-        ({ res, token } = await fetchFollowing(client, start, apiOrigin, have, { dispatcher, signal, category, gate }));
+        ({ res, token, redirected } = await fetchFollowing(client, start, apiOrigin, have, { dispatcher, signal, category, gate }));
       } catch (e) {
         if (signal?.aborted) throw signal.reason ?? e;
         if (e instanceof DownloadError && !e.retryable) throw e;
@@ -183,8 +192,12 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         throw new DownloadError(`download from ${start.host} failed: HTTP 416`, 416);
       }
       if (status !== 200 && status !== 206) {
-        await res.body.dump().catch(() => {});
-        throw new DownloadError(`download from ${start.host} failed: HTTP ${status}`, status);
+        // Zoom's answer, for what it means at this download (zoom/errors.ts ANSWER_MEANINGS): the documented
+        // download operation's table when Zoom itself answered, the plain HTTP meaning at a file's own URL or its storage.
+        const z = await zoomBody(res);
+        const template = (!redirected && downloadOperation(start)) || LISTED_FILE_URL;
+        const answer: ZoomAnswer = { method: 'GET', template, status, ...(z.code !== undefined ? { code: z.code } : {}), zoomMessage: z.message ?? '' };
+        throw new DownloadError(`download from ${start.host} failed: HTTP ${status}${z.code !== undefined ? ` (code ${z.code}${z.message ? `: ${redact(z.message).slice(0, 200)}` : ''})` : ''}`, status, false, undefined, answer);
       }
 
       // Where this body starts, and how long the whole file is, as the server says.
@@ -321,7 +334,7 @@ async function fetchFollowing(
   apiOrigin: string,
   have: number,
   o: { dispatcher: Dispatcher; signal?: AbortSignal; category: RateCategory; gate: CategoryGate },
-): Promise<{ res: Dispatcher.ResponseData; token: string }> {
+): Promise<{ res: Dispatcher.ResponseData; token: string; redirected: boolean }> {
   let current = start;
   const tokenOrigin = start.origin;
   const token = await client.auth.token();
@@ -359,7 +372,7 @@ async function fetchFollowing(
       current = next;
       continue;
     }
-    return { res, token };
+    return { res, token, redirected: current !== start };
   }
   throw new DownloadError(`download from ${start.host}: more than ${MAX_REDIRECTS} redirects`);
 }
@@ -380,6 +393,16 @@ function parseContentRange(v: string | undefined): { start: number; end: number;
 function totalFromContentRange(v: string | undefined): number | undefined {
   const m = v ? /\/(\d+)\s*$/.exec(v) : null;
   return m ? Number(m[1]) : undefined;
+}
+
+/** Zoom's error body ({code, message}), when the answer has one. */
+async function zoomBody(res: Dispatcher.ResponseData): Promise<{ code?: number; message?: string }> {
+  try {
+    const body = (await res.body.json()) as { code?: unknown; message?: unknown };
+    return { ...(typeof body.code === 'number' ? { code: body.code } : {}), ...(typeof body.message === 'string' ? { message: body.message } : {}) };
+  } catch {
+    return {};
+  }
 }
 
 async function zoomCode(res: Dispatcher.ResponseData): Promise<number | undefined> {

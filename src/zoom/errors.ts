@@ -213,7 +213,8 @@ export type AnswerOutcome = 'no_data' | 'gone';
 
 export interface AnswerMeaning {
   status: number;
-  code: number;
+  /** Zoom's code; absent: any (only for LISTED_FILE_URL, whose meaning is HTTP's). */
+  code?: number;
   message?: RegExp;
   outcome: AnswerOutcome;
   reason: string;
@@ -232,6 +233,25 @@ const HOST_NOT_PAID: AnswerMeaning = { status: 400, code: 200, message: PAID_ONL
 
 /** clips.openapi.json, comments and collaborators: 404 code 2000 "Clip does not exist: {clipId}". */
 const CLIP_GONE: AnswerMeaning = { status: 404, code: 2000, outcome: 'gone', reason: 'deleted since the clip list named it (404 code 2000 "Clip does not exist")' };
+
+/** A download operation's "File does not exist" (phone.openapi.json: 400, code 404). */
+const fileGone = (what: string): AnswerMeaning => ({ status: 400, code: 404, message: /file does not exist/i, outcome: 'gone', reason: `deleted since the ${what} list named it (400 code 404 "File does not exist")` });
+
+/**
+ * A file's own URL as a list gave it (a recording file's, a chat file's or an MMS attachment's
+ * download_url, the storage a download is redirected to): not an operation of the specs, so its
+ * answer means what HTTP says. 404 Not Found: the file is no longer there, deleted since it was listed.
+ */
+export const LISTED_FILE_URL = '{download_url}';
+
+/** Zoom's error answer to one request: what answerMeaning reads (a ZoomApiError is one; so is a failed download's). */
+export interface ZoomAnswer {
+  method: string;
+  template?: string;
+  status: number;
+  code?: number;
+  zoomMessage: string;
+}
 
 export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>> = {
   'GET /users/{userId}/recordings': [{ status: 404, code: 3301, outcome: 'no_data', reason: 'Zoom has no cloud recording for this person (404 code 3301)' }],
@@ -263,14 +283,25 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
   'GET /phone/users/{userId}/sms/sessions': PHONE_USER,
   'GET /clips/{clipId}/comments': [CLIP_GONE],
   'GET /clips/{clipId}/collaborators': [CLIP_GONE],
+  // --with-files: each file a category lists is an item too.
+  'GET /phone/recording/download/{fileId}': [fileGone('call recording')],
+  'GET /phone/voice_mails/download/{fileId}': [fileGone('voicemail')],
+  'GET /phone/recording_transcript/download/{recordingId}': [
+    fileGone('call recording'),
+    { status: 400, code: 12000, outcome: 'no_data', reason: 'Zoom could not transcribe this recording (400 code 12000)' },
+    { status: 400, code: 12001, outcome: 'no_data', reason: 'the admin has turned transcription off (400 code 12001)' },
+  ],
+  'GET /clips/{clipId}/download': [{ status: 404, code: 10002, outcome: 'gone', reason: 'deleted since the clip list named it (404 code 10002 "clip not found or not ready")' }],
+  [`GET ${LISTED_FILE_URL}`]: [{ status: 404, outcome: 'gone', reason: 'deleted since it was listed (the file answered 404 Not Found)' }],
 };
 
 /** What a Zoom error means at the operation it answered (ANSWER_MEANINGS), or undefined: a failure. */
 export function answerMeaning(e: unknown): { outcome: AnswerOutcome; reason: string } | undefined {
-  if (!(e instanceof ZoomApiError) || e.isMissingScope || !e.template) return undefined;
-  for (const m of ANSWER_MEANINGS[`${e.method} ${e.template}`] ?? []) {
-    if (m.status !== e.status || m.code !== e.code) continue;
-    if (m.message && !m.message.test(e.zoomMessage)) continue;
+  const a: ZoomAnswer | undefined = e instanceof ZoomApiError ? (e.isMissingScope ? undefined : e) : (e as { answer?: ZoomAnswer } | undefined)?.answer;
+  if (!a?.template) return undefined;
+  for (const m of ANSWER_MEANINGS[`${a.method} ${a.template}`] ?? []) {
+    if (m.status !== a.status || (m.code !== undefined && m.code !== a.code)) continue;
+    if (m.message && !m.message.test(a.zoomMessage)) continue;
     return { outcome: m.outcome, reason: m.reason };
   }
   return undefined;

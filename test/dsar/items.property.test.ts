@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
 import { collectList, type CollectEnv } from '../../src/dsar/collect.js';
-import { itemBatches, settleItem, tallyOf, type Item } from '../../src/dsar/items.js';
+import { itemBatches, listedItems, settleItem, tallyOf, type Item } from '../../src/dsar/items.js';
 import { ANSWER_MEANINGS, ZoomApiError } from '../../src/zoom/errors.js';
 
 type Rec = Record<string, unknown>;
@@ -136,5 +136,33 @@ describe('one rule for items (items.ts): every listed item ends in exactly one o
     const { tally } = tallyOf(itemsOf(['a', 'b']), [{ outcome: 'gone', reason: 'in the trash' }, { outcome: 'collected', records: [] }]);
     expect(tally).toMatchObject({ collected: 1, gone: 1, no_data: 0, failed: 0 });
     expect(tally.named).toEqual([{ key: 'a', item: 'summary a', outcome: 'gone', reason: 'in the trash', listed: { meeting_uuid: 'a' } }]);
+  });
+
+  it('listedItems: items known only when the unit runs end in their own outcomes; a resume asks only the keys given', async () => {
+    await fc.assert(
+      fc.asyncProperty(answersArb, fc.integer({ min: 0, max: 3 }), async (answers, dupes) => {
+        const keys = [...answers.keys()];
+        const fetch = fetcherFor(answers);
+        const asked: string[] = [];
+        const list = async function* () {
+          // A list may name an item twice (pages overlap): it is one item.
+          for (const x of [...itemsOf(keys), ...itemsOf(keys.slice(0, dupes))]) yield x;
+        };
+        const unit = listedItems('month', list, (k: string) => (asked.push(k), fetch(k)));
+        const whole = await unit.run();
+        expect(asked.sort()).toEqual([...keys].sort());
+        for (const key of keys) {
+          const named = whole.tally.named.filter((x) => x.key === key).map((x) => x.outcome);
+          expect(named).toEqual(expected(answers.get(key)!) === 'collected' ? [] : [expected(answers.get(key)!)]);
+        }
+        expect(whole.tally.collected + whole.tally.no_data + whole.tally.gone + whole.tally.failed).toBe(keys.length);
+        const failed = new Set(whole.tally.named.filter((x) => x.outcome === 'failed').map((x) => x.key));
+        asked.length = 0;
+        const again = await unit.run(failed);
+        expect(asked.sort()).toEqual([...failed].sort());
+        expect(again.tally.failed).toBe(failed.size);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -127,10 +127,12 @@ describe('downloadSubjectFiles against a Zoom-like server', () => {
     await writeList(join(dir, 'phone_voicemails.json'), [{ id: 'vm1', download_url: `${zoom.apiOrigin}/v2/phone/voice_mails/download/vm1.mp3` }]);
 
     const r = await downloadSubjectFiles(client, dir, {});
-    expect(r.failed).toHaveLength(1);
-    expect(r.failed[0]!.file).toBe('files/recordings/0002-f-gone.mp4');
-    expect(r.failed[0]!.error).toMatch(/404/);
-    expect(r.failed[0]!.error).not.toMatch(/gone\.mp4|rec\/download|127\.0\.0\.1:\d+\//);
+    // A file whose URL answers 404 was deleted since its list named it: gone, named, not a failure (issue 23).
+    expect(r.failed).toEqual([]);
+    expect(r.items!.recordings).toMatchObject({ collected: 3, gone: 1, failed: 0 });
+    expect(r.items!.recordings!.named).toEqual([{ key: 'files/recordings/0002-f-gone.mp4', item: 'files/recordings/0002-f-gone.mp4', outcome: 'gone', reason: expect.stringMatching(/404/) }]);
+    expect(r.items!.recordings!.named[0]!.reason).not.toMatch(/gone\.mp4|rec\/download|127\.0\.0\.1:\d+\//);
+    expect(r.items!.phone_recordings).toMatchObject({ collected: 1 });
     expect(r.files).toBe(5);
     expect(r.bytes).toBe(v.data.length + a.data.length + t.data.length + p.data.length + vm.data.length);
     expect(readFileSync(join(dir, 'files/recordings/0001-f-v1.mp4')).equals(v.data)).toBe(true);
@@ -149,8 +151,9 @@ describe('downloadSubjectFiles against a Zoom-like server', () => {
     const again = await downloadSubjectFiles(client, dir, {});
     expect(again.skipped).toBe(5);
     expect(again.files).toBe(5);
-    expect(again.failed).toHaveLength(1);
-    expect(zoom.seen.slice(before).map((x) => x.origin)).toEqual(['api', 'storage']); // only the missing file was asked for again
+    expect(again.items!.recordings!.gone).toBe(1);
+    // Without a record of the first run (no `record` file) the missing file is asked for again, and only it.
+    expect(zoom.seen.slice(before).map((x) => x.origin)).toEqual(['api', 'storage']);
     expect(existsSync(join(dir, 'files/recordings/0002-f-gone.mp4'))).toBe(false);
   });
 
@@ -158,7 +161,7 @@ describe('downloadSubjectFiles against a Zoom-like server', () => {
     mkdirSync(join(dir, 'x'));
     writeFileSync(join(dir, 'profile.json'), '{}');
     const r = await downloadSubjectFiles(client, dir, {});
-    expect(r).toEqual({ files: 0, bytes: 0, skipped: 0, failed: [], paths: [] });
+    expect(r).toEqual({ files: 0, bytes: 0, skipped: 0, failed: [], paths: [], items: {} });
     expect(existsSync(join(dir, 'files'))).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import { loadSpec, SPEC_DIR } from '../helpers/specs.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../src/sandbox/index.js';
-import { ANSWER_MEANINGS, ZOOM_CODE } from '../../src/zoom/errors.js';
+import { ANSWER_MEANINGS, LISTED_FILE_URL, ZOOM_CODE } from '../../src/zoom/errors.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 
 interface Param {
@@ -148,10 +148,16 @@ describe('what the client sends conforms to Zoom\'s specs', () => {
     // The one table of answer meanings (src/zoom/errors.ts), scoped per operation: each entry is documented at that very operation.
     const documentedAt = (op: string, status: number, code: number, message?: RegExp) => errorsAt(op).some(([s, c, m]) => s === status && c === code && (!message || message.test(m)));
     for (const [op, meanings] of Object.entries(ANSWER_MEANINGS)) {
+      // A listed file's own URL is no operation of the specs: only HTTP's own 404 Not Found is read there, as "gone".
+      if (op === `GET ${LISTED_FILE_URL}`) {
+        expect(meanings.map((m) => [m.status, m.code, m.outcome])).toEqual([[404, undefined, 'gone']]);
+        continue;
+      }
       for (const m of meanings) {
+        expect(m.code, `${op}: a code is required at an operation of the specs`).toBeDefined();
         // 403 code 2031 is documented on the account-level Phone operations (GET /phone/settings); it concerns the whole account.
         if (m.code === 2031) expect(documentedAt('GET /phone/settings', m.status, m.code), `${op} ${m.reason}`).toBe(true);
-        else expect(documentedAt(op, m.status, m.code, m.message), `${op} ${m.status}/${m.code} ${m.reason}`).toBe(true);
+        else expect(documentedAt(op, m.status, m.code!, m.message), `${op} ${m.status}/${m.code} ${m.reason}`).toBe(true);
       }
     }
     // A code means only what its operation documents: 3161 on the account's summary list is about the caller, not "no data".

@@ -306,6 +306,12 @@ describe('every sandbox answer validates against its spec operation\'s response 
     // The account's call history (Zoom Phone): every window, and one narrowed by a keyword (a person's address).
     for (const w of windows) await list(`/phone/call_history?from=${w.from}&to=${w.to}`, 'call_logs');
     await list(`/phone/call_history?from=${windows[0]!.from}&to=${windows[0]!.to}&keyword=${encodeURIComponent(a.users[0]!.email)}`, 'call_logs');
+    // The account's call recordings, voicemails and SMS sessions (a leaver's are found there): every window.
+    for (const w of windows) {
+      await list(`/phone/recordings?from=${w.from}&to=${w.to}`, 'recordings');
+      await list(`/phone/voice_mails?from=${w.from}&to=${w.to}`, 'voice_mails');
+      await list(`/phone/sms/sessions?from=${w.from}&to=${w.to}&filter_type=sent_received_message_time`, 'sms_sessions');
+    }
     for (const u of a.users) {
       await hit(`/users/${u.id}`);
       await hit(`/users/${encodeURIComponent(u.email)}`);

@@ -27,7 +27,7 @@ import {
   type RouteCtx,
   type RouteDef,
 } from '../core.js';
-import type { SandboxCall, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
+import type { SandboxCall, SandboxPhoneRecording, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
 import { downloadToken } from './recordings.js';
 
 function phoneUser(c: RouteCtx, notFoundCode = 1001): SandboxUser {
@@ -123,6 +123,47 @@ export function voicemailRecord(c: RouteCtx, x: SandboxVoicemail, ownerId: strin
     status: x.status,
     download_url: `${c.state.origin}/v2/phone/voice_mails/download/${downloadToken(c.state, `v|${ownerId}|${index}`)}`,
   };
+}
+
+/** A call recording as the user's and the account's lists render it; its owner a user, or a leaver's extension (deleted). */
+function phoneRecordingRecord(c: RouteCtx, x: SandboxPhoneRecording, u: SandboxUser, i: number): Record<string, unknown> {
+  return {
+    id: x.id,
+    call_id: x.call_id,
+    call_log_id: x.call_log_id,
+    call_history_id: x.call_log_id,
+    caller_name: x.caller_name,
+    caller_number: x.caller_number,
+    caller_number_type: x.direction === 'outbound' ? 1 : 2,
+    callee_name: x.callee_name,
+    callee_number: x.callee_number,
+    callee_number_type: x.direction === 'inbound' ? 1 : 2,
+    direction: x.direction,
+    date_time: x.date_time,
+    duration: x.duration,
+    recording_type: x.recording_type,
+    download_url: `${c.state.origin}/v2/phone/recording/download/${downloadToken(c.state, `p|${u.id}|${i}`)}`,
+    owner: phoneOwner(u),
+    ...(u.phone ? { site: { id: u.phone.site_id, name: u.phone.site_name } } : {}),
+  };
+}
+
+/** `owner` of a Phone record: the user, with their extension; once their Phone licence is gone, the extension is deleted. */
+function phoneOwner(u: SandboxUser): Record<string, unknown> {
+  return u.phone
+    ? { type: 'user', id: u.id, name: u.display_name, extension_number: u.phone.extension_number }
+    : { type: 'user', id: u.id, name: u.display_name, extension_status: 'deleted', extension_deleted_time: '2026-01-01T00:00:00Z' };
+}
+
+/** Every user's records of one kind in a window, newest first (the account-level Phone lists: leavers' too). */
+function accountRows<T>(c: RouteCtx, of: (u: SandboxUser) => Seq<T>, timeOf: (t: T) => number, w: Window): Array<{ x: T; u: SandboxUser; i: number }> {
+  const rows: Array<{ x: T; u: SandboxUser; i: number }> = [];
+  for (const u of c.state.account.users) {
+    const seq = of(u);
+    const r = timeRange(seq, timeOf, w.from, w.end);
+    for (let i = r.lo; i < r.hi; i++) rows.push({ x: seq.at(i)!, u, i });
+  }
+  return rows.sort((a, b) => timeOf(b.x) - timeOf(a.x));
 }
 
 function numberType(n: string, ext: string): string {
@@ -251,6 +292,33 @@ const PHONE_READ = ['phone:read', 'phone:read:admin'];
 
 /** userSmsSession `filter_type` (phone.openapi.json). */
 const SMS_FILTERS = ['sent_message_time', 'received_message_time', 'last_message_time', 'sent_received_message_time'];
+
+type SmsSession = SandboxUser['smsSessions'][number];
+
+/** Which sessions a window holds, by `filter_type`: which messages' times From and To bound (default: the session's last message). */
+function smsMatch(c: RouteCtx, w: Window, filter: string): (s: SmsSession) => boolean {
+  const inWindow = (ms: number) => ms >= w.from && ms < w.end;
+  const texts = (id: string) => c.state.account.breadth?.sms[id] ?? [];
+  return (s) => {
+    if (filter === 'last_message_time') return inWindow(t(s.last_access_time));
+    const dir = filter === 'sent_message_time' ? 'Out' : filter === 'received_message_time' ? 'In' : undefined;
+    return texts(s.session_id).some((m) => (!dir || m.direction === dir) && inWindow(t(m.date_time)));
+  };
+}
+
+function smsSessionRecord(s: SmsSession): Record<string, unknown> {
+  return {
+    session_id: s.session_id,
+    session_type: 'user',
+    last_access_time: s.last_access_time,
+    participants: s.participants.map((x) => ({
+      display_name: x.display_name,
+      phone_number: x.phone_number,
+      is_session_owner: x.is_session_owner,
+      ...(x.owner_id ? { owner: { id: x.owner_id, type: 'user' } } : {}),
+    })),
+  };
+}
 
 /** The envelope of a windowed Phone list (phone.openapi.json): the items, the window, and the page. */
 function windowPage(key: string, items: unknown[], w: Window, p: { next_page_token: string; page_count: number; page_size: number; total_records: number }) {
@@ -409,25 +477,7 @@ export const phoneRoutes: RouteDef[] = [
       const u = phoneUser(c);
       const w = phoneWindow(c, 30 * DAY, 300);
       const sel = newestFirst(u.phoneRecordings, (x) => t(x.date_time), w);
-      const { p, items } = pageOf(c, `phone_recordings|${u.id}|${w.from}|${w.end}`, u.phoneRecordings, sel, (x, i) => ({
-        id: x.id,
-        call_id: x.call_id,
-        call_log_id: x.call_log_id,
-        call_history_id: x.call_log_id,
-        caller_name: x.caller_name,
-        caller_number: x.caller_number,
-        caller_number_type: x.direction === 'outbound' ? 1 : 2,
-        callee_name: x.callee_name,
-        callee_number: x.callee_number,
-        callee_number_type: x.direction === 'inbound' ? 1 : 2,
-        direction: x.direction,
-        date_time: x.date_time,
-        duration: x.duration,
-        recording_type: x.recording_type,
-        download_url: `${c.state.origin}/v2/phone/recording/download/${downloadToken(c.state, `p|${u.id}|${i}`)}`,
-        owner: { type: 'user', id: u.id, name: u.display_name, extension_number: u.phone!.extension_number },
-        site: { id: u.phone!.site_id, name: u.phone!.site_name },
-      }), 400);
+      const { p, items } = pageOf(c, `phone_recordings|${u.id}|${w.from}|${w.end}`, u.phoneRecordings, sel, (x, i) => phoneRecordingRecord(c, x, u, i), 400);
       return windowPage('recordings', items, w, p);
     },
   },
@@ -467,29 +517,12 @@ export const phoneRoutes: RouteDef[] = [
       // filter_type: which messages' times From and To bound (default: the session's last message).
       const filter = c.query.get('filter_type') || 'last_message_time';
       if (!SMS_FILTERS.includes(filter)) throw validationError('filter_type');
-      const inWindow = (ms: number) => ms >= w.from && ms < w.end;
-      const texts = (id: string) => c.state.account.breadth?.sms[id] ?? [];
-      const match = (s: SandboxUser['smsSessions'][number]) => {
-        if (filter === 'last_message_time') return inWindow(t(s.last_access_time));
-        const dir = filter === 'sent_message_time' ? 'Out' : filter === 'received_message_time' ? 'In' : undefined;
-        return texts(s.session_id).some((m) => (!dir || m.direction === dir) && inWindow(t(m.date_time)));
-      };
-      const list = u.smsSessions.filter(match).reverse();
+      const list = u.smsSessions.filter(smsMatch(c, w, filter)).reverse();
       const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}|${filter}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
       return json({
         next_page_token: p.next_page_token,
         page_size: p.page_size,
-        sms_sessions: list.slice(p.offset, p.end).map((s) => ({
-          session_id: s.session_id,
-          session_type: 'user',
-          last_access_time: s.last_access_time,
-          participants: s.participants.map((x) => ({
-            display_name: x.display_name,
-            phone_number: x.phone_number,
-            is_session_owner: x.is_session_owner,
-            ...(x.owner_id ? { owner: { id: x.owner_id, type: 'user' } } : {}),
-          })),
-        })),
+        sms_sessions: list.slice(p.offset, p.end).map(smsSessionRecord),
       });
     },
   },
@@ -530,4 +563,62 @@ export const phoneRoutes: RouteDef[] = [
       return json({ call_logs, from: w.fromOut, to: w.toOut, page_size: p.page_size, total_records: p.total_records, next_page_token: p.next_page_token });
     },
   },
+  {
+    // The account's call recordings (getPhoneRecordings): every owner's, a leaver's too (owner.extension_status deleted).
+    method: 'GET',
+    path: '/v2/phone/recordings',
+    category: 'Medium',
+    granular: ['phone:read:list_call_recordings:admin'],
+    classic: ['phone:read:admin', 'phone_recording:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json getPhoneRecordings',
+    handler: (c) => {
+      const w = phoneWindow(c, 30 * DAY, 300);
+      const rows = accountRows(c, (u) => u.phoneRecordings, (x) => t(x.date_time), w);
+      const p = paginate(c, { key: `account_recordings|${w.from}|${w.end}`, total: rows.length, tokenErrorCode: 300 });
+      return json({ recordings: rows.slice(p.offset, p.end).map(({ x, u, i }) => phoneRecordingRecord(c, x, u, i)), next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
+    },
+  },
+  {
+    // The account's voicemails (accountVoiceMails, Heavy), each with its owner.
+    method: 'GET',
+    path: '/v2/phone/voice_mails',
+    category: 'Heavy',
+    granular: ['phone:read:list_voicemails:admin'],
+    classic: ['phone:read:admin', 'phone_voicemail:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json accountVoiceMails',
+    handler: (c) => {
+      const w = phoneWindow(c, 30 * DAY, 300);
+      const rows = accountRows(c, (u) => u.voicemails, (x) => t(x.date_time), w);
+      const p = paginate(c, { key: `account_voice_mails|${w.from}|${w.end}`, total: rows.length, tokenErrorCode: 300 });
+      const voice_mails = rows.slice(p.offset, p.end).map(({ x, u, i }) => ({ ...voicemailRecord(c, x, u.id, i), ...(x.ownerUnknown ? {} : { owner: phoneOwner(u) }) }));
+      return windowPage('voice_mails', voice_mails, w, p);
+    },
+  },
+  {
+    // The account's SMS sessions (accountSmsSession): every user's, each participant with its owner.
+    method: 'GET',
+    path: '/v2/phone/sms/sessions',
+    category: 'Medium',
+    granular: ['phone:read:list_sms_sessions:admin'],
+    classic: ['phone:read:admin', 'phone_sms:read:admin'],
+    area: 'api',
+    auth: 'bearer',
+    spec: 'phone.openapi.json accountSmsSession',
+    handler: (c) => {
+      const w = phoneWindow(c, 30 * DAY, 300, false);
+      const filter = c.query.get('filter_type') || 'last_message_time';
+      if (!SMS_FILTERS.includes(filter)) throw validationError('filter_type');
+      const seen = new Set<string>();
+      const list: SmsSession[] = [];
+      for (const u of c.state.account.users) for (const s of u.smsSessions) if (!seen.has(s.session_id) && smsMatch(c, w, filter)(s)) (seen.add(s.session_id), list.push(s));
+      list.sort((a, b) => b.last_access_time.localeCompare(a.last_access_time));
+      const p = paginate(c, { key: `account_sms|${w.from}|${w.end}|${filter}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
+      return json({ next_page_token: p.next_page_token, page_size: p.page_size, sms_sessions: list.slice(p.offset, p.end).map(smsSessionRecord) });
+    },
+  },
+
 ];

@@ -138,12 +138,29 @@ function etagOf(meta: FileMeta): string {
   return `"${hash32(meta.key).toString(16).padStart(8, '0')}${hash32(meta.key + '|' + meta.size, 7).toString(16).padStart(8, '0')}"`;
 }
 
-/** GET <download_url>: Bearer already checked by the server; answer 302 to the signed file URL. */
+/**
+ * GET <download_url>: Bearer already checked by the server; answer 302 to the signed file URL. A file
+ * that is not there (deleted since its list named it, or never was) answers as its route documents:
+ * the Phone downloads 400 code 404 "File does not exist." (phone.openapi.json), a cloud recording file 404.
+ */
 export function downloadHandler(c: RouteCtx): Reply {
   const payload = openToken(c.state, c.params.token ?? '');
   const meta = payload ? resolveFile(c.state, payload) : undefined;
-  if (!payload || !meta) throw new ZoomError(404, 3301, 'There is no recording for this session.');
+  if (!payload || !meta || isGone(c.state, payload)) {
+    if (c.path.startsWith('/v2/phone/')) throw new ZoomError(400, 404, 'File does not exist.');
+    throw new ZoomError(404, 3301, 'There is no recording for this session.');
+  }
   return redirectToFile(c, payload);
+}
+
+/** A file the tests marked as deleted after its list named it (model `fileGone`). */
+function isGone(state: SandboxState, payload: string): boolean {
+  const [kind, userId, a, b] = payload.split('|');
+  const user = state.index.usersById.get(userId ?? '');
+  if (kind === 'c') return Boolean(user?.recordings.at(Number(a))?.recording_files[Number(b)]?.fileGone);
+  if (kind === 'p') return Boolean(user?.phoneRecordings.at(Number(a))?.fileGone);
+  if (kind === 'v') return Boolean(user?.voicemails.at(Number(a))?.fileGone);
+  return false;
 }
 
 /** 302 to the signed, short-lived URL of a file (`payload` as resolveFile reads it): how Zoom hands out downloads. */

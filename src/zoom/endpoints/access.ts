@@ -78,6 +78,23 @@ export function listAccountCallHistory(client: ZoomClient, keyword: string, w: D
   return listItems(client, route('GET', '/phone/call_history'), { from: w.from, to: w.to, keyword }, { key: 'call_logs', idOf: (c) => str(c.id) });
 }
 
+/**
+ * The account's call recordings, voicemails and SMS sessions (phone.openapi.json getPhoneRecordings,
+ * accountVoiceMails, accountSmsSession): every owner's, a leaver's too (their extension `deleted`). One
+ * month per call. Callers keep only the rows whose owner is the person (owner.id, owner.type user).
+ */
+export function listAccountPhoneRecordings(client: ZoomClient, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/recordings'), { from: w.from, to: w.to }, { key: 'recordings', idOf: (r) => str(r.id) });
+}
+
+export function listAccountVoicemails(client: ZoomClient, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/voice_mails'), { from: w.from, to: w.to }, { key: 'voice_mails', idOf: (v) => str(v.id) });
+}
+
+export function listAccountSmsSessions(client: ZoomClient, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/phone/sms/sessions'), { from: w.from, to: w.to, filter_type: 'sent_received_message_time' }, { key: 'sms_sessions', pageSize: 100, idOf: (s) => str(s.session_id) });
+}
+
 export function listPhoneRecordings(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
   return listItems(client, route('GET', '/phone/users/{userId}/recordings', { userId }), { from: w.from, to: w.to }, { key: 'recordings', idOf: (r) => str(r.id) });
 }
