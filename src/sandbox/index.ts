@@ -38,7 +38,7 @@ export { signWebhook, deauthorizationEvent, emitSigned } from './webhook.js';
 export { demoAccount } from './demo.js';
 export { generateAccount, type GenerateOptions } from './generate.js';
 export { addBreadth, breadthFor, BREADTH_SCOPES, type SandboxBreadth, type BreadthRecords } from './breadth.js';
-export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
+export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type Mailbox, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
 
 export interface SandboxOptions {
   /** 0 = pick a free port (default 0). */

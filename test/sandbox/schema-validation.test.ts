@@ -399,6 +399,16 @@ describe('every sandbox answer validates against its spec operation\'s response 
       for (let i = 0; i < 16; i++) await hit(`/workspaces/users/${u.id}/reservations?from=${ymd(now - (i + 1) * 14 * DAY + DAY)}&to=${ymd(now - i * 14 * DAY)}`);
       // AI Companion: the conversation archive.
       await hit(`/aic/users/${encodeURIComponent(u.email)}/conversation_archive`);
+      // Zoom Mail: the profile, every list (SPAM and TRASH included), each message with its attachments, each draft, the settings.
+      const box = `/emails/mailboxes/${encodeURIComponent(u.email)}`;
+      await hit(`${box}/profile`);
+      for (const m of await googleList(`${box}/messages?includeSpamTrash=true`, 'messages')) {
+        const full = await hit(`${box}/messages/${encodeURIComponent(m.id)}`);
+        for (const part of full.json?.payload?.parts ?? []) if (part.body?.attachmentId) await hit(`${box}/messages/${encodeURIComponent(m.id)}/attachments/${encodeURIComponent(part.body.attachmentId)}`);
+      }
+      await googleList(`${box}/threads?includeSpamTrash=true`, 'threads');
+      for (const d of await googleList(`${box}/drafts?includeSpamTrash=true`, 'drafts')) await hit(`${box}/drafts/${encodeURIComponent(d.id)}`);
+      for (const x of ['labels', 'settings/filters', 'settings/delegates', 'settings/vacation']) await hit(`${box}/${x}`);
     }
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });

@@ -39,7 +39,7 @@ function handle(d: WorkplaceRoute) {
         if (!user) throw fail(d.errors.notFound);
       }
     }
-    let rows = d.records(w, { user, params: c.params });
+    let rows = d.records(w, { user, params: c.params, query: c.query });
     if (!rows) throw fail(d.errors.notFound);
 
     if (d.shape.kind === 'object') {
