@@ -263,6 +263,9 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
   'GET /phone/users/{userId}/sms/sessions': PHONE_USER,
   'GET /clips/{clipId}/comments': [CLIP_GONE],
   'GET /clips/{clipId}/collaborators': [CLIP_GONE],
+  // Zoom Mail documents a bare 404 "Not Found" for one message or draft: deleted since the list named it.
+  'GET /emails/mailboxes/{email}/messages/{messageId}': [{ status: 404, code: 404, outcome: 'gone', reason: 'deleted since the message list named it (404)' }],
+  'GET /emails/mailboxes/{email}/drafts/{draftId}': [{ status: 404, code: 404, outcome: 'gone', reason: 'deleted or sent since the draft list named it (404)' }],
 };
 
 /** What a Zoom error means at the operation it answered (ANSWER_MEANINGS), or undefined: a failure. */

@@ -85,6 +85,20 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
       expect(String(link)).toMatch(/^http/);
       expect((files as Rec[]).map((f) => f.file_id)).toEqual((wantFiles as Rec[]).map((f) => f.file_id));
 
+      // Mail: the profile, every message (SPAM and TRASH included) and draft in full, exactly as Zoom serves them; threads, labels, filters, delegates, vacation.
+      const box = want.mailbox!;
+      expect(records(dir, 'mail_profile.json')).toEqual([box.profile]);
+      const byId = (xs: Rec[]) => [...xs].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+      expect(byId(records(dir, 'mail_messages.json')), `${email} mail`).toEqual(byId(box.messages));
+      for (const l of ['SPAM', 'TRASH', 'SENT', 'INBOX']) expect(records(dir, 'mail_messages.json').some((m) => (m.labelIds as string[]).includes(l)), l).toBe(true);
+      expect(byId(records(dir, 'mail_drafts.json'))).toEqual(byId(box.drafts));
+      expect(set(records(dir, 'mail_threads.json').map((t) => t.id))).toEqual(set(box.messages.map((m) => m.threadId)));
+      expect(records(dir, 'mail_labels.json')).toEqual(box.labels);
+      expect(records(dir, 'mail_filters.json')).toEqual(box.filters);
+      expect(records(dir, 'mail_delegates.json')).toEqual(box.delegates);
+      expect(records(dir, 'mail_vacation.json')).toEqual([box.vacation]);
+      expect(s.categories.mail_messages!.coverage?.why).toMatch(/SPAM and TRASH/);
+
       for (const name of ['docs', 'tasks']) {
         expect(s.categories[name]!.status).toBe('unavailable');
         expect(s.categories[name]!.note).toMatch(/--zoom-export/);
@@ -101,12 +115,21 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
     for (const e of sb.log.filter((x) => x.path.endsWith('/comments'))) expect(Number(e.query.page_size)).toBeLessThanOrEqual(50);
     for (const e of sb.log.filter((x) => x.path.endsWith('/events') && x.path.startsWith('/v2/calendars/'))) expect(e.query.showDeleted).toBe('true');
     for (const e of sb.log.filter((x) => x.path === '/v2/scheduler/events')) expect(e.query.show_deleted).toBe('true');
+    const mail = sb.log.filter((x) => /^\/v2\/emails\/mailboxes\/[^/]+\/(messages|threads|drafts)$/.test(x.path));
+    expect(mail.length).toBeGreaterThanOrEqual(3 * PEOPLE.length);
+    for (const e of mail) {
+      expect(e.query.includeSpamTrash, e.path).toBe('true');
+      expect(Number(e.query.maxResults)).toBeLessThanOrEqual(500);
+    }
+    // Only the people's own mailboxes were read.
+    const boxes = new Set(sb.log.filter((x) => x.path.startsWith('/v2/emails/mailboxes/')).map((x) => decodeURIComponent(x.path.split('/')[4]!).toLowerCase()));
+    expect(boxes).toEqual(new Set(PEOPLE));
   });
 
   it('explains the new categories in report.html', () => {
     const alice = manifest.subjects[0]!;
     const html = readFileSync(join(pkg, alice.path, 'report.html'), 'utf8');
-    for (const title of ['Zoom Clips', 'Comments on your clips', 'Calendar events', 'Appointments booked with you', 'Desk and room reservations', 'AI Companion conversations', 'Zoom Docs', 'Zoom Tasks']) expect(html).toContain(title);
+    for (const title of ['Your email', 'Your email drafts', 'People who may use your mailbox', 'Zoom Clips', 'Comments on your clips', 'Calendar events', 'Appointments booked with you', 'Desk and room reservations', 'AI Companion conversations', 'Zoom Docs', 'Zoom Tasks']) expect(html).toContain(title);
     expect(html).toContain('not readable by an admin app');
   });
 });
@@ -118,6 +141,10 @@ describe('export: a Workplace product the account does not have, or the app may 
     account.workplace!.enabled.clips = false;
     account.workplace!.enabled.scheduler = false;
     account.scopes = account.scopes.filter((s) => s !== 'workspace:read:list_reservations:admin');
+    // Alice's mailbox is end-to-end encrypted; Bruno has none (Mail not onboarded for him).
+    const [alice, bruno] = ['alice.martin@cedarpine.example', 'bruno.costa@cedarpine.example'].map((e) => account.users.find((u) => u.email === e)!);
+    account.workplace!.mailboxes[alice!.id]!.profile.encryptionEnabled = true;
+    delete account.workplace!.mailboxes[bruno!.id];
     sb = await startSandbox({ seed: 7, account });
   });
   afterAll(() => sb.close());
@@ -139,10 +166,31 @@ describe('export: a Workplace product the account does not have, or the app may 
     expect(c.workspace_reservations!.note).toMatch(/workspace:read:list_reservations:admin/);
     expect(sb.log.some((e) => e.path.includes('/workspaces/'))).toBe(false);
     expect(sb.log.some((e) => e.path.includes('/calendarList'))).toBe(false);
+    // Mail: the profile is read and says encryption is on; nothing else of the mailbox is asked for.
+    expect(c.mail_profile!.status).toBe('done');
+    for (const name of ['mail_messages', 'mail_threads', 'mail_drafts', 'mail_labels', 'mail_filters', 'mail_delegates', 'mail_vacation']) {
+      expect(c[name]!.status, name).toBe('unavailable');
+      expect(c[name]!.reason, name).toBe('not_enabled');
+      expect(c[name]!.note, name).toMatch(/end-to-end encryption is on.*turn off end-to-end encryption/i);
+    }
+    expect(sb.log.filter((e) => e.path.startsWith('/v2/emails/')).map((e) => e.path.split('/').slice(5).join('/'))).toEqual(['profile']);
     expect(m.subjects[0]!.status).toBe('completed');
     expect(res.code).toBe(0);
     const html = readFileSync(join(pkg, m.subjects[0]!.path, 'report.html'), 'utf8');
     expect(html).toContain('scope not granted to the app');
+  });
+
+  it('a person without a mailbox the API can read (Mail not onboarded) has every mail category unavailable with the setting, never "no data"', async () => {
+    const res = await runCli(['export', '--emails', 'bruno.costa@cedarpine.example', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));
+    expect(res.code).toBe(0);
+    const pkg = (JSON.parse(res.stdout) as { package: string }).package;
+    const s = readJson<Manifest>(join(pkg, 'manifest.json')).subjects[0]!;
+    for (const name of ['mail_profile', 'mail_messages', 'mail_threads', 'mail_drafts', 'mail_labels', 'mail_filters', 'mail_delegates', 'mail_vacation']) {
+      expect(s.categories[name]!.status, name).toBe('unavailable');
+      expect(s.categories[name]!.reason, name).toBe('not_enabled');
+      expect(s.categories[name]!.note, name).toMatch(/not onboarded.*Admin > Zoom Workplace > Mail/);
+    }
+    expect(s.status).toBe('completed');
   });
 
   it('doctor reports each product as on the account or not, and permitted or not', async () => {
@@ -176,7 +224,7 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     expect(res.stderr).not.toMatch(/unexpected error|TypeError/);
     const pkg = (JSON.parse(res.stdout) as { package: string }).package;
     const m = readJson<Manifest>(join(pkg, 'manifest.json'));
-    const files = ['clips.json', 'clip_comments.json', 'clip_collaborators.json', 'calendar_events.json', 'scheduler_events.json', 'scheduler_schedules.json', 'scheduler_availability.json', 'workspace_reservations.json', 'aic_conversation_archive.json'];
+    const files = ['mail_messages.json', 'mail_drafts.json', 'mail_threads.json', 'mail_filters.json', 'mail_delegates.json', 'mail_profile.json', 'clips.json', 'clip_comments.json', 'clip_collaborators.json', 'calendar_events.json', 'scheduler_events.json', 'scheduler_schedules.json', 'scheduler_availability.json', 'workspace_reservations.json', 'aic_conversation_archive.json'];
     let named = 0;
     for (const s of m.subjects) {
       const me = recordsFor(sb.account, s.email).user!;
@@ -189,6 +237,17 @@ describe('the disclosure copy of the Workplace categories masks every other pers
         for (const g of e.guests as string[]) others.add(g.toLowerCase());
       }
       for (const c of want.clipCollaborators) if (c.email) others.add(String(c.email).toLowerCase());
+      // Everyone the person's mail names: senders and recipients (names and addresses), delegates.
+      for (const msg of [...want.mailbox!.messages, ...want.mailbox!.drafts.map((d) => d.message as Rec)]) {
+        for (const h of (msg.payload as { headers: Array<{ name: string; value: string }> }).headers) {
+          if (!/^(from|to|cc)$/i.test(h.name)) continue;
+          for (const one of h.value.split(',')) {
+            const [, name, addr] = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(one) ?? [];
+            if (addr && addr.toLowerCase() !== me.email.toLowerCase()) for (const v of [addr, name!]) others.add(v.toLowerCase());
+          }
+        }
+      }
+      for (const d of want.mailbox!.delegates) others.add(String(d.delegateEmail).toLowerCase());
       for (const e of want.events) for (const a of e.attendees as Rec[]) if (String(a.email).toLowerCase() !== me.email.toLowerCase()) others.add(String(a.email).toLowerCase());
       const folder = s.path.replace(/^subjects\//, '');
       const leaks: string[] = [];
