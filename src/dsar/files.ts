@@ -8,6 +8,7 @@
  *   files/clips/<n>-<clip id>.mp4                    Zoom Clips (GET /clips/{clipId}/download, Light; only clips Zoom has finished: RECORD_SUCCESS)
  *   files/ai_companion/history.<ext>, <n>-<file id>.<ext>  the AI Companion conversation archive's history and files
  *   files/sms/<n>-<attachment id>.<ext>              MMS attachments of SMS texts (<n>: the text's row in phone_sms_messages.json)
+ *   files/mail/<n>-<attachment id>.<ext>             Zoom Mail attachments (<n>: the message's row in mail_messages.json; drafts' as d<n>)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -23,10 +24,11 @@
 import { createHash } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { ensurePrivateDir } from '../fs/atomic.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
 import type { ZoomClient } from '../zoom/client.js';
 import type { RateCategory } from '../zoom/categories.generated.js';
 import { downloadFile } from '../zoom/download.js';
+import { mailAttachments } from '../zoom/endpoints/workplace.js';
 import { route, type Route } from '../zoom/route.js';
 import { CATEGORY } from './categories.js';
 import { isRecord, readRecords, type Rec } from './report/read.js';
@@ -36,7 +38,9 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment' | 'clip' | 'aic_file';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment' | 'clip' | 'aic_file' | 'mail_attachment';
+  /** A file Zoom serves inside a JSON answer, base64url in its `data` (mail attachments), read by this route instead of `url`. */
+  inline?: Route;
   /** The rate category of the first request (the spec's label), when not the downloads' default. */
   category?: RateCategory;
 }
@@ -197,6 +201,30 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     yield { rel: `${FILES_DIR}/clips/${unique(`${pad(i, 4)}-${safeId(id)}`, 'mp4', i)}`, url: urlOfRoute(r), expectedBytes: expected(c.file_size), kind: 'clip', category: r.category };
   }
 
+  // Zoom Mail attachments (mail.openapi.json get_email_attachment, Medium): JSON with the bytes base64url-encoded, read from the person's own mailbox.
+  let mailbox = '';
+  for await (const p of readRecords(join(subjectDir, CATEGORY.get('mail_profile')!.file))) mailbox = typeof p.emailAddress === 'string' ? p.emailAddress : '';
+  if (mailbox) {
+    const mailFiles = async function* (file: string, prefix: string, messageOf: (r: Rec) => Rec): AsyncGenerator<PlannedFile> {
+      let n = 0;
+      for await (const r of readRecords(join(subjectDir, file))) {
+        n++;
+        const m = messageOf(r);
+        const messageId = typeof m.id === 'string' ? m.id : '';
+        if (!messageId) continue;
+        let j = 0;
+        for (const a of mailAttachments(m)) {
+          j++;
+          const ext = safeExtension(a.filename.includes('.') ? a.filename.slice(a.filename.lastIndexOf('.') + 1) : '', undefined);
+          const r2 = route('GET', '/emails/mailboxes/{email}/messages/{messageId}/attachments/{attachmentId}', { email: mailbox, messageId, attachmentId: a.attachmentId });
+          yield { rel: `${FILES_DIR}/mail/${unique(`${prefix}${pad(n, 5)}-${safeId(a.attachmentId) ?? `file${j}`}`, ext, j)}`, url: urlOfRoute ? urlOfRoute(r2) : r2.path, expectedBytes: expected(a.size), kind: 'mail_attachment', inline: r2 };
+        }
+      }
+    };
+    yield* mailFiles(CATEGORY.get('mail_messages')!.file, '', (r) => r);
+    yield* mailFiles(CATEGORY.get('mail_drafts')!.file, 'd', (r) => (isRecord(r.message) ? r.message : {}));
+  }
+
   // The AI Companion archive (ai-companion.openapi.json): the conversation history and the files given to it.
   for await (const a of readRecords(join(subjectDir, CATEGORY.get('aic_archive')!.file))) {
     const history = urlOf(a.aic_history_download_url);
@@ -263,6 +291,15 @@ export async function downloadSubjectFiles(
         continue;
       }
       try {
+        if (f.inline) {
+          const bytes = Buffer.from(String((await client.get(f.inline)).data ?? ''), 'base64url');
+          if (f.expectedBytes !== undefined && bytes.length !== f.expectedBytes) throw new Error(`Zoom announced ${f.expectedBytes} bytes and sent ${bytes.length}`);
+          await writeFileAtomic(dest, bytes);
+          out.files++;
+          out.bytes += bytes.length;
+          paths.push(f.rel);
+          continue;
+        }
         const r = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes, ...(f.category ? { category: f.category } : {}) });
         out.files++;
         out.bytes += r.bytes;

@@ -266,7 +266,7 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     expect(named).toBeGreaterThan(20);
   });
 
-  it('--with-files downloads the MP4 of each finished clip of the person and their AI Companion archive, at the sizes Zoom announced', async () => {
+  it('--with-files downloads the MP4 of each finished clip of the person, their AI Companion archive and their mail attachments, at the sizes Zoom announced', async () => {
     const email = PEOPLE[0]!;
     const res = await runCli(['export', '--emails', email, '--with-files', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));
     expect(res.code).toBe(0);
@@ -289,6 +289,17 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     const given = archive.physical_files as Rec[];
     expect(readdirSync(aicDir).length).toBe(1 + given.length);
     for (const f of given) expect(statSync(join(aicDir, readdirSync(aicDir).find((x) => x.includes(String(f.file_id)))!)).size).toBe(f.file_size);
+    // Zoom Mail: each attachment of the person's messages, decoded from Zoom's base64url, at the size Zoom announced.
+    const mailDir = join(pkg, s.path, 'files', 'mail');
+    const attachments = workplaceFor(sb.account, email).mailbox!.messages.flatMap((m) => ((m.payload as Rec).parts as Rec[]).map((p) => p.body as Rec).filter((b) => b.attachmentId));
+    expect(attachments.length).toBeGreaterThan(0);
+    expect(readdirSync(mailDir).length).toBe(attachments.length);
+    for (const a of attachments) {
+      const f = readdirSync(mailDir).find((x) => x.endsWith(`-${String(a.attachmentId)}.pdf`));
+      expect(f, String(a.attachmentId)).toBeDefined();
+      expect(statSync(join(mailDir, f!)).size).toBe(a.size);
+      expect(statSync(join(mailDir, f!)).mode & 0o777).toBe(0o600);
+    }
     // Only the person's clips were asked for.
     const asked = sb.log.filter((e) => e.path.endsWith('/download') && e.path.startsWith('/v2/clips/')).map((e) => e.path.split('/')[3]);
     for (const id of asked) expect(finished.map((c) => String(c.clip_id))).toContain(decodeURIComponent(id!));
