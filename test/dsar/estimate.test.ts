@@ -37,7 +37,8 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
       if (f > 0 && f < 1) expect(Math.abs(e.requests.heavy / 40 - e.requests.medium / 60)).toBeLessThan(1);
       if (f === 1) expect(e.requests.heavy / 40).toBeLessThanOrEqual(e.requests.medium / 60);
     }
-    expect(estimateExport(base).attendance_report_share).toBeLessThan(1);
+    // Where Heavy binds the main table (Zoom Mail's Medium lists left out: with them, Medium binds and the report takes all).
+    expect(estimateExport({ ...base, skip: ['mail'] }).attendance_report_share).toBeLessThan(1);
     // A person who joined far more meetings than the ordinary one: split between both.
     const heavy = attendanceReportShare({ ...base, people: 1 }, 1200);
     expect(heavy).toBeGreaterThan(0.2);
