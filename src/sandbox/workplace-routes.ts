@@ -30,9 +30,9 @@ export interface WorkplaceRoute {
   owner?: { in: 'path' | 'query'; name: string };
   /** Where the records come from; undefined: the parent (a clip, a calendar) does not exist → notFound. */
   records: (w: SandboxWorkplace, a: { user?: SandboxUser; params: Record<string, string>; query: URLSearchParams }) => Rec[] | undefined;
-  /** list: a page of records (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
+  /** list: a page of records ('bare': the answer is the array itself; `echo`: query parameters the answer repeats) (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
   shape:
-    | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none'; max: number; head?: Rec }
+    | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none' | 'bare'; max: number; head?: Rec; echo?: string[] }
     | { kind: 'detail'; param: string; idField: string }
     /** `links`: Zoom's download URLs, made at answer time from a file payload (routes/recordings.ts resolveFile). */
     | { kind: 'object'; links?: (r: Rec, link: (payload: string) => string) => Rec }
@@ -129,6 +129,51 @@ export const MAIL_ROUTES: readonly WorkplaceRoute[] = [
     const m = readable(w, user);
     return m && [m.vacation];
   }, { kind: 'object' }, MAIL_BAD),
+];
+
+const WB_OFF: ErrorAnswer = [403, 403, 'Forbidden: Zoom Whiteboard is not enabled for this account.'];
+/** The whiteboard list documents a bare 400 (no code); the archived sessions 400 code 34002 "Invalid parameter." */
+const WB_BAD: ErrorAnswer = [400, 400, 'Bad Request'];
+
+export const WHITEBOARD_ROUTES: readonly WorkplaceRoute[] = [
+  {
+    path: '/v2/whiteboards',
+    spec: 'whiteboard.openapi.json ListWhiteboards',
+    label: 'Medium',
+    granular: ['whiteboard:read:list_whiteboards:admin', 'whiteboard:read:list_whiteboards'],
+    classic: ['whiteboard:read:admin', 'whiteboard:read'],
+    product: 'whiteboards',
+    owner: { in: 'query', name: 'user_id' },
+    records: (w, { user }) => (user ? mine(w.whiteboards, user) : w.whiteboards.map((x) => x.data)),
+    shape: { kind: 'list', key: 'whiteboards', paging: 'zoom', max: 50 },
+    // "The maximum range can be a month"; date_filter_type picks the date (default modified_date).
+    window: { from: 'from', to: 'to', start: (q) => (q.get('date_filter_type') === 'created_date' ? 'created_date' : 'modified_date'), maxDays: 31, tooWide: WB_BAD },
+    errors: { notEnabled: WB_OFF, notFound: WB_BAD },
+  },
+  {
+    path: '/v2/whiteboards/:whiteboardId/collaborator',
+    spec: 'whiteboard.openapi.json GetAWhiteboardCollaborator',
+    label: 'Medium',
+    granular: ['whiteboard:read:list_collaborators:admin'],
+    classic: ['whiteboard_collaborator:read:admin'],
+    product: 'whiteboards',
+    records: (w, { params }) => w.whiteboardCollaborators[params.whiteboardId ?? ''],
+    // The answer is the array itself (maxItems 1000).
+    shape: { kind: 'list', key: '', paging: 'bare', max: 1000 },
+    errors: { notEnabled: WB_OFF, notFound: WB_BAD },
+  },
+  {
+    path: '/v2/whiteboards/sessions',
+    spec: 'whiteboard.openapi.json Createwhiteboardsarchivefiles',
+    label: 'Medium',
+    granular: ['whiteboard:read:list_sessions', 'whiteboard:read:list_sessions:admin'],
+    classic: ['whiteboard_content:read', 'whiteboard_content:read:admin'],
+    product: 'whiteboards',
+    records: (w) => w.whiteboardSessions,
+    shape: { kind: 'list', key: 'sessions', paging: 'zoom', max: 300, echo: ['from', 'to'] },
+    window: { from: 'from', to: 'to', start: () => 'start_time', end: 'end_time', tooWide: [400, 34002, 'Invalid parameter.'] },
+    errors: { notEnabled: WB_OFF, notFound: [400, 34002, 'Invalid parameter.'] },
+  },
 ];
 
 export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
@@ -308,4 +353,5 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     errors: { notEnabled: AIC_OFF, notFound: AIC_GONE },
   },
   ...MAIL_ROUTES,
+  ...WHITEBOARD_ROUTES,
 ];

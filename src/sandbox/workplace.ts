@@ -38,6 +38,9 @@ export const WORKPLACE_SCOPES = [
   'email:read:list_setting_filters:admin',
   'email:read:list_setting_delegates:admin',
   'email:read:setting_vacation:admin',
+  'whiteboard:read:list_whiteboards:admin',
+  'whiteboard:read:list_collaborators:admin',
+  'whiteboard:read:list_sessions:admin',
 ];
 
 const TOPICS = ['Quarterly planning', 'Design review', 'Customer demo', 'Onboarding walkthrough', 'Bug triage', 'Roadmap sync'];
@@ -48,7 +51,7 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
   const now = opts.now;
   const users = account.users.filter((u) => u.status === 'active');
   const w: SandboxWorkplace = {
-    enabled: { clips: true, calendar: true, scheduler: true, workspaces: true, ai_companion: true, mail: true },
+    enabled: { clips: true, calendar: true, scheduler: true, workspaces: true, ai_companion: true, mail: true, whiteboards: true },
     clips: [],
     clipComments: {},
     clipCollaborators: {},
@@ -61,6 +64,9 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
     reservations: [],
     aicArchives: {},
     mailboxes: {},
+    whiteboards: [],
+    whiteboardCollaborators: {},
+    whiteboardSessions: [],
   };
   users.forEach((u, i) => {
     const colleague = users[(i + 1) % users.length]!;
@@ -200,6 +206,35 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
   users.forEach((u, i) => {
     w.mailboxes[u.id] = mailbox(rand, u, users[(i + 1) % users.length]!, { name: `Guest ${i + 1}`, email: `guest${i + 1}@outside.example` }, now, i);
   });
+  users.forEach((u, i) => {
+    const colleague = users[(i + 1) % users.length]!;
+    const span = Math.max(2, Math.floor((now - Date.parse(u.created_at)) / DAY) - 1);
+    // Whiteboards: two of the user's (one in the trash), shared with a colleague and an outsider; archived sessions where both drew.
+    for (let k = 0; k < 2; k++) {
+      const created = now - Math.min(15 + k * 75, span - 1) * DAY - intBetween(rand, 0, 600) * MINUTE;
+      const id = zoomId(rand, 22);
+      w.whiteboards.push({ owner: u.id, data: { whiteboard_id: id, whiteboard_name: `${TOPICS[(i + k + 1) % TOPICS.length]} board`, locked: false, trashed: k === 1, readonly: false, non_cloud: false, created_date: iso(created), modified_date: iso(created + DAY), share_link_setting: { share_scope: 0, share_role: 3 }, created_by_display_name: u.display_name } });
+      w.whiteboardCollaborators[id] = [
+        { collaborator_id: zoomId(rand, 22), collaborator_name: u.display_name, user_id: u.id, email: u.email, role: 0, collaborator_type: 0 },
+        { collaborator_id: zoomId(rand, 22), collaborator_name: colleague.display_name, user_id: colleague.id, email: colleague.email, role: 2, collaborator_type: 0 },
+        { collaborator_id: zoomId(rand, 22), collaborator_name: `Guest ${i + 1}`, role: 4, collaborator_type: 1 },
+      ];
+      const start = created + 2 * 3600_000;
+      w.whiteboardSessions.push({
+        id: zoomId(rand, 22),
+        start_time: iso(start),
+        end_time: iso(start + 45 * MINUTE),
+        whiteboard_id: id,
+        whiteboard_name: `${TOPICS[(i + k + 1) % TOPICS.length]} board`,
+        expire_time: iso(start + 365 * DAY),
+        regulated_participants: [
+          { user_id: u.id, user_name: u.display_name, email: u.email, join_whiteboard_time: iso(start), leave_whiteboard_time: iso(start + 40 * MINUTE) },
+          { user_id: colleague.id, user_name: colleague.display_name, email: colleague.email, join_whiteboard_time: iso(start + 5 * MINUTE), leave_whiteboard_time: iso(start + 45 * MINUTE) },
+        ],
+      });
+    }
+  });
+  w.whiteboardSessions.sort((a, b) => String(a.start_time).localeCompare(String(b.start_time)));
   // Every user has a primary calendar (its id is their address) and an archive record, empty for those without activity.
   for (const u of account.users) {
     w.events[u.email] ??= [];
@@ -224,12 +259,16 @@ export interface WorkplaceRecords {
   reservations: Rec[];
   aicArchive?: Rec;
   mailbox?: Mailbox;
+  whiteboards: Rec[];
+  whiteboardCollaborators: Rec[];
+  /** Archived sessions where the person took part. */
+  whiteboardSessions: Rec[];
 }
 
 export function workplaceFor(account: SandboxAccount, email: string): WorkplaceRecords {
   const w = account.workplace;
   const user: SandboxUser | undefined = account.users.find((u) => u.email.toLowerCase() === email.trim().toLowerCase());
-  const out: WorkplaceRecords = { clips: [], clipComments: [], clipCollaborators: [], calendars: [], events: [], settings: [], scheduledEvents: [], schedules: [], availability: [], reservations: [] };
+  const out: WorkplaceRecords = { clips: [], clipComments: [], clipCollaborators: [], calendars: [], events: [], settings: [], scheduledEvents: [], schedules: [], availability: [], reservations: [], whiteboards: [], whiteboardCollaborators: [], whiteboardSessions: [] };
   if (!w || !user) return out;
   const mine = (xs: Owned[]) => xs.filter((x) => x.owner === user.id).map((x) => x.data);
   out.clips = mine(w.clips);
@@ -246,6 +285,9 @@ export function workplaceFor(account: SandboxAccount, email: string): WorkplaceR
   out.reservations = mine(w.reservations);
   out.aicArchive = w.aicArchives[user.id];
   out.mailbox = w.mailboxes[user.id];
+  out.whiteboards = mine(w.whiteboards);
+  for (const b of out.whiteboards) out.whiteboardCollaborators.push(...(w.whiteboardCollaborators[String(b.whiteboard_id)] ?? []));
+  out.whiteboardSessions = w.whiteboardSessions.filter((x) => (x.regulated_participants as Rec[]).some((p) => p.user_id === user.id));
   return out;
 }
 

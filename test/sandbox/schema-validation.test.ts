@@ -409,7 +409,11 @@ describe('every sandbox answer validates against its spec operation\'s response 
       await googleList(`${box}/threads?includeSpamTrash=true`, 'threads');
       for (const d of await googleList(`${box}/drafts?includeSpamTrash=true`, 'drafts')) await hit(`${box}/drafts/${encodeURIComponent(d.id)}`);
       for (const x of ['labels', 'settings/filters', 'settings/delegates', 'settings/vacation']) await hit(`${box}/${x}`);
+      // Zoom Whiteboard: the user's whiteboards a month at a time by creation date, and each one's collaborators.
+      for (const w of months) for (const b of await list(`/whiteboards?user_id=${encodeURIComponent(u.email)}&date_filter_type=created_date&from=${w.from}T00:00:00Z&to=${w.to}T23:59:59Z`, 'whiteboards', 1)) await hit(`/whiteboards/${encodeURIComponent(b.whiteboard_id)}/collaborator`);
     }
+    // The account's archived whiteboard sessions.
+    await list(`/whiteboards/sessions?from=${ymd(now - 450 * DAY)}T00:00:00Z&to=${ymd(now)}T23:59:59Z`, 'sessions', 2);
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
     await list('/data_requests/requests', 'data');
