@@ -24,6 +24,9 @@ export const WORKPLACE_CATEGORIES = [
   { name: 'mail_filters', file: 'mail_filters.json', group: 'workplace', title: 'Your email filters', explain: 'The rules that sort your incoming mail: which messages they match and what they do with them.' },
   { name: 'mail_delegates', file: 'mail_delegates.json', group: 'workplace', title: 'People who may use your mailbox', explain: 'The people you let read or send mail from your mailbox, and what each may do.' },
   { name: 'mail_vacation', file: 'mail_vacation.json', group: 'workplace', title: 'Your out-of-office reply', explain: 'Your Zoom Mail automatic reply: whether it is on, its text and dates.' },
+  { name: 'whiteboards', file: 'whiteboards.json', group: 'workplace', title: 'Your whiteboards', explain: 'The Zoom Whiteboards you own, trashed ones included: name, dates, whether locked or read-only, and how they are shared.' },
+  { name: 'whiteboard_collaborators', file: 'whiteboard_collaborators.json', group: 'workplace', title: 'People your whiteboards are shared with', explain: 'Who can see, comment on or edit each of your whiteboards (colleagues, outside people, channels), beside the whiteboard.' },
+  { name: 'whiteboard_sessions', file: 'whiteboard_sessions.json', group: 'workplace', title: 'Whiteboard sessions you took part in', explain: 'Archived whiteboard sessions you joined: which whiteboard, when, and when each participant joined and left.' },
   { name: 'docs', file: 'docs.json', group: 'workplace', title: 'Zoom Docs', explain: 'Documents in Zoom Docs. Zoom\'s API reads only the documents of the app\'s own user, not another person\'s, so this package cannot hold yours: Zoom\'s own export (--zoom-export) does.' },
   { name: 'tasks', file: 'tasks.json', group: 'workplace', title: 'Zoom Tasks', explain: 'Tasks in Zoom Tasks. Zoom\'s API reads only the tasks assigned to or created by the app\'s own user, not another person\'s, so this package cannot hold yours: Zoom\'s own export (--zoom-export) does.' },
 ] as const;
@@ -35,11 +38,12 @@ export const WORKPLACE_OPTIONAL: Record<string, string[]> = {
   scheduler: ['scheduler_events', 'scheduler_schedules', 'scheduler_availability'],
   workspaces: ['workspace_reservations'],
   ai_companion: ['aic_archive'],
+  whiteboards: ['whiteboards', 'whiteboard_collaborators', 'whiteboard_sessions'],
   mail: ['mail_profile', 'mail_messages', 'mail_threads', 'mail_drafts', 'mail_labels', 'mail_filters', 'mail_delegates', 'mail_vacation'],
 };
 
 /** An ordinary person (assumed, like estimate.ts ASSUMED: Zoom says nothing before it is asked). */
-export const WORKPLACE_ASSUMED = { clips: 3, calendars: 2, eventsPerCalendar: 40, mailMessages: 2000, mailThreads: 1200, mailDrafts: 10 };
+export const WORKPLACE_ASSUMED = { clips: 3, calendars: 2, eventsPerCalendar: 40, mailMessages: 2000, mailThreads: 1200, mailDrafts: 10, whiteboards: 4, whiteboardSessionsInAccount: 600 };
 
 /**
  * The requests of each group for `people` people over `months` months of history (`monthWindows` one-month
@@ -67,6 +71,12 @@ export function workplaceRequests(people: number, months: number, monthWindows: 
     ],
     workspaces: [['GET /workspaces/users/{userId}/reservations', people * Math.ceil((months * 30.44) / 14)]],
     ai_companion: [['GET /aic/users/{userId}/conversation_archive', people]],
+    whiteboards: [
+      ['GET /whiteboards', people * monthWindows],
+      ['GET /whiteboards/{whiteboardId}/collaborator', people * a.whiteboards],
+      // The account's sessions over each person's range (no per-person filter).
+      ['GET /whiteboards/sessions', people * pages(a.whiteboardSessionsInAccount, 300)],
+    ],
     // The whole mailbox (the Mail API has no date filter of its own), each message read in full.
     mail: [
       ['GET /emails/mailboxes/{email}/profile', people],

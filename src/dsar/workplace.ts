@@ -35,6 +35,9 @@ import {
   listMailDelegates,
   getMailVacation,
   MAIL_ENCRYPTED_NOTE,
+  listWhiteboards,
+  listWhiteboardCollaborators,
+  listWhiteboardSessions,
 } from '../zoom/endpoints/workplace.js';
 import { ZoomApiError } from '../zoom/errors.js';
 import { dayWindows, monthWindows, type DateWindow } from '../zoom/paginate.js';
@@ -75,6 +78,7 @@ export function workplacePlan(p: BreadthPerson, s: WorkplaceSettings, who: Workp
     group('workspaces', () => workspaces(p, s, who)),
     group('ai_companion', () => aic(p, s, who)),
     group('mail', () => mail(p, s, who)),
+    group('whiteboards', () => whiteboards(p, s, who)),
     ...(['docs', 'tasks'] as const).map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'user_level', note: OWN_ONLY[name] }))),
   ];
 }
@@ -279,4 +283,39 @@ async function mail(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubjec
       yield await getMailVacation(s.client, email);
     }),
   ]);
+}
+
+// ---------------------------------------------------------------- Whiteboard
+
+/**
+ * The person's whiteboards (a month at a time, by creation date), each one's collaborators (one item per
+ * whiteboard), and the account's archived sessions in which the person took part (regulated_participants:
+ * Zoom has no per-person filter, so the account's list over the range is read and only theirs kept).
+ */
+async function whiteboards(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { range, userId, email } = who;
+  const units = monthWindows(range.from, range.to).map((w) => ({ key: `${w.from}_${w.to}`, items: () => listWhiteboards(s.client, userId, w) }));
+  await Promise.all([
+    p.settle('whiteboards', async () => (await blocked(s, '/whiteboards')) ?? p.collect('whiteboards', units, { ...range, why: 'whiteboards created in the range, trashed ones included (Zoom lists them one month at a time, by creation date)' })),
+    p.settle('whiteboard_sessions', async () => {
+      const no = await blocked(s, '/whiteboards/sessions');
+      if (no) return no;
+      const mine = (x: Rec) => Array.isArray(x.regulated_participants) && (x.regulated_participants as Rec[]).some((q) => str(q.user_id) === userId || str(q.email).toLowerCase() === email.toLowerCase());
+      return p.collect(
+        'whiteboard_sessions',
+        one(async function* () {
+          for await (const x of listWhiteboardSessions(s.client, range)) if (mine(x)) yield x;
+        }),
+        { ...range, why: "the account's archived whiteboard sessions within the range in which the person took part (Zoom lists the account's sessions; only those naming the person are kept)" },
+      );
+    }),
+  ]);
+  await dependsOn(p, 'whiteboards', 'whiteboard_collaborators', async () => {
+    const no = await blocked(s, '/whiteboards/{whiteboardId}/collaborator');
+    if (no) return no;
+    const owned: Rec[] = [];
+    for await (const b of recordsOf(p, 'whiteboards')) if (str(b.whiteboard_id)) owned.push({ whiteboard_id: b.whiteboard_id, whiteboard_name: b.whiteboard_name });
+    const fetch = async (board: Rec): Promise<Rec[]> => (await listWhiteboardCollaborators(s.client, str(board.whiteboard_id))).map((collaborator) => ({ whiteboard: board, collaborator }));
+    return p.collect('whiteboard_collaborators', items(owned.map((b) => ({ key: str(b.whiteboard_id), name: `whiteboard ${str(b.whiteboard_id)}`, value: b })), fetch), undefined, 'whiteboards');
+  });
 }

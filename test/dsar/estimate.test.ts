@@ -37,8 +37,8 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
       if (f > 0 && f < 1) expect(Math.abs(e.requests.heavy / 40 - e.requests.medium / 60)).toBeLessThan(1);
       if (f === 1) expect(e.requests.heavy / 40).toBeLessThanOrEqual(e.requests.medium / 60);
     }
-    // Where Heavy binds the main table (Zoom Mail's Medium lists left out: with them, Medium binds and the report takes all).
-    expect(estimateExport({ ...base, skip: ['mail'] }).attendance_report_share).toBeLessThan(1);
+    // Where Heavy binds the main table (Zoom Mail's and Whiteboard's Medium lists left out: with them, Medium carries more and the report takes all).
+    expect(estimateExport({ ...base, skip: ['mail', 'whiteboards'] }).attendance_report_share).toBeLessThan(1);
     // A person who joined far more meetings than the ordinary one: split between both.
     const heavy = attendanceReportShare({ ...base, people: 1 }, 1200);
     expect(heavy).toBeGreaterThan(0.2);
@@ -58,6 +58,12 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     expect(e.optional.calendar!.requests.heavy).toBe(50);
     expect(e.optional.calendar!.requests.medium).toBeGreaterThan(50);
     expect(e.optional.calendar!.requests.light).toBeGreaterThan(0);
+    // Mail: the profile and each message and draft in full are Light, the lists Medium; Whiteboard is all Medium.
+    expect(e.optional.mail!.requests.light).toBeGreaterThan(50 * 1000);
+    expect(e.optional.mail!.requests.medium).toBeGreaterThanOrEqual(50 * 6);
+    expect(e.optional.whiteboards!.requests.medium).toBeGreaterThan(50);
+    expect(e.optional.whiteboards!.requests.light).toBe(0);
+    expect(estimateExport({ ...base, skip: ['mail'] }).seconds).toBeLessThan(e.seconds);
     expect(e.optional.scheduler!.requests.light).toBe(150);
     expect(e.optional.ai_companion!.requests.light).toBe(50);
     // Reservations: 14-day windows over the history.

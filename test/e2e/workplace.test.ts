@@ -99,6 +99,21 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
       expect(records(dir, 'mail_vacation.json')).toEqual([box.vacation]);
       expect(s.categories.mail_messages!.coverage?.why).toMatch(/SPAM and TRASH/);
 
+      // Whiteboards: the person's own (trashed ones too), each one's collaborators beside it, and only the archived sessions they took part in.
+      const boards = records(dir, 'whiteboards.json');
+      expect(want.whiteboards.length).toBeGreaterThan(0);
+      expect(byId(boards.map((b) => ({ ...b, id: b.whiteboard_id })))).toEqual(byId(want.whiteboards.map((b) => ({ ...b, id: b.whiteboard_id }))));
+      expect(boards.some((b) => b.trashed === true)).toBe(true);
+      const wbCollaborators = records(dir, 'whiteboard_collaborators.json');
+      expect(wbCollaborators.map((c) => c.collaborator).sort((a, b) => String((a as Rec).collaborator_id).localeCompare(String((b as Rec).collaborator_id)))).toEqual(
+        [...want.whiteboardCollaborators].sort((a, b) => String(a.collaborator_id).localeCompare(String(b.collaborator_id))),
+      );
+      for (const c of wbCollaborators) expect(set(want.whiteboards.map((b) => b.whiteboard_id))).toContain(String((c.whiteboard as Rec).whiteboard_id));
+      const sessions = records(dir, 'whiteboard_sessions.json');
+      expect(want.whiteboardSessions.length).toBeGreaterThan(0);
+      expect(set(sessions.map((x) => x.id))).toEqual(set(want.whiteboardSessions.map((x) => x.id)));
+      expect(sessions.length).toBe(want.whiteboardSessions.length);
+
       for (const name of ['docs', 'tasks']) {
         expect(s.categories[name]!.status).toBe('unavailable');
         expect(s.categories[name]!.note).toMatch(/--zoom-export/);
@@ -121,6 +136,10 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
       expect(e.query.includeSpamTrash, e.path).toBe('true');
       expect(Number(e.query.maxResults)).toBeLessThanOrEqual(500);
     }
+    for (const e of sb.log.filter((x) => x.path === '/v2/whiteboards')) {
+      expect(Date.parse(e.query.to!) - Date.parse(e.query.from!)).toBeLessThanOrEqual(31 * 86_400_000);
+      expect(Number(e.query.page_size)).toBeLessThanOrEqual(50);
+    }
     // Only the people's own mailboxes were read.
     const boxes = new Set(sb.log.filter((x) => x.path.startsWith('/v2/emails/mailboxes/')).map((x) => decodeURIComponent(x.path.split('/')[4]!).toLowerCase()));
     expect(boxes).toEqual(new Set(PEOPLE));
@@ -129,7 +148,7 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
   it('explains the new categories in report.html', () => {
     const alice = manifest.subjects[0]!;
     const html = readFileSync(join(pkg, alice.path, 'report.html'), 'utf8');
-    for (const title of ['Your email', 'Your email drafts', 'People who may use your mailbox', 'Zoom Clips', 'Comments on your clips', 'Calendar events', 'Appointments booked with you', 'Desk and room reservations', 'AI Companion conversations', 'Zoom Docs', 'Zoom Tasks']) expect(html).toContain(title);
+    for (const title of ['Your whiteboards', 'Whiteboard sessions you took part in', 'Your email', 'Your email drafts', 'People who may use your mailbox', 'Zoom Clips', 'Comments on your clips', 'Calendar events', 'Appointments booked with you', 'Desk and room reservations', 'AI Companion conversations', 'Zoom Docs', 'Zoom Tasks']) expect(html).toContain(title);
     expect(html).toContain('not readable by an admin app');
   });
 });
@@ -140,6 +159,7 @@ describe('export: a Workplace product the account does not have, or the app may 
     const account = demoAccount({ seed: 7 });
     account.workplace!.enabled.clips = false;
     account.workplace!.enabled.scheduler = false;
+    account.workplace!.enabled.whiteboards = false;
     account.scopes = account.scopes.filter((s) => s !== 'workspace:read:list_reservations:admin');
     // Alice's mailbox is end-to-end encrypted; Bruno has none (Mail not onboarded for him).
     const [alice, bruno] = ['alice.martin@cedarpine.example', 'bruno.costa@cedarpine.example'].map((e) => account.users.find((u) => u.email === e)!);
@@ -158,6 +178,11 @@ describe('export: a Workplace product the account does not have, or the app may 
       expect(c[name]!.status, name).toBe('unavailable');
       expect(c[name]!.reason, name).toBe('not_enabled');
       expect(c[name]!.note, name).toMatch(/Clips/);
+    }
+    for (const name of ['whiteboards', 'whiteboard_collaborators', 'whiteboard_sessions']) {
+      expect(c[name]!.status, name).toBe('unavailable');
+      expect(c[name]!.reason, name).toBe('not_enabled');
+      expect(c[name]!.note, name).toMatch(/Whiteboard is not on this account.*Account Settings > Whiteboard/);
     }
     expect(c.scheduler_events!.reason).toBe('not_enabled');
     expect(c.scheduler_events!.note).toMatch(/Scheduler licence/);
@@ -200,6 +225,7 @@ describe('export: a Workplace product the account does not have, or the app may 
     expect(w.clips!.licensed).toBe('no');
     expect(w.clips!.detail).toMatch(/Clips/);
     expect(w.scheduler!.licensed).toBe('no');
+    expect(w.whiteboards!.licensed).toBe('no');
     expect(w.workspaces!.permitted).toBe(false);
     expect(w.workspaces!.detail).toMatch(/workspace:read:list_reservations:admin/);
     expect(w.workspaces!.missing_scopes).toEqual(['workspace:read:list_reservations:admin']);
@@ -224,7 +250,7 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     expect(res.stderr).not.toMatch(/unexpected error|TypeError/);
     const pkg = (JSON.parse(res.stdout) as { package: string }).package;
     const m = readJson<Manifest>(join(pkg, 'manifest.json'));
-    const files = ['mail_messages.json', 'mail_drafts.json', 'mail_threads.json', 'mail_filters.json', 'mail_delegates.json', 'mail_profile.json', 'clips.json', 'clip_comments.json', 'clip_collaborators.json', 'calendar_events.json', 'scheduler_events.json', 'scheduler_schedules.json', 'scheduler_availability.json', 'workspace_reservations.json', 'aic_conversation_archive.json'];
+    const files = ['whiteboards.json', 'whiteboard_collaborators.json', 'whiteboard_sessions.json', 'mail_messages.json', 'mail_drafts.json', 'mail_threads.json', 'mail_filters.json', 'mail_delegates.json', 'mail_profile.json', 'clips.json', 'clip_comments.json', 'clip_collaborators.json', 'calendar_events.json', 'scheduler_events.json', 'scheduler_schedules.json', 'scheduler_availability.json', 'workspace_reservations.json', 'aic_conversation_archive.json'];
     let named = 0;
     for (const s of m.subjects) {
       const me = recordsFor(sb.account, s.email).user!;
@@ -248,6 +274,9 @@ describe('the disclosure copy of the Workplace categories masks every other pers
         }
       }
       for (const d of want.mailbox!.delegates) others.add(String(d.delegateEmail).toLowerCase());
+      // Whiteboard collaborators (outsiders by name only) and session participants.
+      for (const c of want.whiteboardCollaborators) if (c.user_id !== me.id) for (const v of [c.collaborator_name, c.email, c.user_id, c.collaborator_id]) if (v) others.add(String(v).toLowerCase());
+      for (const x of want.whiteboardSessions) for (const q of x.regulated_participants as Rec[]) if (q.user_id !== me.id) for (const v of [q.user_name, q.email, q.user_id]) others.add(String(v).toLowerCase());
       for (const e of want.events) for (const a of e.attendees as Rec[]) if (String(a.email).toLowerCase() !== me.email.toLowerCase()) others.add(String(a.email).toLowerCase());
       const folder = s.path.replace(/^subjects\//, '');
       const leaks: string[] = [];

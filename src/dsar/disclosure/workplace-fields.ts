@@ -97,5 +97,14 @@ export const WORKPLACE_RULES: readonly Rule[] = [
   { category: 'mail_filters', file: 'mail_filters.json', parties: [{ role: 'filtered correspondent', at: 'criteria', fields: { from: 'detail', to: 'detail' } }, { role: 'forwarding address', at: 'action', fields: { forward: 'detail' } }], texts: [{ by: 'filtered correspondent', fields: ['criteria.query', 'criteria.negatedQuery', 'criteria.subject'] }] },
   { category: 'mail_delegates', file: 'mail_delegates.json', parties: [{ role: 'mailbox delegate', at: '', fields: { delegateEmail: 'email' } }] },
   { category: 'mail_vacation', file: 'mail_vacation.json', parties: [] },
+  // Zoom Whiteboard (whiteboard.openapi.json).
+  { category: 'whiteboards', file: 'whiteboards.json', parties: [{ role: 'whiteboard creator', at: '', fields: { created_by_display_name: 'name' } }] },
+  {
+    category: 'whiteboard_collaborators',
+    file: 'whiteboard_collaborators.json',
+    unwrap: 'collaborator',
+    parties: [{ role: 'whiteboard collaborator', at: '', fields: { user_id: 'user_id', email: 'email', collaborator_name: 'name', collaborator_id: 'detail', avatar: 'detail' } }],
+  },
+  { category: 'whiteboard_sessions', file: 'whiteboard_sessions.json', parties: [{ role: 'session participant', at: 'regulated_participants[]', fields: { user_id: 'user_id', email: 'email', user_name: 'name' } }] },
   { category: 'aic_archive', file: 'aic_conversation_archive.json', parties: [{ role: 'the person', at: '', fields: { user_id: 'user_id', email: 'email', display_name: 'name' } }] },
 ];

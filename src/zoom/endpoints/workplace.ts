@@ -166,6 +166,28 @@ export function mailAttachments(message: Rec): Array<{ attachmentId: string; fil
   return out;
 }
 
+// ---------------------------------------------------------------- Whiteboard (whiteboard.openapi.json, all Medium)
+
+/**
+ * A user's whiteboards created in one window of at most a month ("The maximum range can be a month"), trashed
+ * ones included. created_date, not the default modified_date: a creation date never moves, so each whiteboard
+ * is in exactly one window. Page ≤ 50.
+ */
+export function listWhiteboards(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/whiteboards'), { user_id: userId, date_filter_type: 'created_date', from: dayStart(w.from), to: dayEnd(w.to) }, { key: 'whiteboards', pageSize: 50, idOf: (b) => str(b.whiteboard_id) });
+}
+
+/** A whiteboard's collaborators (the answer is the array itself, ≤ 1000). */
+export async function listWhiteboardCollaborators(client: ZoomClient, whiteboardId: string): Promise<Rec[]> {
+  const page: unknown = await client.get(route('GET', '/whiteboards/{whiteboardId}/collaborator', { whiteboardId }));
+  return Array.isArray(page) ? (page as Rec[]) : [];
+}
+
+/** The account's archived whiteboard sessions that started and ended within [from, to] (page ≤ 300). */
+export function listWhiteboardSessions(client: ZoomClient, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/whiteboards/sessions'), { from: dayStart(w.from), to: dayEnd(w.to) }, { key: 'sessions', pageSize: 300, idOf: (x) => str(x.id) });
+}
+
 // ---------------------------------------------------------------- what stands in the way
 
 /** A mailbox whose end-to-end encryption is on: Zoom's API reads none of its mail ("Mail service End-To-End Encryption is disabled" is every read's prerequisite). */
@@ -187,6 +209,7 @@ const PRODUCTS: ReadonlyArray<{ prefix: string; name: string; setting: string }>
   { prefix: '/scheduler', name: 'Zoom Scheduler', setting: 'assign the person a Zoom Scheduler licence (User Management > Users > Edit > Scheduler)' },
   { prefix: '/workspaces', name: 'Workspace Reservation', setting: 'turn on Workspace Reservation (Room Management > Workspace Reservation) for the account' },
   { prefix: '/emails', name: 'Zoom Mail', setting: 'onboard Zoom Mail for the account and provision the person\'s mailbox (Admin > Zoom Workplace > Mail), with Mail end-to-end encryption turned off' },
+  { prefix: '/whiteboards', name: 'Zoom Whiteboard', setting: 'turn on Whiteboard for the account (Account Management > Account Settings > Whiteboard) and give the app owner\'s role View for Whiteboard' },
   { prefix: '/aic', name: 'AI Companion conversation archiving', setting: 'turn on archiving of AI Companion conversations (Account Management > Archiving > AI Companion) and give the app owner\'s role the AI Companion archive permission' },
 ];
 
@@ -238,6 +261,7 @@ export const WORKPLACE_OPERATIONS: Record<string, string[]> = {
   scheduler: ['GET /scheduler/events', 'GET /scheduler/schedules', 'GET /scheduler/availability'],
   workspaces: ['GET /workspaces/users/{userId}/reservations'],
   ai_companion: ['GET /aic/users/{userId}/conversation_archive'],
+  whiteboards: ['GET /whiteboards', 'GET /whiteboards/{whiteboardId}/collaborator', 'GET /whiteboards/sessions'],
   mail: [
     'GET /emails/mailboxes/{email}/profile',
     'GET /emails/mailboxes/{email}/messages',
@@ -264,6 +288,7 @@ export function probeWorkplace(client: ZoomClient, email: string, today: string)
     scheduler: () => client.get(route('GET', '/scheduler/availability'), { user_id: 'me', page_size: 1 }),
     workspaces: () => client.get(route('GET', '/workspaces/users/{userId}/reservations', { userId: 'me' }), { from: dayStart(today), to: dayEnd(today) }),
     ai_companion: () => client.get(route('GET', '/aic/users/{userId}/conversation_archive', { userId: 'me' })),
+    whiteboards: () => client.get(route('GET', '/whiteboards'), { user_id: 'me', page_size: 1 }),
     // The app's own mailbox: 404 without Mail; its profile says whether end-to-end encryption is on.
     mail: async () => {
       const p = await getMailProfile(client, email);
