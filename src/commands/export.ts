@@ -119,6 +119,8 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
     status: () => (latest ? `zdsar export ${request.request_id}: ${progressLines(latest, label)[0]!.trim()} · ${minutes(Date.now() - started)}` : undefined),
   });
   let outcome: ExportOutcome;
+  // What stands in the way of a category is the same for everyone (an account setting, a scope): said once per run.
+  const said = new Set<string>();
   try {
     outcome = await executeExport(prepared, {
       ...runContext(ctx, { verbose: show.verbose, mask }, progress),
@@ -128,7 +130,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
       },
       // A line as each person finishes, on a terminal and off it (a long run is not silent until the end).
       onSubjectDone: show.json ? undefined : (index, result) => {
-        for (const line of personLines(label(index), result, p)) progress.note(mask(line));
+        for (const line of personLines(label(index), result, p, said)) progress.note(mask(line));
       },
     });
   } finally {
@@ -181,8 +183,12 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
   return status === 'completed' ? EXIT.ok : EXIT.partial;
 }
 
-/** The lines printed as one person finishes: outcome and counts, then each failure. */
-function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette>): string[] {
+/**
+ * The lines printed as one person finishes: outcome and counts, then each failure, then what stands in the
+ * way of a category (not enabled, not permitted…). A reason already printed for an earlier person (`said`) is
+ * named, not repeated.
+ */
+function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette>, said: Set<string>): string[] {
   const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
   const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
   const regs = s.categories.registrations?.status === 'done' ? s.categories.registrations.records : undefined;
@@ -190,7 +196,17 @@ function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette
   const out = [`${who}: ${mark}${count}`];
   for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
   // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
-  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : c.reason === 'not_granted' ? 'scope not granted' : 'not permitted'}: ${c.note ?? ''}`);
+  const asAbove: string[] = [];
+  for (const [cat, c] of Object.entries(s.categories)) {
+    if (c.status !== 'unavailable' || c.reason === 'skipped') continue;
+    const line = `    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : c.reason === 'not_granted' ? 'scope not granted' : 'not permitted'}: ${c.note ?? ''}`;
+    if (said.has(line)) asAbove.push(cat);
+    else {
+      said.add(line);
+      out.push(line);
+    }
+  }
+  if (asAbove.length) out.push(`    as above, not collected: ${asAbove.join(', ')}`);
   if (s.error) out.push(`    ${s.error}`);
   return out;
 }

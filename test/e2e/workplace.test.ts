@@ -218,6 +218,13 @@ describe('export: a Workplace product the account does not have, or the app may 
     expect(s.status).toBe('completed');
   });
 
+  it('says what stands in the way of a category once per run, not once per person', async () => {
+    const res = await runCli(['export', '--emails', 'alice.martin@cedarpine.example,chen.wei@cedarpine.example', '--out', tempDir('zdsar-out-')], sandboxEnv(sb));
+    expect(res.code).toBe(0);
+    for (const cat of ['docs', 'tasks', 'calendar_list', 'clips']) expect(res.stderr.split(`    ${cat}: `).length - 1, cat).toBe(1);
+    expect(res.stderr).toMatch(/as above, not collected: .*docs, tasks/);
+  });
+
   it('doctor reports each product as on the account or not, and permitted or not', async () => {
     const res = await runCli(['doctor', '--json'], sandboxEnv(sb));
     const report = JSON.parse(res.stdout) as { workplace: { products: Record<string, { licensed: string; permitted: boolean; missing_scopes: string[]; detail?: string }>; user_level_only: string[] } };
