@@ -12,6 +12,7 @@ import type { SandboxAccount, SandboxDataRequest, SandboxDataRequests } from './
 import { RateLimiter, type Plan } from './ratelimit.js';
 import { breadthRoutes } from './routes/breadth.js';
 import { workplaceRoutes } from './routes/workplace.js';
+import { whiteboardExportRoutes } from './routes/whiteboard-export.js';
 import { chatRoutes } from './routes/chat.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -138,7 +139,7 @@ export interface Sandbox {
 }
 
 /** Every route the sandbox serves, in matching order (test/sandbox/schema-validation.test.ts walks them all). */
-export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...breadthRoutes, ...workplaceRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
+export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...breadthRoutes, ...workplaceRoutes, ...whiteboardExportRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;

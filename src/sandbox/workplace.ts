@@ -41,6 +41,8 @@ export const WORKPLACE_SCOPES = [
   'whiteboard:read:list_whiteboards:admin',
   'whiteboard:read:list_collaborators:admin',
   'whiteboard:read:list_sessions:admin',
+  'whiteboard:write:export:admin',
+  'whiteboard:read:export:admin',
 ];
 
 const TOPICS = ['Quarterly planning', 'Design review', 'Customer demo', 'Onboarding walkthrough', 'Bug triage', 'Roadmap sync'];
