@@ -42,7 +42,7 @@ export interface ExportHooks {
   /** Shared with anything else this run sends to Zoom (the registrations scan). */
   limiter?: RateLimiter;
   /** Timeout and connections (config.clientTuning). */
-  tuning?: { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number };
+  tuning?: { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number; whiteboardExportWaitMs?: number };
   /** Called whenever a person's or category's state changes (for the progress display). */
   onChange?: (state: ExportState) => void;
   /** Called as each person's collection ends (for a line per person while the run goes on). */
@@ -195,7 +195,7 @@ async function runHeld(
         if (settings.withFiles && (result.status === 'completed' || result.status === 'partial')) {
           st.categories.files = 'downloading';
           changed();
-          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes });
+          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes, whiteboardWaitMs: hooks.tuning?.whiteboardExportWaitMs });
           result.downloads = d;
           if (d.failed.length > 0) {
             result.status = 'partial';

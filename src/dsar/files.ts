@@ -8,6 +8,7 @@
  *   files/clips/<n>-<clip id>.mp4                    Zoom Clips (GET /clips/{clipId}/download, Light; only clips Zoom has finished: RECORD_SUCCESS)
  *   files/ai_companion/history.<ext>, <n>-<file id>.<ext>  the AI Companion conversation archive's history and files
  *   files/sms/<n>-<attachment id>.<ext>              MMS attachments of SMS texts (<n>: the text's row in phone_sms_messages.json)
+ *   files/whiteboards/export-<n>.zip                  Zoom's export of the person's whiteboards, 50 a ZIP (PDFs and the audit log)
  *   files/mail/<n>-<attachment id>.<ext>             Zoom Mail attachments (<n>: the message's row in mail_messages.json; drafts' as d<n>)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
@@ -29,6 +30,7 @@ import type { ZoomClient } from '../zoom/client.js';
 import type { RateCategory } from '../zoom/categories.generated.js';
 import { downloadFile } from '../zoom/download.js';
 import { mailAttachments } from '../zoom/endpoints/workplace.js';
+import { exportWhiteboards } from './whiteboard-export.js';
 import { route, type Route } from '../zoom/route.js';
 import { CATEGORY } from './categories.js';
 import { isRecord, readRecords, type Rec } from './report/read.js';
@@ -249,7 +251,7 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
 export async function downloadSubjectFiles(
   client: ZoomClient,
   subjectDir: string,
-  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number } = {},
+  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number; whiteboardWaitMs?: number } = {},
 ): Promise<SubjectFilesResult> {
   const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
   const paths: string[] = [];
@@ -312,6 +314,13 @@ export async function downloadSubjectFiles(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
   if (planError !== undefined) out.failed.push({ file: '(reading the records)', error: (planError as Error).message ?? String(planError) });
+  // The whiteboards' content: Zoom's export, made on request and polled (whiteboard-export.ts).
+  const wb = await exportWhiteboards(client, subjectDir, { signal: opts.signal, waitMs: opts.whiteboardWaitMs, sizeOf: sizeIfFile });
+  out.files += wb.files.length;
+  out.bytes += wb.bytes;
+  out.skipped += wb.skipped;
+  out.failed.push(...wb.failed);
+  paths.push(...wb.files);
   return { ...out, paths: paths.sort() };
 }
 

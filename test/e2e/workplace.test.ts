@@ -336,8 +336,31 @@ describe('the disclosure copy of the Workplace categories masks every other pers
       expect(statSync(join(mailDir, f!)).size).toBe(a.size);
       expect(statSync(join(mailDir, f!)).mode & 0o777).toBe(0o600);
     }
+    // Whiteboards: Zoom's export of the person's boards (one task, polled, then its ZIP of PDFs and the audit log).
+    const zip = readFileSync(join(pkg, s.path, 'files', 'whiteboards', 'export-1.zip'));
+    expect(zip.subarray(0, 2).toString()).toBe('PK');
+    for (const b of workplaceFor(sb.account, email).whiteboards) expect(zip.includes(Buffer.from(`${String(b.whiteboard_id)}.pdf`))).toBe(true);
+    expect(zip.includes(Buffer.from('audit_log.csv'))).toBe(true);
+    expect(readdirSync(join(pkg, s.path, 'files', 'whiteboards'))).toEqual(['export-1.zip']);
+    expect(sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/whiteboards/export').length).toBe(1);
     // Only the person's clips were asked for.
     const asked = sb.log.filter((e) => e.path.endsWith('/download') && e.path.startsWith('/v2/clips/')).map((e) => e.path.split('/')[3]);
     for (const id of asked) expect(finished.map((c) => String(c.clip_id))).toContain(decodeURIComponent(id!));
+  });
+  it("the whiteboard export resumes: a task still processing is asked about again, never made twice", async () => {
+    const email = PEOPLE[1]!;
+    const before = sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/whiteboards/export').length;
+    const env = sandboxEnv(sb);
+    const first = await runCli(['export', '--emails', email, '--with-files', '--out', tempDir('zdsar-out-'), '--json'], { ...env, ZDSAR_WHITEBOARD_EXPORT_WAIT_MS: '0' });
+    const out = JSON.parse(first.stdout) as { package: string; request_id: string };
+    const s = readJson<Manifest>(join(out.package, 'manifest.json')).subjects[0]!;
+    const dir = join(out.package, s.path, 'files', 'whiteboards');
+    expect(readdirSync(dir)).toEqual(['export-1.task.json']);
+    expect(first.code).not.toBe(0);
+    const again = await runCli(['requests', 'resume', out.request_id, '--json'], env);
+    expect(again.stderr).not.toMatch(/unexpected error|TypeError/);
+    expect(readdirSync(dir)).toEqual(['export-1.zip']);
+    for (const b of workplaceFor(sb.account, email).whiteboards) expect(readFileSync(join(dir, 'export-1.zip')).includes(Buffer.from(`${String(b.whiteboard_id)}.pdf`))).toBe(true);
+    expect(sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/whiteboards/export').length - before).toBe(1);
   });
 });

@@ -297,3 +297,21 @@ export function probeWorkplace(client: ZoomClient, email: string, today: string)
     },
   };
 }
+
+// ---------------------------------------------------------------- Whiteboard export (all Medium)
+
+/** Start Zoom's export of up to 50 whiteboards (a ZIP of PDFs and the audit log); its task id lives 30 days. */
+export async function startWhiteboardExport(client: ZoomClient, whiteboardIds: string[]): Promise<string> {
+  const res = await client.send<{ task_id?: unknown }>(route('POST', '/whiteboards/export'), { body: { whiteboard_ids: whiteboardIds } });
+  const id = res.body?.task_id;
+  if (typeof id !== 'string' || !id) throw new Error('Zoom answered the whiteboard export without a task_id');
+  return id;
+}
+
+/** The export task's status: processing, successed or failed, with the whiteboard ids of each. */
+export function whiteboardExportStatus(client: ZoomClient, taskId: string): Promise<Rec> {
+  return client.get(route('GET', '/whiteboards/export/task/{taskId}/status', { taskId }));
+}
+
+/** Where the finished export's ZIP is served. */
+export const whiteboardExportFile = (taskId: string) => route('GET', '/whiteboards/export/task/{taskId}', { taskId });
