@@ -27,6 +27,7 @@ export const ENVIRONMENT = [
   ['ZDSAR_CONNECTIONS', 'connections to Zoom at once', '`64`'],
   ['ZDSAR_PARTICIPANTS_FROM', 'where attendance rows are read: `report` (Heavy) or `past_meetings` (Medium)', 'each meeting from whichever rate limit serves it sooner'],
   ['ZDSAR_MAX_UNSIZED_DOWNLOAD_MB', 'the largest download whose size neither Zoom nor the server declares (a declared size is itself the cap)', '`4096`'],
+  ['ZDSAR_WHITEBOARD_EXPORT_WAIT_MS', "how long --with-files waits per person for Zoom's whiteboard export (0: ask once; a resume fetches it)", '`600000`'],
   ['ZDSAR_LISTEN_MAX_CONNECTIONS', '`compliance listen`: connections held at once', '`32`'],
   ['ZDSAR_LISTEN_BODY_TIMEOUT_MS', '`compliance listen`: the longest a delivery may take to arrive', '`10000`'],
   ['ZDSAR_SIGNING_KEY', 'an Ed25519 private key (PEM, PKCS#8) that signs every manifest (`manifest.sig`); a secret, never printed (the public key is printed); also `ZDSAR_SIGNING_KEY_FILE`', 'unsigned'],

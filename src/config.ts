@@ -116,7 +116,7 @@ export function zdsarHome(env: NodeJS.ProcessEnv): string {
  * (default 64; 1 sends one request at a time, the benchmark's baseline); ZDSAR_MAX_UNSIZED_DOWNLOAD_MB:
  * the cap on a downloaded file whose size neither Zoom's listing nor the server declares (default 4096).
  */
-export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number; participantsFrom?: 'report' | 'past_meetings' };
+export type ClientTuning = { timeoutMs?: number; connections?: number; maxUnsizedDownloadBytes?: number; participantsFrom?: 'report' | 'past_meetings'; whiteboardExportWaitMs?: number };
 
 /** A whole-number variable within [min, max], or undefined when unset; anything else is a usage error naming it. */
 function envInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
@@ -138,7 +138,10 @@ export function listenTuning(env: NodeJS.ProcessEnv): { maxConnections?: number;
 export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
   const num = (name: string, min: number, max: number): number | undefined => envInteger(env, name, min, max);
   const mb = num('ZDSAR_MAX_UNSIZED_DOWNLOAD_MB', 1, 1_048_576);
+  // How long --with-files waits for Zoom's whiteboard export per person (default 10 minutes; 0: ask once, resume later).
+  const wb = num('ZDSAR_WHITEBOARD_EXPORT_WAIT_MS', 0, 86_400_000);
   return {
+    ...(wb !== undefined ? { whiteboardExportWaitMs: wb } : {}),
     timeoutMs: num('ZDSAR_HTTP_TIMEOUT_MS', 100, 600_000),
     connections: num('ZDSAR_CONNECTIONS', 1, 256),
     ...(mb !== undefined ? { maxUnsizedDownloadBytes: mb * 1024 * 1024 } : {}),

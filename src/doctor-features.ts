@@ -1,6 +1,6 @@
 import type { ZoomClient } from './zoom/client.js';
 import { featureBlock } from './zoom/endpoints/breadth.js';
-import { probeWorkplace, USER_LEVEL_ONLY, WORKPLACE_OPERATIONS, workplaceBlock } from './zoom/endpoints/workplace.js';
+import { MailEncrypted, probeWorkplace, USER_LEVEL_ONLY, WORKPLACE_OPERATIONS, workplaceBlock } from './zoom/endpoints/workplace.js';
 import { checkScopes } from './zoom/scopes.js';
 import { ZoomApiError } from './zoom/errors.js';
 import { route } from './zoom/route.js';
@@ -65,7 +65,8 @@ export async function checkWorkplace(client: ZoomClient, granted: string[], toda
       check = { ...check, licensed: 'yes' };
     } catch (e) {
       const block = workplaceBlock(e);
-      if (block?.reason === 'not_enabled') check = { ...check, licensed: 'no', detail: block.note };
+      if (e instanceof MailEncrypted) check = { ...check, licensed: 'yes', permitted: false, detail: e.message };
+      else if (block?.reason === 'not_enabled') check = { ...check, licensed: 'no', detail: block.note };
       else if (block) check = { ...check, permitted: false, detail: block.note };
       else if (e instanceof ZoomApiError) check = { ...check, detail: `${e.status}${e.code ? ` code ${e.code}` : ''}: ${e.zoomMessage}` };
       else check = { ...check, detail: (e as Error).message };

@@ -48,7 +48,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--with-files', 'also download cloud recording, call recording, voicemail and Team Chat files into each folder')
     .option('--zip', "one zip per person: with --redact, made from the approved copy (what the person receives); without, the officer's archive of the record in internal-record/ (not for release)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
-    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins, clips, calendar, scheduler, workspaces, ai_companion (see --estimate for what each costs)')
+    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins, clips, calendar, scheduler, workspaces, ai_companion, mail, whiteboards (see --estimate for what each costs)')
     .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing')
     .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
     .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')
@@ -121,6 +121,8 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
     status: () => (latest ? `zdsar export ${request.request_id}: ${progressLines(latest, label)[0]!.trim()} · ${minutes(Date.now() - started)}` : undefined),
   });
   let outcome: ExportOutcome;
+  // What stands in the way of a category is the same for everyone (an account setting, a scope): said once per run.
+  const said = new Set<string>();
   try {
     outcome = await executeExport(prepared, {
       ...runContext(ctx, { verbose: show.verbose, mask }, progress),
@@ -130,7 +132,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
       },
       // A line as each person finishes, on a terminal and off it (a long run is not silent until the end).
       onSubjectDone: show.json ? undefined : (index, result) => {
-        for (const line of personLines(label(index), result, p)) progress.note(mask(line));
+        for (const line of personLines(label(index), result, p, said)) progress.note(mask(line));
       },
     });
   } finally {
@@ -183,8 +185,12 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
   return status === 'completed' ? EXIT.ok : EXIT.partial;
 }
 
-/** The lines printed as one person finishes: outcome and counts, then each failure. */
-function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette>): string[] {
+/**
+ * The lines printed as one person finishes: outcome and counts, then each failure, then what stands in the
+ * way of a category (not enabled, not permitted…). A reason already printed for an earlier person (`said`) is
+ * named, not repeated.
+ */
+function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette>, said: Set<string>): string[] {
   const total = Object.values(s.categories).reduce((n, c) => n + (c.status === 'done' ? (c.records ?? 0) : 0), 0);
   const mark = s.status === 'completed' ? p.green('completed') : s.status === 'not_found' ? p.yellow('no Zoom user in this account') : p.red(s.status);
   const regs = s.categories.registrations?.status === 'done' ? s.categories.registrations.records : undefined;
@@ -192,7 +198,17 @@ function personLines(who: string, s: SubjectResult, p: ReturnType<typeof palette
   const out = [`${who}: ${mark}${count}`];
   for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'failed') out.push(`    ${cat}: ${c.error}`);
   // Not enabled / not permitted: what to change, so it is never mistaken for "no data".
-  for (const [cat, c] of Object.entries(s.categories)) if (c.status === 'unavailable' && c.reason !== 'skipped') out.push(`    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : c.reason === 'not_granted' ? 'scope not granted' : 'not permitted'}: ${c.note ?? ''}`);
+  const asAbove: string[] = [];
+  for (const [cat, c] of Object.entries(s.categories)) {
+    if (c.status !== 'unavailable' || c.reason === 'skipped') continue;
+    const line = `    ${cat}: ${c.reason === 'not_enabled' ? 'not enabled' : c.reason === 'user_level' ? 'not readable by an admin app' : c.reason === 'not_granted' ? 'scope not granted' : 'not permitted'}: ${c.note ?? ''}`;
+    if (said.has(line)) asAbove.push(cat);
+    else {
+      said.add(line);
+      out.push(line);
+    }
+  }
+  if (asAbove.length) out.push(`    as above, not collected: ${asAbove.join(', ')}`);
   if (s.error) out.push(`    ${s.error}`);
   return out;
 }

@@ -73,6 +73,8 @@ export interface Estimate {
   optional: Record<string, { requests: Counts; seconds: number; skipped: boolean }>;
   /** Share of attendance rows read from the participants report (Heavy); the rest from past meetings (Medium). */
   attendance_report_share: number;
+  /** Seconds each 1,000 messages in one person's mailbox add (each message is one Light request); the counts assume a small mailbox. */
+  mail_per_thousand_messages_seconds: number;
   assumptions: typeof ASSUMED & { historyMonths: number };
 }
 
@@ -227,6 +229,7 @@ export function estimateExport(i: EstimateInput): Estimate {
     binding: r.binding,
     optional,
     attendance_report_share: via,
+    mail_per_thousand_messages_seconds: Math.round((1000 / perSecond('light', i.plan)) * 10) / 10,
     assumptions: { ...ASSUMED, historyMonths: Math.round(historyMonths * 10) / 10 },
   };
 }
@@ -242,6 +245,7 @@ export function formatEstimate(e: Estimate): string {
     `  attendance rows: ${Math.round(e.attendance_report_share * 100)} % from the participants report (Heavy), the rest from past meetings (Medium), so that both finish together on this plan`,
     'What each optional category adds (leave one out with --skip NAME,…):',
     ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(total(o.requests)).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
+    ...(e.optional.mail && !e.optional.mail.skipped ? [`Zoom Mail reads each message on its own (Light): every 1,000 messages in a person's mailbox add about ${fmtTime(e.mail_per_thousand_messages_seconds)} (the counts above assume a small mailbox; --skip mail leaves Mail out).`] : []),
     `Assumes an ordinary person: ${e.assumptions.historyMonths} months of history, ${e.assumptions.meetingsJoined} meetings joined and ${e.assumptions.chatSessions} chat conversations in six months, Zoom Phone for ${Math.round(e.assumptions.phoneShare * 100)} %, an account of ${e.assumptions.accountUsers} users. People with more data take longer.`,
   ];
   return lines.join('\n') + '\n';

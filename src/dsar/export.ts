@@ -195,7 +195,7 @@ async function runHeld(
           st.categories.files = 'downloading';
           changed();
           // Each file's outcome is kept under .work (not the person's scratch folder, which a finished collection removes) until the request completes.
-          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes, record: join(packageDir, '.work', '_files', `${folder}.json`) });
+          const d = await downloadSubjectFiles(client, join(packageDir, 'subjects', folder), { signal, maxUnsizedBytes: hooks.tuning?.maxUnsizedDownloadBytes, whiteboardWaitMs: hooks.tuning?.whiteboardExportWaitMs, record: join(packageDir, '.work', '_files', `${folder}.json`) });
           const { items, ...downloads } = d;
           result.downloads = downloads;
           withFileOutcomes(result.categories, items ?? {});

@@ -8,6 +8,8 @@
  *   files/clips/<n>-<clip id>.mp4                    Zoom Clips (GET /clips/{clipId}/download, Light; only clips Zoom has finished: RECORD_SUCCESS)
  *   files/ai_companion/history.<ext>, <n>-<file id>.<ext>  the AI Companion conversation archive's history and files
  *   files/sms/<n>-<attachment id>.<ext>              MMS attachments of SMS texts (<n>: the text's row in phone_sms_messages.json)
+ *   files/whiteboards/export-<n>.zip                  Zoom's export of the person's whiteboards, 50 a ZIP (PDFs and the audit log)
+ *   files/mail/<n>-<attachment id>.<ext>             Zoom Mail attachments (<n>: the message's row in mail_messages.json; drafts' as d<n>)
  *
  * <meeting#> and <n> are the record's position (1-based) in cloud_recordings.json,
  * phone_recordings.json or phone_voicemails.json, so a file can be matched to its record
@@ -28,6 +30,8 @@ import { digestFile } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import type { RateCategory } from '../zoom/categories.generated.js';
 import { downloadFile } from '../zoom/download.js';
+import { mailAttachments } from '../zoom/endpoints/workplace.js';
+import { exportWhiteboards } from './whiteboard-export.js';
 import { route, type Route } from '../zoom/route.js';
 import { CATEGORY } from './categories.js';
 import type { CategoryResult } from './collect.js';
@@ -39,9 +43,11 @@ export interface PlannedFile {
   rel: string;
   url: string;
   expectedBytes?: number;
-  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment' | 'clip' | 'aic_file';
+  kind: 'recording' | 'phone_recording' | 'phone_transcript' | 'voicemail' | 'chat_file' | 'sms_attachment' | 'clip' | 'aic_file' | 'mail_attachment';
   /** The category whose records list the file: its coverage counts the file's outcome. */
   category: string;
+  /** A file Zoom serves inside a JSON answer, base64url in its `data` (mail attachments), read by this route instead of `url`. */
+  inline?: Route;
   /** The rate category of the first request (the spec's label), when not the downloads' default. */
   rate?: RateCategory;
 }
@@ -212,6 +218,31 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
     yield { rel: `${FILES_DIR}/clips/${unique(`${pad(i, 4)}-${safeId(id)}`, 'mp4', i)}`, url: urlOfRoute(r), expectedBytes: expected(c.file_size), kind: 'clip', category: 'clips', rate: r.category };
   }
 
+  // Zoom Mail attachments (mail.openapi.json get_email_attachment, Medium): JSON with the bytes base64url-encoded, read from the person's own mailbox.
+  let mailbox = '';
+  for await (const p of readRecords(join(subjectDir, CATEGORY.get('mail_profile')!.file))) mailbox = typeof p.emailAddress === 'string' ? p.emailAddress : '';
+  if (mailbox) {
+    const mailFiles = async function* (category: 'mail_messages' | 'mail_drafts', prefix: string, messageOf: (r: Rec) => Rec): AsyncGenerator<PlannedFile> {
+      const file = CATEGORY.get(category)!.file;
+      let n = 0;
+      for await (const r of readRecords(join(subjectDir, file))) {
+        n++;
+        const m = messageOf(r);
+        const messageId = typeof m.id === 'string' ? m.id : '';
+        if (!messageId) continue;
+        let j = 0;
+        for (const a of mailAttachments(m)) {
+          j++;
+          const ext = safeExtension(a.filename.includes('.') ? a.filename.slice(a.filename.lastIndexOf('.') + 1) : '', undefined);
+          const r2 = route('GET', '/emails/mailboxes/{email}/messages/{messageId}/attachments/{attachmentId}', { email: mailbox, messageId, attachmentId: a.attachmentId });
+          yield { rel: `${FILES_DIR}/mail/${unique(`${prefix}${pad(n, 5)}-${safeId(a.attachmentId) ?? `file${j}`}`, ext, j)}`, url: urlOfRoute ? urlOfRoute(r2) : r2.path, expectedBytes: expected(a.size), kind: 'mail_attachment', category, inline: r2 };
+        }
+      }
+    };
+    yield* mailFiles('mail_messages', '', (r) => r);
+    yield* mailFiles('mail_drafts', 'd', (r) => (isRecord(r.message) ? r.message : {}));
+  }
+
   // The AI Companion archive (ai-companion.openapi.json): the conversation history and the files given to it.
   for await (const a of readRecords(join(subjectDir, CATEGORY.get('aic_archive')!.file))) {
     const history = urlOf(a.aic_history_download_url);
@@ -239,7 +270,7 @@ export async function* planSubjectFiles(subjectDir: string, urlOfRoute?: (r: Rou
 export async function downloadSubjectFiles(
   client: ZoomClient,
   subjectDir: string,
-  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number; record?: string } = {},
+  opts: { signal?: AbortSignal; concurrency?: number; maxUnsizedBytes?: number; record?: string; whiteboardWaitMs?: number } = {},
 ): Promise<SubjectFilesResult> {
   const out: SubjectFilesResult = { files: 0, bytes: 0, skipped: 0, failed: [] };
   const paths: string[] = [];
@@ -319,7 +350,12 @@ export async function downloadSubjectFiles(
       }
       let got: { bytes: number; sha256: string } | undefined;
       const o = await settleItem(async () => {
-        got = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes, ...(f.rate ? { category: f.rate } : {}) });
+        if (f.inline) {
+          const bytes = Buffer.from(String((await client.get(f.inline)).data ?? ''), 'base64url');
+          if (f.expectedBytes !== undefined && bytes.length !== f.expectedBytes) throw new Error(`Zoom announced ${f.expectedBytes} bytes and sent ${bytes.length}`);
+          await writeFileAtomic(dest, bytes);
+          got = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+        } else got = await downloadFile(client, f.url, dest, { expectedBytes: f.expectedBytes, signal: opts.signal, maxUnsizedBytes: opts.maxUnsizedBytes, ...(f.rate ? { category: f.rate } : {}) });
         return [];
       }, () => Boolean(opts.signal?.aborted));
       if (o.outcome === 'collected' && got) await settle(f, { outcome: 'collected', bytes: got.bytes, sha256: got.sha256 }, { bytes: got.bytes, skipped: false });
@@ -329,6 +365,13 @@ export async function downloadSubjectFiles(
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
   await saving;
   if (planError !== undefined) out.failed.push({ file: '(reading the records)', error: (planError as Error).message ?? String(planError) });
+  // The whiteboards' content: Zoom's export, made on request and polled (whiteboard-export.ts).
+  const wb = await exportWhiteboards(client, subjectDir, { signal: opts.signal, waitMs: opts.whiteboardWaitMs, sizeOf: sizeIfFile });
+  out.files += wb.files.length;
+  out.bytes += wb.bytes;
+  out.skipped += wb.skipped;
+  out.failed.push(...wb.failed);
+  paths.push(...wb.files);
   return { ...out, paths: paths.sort(), items };
 }
 

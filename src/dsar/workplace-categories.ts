@@ -16,6 +16,17 @@ export const WORKPLACE_CATEGORIES = [
   { name: 'scheduler_availability', file: 'scheduler_availability.json', group: 'workplace', title: 'Your availability', explain: 'The availability schedules Zoom Scheduler keeps for you: the hours you can be booked.' },
   { name: 'workspace_reservations', file: 'workspace_reservations.json', group: 'workplace', title: 'Desk and room reservations', explain: 'Desks and rooms you reserved with Zoom Workspace Reservation: which, when, and whether you checked in.' },
   { name: 'aic_archive', file: 'aic_conversation_archive.json', group: 'workplace', title: 'AI Companion conversations', explain: "Zoom's archive of your conversations with AI Companion: the period it covers, a download link for the conversation history and the files you gave it." },
+  { name: 'mail_profile', file: 'mail_profile.json', group: 'workplace', title: 'Your Zoom Mail mailbox', explain: 'Your Zoom Mail mailbox: its address and aliases, status, size, how many messages and threads it holds, and whether end-to-end encryption is on.' },
+  { name: 'mail_messages', file: 'mail_messages.json', group: 'workplace', title: 'Your email', explain: 'Every message in your Zoom Mail mailbox, spam and trash included: who sent it and to whom, subject, date, labels, a preview and the text (encoded as Zoom stores it), and the names and sizes of attachments.' },
+  { name: 'mail_threads', file: 'mail_threads.json', group: 'workplace', title: 'Your email conversations', explain: 'The conversations (threads) your messages belong to: name, preview and status; the messages themselves are in Your email.' },
+  { name: 'mail_drafts', file: 'mail_drafts.json', group: 'workplace', title: 'Your email drafts', explain: 'Messages you started writing in Zoom Mail and did not send.' },
+  { name: 'mail_labels', file: 'mail_labels.json', group: 'workplace', title: 'Your email labels', explain: 'The folders and labels of your mailbox (Inbox, Sent, your own labels) with how many messages each holds.' },
+  { name: 'mail_filters', file: 'mail_filters.json', group: 'workplace', title: 'Your email filters', explain: 'The rules that sort your incoming mail: which messages they match and what they do with them.' },
+  { name: 'mail_delegates', file: 'mail_delegates.json', group: 'workplace', title: 'People who may use your mailbox', explain: 'The people you let read or send mail from your mailbox, and what each may do.' },
+  { name: 'mail_vacation', file: 'mail_vacation.json', group: 'workplace', title: 'Your out-of-office reply', explain: 'Your Zoom Mail automatic reply: whether it is on, its text and dates.' },
+  { name: 'whiteboards', file: 'whiteboards.json', group: 'workplace', title: 'Your whiteboards', explain: 'The Zoom Whiteboards you own, trashed ones included: name, dates, whether locked or read-only, and how they are shared.' },
+  { name: 'whiteboard_collaborators', file: 'whiteboard_collaborators.json', group: 'workplace', title: 'People your whiteboards are shared with', explain: 'Who can see, comment on or edit each of your whiteboards (colleagues, outside people, channels), beside the whiteboard.' },
+  { name: 'whiteboard_sessions', file: 'whiteboard_sessions.json', group: 'workplace', title: 'Whiteboard sessions you took part in', explain: 'Archived whiteboard sessions you joined: which whiteboard, when, and when each participant joined and left.' },
   { name: 'docs', file: 'docs.json', group: 'workplace', title: 'Zoom Docs', explain: 'Documents in Zoom Docs. Zoom\'s API reads only the documents of the app\'s own user, not another person\'s, so this package cannot hold yours: Zoom\'s own export (--zoom-export) does.' },
   { name: 'tasks', file: 'tasks.json', group: 'workplace', title: 'Zoom Tasks', explain: 'Tasks in Zoom Tasks. Zoom\'s API reads only the tasks assigned to or created by the app\'s own user, not another person\'s, so this package cannot hold yours: Zoom\'s own export (--zoom-export) does.' },
 ] as const;
@@ -27,14 +38,18 @@ export const WORKPLACE_OPTIONAL: Record<string, string[]> = {
   scheduler: ['scheduler_events', 'scheduler_schedules', 'scheduler_availability'],
   workspaces: ['workspace_reservations'],
   ai_companion: ['aic_archive'],
+  whiteboards: ['whiteboards', 'whiteboard_collaborators', 'whiteboard_sessions'],
+  mail: ['mail_profile', 'mail_messages', 'mail_threads', 'mail_drafts', 'mail_labels', 'mail_filters', 'mail_delegates', 'mail_vacation'],
 };
 
 /**
  * An ordinary person (assumed, like estimate.ts ASSUMED, as in the 50-person benchmark: Zoom says nothing
  * before it is asked). One calendar: an admin app reads only the primary one, since the calendar list is
- * user-level only (as are the calendar settings, so neither is sent).
+ * user-level only (as are the calendar settings, so neither is sent). A small mailbox, as the benchmark's:
+ * real mailboxes hold thousands of messages, each read on its own, so the estimate says what each
+ * thousand adds (MAIL_PER_THOUSAND in estimate.ts) rather than guess a size.
  */
-export const WORKPLACE_ASSUMED = { clips: 3, calendars: 1, eventsPerCalendar: 2 };
+export const WORKPLACE_ASSUMED = { clips: 3, calendars: 1, eventsPerCalendar: 2, mailMessages: 5, mailThreads: 4, mailDrafts: 1, whiteboards: 2, whiteboardSessionsInAccount: 400 };
 
 /**
  * The requests of each group for `people` people over `months` months of history (`monthWindows` one-month
@@ -60,5 +75,24 @@ export function workplaceRequests(people: number, months: number, monthWindows: 
     ],
     workspaces: [['GET /workspaces/users/{userId}/reservations', people * Math.ceil((months * 30.44) / 14)]],
     ai_companion: [['GET /aic/users/{userId}/conversation_archive', people]],
+    whiteboards: [
+      ['GET /whiteboards', people * monthWindows],
+      ['GET /whiteboards/{whiteboardId}/collaborator', people * a.whiteboards],
+      // The account's sessions over each person's range (no per-person filter).
+      ['GET /whiteboards/sessions', people * pages(a.whiteboardSessionsInAccount, 300)],
+    ],
+    // The whole mailbox (the Mail API has no date filter of its own), each message read in full.
+    mail: [
+      ['GET /emails/mailboxes/{email}/profile', people],
+      ['GET /emails/mailboxes/{email}/messages', people * pages(a.mailMessages, 500)],
+      ['GET /emails/mailboxes/{email}/messages/{messageId}', people * a.mailMessages],
+      ['GET /emails/mailboxes/{email}/threads', people * pages(a.mailThreads, 500)],
+      ['GET /emails/mailboxes/{email}/drafts', people],
+      ['GET /emails/mailboxes/{email}/drafts/{draftId}', people * a.mailDrafts],
+      ['GET /emails/mailboxes/{email}/labels', people],
+      ['GET /emails/mailboxes/{email}/settings/filters', people],
+      ['GET /emails/mailboxes/{email}/settings/delegates', people],
+      ['GET /emails/mailboxes/{email}/settings/vacation', people],
+    ],
   };
 }

@@ -24,6 +24,20 @@ import {
   listSchedules,
   canRead,
   scopeBlock,
+  getMailProfile,
+  listMailMessages,
+  getMailMessage,
+  listMailThreads,
+  listMailDrafts,
+  getMailDraft,
+  listMailLabels,
+  listMailFilters,
+  listMailDelegates,
+  getMailVacation,
+  MAIL_ENCRYPTED_NOTE,
+  listWhiteboards,
+  listWhiteboardCollaborators,
+  listWhiteboardSessions,
 } from '../zoom/endpoints/workplace.js';
 import { ZoomApiError } from '../zoom/errors.js';
 import { dayWindows, monthWindows, type DateWindow } from '../zoom/paginate.js';
@@ -63,6 +77,8 @@ export function workplacePlan(p: BreadthPerson, s: WorkplaceSettings, who: Workp
     group('scheduler', () => scheduler(p, s, who)),
     group('workspaces', () => workspaces(p, s, who)),
     group('ai_companion', () => aic(p, s, who)),
+    group('mail', () => mail(p, s, who)),
+    group('whiteboards', () => whiteboards(p, s, who)),
     ...(['docs', 'tasks'] as const).map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'user_level', note: OWN_ONLY[name] }))),
   ];
 }
@@ -212,4 +228,94 @@ async function aic(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject
       { why: "Zoom's archive of the person's AI Companion conversations as Zoom serves it (its period is in the record)" },
     ),
   );
+}
+
+// ---------------------------------------------------------------- Mail
+
+const MAILBOX = '/emails/mailboxes/{email}';
+
+/**
+ * The person's Zoom Mail mailbox, read by their address. The profile first: a 404 (no mailbox the API can
+ * read: Mail not onboarded, or the mailbox not provisioned) makes every mail category unavailable with the
+ * setting to change (workplaceBlock), and `encryptionEnabled` in it means Zoom's API reads nothing else of
+ * it: unavailable too, never "no data". Then the lists, SPAM and TRASH included, each message and draft in full.
+ */
+async function mail(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { email } = who;
+  await p.settle('mail_profile', async () =>
+    (await blocked(s, `${MAILBOX}/profile`)) ??
+    p.collect(
+      'mail_profile',
+      one(async function* () {
+        yield await getMailProfile(s.client, email);
+      }),
+      { why: "the mailbox's profile as Zoom serves it now" },
+    ),
+  );
+  let encrypted = false;
+  if (p.categories.mail_profile?.status === 'done') for await (const r of recordsOf(p, 'mail_profile')) if (r.encryptionEnabled === true) encrypted = true;
+  const after = (name: string, templates: string[], run: () => Promise<BreadthResult>) =>
+    dependsOn(p, 'mail_profile', name, async () => {
+      if (encrypted) return { status: 'unavailable', reason: 'not_enabled', note: MAIL_ENCRYPTED_NOTE };
+      for (const t of templates) {
+        const no = await blocked(s, t);
+        if (no) return no;
+      }
+      return run();
+    });
+  const whole = 'the whole mailbox, SPAM and TRASH included (includeSpamTrash): the Mail API filters by search query only, not by date, so nothing is left out by the range';
+  /** A list whose every entry is then read in full, one item each (items.ts: a 404 is an entry deleted since the list named it). */
+  const inFull = (name: string, noun: string, templates: string[], listed: () => AsyncIterable<Rec>, idOf: (r: Rec) => string, get: (id: string) => Promise<Rec>, why: string) =>
+    after(name, templates, async () => {
+      const ids = new Set<string>();
+      for await (const r of listed()) if (idOf(r)) ids.add(idOf(r));
+      return p.collect(name, items([...ids].map((id) => ({ key: id, name: `${noun} ${id}`, value: id })), async (id) => [await get(id)]), { why }, noun);
+    });
+  const list = (name: string, template: string, listed: () => AsyncIterable<Rec>, why?: string) => after(name, [template], () => p.collect(name, one(listed), why ? { why } : undefined));
+  await Promise.all([
+    inFull('mail_messages', 'message', [`${MAILBOX}/messages`, `${MAILBOX}/messages/{messageId}`], () => listMailMessages(s.client, email), (m) => str(m.id), (id) => getMailMessage(s.client, email, id), `${whole}; each message in full`),
+    inFull('mail_drafts', 'draft', [`${MAILBOX}/drafts`, `${MAILBOX}/drafts/{draftId}`], () => listMailDrafts(s.client, email), (d) => str(d.id), (id) => getMailDraft(s.client, email, id), `${whole}; each draft in full`),
+    list('mail_threads', `${MAILBOX}/threads`, () => listMailThreads(s.client, email), `${whole}; the messages of each thread are in mail_messages.json`),
+    list('mail_labels', `${MAILBOX}/labels`, () => listMailLabels(s.client, email)),
+    list('mail_filters', `${MAILBOX}/settings/filters`, () => listMailFilters(s.client, email)),
+    list('mail_delegates', `${MAILBOX}/settings/delegates`, () => listMailDelegates(s.client, email)),
+    list('mail_vacation', `${MAILBOX}/settings/vacation`, async function* () {
+      yield await getMailVacation(s.client, email);
+    }),
+  ]);
+}
+
+// ---------------------------------------------------------------- Whiteboard
+
+/**
+ * The person's whiteboards (a month at a time, by creation date), each one's collaborators (one item per
+ * whiteboard), and the account's archived sessions in which the person took part (regulated_participants:
+ * Zoom has no per-person filter, so the account's list over the range is read and only theirs kept).
+ */
+async function whiteboards(p: BreadthPerson, s: WorkplaceSettings, who: WorkplaceSubject): Promise<void> {
+  const { range, userId, email } = who;
+  const units = monthWindows(range.from, range.to).map((w) => ({ key: `${w.from}_${w.to}`, items: () => listWhiteboards(s.client, userId, w) }));
+  await Promise.all([
+    p.settle('whiteboards', async () => (await blocked(s, '/whiteboards')) ?? p.collect('whiteboards', units, { ...range, why: 'whiteboards created in the range, trashed ones included (Zoom lists them one month at a time, by creation date)' })),
+    p.settle('whiteboard_sessions', async () => {
+      const no = await blocked(s, '/whiteboards/sessions');
+      if (no) return no;
+      const mine = (x: Rec) => Array.isArray(x.regulated_participants) && (x.regulated_participants as Rec[]).some((q) => str(q.user_id) === userId || str(q.email).toLowerCase() === email.toLowerCase());
+      return p.collect(
+        'whiteboard_sessions',
+        one(async function* () {
+          for await (const x of listWhiteboardSessions(s.client, range)) if (mine(x)) yield x;
+        }),
+        { ...range, why: "the account's archived whiteboard sessions within the range in which the person took part (Zoom lists the account's sessions; only those naming the person are kept)" },
+      );
+    }),
+  ]);
+  await dependsOn(p, 'whiteboards', 'whiteboard_collaborators', async () => {
+    const no = await blocked(s, '/whiteboards/{whiteboardId}/collaborator');
+    if (no) return no;
+    const owned: Rec[] = [];
+    for await (const b of recordsOf(p, 'whiteboards')) if (str(b.whiteboard_id)) owned.push({ whiteboard_id: b.whiteboard_id, whiteboard_name: b.whiteboard_name });
+    const fetch = async (board: Rec): Promise<Rec[]> => (await listWhiteboardCollaborators(s.client, str(board.whiteboard_id))).map((collaborator) => ({ whiteboard: board, collaborator }));
+    return p.collect('whiteboard_collaborators', items(owned.map((b) => ({ key: str(b.whiteboard_id), name: `whiteboard ${str(b.whiteboard_id)}`, value: b })), fetch), undefined, 'whiteboards');
+  });
 }

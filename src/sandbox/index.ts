@@ -12,6 +12,7 @@ import type { SandboxAccount, SandboxDataRequest, SandboxDataRequests } from './
 import { RateLimiter, type Plan } from './ratelimit.js';
 import { breadthRoutes } from './routes/breadth.js';
 import { workplaceRoutes } from './routes/workplace.js';
+import { whiteboardExportRoutes } from './routes/whiteboard-export.js';
 import { chatRoutes } from './routes/chat.js';
 import { legalHoldRoutes } from './routes/legal-hold.js';
 import { meetingRoutes } from './routes/meetings.js';
@@ -42,7 +43,7 @@ export { signWebhook, deauthorizationEvent, emitSigned } from './webhook.js';
 export { demoAccount } from './demo.js';
 export { generateAccount, type GenerateOptions } from './generate.js';
 export { addBreadth, breadthFor, BREADTH_SCOPES, type SandboxBreadth, type BreadthRecords } from './breadth.js';
-export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
+export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type Mailbox, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
 
 export interface SandboxOptions {
   /** 0 = pick a free port (default 0). */
@@ -142,7 +143,7 @@ export interface Sandbox {
 }
 
 /** Every route the sandbox serves, in matching order (test/sandbox/schema-validation.test.ts walks them all). */
-export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...legalHoldRoutes, ...breadthRoutes, ...workplaceRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
+export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...legalHoldRoutes, ...breadthRoutes, ...workplaceRoutes, ...whiteboardExportRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;

@@ -2,7 +2,7 @@
 type Rec = Record<string, unknown>;
 
 /** The products of this module; a product off for the account answers its documented "not enabled" error. */
-export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion'] as const;
+export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards'] as const;
 export type WorkplaceProduct = (typeof WORKPLACE_PRODUCTS)[number];
 
 /** One owner's record: `owner` is the user id it belongs to (never sent: Zoom's own fields are in `data`). */
@@ -28,5 +28,25 @@ export interface SandboxWorkplace {
   reservations: Owned[];
   /** AI Companion conversation archive of each user id. */
   aicArchives: Record<string, Rec>;
+  /** Zoom Mail: each user id's mailbox; a user without one has no provisioned mailbox (404 on its profile). */
+  mailboxes: Record<string, Mailbox>;
+  /** Zoom Whiteboard: each owner's whiteboards, each one's collaborators, and the account's archived sessions. */
+  whiteboards: Owned[];
+  whiteboardCollaborators: Record<string, Rec[]>;
+  whiteboardSessions: Rec[];
+}
+
+/** One Zoom Mail mailbox, each record in the shape mail.openapi.json answers it. */
+export interface Mailbox {
+  /** GET …/profile: `encryptionEnabled` true means end-to-end encryption is on, and the API reads nothing else. */
+  profile: Rec;
+  /** Full messages (GET …/messages/{id}); the list answers {id, threadId} of each; SPAM and TRASH ones only with includeSpamTrash. */
+  messages: Rec[];
+  /** Full drafts (GET …/drafts/{id}): {id, message}. */
+  drafts: Rec[];
+  labels: Rec[];
+  filters: Rec[];
+  delegates: Rec[];
+  vacation: Rec;
 }
 

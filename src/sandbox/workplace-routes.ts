@@ -10,7 +10,7 @@
 import type { Category } from './ratelimit.js';
 import type { SandboxUser } from './model.js';
 import type { SandboxWorkplace, WorkplaceProduct } from './workplace-model.js';
-import { emptyAicArchive } from './workplace.js';
+import { emptyAicArchive, isSpamOrTrash, mailThreads } from './workplace.js';
 
 type Rec = Record<string, unknown>;
 
@@ -29,10 +29,10 @@ export interface WorkplaceRoute {
   /** The user whose records these are: a path or query parameter holding a user id or address. */
   owner?: { in: 'path' | 'query'; name: string };
   /** Where the records come from; undefined: the parent (a clip, a calendar) does not exist → notFound. */
-  records: (w: SandboxWorkplace, a: { user?: SandboxUser; params: Record<string, string> }) => Rec[] | undefined;
-  /** list: a page of records (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
+  records: (w: SandboxWorkplace, a: { user?: SandboxUser; params: Record<string, string>; query: URLSearchParams }) => Rec[] | undefined;
+  /** list: a page of records ('bare': the answer is the array itself; `echo`: query parameters the answer repeats) (paging 'zoom': page_size and next_page_token; 'token': next_page_token only, as Scheduler answers); detail: the record whose `idField` is the path parameter `param`; object: the only record. */
   shape:
-    | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none'; max: number; head?: Rec }
+    | { kind: 'list'; key: string; paging: 'zoom' | 'token' | 'google' | 'none' | 'bare'; max: number; head?: Rec; echo?: string[] }
     | { kind: 'detail'; param: string; idField: string }
     /** `links`: Zoom's download URLs, made at answer time from a file payload (routes/recordings.ts resolveFile). */
     | { kind: 'object'; links?: (r: Rec, link: (payload: string) => string) => Rec }
@@ -61,6 +61,120 @@ const WS_OFF: ErrorAnswer = [403, 403, 'Forbidden: Workspace Reservation is not 
 const WS_GONE: ErrorAnswer = [404, 1001, 'User does not exist.'];
 const AIC_OFF: ErrorAnswer = [403, 20514, 'User does not have permission to access this resource.'];
 const AIC_GONE: ErrorAnswer = [404, 20524, 'User does not exist.'];
+// Zoom Mail documents bare codes only, and no answer for "Mail not onboarded" or "end-to-end encryption on": the
+// sandbox answers the status each operation documents for a bad request (400), or for a missing item (404); the
+// delegates list documents neither (only 401, 429, 503), so it answers 401 "Authorization Failure."
+const MAIL_BAD: ErrorAnswer = [400, 400, 'Invalid Request.'];
+const MAIL_GONE: ErrorAnswer = [404, 404, 'Not Found.'];
+const MAIL_NO_AUTH: ErrorAnswer = [401, 401, 'Authorization Failure.'];
+
+
+/**
+ * A mailbox the API may read: provisioned, and without end-to-end encryption ("Mail service End-To-End
+ * Encryption is disabled" is each operation's prerequisite). Anything else: undefined, the route's notFound.
+ */
+const readable = (w: SandboxWorkplace, user: SandboxUser | undefined) => {
+  const m = user ? w.mailboxes[user.id] : undefined;
+  return m && m.profile.encryptionEnabled !== true ? m : undefined;
+};
+const mailRoute = (path: string, op: string, label: Category, scope: string, records: WorkplaceRoute['records'], shape: WorkplaceRoute['shape'], notFound: ErrorAnswer): WorkplaceRoute => ({
+  path: `/v2/emails/mailboxes/:email${path}`,
+  spec: `mail.openapi.json ${op}`,
+  label,
+  granular: [`email:read:${scope}`, `email:read:${scope}:admin`],
+  classic: ['mail:read', 'mail:read:admin'],
+  product: 'mail',
+  owner: { in: 'path', name: 'email' },
+  records,
+  shape,
+  errors: { notEnabled: notFound, notFound },
+});
+/** A message's attachment part (body.attachmentId), at any depth. */
+function attachment(msg: Rec, id: string): Rec | undefined {
+  const walk = (part: Rec): Rec | undefined => ((part.body as Rec | undefined)?.attachmentId === id ? part : ((part.parts as Rec[] | undefined) ?? []).map(walk).find(Boolean));
+  return walk(msg.payload as Rec);
+}
+/** The bytes of an attachment (deterministic, of its announced size), base64url as Zoom sends them. */
+const attachmentData = (id: string, size: number) => Buffer.alloc(size, `%PDF-1.4 ${id} `).toString('base64url');
+
+export const MAIL_ROUTES: readonly WorkplaceRoute[] = [
+  // The profile: the only mail read that documents 404, and the one that says whether encryption is on; an encrypted mailbox's profile still answers.
+  mailRoute('/profile', 'get_mailbox_profile', 'Light', 'profile', (w, { user }) => (user && w.mailboxes[user.id] ? [w.mailboxes[user.id]!.profile] : undefined), { kind: 'object' }, MAIL_GONE),
+  mailRoute('/messages', 'list_emails', 'Medium', 'list_msgs', (w, { user, query }) => readable(w, user)?.messages.filter((m) => query.get('includeSpamTrash') === 'true' || !isSpamOrTrash(m)).map((m) => ({ id: m.id, threadId: m.threadId })), { kind: 'list', key: 'messages', paging: 'google', max: 500 }, MAIL_BAD),
+  mailRoute('/messages/:messageId', 'get_email', 'Light', 'msg', (w, { user }) => readable(w, user)?.messages, { kind: 'detail', param: 'messageId', idField: 'id' }, MAIL_GONE),
+  mailRoute(
+    '/messages/:messageId/attachments/:attachmentId',
+    'get_email_attachment',
+    'Medium',
+    'attachment',
+    (w, { user, params }) => {
+      const msg = readable(w, user)?.messages.find((m) => m.id === params.messageId);
+      const part = msg && attachment(msg, params.attachmentId ?? '');
+      const size = Number((part?.body as Rec | undefined)?.size ?? 0);
+      return part ? [{ attachmentId: params.attachmentId, size, data: attachmentData(String(params.attachmentId), size) }] : undefined;
+    },
+    { kind: 'object' },
+    MAIL_GONE,
+  ),
+  mailRoute('/threads', 'list_email_threads', 'Medium', 'list_threads', (w, { user, query }) => {
+    const m = readable(w, user);
+    return m && mailThreads(m, query.get('includeSpamTrash') === 'true');
+  }, { kind: 'list', key: 'threads', paging: 'google', max: 500 }, MAIL_BAD),
+  mailRoute('/drafts', 'list_draft_emails', 'Medium', 'list_drafts', (w, { user, query }) => readable(w, user)?.drafts.filter((d) => query.get('includeSpamTrash') === 'true' || !isSpamOrTrash(d.message as Rec)).map((d) => ({ id: d.id, message: { id: (d.message as Rec).id, threadId: (d.message as Rec).threadId } })), { kind: 'list', key: 'drafts', paging: 'google', max: 500 }, MAIL_BAD),
+  mailRoute('/drafts/:draftId', 'get_draft_email', 'Light', 'draft', (w, { user }) => readable(w, user)?.drafts, { kind: 'detail', param: 'draftId', idField: 'id' }, MAIL_GONE),
+  mailRoute('/labels', 'list_labels_in_mailbox', 'Medium', 'list_labels', (w, { user }) => readable(w, user)?.labels, { kind: 'list', key: 'labels', paging: 'none', max: 10_000 }, MAIL_BAD),
+  mailRoute('/settings/filters', 'list_email_filters', 'Medium', 'list_setting_filters', (w, { user }) => readable(w, user)?.filters, { kind: 'list', key: 'filter', paging: 'none', max: 10_000 }, MAIL_BAD),
+  mailRoute('/settings/delegates', 'list_mailbox_delegates', 'Medium', 'list_setting_delegates', (w, { user }) => readable(w, user)?.delegates, { kind: 'list', key: 'delegates', paging: 'none', max: 10_000 }, MAIL_NO_AUTH),
+  mailRoute('/settings/vacation', 'get_mail_vacation_response_setting', 'Light', 'setting_vacation', (w, { user }) => {
+    const m = readable(w, user);
+    return m && [m.vacation];
+  }, { kind: 'object' }, MAIL_BAD),
+];
+
+const WB_OFF: ErrorAnswer = [403, 403, 'Forbidden: Zoom Whiteboard is not enabled for this account.'];
+/** The whiteboard list documents a bare 400 (no code); the archived sessions 400 code 34002 "Invalid parameter." */
+const WB_BAD: ErrorAnswer = [400, 400, 'Bad Request'];
+
+export const WHITEBOARD_ROUTES: readonly WorkplaceRoute[] = [
+  {
+    path: '/v2/whiteboards',
+    spec: 'whiteboard.openapi.json ListWhiteboards',
+    label: 'Medium',
+    granular: ['whiteboard:read:list_whiteboards:admin', 'whiteboard:read:list_whiteboards'],
+    classic: ['whiteboard:read:admin', 'whiteboard:read'],
+    product: 'whiteboards',
+    owner: { in: 'query', name: 'user_id' },
+    records: (w, { user }) => (user ? mine(w.whiteboards, user) : w.whiteboards.map((x) => x.data)),
+    shape: { kind: 'list', key: 'whiteboards', paging: 'zoom', max: 50 },
+    // "The maximum range can be a month"; date_filter_type picks the date (default modified_date).
+    window: { from: 'from', to: 'to', start: (q) => (q.get('date_filter_type') === 'created_date' ? 'created_date' : 'modified_date'), maxDays: 31, tooWide: WB_BAD },
+    errors: { notEnabled: WB_OFF, notFound: WB_BAD },
+  },
+  {
+    path: '/v2/whiteboards/:whiteboardId/collaborator',
+    spec: 'whiteboard.openapi.json GetAWhiteboardCollaborator',
+    label: 'Medium',
+    granular: ['whiteboard:read:list_collaborators:admin'],
+    classic: ['whiteboard_collaborator:read:admin'],
+    product: 'whiteboards',
+    records: (w, { params }) => w.whiteboardCollaborators[params.whiteboardId ?? ''],
+    // The answer is the array itself (maxItems 1000).
+    shape: { kind: 'list', key: '', paging: 'bare', max: 1000 },
+    errors: { notEnabled: WB_OFF, notFound: WB_BAD },
+  },
+  {
+    path: '/v2/whiteboards/sessions',
+    spec: 'whiteboard.openapi.json Createwhiteboardsarchivefiles',
+    label: 'Medium',
+    granular: ['whiteboard:read:list_sessions', 'whiteboard:read:list_sessions:admin'],
+    classic: ['whiteboard_content:read', 'whiteboard_content:read:admin'],
+    product: 'whiteboards',
+    records: (w) => w.whiteboardSessions,
+    shape: { kind: 'list', key: 'sessions', paging: 'zoom', max: 300, echo: ['from', 'to'] },
+    window: { from: 'from', to: 'to', start: () => 'start_time', end: 'end_time', tooWide: [400, 34002, 'Invalid parameter.'] },
+    errors: { notEnabled: WB_OFF, notFound: [400, 34002, 'Invalid parameter.'] },
+  },
+];
 
 export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
   {
@@ -238,4 +352,6 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     },
     errors: { notEnabled: AIC_OFF, notFound: AIC_GONE },
   },
+  ...MAIL_ROUTES,
+  ...WHITEBOARD_ROUTES,
 ];

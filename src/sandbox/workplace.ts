@@ -8,9 +8,9 @@
 import { DAY, MINUTE, iso } from './build.js';
 import type { SandboxAccount, SandboxUser } from './model.js';
 import { intBetween, mulberry32, uuidV4, zoomId } from './prng.js';
-import type { Owned, SandboxWorkplace } from './workplace-model.js';
+import type { Mailbox, Owned, SandboxWorkplace } from './workplace-model.js';
 
-export { WORKPLACE_PRODUCTS, type Owned, type SandboxWorkplace, type WorkplaceProduct } from './workplace-model.js';
+export { WORKPLACE_PRODUCTS, type Mailbox, type Owned, type SandboxWorkplace, type WorkplaceProduct } from './workplace-model.js';
 
 type Rec = Record<string, unknown>;
 
@@ -27,6 +27,22 @@ export const WORKPLACE_SCOPES = [
   'scheduler:read:list_availability:admin',
   'workspace:read:list_reservations:admin',
   'aic:read:conversation_archives:admin',
+  'email:read:profile:admin',
+  'email:read:list_msgs:admin',
+  'email:read:msg:admin',
+  'email:read:attachment:admin',
+  'email:read:list_threads:admin',
+  'email:read:list_drafts:admin',
+  'email:read:draft:admin',
+  'email:read:list_labels:admin',
+  'email:read:list_setting_filters:admin',
+  'email:read:list_setting_delegates:admin',
+  'email:read:setting_vacation:admin',
+  'whiteboard:read:list_whiteboards:admin',
+  'whiteboard:read:list_collaborators:admin',
+  'whiteboard:read:list_sessions:admin',
+  'whiteboard:write:export:admin',
+  'whiteboard:read:export:admin',
 ];
 
 const TOPICS = ['Quarterly planning', 'Design review', 'Customer demo', 'Onboarding walkthrough', 'Bug triage', 'Roadmap sync'];
@@ -37,7 +53,7 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
   const now = opts.now;
   const users = account.users.filter((u) => u.status === 'active');
   const w: SandboxWorkplace = {
-    enabled: { clips: true, calendar: true, scheduler: true, workspaces: true, ai_companion: true },
+    enabled: { clips: true, calendar: true, scheduler: true, workspaces: true, ai_companion: true, mail: true, whiteboards: true },
     clips: [],
     clipComments: {},
     clipCollaborators: {},
@@ -49,6 +65,10 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
     availability: [],
     reservations: [],
     aicArchives: {},
+    mailboxes: {},
+    whiteboards: [],
+    whiteboardCollaborators: {},
+    whiteboardSessions: [],
   };
   users.forEach((u, i) => {
     const colleague = users[(i + 1) % users.length]!;
@@ -185,6 +205,38 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
       physical_files: [{ file_id: zoomId(rand, 22), file_name: 'attachment.pdf', file_size: 4096 + intBetween(rand, 0, 4096) }],
     };
   });
+  users.forEach((u, i) => {
+    w.mailboxes[u.id] = mailbox(rand, u, users[(i + 1) % users.length]!, { name: `Guest ${i + 1}`, email: `guest${i + 1}@outside.example` }, now, i);
+  });
+  users.forEach((u, i) => {
+    const colleague = users[(i + 1) % users.length]!;
+    const span = Math.max(2, Math.floor((now - Date.parse(u.created_at)) / DAY) - 1);
+    // Whiteboards: two of the user's (one in the trash), shared with a colleague and an outsider; archived sessions where both drew.
+    for (let k = 0; k < 2; k++) {
+      const created = now - Math.min(15 + k * 75, span - 1) * DAY - intBetween(rand, 0, 600) * MINUTE;
+      const id = zoomId(rand, 22);
+      w.whiteboards.push({ owner: u.id, data: { whiteboard_id: id, whiteboard_name: `${TOPICS[(i + k + 1) % TOPICS.length]} board`, locked: false, trashed: k === 1, readonly: false, non_cloud: false, created_date: iso(created), modified_date: iso(created + DAY), share_link_setting: { share_scope: 0, share_role: 3 }, created_by_display_name: u.display_name } });
+      w.whiteboardCollaborators[id] = [
+        { collaborator_id: zoomId(rand, 22), collaborator_name: u.display_name, user_id: u.id, email: u.email, role: 0, collaborator_type: 0 },
+        { collaborator_id: zoomId(rand, 22), collaborator_name: colleague.display_name, user_id: colleague.id, email: colleague.email, role: 2, collaborator_type: 0 },
+        { collaborator_id: zoomId(rand, 22), collaborator_name: `Guest ${i + 1}`, role: 4, collaborator_type: 1 },
+      ];
+      const start = created + 2 * 3600_000;
+      w.whiteboardSessions.push({
+        id: zoomId(rand, 22),
+        start_time: iso(start),
+        end_time: iso(start + 45 * MINUTE),
+        whiteboard_id: id,
+        whiteboard_name: `${TOPICS[(i + k + 1) % TOPICS.length]} board`,
+        expire_time: iso(start + 365 * DAY),
+        regulated_participants: [
+          { user_id: u.id, user_name: u.display_name, email: u.email, join_whiteboard_time: iso(start), leave_whiteboard_time: iso(start + 40 * MINUTE) },
+          { user_id: colleague.id, user_name: colleague.display_name, email: colleague.email, join_whiteboard_time: iso(start + 5 * MINUTE), leave_whiteboard_time: iso(start + 45 * MINUTE) },
+        ],
+      });
+    }
+  });
+  w.whiteboardSessions.sort((a, b) => String(a.start_time).localeCompare(String(b.start_time)));
   // Every user has a primary calendar (its id is their address) and an archive record, empty for those without activity.
   for (const u of account.users) {
     w.events[u.email] ??= [];
@@ -208,12 +260,17 @@ export interface WorkplaceRecords {
   availability: Rec[];
   reservations: Rec[];
   aicArchive?: Rec;
+  mailbox?: Mailbox;
+  whiteboards: Rec[];
+  whiteboardCollaborators: Rec[];
+  /** Archived sessions where the person took part. */
+  whiteboardSessions: Rec[];
 }
 
 export function workplaceFor(account: SandboxAccount, email: string): WorkplaceRecords {
   const w = account.workplace;
   const user: SandboxUser | undefined = account.users.find((u) => u.email.toLowerCase() === email.trim().toLowerCase());
-  const out: WorkplaceRecords = { clips: [], clipComments: [], clipCollaborators: [], calendars: [], events: [], settings: [], scheduledEvents: [], schedules: [], availability: [], reservations: [] };
+  const out: WorkplaceRecords = { clips: [], clipComments: [], clipCollaborators: [], calendars: [], events: [], settings: [], scheduledEvents: [], schedules: [], availability: [], reservations: [], whiteboards: [], whiteboardCollaborators: [], whiteboardSessions: [] };
   if (!w || !user) return out;
   const mine = (xs: Owned[]) => xs.filter((x) => x.owner === user.id).map((x) => x.data);
   out.clips = mine(w.clips);
@@ -229,6 +286,10 @@ export function workplaceFor(account: SandboxAccount, email: string): WorkplaceR
   out.availability = mine(w.availability);
   out.reservations = mine(w.reservations);
   out.aicArchive = w.aicArchives[user.id];
+  out.mailbox = w.mailboxes[user.id];
+  out.whiteboards = mine(w.whiteboards);
+  for (const b of out.whiteboards) out.whiteboardCollaborators.push(...(w.whiteboardCollaborators[String(b.whiteboard_id)] ?? []));
+  out.whiteboardSessions = w.whiteboardSessions.filter((x) => (x.regulated_participants as Rec[]).some((p) => p.user_id === user.id));
   return out;
 }
 
@@ -236,3 +297,74 @@ export function workplaceFor(account: SandboxAccount, email: string): WorkplaceR
 export function emptyAicArchive(u: SandboxUser): Record<string, unknown> {
   return { user_id: u.id, email: u.email, display_name: u.display_name, physical_files: [] };
 }
+
+const b64url = (t: string) => Buffer.from(t, 'utf8').toString('base64url');
+const mailId = (rand: () => number) => `${zoomId(rand, 16).toLowerCase()}_${zoomId(rand, 16).toLowerCase()}_${String(intBetween(rand, 1, 999)).padStart(3, '0')}`;
+
+/**
+ * A Zoom Mail mailbox (mail.openapi.json shapes): mail from and to a colleague and an outsider (one
+ * with an attachment), one in SPAM and one in TRASH (listed only with includeSpamTrash), a draft, the
+ * system labels and one of the user's, a filter, a delegate (the colleague) and vacation settings.
+ */
+function mailbox(rand: () => number, u: SandboxUser, colleague: SandboxUser, outsider: { name: string; email: string }, now: number, i: number): Mailbox {
+  const me = `${u.display_name} <${u.email}>`;
+  const col = `${colleague.display_name} <${colleague.email}>`;
+  const out = `${outsider.name} <${outsider.email}>`;
+  const topic = TOPICS[i % TOPICS.length]!;
+  const thread = [mailId(rand), mailId(rand), mailId(rand), mailId(rand), mailId(rand)];
+  const message = (k: number, from: string, to: string, cc: string, labels: string[], threadId: string, subject: string, text: string, attach?: { name: string; size: number }): Rec => {
+    const at = now - (10 + k * 23) * DAY - intBetween(rand, 0, 600) * MINUTE;
+    const headers = [
+      { name: 'From', value: from },
+      { name: 'To', value: to },
+      ...(cc ? [{ name: 'Cc', value: cc }] : []),
+      { name: 'Subject', value: subject },
+      { name: 'Date', value: new Date(at).toUTCString() },
+    ];
+    const body = { partId: '0', mimeType: 'text/plain', filename: '', headers: [{ name: 'Content-Type', value: 'text/plain; charset=UTF-8' }], body: { size: Buffer.byteLength(text), data: b64url(text) } };
+    const parts = attach ? [body, { partId: '1', mimeType: 'application/pdf', filename: attach.name, headers: [{ name: 'Content-Type', value: 'application/pdf' }], body: { attachmentId: `${mailId(rand)}_1`, size: attach.size } }] : [body];
+    return {
+      id: mailId(rand),
+      threadId,
+      labelIds: labels,
+      snippet: text.slice(0, 60),
+      historyId: String(1000 + k),
+      internalDate: String(at),
+      payload: { partId: '', mimeType: 'multipart/mixed', filename: '', headers, body: { size: 0 }, parts },
+    };
+  };
+  const messages = [
+    message(0, col, me, out, ['INBOX', 'Label_1'], thread[0]!, `${topic} notes`, `Here are the notes from ${topic}. The slides are attached.`, { name: 'notes.pdf', size: 2048 + intBetween(rand, 0, 8192) }),
+    message(1, me, col, out, ['SENT'], thread[0]!, `Re: ${topic} notes`, 'Thank you, I will read them tomorrow.'),
+    message(2, me, out, '', ['SENT'], thread[1]!, 'Our next call', 'Would Tuesday at ten suit you for our next call?'),
+    message(3, 'Prize Desk <prizes@spam.example>', me, '', ['SPAM'], thread[2]!, 'You have won', 'Claim your prize today.'),
+    message(4, out, me, '', ['TRASH'], thread[3]!, 'Newsletter', 'This month in our newsletter: the spring programme.'),
+  ];
+  const draft = message(5, me, col, '', ['DRAFT'], thread[4]!, `${topic} follow-up`, 'A first draft of the follow-up, not sent yet.');
+  const label = (id: string, name: string, type: 'system' | 'user', of: string) => {
+    const n = messages.filter((m) => (m.labelIds as string[]).includes(of)).length;
+    return { id, name, type, messageListVisibility: 'show', labelListVisibility: 'labelShow', messagesTotal: n, messagesUnread: 0, threadsTotal: n, threadsUnread: 0 };
+  };
+  return {
+    profile: { emailAddress: u.email, groupEmails: [], aliases: [], createTime: Math.floor(Date.parse(u.created_at) / 1000), status: 'active', mboxSize: 200_000 + intBetween(rand, 0, 100_000), messagesTotal: messages.length + 1, threadsTotal: thread.length, encryptionEnabled: false, labelEncryptionEnabled: false, historyId: '1010' },
+    messages,
+    drafts: [{ id: mailId(rand), message: draft }],
+    labels: [...['INBOX', 'SENT', 'DRAFT', 'SPAM', 'TRASH'].map((x) => label(x, x, 'system', x)), label('Label_1', 'Projects', 'user', 'Label_1')],
+    filters: [{ id: zoomId(rand, 16).toLowerCase(), criteria: { from: colleague.email, hasAttachment: true }, action: { addLabelIds: ['Label_1'], removeLabelIds: [] } }],
+    delegates: [{ delegateEmail: colleague.email, verificationStatus: 'accepted', delegateAccess: 'dlgreviewer', creationTime: String(now - 90 * DAY) }],
+    vacation: { enableAutoReply: false, responseSubject: 'Away', responseBodyPlainText: 'I am away this week and will answer when I am back.', enableAlwaysRespond: false, restrictToContacts: false, restrictToDomain: true, startTime: String(now - 60 * DAY), endTime: String(now - 53 * DAY) },
+  };
+}
+
+/** The threads of a mailbox as GET …/threads lists them, from its messages (SPAM and TRASH ones only when asked). */
+export function mailThreads(m: Mailbox, includeSpamTrash: boolean): Rec[] {
+  const seen = new Map<string, Rec>();
+  for (const msg of m.messages) {
+    if (!includeSpamTrash && isSpamOrTrash(msg)) continue;
+    const subject = ((msg.payload as Rec).headers as Rec[]).find((h) => h.name === 'Subject')?.value;
+    seen.set(String(msg.threadId), { id: msg.threadId, snippet: msg.snippet, historyId: msg.historyId, threadName: String(subject ?? '').replace(/^Re: /, ''), status: 'normal' });
+  }
+  return [...seen.values()];
+}
+
+export const isSpamOrTrash = (msg: Rec) => ((msg.labelIds as string[] | undefined) ?? []).some((l) => l === 'SPAM' || l === 'TRASH');

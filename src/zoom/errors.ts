@@ -293,6 +293,9 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
   ],
   'GET /clips/{clipId}/download': [{ status: 404, code: 10002, outcome: 'gone', reason: 'deleted since the clip list named it (404 code 10002 "clip not found or not ready")' }],
   [`GET ${LISTED_FILE_URL}`]: [{ status: 404, outcome: 'gone', reason: 'deleted since it was listed (the file answered 404 Not Found)' }],
+  // Zoom Mail documents a bare 404 "Not Found" for one message or draft: deleted since the list named it.
+  'GET /emails/mailboxes/{email}/messages/{messageId}': [{ status: 404, code: 404, outcome: 'gone', reason: 'deleted since the message list named it (404)' }],
+  'GET /emails/mailboxes/{email}/drafts/{draftId}': [{ status: 404, code: 404, outcome: 'gone', reason: 'deleted or sent since the draft list named it (404)' }],
 };
 
 /** What a Zoom error means at the operation it answered (ANSWER_MEANINGS), or undefined: a failure. */

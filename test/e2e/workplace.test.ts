@@ -85,6 +85,35 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
       expect(String(link)).toMatch(/^http/);
       expect((files as Rec[]).map((f) => f.file_id)).toEqual((wantFiles as Rec[]).map((f) => f.file_id));
 
+      // Mail: the profile, every message (SPAM and TRASH included) and draft in full, exactly as Zoom serves them; threads, labels, filters, delegates, vacation.
+      const box = want.mailbox!;
+      expect(records(dir, 'mail_profile.json')).toEqual([box.profile]);
+      const byId = (xs: Rec[]) => [...xs].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+      expect(byId(records(dir, 'mail_messages.json')), `${email} mail`).toEqual(byId(box.messages));
+      for (const l of ['SPAM', 'TRASH', 'SENT', 'INBOX']) expect(records(dir, 'mail_messages.json').some((m) => (m.labelIds as string[]).includes(l)), l).toBe(true);
+      expect(byId(records(dir, 'mail_drafts.json'))).toEqual(byId(box.drafts));
+      expect(set(records(dir, 'mail_threads.json').map((t) => t.id))).toEqual(set(box.messages.map((m) => m.threadId)));
+      expect(records(dir, 'mail_labels.json')).toEqual(box.labels);
+      expect(records(dir, 'mail_filters.json')).toEqual(box.filters);
+      expect(records(dir, 'mail_delegates.json')).toEqual(box.delegates);
+      expect(records(dir, 'mail_vacation.json')).toEqual([box.vacation]);
+      expect(s.categories.mail_messages!.coverage?.why).toMatch(/SPAM and TRASH/);
+
+      // Whiteboards: the person's own (trashed ones too), each one's collaborators beside it, and only the archived sessions they took part in.
+      const boards = records(dir, 'whiteboards.json');
+      expect(want.whiteboards.length).toBeGreaterThan(0);
+      expect(byId(boards.map((b) => ({ ...b, id: b.whiteboard_id })))).toEqual(byId(want.whiteboards.map((b) => ({ ...b, id: b.whiteboard_id }))));
+      expect(boards.some((b) => b.trashed === true)).toBe(true);
+      const wbCollaborators = records(dir, 'whiteboard_collaborators.json');
+      expect(wbCollaborators.map((c) => c.collaborator).sort((a, b) => String((a as Rec).collaborator_id).localeCompare(String((b as Rec).collaborator_id)))).toEqual(
+        [...want.whiteboardCollaborators].sort((a, b) => String(a.collaborator_id).localeCompare(String(b.collaborator_id))),
+      );
+      for (const c of wbCollaborators) expect(set(want.whiteboards.map((b) => b.whiteboard_id))).toContain(String((c.whiteboard as Rec).whiteboard_id));
+      const sessions = records(dir, 'whiteboard_sessions.json');
+      expect(want.whiteboardSessions.length).toBeGreaterThan(0);
+      expect(set(sessions.map((x) => x.id))).toEqual(set(want.whiteboardSessions.map((x) => x.id)));
+      expect(sessions.length).toBe(want.whiteboardSessions.length);
+
       for (const name of ['docs', 'tasks']) {
         expect(s.categories[name]!.status).toBe('unavailable');
         expect(s.categories[name]!.note).toMatch(/--zoom-export/);
@@ -101,12 +130,25 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
     for (const e of sb.log.filter((x) => x.path.endsWith('/comments'))) expect(Number(e.query.page_size)).toBeLessThanOrEqual(50);
     for (const e of sb.log.filter((x) => x.path.endsWith('/events') && x.path.startsWith('/v2/calendars/'))) expect(e.query.showDeleted).toBe('true');
     for (const e of sb.log.filter((x) => x.path === '/v2/scheduler/events')) expect(e.query.show_deleted).toBe('true');
+    const mail = sb.log.filter((x) => /^\/v2\/emails\/mailboxes\/[^/]+\/(messages|threads|drafts)$/.test(x.path));
+    expect(mail.length).toBeGreaterThanOrEqual(3 * PEOPLE.length);
+    for (const e of mail) {
+      expect(e.query.includeSpamTrash, e.path).toBe('true');
+      expect(Number(e.query.maxResults)).toBeLessThanOrEqual(500);
+    }
+    for (const e of sb.log.filter((x) => x.path === '/v2/whiteboards')) {
+      expect(Date.parse(e.query.to!) - Date.parse(e.query.from!)).toBeLessThanOrEqual(31 * 86_400_000);
+      expect(Number(e.query.page_size)).toBeLessThanOrEqual(50);
+    }
+    // Only the people's own mailboxes were read.
+    const boxes = new Set(sb.log.filter((x) => x.path.startsWith('/v2/emails/mailboxes/')).map((x) => decodeURIComponent(x.path.split('/')[4]!).toLowerCase()));
+    expect(boxes).toEqual(new Set(PEOPLE));
   });
 
   it('explains the new categories in report.html', () => {
     const alice = manifest.subjects[0]!;
     const html = readFileSync(join(pkg, alice.path, 'report.html'), 'utf8');
-    for (const title of ['Zoom Clips', 'Comments on your clips', 'Calendar events', 'Appointments booked with you', 'Desk and room reservations', 'AI Companion conversations', 'Zoom Docs', 'Zoom Tasks']) expect(html).toContain(title);
+    for (const title of ['Your whiteboards', 'Whiteboard sessions you took part in', 'Your email', 'Your email drafts', 'People who may use your mailbox', 'Zoom Clips', 'Comments on your clips', 'Calendar events', 'Appointments booked with you', 'Desk and room reservations', 'AI Companion conversations', 'Zoom Docs', 'Zoom Tasks']) expect(html).toContain(title);
     expect(html).toContain('not readable by an admin app');
   });
 });
@@ -117,7 +159,12 @@ describe('export: a Workplace product the account does not have, or the app may 
     const account = demoAccount({ seed: 7 });
     account.workplace!.enabled.clips = false;
     account.workplace!.enabled.scheduler = false;
+    account.workplace!.enabled.whiteboards = false;
     account.scopes = account.scopes.filter((s) => s !== 'workspace:read:list_reservations:admin');
+    // Alice's mailbox is end-to-end encrypted; Bruno has none (Mail not onboarded for him).
+    const [alice, bruno] = ['alice.martin@cedarpine.example', 'bruno.costa@cedarpine.example'].map((e) => account.users.find((u) => u.email === e)!);
+    account.workplace!.mailboxes[alice!.id]!.profile.encryptionEnabled = true;
+    delete account.workplace!.mailboxes[bruno!.id];
     sb = await startSandbox({ seed: 7, account });
   });
   afterAll(() => sb.close());
@@ -132,6 +179,11 @@ describe('export: a Workplace product the account does not have, or the app may 
       expect(c[name]!.reason, name).toBe('not_enabled');
       expect(c[name]!.note, name).toMatch(/Clips/);
     }
+    for (const name of ['whiteboards', 'whiteboard_collaborators', 'whiteboard_sessions']) {
+      expect(c[name]!.status, name).toBe('unavailable');
+      expect(c[name]!.reason, name).toBe('not_enabled');
+      expect(c[name]!.note, name).toMatch(/Whiteboard is not on this account.*Account Settings > Whiteboard/);
+    }
     expect(c.scheduler_events!.reason).toBe('not_enabled');
     expect(c.scheduler_events!.note).toMatch(/Scheduler licence/);
     expect(c.workspace_reservations!.status).toBe('unavailable');
@@ -139,10 +191,38 @@ describe('export: a Workplace product the account does not have, or the app may 
     expect(c.workspace_reservations!.note).toMatch(/workspace:read:list_reservations:admin/);
     expect(sb.log.some((e) => e.path.includes('/workspaces/'))).toBe(false);
     expect(sb.log.some((e) => e.path.includes('/calendarList'))).toBe(false);
+    // Mail: the profile is read and says encryption is on; nothing else of the mailbox is asked for.
+    expect(c.mail_profile!.status).toBe('done');
+    for (const name of ['mail_messages', 'mail_threads', 'mail_drafts', 'mail_labels', 'mail_filters', 'mail_delegates', 'mail_vacation']) {
+      expect(c[name]!.status, name).toBe('unavailable');
+      expect(c[name]!.reason, name).toBe('not_enabled');
+      expect(c[name]!.note, name).toMatch(/end-to-end encryption is on.*turn off end-to-end encryption/i);
+    }
+    expect(sb.log.filter((e) => e.path.startsWith('/v2/emails/')).map((e) => e.path.split('/').slice(5).join('/'))).toEqual(['profile']);
     expect(m.subjects[0]!.status).toBe('completed');
     expect(res.code).toBe(0);
     const html = readFileSync(join(pkg, m.subjects[0]!.path, 'report.html'), 'utf8');
     expect(html).toContain('scope not granted to the app');
+  });
+
+  it('a person without a mailbox the API can read (Mail not onboarded) has every mail category unavailable with the setting, never "no data"', async () => {
+    const res = await runCli(['export', '--emails', 'bruno.costa@cedarpine.example', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));
+    expect(res.code).toBe(0);
+    const pkg = (JSON.parse(res.stdout) as { package: string }).package;
+    const s = readJson<Manifest>(join(pkg, 'manifest.json')).subjects[0]!;
+    for (const name of ['mail_profile', 'mail_messages', 'mail_threads', 'mail_drafts', 'mail_labels', 'mail_filters', 'mail_delegates', 'mail_vacation']) {
+      expect(s.categories[name]!.status, name).toBe('unavailable');
+      expect(s.categories[name]!.reason, name).toBe('not_enabled');
+      expect(s.categories[name]!.note, name).toMatch(/not onboarded.*Admin > Zoom Workplace > Mail/);
+    }
+    expect(s.status).toBe('completed');
+  });
+
+  it('says what stands in the way of a category once per run, not once per person', async () => {
+    const res = await runCli(['export', '--emails', 'alice.martin@cedarpine.example,chen.wei@cedarpine.example', '--out', tempDir('zdsar-out-')], sandboxEnv(sb));
+    expect(res.code).toBe(0);
+    for (const cat of ['docs', 'tasks', 'calendar_list', 'clips']) expect(res.stderr.split(`    ${cat}: `).length - 1, cat).toBe(1);
+    expect(res.stderr).toMatch(/as above, not collected: .*docs, tasks/);
   });
 
   it('doctor reports each product as on the account or not, and permitted or not', async () => {
@@ -152,6 +232,7 @@ describe('export: a Workplace product the account does not have, or the app may 
     expect(w.clips!.licensed).toBe('no');
     expect(w.clips!.detail).toMatch(/Clips/);
     expect(w.scheduler!.licensed).toBe('no');
+    expect(w.whiteboards!.licensed).toBe('no');
     expect(w.workspaces!.permitted).toBe(false);
     expect(w.workspaces!.detail).toMatch(/workspace:read:list_reservations:admin/);
     expect(w.workspaces!.missing_scopes).toEqual(['workspace:read:list_reservations:admin']);
@@ -176,7 +257,7 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     expect(res.stderr).not.toMatch(/unexpected error|TypeError/);
     const pkg = (JSON.parse(res.stdout) as { package: string }).package;
     const m = readJson<Manifest>(join(pkg, 'manifest.json'));
-    const files = ['clips.json', 'clip_comments.json', 'clip_collaborators.json', 'calendar_events.json', 'scheduler_events.json', 'scheduler_schedules.json', 'scheduler_availability.json', 'workspace_reservations.json', 'aic_conversation_archive.json'];
+    const files = ['whiteboards.json', 'whiteboard_collaborators.json', 'whiteboard_sessions.json', 'mail_messages.json', 'mail_drafts.json', 'mail_threads.json', 'mail_filters.json', 'mail_delegates.json', 'mail_profile.json', 'clips.json', 'clip_comments.json', 'clip_collaborators.json', 'calendar_events.json', 'scheduler_events.json', 'scheduler_schedules.json', 'scheduler_availability.json', 'workspace_reservations.json', 'aic_conversation_archive.json'];
     let named = 0;
     for (const s of m.subjects) {
       const me = recordsFor(sb.account, s.email).user!;
@@ -189,6 +270,20 @@ describe('the disclosure copy of the Workplace categories masks every other pers
         for (const g of e.guests as string[]) others.add(g.toLowerCase());
       }
       for (const c of want.clipCollaborators) if (c.email) others.add(String(c.email).toLowerCase());
+      // Everyone the person's mail names: senders and recipients (names and addresses), delegates.
+      for (const msg of [...want.mailbox!.messages, ...want.mailbox!.drafts.map((d) => d.message as Rec)]) {
+        for (const h of (msg.payload as { headers: Array<{ name: string; value: string }> }).headers) {
+          if (!/^(from|to|cc)$/i.test(h.name)) continue;
+          for (const one of h.value.split(',')) {
+            const [, name, addr] = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(one) ?? [];
+            if (addr && addr.toLowerCase() !== me.email.toLowerCase()) for (const v of [addr, name!]) others.add(v.toLowerCase());
+          }
+        }
+      }
+      for (const d of want.mailbox!.delegates) others.add(String(d.delegateEmail).toLowerCase());
+      // Whiteboard collaborators (outsiders by name only) and session participants.
+      for (const c of want.whiteboardCollaborators) if (c.user_id !== me.id) for (const v of [c.collaborator_name, c.email, c.user_id, c.collaborator_id]) if (v) others.add(String(v).toLowerCase());
+      for (const x of want.whiteboardSessions) for (const q of x.regulated_participants as Rec[]) if (q.user_id !== me.id) for (const v of [q.user_name, q.email, q.user_id]) others.add(String(v).toLowerCase());
       for (const e of want.events) for (const a of e.attendees as Rec[]) if (String(a.email).toLowerCase() !== me.email.toLowerCase()) others.add(String(a.email).toLowerCase());
       const folder = s.path.replace(/^subjects\//, '');
       const leaks: string[] = [];
@@ -207,7 +302,7 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     expect(named).toBeGreaterThan(20);
   });
 
-  it('--with-files downloads the MP4 of each finished clip of the person and their AI Companion archive, at the sizes Zoom announced', async () => {
+  it('--with-files downloads the MP4 of each finished clip of the person, their AI Companion archive and their mail attachments, at the sizes Zoom announced', async () => {
     const email = PEOPLE[0]!;
     const res = await runCli(['export', '--emails', email, '--with-files', '--out', tempDir('zdsar-out-'), '--json'], sandboxEnv(sb));
     expect(res.code).toBe(0);
@@ -230,8 +325,42 @@ describe('the disclosure copy of the Workplace categories masks every other pers
     const given = archive.physical_files as Rec[];
     expect(readdirSync(aicDir).length).toBe(1 + given.length);
     for (const f of given) expect(statSync(join(aicDir, readdirSync(aicDir).find((x) => x.includes(String(f.file_id)))!)).size).toBe(f.file_size);
+    // Zoom Mail: each attachment of the person's messages, decoded from Zoom's base64url, at the size Zoom announced.
+    const mailDir = join(pkg, s.path, 'files', 'mail');
+    const attachments = workplaceFor(sb.account, email).mailbox!.messages.flatMap((m) => ((m.payload as Rec).parts as Rec[]).map((p) => p.body as Rec).filter((b) => b.attachmentId));
+    expect(attachments.length).toBeGreaterThan(0);
+    expect(readdirSync(mailDir).length).toBe(attachments.length);
+    for (const a of attachments) {
+      const f = readdirSync(mailDir).find((x) => x.endsWith(`-${String(a.attachmentId)}.pdf`));
+      expect(f, String(a.attachmentId)).toBeDefined();
+      expect(statSync(join(mailDir, f!)).size).toBe(a.size);
+      expect(statSync(join(mailDir, f!)).mode & 0o777).toBe(0o600);
+    }
+    // Whiteboards: Zoom's export of the person's boards (one task, polled, then its ZIP of PDFs and the audit log).
+    const zip = readFileSync(join(pkg, s.path, 'files', 'whiteboards', 'export-1.zip'));
+    expect(zip.subarray(0, 2).toString()).toBe('PK');
+    for (const b of workplaceFor(sb.account, email).whiteboards) expect(zip.includes(Buffer.from(`${String(b.whiteboard_id)}.pdf`))).toBe(true);
+    expect(zip.includes(Buffer.from('audit_log.csv'))).toBe(true);
+    expect(readdirSync(join(pkg, s.path, 'files', 'whiteboards'))).toEqual(['export-1.zip']);
+    expect(sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/whiteboards/export').length).toBe(1);
     // Only the person's clips were asked for.
     const asked = sb.log.filter((e) => e.path.endsWith('/download') && e.path.startsWith('/v2/clips/')).map((e) => e.path.split('/')[3]);
     for (const id of asked) expect(finished.map((c) => String(c.clip_id))).toContain(decodeURIComponent(id!));
+  });
+  it("the whiteboard export resumes: a task still processing is asked about again, never made twice", async () => {
+    const email = PEOPLE[1]!;
+    const before = sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/whiteboards/export').length;
+    const env = sandboxEnv(sb);
+    const first = await runCli(['export', '--emails', email, '--with-files', '--out', tempDir('zdsar-out-'), '--json'], { ...env, ZDSAR_WHITEBOARD_EXPORT_WAIT_MS: '0' });
+    const out = JSON.parse(first.stdout) as { package: string; request_id: string };
+    const s = readJson<Manifest>(join(out.package, 'manifest.json')).subjects[0]!;
+    const dir = join(out.package, s.path, 'files', 'whiteboards');
+    expect(readdirSync(dir)).toEqual(['export-1.task.json']);
+    expect(first.code).not.toBe(0);
+    const again = await runCli(['requests', 'resume', out.request_id, '--json'], env);
+    expect(again.stderr).not.toMatch(/unexpected error|TypeError/);
+    expect(readdirSync(dir)).toEqual(['export-1.zip']);
+    for (const b of workplaceFor(sb.account, email).whiteboards) expect(readFileSync(join(dir, 'export-1.zip')).includes(Buffer.from(`${String(b.whiteboard_id)}.pdf`))).toBe(true);
+    expect(sb.log.filter((e) => e.method === 'POST' && e.path === '/v2/whiteboards/export').length - before).toBe(1);
   });
 });

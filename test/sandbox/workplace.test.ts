@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { demoAccount, startSandbox, type Mailbox, type Sandbox } from '../../src/sandbox/index.js';
 import { WORKPLACE_ROUTES } from '../../src/sandbox/workplace-routes.js';
 import { api, token } from './helpers.js';
 
@@ -19,6 +19,8 @@ const SHA256: Record<string, string> = {
   'scheduler.openapi.json': '99da2c3193d32bed13875403ac5b1bccbc3608d4c7e917fecf02ea8931b3f9cd',
   'rooms.openapi.json': 'f8e5b60dd93095cf04c06f38f2c86c90214fd8c9804a1e9231d8e79724fdf0d0',
   'ai-companion.openapi.json': 'e7f84f9450cb0f0ce6724513351ea5f95ce75c51b883ad1d85ef3750c15a2d6b',
+  'mail.openapi.json': '2815ccec37099aba18cf08b1b13cabe7f0b7635ebdfc7b1b1e624e4de2e9101b',
+  'whiteboard.openapi.json': '659921b84ac44405727850c4511a77b2a7b29147783225ebcce11212f8f3a587',
 };
 
 type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; required?: string[]; nullable?: boolean };
@@ -50,6 +52,26 @@ function violations(v: unknown, s: Schema, path = '$'): string[] {
     }
   }
   return out;
+}
+
+/** A request for each Zoom Mail route of one mailbox (its first message with an attachment, its draft). */
+function mailPaths(box: string, m: Mailbox): Record<string, string> {
+  const msg = m.messages.find((x) => ((x.payload as { parts?: Array<{ body: { attachmentId?: string } }> }).parts ?? []).some((p) => p.body.attachmentId))!;
+  const att = (msg.payload as { parts: Array<{ body: { attachmentId?: string } }> }).parts.find((p) => p.body.attachmentId)!.body.attachmentId!;
+  const p = '/v2/emails/mailboxes/:email';
+  return {
+    [`${p}/profile`]: `${box}/profile`,
+    [`${p}/messages`]: `${box}/messages?includeSpamTrash=true&maxResults=500`,
+    [`${p}/messages/:messageId`]: `${box}/messages/${msg.id as string}`,
+    [`${p}/messages/:messageId/attachments/:attachmentId`]: `${box}/messages/${msg.id as string}/attachments/${att}`,
+    [`${p}/threads`]: `${box}/threads?includeSpamTrash=true`,
+    [`${p}/drafts`]: `${box}/drafts?includeSpamTrash=true`,
+    [`${p}/drafts/:draftId`]: `${box}/drafts/${m.drafts[0]!.id as string}`,
+    [`${p}/labels`]: `${box}/labels`,
+    [`${p}/settings/filters`]: `${box}/settings/filters`,
+    [`${p}/settings/delegates`]: `${box}/settings/delegates`,
+    [`${p}/settings/vacation`]: `${box}/settings/vacation`,
+  };
 }
 
 const LABEL: Record<string, string> = { LIGHT: 'Light', MEDIUM: 'Medium', HEAVY: 'Heavy' };
@@ -104,6 +126,10 @@ describe('sandbox: Zoom Workplace routes follow the specs', () => {
       '/v2/scheduler/availability': `/scheduler/availability?user_id=${user.id}`,
       '/v2/workspaces/users/:userId/reservations': `/workspaces/users/${user.id}/reservations?from=${twoWeeksAgo}T00:00:00Z&to=${today}T23:59:59Z`,
       '/v2/aic/users/:userId/conversation_archive': `/aic/users/${user.id}/conversation_archive`,
+      '/v2/whiteboards': `/whiteboards?user_id=${user.id}&date_filter_type=created_date&from=${monthAgo}T00:00:00Z&to=${today}T23:59:59Z&page_size=50`,
+      '/v2/whiteboards/:whiteboardId/collaborator': `/whiteboards/${String(w.whiteboards.find((b) => b.owner === user.id)!.data.whiteboard_id)}/collaborator`,
+      '/v2/whiteboards/sessions': `/whiteboards/sessions?from=${monthAgo}T00:00:00Z&to=${today}T23:59:59Z`,
+      ...mailPaths(`/emails/mailboxes/${encodeURIComponent(user.email)}`, w.mailboxes[user.id]!),
     };
     // The sandbox grants admin scopes only: the user-level calendar reads answer 4711 (tested in e2e); here with the user-level scope.
     sb.account.scopes.push('calendar:read:list_calendar_lists', 'calendar:read:list_settings');
@@ -120,7 +146,7 @@ describe('sandbox: Zoom Workplace routes follow the specs', () => {
       expect(r.status, `${d.path}: ${r.text}`).toBe(200);
       const schema = findOp(d.spec).responses['200']!.content!['application/json']!.schema;
       expect(violations(r.json, schema), d.path).toEqual([]);
-      const list = d.shape.kind === 'list' ? (r.json[d.shape.key] as unknown[]) : [r.json];
+      const list = d.shape.kind === 'list' ? ((d.shape.paging === 'bare' ? r.json : r.json[d.shape.key]) as unknown[]) : [r.json];
       records += list.length;
     }
     expect(records).toBeGreaterThan(WORKPLACE_ROUTES.length);
@@ -134,6 +160,33 @@ describe('sandbox: Zoom Workplace routes follow the specs', () => {
     const without = (await get(`/scheduler/events?user_id=${user.id}`)).json.items as Array<{ status: string }>;
     expect(withDeleted.some((e) => e.status === 'cancelled')).toBe(true);
     expect(without.some((e) => e.status === 'cancelled')).toBe(false);
+    // includeSpamTrash: SPAM and TRASH messages (and their threads) only when asked for.
+    const box = `/emails/mailboxes/${encodeURIComponent(user.email)}`;
+    const all = (await get(`${box}/messages?includeSpamTrash=true`)).json.messages as Array<{ id: string }>;
+    const inbox = (await get(`${box}/messages`)).json.messages as Array<{ id: string }>;
+    const spamTrash = w.mailboxes[user.id]!.messages.filter((m) => (m.labelIds as string[]).some((l) => l === 'SPAM' || l === 'TRASH'));
+    expect(spamTrash.length).toBeGreaterThan(0);
+    expect(all.length).toBe(inbox.length + spamTrash.length);
+    expect((await get(`${box}/threads?includeSpamTrash=true`)).json.threads.length).toBeGreaterThan((await get(`${box}/threads`)).json.threads.length);
+    // Google-style pages: maxResults and pageToken in, nextPageToken out.
+    const page = await get(`${box}/messages?includeSpamTrash=true&maxResults=2`);
+    expect(page.json.messages.length).toBe(2);
+    const rest = await get(`${box}/messages?includeSpamTrash=true&maxResults=2&pageToken=${page.json.nextPageToken}`);
+    expect(rest.json.messages[0].id).not.toBe(page.json.messages[0].id);
+  });
+
+  it('reads no mailbox whose end-to-end encryption is on, but still answers its profile (which says so)', async () => {
+    const user = sb.account.users.find((u) => sb.account.workplace!.mailboxes[u.id])!;
+    const box = sb.account.workplace!.mailboxes[user.id]!;
+    box.profile.encryptionEnabled = true;
+    try {
+      const path = `/emails/mailboxes/${encodeURIComponent(user.email)}`;
+      expect((await get(`${path}/profile`)).json.encryptionEnabled).toBe(true);
+      const r = await get(`${path}/messages`);
+      expect([r.status, r.json.code]).toEqual([400, 400]);
+    } finally {
+      box.profile.encryptionEnabled = false;
+    }
   });
 
   it('refuses windows wider than the spec allows and pages larger than its maximum', async () => {

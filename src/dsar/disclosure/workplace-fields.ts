@@ -17,6 +17,17 @@ interface Rule {
 
 const attendee = { email: 'email', displayName: 'name' } as const;
 
+/**
+ * A message's address headers (From, To, Cc, Bcc, Reply-To…) hold "Name <address>" lists, which no field
+ * rule can split into people: masked whole, the person's own included (the officer's copy keeps them).
+ */
+const ADDRESS_HEADER = /^(from|to|cc|bcc|reply-to|sender|delivered-to|return-path|resent-(from|to|cc|bcc))$/i;
+const mailParties = (at: string) => [
+  { role: 'mail correspondent', at: `${at}payload.headers[]`, fields: { value: 'detail' as const }, when: (o: Rec) => ADDRESS_HEADER.test(String(o.name)) },
+  { role: 'mail correspondent', at: `${at}payload.parts[].headers[]`, fields: { value: 'detail' as const }, when: (o: Rec) => ADDRESS_HEADER.test(String(o.name)) },
+];
+const MAIL_REVIEW = "Address headers are masked whole, the person's own included. Message text (payload parts' body.data) is base64url as Zoom stores it and is not masked: read it before release.";
+
 export const WORKPLACE_RULES: readonly Rule[] = [
   { category: 'clips', file: 'clips.json', parties: [{ role: 'clip owner', at: '', fields: { owner_id: 'user_id' } }] },
   // Clip comments (GET /clips/{clipId}/comments), as `{clip, comment}`. A comment names its writer by display name only
@@ -76,5 +87,24 @@ export const WORKPLACE_RULES: readonly Rule[] = [
   },
   { category: 'scheduler_availability', file: 'scheduler_availability.json', parties: [{ role: 'availability owner', at: '', fields: { owner: 'user_id' } }] },
   { category: 'workspace_reservations', file: 'workspace_reservations.json', parties: [{ role: 'reserved by', at: '', fields: { user_id: 'user_id' } }] },
+  // Zoom Mail (mail.openapi.json).
+  { category: 'mail_profile', file: 'mail_profile.json', parties: [{ role: 'the person', at: '', fields: { emailAddress: 'email' } }] },
+  { category: 'mail_messages', file: 'mail_messages.json', parties: mailParties(''), texts: [{ by: 'mail correspondent', fields: ['snippet'] }], review: MAIL_REVIEW },
+  { category: 'mail_drafts', file: 'mail_drafts.json', parties: mailParties('message.'), texts: [{ by: 'mail correspondent', fields: ['message.snippet'] }], review: MAIL_REVIEW },
+  { category: 'mail_threads', file: 'mail_threads.json', parties: [], texts: [{ by: 'mail correspondent', fields: ['snippet', 'threadName'] }] },
+  { category: 'mail_labels', file: 'mail_labels.json', parties: [] },
+  // A filter's criteria name senders and recipients (a name or an address), its action a forwarding address.
+  { category: 'mail_filters', file: 'mail_filters.json', parties: [{ role: 'filtered correspondent', at: 'criteria', fields: { from: 'detail', to: 'detail' } }, { role: 'forwarding address', at: 'action', fields: { forward: 'detail' } }], texts: [{ by: 'filtered correspondent', fields: ['criteria.query', 'criteria.negatedQuery', 'criteria.subject'] }] },
+  { category: 'mail_delegates', file: 'mail_delegates.json', parties: [{ role: 'mailbox delegate', at: '', fields: { delegateEmail: 'email' } }] },
+  { category: 'mail_vacation', file: 'mail_vacation.json', parties: [] },
+  // Zoom Whiteboard (whiteboard.openapi.json).
+  { category: 'whiteboards', file: 'whiteboards.json', parties: [{ role: 'whiteboard creator', at: '', fields: { created_by_display_name: 'name' } }] },
+  {
+    category: 'whiteboard_collaborators',
+    file: 'whiteboard_collaborators.json',
+    unwrap: 'collaborator',
+    parties: [{ role: 'whiteboard collaborator', at: '', fields: { user_id: 'user_id', email: 'email', collaborator_name: 'name', collaborator_id: 'detail', avatar: 'detail' } }],
+  },
+  { category: 'whiteboard_sessions', file: 'whiteboard_sessions.json', parties: [{ role: 'session participant', at: 'regulated_participants[]', fields: { user_id: 'user_id', email: 'email', user_name: 'name' } }] },
   { category: 'aic_archive', file: 'aic_conversation_archive.json', parties: [{ role: 'the person', at: '', fields: { user_id: 'user_id', email: 'email', display_name: 'name' } }] },
 ];

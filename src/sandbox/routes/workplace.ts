@@ -39,7 +39,7 @@ function handle(d: WorkplaceRoute) {
         if (!user) throw fail(d.errors.notFound);
       }
     }
-    let rows = d.records(w, { user, params: c.params });
+    let rows = d.records(w, { user, params: c.params, query: c.query });
     if (!rows) throw fail(d.errors.notFound);
 
     if (d.shape.kind === 'object') {
@@ -83,12 +83,14 @@ function handle(d: WorkplaceRoute) {
       windowKey = `${fromS ?? ''}|${toS ?? ''}|${startField}`;
     }
 
-    const { key, paging, max, head } = d.shape;
+    const { key, paging, max, head, echo } = d.shape;
+    if (paging === 'bare') return json(rows.slice(0, max));
     if (paging === 'none') return json({ [key]: rows.slice(0, max) });
     const listKey = `${d.path}|${JSON.stringify(c.params)}|${c.query.get(d.owner?.name ?? '') ?? ''}|${windowKey}|${d.hidden ? c.query.get(d.hidden.flag) : ''}`;
     if (paging === 'zoom' || paging === 'token') {
       const p = paginate(c, { key: listKey, total: rows.length, maxPageSize: max });
-      return json({ [key]: rows.slice(p.offset, p.end), next_page_token: p.next_page_token, ...(paging === 'zoom' ? { page_size: p.page_size } : {}) });
+      const echoed = Object.fromEntries((echo ?? []).map((k) => [k, c.query.get(k) || `${new Date(c.now).toISOString().slice(0, 19)}Z`]));
+      return json({ ...echoed, [key]: rows.slice(p.offset, p.end), next_page_token: p.next_page_token, ...(paging === 'zoom' ? { page_size: p.page_size } : {}) });
     }
     // Google-style: maxResults and pageToken in, nextPageToken out (absent on the last page).
     const q = new URLSearchParams(c.query);

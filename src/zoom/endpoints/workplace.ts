@@ -94,7 +94,110 @@ export function getAicArchive(client: ZoomClient, userId: string): Promise<Rec> 
   return client.get(route('GET', '/aic/users/{userId}/conversation_archive', { userId }));
 }
 
+// ---------------------------------------------------------------- Mail (mail.openapi.json)
+
+/** "The maximum allowed value for this field is 500" (messages, threads, drafts). */
+const MAIL_PAGE = 500;
+const box = (email: string) => ({ email });
+
+/** A mailbox's profile (Light): its address, status, counts, and whether end-to-end encryption is on (`encryptionEnabled`). 404: no mailbox. */
+export function getMailProfile(client: ZoomClient, email: string): Promise<Rec> {
+  return client.get(route('GET', '/emails/mailboxes/{email}/profile', box(email)));
+}
+
+/** Every message of a mailbox, SPAM and TRASH included (Medium; each is {id, threadId}). */
+export function listMailMessages(client: ZoomClient, email: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/emails/mailboxes/{email}/messages', box(email)), { includeSpamTrash: true }, { key: 'messages', pageSize: MAIL_PAGE, style: 'google', idOf: (m) => str(m.id) });
+}
+
+/** One message in full (Light; format defaults to full: headers, body parts, attachment ids). */
+export function getMailMessage(client: ZoomClient, email: string, messageId: string): Promise<Rec> {
+  return client.get(route('GET', '/emails/mailboxes/{email}/messages/{messageId}', { email, messageId }));
+}
+
+/** One attachment of a message (Medium): {attachmentId, size, data} with the bytes base64url-encoded. */
+export function getMailAttachment(client: ZoomClient, email: string, messageId: string, attachmentId: string): Promise<Rec> {
+  return client.get(route('GET', '/emails/mailboxes/{email}/messages/{messageId}/attachments/{attachmentId}', { email, messageId, attachmentId }));
+}
+
+/** Every thread of a mailbox, SPAM and TRASH included (Medium). */
+export function listMailThreads(client: ZoomClient, email: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/emails/mailboxes/{email}/threads', box(email)), { includeSpamTrash: true }, { key: 'threads', pageSize: MAIL_PAGE, style: 'google', idOf: (t) => str(t.id) });
+}
+
+/** Every draft of a mailbox, SPAM and TRASH included (Medium; each is {id, message: {id, threadId}}). */
+export function listMailDrafts(client: ZoomClient, email: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/emails/mailboxes/{email}/drafts', box(email)), { includeSpamTrash: true }, { key: 'drafts', pageSize: MAIL_PAGE, style: 'google', idOf: (d) => str(d.id) });
+}
+
+/** One draft in full (Light). */
+export function getMailDraft(client: ZoomClient, email: string, draftId: string): Promise<Rec> {
+  return client.get(route('GET', '/emails/mailboxes/{email}/drafts/{draftId}', { email, draftId }));
+}
+
+/** A list the spec answers whole, without paging (labels, filters, delegates: Medium). */
+async function* whole(client: ZoomClient, template: string, email: string, key: string): AsyncGenerator<Rec> {
+  const page = await client.get(route('GET', template, box(email)));
+  const list = page[key];
+  if (Array.isArray(list)) yield* list as Rec[];
+}
+
+export const listMailLabels = (client: ZoomClient, email: string) => whole(client, '/emails/mailboxes/{email}/labels', email, 'labels');
+/** The filters (the answer's key is `filter`). */
+export const listMailFilters = (client: ZoomClient, email: string) => whole(client, '/emails/mailboxes/{email}/settings/filters', email, 'filter');
+export const listMailDelegates = (client: ZoomClient, email: string) => whole(client, '/emails/mailboxes/{email}/settings/delegates', email, 'delegates');
+
+/** The vacation (auto-reply) settings (Light). */
+export function getMailVacation(client: ZoomClient, email: string): Promise<Rec> {
+  return client.get(route('GET', '/emails/mailboxes/{email}/settings/vacation', box(email)));
+}
+
+/** The parts of a message (or a draft's message) that are attachments: {attachmentId, filename, mimeType, size}, at any depth. */
+export function mailAttachments(message: Rec): Array<{ attachmentId: string; filename: string; mimeType: string; size: number }> {
+  const out: Array<{ attachmentId: string; filename: string; mimeType: string; size: number }> = [];
+  const walk = (part: unknown) => {
+    if (!part || typeof part !== 'object') return;
+    const p = part as Rec;
+    const body = (p.body ?? {}) as Rec;
+    if (typeof body.attachmentId === 'string' && body.attachmentId) out.push({ attachmentId: body.attachmentId, filename: str(p.filename) ?? '', mimeType: str(p.mimeType) ?? '', size: Number(body.size ?? 0) });
+    if (Array.isArray(p.parts)) p.parts.forEach(walk);
+  };
+  walk(message.payload);
+  return out;
+}
+
+// ---------------------------------------------------------------- Whiteboard (whiteboard.openapi.json, all Medium)
+
+/**
+ * A user's whiteboards created in one window of at most a month ("The maximum range can be a month"), trashed
+ * ones included. created_date, not the default modified_date: a creation date never moves, so each whiteboard
+ * is in exactly one window. Page ≤ 50.
+ */
+export function listWhiteboards(client: ZoomClient, userId: string, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/whiteboards'), { user_id: userId, date_filter_type: 'created_date', from: dayStart(w.from), to: dayEnd(w.to) }, { key: 'whiteboards', pageSize: 50, idOf: (b) => str(b.whiteboard_id) });
+}
+
+/** A whiteboard's collaborators (the answer is the array itself, ≤ 1000). */
+export async function listWhiteboardCollaborators(client: ZoomClient, whiteboardId: string): Promise<Rec[]> {
+  const page: unknown = await client.get(route('GET', '/whiteboards/{whiteboardId}/collaborator', { whiteboardId }));
+  return Array.isArray(page) ? (page as Rec[]) : [];
+}
+
+/** The account's archived whiteboard sessions that started and ended within [from, to] (page ≤ 300). */
+export function listWhiteboardSessions(client: ZoomClient, w: DateWindow): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/whiteboards/sessions'), { from: dayStart(w.from), to: dayEnd(w.to) }, { key: 'sessions', pageSize: 300, idOf: (x) => str(x.id) });
+}
+
 // ---------------------------------------------------------------- what stands in the way
+
+/** A mailbox whose end-to-end encryption is on: Zoom's API reads none of its mail ("Mail service End-To-End Encryption is disabled" is every read's prerequisite). */
+export const MAIL_ENCRYPTED_NOTE =
+  "End-to-end encryption is on for this mailbox: Zoom's Mail API reads no mail, thread, draft, label or setting of an encrypted mailbox (each operation's prerequisite is \"Mail service End-To-End Encryption is disabled\"). To read it: turn off end-to-end encryption for Zoom Mail (Admin > Zoom Workplace > Mail > Security), then resume; or ask the person to export their mail from the Zoom Mail client";
+export class MailEncrypted extends Error {
+  constructor() {
+    super(MAIL_ENCRYPTED_NOTE);
+  }
+}
 
 /** Reads whose only granular scopes are user-level: an admin app cannot be granted them. */
 export const USER_LEVEL_ONLY = ['/calendars/users/{userIdentifier}/calendarList', '/calendars/users/{userIdentifier}/settings'];
@@ -105,6 +208,8 @@ const PRODUCTS: ReadonlyArray<{ prefix: string; name: string; setting: string }>
   { prefix: '/calendars', name: 'Zoom Calendar', setting: 'activate Zoom Calendar for the account (Admin > Zoom Workplace > Calendar) and the person' },
   { prefix: '/scheduler', name: 'Zoom Scheduler', setting: 'assign the person a Zoom Scheduler licence (User Management > Users > Edit > Scheduler)' },
   { prefix: '/workspaces', name: 'Workspace Reservation', setting: 'turn on Workspace Reservation (Room Management > Workspace Reservation) for the account' },
+  { prefix: '/emails', name: 'Zoom Mail', setting: 'onboard Zoom Mail for the account and provision the person\'s mailbox (Admin > Zoom Workplace > Mail), with Mail end-to-end encryption turned off' },
+  { prefix: '/whiteboards', name: 'Zoom Whiteboard', setting: 'turn on Whiteboard for the account (Account Management > Account Settings > Whiteboard) and give the app owner\'s role View for Whiteboard' },
   { prefix: '/aic', name: 'AI Companion conversation archiving', setting: 'turn on archiving of AI Companion conversations (Account Management > Archiving > AI Companion) and give the app owner\'s role the AI Companion archive permission' },
 ];
 
@@ -121,6 +226,8 @@ export function workplaceBlock(e: unknown): { reason: 'not_enabled' | 'not_grant
   if (!product) return undefined;
   const said = `Zoom answered ${e.status}${e.code !== undefined ? ` code ${e.code}` : ''}: ${e.zoomMessage}`;
   if (e.isMissingScope) return scopeBlock(t, said);
+  // The only Mail read that documents 404: no mailbox to read (Mail not onboarded, or the person's mailbox not provisioned).
+  if (t === '/emails/mailboxes/{email}/profile' && e.status === 404) return { reason: 'not_enabled', note: `${said}. Zoom has no mailbox the API can read for this person: Zoom Mail is not onboarded for the account, or the person's mailbox is not provisioned. To read it: ${product.setting}, then resume` };
   if (e.status === 403) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
   return undefined;
 }
@@ -154,6 +261,19 @@ export const WORKPLACE_OPERATIONS: Record<string, string[]> = {
   scheduler: ['GET /scheduler/events', 'GET /scheduler/schedules', 'GET /scheduler/availability'],
   workspaces: ['GET /workspaces/users/{userId}/reservations'],
   ai_companion: ['GET /aic/users/{userId}/conversation_archive'],
+  whiteboards: ['GET /whiteboards', 'GET /whiteboards/{whiteboardId}/collaborator', 'GET /whiteboards/sessions'],
+  mail: [
+    'GET /emails/mailboxes/{email}/profile',
+    'GET /emails/mailboxes/{email}/messages',
+    'GET /emails/mailboxes/{email}/messages/{messageId}',
+    'GET /emails/mailboxes/{email}/threads',
+    'GET /emails/mailboxes/{email}/drafts',
+    'GET /emails/mailboxes/{email}/drafts/{draftId}',
+    'GET /emails/mailboxes/{email}/labels',
+    'GET /emails/mailboxes/{email}/settings/filters',
+    'GET /emails/mailboxes/{email}/settings/delegates',
+    'GET /emails/mailboxes/{email}/settings/vacation',
+  ],
 };
 
 /**
@@ -168,5 +288,30 @@ export function probeWorkplace(client: ZoomClient, email: string, today: string)
     scheduler: () => client.get(route('GET', '/scheduler/availability'), { user_id: 'me', page_size: 1 }),
     workspaces: () => client.get(route('GET', '/workspaces/users/{userId}/reservations', { userId: 'me' }), { from: dayStart(today), to: dayEnd(today) }),
     ai_companion: () => client.get(route('GET', '/aic/users/{userId}/conversation_archive', { userId: 'me' })),
+    whiteboards: () => client.get(route('GET', '/whiteboards'), { user_id: 'me', page_size: 1 }),
+    // The app's own mailbox: 404 without Mail; its profile says whether end-to-end encryption is on.
+    mail: async () => {
+      const p = await getMailProfile(client, email);
+      if (p.encryptionEnabled === true) throw new MailEncrypted();
+      return p;
+    },
   };
 }
+
+// ---------------------------------------------------------------- Whiteboard export (all Medium)
+
+/** Start Zoom's export of up to 50 whiteboards (a ZIP of PDFs and the audit log); its task id lives 30 days. */
+export async function startWhiteboardExport(client: ZoomClient, whiteboardIds: string[]): Promise<string> {
+  const res = await client.send<{ task_id?: unknown }>(route('POST', '/whiteboards/export'), { body: { whiteboard_ids: whiteboardIds } });
+  const id = res.body?.task_id;
+  if (typeof id !== 'string' || !id) throw new Error('Zoom answered the whiteboard export without a task_id');
+  return id;
+}
+
+/** The export task's status: processing, successed or failed, with the whiteboard ids of each. */
+export function whiteboardExportStatus(client: ZoomClient, taskId: string): Promise<Rec> {
+  return client.get(route('GET', '/whiteboards/export/task/{taskId}/status', { taskId }));
+}
+
+/** Where the finished export's ZIP is served. */
+export const whiteboardExportFile = (taskId: string) => route('GET', '/whiteboards/export/task/{taskId}', { taskId });
