@@ -298,6 +298,27 @@ describe('the disclosure copy of the Workplace categories masks every other pers
         }
       }
       expect(leaks, s.email).toEqual([]);
+      // What others wrote in mail (the body of each part, the snippet) is withheld; the person's own sent mail keeps its text.
+      const mailOf = (dir: string) => records(dir, 'mail_messages.json');
+      if (existsSync(join(pkg, s.path, 'mail_messages.json'))) {
+        const copy = new Map(mailOf(join(pkg, 'disclosure', folder)).map((x) => [String(x.id), x]));
+        let theirs = 0;
+        let mine = 0;
+        for (const msg of mailOf(join(pkg, s.path))) {
+          const bodies = (r: Rec) => ((r.payload as { parts?: Array<{ body: { data?: string } }> }).parts ?? []).map((p) => p.body.data).filter((d) => d !== undefined);
+          const c = copy.get(String(msg.id))!;
+          if ((msg.labelIds as string[]).includes('SENT')) {
+            mine++;
+            expect(bodies(c)).toEqual(bodies(msg));
+          } else {
+            theirs++;
+            for (const d of bodies(c)) expect(bodies(msg)).not.toContain(d);
+            expect(c.snippet).not.toBe(msg.snippet);
+          }
+        }
+        expect(theirs).toBeGreaterThan(0);
+        expect(mine).toBeGreaterThan(0);
+      }
     }
     expect(named).toBeGreaterThan(20);
   });

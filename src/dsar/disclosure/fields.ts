@@ -48,8 +48,10 @@ export interface PartyRule {
 export interface TextRule {
   /** The role (a party rule's `role`) of whoever wrote it. */
   by: string;
-  /** Fields of the record (dots for nesting) holding what they wrote. */
+  /** Fields of the record (dots for nesting, `[]` for each element of an array) holding what they wrote. */
   fields: string[];
+  /** The record itself says the person wrote it (a mail labelled SENT or DRAFT), whoever the parties are. */
+  own?: (record: Rec) => boolean;
 }
 
 export interface CategoryRule {

@@ -147,13 +147,18 @@ export function maskRecord(rule: CategoryRule, rec: Rec, ctx: { self: Identity; 
   for (const t of rule.texts ?? []) {
     const author = authors.get(t.by);
     // Text whose writer cannot be told is treated as somebody else's.
-    if (author?.self) continue;
+    if (author?.self || t.own?.(out)) continue;
     if (ctx.policy.others_text === 'keep') continue;
     for (const f of t.fields) {
-      if (!hasContent(get(inner.obj, f))) continue;
-      const as = author?.n !== undefined ? pseudonym('text', author.n) : '[withheld: written by somebody else]';
-      set(inner.obj, f, as);
-      redactions.push({ record: ctx.record, field: join(inner.prefix, f), rule: ruleName(t.by, 'text'), as });
+      // A field under arrays ('payload.parts[].body.data'): each element's.
+      const cut = f.lastIndexOf('[].');
+      const places = cut < 0 ? [{ obj: inner.obj, path: inner.prefix, field: f }] : resolve(inner.obj, f.slice(0, cut + 2)).map((x) => ({ obj: x.obj, path: join(inner.prefix, x.path), field: f.slice(cut + 3) }));
+      for (const at of places) {
+        if (!hasContent(get(at.obj, at.field))) continue;
+        const as = author?.n !== undefined ? pseudonym('text', author.n) : '[withheld: written by somebody else]';
+        set(at.obj, at.field, as);
+        redactions.push({ record: ctx.record, field: join(at.path, at.field), rule: ruleName(t.by, 'text'), as });
+      }
     }
   }
   return { rec: out, redactions };

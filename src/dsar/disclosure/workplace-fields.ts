@@ -10,7 +10,7 @@ interface Rule {
   category: string;
   file: string;
   parties: Array<{ role: string; at: string; fields: Record<string, Kind>; when?: (o: Rec) => boolean }>;
-  texts?: Array<{ by: string; fields: string[] }>;
+  texts?: Array<{ by: string; fields: string[]; own?: (record: Rec) => boolean }>;
   review?: string;
   unwrap?: string;
 }
@@ -26,7 +26,15 @@ const mailParties = (at: string) => [
   { role: 'mail correspondent', at: `${at}payload.headers[]`, fields: { value: 'detail' as const }, when: (o: Rec) => ADDRESS_HEADER.test(String(o.name)) },
   { role: 'mail correspondent', at: `${at}payload.parts[].headers[]`, fields: { value: 'detail' as const }, when: (o: Rec) => ADDRESS_HEADER.test(String(o.name)) },
 ];
-const MAIL_REVIEW = "Address headers are masked whole, the person's own included. Message text (payload parts' body.data) is base64url as Zoom stores it and is not masked: read it before release.";
+const MAIL_REVIEW = "Address headers are masked whole, the person's own included. The text of mail others wrote (the snippet and every part's body.data) is withheld; the person's own is kept base64url as Zoom stores it and is not scanned: read it before release.";
+/** Where a message's text is (mail.openapi.json: the body, and the parts of a multipart message, two levels deep). */
+const mailText = (at: string) => [`${at}snippet`, `${at}payload.body.data`, `${at}payload.parts[].body.data`, `${at}payload.parts[].parts[].body.data`];
+/** Mail the person sent or is writing: the mailbox labels it SENT or DRAFT (address headers cannot tell, being masked whole). */
+const ownMail = (record: Rec) => {
+  const m = isRecordLike(record.message) ? record.message : record;
+  return Array.isArray(m.labelIds) && m.labelIds.some((l) => l === 'SENT' || l === 'DRAFT');
+};
+const isRecordLike = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export const WORKPLACE_RULES: readonly Rule[] = [
   { category: 'clips', file: 'clips.json', parties: [{ role: 'clip owner', at: '', fields: { owner_id: 'user_id' } }] },
@@ -89,8 +97,8 @@ export const WORKPLACE_RULES: readonly Rule[] = [
   { category: 'workspace_reservations', file: 'workspace_reservations.json', parties: [{ role: 'reserved by', at: '', fields: { user_id: 'user_id' } }] },
   // Zoom Mail (mail.openapi.json).
   { category: 'mail_profile', file: 'mail_profile.json', parties: [{ role: 'the person', at: '', fields: { emailAddress: 'email' } }] },
-  { category: 'mail_messages', file: 'mail_messages.json', parties: mailParties(''), texts: [{ by: 'mail correspondent', fields: ['snippet'] }], review: MAIL_REVIEW },
-  { category: 'mail_drafts', file: 'mail_drafts.json', parties: mailParties('message.'), texts: [{ by: 'mail correspondent', fields: ['message.snippet'] }], review: MAIL_REVIEW },
+  { category: 'mail_messages', file: 'mail_messages.json', parties: mailParties(''), texts: [{ by: 'mail correspondent', fields: mailText(''), own: ownMail }], review: MAIL_REVIEW },
+  { category: 'mail_drafts', file: 'mail_drafts.json', parties: mailParties('message.'), texts: [{ by: 'mail correspondent', fields: mailText('message.'), own: ownMail }], review: MAIL_REVIEW },
   { category: 'mail_threads', file: 'mail_threads.json', parties: [], texts: [{ by: 'mail correspondent', fields: ['snippet', 'threadName'] }] },
   { category: 'mail_labels', file: 'mail_labels.json', parties: [] },
   // A filter's criteria name senders and recipients (a name or an address), its action a forwarding address.
