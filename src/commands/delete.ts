@@ -65,7 +65,7 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
         const { planDelete, submitDelete } = await import('../zoom-data-requests/submit.js');
         const plan = planOf(ctx, o);
         const identity = identityGiven(o);
-        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn });
+        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn, phoneColumn: o.phoneColumn });
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
         if (!o.yes) return renderDryRun(ctx.io, planned, { ...o, identity: Boolean(identity) });
         const d = await submitDelete(ctx.io.env, planned, { identity, plan, wait: o.wait, maxWaitMs: o.maxWait, purgePackages: o.purgePackages, requester: o.requester, reference: o.reference, received: o.received, regime: o.regime, showEmails: o.showEmails }, runContext(ctx, o));

@@ -60,6 +60,23 @@ export interface CategoryResult {
   /** For unavailable: what stands in the way; the note says what to change. */
   reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
 }
+/**
+ * One identifier the person was given by, and what it was used for (manifest.json). Each is used only
+ * where Zoom searches by it; a record found by a further identifier names it in `context.found_by`.
+ */
+export interface IdentifierUse {
+  kind: 'email' | 'phone';
+  value: string;
+  /** The first address: the Zoom user is looked up by it alone (a former address may belong to someone else now). */
+  primary?: true;
+  /** The Zoom user this identifier found. */
+  zoom_user_id?: string;
+  /** Categories searched by this identifier. */
+  searched: string[];
+  /** Why it searched nothing, or less than one might expect. */
+  note?: string;
+}
+
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 
 export interface SubjectResult {
@@ -67,6 +84,8 @@ export interface SubjectResult {
   userId?: string;
   range?: DateWindow;
   categories: Record<string, CategoryResult>;
+  /** Which of the person's identifiers searched what (only when more than the first address was given). */
+  identifiers?: IdentifierUse[];
   /** --with-files: recording, call recording and voicemail files downloaded into files/. */
   downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[] };
   error?: string;
@@ -88,6 +107,8 @@ export interface CollectEnv {
   settled: Record<string, CategoryResult>;
   /** The clock for "within the past six months" windows, recomputed on every run (default Date.now). */
   now?: () => number;
+  /** The person's further identifiers (issue 28): addresses besides the first, phone numbers in E.164. */
+  identifiers?: { otherEmails: string[]; phones: string[] };
   /** Team Chat, SMS texts, attendance, summaries, sign-ins, voicemail transcripts (breadth.ts); absent: not collected. */
   breadth?: Omit<BreadthSettings, 'client'>;
 }
@@ -116,7 +137,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   if (user === 'not_found') {
     // No Zoom user, but registrations to other people's meetings may still hold their data.
     if (env.registrations) await person.registrations();
-    return person.finish('not_found');
+    return withIdentifiers(env, email, await person.finish('not_found'));
   }
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
 
@@ -153,7 +174,28 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);
-  return { ...result, userId, range };
+  return withIdentifiers(env, email, { ...result, userId, range });
+}
+
+/** The person's identifiers and what each searched (issue 28), when more than the first address was given. */
+function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): SubjectResult {
+  const ids = env.identifiers;
+  if (!ids || (ids.otherEmails.length === 0 && ids.phones.length === 0)) return r;
+  const byAddress = env.registrations ? ['registrations'] : [];
+  const user = r.userId ? Object.keys(r.categories) : ['profile', ...byAddress];
+  const identifiers: IdentifierUse[] = [
+    { kind: 'email', value: email, primary: true, ...(r.userId ? { zoom_user_id: r.userId } : {}), searched: user },
+    ...ids.otherEmails.map((value): IdentifierUse => ({
+      kind: 'email',
+      value,
+      searched: byAddress,
+      note: byAddress.length
+        ? 'searched where Zoom finds records by address; the Zoom user is looked up by the first address alone (a former address may belong to someone else now)'
+        : 'searched nothing: registrations are found by address only with --include-registrations; the Zoom user is looked up by the first address alone',
+    })),
+    ...ids.phones.map((value): IdentifierUse => ({ kind: 'phone', value, searched: [], note: 'no category of this export is searched by phone number' })),
+  ];
+  return { ...r, identifiers };
 }
 
 /** What the registrant search can and cannot see (registrants/find.ts VISIBILITY, in one sentence). */
