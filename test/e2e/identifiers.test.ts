@@ -4,7 +4,7 @@
  * record naming the address that found it, and the manifest says which identifier searched what. Another
  * person of the same request gets none of it.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -84,6 +84,13 @@ describe('a person with two addresses and a phone number', () => {
     expect(ids[1]!.searched).toEqual(['registrations']);
     expect(ids[2]!.searched).toEqual([]);
     expect(subjects[1]!.identifiers).toBeUndefined();
+    // report.html says it in words, per identifier.
+    const pkg = (JSON.parse(res.stdout) as { package: string }).package;
+    const page = readFileSync(join(pkg, subjects[0]!.path, 'report.html'), 'utf8');
+    expect(page).toContain('Identifiers searched');
+    expect(page).toMatch(new RegExp(`${second.replace(/[.+]/g, '\\$&')}</td><td>Meeting and webinar registrations`));
+    expect(page).toMatch(/phone \+442079460018<\/td><td>nothing<\/td><td>no category of this export is searched by phone number/);
+    expect(readFileSync(join(pkg, subjects[1]!.path, 'report.html'), 'utf8')).not.toContain('Identifiers searched');
     // Zoom was asked for the user by the first address only, never by the further one.
     const asked = sb.log.map((l) => decodeURIComponent(l.path));
     expect(asked.some((p) => p.includes(`/users/${first}`))).toBe(true);
