@@ -35,6 +35,7 @@ import { CATEGORY } from './categories.js';
 import { addTally, BATCH, emptyTally, itemBatches, settleItem, tallyOf, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
+import { CONTACT_CENTER_OPTIONAL } from './contact-center-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -79,6 +80,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   summaries: ['meeting_summaries'],
   sign_ins: ['sign_ins'],
   ...WORKPLACE_OPTIONAL,
+  ...CONTACT_CENTER_OPTIONAL,
 };
 
 export interface BreadthSettings {

@@ -15,6 +15,7 @@ import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { monthWindows } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { workplaceRequests } from './workplace-categories.js';
+import { contactCenterRequests } from './contact-center-categories.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
 export const ASSUMED = {
@@ -138,6 +139,7 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 7.5) / 300)));
   const months = historyOf(i);
   for (const [k, ops] of Object.entries(workplaceRequests(n, months, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
+  for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
   return out;
 }
 
