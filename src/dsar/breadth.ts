@@ -46,7 +46,7 @@ export interface BreadthResult {
   file?: string;
   note?: string;
   error?: string;
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted' | 'not_searchable';
 }
 
 /** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */

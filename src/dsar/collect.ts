@@ -6,12 +6,14 @@ import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '
 import { RecordFile, digestFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { SIX_MONTH_MARGIN_DAYS, isoDay, sixMonthsFrom } from '../dates.js';
+import { SIX_MONTH_MARGIN_DAYS, addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { workplaceBlock } from '../zoom/endpoints/workplace.js';
 import { workplacePlan } from './workplace.js';
+import { contactCenterPlan } from './contact-center.js';
+import { CC_DEFAULT_MONTHS } from './contact-center-categories.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
@@ -58,7 +60,7 @@ export interface CategoryResult {
   error?: string;
   coverage?: Coverage;
   /** For unavailable: what stands in the way; the note says what to change. */
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted' | 'not_searchable';
 }
 /**
  * One identifier the person was given by, and what it was used for (manifest.json). Each is used only
@@ -137,6 +139,14 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   if (user === 'not_found') {
     // No Zoom user, but registrations to other people's meetings may still hold their data.
     if (env.registrations) await person.registrations();
+    // A phone number finds what a customer did with the contact center, Zoom user or not (issue 28).
+    const phones = env.identifiers?.phones ?? [];
+    if (env.breadth && phones.length) {
+      const to = env.range.to ?? env.today;
+      const from = env.range.from ?? isoDay(addCalendarMonths(parseIsoDay(to), -CC_DEFAULT_MONTHS));
+      const why = env.range.from ? 'the range asked for (--from)' : `the last ${CC_DEFAULT_MONTHS} months (a person without a Zoom user has no history start; --from asks for more)`;
+      await settleAll(contactCenterPlan(person, { client: env.client, skip: env.breadth.skip }, { phones, range: { from, to }, why }));
+    }
     return withIdentifiers(env, email, await person.finish('not_found'));
   }
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
@@ -171,6 +181,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.phone(userId, String(user.email ?? email), range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
     ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
+    ...(env.breadth ? contactCenterPlan(person, { client: c, skip: env.breadth.skip }, { userId, phones: env.identifiers?.phones ?? [], range }) : []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);
@@ -193,7 +204,12 @@ function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): Subj
         ? 'searched where Zoom finds records by address; the Zoom user is looked up by the first address alone (a former address may belong to someone else now)'
         : 'searched nothing: registrations are found by address only with --include-registrations; the Zoom user is looked up by the first address alone',
     })),
-    ...ids.phones.map((value): IdentifierUse => ({ kind: 'phone', value, searched: [], note: 'no category of this export is searched by phone number' })),
+    ...ids.phones.map((value): IdentifierUse => {
+      const byNumber = ['cc_customer_engagements', 'cc_voice_calls', 'cc_sms'].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped');
+      return byNumber.length
+        ? { kind: 'phone', value, searched: byNumber, note: 'searched where Zoom finds records by number (Contact Center, as consumer_number); a record so found names it (found_by)' }
+        : { kind: 'phone', value, searched: [], note: 'searched nothing: Contact Center was left out (--skip contact_center) or not collected' };
+    }),
   ];
   return { ...r, identifiers };
 }

@@ -82,14 +82,14 @@ describe('a person with two addresses and a phone number', () => {
     ]);
     expect(ids[0]!.searched).toEqual(['profile', 'registrations']);
     expect(ids[1]!.searched).toEqual(['registrations']);
-    expect(ids[2]!.searched).toEqual([]);
+    expect(ids[2]!.searched).toEqual(['cc_customer_engagements', 'cc_voice_calls', 'cc_sms']);
     expect(subjects[1]!.identifiers).toBeUndefined();
     // report.html says it in words, per identifier.
     const pkg = (JSON.parse(res.stdout) as { package: string }).package;
     const page = readFileSync(join(pkg, subjects[0]!.path, 'report.html'), 'utf8');
     expect(page).toContain('Identifiers searched');
     expect(page).toMatch(new RegExp(`${second.replace(/[.+]/g, '\\$&')}</td><td>Meeting and webinar registrations`));
-    expect(page).toMatch(/phone \+442079460018<\/td><td>nothing<\/td><td>no category of this export is searched by phone number/);
+    expect(page).toMatch(/phone \+442079460018<\/td><td>Contact Center: your contacts as a customer, Contact Center: your voice calls, Contact Center: your text messages<\/td>/);
     expect(readFileSync(join(pkg, subjects[1]!.path, 'report.html'), 'utf8')).not.toContain('Identifiers searched');
     // Zoom was asked for the user by the first address only, never by the further one.
     const asked = sb.log.map((l) => decodeURIComponent(l.path));

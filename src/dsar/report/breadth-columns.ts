@@ -56,7 +56,7 @@ export const BREADTH_COLUMNS: Record<string, BreadthColumn[]> = {
 };
 
 /** How an "unavailable" category is labelled: an account feature, a permission, or left out on purpose. */
-export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out', user_level: 'not readable by an admin app', not_granted: 'scope not granted to the app' };
+export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out', user_level: 'not readable by an admin app', not_granted: 'scope not granted to the app', not_searchable: 'not searchable by the identifiers given' };
 
 /** Kinds of data Zoom holds for which its API specs here give no reads: Zoom's own export covers them. */
 export const NOT_COVERED_NOTE =
