@@ -117,7 +117,7 @@ describe('export: Team Chat, SMS texts, attendance, summaries, sign-ins, voicema
   });
 
   it('explains the new categories and what is not covered in report.html and the manifest', () => {
-    expect(manifest.notes.join(' ')).toMatch(/Whiteboards, Mail and Contact Center.*Docs and Tasks.*--zoom-export/);
+    expect(manifest.notes.join(' ')).toMatch(/Whiteboards and Mail.*Contact Center is read.*Docs and Tasks.*--zoom-export/);
     const alice = manifest.subjects[0]!;
     const html = readFileSync(join(pkg, alice.path, 'report.html'), 'utf8');
     for (const title of ['Team Chat conversations', 'Team Chat messages', 'Your attendance records', 'AI Companion meeting summaries', 'Sign-ins and sign-outs', 'SMS text messages', 'Voicemail transcripts']) expect(html).toContain(title);

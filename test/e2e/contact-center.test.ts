@@ -47,7 +47,7 @@ describe('Contact Center: customers by phone number, agents by Zoom user', () =>
     // Robin's number written as people write it; the switchboard number of two customers; an agent without a number.
     writeFileSync(csv, `Email,Phone\nrobin@customer.example,"+1 (415) 555-0123"\nkim@customer.example,${SWITCHBOARD.number}\n${agent.email},\n`);
     before = sb.log.length;
-    res = await runCli(['export', '--csv', csv, '--out', join(dir, 'out'), '--json'], sandboxEnv(sb));
+    res = await runCli(['export', '--csv', csv, '--redact', '--out', join(dir, 'out'), '--json'], sandboxEnv(sb));
     const out = JSON.parse(res.stdout) as { package: string; manifest: string };
     pkg = out.package;
     subjects = readJson<{ subjects: Subject[] }>(out.manifest).subjects;
@@ -101,6 +101,20 @@ describe('Contact Center: customers by phone number, agents by Zoom user', () =>
     expect(file(a, 'contact_center_agent_notes.json').every((r) => (r.note as Rec).user_id === agent.id)).toBe(true);
     expect(file(a, 'contact_center_agent_recordings.json').length).toBeGreaterThan(0);
     expect(a.categories.cc_customer_engagements).toMatchObject({ status: 'unavailable', reason: 'not_searchable' });
+  });
+
+  it("the person's copy masks the agents who served them and the customers an agent served, and keeps the person's own number", () => {
+    const robin = subjects[0]!;
+    const copy = (s: Subject, name: string) => readJson<Rec[]>(join(pkg, 'disclosure', s.path.replace(/^subjects\//, ''), name));
+    const mine = JSON.stringify(copy(robin, 'contact_center_customer_engagements.json'));
+    expect(mine).toContain(ROBIN.number);
+    const agents = new Set(contactCenterFor(sb.account, { number: ROBIN.number }).engagements.flatMap((e) => (e.agents as Rec[]).map((a) => String(a.display_name))));
+    for (const name of agents) expect(mine).not.toContain(name);
+    const served = JSON.stringify(copy(subjects[2]!, 'contact_center_agent_engagements.json'));
+    for (const c of CC_CUSTOMERS) {
+      expect(served).not.toContain(c.name);
+      expect(served).not.toContain(c.number);
+    }
   });
 
   it('every Contact Center list is asked with dates, one month at most, and none drew a 429', () => {

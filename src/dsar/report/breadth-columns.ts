@@ -60,4 +60,4 @@ export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not ena
 
 /** Kinds of data Zoom holds for which its API specs here give no reads: Zoom's own export covers them. */
 export const NOT_COVERED_NOTE =
-  'Zoom Whiteboards, Mail and Contact Center: zdsar does not read these yet, and Zoom Docs and Tasks cannot be read for another person with Zoom\'s API (it serves only the app\'s own user), so this package does not hold them. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';
+  'Zoom Whiteboards and Mail: zdsar does not read these yet (Contact Center is read: as a customer only by the phone numbers the request gives), and Zoom Docs and Tasks cannot be read for another person with Zoom\'s API (it serves only the app\'s own user), so this package does not hold them. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';
