@@ -127,4 +127,18 @@ describe('Contact Center: customers by phone number, agents by Zoom user', () =>
     }
     expect(cc.filter((e) => e.status === 429)).toEqual([]);
   });
+
+  it('doctor checks Contact Center: on the account and permitted, or the scope to add', async () => {
+    type Report = { workplace: { products: Record<string, { licensed: string; permitted: boolean; missing_scopes: string[] }> } };
+    const ok = JSON.parse((await runCli(['doctor', '--json'], sandboxEnv(sb))).stdout) as Report;
+    expect(ok.workplace.products.contact_center).toMatchObject({ licensed: 'yes', permitted: true, missing_scopes: [] });
+    const scopes = [...sb.account.scopes];
+    sb.account.scopes = scopes.filter((x) => x !== 'contact_center:read:sms_log:admin');
+    try {
+      const missing = JSON.parse((await runCli(['doctor', '--json'], sandboxEnv(sb))).stdout) as Report;
+      expect(missing.workplace.products.contact_center).toMatchObject({ permitted: false, missing_scopes: ['contact_center:read:sms_log:admin'] });
+    } finally {
+      sb.account.scopes = scopes;
+    }
+  });
 });
