@@ -79,7 +79,7 @@ export interface PreparedExport {
 export async function estimateNewExport(s: NewExport, now = Date.now()): Promise<Estimate> {
   clientTuning(s.env);
   const skip = parseSkip(s.skip);
-  const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, stdin: s.stdin });
+  const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, further: true, stdin: s.stdin });
   return estimateExport({ people: people.length, plan: s.plan, from: s.from, to: s.to, today: isoDay(new Date(now)), skip });
 }
 
@@ -91,7 +91,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   parseSkip(s.skip);
   const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
   const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
-  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, further: true, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
   const outRoot = s.out ?? join(home, 'exports');

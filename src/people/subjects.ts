@@ -33,6 +33,8 @@ export interface PeopleInput {
   emailColumn?: string;
   /** --phone-column NAME: the CSV column holding phone numbers, when the header has several candidates. */
   phoneColumn?: string;
+  /** Read further identifiers (phone numbers, further addresses): export only. Other commands act on one address per person and leave those columns unused. */
+  further?: boolean;
   stdin: Readable & { isTTY?: boolean };
 }
 
@@ -91,6 +93,7 @@ export async function readPeopleReport(input: PeopleInput): Promise<{ people: Su
   if (input.emails !== undefined) {
     if (input.emailColumn !== undefined) throw new UsageError('--email-column applies to a CSV (--csv or standard input), not to --emails');
     if (input.phoneColumn !== undefined) throw new UsageError('--phone-column applies to a CSV (--csv or standard input), not to --emails', 'In --emails, join one person\'s identifiers with "|": --emails "ann@x.org|ann@old.org|+442079460018"');
+    if (!input.further && input.emails.includes('|')) throw new UsageError('--emails: "|" joins one person\'s further identifiers, which only zdsar export uses; this command acts on one address per person', 'Give each address as its own item; nothing was sent to Zoom.');
     return fromListReport(input.emails);
   }
   if (input.csv !== undefined && input.csv !== '-') {
@@ -107,12 +110,12 @@ export async function readPeopleReport(input: PeopleInput): Promise<{ people: Su
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`;
       throw new UsageError(`${file}: ${why}`);
     }
-    return fromCsvReport(buf, file, input.emailColumn, input.phoneColumn);
+    return fromCsvReport(buf, file, input.emailColumn, input.phoneColumn, input.further);
   }
   if (input.csv === '-' || !input.stdin.isTTY) {
     const buf = await readAll(input.stdin);
     if (input.csv !== '-' && buf.length === 0) throw new UsageError('no people given: use --csv FILE, --emails a@x,b@y, or pipe a CSV on standard input');
-    return fromCsvReport(buf, '<stdin>', input.emailColumn, input.phoneColumn);
+    return fromCsvReport(buf, '<stdin>', input.emailColumn, input.phoneColumn, input.further);
   }
   throw new UsageError('no people given: use --csv FILE, --emails a@x,b@y, or pipe a CSV on standard input');
 }
@@ -237,7 +240,7 @@ export function normalizePhone(raw: string): string | undefined {
   return n?.isPossible() ? n.number : undefined;
 }
 
-export function fromCsvReport(buf: Buffer, source: string, emailColumn?: string, phoneColumn?: string): { people: Subject[]; report: PeopleReport } {
+export function fromCsvReport(buf: Buffer, source: string, emailColumn?: string, phoneColumn?: string, further = true): { people: Subject[]; report: PeopleReport } {
   const text = decode(buf, source).replace(/^\uFEFF/, '');
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
@@ -272,8 +275,14 @@ export function fromCsvReport(buf: Buffer, source: string, emailColumn?: string,
     column = chosen.column;
     field = header[column] ?? '';
     others = chosen.others;
-    phoneCol = choosePhoneColumn(header, where, phoneColumn)?.column;
-    otherCol = otherEmailsColumn(header, where);
+    if (further) {
+      phoneCol = choosePhoneColumn(header, where, phoneColumn)?.column;
+      otherCol = otherEmailsColumn(header, where);
+    } else {
+      if (phoneColumn !== undefined) throw new UsageError(`${where}: --phone-column: only zdsar export searches by phone number; this command acts on one address per person`);
+      // Further addresses are not used here: said, never silently dropped.
+      others = [...others, ...header.filter(isOtherEmailsHeader)];
+    }
   } else {
     // No email header: a header-less list where the first column holds addresses.
     if (header.length >= 1 && normalizeEmail(header[0]!).includes('@')) {

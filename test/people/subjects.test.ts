@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { fromCsv, fromList, isValidEmail, normalizeEmail, normalizePhone } from '../../src/people/subjects.js';
+import { fromCsv, fromCsvReport, fromList, isValidEmail, normalizeEmail, normalizePhone, readPeopleReport } from '../../src/people/subjects.js';
 
 const csv = (s: string | Buffer) => fromCsv(Buffer.isBuffer(s) ? s : Buffer.from(s), 'people.csv');
 const fails = (s: string | Buffer) => {
@@ -131,5 +131,12 @@ describe('further identifiers: phone numbers and further addresses (issue 28)', 
   it('normalizePhone: E.164 from the usual spellings, nothing from letters or national numbers', () => {
     expect(['+1 (415) 555-0100', '001 415 555 0100', 'tel:+14155550100', '+1.415.555.0100'].map(normalizePhone)).toEqual(Array(4).fill('+14155550100'));
     expect(['4155550100', '+1 415 CALL ME', '', '+', '+0 123'].map(normalizePhone)).toEqual(Array(5).fill(undefined));
+  });
+  it('commands that act on one address per person (registrants, delete) leave phone and further-address columns unused, and say so', async () => {
+    const r = fromCsvReport(Buffer.from('Email,Phone,Other Emails\na@x.org,020 7946 0018,b@y.org\n'), 'people.csv', undefined, undefined, false);
+    expect(r.people).toEqual([{ index: 1, email: 'a@x.org', otherEmails: [], phones: [], source: 'people.csv:2' }]);
+    expect(r.report.other_columns).toEqual(['Other Emails']);
+    await expect(readPeopleReport({ emails: 'a@x.org|b@y.org', stdin: process.stdin })).rejects.toThrow(/only zdsar export uses/);
+    await expect(readPeopleReport({ emails: 'a@x.org|b@y.org', further: true, stdin: process.stdin })).resolves.toMatchObject({ people: [{ otherEmails: ['b@y.org'] }] });
   });
 });
