@@ -10,7 +10,8 @@ import { route } from '../route.js';
  */
 type Rec = Record<string, unknown>;
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-const range = (w: DateWindow) => ({ from: `${w.from}T00:00:00Z`, to: `${w.to}T23:59:59Z` });
+// yyyy-mm-dd, the parameters' declared format (date); `to` is the whole day.
+const range = (w: DateWindow) => ({ from: w.from, to: w.to });
 
 /** Who a list is asked about: a customer by their number (E.164), or an agent by their Zoom user id. */
 export type CcParty = { consumerNumber: string } | { userId: string };
