@@ -64,7 +64,7 @@ export const baseOptions = z.strictObject({
 });
 
 /** People, as `export` takes them: --csv FILE (or "-"), --emails, or piped stdin. */
-export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails: z.string().optional(), emailColumn: z.string().optional() });
+export const peopleOptions = z.strictObject({ csv: z.string().optional(), emails: z.string().optional(), emailColumn: z.string().optional(), phoneColumn: z.string().optional() });
 
 /**
  * A logger and run context for a workflow, from the parsed options. With a live progress display,
@@ -138,8 +138,9 @@ export function withJson(cmd: Command): Command {
 export function withPeople(cmd: Command): Command {
   return cmd
     .option('--csv <file>', 'a CSV of people (header with an email column, or one address per line); "-" for stdin')
-    .option('--emails <list>', 'comma-separated email addresses')
+    .option('--emails <list>', 'comma-separated email addresses; one person\'s further addresses and phone numbers joined with "|" (a@x.org|a@old.org|+442079460018)')
     .option('--email-column <name>', 'the CSV column that holds the addresses, when the header has several candidates')
+    .option('--phone-column <name>', 'the CSV column that holds phone numbers (with country code), when the header has several candidates')
     .option('--show-emails', 'name people by address in progress and log lines (default: by position)');
 }
 

@@ -74,7 +74,7 @@ Exit codes: 0 submitted (or dry run), 1 some were refused or could not be submit
         if (o.reason !== undefined && o.identityCheck && !o.overrideHold) throw new UsageError('--reason is for --no-identity-check or --override-hold');
         const overrideHold = o.overrideHold ? { reason: o.reason!.trim() } : undefined;
         const identity = identityGiven({ ...o, reason: o.identityCheck ? undefined : o.reason });
-        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn });
+        const planned = await planDelete({ env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn, phoneColumn: o.phoneColumn });
         if (!o.json) for (const l of describePeopleReport(planned.input)) writeLine(ctx.io.stderr, l);
         if (!o.yes) {
           const holds = o.checkHolds ? await dryRunHolds(ctx.io.env, planned, { plan }, runContext(ctx, o)) : undefined;

@@ -29,7 +29,7 @@ const eraseOptions = scanOptions.omit({ maxAge: true }).extend({ yes: z.boolean(
 type ScanOptions = z.output<typeof scanOptions>;
 
 function findSettings(ctx: CommandContext, o: ScanOptions): FindSettings {
-  return { env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn, plan: planOf(ctx, o), maxAgeHours: o.maxAge, hostConcurrency: o.concurrency, refresh: o.refresh };
+  return { env: ctx.io.env, stdin: ctx.io.stdin, csv: o.csv, emails: o.emails, emailColumn: o.emailColumn, phoneColumn: o.phoneColumn, plan: planOf(ctx, o), maxAgeHours: o.maxAge, hostConcurrency: o.concurrency, refresh: o.refresh };
 }
 
 /** The scan's progress line, under a title naming how many people are looked for. */

@@ -36,6 +36,7 @@ import { CATEGORY } from './categories.js';
 import { itemBatches, listedItems, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
+import { CONTACT_CENTER_OPTIONAL } from './contact-center-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -46,7 +47,7 @@ export interface BreadthResult {
   file?: string;
   note?: string;
   error?: string;
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted' | 'not_searchable';
 }
 
 /** What a category covers and why (collect.ts's Coverage: `limit: 'zoom'` when Zoom serves no more). */
@@ -80,6 +81,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   summaries: ['meeting_summaries'],
   sign_ins: ['sign_ins'],
   ...WORKPLACE_OPTIONAL,
+  ...CONTACT_CENTER_OPTIONAL,
 };
 
 export interface BreadthSettings {

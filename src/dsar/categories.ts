@@ -3,6 +3,7 @@
  * plain words (for report.html and the manifest). The collection plan is in collect.ts.
  */
 import { WORKPLACE_CATEGORIES } from './workplace-categories.js';
+import { CONTACT_CENTER_CATEGORIES } from './contact-center-categories.js';
 
 export interface CategoryInfo {
   name: string;
@@ -35,6 +36,7 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   { name: 'phone_sms_messages', file: 'phone_sms_messages.json', group: 'phone', title: 'SMS text messages', explain: 'The text messages of each of your SMS conversations: who sent them to whom, when, the text itself and any attachments.' },
   { name: 'phone_voicemail_details', file: 'phone_voicemail_details.json', group: 'phone', title: 'Voicemail transcripts', explain: "Each voicemail left for you, with the written transcript Zoom made of it where it has one." },
   ...WORKPLACE_CATEGORIES,
+  ...CONTACT_CENTER_CATEGORIES,
   { name: 'registrations', file: 'registrations.json', group: 'registrations', title: 'Meeting and webinar registrations', explain: "Registrations made with your email address for meetings and webinars on this account, including other hosts' events: name, address and answers you gave when registering." },
 ];
 

@@ -6,12 +6,14 @@ import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '
 import { RecordFile, digestFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { SIX_MONTH_MARGIN_DAYS, isoDay, sixMonthsFrom } from '../dates.js';
+import { SIX_MONTH_MARGIN_DAYS, addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { workplaceBlock } from '../zoom/endpoints/workplace.js';
 import { workplacePlan } from './workplace.js';
+import { contactCenterPlan } from './contact-center.js';
+import { CC_DEFAULT_MONTHS } from './contact-center-categories.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
 import { isRecord, readRecords } from './report/read.js';
@@ -60,8 +62,25 @@ export interface CategoryResult {
   error?: string;
   coverage?: Coverage;
   /** For unavailable: what stands in the way; the note says what to change. */
-  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted';
+  reason?: 'not_enabled' | 'not_permitted' | 'skipped' | 'user_level' | 'not_granted' | 'not_searchable';
 }
+/**
+ * One identifier the person was given by, and what it was used for (manifest.json). Each is used only
+ * where Zoom searches by it; a record found by a further identifier names it in `context.found_by`.
+ */
+export interface IdentifierUse {
+  kind: 'email' | 'phone';
+  value: string;
+  /** The first address: the Zoom user is looked up by it alone (a former address may belong to someone else now). */
+  primary?: true;
+  /** The Zoom user this identifier found. */
+  zoom_user_id?: string;
+  /** Categories searched by this identifier. */
+  searched: string[];
+  /** Why it searched nothing, or less than one might expect. */
+  note?: string;
+}
+
 export type SubjectStatus = 'completed' | 'not_found' | 'partial' | 'failed';
 
 export interface SubjectResult {
@@ -69,6 +88,8 @@ export interface SubjectResult {
   userId?: string;
   range?: DateWindow;
   categories: Record<string, CategoryResult>;
+  /** Which of the person's identifiers searched what (only when more than the first address was given). */
+  identifiers?: IdentifierUse[];
   /** --with-files: recording, call recording and voicemail files downloaded into files/. */
   downloads?: { files: number; bytes: number; skipped: number; failed: Array<{ file: string; error: string }>; paths?: string[]; items?: Record<string, ItemTally> };
   error?: string;
@@ -90,6 +111,8 @@ export interface CollectEnv {
   settled: Record<string, CategoryResult>;
   /** The clock for "within the past six months" windows, recomputed on every run (default Date.now). */
   now?: () => number;
+  /** The person's further identifiers (issue 28): addresses besides the first, phone numbers in E.164. */
+  identifiers?: { otherEmails: string[]; phones: string[] };
   /** Team Chat, SMS texts, attendance, summaries, sign-ins, voicemail transcripts (breadth.ts); absent: not collected. */
   breadth?: Omit<BreadthSettings, 'client'>;
 }
@@ -118,7 +141,15 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
   if (user === 'not_found') {
     // No Zoom user, but registrations to other people's meetings may still hold their data.
     if (env.registrations) await person.registrations();
-    return person.finish('not_found');
+    // A phone number finds what a customer did with the contact center, Zoom user or not (issue 28).
+    const phones = env.identifiers?.phones ?? [];
+    if (env.breadth && phones.length) {
+      const to = env.range.to ?? env.today;
+      const from = env.range.from ?? isoDay(addCalendarMonths(parseIsoDay(to), -CC_DEFAULT_MONTHS));
+      const why = env.range.from ? 'the range asked for (--from)' : `the last ${CC_DEFAULT_MONTHS} months (a person without a Zoom user has no history start; --from asks for more)`;
+      await settleAll(contactCenterPlan(person, { client: env.client, skip: env.breadth.skip }, { phones, range: { from, to }, why }));
+    }
+    return withIdentifiers(env, email, await person.finish('not_found'));
   }
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
 
@@ -152,10 +183,37 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     person.phone(userId, String(user.email ?? email), range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
     ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
+    ...(env.breadth ? contactCenterPlan(person, { client: c, skip: env.breadth.skip }, { userId, phones: env.identifiers?.phones ?? [], range }) : []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);
-  return { ...result, userId, range };
+  return withIdentifiers(env, email, { ...result, userId, range });
+}
+
+/** The person's identifiers and what each searched (issue 28), when more than the first address was given. */
+function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): SubjectResult {
+  const ids = env.identifiers;
+  if (!ids || (ids.otherEmails.length === 0 && ids.phones.length === 0)) return r;
+  const byAddress = env.registrations ? ['registrations'] : [];
+  const user = r.userId ? Object.keys(r.categories) : ['profile', ...byAddress];
+  const identifiers: IdentifierUse[] = [
+    { kind: 'email', value: email, primary: true, ...(r.userId ? { zoom_user_id: r.userId } : {}), searched: user },
+    ...ids.otherEmails.map((value): IdentifierUse => ({
+      kind: 'email',
+      value,
+      searched: byAddress,
+      note: byAddress.length
+        ? 'searched where Zoom finds records by address; the Zoom user is looked up by the first address alone (a former address may belong to someone else now)'
+        : 'searched nothing: registrations are found by address only with --include-registrations; the Zoom user is looked up by the first address alone',
+    })),
+    ...ids.phones.map((value): IdentifierUse => {
+      const byNumber = ['cc_customer_engagements', 'cc_voice_calls', 'cc_sms'].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped');
+      return byNumber.length
+        ? { kind: 'phone', value, searched: byNumber, note: 'searched where Zoom finds records by number (Contact Center, as consumer_number); a record so found names it (found_by)' }
+        : { kind: 'phone', value, searched: [], note: 'searched nothing: Contact Center was left out (--skip contact_center) or not collected' };
+    }),
+  ];
+  return { ...r, identifiers };
 }
 
 /** What the registrant search can and cannot see (registrants/find.ts VISIBILITY, in one sentence). */

@@ -10,11 +10,12 @@
  */
 import type { Plan } from '../config.js';
 import { OPERATIONS, type RateCategory } from '../zoom/categories.generated.js';
-import { PHONE_LIMITS, PLAN_LIMITS, rateTableOf } from '../zoom/limiter.js';
+import { TABLE_LIMITS, rateTableOf, type RateTable } from '../zoom/limiter.js';
 import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import { monthWindows } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { workplaceRequests } from './workplace-categories.js';
+import { contactCenterRequests } from './contact-center-categories.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
 export const ASSUMED = {
@@ -48,9 +49,12 @@ const STARTUP_S = 1.0;
 
 const CATEGORY_OF = new Map<string, RateCategory>(OPERATIONS.map(([op, cat]) => [op, cat ?? 'medium']));
 
-/** A rate gate: a category of the main API's table, or of Zoom Phone's own table (phone_…). */
-type Gate = RateCategory | `phone_${RateCategory}`;
-const GATES: readonly Gate[] = ['light', 'medium', 'heavy', 'resource', 'phone_light', 'phone_medium', 'phone_heavy', 'phone_resource'];
+/** A rate gate: a category of the main API's table, of Zoom Phone's own table (phone_…), or of Contact Center's (contact_center_…). */
+type Gate = RateCategory | `phone_${RateCategory}` | `contact_center_${RateCategory}`;
+const CATS: readonly RateCategory[] = ['light', 'medium', 'heavy', 'resource'];
+const GATES: readonly Gate[] = [...CATS, ...CATS.map((c) => `phone_${c}` as const), ...CATS.map((c) => `contact_center_${c}` as const)];
+const gateOf = (table: RateTable, cat: RateCategory): Gate => (table === 'main' ? cat : `${table}_${cat}`);
+const tableOfGate = (g: Gate): [RateTable, RateCategory] => (g.startsWith('phone_') ? ['phone', g.slice(6) as RateCategory] : g.startsWith('contact_center_') ? ['contact_center', g.slice(15) as RateCategory] : ['main', g as RateCategory]);
 type Counts = Record<Gate, number>;
 const zero = (): Counts => Object.fromEntries(GATES.map((g) => [g, 0])) as Counts;
 
@@ -81,7 +85,7 @@ export interface Estimate {
 function add(c: Counts, op: string, n: number): void {
   const cat = CATEGORY_OF.get(op);
   if (!cat) throw new Error(`not in Zoom's API specs: ${op}`);
-  const gate: Gate = rateTableOf(op.slice(op.indexOf(' ') + 1)) === 'phone' ? `phone_${cat}` : cat;
+  const gate = gateOf(rateTableOf(op.slice(op.indexOf(' ') + 1)), cat);
   c[gate] += n;
 }
 
@@ -137,12 +141,14 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 7.5) / 300)));
   const months = historyOf(i);
   for (const [k, ops] of Object.entries(workplaceRequests(n, months, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
+  for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
   return out;
 }
 
 /** Requests per second a gate allows on the plan. */
 function perSecond(g: Gate, plan: Plan): number {
-  const l = g.startsWith('phone_') ? PHONE_LIMITS[plan][g.slice(6) as RateCategory] : PLAN_LIMITS[plan][g as RateCategory];
+  const [table, cat] = tableOfGate(g);
+  const l = TABLE_LIMITS[table][plan][cat];
   return l.limit / (l.windowMs / 1000);
 }
 
@@ -237,11 +243,11 @@ export function estimateExport(i: EstimateInput): Estimate {
 /** The estimate in plain lines (for a terminal). */
 export function formatEstimate(e: Estimate): string {
   const c = (x: Counts) =>
-    `Light ${x.light}, Medium ${x.medium}, Heavy ${x.heavy}, Resource-intensive ${x.resource}; Zoom Phone's own table: Light ${x.phone_light}, Medium ${x.phone_medium}, Heavy ${x.phone_heavy}, Resource-intensive ${x.phone_resource}`;
+    `Light ${x.light}, Medium ${x.medium}, Heavy ${x.heavy}, Resource-intensive ${x.resource}; Zoom Phone's own table: Light ${x.phone_light}, Medium ${x.phone_medium}, Heavy ${x.phone_heavy}, Resource-intensive ${x.phone_resource}${x.contact_center_light + x.contact_center_medium + x.contact_center_heavy + x.contact_center_resource > 0 ? `; Contact Center's own table: Light ${x.contact_center_light}, Medium ${x.contact_center_medium}, Heavy ${x.contact_center_heavy}, Resource-intensive ${x.contact_center_resource}` : ''}`;
   const lines = [
     `Estimate for ${e.people} ${e.people === 1 ? 'person' : 'people'} on the ${e.plan} plan (nothing was sent to Zoom):`,
     `  requests: ${c(e.requests)}`,
-    `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding.replace('phone_', "Zoom Phone's ")} rate limit)`,
+    `  expected time: about ${fmtTime(e.seconds)} (bound by the ${e.binding.replace('phone_', "Zoom Phone's ").replace('contact_center_', "Contact Center's ")} rate limit)`,
     `  attendance rows: ${Math.round(e.attendance_report_share * 100)} % from the participants report (Heavy), the rest from past meetings (Medium), so that both finish together on this plan`,
     'What each optional category adds (leave one out with --skip NAME,…):',
     ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(total(o.requests)).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),

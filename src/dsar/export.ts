@@ -180,7 +180,8 @@ async function runHeld(
             range: { from: settings.from, to: settings.to },
             settled,
             breadth,
-            registrations: settings.includeRegistrations && hooks.registrationsOf ? () => hooks.registrationsOf!(email) : undefined,
+            registrations: settings.includeRegistrations && hooks.registrationsOf ? () => registrationsByEach([email, ...(s.other_emails ?? [])], hooks.registrationsOf!) : undefined,
+            identifiers: { otherEmails: s.other_emails ?? [], phones: s.phones ?? [] },
             progress: async (category, r) => {
               st.categories[category] = r.status === 'part_done' ? `${r.records ?? 0}…` : r.status;
               changed();
@@ -308,4 +309,18 @@ function settledCategories(request: LedgerRequest, index: number): Record<string
     if (p.status === 'skipped' && !cp?.unavailable) out[cat] = { status: 'no_data', note };
   }
   return out;
+}
+
+/**
+ * Registrations found by each of the person's addresses (issue 28), each beside the address that found
+ * it (`context.found_by`, when there is more than one). A registration carries one address, so no two
+ * addresses find the same one; collect.ts keeps each registration key once all the same.
+ */
+async function* registrationsByEach(emails: string[], find: (email: string) => AsyncIterable<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
+  for (const address of emails) {
+    for await (const r of find(address)) {
+      const context = r.context as Record<string, unknown> | undefined;
+      yield emails.length > 1 && context ? { ...r, context: { ...context, found_by: address } } : r;
+    }
+  }
 }

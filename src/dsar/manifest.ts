@@ -22,6 +22,8 @@ export interface ManifestSubject {
   status: SubjectResult['status'];
   path: string;
   zoom_user_id?: string;
+  /** Which identifier searched what (issue 28), when the person was given by more than one address. */
+  identifiers?: SubjectResult['identifiers'];
   range?: { from: string; to: string };
   categories: Record<string, CategoryResult>;
   downloads?: SubjectResult['downloads'];
@@ -99,6 +101,7 @@ export async function writeManifest(
       status: r.status,
       path: `subjects/${folder}`,
       ...(r.userId ? { zoom_user_id: r.userId } : {}),
+      ...(r.identifiers ? { identifiers: r.identifiers } : {}),
       ...(r.range ? { range: r.range } : {}),
       categories: ordered,
       ...(r.downloads ? { downloads: withoutPaths(r.downloads) } : {}),

@@ -41,6 +41,8 @@ export interface NewExport {
   emails?: string;
   /** --email-column NAME */
   emailColumn?: string;
+  /** --phone-column NAME */
+  phoneColumn?: string;
   out?: string;
   from?: string;
   to?: string;
@@ -79,7 +81,7 @@ export interface PreparedExport {
 export async function estimateNewExport(s: NewExport, now = Date.now()): Promise<Estimate> {
   clientTuning(s.env);
   const skip = parseSkip(s.skip);
-  const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, further: true, stdin: s.stdin });
   return estimateExport({ people: people.length, plan: s.plan, from: s.from, to: s.to, today: isoDay(new Date(now)), skip });
 }
 
@@ -91,7 +93,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   parseSkip(s.skip);
   const { release, zip } = await releaseSettings({ ...s.release, zip: s.zip });
   const signer = signerFrom(loadSigningKey(env)); // a bad signing key is a usage error before anything is sent
-  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, further: true, stdin: s.stdin });
   const credentials = loadZoomCredentials(env);
   const home = zdsarHome(env);
   const outRoot = s.out ?? join(home, 'exports');
@@ -111,7 +113,7 @@ export async function createExport(s: NewExport, now = Date.now()): Promise<Prep
   const settings: ExportSettings = { from: s.from, to: s.to, today, plan: s.plan, includeRegistrations: s.includeRegistrations, withFiles: s.withFiles, zip, zoomExport: s.zoomExport, ...(Object.keys(release).length ? { release } : {}), ...(skip.length ? { skip } : {}) };
   const request = await ledger.create({
     type: 'export',
-    subjects: people.map((p) => p.email),
+    subjects: people.map((p) => ({ email: p.email, other_emails: p.otherEmails, phones: p.phones })),
     requester: s.requester,
     reference: s.reference,
     // --received wins; else the earliest date of a "received" column (the strictest deadline).

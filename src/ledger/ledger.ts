@@ -144,10 +144,13 @@ export class Ledger {
     const now = req.now ?? new Date();
     const received = req.receivedAt ?? now;
     if (Number.isNaN(received.getTime())) throw new UsageError('the date the request was received is not a valid date');
-    const subjects = req.subjects.map((e, i) => {
-      const email = String(e).trim().toLowerCase();
+    const subjects = req.subjects.map((x, i) => {
+      const given = typeof x === 'string' ? { email: x } : x;
+      const email = String(given.email).trim().toLowerCase();
       if (!email) throw new UsageError(`person #${i + 1} has an empty address`);
-      return { index: i + 1, email };
+      const other = (given.other_emails ?? []).map((e) => e.trim().toLowerCase()).filter((e) => e && e !== email);
+      const phones = given.phones ?? [];
+      return { index: i + 1, email, ...(other.length ? { other_emails: other } : {}), ...(phones.length ? { phones } : {}) };
     });
     await ensurePrivateDir(this.home, { what: 'ZDSAR_HOME' });
     await ensurePrivateDir(this.requestsDir);

@@ -59,8 +59,11 @@ export function personReplacements(subjects: Subject[]): Array<{ email: string; 
   return subjects.flatMap((x) => {
     if (!x.email) return [];
     const label = `[person #${x.index}]`;
-    const encoded = encodeURIComponent(x.email);
-    return encoded === x.email ? [{ email: x.email, label }] : [{ email: x.email, label }, { email: encoded, label }];
+    // Every identifier the person was given by (issue 28): further addresses and phone numbers too.
+    return [x.email, ...(x.other_emails ?? []), ...(x.phones ?? [])].flatMap((email) => {
+      const encoded = encodeURIComponent(email);
+      return encoded === email ? [{ email, label }] : [{ email, label }, { email: encoded, label }];
+    });
   });
 }
 

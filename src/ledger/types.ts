@@ -20,8 +20,8 @@ export const FINISHED_STATUSES: readonly RequestStatus[] = ['completed', 'partia
 
 export interface NewRequest {
   type: RequestType;
-  /** Emails (trimmed and lowercased here). Positions are kept: subject #1 is subjects[0]. May be []. */
-  subjects: string[];
+  /** Emails (trimmed and lowercased here), or a person with further identifiers. Positions are kept: subject #1 is subjects[0]. May be []. */
+  subjects: Array<string | { email: string; other_emails?: string[]; phones?: string[] }>;
   /** Default: the OS user. */
   requester?: string;
   /** The requester's own reference (their ticket or letter number). */
@@ -78,6 +78,10 @@ export interface Subject {
   email?: string;
   /** HMAC-SHA-256 of the address, keyed with ZDSAR_HOME/ledger/salt; set when the address is removed. */
   email_hash?: string;
+  /** Further addresses of the person (issue 28); removed when the request is purged. */
+  other_emails?: string[];
+  /** The person's phone numbers, E.164 (issue 28); removed when the request is purged. */
+  phones?: string[];
   status?: string;
 }
 

@@ -20,6 +20,8 @@ export interface FindSettings {
   csv?: string;
   emails?: string;
   emailColumn?: string;
+  /** --phone-column NAME */
+  phoneColumn?: string;
   plan: Plan;
   maxAgeHours: number;
   hostConcurrency: number;
@@ -101,7 +103,7 @@ async function find(client: ZoomClient, credentials: ZoomCredentials, people: Su
 
 /** `zdsar registrants find`: every registration of the people. */
 export async function findPeople(s: FindSettings, run: RegistrantsRun): Promise<{ people: Subject[]; scan: FindResult }> {
-  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, stdin: s.stdin });
   run.onInput?.(input);
   const credentials = loadZoomCredentials(s.env);
   const client = newClient(s.env, run, credentials, s.plan);
@@ -115,7 +117,7 @@ export async function findPeople(s: FindSettings, run: RegistrantsRun): Promise<
 
 /** `zdsar registrants erase`: find live, plan, let the command decide, act step by step (journaled), verify. */
 export async function eraseRegistrations(s: EraseSettings, run: EraseRun): Promise<EraseOutcome> {
-  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, stdin: s.stdin });
+  const { people, report: input } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, stdin: s.stdin });
   run.onInput?.(input);
   const credentials = loadZoomCredentials(s.env);
   const ledger = Ledger.open(zdsarHome(s.env));

@@ -5,6 +5,7 @@
 import { addBreadth, BREADTH_SCOPES } from './breadth.js';
 import { addWorkplace, WORKPLACE_SCOPES } from './workplace.js';
 import { LEGAL_HOLD_SCOPES } from './routes/legal-hold.js';
+import { addContactCenter, CONTACT_CENTER_SCOPES } from './contact-center.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -311,20 +312,20 @@ export function demoAccount(opts: { seed?: number; now?: number; fixture?: strin
     u.smsSessions = smsSessions(u, now, rand, 3);
   }
 
-  return addWorkplace(addBreadth({
+  return addContactCenter(addWorkplace(addBreadth({
     id: file.account.id,
     account_number: file.account.account_number,
     name: file.account.name,
     created_at: iso(monthsAgo(now, 36)),
     phoneEnabled: file.account.phoneEnabled,
-    scopes: [...file.account.scopes, ...[...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...LEGAL_HOLD_SCOPES].filter((x) => !file.account.scopes.includes(x))],
+    scopes: [...file.account.scopes, ...[...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...LEGAL_HOLD_SCOPES, ...CONTACT_CENTER_SCOPES].filter((x) => !file.account.scopes.includes(x))],
     credentials: { ...file.account.credentials },
     quirks: { ...DEFAULT_QUIRKS },
     users,
     meetings,
     webinars,
     legalHolds: demoLegalHolds(users, now),
-  }, { now, seed }), { now, seed });
+  }, { now, seed }), { now, seed }), { now, seed });
 }
 
 /** The demo's one legal hold: Farah's Team Chat, held for a contract dispute (a person zdsar must not erase). */

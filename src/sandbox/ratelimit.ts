@@ -59,7 +59,28 @@ export const PHONE_DAILY_LIMITS: Record<Plan, Partial<Record<Category, { bucket:
   business: { Heavy: { bucket: 'Phone Heavy+Resource-intensive', limit: 30_000 }, 'Resource-intensive': { bucket: 'Phone Heavy+Resource-intensive', limit: 30_000 } },
 };
 
-export type RateTable = 'main' | 'phone';
+/**
+ * Zoom Contact Center's own table and quota (spec/zoom-api/README.md): Pro Light 20/s, Medium 10/s,
+ * Heavy 5/s, 15,000/day; Business+ 40/20/10 per second, 30,000/day; counted apart from the main API and Phone.
+ */
+export const CONTACT_CENTER_RATE_LIMITS: Record<Plan, Record<Category, CategoryLimit>> = {
+  free: { Light: { limit: 20, windowMs: 1000 }, Medium: { limit: 10, windowMs: 1000 }, Heavy: { limit: 5, windowMs: 1000 }, 'Resource-intensive': { limit: 5, windowMs: 60_000 } },
+  pro: { Light: { limit: 20, windowMs: 1000 }, Medium: { limit: 10, windowMs: 1000 }, Heavy: { limit: 5, windowMs: 1000 }, 'Resource-intensive': { limit: 5, windowMs: 60_000 } },
+  business: { Light: { limit: 40, windowMs: 1000 }, Medium: { limit: 20, windowMs: 1000 }, Heavy: { limit: 10, windowMs: 1000 }, 'Resource-intensive': { limit: 10, windowMs: 60_000 } },
+};
+
+export const CONTACT_CENTER_DAILY_LIMITS: Record<Plan, Partial<Record<Category, { bucket: string; limit: number }>>> = {
+  free: { Heavy: { bucket: 'CC Heavy+Resource-intensive', limit: 15_000 }, 'Resource-intensive': { bucket: 'CC Heavy+Resource-intensive', limit: 15_000 } },
+  pro: { Heavy: { bucket: 'CC Heavy+Resource-intensive', limit: 15_000 }, 'Resource-intensive': { bucket: 'CC Heavy+Resource-intensive', limit: 15_000 } },
+  business: { Heavy: { bucket: 'CC Heavy+Resource-intensive', limit: 30_000 }, 'Resource-intensive': { bucket: 'CC Heavy+Resource-intensive', limit: 30_000 } },
+};
+
+export type RateTable = 'main' | 'phone' | 'contact_center';
+
+/** The table a sandbox path (/v2/…) is counted on. */
+export function tableOfPath(path: string): RateTable {
+  return path.startsWith('/v2/phone/') ? 'phone' : path.startsWith('/v2/contact_center/') ? 'contact_center' : 'main';
+}
 
 /** Daily budgets: a name for the bucket (shared buckets share a name) and its size. */
 export const DAILY_LIMITS: Record<Plan, Partial<Record<Category, { bucket: string; limit: number }>>> = {
@@ -126,11 +147,12 @@ export class RateLimiter {
   constructor(readonly plan: Plan) {
     for (const [cat, l] of Object.entries(RATE_LIMITS[plan]) as Array<[Category, CategoryLimit]>) this.logs.set(`main|${cat}`, new SlidingLog(l.limit, l.windowMs));
     for (const [cat, l] of Object.entries(PHONE_RATE_LIMITS[plan]) as Array<[Category, CategoryLimit]>) this.logs.set(`phone|${cat}`, new SlidingLog(l.limit, l.windowMs));
+    for (const [cat, l] of Object.entries(CONTACT_CENTER_RATE_LIMITS[plan]) as Array<[Category, CategoryLimit]>) this.logs.set(`contact_center|${cat}`, new SlidingLog(l.limit, l.windowMs));
   }
 
   /** Admit a request of `category` on the main API's table or Zoom Phone's. */
   check(category: Category, now: number, table: RateTable = 'main'): RateDecision {
-    const daily = (table === 'phone' ? PHONE_DAILY_LIMITS : DAILY_LIMITS)[this.plan][category];
+    const daily = (table === 'phone' ? PHONE_DAILY_LIMITS : table === 'contact_center' ? CONTACT_CENTER_DAILY_LIMITS : DAILY_LIMITS)[this.plan][category];
     const day = new Date(now).toISOString().slice(0, 10);
     let bucket: { day: string; used: number } | undefined;
     if (daily) {

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mulberry32, unitFromKey } from './prng.js';
-import { isoSeconds, RATE_LIMITS, type Category } from './ratelimit.js';
+import { isoSeconds, RATE_LIMITS, tableOfPath, type Category } from './ratelimit.js';
 import { OAuthError, ZoomError, type Reply, type RequestLogEntry, type RouteCtx, type RouteDef, type SandboxState } from './core.js';
 import type { RequestArea } from './faults.js';
 
@@ -254,8 +254,8 @@ export function createHandler(state: SandboxState, routes: CompiledRoute[]) {
       // Rate limits, per account and category
       let okHeaders: Record<string, string> | undefined;
       if (def.category && state.limiter) {
-        // Zoom Phone's operations are counted on Phone's own table and quota.
-        const d = state.limiter.check(def.category, c.now, def.path.startsWith('/v2/phone/') ? 'phone' : 'main');
+        // Zoom Phone's and Contact Center's operations are counted on their own tables and quotas.
+        const d = state.limiter.check(def.category, c.now, tableOfPath(def.path));
         const withHeaders = state.opts.rateLimitHeaders;
         if (!d.ok) {
           if (d.type === 'QPS') throw new ZoomError(429, 429, QPS_MESSAGE, {}, withHeaders ? rateHeaders(d.category, 'QPS', d.limit, 0) : {});

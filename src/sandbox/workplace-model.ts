@@ -2,7 +2,7 @@
 type Rec = Record<string, unknown>;
 
 /** The products of this module; a product off for the account answers its documented "not enabled" error. */
-export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards'] as const;
+export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center'] as const;
 export type WorkplaceProduct = (typeof WORKPLACE_PRODUCTS)[number];
 
 /** One owner's record: `owner` is the user id it belongs to (never sent: Zoom's own fields are in `data`). */
@@ -34,6 +34,8 @@ export interface SandboxWorkplace {
   whiteboards: Owned[];
   whiteboardCollaborators: Record<string, Rec[]>;
   whiteboardSessions: Rec[];
+  /** Zoom Contact Center (contact-center.ts, issue 28). */
+  contactCenter?: SandboxContactCenter;
 }
 
 /** One Zoom Mail mailbox, each record in the shape mail.openapi.json answers it. */
@@ -50,3 +52,12 @@ export interface Mailbox {
   vacation: Rec;
 }
 
+
+/** Zoom Contact Center's records (contact-center.ts): engagements, voice-call and SMS logs; notes and recordings per engagement id. */
+export interface SandboxContactCenter {
+  engagements: Rec[];
+  voiceCalls: Rec[];
+  sms: Rec[];
+  notes: Record<string, Rec[]>;
+  recordings: Record<string, Rec[]>;
+}

@@ -38,8 +38,10 @@ export interface WorkplaceRoute {
     | { kind: 'object'; links?: (r: Rec, link: (payload: string) => string) => Rec }
     /** A file: 302 to its signed URL (routes/recordings.ts serves the bytes); `payload` names it, `ready` says whether Zoom serves it yet. */
     | { kind: 'file'; param: string; idField: string; payload: (r: Rec) => string; ready: (r: Rec) => boolean; notReady: ErrorAnswer };
-  /** A date window: records whose [start, end] meets [from, to). */
-  window?: { from: string; to: string; start: (q: URLSearchParams) => string; end?: string; maxDays?: number; required?: boolean; tooWide: ErrorAnswer };
+  /** A date window: records whose [start, end] meets [from, to). `defaultHours`: without `from`, the last so many hours (Contact Center: 24). */
+  window?: { from: string; to: string; start: (q: URLSearchParams) => string; end?: string; maxDays?: number; required?: boolean; defaultHours?: number; tooWide: ErrorAnswer };
+  /** Query filters: a record is listed only when its field (or any of an array's, "consumers[].consumer_number") equals the query's value, when the query is given. */
+  match?: Array<{ query: string; field: string }>;
   /** Records left out unless a query flag is "true" (show_deleted, showDeleted). */
   hidden?: { flag: string; when: (r: Rec) => boolean };
   errors: { notEnabled: ErrorAnswer; notFound: ErrorAnswer };

@@ -33,6 +33,8 @@ export interface DeleteInput {
   csv?: string;
   emails?: string;
   emailColumn?: string;
+  /** --phone-column NAME */
+  phoneColumn?: string;
 }
 
 /** What `zdsar delete` would submit: read from the people and the ledger; nothing is sent to Zoom. */
@@ -81,7 +83,7 @@ function chunks<T>(xs: T[], n: number): T[][] {
 /** `zdsar delete` without --yes (and the first step with it): who would be submitted, in which batches. */
 export async function planDelete(input: DeleteInput): Promise<DeletePlan> {
   pollFromEnv(input.env); // a malformed poll variable is a usage error before anything is sent
-  const { people, report } = await readPeopleReport({ csv: input.csv, emails: input.emails, emailColumn: input.emailColumn, stdin: input.stdin });
+  const { people, report } = await readPeopleReport({ csv: input.csv, emails: input.emails, emailColumn: input.emailColumn, phoneColumn: input.phoneColumn, stdin: input.stdin });
   const ledger = Ledger.open(zdsarHome(input.env));
   const flying = await deletionsInFlight(ledger, people.map((p) => p.email));
   const toSubmit = people.filter((p) => !flying.has(p.email));

@@ -24,17 +24,35 @@ export const PHONE_LIMITS: Record<Plan, Record<RateCategory, CategoryLimit>> = {
   business: { light: { limit: 40, windowMs: 1000 }, medium: { limit: 20, windowMs: 1000 }, heavy: { limit: 10, windowMs: 1000 }, resource: { limit: 10, windowMs: 60_000 } },
 };
 
-/** Which table an operation is counted on: Zoom Phone's (/phone/*) or the main API's. */
-export type RateTable = 'main' | 'phone';
+/**
+ * Zoom Contact Center's own table (spec/zoom-api/README.md, the same rate-limits page): /contact_center/*
+ * is counted apart from the main API and from Phone. Pro and Business+ only; a "free" account is paced as Pro.
+ */
+export const CONTACT_CENTER_LIMITS: Record<Plan, Record<RateCategory, CategoryLimit>> = PHONE_LIMITS;
+
+/** Which table an operation is counted on: Zoom Phone's (/phone/*), Contact Center's (/contact_center/*) or the main API's. */
+export type RateTable = 'main' | 'phone' | 'contact_center';
 export function rateTableOf(template: string): RateTable {
-  return template === '/phone' || template.startsWith('/phone/') ? 'phone' : 'main';
+  if (template === '/phone' || template.startsWith('/phone/')) return 'phone';
+  if (template === '/contact_center' || template.startsWith('/contact_center/')) return 'contact_center';
+  return 'main';
 }
+
+/** Each table's limits (the limiter, the bound model and --estimate read the same data). */
+export const TABLE_LIMITS: Record<RateTable, Record<Plan, Record<RateCategory, CategoryLimit>>> = { main: PLAN_LIMITS, phone: PHONE_LIMITS, contact_center: CONTACT_CENTER_LIMITS };
 
 /** Daily budgets Zoom documents (requests per account per day); undefined = none documented. */
 export const PLAN_DAILY: Record<Plan, Partial<Record<RateCategory | 'heavy+resource', number>>> = {
   free: { light: 6000, medium: 2000, heavy: 1000 },
   pro: { 'heavy+resource': 30_000 },
   business: { 'heavy+resource': 60_000 },
+};
+
+/** Zoom Contact Center's daily quota (Heavy and Resource-intensive together): 15,000 Pro, 30,000 Business+, as Phone's, counted apart. */
+export const CONTACT_CENTER_DAILY: Record<Plan, Partial<Record<RateCategory | 'heavy+resource', number>>> = {
+  free: { 'heavy+resource': 15_000 },
+  pro: { 'heavy+resource': 15_000 },
+  business: { 'heavy+resource': 30_000 },
 };
 
 /** Zoom Phone's daily quota (Heavy and Resource-intensive together). */
@@ -212,9 +230,10 @@ export class CategoryGate {
 export class RateLimiter {
   readonly gates: Record<RateCategory, CategoryGate>;
   readonly phoneGates: Record<RateCategory, CategoryGate>;
+  readonly contactCenterGates: Record<RateCategory, CategoryGate>;
   constructor(
     readonly plan: Plan,
-    opts: { clock?: LimiterClock; limits?: Partial<Record<RateCategory, CategoryLimit>>; phoneLimits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
+    opts: { clock?: LimiterClock; limits?: Partial<Record<RateCategory, CategoryLimit>>; phoneLimits?: Partial<Record<RateCategory, CategoryLimit>>; contactCenterLimits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
   ) {
     const clock = opts.clock ?? realClock;
     const make = (limits: Record<RateCategory, CategoryLimit>): Record<RateCategory, CategoryGate> => ({
@@ -225,14 +244,15 @@ export class RateLimiter {
     });
     this.gates = make({ ...PLAN_LIMITS[plan], ...opts.limits });
     this.phoneGates = make({ ...PHONE_LIMITS[plan], ...opts.phoneLimits });
+    this.contactCenterGates = make({ ...CONTACT_CENTER_LIMITS[plan], ...opts.contactCenterLimits });
   }
 
-  /** The gate of a category on the main API's table. */
+  /** The gate of a category on a table (the main API's by default). */
   gate(category: RateCategory, table: RateTable = 'main'): CategoryGate {
-    return table === 'phone' ? this.phoneGates[category] : this.gates[category];
+    return table === 'phone' ? this.phoneGates[category] : table === 'contact_center' ? this.contactCenterGates[category] : this.gates[category];
   }
 
-  /** The gate a request is counted on: its category, on Phone's table for /phone/* operations. */
+  /** The gate a request is counted on: its category, on Phone's table for /phone/*, Contact Center's for /contact_center/*. */
   gateFor(r: { category: RateCategory; template: string }): CategoryGate {
     return this.gate(r.category, rateTableOf(r.template));
   }

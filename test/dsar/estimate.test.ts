@@ -48,6 +48,19 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     expect(e.optional.voicemail_transcripts!.requests.light).toBe(0);
   });
 
+  it("counts Contact Center's requests on its own table, never on the main API's or Phone's; --skip contact_center leaves them out", () => {
+    const e = estimateExport(base);
+    const cc = e.optional.contact_center!.requests;
+    expect(cc.contact_center_medium).toBeGreaterThan(0);
+    expect(cc.contact_center_heavy).toBeGreaterThan(0);
+    expect(cc.contact_center_light).toBeGreaterThan(0);
+    for (const g of ['light', 'medium', 'heavy', 'phone_light', 'phone_medium', 'phone_heavy'] as const) expect(cc[g], g).toBe(0);
+    expect(formatEstimate(e)).toMatch(/Contact Center's own table: Light \d+, Medium \d+, Heavy \d+/);
+    const skipped = estimateExport({ ...base, skip: ['contact_center'] });
+    expect(skipped.optional.contact_center!.skipped).toBe(true);
+    expect(skipped.requests.contact_center_heavy).toBe(0);
+  });
+
   it('lists each Workplace product with its requests on its own rate category, and leaves out what --skip names', () => {
     const e = estimateExport(base);
     expect(e.optional.clips!.requests.light).toBeGreaterThan(0);

@@ -120,7 +120,7 @@ describe('export: Team Chat, SMS texts, attendance, summaries, sign-ins, voicema
   });
 
   it('explains the new categories and what is not covered in report.html and the manifest', () => {
-    expect(manifest.notes.join(' ')).toMatch(/Contact Center.*Whiteboards comes only with --with-files.*Docs and Tasks.*--zoom-export/);
+    expect(manifest.notes.join(' ')).toMatch(/Docs and Tasks.*Whiteboards comes only with --with-files.*Contact Center is read.*--zoom-export/);
     const alice = manifest.subjects[0]!;
     const html = readFileSync(join(pkg, alice.path, 'report.html'), 'utf8');
     for (const title of ['Team Chat conversations', 'Team Chat messages', 'Your attendance records', 'AI Companion meeting summaries', 'Sign-ins and sign-outs', 'SMS text messages', 'Voicemail transcripts']) expect(html).toContain(title);
@@ -186,7 +186,7 @@ describe('export --estimate and --skip', () => {
     const e = JSON.parse(res.stdout) as { requests: Record<string, number>; seconds: number; optional: Record<string, { requests: Record<string, number>; seconds: number }> };
     expect(e.requests.medium).toBeGreaterThan(0);
     expect(e.seconds).toBeGreaterThan(0);
-    expect(Object.keys(e.optional).sort()).toEqual(['ai_companion', 'attendance', 'calendar', 'chat', 'clips', 'mail', 'scheduler', 'sign_ins', 'sms_messages', 'summaries', 'voicemail_transcripts', 'whiteboards', 'workspaces']);
+    expect(Object.keys(e.optional).sort()).toEqual(['ai_companion', 'attendance', 'calendar', 'chat', 'clips', 'contact_center', 'mail', 'scheduler', 'sign_ins', 'sms_messages', 'summaries', 'voicemail_transcripts', 'whiteboards', 'workspaces']);
     expect(sb.log).toHaveLength(0);
     const text = await runCli(['export', '--emails', PEOPLE.join(','), '--estimate', '--skip', 'chat'], sandboxEnv(sb));
     expect(text.stdout).toMatch(/chat .*\(left out\)/);

@@ -353,6 +353,22 @@ describe('purge', () => {
     return { r, dir };
   }
 
+  it("a person's further addresses and phone numbers are kept until the purge, then gone from every file of the request", async () => {
+    const r = await ledger.create({ type: 'export', subjects: [{ email: 'Pat@Example.com', other_emails: ['pat@old.example', 'pat@example.com'], phones: ['+442079460018'] }] });
+    expect(r.subjects[0]).toEqual({ index: 1, email: 'pat@example.com', other_emails: ['pat@old.example'], phones: ['+442079460018'] });
+    await ledger.recordError(r.request_id, { subject: 1, message: 'a registration of pat@old.example for +442079460018' });
+    await ledger.setStatus(r.request_id, 'completed');
+    await ledger.purge({ olderThanDays: 90, now: new Date(Date.now() + 91 * DAY) });
+    const s = (await Ledger.open(home).get(r.request_id))!;
+    expect(s.purged_at).toBeDefined();
+    expect(s.subjects[0]).toEqual({ index: 1, email_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const f of await readdir(ledger.requestDir(r.request_id))) {
+      const text = await readFile(join(ledger.requestDir(r.request_id), f), 'utf8');
+      expect(text, f).not.toContain('pat@');
+      expect(text, f).not.toContain('+442079460018');
+    }
+  });
+
   it('deletes packages older than the retention period and keeps salted hashes instead of addresses', async () => {
     const { r, dir } = await finishedWithPackage();
     const recent = await finishedWithPackage();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { fromCsv, fromList, isValidEmail, normalizeEmail } from '../../src/people/subjects.js';
+import { fromCsv, fromCsvReport, fromList, isValidEmail, normalizeEmail, normalizePhone, readPeopleReport } from '../../src/people/subjects.js';
 
 const csv = (s: string | Buffer) => fromCsv(Buffer.isBuffer(s) ? s : Buffer.from(s), 'people.csv');
 const fails = (s: string | Buffer) => {
@@ -82,5 +82,61 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('further identifiers: phone numbers and further addresses (issue 28)', () => {
+  it('reads a "phone" column as E.164, however it is written, and an "other_emails" cell of several addresses', () => {
+    const people = csv('Email,Phone,other_emails\nann@x.org,+44 20 7946 0018,Ann.Old@x.org|ann@home.example\nbob@x.org,0044 (20) 7946-0019,\ncy@x.org,,\n');
+    expect(people.map((p) => [p.email, p.otherEmails, p.phones])).toEqual([
+      ['ann@x.org', ['ann.old@x.org', 'ann@home.example'], ['+442079460018']],
+      ['bob@x.org', [], ['+442079460019']],
+      ['cy@x.org', [], []],
+    ]);
+  });
+  it('the exact name "phone" wins over other phone-like columns; --phone-column picks one; several candidates are ambiguous', () => {
+    expect(csv('Email,Mobile Phone,Phone\na@x.org,+1 415 555 0100,+44 20 7946 0018\n')[0]!.phones).toEqual(['+442079460018']);
+    expect(fromCsv(Buffer.from('Email,Work Phone,Mobile\na@x.org,+44 20 7946 0018,+44 7700 900123\n'), 'people.csv', undefined, 'mobile')[0]!.phones).toEqual(['+447700900123']);
+    expect(fails('Email,Work Phone,Mobile\na@x.org,+44 20 7946 0018,+44 7700 900123\n')).toMatch(/people\.csv:1: several columns could hold the phone numbers: "Work Phone", "Mobile" \(columns 2, 3\)/);
+    expect(fails('Email,Phone,phone\na@x.org,+44 20 7946 0018,+44 7700 900123\n')).toMatch(/people\.csv:1: 2 columns are named phone/);
+  });
+  it('an "other_emails" column is never taken for the first address, even where it alone looks like one', () => {
+    expect(csv('Work E-mail,Other Emails\na@x.org,b@y.org\n')[0]).toMatchObject({ email: 'a@x.org', otherEmails: ['b@y.org'] });
+  });
+  it('a number that cannot be read names the file, line and column; so does a national number without country code', () => {
+    expect(fails('Email,Phone\na@x.org,+44 20 7946 0018\nb@x.org,12\n')).toContain('people.csv:3: Phone: "12" is not a phone number zdsar can read');
+    expect(fails('Email,Phone\na@x.org,020 7946 0018\n')).toMatch(/people\.csv:2: Phone: .*country code/);
+    expect(fails('Email,Phone\na@x.org,+44 20 7946 0018 ext. 12\n')).toMatch(/people\.csv:2: Phone:/);
+  });
+  it('repeated rows of one person are merged into the union of their identifiers, without duplicates', () => {
+    const people = csv('Email,Phone,Other Emails\nann@x.org,+44 20 7946 0018,ann@old.org\nANN@x.org,+442079460018,ann@old.org|ann@home.org\n');
+    expect(people).toHaveLength(1);
+    expect(people[0]).toMatchObject({ otherEmails: ['ann@old.org', 'ann@home.org'], phones: ['+442079460018'] });
+  });
+  it('one address or number given for two people is refused: it would put one person\'s data in the other\'s package', () => {
+    expect(fails('Email,Phone\na@x.org,+44 20 7946 0000\nb@x.org,+44 20 7946 0000\n')).toMatch(/people\.csv:3: the number \+442079460000 is also given for another person \(people\.csv:2\)/);
+    expect(fails('Email,Other Emails\na@x.org,shared@x.org\nb@x.org,shared@x.org\n')).toMatch(/people\.csv:3: the address shared@x\.org is also given for another person/);
+    expect(fails('Email,Other Emails\na@x.org,b@x.org\nb@x.org,\n')).toMatch(/people\.csv:3: the address b@x\.org is also given for another person/);
+  });
+  it('an unquoted separator in a cell is never silently dropped', () => {
+    expect(fails('Email,Other Emails,Phone\na@x.org,b@y.org;c@y.org,+44 20 7946 0018\n')).toMatch(/people\.csv:2: the row has more cells than the header/);
+    expect(csv('Email,Other Emails,Phone\na@x.org,"b@y.org;c@y.org",+44 20 7946 0018\n')[0]!.otherEmails).toEqual(['b@y.org', 'c@y.org']);
+  });
+  it('--emails joins one person\'s identifiers with "|"', () => {
+    expect(fromList('ann@x.org|ann@old.org|+442079460018, bob@x.org').map((p) => [p.email, p.otherEmails, p.phones])).toEqual([
+      ['ann@x.org', ['ann@old.org'], ['+442079460018']],
+      ['bob@x.org', [], []],
+    ]);
+  });
+  it('normalizePhone: E.164 from the usual spellings, nothing from letters or national numbers', () => {
+    expect(['+1 (415) 555-0100', '001 415 555 0100', 'tel:+14155550100', '+1.415.555.0100'].map(normalizePhone)).toEqual(Array(4).fill('+14155550100'));
+    expect(['4155550100', '+1 415 CALL ME', '', '+', '+0 123'].map(normalizePhone)).toEqual(Array(5).fill(undefined));
+  });
+  it('commands that act on one address per person (registrants, delete) leave phone and further-address columns unused, and say so', async () => {
+    const r = fromCsvReport(Buffer.from('Email,Phone,Other Emails\na@x.org,020 7946 0018,b@y.org\n'), 'people.csv', undefined, undefined, false);
+    expect(r.people).toEqual([{ index: 1, email: 'a@x.org', otherEmails: [], phones: [], source: 'people.csv:2' }]);
+    expect(r.report.other_columns).toEqual(['Other Emails']);
+    await expect(readPeopleReport({ emails: 'a@x.org|b@y.org', stdin: process.stdin })).rejects.toThrow(/only zdsar export uses/);
+    await expect(readPeopleReport({ emails: 'a@x.org|b@y.org', further: true, stdin: process.stdin })).resolves.toMatchObject({ people: [{ otherEmails: ['b@y.org'] }] });
   });
 });

@@ -71,6 +71,15 @@ const CASES: Case[] = [
   { name: 'a CSV that does not exist', args: exportCsv('no-such-file.csv'), code: 2, says: /no-such-file\.csv: no such file/ },
   { name: 'registrants erase with a binary CSV, even with --yes', e2e: true, args: () => ['registrants', 'erase', '--csv', bad('nul-bytes.csv'), '--yes'], code: 2, says: /nul-bytes\.csv: not a text CSV/ },
   { name: 'registrants find with an invalid address on line 7', args: () => ['registrants', 'find', '--csv', bad('invalid-address-line-7.csv')], code: 2, says: /invalid-address-line-7\.csv:7: Email:/ },
+  // Further identifiers (issue 28): phone numbers and further addresses, read before anything is sent
+  { name: 'a phone number that cannot be read, on line 3', e2e: true, args: exportCsv('bad-phone-line-3.csv'), code: 2, says: /bad-phone-line-3\.csv:3: Phone: "call me" is not a phone number zdsar can read/ },
+  { name: 'a national phone number without its country code', args: exportCsv('national-phone.csv'), code: 2, says: /national-phone\.csv:2: Phone: "020 7946 0018" is not a phone number .*country code/ },
+  { name: 'two columns that could hold the phone numbers', e2e: true, args: exportCsv('ambiguous-phone-columns.csv'), code: 2, says: /ambiguous-phone-columns\.csv:1: several columns could hold the phone numbers: "Work Phone", "Mobile" \(columns 3, 4\)/ },
+  { name: '--phone-column naming no column', args: () => ['export', '--csv', bad('ambiguous-phone-columns.csv'), '--phone-column', 'Fax'], code: 2, says: /ambiguous-phone-columns\.csv:1: --phone-column "Fax": no such column/ },
+  { name: 'one number given for two people', args: exportCsv('shared-phone.csv'), code: 2, says: /shared-phone\.csv:3: the number \+442079460000 is also given for another person \(.*shared-phone\.csv:2\)/ },
+  { name: 'an invalid further address', args: exportCsv('bad-other-email.csv'), code: 2, says: /bad-other-email\.csv:2: Other Emails: "alice\(at\)home\.example" is not a valid email address/ },
+  { name: 'a bad number in --emails', args: () => ['export', '--emails', `${ALICE}|+1-2`], code: 2, says: /--emails item 1: "\+1-2" is not a phone number/ },
+  { name: '--phone-column with --emails', args: () => ['export', '--emails', ALICE, '--phone-column', 'Phone'], code: 2, says: /--phone-column applies to a CSV/ },
   { name: 'an invalid address in --emails', args: () => ['export', '--emails', `${ALICE},alice@@x.example`], code: 2, says: /--emails item 2: "alice@@x\.example" is not a valid email address/ },
   { name: 'an empty --emails', args: () => ['export', '--emails', ' , '], code: 2, says: /--emails: no people/ },
   { name: 'both --csv and --emails', args: () => ['export', '--emails', ALICE, '--csv', bad('empty.csv')], code: 2, says: /either with --csv or with --emails/ },
@@ -165,7 +174,7 @@ describe('the bad-input corpus: refused clearly, nothing sent to Zoom', () => {
         return '';
       }
     }).join(' ');
-    for (const f of ['no-email-column.csv', 'invalid-address-line-7.csv', 'fifty-one-people.csv', 'people.xlsx', 'event-truncated.json']) expect(used).toContain(f);
+    for (const f of ['bad-phone-line-3.csv', 'ambiguous-phone-columns.csv', 'shared-phone.csv', 'no-email-column.csv', 'invalid-address-line-7.csv', 'fifty-one-people.csv', 'people.xlsx', 'event-truncated.json']) expect(used).toContain(f);
   });
 
   for (const c of CASES) {

@@ -32,6 +32,8 @@ const SPEC_FILES = [
   'ai-companion.openapi.json',
   'mail.openapi.json',
   'whiteboard.openapi.json',
+  // Zoom Contact Center (issue 28).
+  'contact-center.openapi.json',
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -438,6 +440,27 @@ describe('every sandbox answer validates against its spec operation\'s response 
     await hit('/whiteboards/export', { method: 'POST', body: { whiteboard_ids: ['does-not-exist'] } });
     // The account's archived whiteboard sessions.
     await list(`/whiteboards/sessions?from=${ymd(now - 450 * DAY)}T00:00:00Z&to=${ymd(now)}T23:59:59Z`, 'sessions', 2);
+    // Zoom Contact Center (issue 28): month windows over nine months, by customer number and by agent; the
+    // default 24 hours without dates; each engagement's details, notes and recordings.
+    const ccMonths = Array.from({ length: 9 }, (_, i) => ({ from: ymd(now - (i + 1) * 30 * DAY + DAY), to: ymd(now - i * 30 * DAY) }));
+    const engagements: any[] = [];
+    for (const w of ccMonths) {
+      engagements.push(...(await list(`/contact_center/engagements?from=${w.from}&to=${w.to}`, 'engagements', 3)));
+      await list(`/contact_center/engagements?from=${w.from}&to=${w.to}&consumer_number=${encodeURIComponent('+15125550100')}`, 'engagements', 2);
+      await list(`/contact_center/engagements?from=${w.from}&to=${w.to}&user_id=${a.users[0]!.id}`, 'engagements', 2);
+      await list(`/contact_center/voice_calls?from=${w.from}&to=${w.to}`, 'voice_calls', 2);
+      await list(`/contact_center/voice_calls?from=${w.from}&to=${w.to}&consumer_number=${encodeURIComponent('+14155550123')}`, 'voice_calls', 2);
+      await list(`/contact_center/sms?from=${w.from}&to=${w.to}`, 'sms', 2);
+      await list(`/contact_center/sms?from=${w.from}&to=${w.to}&user_id=${a.users[1]!.id}`, 'sms', 2);
+    }
+    expect(engagements.length).toBeGreaterThan(0);
+    await list('/contact_center/engagements', 'engagements');
+    for (const e of engagements) {
+      await hit(`/contact_center/engagements/${e.engagement_id}`);
+      await list(`/contact_center/engagements/${e.engagement_id}/notes`, 'notes');
+      await list(`/contact_center/engagements/${e.engagement_id}/recordings?from=${e.start_time}&to=${e.end_time}`, 'recordings');
+    }
+    await hit(`/contact_center/sms?user_id=nobody@nowhere.example`);
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
     await list('/data_requests/requests', 'data');

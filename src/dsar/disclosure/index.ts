@@ -147,6 +147,8 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
   // Their own identifiers first (profile, Phone profile), then what their own parties add.
   const self = new Identity();
   self.add('email', s.email);
+  // The further identifiers the request gave (issue 28); a number others' parties carry too still identifies nobody (settle).
+  for (const id of s.identifiers ?? []) if (!id.primary) self.add(id.kind, id.value);
   if (s.zoom_user_id) self.add('user_id', s.zoom_user_id);
   const ordered = [...files].sort((a, b) => rank(a.rel) - rank(b.rel));
   for (const x of ordered) if (x.rule) for await (const r of records(x.abs)) if (isRec(r.value)) learn(x.rule, r.value, self);

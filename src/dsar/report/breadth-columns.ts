@@ -56,8 +56,8 @@ export const BREADTH_COLUMNS: Record<string, BreadthColumn[]> = {
 };
 
 /** How an "unavailable" category is labelled: an account feature, a permission, or left out on purpose. */
-export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out', user_level: 'not readable by an admin app', not_granted: 'scope not granted to the app' };
+export const UNAVAILABLE_LABEL: Record<string, string> = { not_enabled: 'not enabled', not_permitted: 'not permitted', skipped: 'left out', user_level: 'not readable by an admin app', not_granted: 'scope not granted to the app', not_searchable: 'not searchable by the identifiers given' };
 
 /** Kinds of data Zoom holds for which its API specs here give no reads: Zoom's own export covers them. */
 export const NOT_COVERED_NOTE =
-  'Zoom Contact Center: zdsar does not read it yet (the content of Zoom Whiteboards comes only with --with-files, through Zoom\'s whiteboard export); and Zoom Docs and Tasks cannot be read for another person with Zoom\'s API (it serves only the app\'s own user), so this package does not hold them. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';
+  'Zoom Docs and Tasks cannot be read for another person with Zoom\'s API (it serves only the app\'s own user), so this package does not hold them; the content of Zoom Whiteboards comes only with --with-files, through Zoom\'s whiteboard export; Contact Center is read as a customer only by the phone numbers the request gives. Zoom\'s own export covers what Zoom\'s Data & Privacy export covers: run the export with --zoom-export. Webinar Q&A and poll answers are not collected either (Zoom serves them per webinar, not per person).';

@@ -353,6 +353,7 @@ async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject,
 <dt>This report generated</dt><dd>${humanTime(generated)}</dd>
 </dl>
 ${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here${(s.categories.registrations?.records ?? 0) > 0 ? html`; the registrations below were made with this address for meetings and webinars on this account` : ''}.</p>` : ''}
+${s.identifiers ? identifiersSection(s.identifiers) : ''}
 ${Object.keys(s.categories).length > 0 ? summaryTable(s, ownFiles) : ''}
 ${Object.keys(s.categories).length > 0 ? html`<h2>Activity over time</h2><p class="explain">Meetings (hosted and joined), Zoom Phone calls and recordings (cloud and call) per month, by start date.</p>${activityChart(counts)}` : ''}
 ${sections}
@@ -360,6 +361,19 @@ ${media.length > 0 ? filesSection(media) : ''}
 ${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}
 ${notes(m, disclosure)}
 <footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. ${disclosure ? 'The JSON files in this folder hold every record Zoom returned, with other people masked (redactions.json says where)' : 'The JSON files in this folder hold every record exactly as Zoom returned it'}; this page shows the main fields.</footer>`;
+}
+
+/** Which identifier searched what (issue 28): each address and number given, in words. */
+function identifiersSection(ids: NonNullable<ManifestSubject['identifiers']>): Html {
+  const title = (name: string) => CATEGORIES.find((c) => c.name === name)?.title ?? name;
+  return html`<h2>Identifiers searched</h2>
+<p class="explain">The request gave this person by more than one identifier. Each is used only where Zoom can search by it; the Zoom user is looked up by the first address alone, and a record found by a further identifier names it (<code>found_by</code>).</p>
+<table>
+<thead><tr><th>Identifier</th><th>Searched</th><th>Note</th></tr></thead>
+<tbody>
+${ids.map((i) => html`<tr><td>${i.kind === 'phone' ? 'phone ' : ''}${i.value}${i.primary ? html` <span class="meta">(first address)</span>` : ''}</td><td>${i.searched.length ? i.searched.map(title).join(', ') : 'nothing'}</td><td>${i.note ?? ''}</td></tr>`)}
+</tbody>
+</table>`;
 }
 
 function summaryTable(s: ManifestSubject, files: Array<ManifestFile & { inSubject: string }>): Html {

@@ -6,6 +6,7 @@
 import { DAY } from '../build.js';
 import { json, lookupUser, paginate, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import { WORKPLACE_ROUTES, type ErrorAnswer, type WorkplaceRoute } from '../workplace-routes.js';
+import { CONTACT_CENTER_ROUTES } from '../contact-center-routes.js';
 import { downloadHandler, downloadToken, redirectToFile } from './recordings.js';
 
 type Rec = Record<string, unknown>;
@@ -62,6 +63,14 @@ function handle(d: WorkplaceRoute) {
     }
 
     if (d.hidden && c.query.get(d.hidden.flag) !== 'true') rows = rows.filter((r) => !d.hidden!.when(r));
+    let matchKey = '';
+    for (const m of d.match ?? []) {
+      const want = c.query.get(m.query);
+      if (want === null || want === '') continue;
+      const [list, field] = m.field.includes('[].') ? m.field.split('[].') : [undefined, m.field];
+      rows = rows.filter((r) => (list ? ((r[list] as Rec[] | undefined) ?? []).some((x) => String(x[field!]) === want) : String(at(r, field!)) === want));
+      matchKey += `|${m.query}=${want}`;
+    }
     let windowKey = '';
     if (d.window) {
       const v = d.window;
@@ -69,7 +78,7 @@ function handle(d: WorkplaceRoute) {
       const toS = c.query.get(v.to);
       if (v.required && !fromS) throw validationError(v.from, `${v.from} is required.`);
       if (v.required && !toS) throw validationError(v.to, `${v.to} is required.`);
-      const from = fromS ? parseInstant(fromS, v.from) : -Infinity;
+      const from = fromS ? parseInstant(fromS, v.from) : v.defaultHours !== undefined ? c.now - v.defaultHours * 3600_000 : -Infinity;
       // A date alone means the whole day.
       const to = toS ? parseInstant(toS, v.to) + (toS.length === 10 ? DAY : 0) : Infinity;
       if (from > to) throw fail(v.tooWide);
@@ -86,7 +95,7 @@ function handle(d: WorkplaceRoute) {
     const { key, paging, max, head, echo } = d.shape;
     if (paging === 'bare') return json(rows.slice(0, max));
     if (paging === 'none') return json({ [key]: rows.slice(0, max) });
-    const listKey = `${d.path}|${JSON.stringify(c.params)}|${c.query.get(d.owner?.name ?? '') ?? ''}|${windowKey}|${d.hidden ? c.query.get(d.hidden.flag) : ''}`;
+    const listKey = `${d.path}|${JSON.stringify(c.params)}|${c.query.get(d.owner?.name ?? '') ?? ''}|${windowKey}|${d.hidden ? c.query.get(d.hidden.flag) : ''}${matchKey}`;
     if (paging === 'zoom' || paging === 'token') {
       const p = paginate(c, { key: listKey, total: rows.length, maxPageSize: max });
       const echoed = Object.fromEntries((echo ?? []).map((k) => [k, c.query.get(k) || `${new Date(c.now).toISOString().slice(0, 19)}Z`]));
@@ -104,7 +113,7 @@ function handle(d: WorkplaceRoute) {
 }
 
 /** The declarations as the server's routes, and where the AI Companion archive's download URLs lead (Bearer, then 302 to the file). */
-export const workplaceRoutes: RouteDef[] = [{ method: 'GET', path: '/aic/archive/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler }, ...WORKPLACE_ROUTES.map((d): RouteDef => ({
+export const workplaceRoutes: RouteDef[] = [{ method: 'GET', path: '/aic/archive/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler }, ...[...WORKPLACE_ROUTES, ...CONTACT_CENTER_ROUTES].map((d): RouteDef => ({
   method: 'GET',
   path: d.path,
   category: d.label,
