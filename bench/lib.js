@@ -23,10 +23,14 @@ export const PHONE_BUSINESS_PER_SECOND = { Light: 40, Medium: 20, Heavy: 10, 'Re
  * each table. A run that needs more than a budget waits for the next day (Zoom resets at 00:00 UTC):
  * the bound gains a day per budget exhausted.
  */
-export const BUSINESS_DAILY = { main: 60_000, phone: 30_000 };
-/** The rate tables' keys: the main API's categories, then Phone's ("Phone Medium", …). */
-const TABLE_KEYS = [...CATEGORIES, ...CATEGORIES.map((c) => `Phone ${c}`)];
-const perSecond = (k) => (k.startsWith('Phone ') ? PHONE_BUSINESS_PER_SECOND[k.slice(6)] : BUSINESS_PER_SECOND[k]);
+export const BUSINESS_DAILY = { main: 60_000, phone: 30_000, contactCenter: 30_000 };
+/** Zoom Contact Center's own table (Business+, the same figures as Phone's), counted apart: /v2/contact_center/* requests. */
+export const CONTACT_CENTER_BUSINESS_PER_SECOND = PHONE_BUSINESS_PER_SECOND;
+/** The rate tables' keys: the main API's categories, then Phone's ("Phone Medium", …), then Contact Center's ("CC Medium", …). */
+const TABLE_KEYS = [...CATEGORIES, ...CATEGORIES.map((c) => `Phone ${c}`), ...CATEGORIES.map((c) => `CC ${c}`)];
+const perSecond = (k) => (k.startsWith('Phone ') ? PHONE_BUSINESS_PER_SECOND[k.slice(6)] : k.startsWith('CC ') ? CONTACT_CENTER_BUSINESS_PER_SECOND[k.slice(3)] : BUSINESS_PER_SECOND[k]);
+/** The table a logged request is counted on. */
+const tableKey = (e) => (e.path.startsWith('/v2/phone/') ? `Phone ${e.category}` : e.path.startsWith('/v2/contact_center/') ? `CC ${e.category}` : e.category);
 
 export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), `zdsar-bench-${prefix}-`));
@@ -191,7 +195,7 @@ export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
       continue;
     }
     requests[e.category]++;
-    const key = e.path.startsWith('/v2/phone/') ? `Phone ${e.category}` : e.category;
+    const key = tableKey(e);
     byTable[key]++;
     const t = Date.parse(e.at) - startedAt;
     firstAt[key] = Math.min(firstAt[key] ?? Infinity, t);
@@ -215,8 +219,9 @@ export function analyze(entries, { chain, meanLatencyMs, wallMs, startedAt }) {
   const split = bestSplit(entries, byTable);
   // Daily budgets: Heavy + Resource-intensive on each table; a day of waiting per budget exhausted.
   const daily = {
-    main: { requests: requests.Heavy + requests['Resource-intensive'] - byTable['Phone Heavy'] - byTable['Phone Resource-intensive'], budget: BUSINESS_DAILY.main },
+    main: { requests: byTable.Heavy + byTable['Resource-intensive'], budget: BUSINESS_DAILY.main },
     phone: { requests: byTable['Phone Heavy'] + byTable['Phone Resource-intensive'], budget: BUSINESS_DAILY.phone },
+    contactCenter: { requests: byTable['CC Heavy'] + byTable['CC Resource-intensive'], budget: BUSINESS_DAILY.contactCenter },
   };
   for (const d of Object.values(daily)) d.share = +(d.requests / d.budget).toFixed(4);
   const dailyS = Math.max(...Object.values(daily).map((d) => Math.floor(Math.max(0, d.requests - 1) / d.budget))) * 86_400;

@@ -6,7 +6,7 @@ type Split = { rateTermS: number; bindingCategory: string | null; participantsRe
 const lib = '../../bench/lib.js';
 const { bestSplit } = (await import(lib)) as { bestSplit: (entries: Entry[], byTable: Record<string, number>) => Split };
 
-const tables = (counts: Record<string, number>) => ({ Light: 0, Medium: 0, Heavy: 0, 'Resource-intensive': 0, 'Phone Light': 0, 'Phone Medium': 0, 'Phone Heavy': 0, 'Phone Resource-intensive': 0, ...counts });
+const tables = (counts: Record<string, number>) => ({ Light: 0, Medium: 0, Heavy: 0, 'Resource-intensive': 0, 'Phone Light': 0, 'Phone Medium': 0, 'Phone Heavy': 0, 'Phone Resource-intensive': 0, 'CC Light': 0, 'CC Medium': 0, 'CC Heavy': 0, 'CC Resource-intensive': 0, ...counts });
 const reads = (n: number, path: string, category: string): Entry[] => Array.from({ length: n }, (_, i) => ({ method: 'GET', path: path.replace('ID', `m${i}`), category, status: 200 }));
 
 describe('bench: the bound of the best split between equivalent reads (issue 30)', () => {
@@ -31,5 +31,11 @@ describe('bench: the bound of the best split between equivalent reads (issue 30)
     expect(s.bindingCategory).toBe('Phone Medium');
     expect(s.rateTermS).toBe(40);
     expect(s.participantsReads.Heavy! + s.participantsReads.Medium!).toBe(120);
+  });
+
+  it("names Contact Center's own table when it binds (Business+: 20 Medium a second)", () => {
+    const s = bestSplit(reads(30, '/v2/users/ID/meetings', 'Medium'), tables({ Medium: 30, 'CC Medium': 500 }));
+    expect(s.bindingCategory).toBe('CC Medium');
+    expect(s.rateTermS).toBe(25);
   });
 });
