@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   sandbox: () => import('./commands/sandbox.js'),
   redact: () => import('./commands/redact.js'),
   verify: () => import('./commands/verify.js'),
+  desk: () => import('./commands/desk.js'),
 };
 
 /**

@@ -75,6 +75,8 @@ export interface ReviewRecord {
   /** The record as Zoom sent it, and as the person receives it (undefined when withheld). */
   source: unknown;
   shown: unknown;
+  /** The person's files with places, each with its first position and how many places it has. */
+  files: Array<{ file: string; first: number; count: number }>;
 }
 
 interface Logged {
@@ -140,7 +142,13 @@ export async function reviewRecord(state: ReviewState, person: number, position:
     const before = state.overrides.withhold.filter((w) => w.person === person && w.file === place.file && place.record !== undefined && w.record < place.record).length;
     shown = await recordAt(join(state.copy.dir, folder, ...place.file.split('/')), place.record === undefined ? undefined : place.record - before);
   }
-  return { subject, place, position, total: places.length, entries, withheld, decidable, source, shown };
+  const files = new Map<string, { file: string; first: number; count: number }>();
+  places.forEach((p, i) => {
+    const f = files.get(p.file) ?? { file: p.file, first: i + 1, count: 0 };
+    f.count++;
+    files.set(p.file, f);
+  });
+  return { subject, place, position, total: places.length, entries, withheld, decidable, source, shown, files: [...files.values()] };
 }
 
 export interface Decision {
