@@ -41,7 +41,7 @@ describe('zdsar desk: the guard', () => {
     return { desk, host, base: '/T0ken-for-tests_abcdefghijklmnopqrstuvwxyz0' };
   };
 
-  it('serves its pages only with the token, with a strict CSP and no referrer', async () => {
+  it('serves its pages only with the token, with a strict CSP and no referrer to other sites', async () => {
     const { desk, host, base } = await open();
     expect(desk.url).toBe(`http://127.0.0.1:${desk.port}${base}/`);
     const ok = await send(desk.port, 'GET', `${base}/`, { host });
@@ -49,7 +49,7 @@ describe('zdsar desk: the guard', () => {
     expect(ok.body).toContain('<h1>Requests</h1>');
     expect(ok.body).not.toMatch(/<script|style=/i);
     expect(ok.headers['content-security-policy']).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-    expect(ok.headers['referrer-policy']).toBe('no-referrer');
+    expect(ok.headers['referrer-policy']).toBe('same-origin');
     expect(ok.headers['x-frame-options']).toBe('DENY');
     expect((await send(desk.port, 'GET', `${base}/desk.css`, { host })).headers['content-type']).toMatch(/^text\/css/);
 

@@ -4,7 +4,7 @@
  * Safety of a page on the officer's machine:
  * - it listens on 127.0.0.1 only, on a port the system picks;
  * - every request's path starts with a random token (compared in constant time), so other local
- *   users and other sites' pages cannot guess a URL; the Referrer-Policy keeps it out of referrers;
+ *   users and other sites' pages cannot guess a URL; the Referrer-Policy (same-origin) keeps it out of other sites' referrers;
  * - the Host header must be 127.0.0.1:PORT or localhost:PORT (a DNS-rebinding page has its own name);
  * - GET never changes anything; every change is a POST of a form that carries the token again, and
  *   a POST from another origin (Origin or Sec-Fetch-Site) is refused;
@@ -130,7 +130,8 @@ function send(res: ServerResponse, r: Reply): void {
   const headers: Record<string, string> = {
     'Content-Security-Policy': DESK_CSP,
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    // same-origin, not no-referrer: the token never leaves in a referrer, and form posts keep their Origin (no-referrer makes it "null").
+    'Referrer-Policy': 'same-origin',
     'Cache-Control': 'no-store',
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Resource-Policy': 'same-origin',
