@@ -126,6 +126,13 @@ describe('the desk in headless Chromium', () => {
     expect(getPath(revealedIn[target.record! - 1 - skip], target.field)).toBe(address);
     expect(listOf(entry(other.file)!.toString('utf8'))).toHaveLength(before - 1);
 
+    // At 200 % zoom (640 CSS px of a 1280 px window) the pages reflow: nothing scrolls sideways but a wide table in its own box.
+    await page.setViewportSize({ width: 640, height: 900 });
+    for (const path of ['', `r/${id}`, `r/${id}/review?person=1&at=1`]) {
+      await page.goto(desk.url + path);
+      expect(await page.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(640);
+    }
+
     // 3. Without the token, the desk refuses (in the browser too).
     const origin = new URL(desk.url).origin;
     expect((await page.goto(`${origin}/`))!.status()).toBe(403);

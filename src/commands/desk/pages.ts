@@ -122,6 +122,12 @@ function trustedAttr(on: boolean, attr: ' selected' | ' checked'): Html | '' {
   return on ? trusted(attr) : '';
 }
 
+/** Long text behind a disclosure triangle (a real <details>: keyboard and screen readers open it). */
+function more(label: string, text: string | undefined): Html | '' {
+  if (!text) return '';
+  return text.length <= 80 ? html` <span class="muted">${text}</span>` : html`<details><summary>${label}</summary><span class="muted">${text}</span></details>`;
+}
+
 // ---- one request --------------------------------------------------------------------------
 
 function requestId(raw: string): string {
@@ -168,9 +174,9 @@ ${st.approval ? '' : approveForm(ctx, r.request_id, st.copy.sha256)}`
     const cats = Object.entries(p.categories).map(([name, c]) => {
       const cov = c.coverage;
       return html`<tr><th scope="row">${name}</th><td>${c.status}</td><td>${c.records === undefined ? '' : String(c.records)}</td>
-<td>${cov ? html`${cov.from ?? ''}${cov.from || cov.to ? ' to ' : ''}${cov.to ?? ''} <span class="muted">${cov.why}</span>${cov.refused?.length ? html`<br>Refused windows: ${cov.refused.join(', ')}` : ''}` : ''}</td>
+<td>${cov ? html`${cov.from ?? ''}${cov.from || cov.to ? ' to ' : ''}${cov.to ?? ''}${more('why', cov.why)}${cov.refused?.length ? html`<br>Refused windows: ${cov.refused.join(', ')}` : ''}` : ''}</td>
 <td>${cov?.items ? tallySentence(cov.items, cov.items.of ?? 'items') : ''}</td>
-<td>${c.error ?? c.note ?? ''}</td></tr>`;
+<td>${c.error ? html`<span class="overdue">${c.error}</span>` : more('note', c.note)}</td></tr>`;
     });
     return html`<h3>${p.email} <span class="badge">${p.status}</span></h3>
 <div class="table-wrap"><table>
