@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.js';
 import { Ledger, releaseGate, type Approval, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest, ManifestSubject } from '../manifest.js';
 import { folderOf, readDisclosure, records, REDACTIONS_FILE, type DisclosureOutcome } from './index.js';
-import { getPath, savedOverrides, saveOverrides, WITHHELD_BY_OFFICER, type Overrides, type Reveal } from './overrides.js';
+import { getPath, OVERRIDES_FILE, savedOverrides, WITHHELD_BY_OFFICER, type Overrides, type Reveal } from './overrides.js';
 import { redactRequest } from './run.js';
 
 export interface ReviewState {
@@ -192,10 +192,9 @@ export async function decideRecord(env: NodeJS.ProcessEnv, id: string, d: Decisi
     reveal: [...state.overrides.reveal.filter((x) => !same(x)), ...reveal],
     withhold: [...state.overrides.withhold.filter((x) => !same(x)), ...(d.withhold && d.record !== undefined ? [{ person: d.person, file: d.file, record: d.record }] : [])],
   };
-  const ledger = Ledger.open(zdsarHome(env));
-  const overridesPath = await saveOverrides(ledger.requestDir(state.request.request_id), next);
-  // The same workflow as `zdsar redact <id>`: it reads the saved decisions.
-  await redactRequest(env, state.request.request_id, {});
+  // The same workflow as `zdsar redact <id> --override FILE`: it saves the decisions beside the request and rebuilds.
+  await redactRequest(env, state.request.request_id, {}, next);
+  const overridesPath = join(Ledger.open(zdsarHome(env)).requestDir(state.request.request_id), OVERRIDES_FILE);
   const after = await readDisclosure(state.packageDir!);
   if (!after) throw new Error(`the copy of ${state.request.request_id} was not rebuilt`);
   return {

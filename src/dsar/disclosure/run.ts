@@ -11,7 +11,7 @@ import type { Manifest } from '../manifest.js';
 import { signerFrom } from '../signing.js';
 import { readDisclosure } from './index.js';
 import { approveAndRelease, bindingProblem, finishPackage, intactForRelease, type ReleaseOutcome, type ReleaseSettings } from './release.js';
-import { loadOverrides, saveOverrides } from './overrides.js';
+import { loadOverrides, saveOverrides, type Overrides } from './overrides.js';
 import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
 export interface ReleaseResult {
@@ -43,12 +43,12 @@ function merged(request: LedgerRequest, flags: Awaited<ReturnType<typeof release
 
 /**
  * `zdsar redact`: (re)build disclosure/ for an export's package; with approve, release it.
- * `override`: a file of the officer's decisions (overrides.ts), saved beside the request first, so
- * that every later build (resume, redact, the desk) applies the same decisions.
+ * `override`: a file of the officer's decisions (overrides.ts), or `given` (the desk's), saved beside
+ * the request under the run's lease first, so that every later build (resume, redact, the desk) applies them.
  */
-export async function redactRequest(env: NodeJS.ProcessEnv, id: string, flags: ReleaseFlags & { override?: string }): Promise<ReleaseResult> {
+export async function redactRequest(env: NodeJS.ProcessEnv, id: string, flags: ReleaseFlags & { override?: string }, given?: Overrides): Promise<ReleaseResult> {
   const parsed = await releaseSettings(flags);
-  const decisions = flags.override !== undefined ? await loadOverrides(flags.override) : undefined;
+  const decisions = flags.override !== undefined ? await loadOverrides(flags.override) : given;
   const signer = signerFrom(loadSigningKey(env));
   const ledger = Ledger.open(zdsarHome(env));
   const { request, packageDir, manifest } = await exportRequest(ledger, id);
