@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   redact: () => import('./commands/redact.js'),
   verify: () => import('./commands/verify.js'),
   'init-profile': () => import('./commands/init-profile.js'),
+  desk: () => import('./commands/desk.js'),
 };
 
 /**

@@ -8,7 +8,7 @@ import { identitySkipOptions, recordIdentityFlags, withIdentitySkip } from './id
 import { releaseOptions, statementSkipOf, withStatementSkip } from './release-options.js';
 import { releaseJson, releaseLines } from './release-view.js';
 
-const redactOptions = releaseOptions.omit({ redact: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false), ...identitySkipOptions.shape });
+const redactOptions = releaseOptions.omit({ redact: true }).extend({ zip: z.boolean().default(false), json: z.boolean().default(false), override: z.string().optional(), ...identitySkipOptions.shape });
 
 export function register(program: Command, ctx: CommandContext): void {
   withJson(
@@ -17,6 +17,7 @@ export function register(program: Command, ctx: CommandContext): void {
       .argument('<request-id>', 'an export request (id or a unique prefix)')
       .description("write disclosure/ for an existing package: each person's copy with other people masked (GDPR Art. 15(4)); subjects/ is not changed")
       .option('--redaction-policy <file>', 'a JSON file changing what is masked (default: every other person fully masked)')
+      .option('--override <file>', "the officer's decisions on single values and records (reveal a value, withhold a record; the file zdsar desk saves): kept beside the request and applied by every later build")
       .option('--approve', 'approve the copy now, as the officer (recorded in the ledger); makes the reports and zips')
       .option('--approver <name>', 'who approves, for the ledger (default: your OS user)')
       .option('--zip', 'once approved, one zip per person made from the copy')
@@ -30,6 +31,7 @@ Examples:
   $ zdsar redact r-20260131-091500                         build the copy; review report.html
   $ zdsar requests approve r-20260131-091500 --zip          release it
   $ zdsar redact r-20260131-091500 --redaction-policy policy.json --approve --zip-passphrase
+  $ zdsar redact r-20260131-091500 --override decisions.json   reveal or withhold what the desk shows
 Exit codes: 0 written, 1 failed, 2 bad input (unknown request, bad policy).`,
     )
     .action(

@@ -22,6 +22,7 @@ import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { buildStatement, recordingRetention, PROFILE_FILE, STATEMENT_FILE, type KeptUnderHold, type LoadedProfile } from '../article15.js';
 import { ruleFor, type CategoryRule } from './fields.js';
 import { Contacts, Identity } from './people.js';
+import { FileOverrides, getPath, isEmpty, NO_OVERRIDES, setPath, WITHHELD_BY_OFFICER, type Overrides } from './overrides.js';
 import type { RedactionPolicy } from './policy.js';
 import { learn, maskRecord, maskUnknown, meet, noteOthers, Sweeper, type Redaction } from './redact.js';
 
@@ -40,6 +41,8 @@ export interface SubjectSummary {
   withheld: Array<{ file: string; reason: string }>;
   /** What the officer should look at before approving. */
   review: Array<{ file: string; reason: string }>;
+  /** The officer's decisions applied (disclosure-overrides.json): values revealed, records withheld. */
+  officer?: { revealed: number; withheld_records: number };
 }
 
 export interface DisclosureSubject extends ManifestSubject {
@@ -51,6 +54,8 @@ export interface DisclosureManifest extends Omit<Manifest, 'subjects'> {
   /** manifest.json of the package this copy was made from (in the folder above). */
   source_manifest: { path: string; sha256: string };
   policy: RedactionPolicy;
+  /** The officer's decisions over the policy, when there are any. */
+  overrides?: Overrides;
   subjects: DisclosureSubject[];
   /** Files of the copy outside the people's folders (paths relative to disclosure/). */
   files: ManifestFile[];
@@ -66,7 +71,8 @@ export interface DisclosureOutcome {
 }
 
 /** Build (or rebuild) disclosure/ for every person in the package. */
-export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date; profile?: LoadedProfile; holds?: Map<string, KeptUnderHold[]> } = {}): Promise<DisclosureOutcome> {
+export async function buildDisclosure(packageDir: string, policy: RedactionPolicy, opts: { now?: Date; profile?: LoadedProfile; holds?: Map<string, KeptUnderHold[]>; overrides?: Overrides } = {}): Promise<DisclosureOutcome> {
+  const overrides = opts.overrides ?? NO_OVERRIDES;
   const manifestText = await readFile(join(packageDir, 'manifest.json'));
   const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest;
   const now = (opts.now ?? new Date()).toISOString();
@@ -77,7 +83,7 @@ export async function buildDisclosure(packageDir: string, policy: RedactionPolic
   await ensurePrivateDir(scratch);
   try {
     const subjects: DisclosureSubject[] = [];
-    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now, opts.profile, opts.holds));
+    for (const s of manifest.subjects) subjects.push(await discloseSubject(packageDir, scratch, manifest, s, policy, now, overrides, opts.profile, opts.holds));
     const officer = {
       request_id: manifest.request_id,
       generated_at: now,
@@ -93,6 +99,7 @@ export async function buildDisclosure(packageDir: string, policy: RedactionPolic
       completed_at: now,
       source_manifest: { path: '../manifest.json', sha256: createHash('sha256').update(manifestText).digest('hex') },
       policy,
+      ...(isEmpty(overrides) ? {} : { overrides }),
       subjects,
       files: [{ path: REDACTIONS_FILE, sha256: top.sha256, bytes: top.bytes }],
       ...(opts.profile ? { article15: { missing: opts.profile.missing, profile: opts.profile.sha256 ? { file: PROFILE_FILE, sha256: opts.profile.sha256 } : null } } : {}),
@@ -127,7 +134,7 @@ export async function readDisclosure(packageDir: string): Promise<DisclosureOutc
 
 const MEDIA_REASON = "a recording, voicemail or Zoom export file cannot be masked (other people's voices and faces): withheld; the policy's \"media\": \"include\" releases it after review";
 
-async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string, profile?: LoadedProfile, holds?: Map<string, KeptUnderHold[]>): Promise<DisclosureSubject> {
+async function discloseSubject(packageDir: string, scratch: string, manifest: Manifest, s: ManifestSubject, policy: RedactionPolicy, now: string, overrides: Overrides, profile?: LoadedProfile, holds?: Map<string, KeptUnderHold[]>): Promise<DisclosureSubject> {
   const folder = folderOf(s.path);
   const srcDir = join(packageDir, 'subjects', folder);
   const dstDir = join(scratch, folder);
@@ -196,13 +203,18 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
           }
           summary.review.push({ file: x.rel, reason: 'no rule knows this file\'s fields: every personal-looking value not the person\'s own was masked; check it' });
         } else if (x.rule.review) summary.review.push({ file: x.rel, reason: x.rule.review });
-        await copyMasked(x.abs, dst, x.rule, { self, contacts, policy, sweeper }, async (reds) => {
+        const decided = new FileOverrides(overrides, s.index, x.rel);
+        const officer = await copyMasked(x.abs, dst, x.rule, { self, contacts, policy, sweeper, decided }, async (reds) => {
           for (const r of reds) {
             summary.by_rule[r.rule] = (summary.by_rule[r.rule] ?? 0) + 1;
             await log.write({ file: x.rel, ...r });
           }
           summary.masked += reds.length;
         });
+        if (officer.revealed || officer.withheld) {
+          summary.officer = { revealed: (summary.officer?.revealed ?? 0) + officer.revealed, withheld_records: (summary.officer?.withheld_records ?? 0) + officer.withheld };
+          if (x.f.records !== undefined) x.f = { ...x.f, records: x.f.records - officer.withheld };
+        }
         const free = sweeper.takeFreeText();
         if (free.length && !x.rule?.review) summary.review.push({ file: x.rel, reason: `free text (${free.join(', ')}): other people's known names, and every address and number not the person's own, are masked; names of people who are not parties cannot be told by a machine: read it before release` });
         const tail = tails.get(x.rel) ?? 0;
@@ -245,10 +257,17 @@ async function copyMasked(
   src: string,
   dst: string,
   rule: CategoryRule | undefined,
-  ctx: { self: Identity; contacts: Contacts; policy: RedactionPolicy; sweeper: Sweeper },
+  ctx: { self: Identity; contacts: Contacts; policy: RedactionPolicy; sweeper: Sweeper; decided: FileOverrides },
   logged: (reds: Redaction[]) => Promise<void>,
-): Promise<void> {
-  const maskOne = async (value: unknown, record: number | undefined): Promise<{ value: unknown; changed: boolean }> => {
+): Promise<{ revealed: number; withheld: number }> {
+  const officer = { revealed: 0, withheld: 0 };
+  const maskOne = async (value: unknown, record: number | undefined): Promise<{ value: unknown; changed: boolean; withheld?: boolean }> => {
+    // The officer withheld the whole record: it is left out of the copy, and redactions.json says so.
+    if (ctx.decided.withholds(record)) {
+      officer.withheld++;
+      await logged([{ record, field: '', rule: WITHHELD_BY_OFFICER, as: 'withheld' }]);
+      return { value: undefined, changed: true, withheld: true };
+    }
     let v = value;
     const reds: Redaction[] = [];
     if (rule && isRec(v)) {
@@ -265,8 +284,20 @@ async function copyMasked(
     // Recordings are withheld: their share and play links and passcodes would open them anyway.
     const links = ctx.policy.media === 'withhold' ? maskAccessLinks(swept.value, record) : { value: swept.value, redactions: [] };
     reds.push(...links.redactions);
+    // The officer revealed these values: each is put back exactly as Zoom sent it, and no longer listed as masked.
+    const reveal = ctx.decided.revealed(record);
+    let shown = 0;
+    if (reveal.size) {
+      const kept: Redaction[] = [];
+      for (const r of reds) {
+        if (reveal.has(r.field) && setPath(links.value, r.field, getPath(value, r.field))) shown++;
+        else kept.push(r);
+      }
+      reds.splice(0, reds.length, ...kept);
+      officer.revealed += shown;
+    }
     if (reds.length) await logged(reds);
-    return { value: links.value, changed: reds.length > 0 };
+    return { value: links.value, changed: reds.length > 0 || shown > 0 };
   };
   if (await isLineArray(src)) {
     const out = await RecordFile.create(dst, 'json-array');
@@ -274,6 +305,7 @@ async function copyMasked(
       let n = 0;
       for await (const r of records(src)) {
         const m = await maskOne(r.value, ++n);
+        if (m.withheld) continue;
         await out.writeJson(m.changed ? JSON.stringify(m.value) : r.raw!);
       }
       await out.commit();
@@ -281,7 +313,7 @@ async function copyMasked(
       await out.abort();
       throw e;
     }
-    return;
+    return officer;
   }
   const text = await readFile(src, 'utf8');
   const parsed = JSON.parse(text) as unknown;
@@ -292,7 +324,7 @@ async function copyMasked(
     for (let i = 0; i < parsed.length; i++) {
       const m = await maskOne(parsed[i], i + 1);
       changed ||= m.changed;
-      list.push(m.value);
+      if (!m.withheld) list.push(m.value);
     }
     value = list;
   } else {
@@ -301,6 +333,7 @@ async function copyMasked(
     value = m.value;
   }
   await writeFileAtomic(dst, changed ? JSON.stringify(value, null, 2) + '\n' : text);
+  return officer;
 }
 
 /** Fields that open a recording or file at Zoom without the package: masked when media is withheld. */
@@ -378,7 +411,7 @@ export function maskText(text: string, ctx: { self: Identity; sweeper: Sweeper; 
 }
 
 /** Each record of a JSON file: one per line in zdsar's layout (with its exact text), else parsed whole. */
-async function* records(path: string): AsyncGenerator<{ value: unknown; raw?: string }> {
+export async function* records(path: string): AsyncGenerator<{ value: unknown; raw?: string }> {
   if (await isLineArray(path)) {
     const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
     for await (const line of rl) {

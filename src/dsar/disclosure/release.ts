@@ -22,6 +22,7 @@ import { requireStatement, statementMissing } from './statement-gate.js';
 import { verifyPackage } from '../verify.js';
 import { removeDeliverables, sweepZipScratch, zipPeople, type ZipResult } from '../zip.js';
 import { buildDisclosure, DISCLOSURE_DIR, folderOf, readDisclosure, type DisclosureManifest, type DisclosureOutcome, type DisclosureSubject } from './index.js';
+import { isEmpty, savedOverrides } from './overrides.js';
 import { DEFAULT_POLICY, type RedactionPolicy } from './policy.js';
 
 export const APPROVAL_ACTION = ACTIONS.approved;
@@ -108,10 +109,13 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
   }
   // The zips of an earlier copy are invalid the moment a new one is built: removed before, not after.
   const invalidated = await removeDeliverables(packageDir, manifest.subjects.map((s) => folderOf(s.path)));
-  const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY, { profile: await loadProfile(ledger.home), holds: heldInLedger(await ledger.list()) });
+  // The officer's decisions saved beside the request (the desk, redact --override) are part of every build.
+  const overrides = await savedOverrides(ledger.requestDir(request.request_id));
+  const d = await buildDisclosure(packageDir, settings.policy ?? DEFAULT_POLICY, { profile: await loadProfile(ledger.home), holds: heldInLedger(await ledger.list()), overrides });
   await ledger.recordEvidence(request.request_id, {
     action: ACTIONS.built,
     target: `${DISCLOSURE_DIR}/manifest.json`,
+    ...(isEmpty(overrides) ? {} : { request: { overrides: { reveal: overrides.reveal.length, withhold: overrides.withhold.length } } }),
     response: { sha256: d.sha256, masked: d.manifest.subjects.reduce((n, s) => n + s.redactions.masked, 0) },
     outcome: `disclosure copy written; waiting for approval${invalidated.length ? ` (${invalidated.length} zips of the earlier copy removed)` : ''}`,
   });

@@ -12,6 +12,7 @@ import { signerFrom } from '../signing.js';
 import { readDisclosure } from './index.js';
 import { recordStatementSkip } from './statement-gate.js';
 import { approveAndRelease, bindingProblem, finishPackage, intactForRelease, type ReleaseOutcome, type ReleaseSettings } from './release.js';
+import { loadOverrides, saveOverrides, type Overrides } from './overrides.js';
 import { inherited, releaseSettings, type ReleaseFlags } from './settings.js';
 
 export interface ReleaseResult {
@@ -41,15 +42,21 @@ function merged(request: LedgerRequest, flags: Awaited<ReturnType<typeof release
   return { ...base, ...flags.release, policy: flags.release.policy ?? base?.policy, zip: flags.zip || Boolean(prior.zip) };
 }
 
-/** `zdsar redact`: (re)build disclosure/ for an export's package; with approve, release it. */
-export async function redactRequest(env: NodeJS.ProcessEnv, id: string, flags: ReleaseFlags): Promise<ReleaseResult> {
+/**
+ * `zdsar redact`: (re)build disclosure/ for an export's package; with approve, release it.
+ * `override`: a file of the officer's decisions (overrides.ts), or `given` (the desk's), saved beside
+ * the request under the run's lease first, so that every later build (resume, redact, the desk) applies them.
+ */
+export async function redactRequest(env: NodeJS.ProcessEnv, id: string, flags: ReleaseFlags & { override?: string }, given?: Overrides): Promise<ReleaseResult> {
   const parsed = await releaseSettings(flags);
+  const decisions = flags.override !== undefined ? await loadOverrides(flags.override) : given;
   const signer = signerFrom(loadSigningKey(env));
   const ledger = Ledger.open(zdsarHome(env));
   const { request, packageDir, manifest } = await exportRequest(ledger, id);
   if (flags.statementSkip) await recordStatementSkip(ledger, request.request_id, flags.statementSkip.reason, flags.approver);
   const release = await ledger.holdRun(request.request_id);
   try {
+    if (decisions) await saveOverrides(ledger.requestDir(request.request_id), decisions);
     const outcome = await finishPackage(ledger, request, packageDir, manifest, { ...merged(request, parsed), redact: true }, signer);
     return { request_id: request.request_id, packageDir, outcome };
   } finally {
