@@ -3,6 +3,7 @@ import { ensurePrivateDir, pathExists } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
+import { listWhiteboardSessions } from '../zoom/endpoints/workplace.js';
 import { isoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 
@@ -10,6 +11,9 @@ type Rec = Record<string, unknown>;
 
 /** AI Companion summaries exist since 2023: the account-wide list starts there (or at --from, if later). */
 export const SUMMARIES_SINCE = '2023-01-01';
+
+/** Zoom Whiteboard (the product whose sessions GET /whiteboards/sessions lists) came out in 2021: the account's session list starts there (or at --from, if later). */
+export const WHITEBOARD_SESSIONS_SINCE = '2021-01-01';
 
 /**
  * Lists Zoom serves only account-wide (sign-in activity, AI Companion summaries), fetched ONCE per
@@ -46,12 +50,12 @@ export class AccountWide {
     }
   }
 
-  /** The account's summary list rows of meetings this person hosted (by host id, else host email). */
   /** The first day of the account's summary list: since summaries exist, or --from if later. */
   summariesFrom(): string {
     return this.o.from && this.o.from > SUMMARIES_SINCE ? this.o.from : SUMMARIES_SINCE;
   }
 
+  /** The account's summary list rows of meetings this person hosted (by host id, else host email). */
   async summariesHostedBy(userId: string, email: string): Promise<Rec[]> {
     const from = this.summariesFrom();
     const path = await this.part('summaries', 'all', () => listMeetingSummaries(this.o.client, `${from}T00:00:00Z`, `${this.o.today}T23:59:59Z`));
@@ -63,6 +67,28 @@ export class AccountWide {
       if (host) out.push(row);
     }
     return out;
+  }
+
+  /** The first day of the account's whiteboard session list: since Zoom Whiteboard exists, or --from if later. */
+  whiteboardSessionsFrom(): string {
+    return this.o.from && this.o.from > WHITEBOARD_SESSIONS_SINCE ? this.o.from : WHITEBOARD_SESSIONS_SINCE;
+  }
+
+  /**
+   * The account's archived whiteboard sessions (Zoom has no per-person filter), read once per run over
+   * every session since whiteboardSessionsFrom(), each person keeping those naming them
+   * (regulated_participants: their user id or email) that started within their range.
+   */
+  async *whiteboardSessionsOf(userId: string, email: string, range: DateWindow): AsyncGenerator<Rec> {
+    const from = this.whiteboardSessionsFrom();
+    const path = await this.part('whiteboard_sessions', 'all', () => listWhiteboardSessions(this.o.client, { from, to: this.o.today }));
+    const e = email.trim().toLowerCase();
+    for await (const r of readNdjson(path)) {
+      const row = r as Rec;
+      const d = typeof row.start_time === 'string' ? row.start_time.slice(0, 10) : '';
+      const named = Array.isArray(row.regulated_participants) && (row.regulated_participants as Rec[]).some((q) => (userId !== '' && String(q.user_id ?? '') === userId) || String(q.email ?? '').toLowerCase() === e);
+      if (named && d >= range.from && d <= range.to) yield row;
+    }
   }
 
   /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest. */

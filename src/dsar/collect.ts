@@ -182,7 +182,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     ...(env.registrations ? [person.registrations()] : []),
     person.phone(userId, String(user.email ?? email), range, sixMonths, whole, recent, { voicemails: more?.afterVoicemails, sms: more?.afterSms }),
     ...(more?.independent() ?? []),
-    ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
+    ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { userId, email: String(user.email ?? email), range }) : []),
     ...(env.breadth ? contactCenterPlan(person, { client: c, skip: env.breadth.skip }, { userId, phones: env.identifiers?.phones ?? [], range }) : []),
   ]);
   await person.notReached();

@@ -78,8 +78,8 @@ export function workplaceRequests(people: number, months: number, monthWindows: 
     whiteboards: [
       ['GET /whiteboards', people * monthWindows],
       ['GET /whiteboards/{whiteboardId}/collaborator', people * a.whiteboards],
-      // The account's sessions over each person's range (no per-person filter).
-      ['GET /whiteboards/sessions', people * pages(a.whiteboardSessionsInAccount, 300)],
+      // The account's sessions (no per-person filter), read once for everyone.
+      ['GET /whiteboards/sessions', people > 0 ? pages(a.whiteboardSessionsInAccount, 300) : 0],
     ],
     // The whole mailbox (the Mail API has no date filter of its own), each message read in full.
     mail: [

@@ -9,6 +9,7 @@
  * workplaceBlock), never "no data".
  */
 import type { ZoomClient } from '../zoom/client.js';
+import type { AccountWide } from './account-wide.js';
 import {
   getAicArchive,
   getCalendarEvent,
@@ -37,7 +38,6 @@ import {
   MAIL_ENCRYPTED_NOTE,
   listWhiteboards,
   listWhiteboardCollaborators,
-  listWhiteboardSessions,
 } from '../zoom/endpoints/workplace.js';
 import { ZoomApiError } from '../zoom/errors.js';
 import { dayWindows, monthWindows, type DateWindow } from '../zoom/paginate.js';
@@ -49,6 +49,8 @@ const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 export interface WorkplaceSettings {
   client: ZoomClient;
+  /** The run's account-wide lists (whiteboard sessions), read once for everyone asked for. */
+  accountWide: AccountWide;
   /** Names of --skip groups left out. */
   skip: ReadonlySet<string>;
 }
@@ -300,14 +302,13 @@ async function whiteboards(p: BreadthPerson, s: WorkplaceSettings, who: Workplac
     p.settle('whiteboard_sessions', async () => {
       const no = await blocked(s, '/whiteboards/sessions');
       if (no) return no;
-      const mine = (x: Rec) => Array.isArray(x.regulated_participants) && (x.regulated_participants as Rec[]).some((q) => str(q.user_id) === userId || str(q.email).toLowerCase() === email.toLowerCase());
-      return p.collect(
-        'whiteboard_sessions',
-        one(async function* () {
-          for await (const x of listWhiteboardSessions(s.client, range)) if (mine(x)) yield x;
-        }),
-        { ...range, why: "the account's archived whiteboard sessions within the range in which the person took part (Zoom lists the account's sessions; only those naming the person are kept)" },
-      );
+      const since = s.accountWide.whiteboardSessionsFrom();
+      return p.collect('whiteboard_sessions', one(() => s.accountWide.whiteboardSessionsOf(userId, email, range)), {
+        from: since > range.from ? since : range.from,
+        to: range.to,
+        why: "the account's archived whiteboard sessions that name the person among their participants (Zoom lists the account's sessions with no per-person filter: the list is read once for everyone asked for, since Zoom Whiteboard exists, and only the sessions naming the person by user id or email are kept)",
+        ...(since > range.from ? { limit: 'zoom' as const } : {}),
+      });
     }),
   ]);
   await dependsOn(p, 'whiteboards', 'whiteboard_collaborators', async () => {

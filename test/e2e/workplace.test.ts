@@ -121,6 +121,13 @@ describe('export: Clips, Calendar, Scheduler, workspace reservations, AI Compani
     }
   });
 
+  it("reads the account's whiteboard session list once for everyone, not once per person", () => {
+    // Zoom lists the account's sessions with no per-person filter; each person keeps those naming them.
+    const firstPages = sb.log.filter((e) => e.path === '/v2/whiteboards/sessions' && e.status === 200 && !e.query.next_page_token);
+    expect(new Set(firstPages.map((e) => `${e.query.from}_${e.query.to}`)).size).toBe(1);
+    expect(firstPages[0]!.query.from).toBe('2021-01-01T00:00:00Z');
+  });
+
   it('asks Zoom within its windows and page maxima', () => {
     const clips = sb.log.filter((e) => e.path === '/v2/clips');
     expect(clips.length).toBeGreaterThan(0);
