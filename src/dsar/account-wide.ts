@@ -91,6 +91,16 @@ export class AccountWide {
     }
   }
 
+  /**
+   * One window of an account-wide list that several people of the run read (Zoom Phone's account lists,
+   * searched for leavers by owner): walked once, by the first person who needs it, and saved; every other
+   * person reads the saved rows. Windows are cut back from the same day (paginate.ts monthWindows), so people
+   * share all but the oldest, partial one.
+   */
+  async *shared(kind: string, w: DateWindow, items: () => AsyncIterable<Rec>): AsyncGenerator<Rec> {
+    for await (const r of readNdjson(await this.part(kind, `${w.from}_${w.to}`, items))) yield r as Rec;
+  }
+
   /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest. */
   private part(kind: string, key: string, items: () => AsyncIterable<Rec>): Promise<string> {
     const id = `${kind}/${key}`;

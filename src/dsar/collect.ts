@@ -409,12 +409,17 @@ class PersonCollection {
           await rm(join(this.dir, CATEGORY.get(name)!.file), { force: true });
           return { status: 'no_data', note: `${noPhone}; the account's ${what} hold${what.endsWith('s') ? '' : 's'} none whose owner is your Zoom user id either` };
         });
+      // The account's lists are read once per run for every such person (AccountWide), not once per person.
+      const aw = this.env.breadth?.accountWide;
+      const shared =
+        (kind: string, list: (w: DateWindow) => AsyncIterable<Rec>) =>
+        (w: DateWindow): AsyncIterable<Rec> =>
+          aw ? aw.shared(kind, w, () => list(w)) : list(w);
+      const accountSms = shared('phone_sms_sessions', (w) => zoom.listAccountSmsSessions(c, w));
       await settleAll([
-        leaverList('phone_voicemails', 'voicemails', sixMonths, recent, (w) => zoom.listAccountVoicemails(c, w), ownsRow, (r) => idString(r.id)).then(after.voicemails),
-        leaverList('phone_sms', 'SMS conversations', range, whole, (w) => zoom.listAccountSmsSessions(c, w), inSession, (r) => idString(r.session_id)).then(() =>
-          after.sms?.((w) => filtered(zoom.listAccountSmsSessions(c, w), inSession)),
-        ),
-        leaverList('phone_recordings', 'call recordings', sixMonths, recent, (w) => zoom.listAccountPhoneRecordings(c, w), ownsRow, (r) => idString(r.id)),
+        leaverList('phone_voicemails', 'voicemails', sixMonths, recent, shared('phone_voice_mails', (w) => zoom.listAccountVoicemails(c, w)), ownsRow, (r) => idString(r.id)).then(after.voicemails),
+        leaverList('phone_sms', 'SMS conversations', range, whole, accountSms, inSession, (r) => idString(r.session_id)).then(() => after.sms?.((w) => filtered(accountSms(w), inSession))),
+        leaverList('phone_recordings', 'call recordings', sixMonths, recent, shared('phone_recordings', (w) => zoom.listAccountPhoneRecordings(c, w)), ownsRow, (r) => idString(r.id)),
       ]);
       return;
     }

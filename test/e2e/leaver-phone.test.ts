@@ -111,4 +111,25 @@ describe("a leaver's call recordings, voicemails and SMS, found in the account's
     for (const path of ['/v2/phone/recordings', '/v2/phone/voice_mails', '/v2/phone/sms/sessions']) expect(sb.log.some((e) => e.path === path), path).toBe(true);
     expect(sb.log.some((e) => 'phone_number' in e.query)).toBe(false);
   });
+  it("reads each window of the account's lists once for every leaver of the run, and each keeps only their own rows", async () => {
+    delete (colleague as { phone?: unknown }).phone; // a second leaver in the same run
+    sb.reindex();
+    const before = sb.log.length;
+    const two = await runCli(['export', '--emails', `${leaver.email},${colleague.email}`, '--skip', 'chat,attendance,summaries,sign_ins', '--out', tempDir('zdsar-leaver-two-'), '--json'], sandboxEnv(sb));
+    expect(two.code, two.stderr).toBe(0);
+    const asked = sb.log.slice(before).filter((e) => ['/v2/phone/recordings', '/v2/phone/voice_mails', '/v2/phone/sms/sessions'].includes(e.path) && e.status === 200 && !e.query.next_page_token);
+    expect(asked.length).toBeGreaterThan(0);
+    const windows = asked.map((e) => `${e.path} ${e.query.from} ${e.query.to}`);
+    expect(windows.filter((w, i) => windows.indexOf(w) !== i)).toEqual([]);
+    const dir = (JSON.parse(two.stdout) as { package: string }).package;
+    const subjects = readJson<Manifest>(join(dir, 'manifest.json')).subjects;
+    const pathOf = (u: SandboxUser) => subjects.find((x) => x.email === u.email.toLowerCase())!.path;
+    for (const [who, other] of [[leaver, colleague], [colleague, leaver]] as const) {
+      const rows = readJson<Rec[]>(join(dir, pathOf(who), 'phone_recordings.json'));
+      expect(rows.length, who.email).toBeGreaterThan(0);
+      for (const r of rows) expect(ownerId(r), who.email).not.toBe(other.id);
+    }
+    const colleagueSms = readJson<Rec[]>(join(dir, pathOf(colleague), 'phone_sms_sessions.json'));
+    expect(colleagueSms.map((x) => x.session_id)).toContain(sharedSession);
+  }, 240_000);
 });
