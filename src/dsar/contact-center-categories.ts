@@ -21,18 +21,26 @@ export const CONTACT_CENTER_OPTIONAL: Record<string, string[]> = {
 /** Months of Contact Center history asked for a person without a Zoom user (whose history has no start) when --from is not given. */
 export const CC_DEFAULT_MONTHS = 12;
 
-/** An ordinary person (as estimate.ts ASSUMED): phone numbers given, and engagements handled as an agent per month. */
-export const CC_ASSUMED = { phonesPerPerson: 0.5, agentShare: 0.1, agentEngagementsPerMonth: 20 };
+/**
+ * An ordinary account (as estimate.ts ASSUMED, the 50-person benchmark's): few of the people asked about are
+ * Contact Center agents (3 in an account of 200), each with a handful of engagements. The phone numbers that
+ * can be searched as a customer are those given with the people, counted by the caller.
+ */
+export const CC_ASSUMED = { agentShare: 0.04, agentEngagementsPerMonth: 0.1 };
 
-/** The requests of the group for `people` people over `monthWindows` one-month windows: [operation, count]. */
-export function contactCenterRequests(people: number, monthWindows: number): Record<string, Array<[string, number]>> {
+/**
+ * The requests of the group for `people` people over `monthWindows` one-month windows, `phones` numbers given
+ * in all (each searched as a customer over `phoneWindows` one-month windows): [operation, count].
+ */
+export function contactCenterRequests(people: number, monthWindows: number, phones = 0, phoneWindows = monthWindows): Record<string, Array<[string, number]>> {
   const a = CC_ASSUMED;
-  const customers = people * a.phonesPerPerson * monthWindows;
+  const customers = phones * phoneWindows;
   const agents = people * a.agentShare;
   const engagements = agents * a.agentEngagementsPerMonth * monthWindows;
   return {
     contact_center: [
-      ['GET /contact_center/engagements', customers + agents * monthWindows],
+      // As an agent: every person with a Zoom user is asked about, one month at a time (whether they are an agent is not known before).
+      ['GET /contact_center/engagements', customers + people * monthWindows],
       ['GET /contact_center/voice_calls', customers],
       ['GET /contact_center/sms', customers],
       ['GET /contact_center/engagements/{engagementId}', engagements],

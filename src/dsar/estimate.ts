@@ -21,8 +21,8 @@ import { contactCenterRequests } from './contact-center-categories.js';
 export const ASSUMED = {
   /** Months of history when --from is not given (users created 1-24 months ago: 12.5 on average). */
   historyMonths: 12.5,
-  /** Share of people with Zoom Phone. */
-  phoneShare: 0.5,
+  /** Share of people with Zoom Phone (30 of the benchmark's 50 people; half of its account of 200). */
+  phoneShare: 0.6,
   /** Per Phone user: SMS conversations and voicemails in the last six months. */
   smsSessions: 1,
   voicemails: 21,
@@ -65,6 +65,8 @@ export interface EstimateInput {
   to?: string;
   today: string;
   skip?: string[];
+  /** Phone numbers given with the people, in all (each is searched in Contact Center as a customer). */
+  phones?: number;
 }
 
 export interface Estimate {
@@ -119,7 +121,32 @@ function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   add(c, 'GET /users/{userId}/settings', 3);
   // SMS sessions: one-month windows but no six-month limit, so the whole history.
   add(c, 'GET /phone/users/{userId}/sms/sessions', p * recWindows);
+  // A person without a Phone profile (a possible leaver): the account's call history searched by their email,
+  // and the oldest, partial window of the account's lists (the rest are shared: accountOnce).
+  add(c, 'GET /phone/call_history', (1 - p) * six);
+  add(c, 'GET /phone/sms/sessions', 1 - p);
   return c;
+}
+
+/**
+ * What a run reads once for everyone, whatever the number of people: the account's Phone lists searched for
+ * people without a Phone profile (each month window walked once, AccountWide.shared; one page each), and the
+ * account's whiteboard sessions (counted with the Workplace products).
+ */
+function accountOnce(i: EstimateInput, historyMonths: number): Counts {
+  const c = zero();
+  if (i.people * (1 - ASSUMED.phoneShare) <= 0) return c;
+  const six = windows(i.to ?? i.today, Math.min(historyMonths, 6), i.from);
+  add(c, 'GET /phone/voice_mails', six);
+  add(c, 'GET /phone/recordings', six);
+  // SMS: over the longest history of the people (the ordinary account's users were created up to 24 months ago).
+  add(c, 'GET /phone/sms/sessions', windows(i.to ?? i.today, i.from ? historyMonths : 2 * ASSUMED.historyMonths, i.from));
+  return c;
+}
+
+/** The base export of the run: each person's reads, and the account's lists read once. */
+function baseRun(i: EstimateInput, historyMonths: number): Counts {
+  return sum(times(basePerPerson(i, historyMonths), i.people), accountOnce(i, historyMonths));
 }
 
 /** What each optional category costs for `people` people (account-wide lists counted once). */
@@ -141,7 +168,7 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   add(out.sign_ins!, 'GET /report/activities', 7 * Math.max(1, Math.ceil((ASSUMED.accountUsers * 7.5) / 300)));
   const months = historyOf(i);
   for (const [k, ops] of Object.entries(workplaceRequests(n, months, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
-  for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
+  for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from), i.phones ?? 0))) for (const [op, count] of ops) add(out[k]!, op, count);
   return out;
 }
 
@@ -186,7 +213,7 @@ const round = (a: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, Mat
 export function attendanceReportShare(input: EstimateInput): number {
   const { people, plan } = input;
   const skip = input.skip ?? [];
-  let rest = times(basePerPerson(input, historyOf(input)), people);
+  let rest = baseRun(input, historyOf(input));
   for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
   const lh = perSecond('heavy', plan);
   const lm = perSecond('medium', plan);
@@ -206,7 +233,7 @@ export function estimateExport(i: EstimateInput): Estimate {
   const skip = i.skip ?? [];
   const historyMonths = historyOf(i);
   const via = attendanceReportShare(i);
-  let run = times(basePerPerson(i, historyMonths), i.people);
+  let run = baseRun(i, historyMonths);
   let runOptional = 0;
   const costs = optionalCosts(i, via);
   const optional: Estimate['optional'] = {};
@@ -219,7 +246,7 @@ export function estimateExport(i: EstimateInput): Estimate {
     optional[k] = { requests: round(c), seconds: 0, skipped };
   }
   // What each optional category adds: the run with everything asked for, less the run without it.
-  const all = Object.values(costs).reduce(sum, times(basePerPerson(i, historyMonths), i.people));
+  const all = Object.values(costs).reduce(sum, baseRun(i, historyMonths));
   const allOptional = Object.values(costs).reduce((n, c) => n + total(c), 0);
   const allSeconds = wallSeconds(all, i.plan, allOptional);
   for (const [k, c] of Object.entries(costs)) {

@@ -82,7 +82,7 @@ export async function estimateNewExport(s: NewExport, now = Date.now()): Promise
   clientTuning(s.env);
   const skip = parseSkip(s.skip);
   const { people } = await readPeopleReport({ csv: s.csv, emails: s.emails, emailColumn: s.emailColumn, phoneColumn: s.phoneColumn, further: true, stdin: s.stdin });
-  return estimateExport({ people: people.length, plan: s.plan, from: s.from, to: s.to, today: isoDay(new Date(now)), skip });
+  return estimateExport({ people: people.length, phones: people.reduce((n, p) => n + p.phones.length, 0), plan: s.plan, from: s.from, to: s.to, today: isoDay(new Date(now)), skip });
 }
 
 /** `zdsar export`: read the people, check the output folder, record the request. Nothing is sent to Zoom. */

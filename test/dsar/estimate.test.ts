@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attendanceReportShare, estimateExport, formatEstimate } from '../../src/dsar/estimate.js';
-import { WORKPLACE_ASSUMED } from '../../src/dsar/workplace-categories.js';
+import { WORKPLACE_ASSUMED, workplaceRequests } from '../../src/dsar/workplace-categories.js';
 
 describe('export --estimate (the bound model of docs/performance.md)', () => {
   const base = { people: 50, plan: 'business' as const, today: '2026-11-29' };
@@ -49,8 +49,11 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
   });
 
   it("counts Contact Center's requests on its own table, never on the main API's or Phone's; --skip contact_center leaves them out", () => {
-    const e = estimateExport(base);
+    const e = estimateExport({ ...base, phones: 10 });
     const cc = e.optional.contact_center!.requests;
+    // A customer is searched only by the numbers given (voice calls are Heavy): none given, no customer read.
+    expect(estimateExport(base).optional.contact_center!.requests.contact_center_heavy).toBe(0);
+    expect(cc.contact_center_medium).toBeGreaterThan(estimateExport(base).optional.contact_center!.requests.contact_center_medium);
     expect(cc.contact_center_medium).toBeGreaterThan(0);
     expect(cc.contact_center_heavy).toBeGreaterThan(0);
     expect(cc.contact_center_light).toBeGreaterThan(0);
@@ -59,6 +62,18 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     const skipped = estimateExport({ ...base, skip: ['contact_center'] });
     expect(skipped.optional.contact_center!.skipped).toBe(true);
     expect(skipped.requests.contact_center_heavy).toBe(0);
+  });
+
+  it("counts the account's lists read once for everyone (Phone lists of people without Phone, whiteboard sessions) once, whatever the number of people", () => {
+    const fifty = estimateExport(base);
+    const hundred = estimateExport({ ...base, people: 100 });
+    // The account's voicemail list (Heavy on Phone's table) is walked once per month window for everyone:
+    // twice the people is less than twice the Heavy requests, by those windows (six months: 6 or 7, by the day).
+    expect(2 * fifty.requests.phone_heavy - hundred.requests.phone_heavy).toBeGreaterThanOrEqual(6);
+    expect(2 * fifty.requests.phone_heavy - hundred.requests.phone_heavy).toBeLessThanOrEqual(7);
+    const sessions = (people: number) => workplaceRequests(people, 12, 13).whiteboards!.find(([op]) => op === 'GET /whiteboards/sessions')![1];
+    expect(sessions(50)).toBeGreaterThan(0);
+    expect(sessions(100)).toBe(sessions(50));
   });
 
   it('lists each Workplace product with its requests on its own rate category, and leaves out what --skip names', () => {
