@@ -128,7 +128,7 @@ export async function runExport(ctx: CommandContext, prepared: PreparedExport, s
       ...runContext(ctx, { verbose: show.verbose, mask }, progress),
       onChange: (state) => {
         latest = state;
-        progress.update(progressLines(state, label));
+        progress.update(() => progressLines(state, label));
       },
       // A line as each person finishes, on a terminal and off it (a long run is not silent until the end).
       onSubjectDone: show.json ? undefined : (index, result) => {

@@ -43,7 +43,7 @@ function scanProgress(io: IO, json: boolean, showEmails: boolean) {
       masker = addressMask(people, showEmails);
       progress = createProgress(io, { json, title: `zdsar registrants: scanning the account for ${people.length} ${people.length === 1 ? 'person' : 'people'}` });
     },
-    onScan: (st: ScanStats) => progress?.update([progressLine(st)]),
+    onScan: (st: ScanStats) => progress?.update(() => [progressLine(st)]),
     /** A log line: above the spinner while it runs. */
     note: (line: string) => (progress ? progress.note(line) : io.stderr.write(line + '\n')),
     stop: () => {
@@ -155,7 +155,7 @@ could not be read, 2 bad input, 3 credentials or scopes.`,
                 ctx.failure = { request_id: id };
                 steps = createProgress(io, { json: o.json, title: `zdsar registrants erase ${id}` });
               },
-              onStep: (d, n) => steps?.update([`  ${d}/${n} requests sent`]),
+              onStep: (d, n) => steps?.update(() => [`  ${d}/${n} requests sent`]),
             },
           );
         } finally {

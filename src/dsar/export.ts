@@ -185,7 +185,9 @@ async function runHeld(
             progress: async (category, r) => {
               st.categories[category] = r.status === 'part_done' ? `${r.records ?? 0}…` : r.status;
               changed();
-              await ledger.recordProgress(request.request_id, s.index, category, toLedgerProgress(r));
+              // A part saved is on disk, fsynced, where a resume finds it (collect.ts trusts its own parts, not
+              // the ledger): the ledger records a category's start and its end, not each of its thousands of parts.
+              if (r.status !== 'part_done') await ledger.recordProgress(request.request_id, s.index, category, toLedgerProgress(r));
             },
           },
           email,
@@ -293,7 +295,7 @@ function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_do
     case 'failed':
       return { status: 'failed' as const, error: r.error };
     default:
-      return { status: 'in_progress' as const, records: r.records, checkpoint: 'unit' in r ? { unit: r.unit } : undefined };
+      return { status: 'in_progress' as const, records: r.records };
   }
 }
 

@@ -9,7 +9,8 @@ import { spinnerEnabled, type IO } from './io.js';
  * With --json: no spinner and no periodic status (notes, e.g. warnings, still go to stderr).
  */
 export interface Progress {
-  update(lines: string[]): void;
+  /** The lines under the title: a function, called only when a spinner redraws (a run changes state thousands of times). */
+  update(lines: () => string[]): void;
   /** Print a permanent line (above the spinner, which is redrawn after it). */
   note(line: string): void;
   stop(): void;
@@ -48,9 +49,9 @@ export function createProgress(io: IO, opts: ProgressOptions): Progress {
   void import('ora').then(({ default: ora }) => {
     if (!stopped) spinner = ora({ stream: io.stderr, text: opts.title, color: io.env.NO_COLOR ? undefined : 'cyan', discardStdin: false }).start();
   });
-  let pending: string[] | undefined;
+  let pending: (() => string[]) | undefined;
   const timer = setInterval(() => {
-    if (pending && spinner) spinner.text = [opts.title, ...pending].join('\n');
+    if (pending && spinner) spinner.text = [opts.title, ...pending()].join('\n');
     pending = undefined;
   }, 100);
   timer.unref();

@@ -119,7 +119,10 @@ describe('createProgress without a terminal', () => {
     const clock = fakeTicker();
     let done = 0;
     const p = createProgress(channels, { title: 't', status: () => `${done}/3 people done`, statusEveryMs: 60_000, ticker: clock.ticker });
-    p.update(['ignored without a terminal']);
+    // Without a terminal the lines are never drawn, so never even computed.
+    p.update(() => {
+      throw new Error('computed without a terminal');
+    });
     p.note('#1: completed, 3 records');
     clock.advance(59_000);
     expect(text()).toBe('#1: completed, 3 records\n');
