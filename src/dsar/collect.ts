@@ -341,8 +341,8 @@ class PersonCollection {
 
   /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
   collect(name: string, units: Array<BreadthUnit | ItemUnit>, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
-    // Their own pool: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
-    const env = this.env.breadth ? { ...this.env, limit: this.env.breadth.limit } : this.env;
+    // Their own pools: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
+    const env = this.env.breadth ? { ...this.env, limit: breadthPool(this.env.breadth.limit, name) } : this.env;
     return collectList(env, name, units, () => undefined, this.dir, this.work, coverage, noun);
   }
 
@@ -461,6 +461,31 @@ function poolFor(env: CollectEnv, category: string): CollectEnv['limit'] {
   if (!category.startsWith('phone_')) return env.limit;
   let pool = phonePools.get(env.limit);
   if (!pool) phonePools.set(env.limit, (pool = pLimit(env.limit.concurrency)));
+  return pool;
+}
+
+/**
+ * The reads whose answers start a person's chains: their lookup (everything waits on it), their Phone
+ * profile (every Phone list), the meetings they joined (each one's attendance), their voicemails and chat
+ * conversations (transcripts, messages). The client sends them ahead of the leaf reads queued at their gate.
+ */
+export const CHAIN_LEADS: ReadonlySet<string> = new Set(['GET /users/{userId}', 'GET /phone/users/{userId}', 'GET /report/users/{userId}/meetings', 'GET /phone/users/{userId}/voice_mails', 'GET /chat/users/{userId}/sessions']);
+
+/**
+ * The pools of the categories collect() walks, by the gates their requests wait on: attendance (the Heavy
+ * report or the Medium past list, whichever is sooner), the Workplace products (mostly Light, one unit per
+ * window or item: thousands of them), Contact Center (its own table), and the rest. A unit holds its slot
+ * while it waits at its gate: sharing one pool, the Workplace units queued first would keep attendance
+ * waiting while Heavy and Medium stand idle.
+ */
+const groupPools = new WeakMap<CollectEnv['limit'], Map<string, CollectEnv['limit']>>();
+function breadthPool(base: CollectEnv['limit'], category: string): CollectEnv['limit'] {
+  const group = category === 'attendance' ? 'attendance' : category.startsWith('cc_') ? 'contact_center' : CATEGORY.get(category)?.group === 'workplace' ? 'workplace' : undefined;
+  if (!group) return base;
+  let pools = groupPools.get(base);
+  if (!pools) groupPools.set(base, (pools = new Map()));
+  let pool = pools.get(group);
+  if (!pool) pools.set(group, (pool = pLimit(base.concurrency)));
   return pool;
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../run-context.js';
 import { ZoomClient } from '../zoom/client.js';
 import type { RateLimiter } from '../zoom/limiter.js';
 import { AccountWide } from './account-wide.js';
-import { collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
+import { CHAIN_LEADS, collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles, withFileOutcomes } from './files.js';
 import { writeManifest, type Manifest } from './manifest.js';
 import { finishPackage, type ReleaseOutcome, type ReleaseSettings } from './disclosure/release.js';
@@ -147,7 +147,7 @@ async function runHeld(
   // Whose package this is, before any personal data: the deletion guard's proof for a run killed before its manifest.
   await writeFileAtomic(join(packageDir, PACKAGE_MARKER), JSON.stringify({ request_id: request.request_id }) + '\n');
   await ensurePrivateDir(join(packageDir, 'subjects'));
-  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, ...hooks.tuning });
+  const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, leads: CHAIN_LEADS, ...hooks.tuning });
   const limit = pLimit(48);
   // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
   const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });

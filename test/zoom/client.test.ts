@@ -52,6 +52,27 @@ describe('ZoomClient over real sockets', () => {
     await client.close();
   });
 
+  it('sends the operations named as leads ahead of the reads already queued at their gate', async () => {
+    const order: string[] = [];
+    const srv = await scriptedServer((req, res) => {
+      if (req.path === '/oauth/token') return json(res, 200, { access_token: 'tok-l1', expires_in: 3599 });
+      order.push(req.path);
+      return json(res, 200, { ok: true });
+    });
+    close = srv.close;
+    const v = virtualClock();
+    // Light: one request at a time, so the others queue at the gate.
+    const limiter = new RateLimiter('business', { clock: v.clock, limits: { light: { limit: 1, windowMs: 1000 } } });
+    const client = clientFor(srv.url, { clock: v.clock, limiter, leads: new Set(['GET /users/{userId}/permissions']) });
+    const leaves = Array.from({ length: 4 }, (_, i) => client.get(route('GET', '/users/{userId}', { userId: `leaf${i}` })));
+    const lead = client.get(route('GET', '/users/{userId}/permissions', { userId: 'lead' }));
+    await Promise.all([...leaves, lead]);
+    // The first leaf was already sent; the lead goes next, before the three leaves queued before it.
+    expect(order.indexOf('/v2/users/lead/permissions')).toBeLessThanOrEqual(1);
+    expect(order).toHaveLength(5);
+    await client.close();
+  });
+
   it('retries a GET after 429 honouring Retry-After, and after 500', async () => {
     let n = 0;
     const srv = await scriptedServer((req, res) => {
