@@ -67,7 +67,8 @@ describe('init-profile', () => {
       writeProfile(env.ZDSAR_HOME!, TEST_PROFILE.replace('purposes:\n  - Providing video meetings, chat and telephony to staff', 'purposes: 42'));
       const typed = await runCli(['init-profile', '--check'], env);
       expect(typed.code).toBe(2);
-      expect(typed.stderr).toContain(`${path}:6: purposes: Invalid input: expected array`);
+      const purposesLine = TEST_PROFILE.split('\n').findIndex((l) => l.startsWith('purposes:')) + 1;
+      expect(typed.stderr).toContain(`${path}:${purposesLine}: purposes: Invalid input: expected array`);
     } finally {
       await sb.close();
     }
@@ -98,7 +99,7 @@ describe('the Article 15 statement in the person\'s copy, against the sandbox', 
     const st = JSON.parse(readFileSync(join(dir, 'article15.json'), 'utf8')) as Statement;
     expect(st.person).toBe(ALICE);
     expect(st.missing).toEqual([]);
-    expect(st.controller).toMatchObject({ name: 'Cedar & Pine Ltd', dpo_contact: 'dpo@cedarpine.example' });
+    expect(st.controller).toMatchObject({ name: 'Cedar & Pine Ltd (sample)', dpo_contact: 'dpo@cedarpine.example' });
     const part = (k: string) => st.parts.find((p) => p.key === k)!;
     expect(part('purposes').text).toEqual(['Providing video meetings, chat and telephony to staff']);
     expect(part('purposes').gdpr).toBe('Art. 15(1)(a)');

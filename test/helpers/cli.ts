@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { SANDBOX_PROFILE } from '../../src/dsar/article15.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'zdsar.js');
@@ -43,29 +44,8 @@ export function startCli(args: string[], env: Record<string, string>): ChildProc
  * statement). sandboxEnv puts it in every fresh ZDSAR_HOME it makes; test/disclosure/article15.test.ts
  * tests the missing and incomplete cases deliberately.
  */
-export const TEST_PROFILE = `controller:
-  name: Cedar & Pine Ltd
-  contact: privacy@cedarpine.example, 1 Cedar Road, Dublin
-dpo:
-  contact: dpo@cedarpine.example
-purposes:
-  - Providing video meetings, chat and telephony to staff
-recipients:
-  - Zoom Video Communications, Inc. (processor)
-retention:
-  default: Deleted 12 months after the end of employment
-  per_category:
-    recordings: Deleted automatically after 30 days
-supervisory_authority:
-  name: Data Protection Commission (Ireland)
-  contact: https://www.dataprotection.ie
-sources:
-  - Other participants of meetings and chats
-automated_decision_making: No decisions are made about you by automated means.
-transfers:
-  - destination: United States (Zoom Video Communications, Inc.)
-    safeguard: Standard contractual clauses (GDPR Art. 46(2)(c))
-`;
+/** The sandbox's sample profile (src/dsar/article15.ts), with a retention period per category as a real one has. */
+export const TEST_PROFILE = SANDBOX_PROFILE.replace(/^  default: .*\n/m, '$&  per_category:\n    recordings: Deleted automatically after 30 days\n');
 
 /** Write TEST_PROFILE (or the given text) as ZDSAR_HOME's controller profile. */
 export function writeProfile(home: string, text = TEST_PROFILE): string {
