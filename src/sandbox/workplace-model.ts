@@ -2,7 +2,7 @@
 type Rec = Record<string, unknown>;
 
 /** The products of this module; a product off for the account answers its documented "not enabled" error. */
-export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center'] as const;
+export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center', 'zoom_events', 'visitors'] as const;
 export type WorkplaceProduct = (typeof WORKPLACE_PRODUCTS)[number];
 
 /** One owner's record: `owner` is the user id it belongs to (never sent: Zoom's own fields are in `data`). */
@@ -36,6 +36,8 @@ export interface SandboxWorkplace {
   whiteboardSessions: Rec[];
   /** Zoom Contact Center (contact-center.ts, issue 28). */
   contactCenter?: SandboxContactCenter;
+  /** Zoom Events and visitor invitations (events-visitors.ts, issue 28). */
+  eventsVisitors?: SandboxEventsVisitors;
 }
 
 /** One Zoom Mail mailbox, each record in the shape mail.openapi.json answers it. */
@@ -60,4 +62,13 @@ export interface SandboxContactCenter {
   sms: Rec[];
   notes: Record<string, Rec[]>;
   recordings: Record<string, Rec[]>;
+}
+
+/** Zoom Events (per event: its state for the list's event_status_type, tickets, registrants, attendance report) and visitor invitations. */
+export interface SandboxEventsVisitors {
+  events: Array<{ state: 'upcoming' | 'past' | 'draft' | 'cancelled'; data: Rec }>;
+  tickets: Record<string, Rec[]>;
+  registrants: Record<string, Rec[]>;
+  attendance: Record<string, Rec[]>;
+  invitations: Rec[];
 }

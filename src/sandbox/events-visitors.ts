@@ -1,0 +1,152 @@
+/**
+ * Zoom Events and visitor invitations in the sandbox (issue 28), generated deterministically. The events
+ * are hosted by the account's first active user; their ticket holders are outsiders known only by an
+ * address (a ticket holder who is also a visitor, a person with a current and a former address, and a
+ * person whose address merely contains another's: the search must never hand one the other's tickets),
+ * and one of the account's users. eventsVisitorsFor lists what the sandbox holds for an address, which
+ * tests compare a package with.
+ */
+import { DAY, iso } from './build.js';
+import type { SandboxAccount } from './model.js';
+import { mulberry32, zoomId } from './prng.js';
+import type { SandboxEventsVisitors } from './workplace-model.js';
+
+export type { SandboxEventsVisitors } from './workplace-model.js';
+
+type Rec = Record<string, unknown>;
+
+/** The granular admin scopes the Zoom Events and visitor routes need, granted by default. */
+export const EVENTS_VISITORS_SCOPES = [
+  'zoom_events:read:list_events:admin',
+  'zoom_events:read:list_tickets:admin',
+  'zoom_events:read:list_registrants:admin',
+  'zoom_events:read:event_attendance:admin',
+  'visitor_management:read:list_invitations:admin',
+];
+
+/** The outsiders of the events and the visitor list. SIMILAR's address contains PAT's: a loose search by PAT's finds SIMILAR's too. */
+export const EV_PEOPLE = {
+  pat: { email: 'pat.visitor@guest.example', first: 'Pat', last: 'Visitor', phone: '+442079460555' },
+  similar: { email: 'pat.visitor@guest.example.org', first: 'Patricia', last: 'Lookalike', phone: '+442079460556' },
+  danaNew: { email: 'dana@new.example', first: 'Dana', last: 'Twoaddress', phone: '+14155550777' },
+  danaOld: { email: 'dana@old.example', first: 'Dana', last: 'Twoaddress', phone: '+14155550777' },
+  alex: { email: 'alex.other@partner.example', first: 'Alex', last: 'Otherperson', phone: '+14155550888' },
+};
+
+/** Add Zoom Events and visitor invitations to an account (deterministic for a seed and "now"). */
+export function addEventsVisitors(account: SandboxAccount, opts: { now: number; seed: number }): SandboxAccount {
+  const rand = mulberry32(opts.seed ^ 0x28c28c28);
+  const w = account.workplace;
+  if (!w) return account;
+  w.enabled.zoom_events = true;
+  w.enabled.visitors = true;
+  const users = account.users.filter((u) => u.status === 'active');
+  const host = users[0];
+  const ev: SandboxEventsVisitors = { events: [], tickets: {}, registrants: {}, attendance: {}, invitations: [] };
+  w.eventsVisitors = ev;
+  if (!host) return account;
+  const P = EV_PEOPLE;
+  const member = { email: host.email, first: host.first_name, last: host.last_name, phone: '' };
+  const plan: Array<{ name: string; state: 'upcoming' | 'past' | 'cancelled'; at: number; holders: Array<typeof member> }> = [
+    { name: 'Customer Summit', state: 'past', at: opts.now - 40 * DAY, holders: [P.pat, P.similar, P.danaNew, P.danaOld, P.alex] },
+    { name: 'Product Launch', state: 'upcoming', at: opts.now + 20 * DAY, holders: [P.pat, P.similar, member, P.alex] },
+    { name: 'Partner Day', state: 'cancelled', at: opts.now - 10 * DAY, holders: [P.danaOld, P.similar] },
+  ];
+  for (const e of plan) {
+    const eventId = zoomId(rand, 22);
+    const ticketTypeId = zoomId(rand, 22);
+    ev.events.push({
+      state: e.state,
+      data: {
+        event_id: eventId,
+        name: e.name,
+        description: `${e.name} hosted by ${host.display_name}`,
+        timezone: 'America/Los_Angeles',
+        event_type: 'CONFERENCE',
+        access_level: 'PRIVATE_RESTRICTED',
+        status: 'PUBLISHED',
+        start_time: iso(e.at),
+        end_time: iso(e.at + 6 * 3600_000),
+        contact_name: host.display_name,
+        contact_email: host.email,
+        attendance_type: 'virtual',
+      },
+    });
+    ev.tickets[eventId] = e.holders.map((h) => ({
+      ticket_id: zoomId(rand, 20),
+      ticket_type_id: ticketTypeId,
+      event_join_link: `https://events.zoom.us/ejl/${zoomId(rand, 16)}`,
+      send_notification: true,
+      email: h.email,
+      ticket_role_type: 'normal',
+      registration_source: 'Zoom Events',
+      authentication_method: 'no_auth',
+      first_name: h.first,
+      last_name: h.last,
+      ...(h.phone ? { phone: h.phone } : {}),
+      organization: h.email.split('@')[1],
+      comments: `Looking forward to ${e.name}, ${h.first}`,
+    }));
+    ev.registrants[eventId] = ev.tickets[eventId]!.map((t) => ({ email: t.email, registration_status: 'REGISTERED', tickets: [{ ticket_id: t.ticket_id, role: 'ATTENDEE', authentication_method: 'no_auth' }] }));
+    ev.attendance[eventId] =
+      e.state === 'past'
+        ? e.holders.map((h, i) => ({
+            display_name: `${h.first} ${h.last}`,
+            first_name: h.first,
+            last_name: h.last,
+            email: h.email,
+            opt_in_marketing: 0,
+            event_attendance: i % 2 === 0 ? 'attended' : 'absent',
+            attendance_type: ['virtual'],
+            lobby_attendance: 'absent',
+            lobby_chat_sent: i,
+            survey_taken: 0,
+            total_sessions_joined: i % 2 === 0 ? 2 : 0,
+            number_of_tickets: 1,
+            role: 'General',
+          }))
+        : [];
+  }
+  // Visitor invitations: each outsider visits once (PAT hosted by the first user), the lookalike too.
+  const visits: Array<[typeof member, number]> = [
+    [P.pat, 0],
+    [P.similar, 1],
+    [P.danaOld, 0],
+    [P.alex, 1],
+  ];
+  visits.forEach(([v, h], i) => {
+    const by = users[h] ?? host;
+    const start = opts.now - (5 + i * 20) * DAY;
+    ev.invitations.push({
+      invitation_id: zoomId(rand, 22),
+      address: '1 Market St, San Francisco',
+      details: `Meeting with ${by.display_name}`,
+      start_time: iso(start),
+      host_email: by.email,
+      host_name: by.display_name,
+      invite_location_id: 'loc0000000000000000001',
+      office_name: 'San Francisco office',
+      check_in_time: iso(start + 3600_000),
+      status: 'CHECK_OUT',
+      time_zone: 'America/Los_Angeles',
+      visitor_email: v.email,
+      visitor_name: `${v.first} ${v.last}`,
+      visitor_organization: v.email.split('@')[1],
+    });
+  });
+  return account;
+}
+
+/** What the sandbox holds for an address (exactly, case aside): tickets per event, attendance rows, and invitations as visitor or host. */
+export function eventsVisitorsFor(account: SandboxAccount, email: string): { tickets: Rec[]; registrants: Rec[]; attendance: Rec[]; invitations: Rec[] } {
+  const ev = account.workplace?.eventsVisitors;
+  const e = email.toLowerCase();
+  const is = (r: Rec, k: string) => String(r[k] ?? '').toLowerCase() === e;
+  if (!ev) return { tickets: [], registrants: [], attendance: [], invitations: [] };
+  return {
+    tickets: Object.values(ev.tickets).flat().filter((t) => is(t, 'email')),
+    registrants: Object.values(ev.registrants).flat().filter((t) => is(t, 'email')),
+    attendance: Object.values(ev.attendance).flat().filter((t) => is(t, 'email')),
+    invitations: ev.invitations.filter((t) => is(t, 'visitor_email') || is(t, 'host_email')),
+  };
+}
