@@ -34,6 +34,8 @@ const SPEC_FILES = [
   'whiteboard.openapi.json',
   // Zoom Contact Center (issue 28).
   'contact-center.openapi.json',
+  // Zoom Events (issue 28; visitor invitations are in rooms).
+  'events.openapi.json',
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -461,6 +463,21 @@ describe('every sandbox answer validates against its spec operation\'s response 
       await list(`/contact_center/engagements/${e.engagement_id}/recordings?from=${e.start_time}&to=${e.end_time}`, 'recordings');
     }
     await hit(`/contact_center/sms?user_id=nobody@nowhere.example`);
+    // Zoom Events (issue 28): the list as host in each state (and as attendee), each event's tickets (all, and by an
+    // address), registrants and attendance report; the account's visitor invitations, with and without dates.
+    const zoomEvents: any[] = [];
+    for (const state of ['upcoming', 'past', 'draft', 'cancelled']) zoomEvents.push(...(await list(`/zoom_events/events?role_type=host&event_status_type=${state}`, 'events', 1)));
+    await list('/zoom_events/events', 'events');
+    expect(zoomEvents.length).toBeGreaterThan(0);
+    for (const e of zoomEvents) {
+      await list(`/zoom_events/events/${e.event_id}/tickets`, 'tickets', 2);
+      await list(`/zoom_events/events/${e.event_id}/tickets?email=${encodeURIComponent('pat.visitor@guest.example')}`, 'tickets', 1);
+      await list(`/zoom_events/events/${e.event_id}/registrants`, 'registrants', 2);
+      await list(`/zoom_events/events/${e.event_id}/reports/event_attendance`, 'attendees', 2);
+    }
+    await list('/visitor/invitation?data_scope=account', 'invitations', 2);
+    await list(`/visitor/invitation?data_scope=account&from=${ymd(now - 60 * DAY)}T00:00:00Z&to=${ymd(now)}T23:59:59Z`, 'invitations', 1);
+    await list('/visitor/invitation', 'invitations');
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
     await list('/data_requests/requests', 'data');
