@@ -3,13 +3,27 @@ import { ensurePrivateDir, pathExists } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
-import { isoDay, sixMonthsFrom } from '../dates.js';
+import { EVENT_STATES, listEventAttendance, listEventRegistrants, listVisitorInvitations, listZoomEvents } from '../zoom/endpoints/events.js';
+import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 
 type Rec = Record<string, unknown>;
 
 /** AI Companion summaries exist since 2023: the account-wide list starts there (or at --from, if later). */
 export const SUMMARIES_SINCE = '2023-01-01';
+
+/** Months of visitor invitations read when --from is not given. */
+export const VISITORS_MONTHS = 24;
+
+async function rowsByEmail(path: string, fields: string[], emails: readonly string[]): Promise<Rec[]> {
+  const want = new Set(emails.map((e) => e.trim().toLowerCase()));
+  const out: Rec[] = [];
+  for await (const r of readNdjson(path)) {
+    const row = r as Rec;
+    if (fields.some((f) => want.has(String(row[f] ?? '').trim().toLowerCase()))) out.push(row);
+  }
+  return out;
+}
 
 /**
  * Lists Zoom serves only account-wide (sign-in activity, AI Companion summaries), fetched ONCE per
@@ -63,6 +77,42 @@ export class AccountWide {
       if (host) out.push(row);
     }
     return out;
+  }
+
+  /** The account's Zoom Events (issue 28), every state, each once (an event is listed in one state). */
+  async zoomEvents(): Promise<Rec[]> {
+    const out = new Map<string, Rec>();
+    for (const state of EVENT_STATES) {
+      const path = await this.part('zoom_events', state, () => listZoomEvents(this.o.client, state));
+      for await (const r of readNdjson(path)) {
+        const e = r as Rec;
+        const id = String(e.event_id ?? '');
+        if (id && !out.has(id)) out.set(id, { ...e, _state: state });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** One event's rows of an account-wide per-event list (registrants, attendance) whose `email` is one of `emails` (exactly, case aside). */
+  async eventRows(kind: 'registrants' | 'attendance', eventId: string, emails: readonly string[]): Promise<Rec[]> {
+    const path = await this.part(`zoom_events_${kind}`, eventId, () => (kind === 'registrants' ? listEventRegistrants(this.o.client, eventId) : listEventAttendance(this.o.client, eventId)));
+    return rowsByEmail(path, ['email'], emails);
+  }
+
+  /**
+   * The window of the account's visitor invitations: from --from (else VISITORS_MONTHS back) to a year
+   * ahead (visits already planned). The spec says nothing of a default window without dates, so dates are always sent.
+   */
+  visitorWindow(): DateWindow {
+    const today = parseIsoDay(this.o.today);
+    return { from: this.o.from ?? isoDay(addCalendarMonths(today, -VISITORS_MONTHS)), to: isoDay(addCalendarMonths(today, 12)) };
+  }
+
+  /** The account's visitor invitations naming one of `emails` as visitor or host (exactly, case aside), read once per run. */
+  async visitorInvitations(emails: readonly string[]): Promise<Rec[]> {
+    const w = this.visitorWindow();
+    const path = await this.part('visitor_invitations', `${w.from}_${w.to}`, () => listVisitorInvitations(this.o.client, w));
+    return rowsByEmail(path, ['visitor_email', 'host_email'], emails);
   }
 
   /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest. */

@@ -14,8 +14,8 @@ import type { ErrorAnswer, WorkplaceRoute } from './workplace-routes.js';
 
 type Rec = Record<string, unknown>;
 
-// getEvents documents a bare 400 and 404; the per-event reads document 404 code 2002 "Event not found." and 403 code 260200.
-const EVENTS_OFF: ErrorAnswer = [400, 400, 'Bad Request: Zoom Events is not enabled for this account.'];
+// getEvents documents a bare 400 and 404 (the sandbox answers 404 when the account has no Zoom Events); the per-event reads document 404 code 2002 "Event not found." and 403 code 260200.
+const EVENTS_OFF: ErrorAnswer = [404, 404, 'Not Found: Zoom Events is not enabled for this account.'];
 const EVENT_GONE: ErrorAnswer = [404, 2002, 'Event not found.'];
 // The invitation list documents 400 code 30051005 (page token/size) and a bare 404.
 const VISITORS_OFF: ErrorAnswer = [404, 404, 'Not Found: visitor management is not enabled for this account.'];

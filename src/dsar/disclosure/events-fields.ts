@@ -1,0 +1,36 @@
+/**
+ * Who is who in the Zoom Events and visitor-invitation categories (issue 28), from the field names of
+ * events.openapi.json and rooms.openapi.json: the same shape as fields.ts RULES (which spreads these in).
+ * A ticket, registration or attendance row is the person's own (found by their address); an invitation
+ * names a visitor and a host, one of whom is somebody else: masked as the policy says, and what the host
+ * wrote in `details` is theirs.
+ */
+type Kind = 'name' | 'first_name' | 'last_name' | 'email' | 'phone' | 'detail';
+type Rec = Record<string, unknown>;
+
+interface Rule {
+  category: string;
+  file: string;
+  parties: Array<{ role: string; at: string; fields: Record<string, Kind>; when?: (o: Rec) => boolean }>;
+  texts?: Array<{ by: string; fields: string[] }>;
+  review?: string;
+  unwrap?: string;
+}
+
+const holder = { role: 'ticket holder', at: '', fields: { email: 'email', first_name: 'first_name', last_name: 'last_name', phone: 'phone', address: 'detail', city: 'detail', state: 'detail', zip: 'detail', country: 'detail', organization: 'detail', job_title: 'detail' } } as const;
+
+export const EVENTS_VISITORS_RULES: readonly Rule[] = [
+  { category: 'events_tickets', file: 'zoom_events_tickets.json', unwrap: 'ticket', parties: [holder], texts: [{ by: 'ticket holder', fields: ['comments'] }] },
+  { category: 'events_registrations', file: 'zoom_events_registrations.json', unwrap: 'registrant', parties: [{ role: 'registrant', at: '', fields: { email: 'email' } }] },
+  { category: 'events_attendance', file: 'zoom_events_attendance.json', unwrap: 'attendee', parties: [{ role: 'attendee', at: '', fields: { email: 'email', display_name: 'name', first_name: 'first_name', last_name: 'last_name' } }] },
+  {
+    category: 'visitor_invitations',
+    file: 'visitor_invitations.json',
+    unwrap: 'invitation',
+    parties: [
+      { role: 'visitor', at: '', fields: { visitor_email: 'email', visitor_name: 'name', visitor_organization: 'detail', visitor_photo_url: 'detail' } },
+      { role: 'host', at: '', fields: { host_email: 'email', host_name: 'name' } },
+    ],
+    texts: [{ by: 'host', fields: ['details'] }],
+  },
+];
