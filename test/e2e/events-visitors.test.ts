@@ -1,0 +1,155 @@
+/**
+ * Zoom Events and visitor invitations (issue 28), over real sockets, run as the CLI: a person known only
+ * by an address and a phone number gets their event tickets, registrations, attendance and visitor
+ * invitations; a person with two addresses gets the union, each record once and naming the address that
+ * found it; a person whose address merely contains another's (the sandbox's ticket search is loose, as
+ * the spec allows) leaks into nobody's package; the account-wide lists are read once per run; the
+ * disclosure copy masks the hosts and other people named.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EV_PEOPLE, eventsVisitorsFor, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
+import { readJson, type Rec } from './export-helpers.js';
+
+interface Category {
+  status: string;
+  records?: number;
+  note?: string;
+  reason?: string;
+}
+interface Subject {
+  index: number;
+  email: string;
+  status: string;
+  path: string;
+  categories: Record<string, Category>;
+  identifiers?: Array<{ kind: string; value: string; primary?: boolean; searched: string[]; note?: string }>;
+}
+
+const { pat: PAT, similar: SIMILAR, danaNew: DANA_NEW, danaOld: DANA_OLD, alex: ALEX } = EV_PEOPLE;
+
+describe('Zoom Events and visitor invitations: people found by their addresses', () => {
+  let sb: Sandbox;
+  let pkg: string;
+  let subjects: Subject[];
+  let res: Awaited<ReturnType<typeof runCli>>;
+  let host: { id: string; email: string; display_name: string };
+  let log: string[];
+
+  beforeAll(async () => {
+    sb = await startSandbox({ seed: 11, latencyMs: { min: 5, max: 15 } });
+    const u = sb.account.users.filter((x) => x.status === 'active')[0]!;
+    host = { id: u.id, email: u.email, display_name: u.display_name };
+    const dir = tempDir('zdsar-ev-');
+    const csv = join(dir, 'people.csv');
+    // Pat: an address and a phone number, no Zoom user. Dana: a current and a former address. The host: a Zoom user.
+    writeFileSync(csv, `Email,Phone,Other Emails\n${PAT.email},${PAT.phone},\n${DANA_NEW.email},,${DANA_OLD.email}\n${host.email},,\n`);
+    const before = sb.log.length;
+    res = await runCli(['export', '--csv', csv, '--redact', '--out', join(dir, 'out'), '--json'], sandboxEnv(sb));
+    // The answered requests (a 429's retry is not a second read).
+    log = sb.log.slice(before).filter((e) => e.status === 200).map((e) => `${e.method} ${e.path}`);
+    const out = JSON.parse(res.stdout) as { package: string; manifest: string };
+    pkg = out.package;
+    subjects = readJson<{ subjects: Subject[] }>(out.manifest).subjects;
+  }, 300_000);
+  afterAll(async () => {
+    await sb?.close();
+  });
+
+  const file = (s: Subject, name: string) => {
+    const p = join(pkg, s.path, name);
+    return existsSync(p) ? readJson<Rec[]>(p) : [];
+  };
+  const ticketIds = (rows: Rec[]) => rows.map((r) => String((r.ticket as Rec).ticket_id)).sort();
+  const want = (email: string) => eventsVisitorsFor(sb.account, email);
+
+  it('a person known only by an address and a phone number gets their tickets, registrations, attendance and visitor invitations', () => {
+    expect(res.code, res.stderr).toBe(0);
+    const pat = subjects[0]!;
+    expect(pat.status).toBe('not_found');
+    const tickets = file(pat, 'zoom_events_tickets.json');
+    expect(want(PAT.email).tickets.length).toBeGreaterThan(1);
+    expect(ticketIds(tickets)).toEqual(want(PAT.email).tickets.map((t) => String(t.ticket_id)).sort());
+    // Exactly as Zoom sent them, beside their event and the address that found them.
+    for (const r of tickets) {
+      expect(r.found_by).toBe(PAT.email);
+      expect((r.ticket as Rec).email).toBe(PAT.email);
+      expect(String((r.event as Rec).event_id)).not.toBe('');
+    }
+    expect(file(pat, 'zoom_events_registrations.json').map((r) => (r.registrant as Rec).email)).toEqual(want(PAT.email).registrants.map((r) => r.email));
+    expect(file(pat, 'zoom_events_attendance.json').map((r) => (r.attendee as Rec).email)).toEqual([PAT.email]);
+    const invitations = file(pat, 'visitor_invitations.json');
+    expect(invitations.map((r) => (r.invitation as Rec).invitation_id)).toEqual(want(PAT.email).invitations.map((i) => i.invitation_id));
+    expect(invitations.every((r) => r.as === 'visitor' && r.found_by === PAT.email)).toBe(true);
+    for (const c of ['events_tickets', 'events_registrations', 'events_attendance', 'visitor_invitations']) expect(pat.categories[c]!.status, c).toBe('done');
+  });
+
+  it("nothing of a person whose address contains another's leaks in, though Zoom's ticket search found it", () => {
+    // The sandbox's search by Pat's address answered the lookalike's tickets too (a loose reading of the filter).
+    const looseAnswers = sb.account.workplace!.eventsVisitors!.tickets;
+    expect(Object.values(looseAnswers).flat().filter((t) => String(t.email).includes(PAT.email)).length).toBeGreaterThan(want(PAT.email).tickets.length);
+    for (const s of subjects) {
+      for (const name of ['zoom_events_tickets.json', 'zoom_events_registrations.json', 'zoom_events_attendance.json', 'visitor_invitations.json']) {
+        const text = JSON.stringify(file(s, name));
+        expect(text, `${s.email} ${name}`).not.toContain(SIMILAR.email);
+        expect(text, `${s.email} ${name}`).not.toContain(SIMILAR.last);
+        expect(text, `${s.email} ${name}`).not.toContain(ALEX.email);
+      }
+    }
+  });
+
+  it('a person with two addresses gets the union, each record once, and the manifest says which address found what', () => {
+    const dana = subjects[1]!;
+    const tickets = file(dana, 'zoom_events_tickets.json');
+    const expected = [...want(DANA_NEW.email).tickets, ...want(DANA_OLD.email).tickets];
+    expect(want(DANA_NEW.email).tickets.length).toBeGreaterThan(0);
+    expect(want(DANA_OLD.email).tickets.length).toBeGreaterThan(0);
+    expect(ticketIds(tickets)).toEqual(expected.map((t) => String(t.ticket_id)).sort());
+    expect(new Set(ticketIds(tickets)).size).toBe(tickets.length);
+    for (const r of tickets) expect(r.found_by).toBe((r.ticket as Rec).email);
+    // The former address found the invitation.
+    const inv = file(dana, 'visitor_invitations.json');
+    expect(inv.map((r) => r.found_by)).toEqual([DANA_OLD.email]);
+    const ids = dana.identifiers!;
+    expect(ids.find((i) => i.value === DANA_OLD.email)!.searched).toEqual(expect.arrayContaining(['events_tickets', 'events_registrations', 'events_attendance', 'visitor_invitations']));
+    expect(ids.find((i) => i.value === DANA_NEW.email)!.primary).toBe(true);
+  });
+
+  it("a Zoom user gets their own ticket and the invitations they sent as host; the account-wide lists are read once per run", () => {
+    const h = subjects[2]!;
+    expect(h.status).toBe('completed');
+    expect(ticketIds(file(h, 'zoom_events_tickets.json'))).toEqual(want(host.email).tickets.map((t) => String(t.ticket_id)).sort());
+    const inv = file(h, 'visitor_invitations.json');
+    expect(inv.length).toBeGreaterThan(0);
+    expect(inv.every((r) => r.as === 'host' && (r.invitation as Rec).host_email === host.email)).toBe(true);
+    expect(inv.map((r) => (r.invitation as Rec).invitation_id).sort()).toEqual(want(host.email).invitations.map((i) => i.invitation_id).sort());
+    // Once for three people: each event state's list, each event's registrants and attendance, the invitations.
+    const count = (re: RegExp) => log.filter((l) => re.test(l)).length;
+    expect(count(/^GET \/v2\/zoom_events\/events$/)).toBe(4);
+    expect(count(/^GET \/v2\/visitor\/invitation$/)).toBe(1);
+    const events = sb.account.workplace!.eventsVisitors!.events.filter((e) => e.state !== 'draft');
+    expect(count(/\/zoom_events\/events\/[^/]+\/registrants$/)).toBe(events.length);
+    // Tickets are asked per event and per address: 1 + 2 + 1 addresses.
+    expect(count(/\/zoom_events\/events\/[^/]+\/tickets$/)).toBe(events.length * 4);
+  });
+
+  it("the person's copy masks the hosts and the other people named, and keeps the person's own details", () => {
+    const copy = (s: Subject, name: string) => JSON.stringify(readJson<Rec[]>(join(pkg, 'disclosure', s.path.replace(/^subjects\//, ''), name)));
+    const pat = subjects[0]!;
+    const inv = copy(pat, 'visitor_invitations.json');
+    expect(inv).toContain(PAT.email);
+    const hostOfPat = String(want(PAT.email).invitations[0]!.host_email);
+    const hostUser = sb.account.users.find((u) => u.email === hostOfPat)!;
+    expect(inv).not.toContain(hostOfPat);
+    expect(inv).not.toContain(hostUser.display_name);
+    expect(copy(pat, 'zoom_events_tickets.json')).toContain(PAT.first);
+    // The host's copy: the visitors they invited are masked.
+    const hostCopy = copy(subjects[2]!, 'visitor_invitations.json');
+    for (const v of want(host.email).invitations) {
+      expect(hostCopy).not.toContain(String(v.visitor_email));
+      expect(hostCopy).not.toContain(String(v.visitor_name));
+    }
+  });
+});
