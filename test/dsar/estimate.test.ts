@@ -61,6 +61,21 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     expect(skipped.requests.contact_center_heavy).toBe(0);
   });
 
+  it("counts Zoom Events' and visitor invitations' requests on the main table by their labels (tickets Light, attendance Heavy, invitations Medium); --skip leaves them out", () => {
+    const e = estimateExport(base);
+    const ev = e.optional.zoom_events!.requests;
+    expect(ev.light).toBeGreaterThan(0);
+    expect(ev.heavy).toBeGreaterThan(0);
+    expect(ev.medium).toBe(0);
+    expect(e.optional.visitors!.requests.medium).toBeGreaterThan(0);
+    expect(e.optional.visitors!.requests.light).toBe(0);
+    for (const g of ['phone_light', 'contact_center_light'] as const) expect(ev[g], g).toBe(0);
+    const skipped = estimateExport({ ...base, skip: ['zoom_events', 'visitors'] });
+    expect(skipped.optional.zoom_events!.skipped).toBe(true);
+    expect(skipped.optional.visitors!.skipped).toBe(true);
+    expect(skipped.requests.light).toBeLessThan(e.requests.light);
+  });
+
   it('lists each Workplace product with its requests on its own rate category, and leaves out what --skip names', () => {
     const e = estimateExport(base);
     expect(e.optional.clips!.requests.light).toBeGreaterThan(0);

@@ -152,4 +152,21 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
       expect(hostCopy).not.toContain(String(v.visitor_name));
     }
   });
+  it('doctor checks Zoom Events and visitor management: on the account and permitted, or the scope to add', async () => {
+    type Report = { workplace: { products: Record<string, { licensed: string; permitted: boolean; missing_scopes: string[] }> } };
+    const ok = JSON.parse((await runCli(['doctor', '--json'], sandboxEnv(sb))).stdout) as Report;
+    expect(ok.workplace.products.zoom_events).toMatchObject({ licensed: 'yes', permitted: true, missing_scopes: [] });
+    expect(ok.workplace.products.visitors).toMatchObject({ licensed: 'yes', permitted: true, missing_scopes: [] });
+    const scopes = [...sb.account.scopes];
+    sb.account.scopes = scopes.filter((x) => x !== 'zoom_events:read:list_tickets:admin');
+    sb.account.workplace!.enabled.visitors = false;
+    try {
+      const missing = JSON.parse((await runCli(['doctor', '--json'], sandboxEnv(sb))).stdout) as Report;
+      expect(missing.workplace.products.zoom_events).toMatchObject({ permitted: false, missing_scopes: ['zoom_events:read:list_tickets:admin'] });
+      expect(missing.workplace.products.visitors).toMatchObject({ licensed: 'no' });
+    } finally {
+      sb.account.scopes = scopes;
+      sb.account.workplace!.enabled.visitors = true;
+    }
+  });
 });
