@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? new URL('../spec/zoom-api', import.meta.url).pathname;
-const files = ['users', 'meetings', 'phone', 'accounts', 'team-chat', 'clips', 'calendar', 'scheduler', 'rooms', 'ai-companion', 'mail', 'whiteboard', 'contact-center', 'events'];
+const files = ['users', 'meetings', 'phone', 'accounts', 'team-chat', 'clips', 'calendar', 'scheduler', 'rooms', 'ai-companion', 'mail', 'whiteboard', 'contact-center', 'events', 'revenue-accelerator', 'quality-management'];
 const ops = {};
 const sources = {};
 for (const f of files) {

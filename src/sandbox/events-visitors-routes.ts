@@ -94,3 +94,85 @@ export const EVENTS_VISITORS_ROUTES: readonly WorkplaceRoute[] = [
     errors: { notEnabled: VISITORS_OFF, notFound: VISITORS_OFF },
   },
 ];
+
+// Revenue Accelerator (revenue-accelerator.openapi.json): the /zra family. The /iq paths are the same
+// operations marked deprecated (operationIds …Deprecated); the sandbox serves the current family only.
+const RA_OFF: ErrorAnswer = [404, 1005, 'Host or participant does not exist: Revenue Accelerator is not enabled for this account.'];
+const NO_CONVERSATION: ErrorAnswer = [404, 1005, 'Conversation does not exist.'];
+// Quality Management documents a bare 404 on both reads.
+const QM_OFF: ErrorAnswer = [404, 404, 'Not Found'];
+
+export const REVENUE_QUALITY_ROUTES: readonly WorkplaceRoute[] = [
+  {
+    path: '/v2/zra/conversations',
+    spec: 'revenue-accelerator.openapi.json listAllConversations',
+    label: 'Medium',
+    granular: ['zra:read:list_conversations', 'zra:read:list_conversations:admin'],
+    classic: ['iq_conversation:read', 'iq_conversation:read:admin'],
+    product: 'revenue_accelerator',
+    // host_id: the conversations that user hosted; participant_id ("the internal participant ID") matches no address.
+    records: (w, { query }) => {
+      const all = w.eventsVisitors?.conversations ?? [];
+      const host = query.get('host_id');
+      return (host ? all.filter((c) => c.owner === host) : all).map((c) => c.data);
+    },
+    shape: { kind: 'list', key: 'conversations', paging: 'zoom', max: 300, echo: ['from', 'to'] },
+    window: { from: 'from', to: 'to', start: () => 'meeting_start_time', tooWide: [400, 1001, 'The from or to time is invalid.'] },
+    errors: { notEnabled: RA_OFF, notFound: RA_OFF },
+  },
+  {
+    path: '/v2/zra/conversations/:conversationId',
+    spec: 'revenue-accelerator.openapi.json getConversationDetail',
+    label: 'Light',
+    granular: ['zra:read:conversations:admin', 'zra:read:conversations'],
+    classic: ['iq_conversation:read', 'iq_conversation:read:admin'],
+    product: 'revenue_accelerator',
+    records: (w) => (w.eventsVisitors?.conversations ?? []).map((c) => {
+      const parts = w.eventsVisitors!.conversationInteractions[String(c.data.conversation_id)] ?? [];
+      const host = parts.find((p) => p.speaker_type === 'rep');
+      return { ...c.data, host_email: host?.email, participants: parts.map((p) => ({ display_name: p.display_name, email: p.email, type: p.speaker_type })), recording_download_url: `https://zoom.us/zra/recording/${encodeURIComponent(String(c.data.conversation_id))}` };
+    }),
+    shape: { kind: 'detail', param: 'conversationId', idField: 'conversation_id' },
+    errors: { notEnabled: RA_OFF, notFound: NO_CONVERSATION },
+  },
+  {
+    path: '/v2/zra/conversations/:conversationId/interactions',
+    spec: 'revenue-accelerator.openapi.json getConversationInteraction',
+    label: 'Medium',
+    granular: ['zra:read:conversation_participants', 'zra:read:conversation_participants:admin'],
+    classic: ['iq_conversation:read', 'iq_conversation:read:admin'],
+    product: 'revenue_accelerator',
+    records: (w, { params }) => w.eventsVisitors?.conversationInteractions[params.conversationId ?? ''],
+    shape: { kind: 'list', key: 'participants', paging: 'zoom', max: 300 },
+    errors: { notEnabled: RA_OFF, notFound: NO_CONVERSATION },
+  },
+  {
+    path: '/v2/qm/interactions',
+    spec: 'quality-management.openapi.json ListInteractions',
+    label: 'Medium',
+    granular: ['zoom_quality_management:read:interactions', 'zoom_quality_management:read:interactions:admin'],
+    classic: ['qm_interactions:read', 'qm_interactions:read:admin'],
+    product: 'quality_management',
+    // user_ids: "The agent IDs, separated by commas."
+    records: (w, { query }) => {
+      const ids = (query.get('user_ids') ?? '').split(',').filter(Boolean);
+      const all = w.eventsVisitors?.qmInteractions ?? [];
+      return (ids.length ? all.filter((x) => ids.includes(x.owner)) : all).map((x) => x.data);
+    },
+    // page_size: "Maximum: 100" in prose, `exclusiveMaximum: true` in the schema (below 100): the sandbox takes 100.
+    shape: { kind: 'list', key: 'interactions', paging: 'zoom', max: 100 },
+    window: { from: 'from', to: 'to', start: () => 'start_time', tooWide: [400, 1001, 'The from or to time is invalid.'] },
+    errors: { notEnabled: QM_OFF, notFound: QM_OFF },
+  },
+  {
+    path: '/v2/qm/interactions/:interactionId',
+    spec: 'quality-management.openapi.json InteractionDetail',
+    label: 'Medium',
+    granular: ['zoom_quality_management:read:interactions', 'zoom_quality_management:read:interactions:admin'],
+    classic: ['qm_interactions:read', 'qm_interactions:read:admin'],
+    product: 'quality_management',
+    records: (w, { params }) => (w.eventsVisitors?.qmInteractions ?? []).filter((x) => (x.detail.interaction_info as Rec).interaction_id === params.interactionId).map((x) => x.detail),
+    shape: { kind: 'object' },
+    errors: { notEnabled: QM_OFF, notFound: QM_OFF },
+  },
+];

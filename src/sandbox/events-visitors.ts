@@ -15,13 +15,17 @@ export type { SandboxEventsVisitors } from './workplace-model.js';
 
 type Rec = Record<string, unknown>;
 
-/** The granular admin scopes the Zoom Events and visitor routes need, granted by default. */
+/** The granular admin scopes the Zoom Events, visitor, Revenue Accelerator and Quality Management routes need, granted by default. */
 export const EVENTS_VISITORS_SCOPES = [
   'zoom_events:read:list_events:admin',
   'zoom_events:read:list_tickets:admin',
   'zoom_events:read:list_registrants:admin',
   'zoom_events:read:event_attendance:admin',
   'visitor_management:read:list_invitations:admin',
+  'zra:read:list_conversations:admin',
+  'zra:read:conversations:admin',
+  'zra:read:conversation_participants:admin',
+  'zoom_quality_management:read:interactions:admin',
 ];
 
 /** The outsiders of the events and the visitor list. SIMILAR's address contains PAT's: a loose search by PAT's finds SIMILAR's too. */
@@ -42,9 +46,12 @@ export function addEventsVisitors(account: SandboxAccount, opts: { now: number; 
   w.enabled.visitors = true;
   const users = account.users.filter((u) => u.status === 'active');
   const host = users[0];
-  const ev: SandboxEventsVisitors = { events: [], tickets: {}, registrants: {}, attendance: {}, invitations: [] };
+  const ev: SandboxEventsVisitors = { events: [], tickets: {}, registrants: {}, attendance: {}, invitations: [], conversations: [], conversationInteractions: {}, qmInteractions: [] };
   w.eventsVisitors = ev;
   if (!host) return account;
+  addRevenueQuality(ev, users.slice(0, 2), opts.now, rand);
+  w.enabled.revenue_accelerator = true;
+  w.enabled.quality_management = true;
   const P = EV_PEOPLE;
   const member = { email: host.email, first: host.first_name, last: host.last_name, phone: '' };
   const plan: Array<{ name: string; state: 'upcoming' | 'past' | 'cancelled'; at: number; holders: Array<typeof member> }> = [
@@ -135,6 +142,34 @@ export function addEventsVisitors(account: SandboxAccount, opts: { now: number; 
     });
   });
   return account;
+}
+
+/**
+ * Revenue Accelerator conversations hosted by each of `hosts` (a customer of Alex's company on each, with
+ * transcripts) and Quality Management interactions each handled as an agent, spread over the last months.
+ */
+function addRevenueQuality(ev: SandboxEventsVisitors, hosts: Array<{ id: string; email: string; display_name: string }>, now: number, rand: () => number): void {
+  const customer = EV_PEOPLE.alex;
+  hosts.forEach((h, hi) => {
+    for (let k = 0; k < 3; k++) {
+      const start = now - (3 + k * 35 + hi * 5) * DAY;
+      const conversationId = `${zoomId(rand, 22)}==,${start}`;
+      const meetingId = 80000000000 + hi * 1000 + k;
+      ev.conversations.push({ owner: h.id, data: { conversation_id: conversationId, host_id: h.id, meeting_id: meetingId, meeting_uuid: `${zoomId(rand, 22)}==`, conversation_topic: `Renewal call ${k + 1}`, duration: 30, duration_sec: 1800, conversation_type: 'meeting', meeting_start_time: iso(start), iq_processed_time: iso(start + 3600_000), engagement_score: 70, sentiment_score: 60, engaging_questions_count: 3, next_steps_count: 1, filler_words_count: 4, processing_analysis: false } });
+      ev.conversationInteractions[conversationId] = [
+        { user_id: h.id, display_name: h.display_name, email: h.email, speaker_type: 'rep', transcripts: [{ item_id: zoomId(rand, 10), text: `Thanks for joining, ${customer.first}.`, start_time: iso(start + 60_000), end_time: iso(start + 65_000) }], metrics: { talk_to_listen_ratio: 0.5, longest_monolog: 40, talk_speed: 150, filler_words: 2, patience: 1.2 } },
+        { display_name: `${customer.first} ${customer.last}`, email: customer.email, speaker_type: 'customer', transcripts: [{ item_id: zoomId(rand, 10), text: 'Our budget is approved for next year.', start_time: iso(start + 70_000), end_time: iso(start + 80_000) }], metrics: { talk_to_listen_ratio: 0.5, longest_monolog: 20, talk_speed: 140, filler_words: 2, patience: 1 } },
+      ];
+      const interactionId = zoomId(rand, 22);
+      const info = { from: customer.phone, to: '+18005550199', interaction_id: interactionId, agent_name: h.display_name, consumer_name: `${customer.first} ${customer.last}`, channel_type: 'AUDIO', associated_ids: [], evaluations: [] };
+      const row = { start_time: iso(start), duration: 600, queue_id: 'qmq1', queue_name: 'Support', interaction_info: info, engagement_id: zoomId(rand, 22), direction: 'inbound', disposition: 'resolved', silence_event_count: 0, crosstalk_event_count: 1, hold_event_count: 0, screen_recording_status: 'UNAVAILABLE' };
+      ev.qmInteractions.push({
+        owner: h.id,
+        data: row,
+        detail: { start_time: row.start_time, duration: 600, queue_id: 'qmq1', queue_name: 'Support', recording_url: `https://zoom.us/qm/recording/${interactionId}`, language: 'en-US', interaction_summary: `${customer.first} asked about an invoice.`, interaction_info: info, transcript_body: { host_id: h.id, language: 'en-US', speakers: [{ speaker_id: 's1', zoom_user_id: h.id, email_address: h.email, username: h.display_name, role: 'rep' }, { speaker_id: 's2', zoom_user_id: '', email_address: customer.email, username: `${customer.first} ${customer.last}`, role: 'customer' }], items: [{ item_id: 'i1', speaker_id: 's2', start_time: iso(start + 5000), end_time: iso(start + 9000), text: 'I have a question about my invoice.', email: customer.email }] } },
+      });
+    }
+  });
 }
 
 /** What the sandbox holds for an address (exactly, case aside): tickets per event, attendance rows, and invitations as visitor or host. */

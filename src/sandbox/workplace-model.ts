@@ -2,7 +2,7 @@
 type Rec = Record<string, unknown>;
 
 /** The products of this module; a product off for the account answers its documented "not enabled" error. */
-export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center', 'zoom_events', 'visitors'] as const;
+export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center', 'zoom_events', 'visitors', 'revenue_accelerator', 'quality_management'] as const;
 export type WorkplaceProduct = (typeof WORKPLACE_PRODUCTS)[number];
 
 /** One owner's record: `owner` is the user id it belongs to (never sent: Zoom's own fields are in `data`). */
@@ -71,4 +71,9 @@ export interface SandboxEventsVisitors {
   registrants: Record<string, Rec[]>;
   attendance: Record<string, Rec[]>;
   invitations: Rec[];
+  /** Revenue Accelerator conversations (owner: the host's user id), each one's interactions (participants with transcripts). */
+  conversations: Owned[];
+  conversationInteractions: Record<string, Rec[]>;
+  /** Quality Management interactions (owner: the agent's user id): the list's row and the detail. */
+  qmInteractions: Array<{ owner: string; data: Rec; detail: Rec }>;
 }

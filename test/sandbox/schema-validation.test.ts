@@ -36,6 +36,8 @@ const SPEC_FILES = [
   'contact-center.openapi.json',
   // Zoom Events (issue 28; visitor invitations are in rooms).
   'events.openapi.json',
+  'revenue-accelerator.openapi.json',
+  'quality-management.openapi.json',
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -478,6 +480,19 @@ describe('every sandbox answer validates against its spec operation\'s response 
     await list('/visitor/invitation?data_scope=account', 'invitations', 2);
     await list(`/visitor/invitation?data_scope=account&from=${ymd(now - 60 * DAY)}T00:00:00Z&to=${ymd(now)}T23:59:59Z`, 'invitations', 1);
     await list('/visitor/invitation', 'invitations');
+    // Revenue Accelerator (the /zra family) and Quality Management: each host's or agent's lists a month at a
+    // time (QM pages below 100: the spec's prose says at most 100, its schema below 100), and each item's detail.
+    for (const u of a.users.filter((x) => x.status === 'active').slice(0, 3)) {
+      for (const w of ccMonths.slice(0, 4)) {
+        for (const c of await list(`/zra/conversations?host_id=${u.id}&from=${w.from}T00:00:00Z&to=${w.to}T23:59:59Z`, 'conversations', 1)) {
+          await hit(`/zra/conversations/${encodeURIComponent(c.conversation_id)}`);
+          await list(`/zra/conversations/${encodeURIComponent(c.conversation_id)}/interactions`, 'participants', 1);
+        }
+        for (const x of await list(`/qm/interactions?user_ids=${u.id}&from=${w.from}T00:00:00Z&to=${w.to}T23:59:59Z`, 'interactions', 99)) await hit(`/qm/interactions/${encodeURIComponent(x.interaction_info.interaction_id)}`);
+      }
+    }
+    await list('/zra/conversations', 'conversations');
+    await list('/qm/interactions', 'interactions');
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
     await list('/data_requests/requests', 'data');
