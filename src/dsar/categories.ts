@@ -4,7 +4,7 @@
  */
 import { WORKPLACE_CATEGORIES } from './workplace-categories.js';
 import { CONTACT_CENTER_CATEGORIES } from './contact-center-categories.js';
-import { EVENTS_VISITORS_CATEGORIES } from './events-categories.js';
+import { EVENTS_VISITORS_CATEGORIES, REVENUE_QUALITY_CATEGORIES } from './events-categories.js';
 
 export interface CategoryInfo {
   name: string;
@@ -39,6 +39,7 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   ...WORKPLACE_CATEGORIES,
   ...CONTACT_CENTER_CATEGORIES,
   ...EVENTS_VISITORS_CATEGORIES,
+  ...REVENUE_QUALITY_CATEGORIES,
   { name: 'registrations', file: 'registrations.json', group: 'registrations', title: 'Meeting and webinar registrations', explain: "Registrations made with your email address for meetings and webinars on this account, including other hosts' events: name, address and answers you gave when registering." },
 ];
 

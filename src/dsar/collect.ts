@@ -15,6 +15,7 @@ import { workplacePlan } from './workplace.js';
 import { contactCenterPlan } from './contact-center.js';
 import { CC_DEFAULT_MONTHS } from './contact-center-categories.js';
 import { eventsVisitorsPlan } from './events.js';
+import { revenueQualityPlan } from './revenue-quality.js';
 import { EVENTS_VISITORS_OPTIONAL } from './events-categories.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
@@ -152,7 +153,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
       await settleAll(contactCenterPlan(person, { client: env.client, skip: env.breadth.skip }, { phones, range: { from, to }, why }));
     }
     // Addresses find Zoom Events tickets and visitor invitations, Zoom user or not (issue 28).
-    if (env.breadth) await settleAll(eventsVisitorsPlan(person, { client: env.client, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])] }));
+    if (env.breadth) await settleAll([...eventsVisitorsPlan(person, { client: env.client, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])] }), ...revenueQualityPlan(person, { client: env.client, skip: env.breadth.skip }, {})]);
     return withIdentifiers(env, email, await person.finish('not_found'));
   }
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
@@ -189,6 +190,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip }, { userId, email: String(user.email ?? email), range }) : []),
     ...(env.breadth ? contactCenterPlan(person, { client: c, skip: env.breadth.skip }, { userId, phones: env.identifiers?.phones ?? [], range }) : []),
     ...(env.breadth ? eventsVisitorsPlan(person, { client: c, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])], userEmail: String(user.email ?? email) }) : []),
+    ...(env.breadth ? revenueQualityPlan(person, { client: c, skip: env.breadth.skip }, { userId, range }) : []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);

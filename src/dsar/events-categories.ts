@@ -33,3 +33,31 @@ export function eventsVisitorsRequests(people: number): Record<string, Array<[st
     visitors: [['GET /visitor/invitation', a.invitationPages]],
   };
 }
+
+/** Revenue Accelerator and Quality Management (issue 28): found by the person's Zoom user only. */
+export const REVENUE_QUALITY_CATEGORIES = [
+  { name: 'ra_conversations', file: 'revenue_accelerator_conversations.json', group: 'workplace', title: 'Revenue Accelerator: conversations you hosted', explain: 'Sales conversations you hosted that Zoom Revenue Accelerator analysed: topic, when, how long, the participants, the summary and scores, the link to the recording, and what each participant said (transcripts) with talk metrics.' },
+  { name: 'qm_interactions', file: 'quality_management_interactions.json', group: 'workplace', title: 'Quality Management: interactions you handled', explain: 'Customer interactions you handled as an agent that Zoom Quality Management recorded: when, which queue and channel, the summary and scores, the transcript and the link to the recording.' },
+] as const;
+
+export const REVENUE_QUALITY_OPTIONAL: Record<string, string[]> = {
+  revenue_accelerator: ['ra_conversations'],
+  quality_management: ['qm_interactions'],
+};
+
+/** Requests for `people` people over `monthWindows` windows: the lists of the share who host or handle any, one per month, then each item. */
+export function revenueQualityRequests(people: number, monthWindows: number): Record<string, Array<[string, number]>> {
+  const users = people * 0.1;
+  const items = users * 4 * monthWindows;
+  return {
+    revenue_accelerator: [
+      ['GET /zra/conversations', people * monthWindows],
+      ['GET /zra/conversations/{conversationId}', items],
+      ['GET /zra/conversations/{conversationId}/interactions', items],
+    ],
+    quality_management: [
+      ['GET /qm/interactions', people * monthWindows],
+      ['GET /qm/interactions/{interactionId}', items],
+    ],
+  };
+}

@@ -97,6 +97,7 @@ export const EVENTS_VISITORS_ROUTES: readonly WorkplaceRoute[] = [
 
 // Revenue Accelerator (revenue-accelerator.openapi.json): the /zra family. The /iq paths are the same
 // operations marked deprecated (operationIds …Deprecated); the sandbox serves the current family only.
+// The list documents 404 code 1005 only ("Host or participant does not exist"); answered when the product is off too.
 const RA_OFF: ErrorAnswer = [404, 1005, 'Host or participant does not exist: Revenue Accelerator is not enabled for this account.'];
 const NO_CONVERSATION: ErrorAnswer = [404, 1005, 'Conversation does not exist.'];
 // Quality Management documents a bare 404 on both reads.

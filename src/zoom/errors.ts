@@ -278,6 +278,10 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
   // Zoom Events (issue 28): an event deleted since the account's event list named it.
   'GET /zoom_events/events/{eventId}/tickets': [EVENT_GONE],
   'GET /zoom_events/events/{eventId}/registrants': [EVENT_GONE],
+  // Revenue Accelerator: a host it does not know (not a Revenue Accelerator user) has no conversation.
+  'GET /zra/conversations': [{ status: 404, code: 1005, outcome: 'no_data', reason: 'Revenue Accelerator knows no conversation host by this user (404 code 1005 "Host or participant does not exist")' }],
+  'GET /zra/conversations/{conversationId}': [{ status: 404, code: 1005, outcome: 'gone', reason: 'deleted since the conversation list named it (404 code 1005)' }],
+  'GET /zra/conversations/{conversationId}/interactions': [{ status: 404, code: 1005, outcome: 'gone', reason: 'deleted since the conversation list named it (404 code 1005)' }],
   'GET /phone/voice_mails/{voicemailId}': [{ status: 400, code: 300, message: /voice ?mail does not exist/i, outcome: 'gone', reason: 'deleted since the voicemail list named it (400 code 300 "Voice mail does not exist")' }],
   'GET /phone/users/{userId}': PHONE_USER,
   'GET /phone/users/{userId}/settings': PHONE_USER,

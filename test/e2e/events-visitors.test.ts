@@ -4,7 +4,8 @@
  * invitations; a person with two addresses gets the union, each record once and naming the address that
  * found it; a person whose address merely contains another's (the sandbox's ticket search is loose, as
  * the spec allows) leaks into nobody's package; the account-wide lists are read once per run; the
- * disclosure copy masks the hosts and other people named.
+ * disclosure copy masks the hosts and other people named. Revenue Accelerator and Quality Management are
+ * found by the Zoom user only.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -168,5 +169,39 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
       sb.account.scopes = scopes;
       sb.account.workplace!.enabled.visitors = true;
     }
+  });
+  it('Revenue Accelerator and Quality Management: a host gets the conversations they hosted with transcripts, an agent the interactions they handled; an outsider is not searchable; the copy masks the customer', () => {
+    const h = subjects[2]!;
+    const ev = sb.account.workplace!.eventsVisitors!;
+    const conversations = file(h, 'revenue_accelerator_conversations.json');
+    const mine = ev.conversations.filter((c) => c.owner === host.id).map((c) => String(c.data.conversation_id)).sort();
+    expect(mine.length).toBeGreaterThan(0);
+    expect(conversations.map((r) => String((r.conversation as Rec).conversation_id)).sort()).toEqual(mine);
+    for (const r of conversations) {
+      expect((r.conversation as Rec).recording_download_url).toBeTruthy();
+      expect((r.interactions as Rec[]).some((x) => ((x.transcripts as Rec[]) ?? []).length > 0)).toBe(true);
+    }
+    const interactions = file(h, 'quality_management_interactions.json');
+    const handled = ev.qmInteractions.filter((x) => x.owner === host.id).map((x) => String((x.data.interaction_info as Rec).interaction_id)).sort();
+    expect(interactions.map((r) => String(((r.interaction as Rec).interaction_info as Rec).interaction_id)).sort()).toEqual(handled);
+    // Only the host's: no other host's conversation.
+    const others = ev.conversations.filter((c) => c.owner !== host.id).map((c) => String(c.data.conversation_id));
+    expect(others.length).toBeGreaterThan(0);
+    for (const id of others) expect(JSON.stringify(conversations)).not.toContain(id);
+    // Every list asked one month at a time, QM pages below 100 (valid under both readings of its maximum).
+    const lists = sb.log.filter((e) => e.path === '/v2/zra/conversations' || e.path === '/v2/qm/interactions');
+    expect(lists.length).toBeGreaterThan(0);
+    for (const e of lists) expect(Date.parse(e.query.to!) - Date.parse(e.query.from!)).toBeLessThanOrEqual(32 * 86_400_000);
+    for (const e of lists.filter((x) => x.path === '/v2/qm/interactions')) expect(Number(e.query.page_size)).toBeLessThan(100);
+    for (const c of ['ra_conversations', 'qm_interactions']) expect(subjects[0]!.categories[c], c).toMatchObject({ status: 'unavailable', reason: 'not_searchable' });
+    // The package holds the customer as Zoom sent them; the person's copy does not.
+    expect(JSON.stringify(conversations)).toContain(ALEX.email);
+    expect(JSON.stringify(interactions)).toContain(ALEX.email);
+    const copy = JSON.stringify(readJson<Rec[]>(join(pkg, 'disclosure', h.path.replace(/^subjects\//, ''), 'revenue_accelerator_conversations.json')));
+    expect(copy).not.toContain(ALEX.email);
+    expect(copy).not.toContain(`${ALEX.first} ${ALEX.last}`);
+    const qmCopy = JSON.stringify(readJson<Rec[]>(join(pkg, 'disclosure', h.path.replace(/^subjects\//, ''), 'quality_management_interactions.json')));
+    expect(qmCopy).not.toContain(ALEX.email);
+    expect(qmCopy).not.toContain(`${ALEX.first} ${ALEX.last}`);
   });
 });

@@ -62,11 +62,13 @@ export function probeEventsVisitors(client: ZoomClient): Record<string, () => Pr
 
 const PRODUCTS: Record<string, { name: string; setting: string }> = {
   '/zoom_events/events': { name: 'Zoom Events', setting: 'give the account a Zoom Events or Webinars Plus licence and the app owner\'s role access to Zoom Events' },
+  '/zra/conversations': { name: 'Zoom Revenue Accelerator', setting: 'give the account Zoom Revenue Accelerator and the app owner\'s role access to its conversations' },
+  '/qm/interactions': { name: 'Zoom Quality Management', setting: 'give the account Zoom Quality Management and the app owner\'s role access to its interactions' },
   '/visitor/invitation': { name: 'Visitor management', setting: 'assign a visitor management licence (Room Management > Visitor Management) and give the app owner\'s role visitor management permissions' },
 };
 
 /**
- * What a refusal of the list reads means: a missing scope (add it), or the product is not on the account
+ * What a refusal of the list reads (Zoom Events, visitors, Revenue Accelerator, Quality Management) means: a missing scope (add it), or the product is not on the account
  * (the lists document only 400 and 404; a 403 or 404 on the list itself means Zoom serves the app no such
  * product). undefined: a failure.
  */
@@ -74,7 +76,7 @@ export function eventsVisitorsBlock(e: unknown): { reason: 'not_enabled' | 'not_
   if (!(e instanceof ZoomApiError)) return undefined;
   const t = e.template ?? '';
   const said = `Zoom answered ${e.status}${e.code !== undefined ? ` code ${e.code}` : ''}: ${e.zoomMessage}`;
-  if (e.isMissingScope && (t.startsWith('/zoom_events') || t.startsWith('/visitor'))) return scopeBlock(t, said);
+  if (e.isMissingScope && ['/zoom_events', '/visitor', '/zra', '/qm'].some((x) => t.startsWith(x))) return scopeBlock(t, said);
   const product = PRODUCTS[t];
   if (product && (e.status === 403 || e.status === 404)) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
   return undefined;
