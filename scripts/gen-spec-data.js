@@ -29,6 +29,8 @@ for (const f of files) {
         if (s.type) x.type = s.type;
         if (s.enum) x.enum = s.enum.map(String);
         if (s.maximum !== undefined) x.maximum = s.maximum;
+        // OpenAPI 3.0's boolean form: the value must stay below `maximum` (QM's page_size: "Maximum: 100" in prose, exclusive in the schema).
+        if (s.exclusiveMaximum === true) x.exclusiveMaximum = true;
         if (s.minimum !== undefined) x.minimum = s.minimum;
         if (s.format) x.format = s.format;
         const d = String(p.description ?? '');

@@ -12,8 +12,8 @@ type Rec = Record<string, unknown>;
 /** AI Companion summaries exist since 2023: the account-wide list starts there (or at --from, if later). */
 export const SUMMARIES_SINCE = '2023-01-01';
 
-/** Months of visitor invitations read when --from is not given. */
-export const VISITORS_MONTHS = 24;
+/** The first day of the account's visitor invitations when --from is not given: before Zoom existed (2011), so the whole list, whatever a person's history. */
+export const VISITORS_SINCE = '2011-01-01';
 
 async function rowsByEmail(path: string, fields: string[], emails: readonly string[]): Promise<Rec[]> {
   const want = new Set(emails.map((e) => e.trim().toLowerCase()));
@@ -100,12 +100,11 @@ export class AccountWide {
   }
 
   /**
-   * The window of the account's visitor invitations: from --from (else VISITORS_MONTHS back) to a year
-   * ahead (visits already planned). The spec says nothing of a default window without dates, so dates are always sent.
+   * The window of the account's visitor invitations: from --from (else VISITORS_SINCE: all of them) to a
+   * year ahead (visits already planned). The spec says nothing of a default window without dates, so dates are always sent.
    */
   visitorWindow(): DateWindow {
-    const today = parseIsoDay(this.o.today);
-    return { from: this.o.from ?? isoDay(addCalendarMonths(today, -VISITORS_MONTHS)), to: isoDay(addCalendarMonths(today, 12)) };
+    return { from: this.o.from ?? VISITORS_SINCE, to: isoDay(addCalendarMonths(parseIsoDay(this.o.today), 12)) };
   }
 
   /** The account's visitor invitations naming one of `emails` as visitor or host (exactly, case aside), read once per run. */
