@@ -205,3 +205,24 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
     expect(qmCopy).not.toContain(`${ALEX.first} ${ALEX.last}`);
   });
 });
+
+describe('an account without Zoom Events, visitor management, Revenue Accelerator or Quality Management', () => {
+  it('says each is not enabled, never a failure, and the export completes', async () => {
+    const sb = await startSandbox({ seed: 12 });
+    try {
+      const w = sb.account.workplace!;
+      for (const p of ['zoom_events', 'visitors', 'revenue_accelerator', 'quality_management'] as const) w.enabled[p] = false;
+      const u = sb.account.users.filter((x) => x.status === 'active')[0]!;
+      const dir = tempDir('zdsar-ev-off-');
+      const res = await runCli(['export', '--emails', u.email, '--skip', 'chat,mail,calendar,clips,scheduler,workspaces,whiteboards,ai_companion,contact_center,attendance,summaries,sign_ins', '--out', join(dir, 'out'), '--json'], sandboxEnv(sb));
+      expect(res.code, res.stderr).toBe(0);
+      const s = readJson<{ subjects: Subject[] }>((JSON.parse(res.stdout) as { manifest: string }).manifest).subjects[0]!;
+      for (const c of ['events_tickets', 'events_registrations', 'events_attendance', 'visitor_invitations']) expect(s.categories[c], c).toMatchObject({ status: 'unavailable', reason: 'not_enabled' });
+      // Revenue Accelerator documents only "host does not exist" (404 code 1005) for its list: no conversation of theirs.
+      expect(s.categories.ra_conversations!.status).toBe('no_data');
+      expect(s.categories.qm_interactions).toMatchObject({ status: 'unavailable', reason: 'not_enabled' });
+    } finally {
+      await sb.close();
+    }
+  }, 300_000);
+});

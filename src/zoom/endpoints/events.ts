@@ -69,8 +69,9 @@ const PRODUCTS: Record<string, { name: string; setting: string }> = {
 
 /**
  * What a refusal of the list reads (Zoom Events, visitors, Revenue Accelerator, Quality Management) means: a missing scope (add it), or the product is not on the account
- * (the lists document only 400 and 404; a 403 or 404 on the list itself means Zoom serves the app no such
- * product). undefined: a failure.
+ * (the lists document only 400 and 404; a 403 or 404 on the list itself, or a 400 on the event or invitation
+ * list, means Zoom serves the app no such product; Revenue Accelerator's 404 code 1005 is a host it does not know).
+ * undefined: a failure.
  */
 export function eventsVisitorsBlock(e: unknown): { reason: 'not_enabled' | 'not_granted' | 'user_level'; note: string } | undefined {
   if (!(e instanceof ZoomApiError)) return undefined;
@@ -78,6 +79,8 @@ export function eventsVisitorsBlock(e: unknown): { reason: 'not_enabled' | 'not_
   const said = `Zoom answered ${e.status}${e.code !== undefined ? ` code ${e.code}` : ''}: ${e.zoomMessage}`;
   if (e.isMissingScope && ['/zoom_events', '/visitor', '/zra', '/qm'].some((x) => t.startsWith(x))) return scopeBlock(t, said);
   const product = PRODUCTS[t];
-  if (product && (e.status === 403 || e.status === 404)) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
+  // The event and invitation lists are sent with values zdsar controls: a 400 there is Zoom refusing the product, as Contact Center's.
+  const refused = e.status === 403 || (e.status === 404 && e.code !== 1005) || (e.status === 400 && (t === '/zoom_events/events' || t === '/visitor/invitation'));
+  if (product && refused) return { reason: 'not_enabled', note: `${said}. ${product.name} is not on this account or not open to the app: ${product.setting}, then resume` };
   return undefined;
 }
