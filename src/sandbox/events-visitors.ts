@@ -21,6 +21,8 @@ export const EVENTS_VISITORS_SCOPES = [
   'zoom_events:read:list_tickets:admin',
   'zoom_events:read:list_registrants:admin',
   'zoom_events:read:event_attendance:admin',
+  'zoom_events:read:list_sessions:admin',
+  'zoom_events:read:session_attendance:admin',
   'visitor_management:read:list_invitations:admin',
   'zra:read:list_conversations:admin',
   'zra:read:conversations:admin',
@@ -46,7 +48,7 @@ export function addEventsVisitors(account: SandboxAccount, opts: { now: number; 
   w.enabled.visitors = true;
   const users = account.users.filter((u) => u.status === 'active');
   const host = users[0];
-  const ev: SandboxEventsVisitors = { events: [], tickets: {}, registrants: {}, attendance: {}, invitations: [], conversations: [], conversationInteractions: {}, qmInteractions: [] };
+  const ev: SandboxEventsVisitors = { events: [], tickets: {}, registrants: {}, attendance: {}, sessions: {}, sessionAttendance: {}, invitations: [], conversations: [], conversationInteractions: {}, qmInteractions: [] };
   w.eventsVisitors = ev;
   if (!host) return account;
   addRevenueQuality(ev, users.slice(0, 2), opts.now, rand);
@@ -113,6 +115,12 @@ export function addEventsVisitors(account: SandboxAccount, opts: { now: number; 
             role: 'General',
           }))
         : [];
+    // Two sessions per event; in a past event's, who attended each (the lookalike too, in the second).
+    ev.sessions[eventId] = [0, 1].map((n) => ({ timezone: 'America/Los_Angeles', type: 0, session_id: zoomId(rand, 22), name: `${e.name}: ${n ? 'Breakout' : 'Keynote'}`, start_time: iso(e.at + n * 2 * 3600_000), end_time: iso(e.at + (n * 2 + 1) * 3600_000), featured: n === 0 }));
+    for (const [n, s] of ev.sessions[eventId]!.entries()) {
+      const who = e.state === 'past' ? e.holders.filter((_, i) => i % 2 === 0 || (n === 1 && e.holders[i] === P.similar)) : [];
+      ev.sessionAttendance[`${eventId}/${String(s.session_id)}`] = who.map((h) => ({ session_id: s.session_id, first_name: h.first, last_name: h.last, email: h.email, display_name: `${h.first} ${h.last}`, authentication_method: 'no_auth', opt_in_marketing: 0, check_in_method: 'virtual', attendance_type: 'virtual', session_attendance: 'yes', start_time: s.start_time, end_time: s.end_time, duration_spent_in_session: 3600, chat_messages_sent: 1, material_download: false, recording_view: false, live_streaming_view: false, role_name: 'Attendee' }));
+    }
   }
   // Visitor invitations: each outsider visits once (PAT hosted by the first user), the lookalike too.
   const visits: Array<[typeof member, number]> = [
@@ -173,15 +181,16 @@ function addRevenueQuality(ev: SandboxEventsVisitors, hosts: Array<{ id: string;
 }
 
 /** What the sandbox holds for an address (exactly, case aside): tickets per event, attendance rows, and invitations as visitor or host. */
-export function eventsVisitorsFor(account: SandboxAccount, email: string): { tickets: Rec[]; registrants: Rec[]; attendance: Rec[]; invitations: Rec[] } {
+export function eventsVisitorsFor(account: SandboxAccount, email: string): { tickets: Rec[]; registrants: Rec[]; attendance: Rec[]; sessionAttendance: Rec[]; invitations: Rec[] } {
   const ev = account.workplace?.eventsVisitors;
   const e = email.toLowerCase();
   const is = (r: Rec, k: string) => String(r[k] ?? '').toLowerCase() === e;
-  if (!ev) return { tickets: [], registrants: [], attendance: [], invitations: [] };
+  if (!ev) return { tickets: [], registrants: [], attendance: [], sessionAttendance: [], invitations: [] };
   return {
     tickets: Object.values(ev.tickets).flat().filter((t) => is(t, 'email')),
     registrants: Object.values(ev.registrants).flat().filter((t) => is(t, 'email')),
     attendance: Object.values(ev.attendance).flat().filter((t) => is(t, 'email')),
+    sessionAttendance: Object.values(ev.sessionAttendance).flat().filter((t) => is(t, 'email')),
     invitations: ev.invitations.filter((t) => is(t, 'visitor_email') || is(t, 'host_email')),
   };
 }

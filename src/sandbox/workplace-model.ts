@@ -70,6 +70,9 @@ export interface SandboxEventsVisitors {
   tickets: Record<string, Rec[]>;
   registrants: Record<string, Rec[]>;
   attendance: Record<string, Rec[]>;
+  /** Per event id its sessions; per "eventId/sessionId" the session's attendance report. */
+  sessions: Record<string, Rec[]>;
+  sessionAttendance: Record<string, Rec[]>;
   invitations: Rec[];
   /** Revenue Accelerator conversations (owner: the host's user id), each one's interactions (participants with transcripts). */
   conversations: Owned[];

@@ -476,6 +476,7 @@ describe('every sandbox answer validates against its spec operation\'s response 
       await list(`/zoom_events/events/${e.event_id}/tickets?email=${encodeURIComponent('pat.visitor@guest.example')}`, 'tickets', 1);
       await list(`/zoom_events/events/${e.event_id}/registrants`, 'registrants', 2);
       await list(`/zoom_events/events/${e.event_id}/reports/event_attendance`, 'attendees', 2);
+      for (const s of (await hit(`/zoom_events/events/${e.event_id}/sessions`)).json?.sessions ?? []) await list(`/zoom_events/events/${e.event_id}/reports/sessions/${s.session_id}/attendance`, 'attendees', 1);
     }
     await list('/visitor/invitation?data_scope=account', 'invitations', 2);
     await list(`/visitor/invitation?data_scope=account&from=${ymd(now - 60 * DAY)}T00:00:00Z&to=${ymd(now)}T23:59:59Z`, 'invitations', 1);
