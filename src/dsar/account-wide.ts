@@ -3,7 +3,7 @@ import { ensurePrivateDir, pathExists } from '../fs/atomic.js';
 import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
-import { EVENT_STATES, listEventAttendance, listEventRegistrants, listVisitorInvitations, listZoomEvents } from '../zoom/endpoints/events.js';
+import { EVENT_STATES, listEventAttendance, listEventRegistrants, listEventSessions, listSessionAttendance, listVisitorInvitations, listZoomEvents } from '../zoom/endpoints/events.js';
 import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 
@@ -96,6 +96,20 @@ export class AccountWide {
   /** One event's rows of an account-wide per-event list (registrants, attendance) whose `email` is one of `emails` (exactly, case aside). */
   async eventRows(kind: 'registrants' | 'attendance', eventId: string, emails: readonly string[]): Promise<Rec[]> {
     const path = await this.part(`zoom_events_${kind}`, eventId, () => (kind === 'registrants' ? listEventRegistrants(this.o.client, eventId) : listEventAttendance(this.o.client, eventId)));
+    return rowsByEmail(path, ['email'], emails);
+  }
+
+  /** An event's sessions, read once per run. */
+  async eventSessions(eventId: string): Promise<Rec[]> {
+    const path = await this.part('zoom_events_sessions', eventId, () => listEventSessions(this.o.client, eventId));
+    const out: Rec[] = [];
+    for await (const r of readNdjson(path)) out.push(r as Rec);
+    return out;
+  }
+
+  /** One session's attendance rows whose `email` is one of `emails`, read once per run. */
+  async sessionRows(eventId: string, sessionId: string, emails: readonly string[]): Promise<Rec[]> {
+    const path = await this.part('zoom_events_session_attendance', `${eventId}_${sessionId}`, () => listSessionAttendance(this.o.client, eventId, sessionId));
     return rowsByEmail(path, ['email'], emails);
   }
 

@@ -80,7 +80,7 @@ async function events(p: BreadthPerson, s: EventsVisitorsSettings, who: EventsVi
   const perEvent = (name: string, template: string, pick: (e: Rec) => boolean, fetch: (e: Rec) => Promise<Rec[]>, why: string) =>
     p.settle(name, () =>
       unlessBlocked(async () => {
-        const no = (await blocked(s, '/zoom_events/events')) ?? (await blocked(s, template));
+        const no = (await blocked(s, '/zoom_events/events')) ?? (template.includes('/sessions/') ? await blocked(s, '/zoom_events/events/{eventId}/sessions') : undefined) ?? (await blocked(s, template));
         if (no) return no;
         const list = (await eventList()).filter(pick);
         const units = items(list.map((e) => ({ key: str(e.event_id), name: `event ${str(e.name) || str(e.event_id)}`, listed: eventOf(e), value: e })), fetch);
@@ -119,6 +119,20 @@ async function events(p: BreadthPerson, s: EventsVisitorsSettings, who: EventsVi
       (e) => e._state === 'past',
       async (e) => (await s.accountWide.eventRows('attendance', str(e.event_id), emails)).map((r) => ({ found_by: found(r), event: eventOf(e), attendee: r })),
       `from the attendance report of each past event (read once for everyone asked for), the rows of ${addresses}; upcoming and cancelled events have no attendance`,
+    ),
+    perEvent(
+      'events_session_attendance',
+      '/zoom_events/events/{eventId}/reports/sessions/{sessionId}/attendance',
+      (e) => e._state === 'past',
+      async (e) => {
+        const out: Rec[] = [];
+        for (const session of await s.accountWide.eventSessions(str(e.event_id))) {
+          const at = { session_id: session.session_id, name: session.name, start_time: session.start_time, end_time: session.end_time };
+          for (const r of await s.accountWide.sessionRows(str(e.event_id), str(session.session_id), emails)) out.push({ found_by: found(r), event: eventOf(e), session: at, session_attendee: r });
+        }
+        return out;
+      },
+      `from the attendance report of each session of each past event (each read once for everyone asked for), the rows of ${addresses}`,
     ),
   ]);
 }

@@ -81,10 +81,15 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
     }
     expect(file(pat, 'zoom_events_registrations.json').map((r) => (r.registrant as Rec).email)).toEqual(want(PAT.email).registrants.map((r) => r.email));
     expect(file(pat, 'zoom_events_attendance.json').map((r) => (r.attendee as Rec).email)).toEqual([PAT.email]);
+    // Each session Pat attended, from the sessions' attendance reports.
+    const sessions = file(pat, 'zoom_events_session_attendance.json');
+    expect(want(PAT.email).sessionAttendance.length).toBeGreaterThan(1);
+    expect(sessions.map((r) => (r.session_attendee as Rec).session_id).sort()).toEqual(want(PAT.email).sessionAttendance.map((r) => r.session_id).sort());
+    expect(sessions.every((r) => r.found_by === PAT.email && (r.session as Rec).name)).toBe(true);
     const invitations = file(pat, 'visitor_invitations.json');
     expect(invitations.map((r) => (r.invitation as Rec).invitation_id)).toEqual(want(PAT.email).invitations.map((i) => i.invitation_id));
     expect(invitations.every((r) => r.as === 'visitor' && r.found_by === PAT.email)).toBe(true);
-    for (const c of ['events_tickets', 'events_registrations', 'events_attendance', 'visitor_invitations']) expect(pat.categories[c]!.status, c).toBe('done');
+    for (const c of ['events_tickets', 'events_registrations', 'events_attendance', 'events_session_attendance', 'visitor_invitations']) expect(pat.categories[c]!.status, c).toBe('done');
   });
 
   it("nothing of a person whose address contains another's leaks in, though Zoom's ticket search found it", () => {
@@ -92,7 +97,7 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
     const looseAnswers = sb.account.workplace!.eventsVisitors!.tickets;
     expect(Object.values(looseAnswers).flat().filter((t) => String(t.email).includes(PAT.email)).length).toBeGreaterThan(want(PAT.email).tickets.length);
     for (const s of subjects) {
-      for (const name of ['zoom_events_tickets.json', 'zoom_events_registrations.json', 'zoom_events_attendance.json', 'visitor_invitations.json']) {
+      for (const name of ['zoom_events_tickets.json', 'zoom_events_registrations.json', 'zoom_events_attendance.json', 'zoom_events_session_attendance.json', 'visitor_invitations.json']) {
         const text = JSON.stringify(file(s, name));
         expect(text, `${s.email} ${name}`).not.toContain(SIMILAR.email);
         expect(text, `${s.email} ${name}`).not.toContain(SIMILAR.last);
@@ -114,7 +119,7 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
     const inv = file(dana, 'visitor_invitations.json');
     expect(inv.map((r) => r.found_by)).toEqual([DANA_OLD.email]);
     const ids = dana.identifiers!;
-    expect(ids.find((i) => i.value === DANA_OLD.email)!.searched).toEqual(expect.arrayContaining(['events_tickets', 'events_registrations', 'events_attendance', 'visitor_invitations']));
+    expect(ids.find((i) => i.value === DANA_OLD.email)!.searched).toEqual(expect.arrayContaining(['events_tickets', 'events_registrations', 'events_attendance', 'events_session_attendance', 'visitor_invitations']));
     expect(ids.find((i) => i.value === DANA_NEW.email)!.primary).toBe(true);
   });
 
@@ -132,6 +137,9 @@ describe('Zoom Events and visitor invitations: people found by their addresses',
     expect(count(/^GET \/v2\/visitor\/invitation$/)).toBe(1);
     const events = sb.account.workplace!.eventsVisitors!.events.filter((e) => e.state !== 'draft');
     expect(count(/\/zoom_events\/events\/[^/]+\/registrants$/)).toBe(events.length);
+    const past = events.filter((e) => e.state === 'past').length;
+    expect(count(/\/zoom_events\/events\/[^/]+\/sessions$/)).toBe(past);
+    expect(count(/\/reports\/sessions\/[^/]+\/attendance$/)).toBe(past * 2);
     // Tickets are asked per event and per address: 1 + 2 + 1 addresses.
     expect(count(/\/zoom_events\/events\/[^/]+\/tickets$/)).toBe(events.length * 4);
   });
@@ -217,7 +225,7 @@ describe('an account without Zoom Events, visitor management, Revenue Accelerato
       const res = await runCli(['export', '--emails', u.email, '--skip', 'chat,mail,calendar,clips,scheduler,workspaces,whiteboards,ai_companion,contact_center,attendance,summaries,sign_ins', '--out', join(dir, 'out'), '--json'], sandboxEnv(sb));
       expect(res.code, res.stderr).toBe(0);
       const s = readJson<{ subjects: Subject[] }>((JSON.parse(res.stdout) as { manifest: string }).manifest).subjects[0]!;
-      for (const c of ['events_tickets', 'events_registrations', 'events_attendance', 'visitor_invitations']) expect(s.categories[c], c).toMatchObject({ status: 'unavailable', reason: 'not_enabled' });
+      for (const c of ['events_tickets', 'events_registrations', 'events_attendance', 'events_session_attendance', 'visitor_invitations']) expect(s.categories[c], c).toMatchObject({ status: 'unavailable', reason: 'not_enabled' });
       // Revenue Accelerator documents only "host does not exist" (404 code 1005) for its list: no conversation of theirs.
       expect(s.categories.ra_conversations!.status).toBe('no_data');
       expect(s.categories.qm_interactions).toMatchObject({ status: 'unavailable', reason: 'not_enabled' });

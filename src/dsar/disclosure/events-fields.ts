@@ -23,6 +23,7 @@ export const EVENTS_VISITORS_RULES: readonly Rule[] = [
   { category: 'events_tickets', file: 'zoom_events_tickets.json', unwrap: 'ticket', parties: [holder], texts: [{ by: 'ticket holder', fields: ['comments'] }] },
   { category: 'events_registrations', file: 'zoom_events_registrations.json', unwrap: 'registrant', parties: [{ role: 'registrant', at: '', fields: { email: 'email' } }] },
   { category: 'events_attendance', file: 'zoom_events_attendance.json', unwrap: 'attendee', parties: [{ role: 'attendee', at: '', fields: { email: 'email', display_name: 'name', first_name: 'first_name', last_name: 'last_name' } }] },
+  { category: 'events_session_attendance', file: 'zoom_events_session_attendance.json', unwrap: 'session_attendee', parties: [{ role: 'attendee', at: '', fields: { email: 'email', display_name: 'name', first_name: 'first_name', last_name: 'last_name' } }] },
   {
     category: 'visitor_invitations',
     file: 'visitor_invitations.json',

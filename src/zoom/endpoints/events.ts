@@ -37,6 +37,17 @@ export function listEventAttendance(client: ZoomClient, eventId: string): AsyncG
   return listItems(client, route('GET', '/zoom_events/events/{eventId}/reports/event_attendance', { eventId }), { role_type: 'all' }, { key: 'attendees', pageSize: 300 });
 }
 
+/** An event's sessions (getEventSessionList, Light): no paging parameters, every session (at most 200) in one answer. */
+export async function* listEventSessions(client: ZoomClient, eventId: string): AsyncGenerator<Rec> {
+  const page = await client.get(route('GET', '/zoom_events/events/{eventId}/sessions', { eventId }));
+  yield* (page.sessions as Rec[] | undefined) ?? [];
+}
+
+/** A session's attendance report (SessionAttendanceReport, Light; page ≤ 300): read once per run. */
+export function listSessionAttendance(client: ZoomClient, eventId: string, sessionId: string): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', '/zoom_events/events/{eventId}/reports/sessions/{sessionId}/attendance', { eventId, sessionId }), {}, { key: 'attendees', pageSize: 300 });
+}
+
 /**
  * Every visitor invitation of the account's locations (invitationList with `data_scope=account`, Medium).
  * The spec gives no filter by visitor or host, so the list is read once per run. Its page_size parameter
@@ -48,7 +59,7 @@ export function listVisitorInvitations(client: ZoomClient, w: { from: string; to
 
 /** The reads an export sends, per product, for doctor's scope check. */
 export const EVENTS_VISITORS_OPERATIONS: Record<string, string[]> = {
-  zoom_events: ['GET /zoom_events/events', 'GET /zoom_events/events/{eventId}/tickets', 'GET /zoom_events/events/{eventId}/registrants', 'GET /zoom_events/events/{eventId}/reports/event_attendance'],
+  zoom_events: ['GET /zoom_events/events', 'GET /zoom_events/events/{eventId}/tickets', 'GET /zoom_events/events/{eventId}/registrants', 'GET /zoom_events/events/{eventId}/reports/event_attendance', 'GET /zoom_events/events/{eventId}/sessions', 'GET /zoom_events/events/{eventId}/reports/sessions/{sessionId}/attendance'],
   visitors: ['GET /visitor/invitation'],
 };
 
