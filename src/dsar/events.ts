@@ -104,7 +104,7 @@ async function events(p: BreadthPerson, s: EventsVisitorsSettings, who: EventsVi
         }
         return [...out.values()];
       },
-      `tickets to every event of the account's Zoom Events list (upcoming, past and cancelled), found by ${addresses}; each beside its event and the address that found it`,
+      `tickets to every event Zoom's event list names as host (upcoming, past and cancelled; the spec lists "all events associated with the user": with an admin app, the events its user may see), found by ${addresses}; each beside its event and the address that found it`,
     ),
     perEvent(
       'events_registrations',
