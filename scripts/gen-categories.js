@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? new URL('../spec/zoom-api', import.meta.url).pathname;
-const files = ['users', 'meetings', 'phone', 'accounts', 'team-chat', 'clips', 'calendar', 'scheduler', 'rooms', 'ai-companion', 'zoom-docs', 'tasks', 'mail', 'whiteboard', 'contact-center'];
+const files = ['users', 'meetings', 'phone', 'accounts', 'team-chat', 'clips', 'calendar', 'scheduler', 'rooms', 'ai-companion', 'zoom-docs', 'tasks', 'mail', 'whiteboard', 'contact-center', 'events', 'revenue-accelerator', 'quality-management'];
 const rows = [];
 for (const f of files) {
   const spec = JSON.parse(readFileSync(join(dir, `${f}.openapi.json`), 'utf8'));

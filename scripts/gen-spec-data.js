@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? new URL('../spec/zoom-api', import.meta.url).pathname;
-const files = ['users', 'meetings', 'phone', 'accounts', 'team-chat', 'clips', 'calendar', 'scheduler', 'rooms', 'ai-companion', 'mail', 'whiteboard', 'contact-center'];
+const files = ['users', 'meetings', 'phone', 'accounts', 'team-chat', 'clips', 'calendar', 'scheduler', 'rooms', 'ai-companion', 'mail', 'whiteboard', 'contact-center', 'events', 'revenue-accelerator', 'quality-management'];
 const ops = {};
 const sources = {};
 for (const f of files) {
@@ -29,6 +29,8 @@ for (const f of files) {
         if (s.type) x.type = s.type;
         if (s.enum) x.enum = s.enum.map(String);
         if (s.maximum !== undefined) x.maximum = s.maximum;
+        // OpenAPI 3.0's boolean form: the value must stay below `maximum` (QM's page_size: "Maximum: 100" in prose, exclusive in the schema).
+        if (s.exclusiveMaximum === true) x.exclusiveMaximum = true;
         if (s.minimum !== undefined) x.minimum = s.minimum;
         if (s.format) x.format = s.format;
         const d = String(p.description ?? '');

@@ -2,6 +2,8 @@ import type { ZoomClient } from './zoom/client.js';
 import { featureBlock } from './zoom/endpoints/breadth.js';
 import { MailEncrypted, probeWorkplace, USER_LEVEL_ONLY, WORKPLACE_OPERATIONS, workplaceBlock } from './zoom/endpoints/workplace.js';
 import { CONTACT_CENTER_OPERATIONS, probeContactCenter } from './zoom/endpoints/contact-center.js';
+import { EVENTS_VISITORS_OPERATIONS, eventsVisitorsBlock, probeEventsVisitors } from './zoom/endpoints/events.js';
+import { probeRevenueQuality, REVENUE_QUALITY_OPERATIONS } from './zoom/endpoints/revenue-quality.js';
 import { checkScopes } from './zoom/scopes.js';
 import { ZoomApiError } from './zoom/errors.js';
 import { route } from './zoom/route.js';
@@ -56,16 +58,16 @@ export async function checkWorkplace(client: ZoomClient, granted: string[], toda
   } catch {
     // Without the app's own address the calendar probe reads nothing useful; it says so below.
   }
-  const probes = { ...probeWorkplace(client, email || 'me', today), ...probeContactCenter(client) };
+  const probes = { ...probeWorkplace(client, email || 'me', today), ...probeContactCenter(client), ...probeEventsVisitors(client), ...probeRevenueQuality(client, today) };
   const products: Record<string, ProductCheck> = {};
-  for (const [name, ops] of Object.entries({ ...WORKPLACE_OPERATIONS, ...CONTACT_CENTER_OPERATIONS })) {
+  for (const [name, ops] of Object.entries({ ...WORKPLACE_OPERATIONS, ...CONTACT_CENTER_OPERATIONS, ...EVENTS_VISITORS_OPERATIONS, ...REVENUE_QUALITY_OPERATIONS })) {
     const missing = checkScopes(granted, ops).filter((c) => !c.granted).map((c) => c.add ?? c.operation);
     let check: ProductCheck = { licensed: 'unknown', permitted: missing.length === 0, missing_scopes: [...new Set(missing)] };
     try {
       await probes[name]!();
       check = { ...check, licensed: 'yes' };
     } catch (e) {
-      const block = workplaceBlock(e);
+      const block = workplaceBlock(e) ?? eventsVisitorsBlock(e);
       if (e instanceof MailEncrypted) check = { ...check, licensed: 'yes', permitted: false, detail: e.message };
       else if (block?.reason === 'not_enabled') check = { ...check, licensed: 'no', detail: block.note };
       else if (block) check = { ...check, permitted: false, detail: block.note };

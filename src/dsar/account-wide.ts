@@ -4,7 +4,8 @@ import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
 import { listWhiteboardSessions } from '../zoom/endpoints/workplace.js';
-import { isoDay, sixMonthsFrom } from '../dates.js';
+import { EVENT_STATES, listEventAttendance, listEventRegistrants, listEventSessions, listSessionAttendance, listVisitorInvitations, listZoomEvents } from '../zoom/endpoints/events.js';
+import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 
 type Rec = Record<string, unknown>;
@@ -14,6 +15,18 @@ export const SUMMARIES_SINCE = '2023-01-01';
 
 /** Zoom Whiteboard (the product whose sessions GET /whiteboards/sessions lists) came out in 2021: the account's session list starts there (or at --from, if later). */
 export const WHITEBOARD_SESSIONS_SINCE = '2021-01-01';
+/** The first day of the account's visitor invitations when --from is not given: before Zoom existed (2011), so the whole list, whatever a person's history. */
+export const VISITORS_SINCE = '2011-01-01';
+
+async function rowsByEmail(path: string, fields: string[], emails: readonly string[]): Promise<Rec[]> {
+  const want = new Set(emails.map((e) => e.trim().toLowerCase()));
+  const out: Rec[] = [];
+  for await (const r of readNdjson(path)) {
+    const row = r as Rec;
+    if (fields.some((f) => want.has(String(row[f] ?? '').trim().toLowerCase()))) out.push(row);
+  }
+  return out;
+}
 
 /**
  * Lists Zoom serves only account-wide (sign-in activity, AI Companion summaries), fetched ONCE per
@@ -99,6 +112,55 @@ export class AccountWide {
    */
   async *shared(kind: string, w: DateWindow, items: () => AsyncIterable<Rec>): AsyncGenerator<Rec> {
     for await (const r of readNdjson(await this.part(kind, `${w.from}_${w.to}`, items))) yield r as Rec;
+  }
+
+  /** The account's Zoom Events (issue 28), every state, each once (an event is listed in one state). */
+  async zoomEvents(): Promise<Rec[]> {
+    const out = new Map<string, Rec>();
+    for (const state of EVENT_STATES) {
+      const path = await this.part('zoom_events', state, () => listZoomEvents(this.o.client, state));
+      for await (const r of readNdjson(path)) {
+        const e = r as Rec;
+        const id = String(e.event_id ?? '');
+        if (id && !out.has(id)) out.set(id, { ...e, _state: state });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** One event's rows of an account-wide per-event list (registrants, attendance) whose `email` is one of `emails` (exactly, case aside). */
+  async eventRows(kind: 'registrants' | 'attendance', eventId: string, emails: readonly string[]): Promise<Rec[]> {
+    const path = await this.part(`zoom_events_${kind}`, eventId, () => (kind === 'registrants' ? listEventRegistrants(this.o.client, eventId) : listEventAttendance(this.o.client, eventId)));
+    return rowsByEmail(path, ['email'], emails);
+  }
+
+  /** An event's sessions, read once per run. */
+  async eventSessions(eventId: string): Promise<Rec[]> {
+    const path = await this.part('zoom_events_sessions', eventId, () => listEventSessions(this.o.client, eventId));
+    const out: Rec[] = [];
+    for await (const r of readNdjson(path)) out.push(r as Rec);
+    return out;
+  }
+
+  /** One session's attendance rows whose `email` is one of `emails`, read once per run. */
+  async sessionRows(eventId: string, sessionId: string, emails: readonly string[]): Promise<Rec[]> {
+    const path = await this.part('zoom_events_session_attendance', `${eventId}_${sessionId}`, () => listSessionAttendance(this.o.client, eventId, sessionId));
+    return rowsByEmail(path, ['email'], emails);
+  }
+
+  /**
+   * The window of the account's visitor invitations: from --from (else VISITORS_SINCE: all of them) to a
+   * year ahead (visits already planned). The spec says nothing of a default window without dates, so dates are always sent.
+   */
+  visitorWindow(): DateWindow {
+    return { from: this.o.from ?? VISITORS_SINCE, to: isoDay(addCalendarMonths(parseIsoDay(this.o.today), 12)) };
+  }
+
+  /** The account's visitor invitations naming one of `emails` as visitor or host (exactly, case aside), read once per run. */
+  async visitorInvitations(emails: readonly string[]): Promise<Rec[]> {
+    const w = this.visitorWindow();
+    const path = await this.part('visitor_invitations', `${w.from}_${w.to}`, () => listVisitorInvitations(this.o.client, w));
+    return rowsByEmail(path, ['visitor_email', 'host_email'], emails);
   }
 
   /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest. */

@@ -37,6 +37,7 @@ import { itemBatches, listedItems, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 import { CONTACT_CENTER_OPTIONAL } from './contact-center-categories.js';
+import { EVENTS_VISITORS_OPTIONAL, REVENUE_QUALITY_OPTIONAL } from './events-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -82,6 +83,8 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   sign_ins: ['sign_ins'],
   ...WORKPLACE_OPTIONAL,
   ...CONTACT_CENTER_OPTIONAL,
+  ...EVENTS_VISITORS_OPTIONAL,
+  ...REVENUE_QUALITY_OPTIONAL,
 };
 
 export interface BreadthSettings {

@@ -4,6 +4,7 @@
  */
 import { WORKPLACE_CATEGORIES } from './workplace-categories.js';
 import { CONTACT_CENTER_CATEGORIES } from './contact-center-categories.js';
+import { EVENTS_VISITORS_CATEGORIES, REVENUE_QUALITY_CATEGORIES } from './events-categories.js';
 
 export interface CategoryInfo {
   name: string;
@@ -37,6 +38,8 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   { name: 'phone_voicemail_details', file: 'phone_voicemail_details.json', group: 'phone', title: 'Voicemail transcripts', explain: "Each voicemail left for you, with the written transcript Zoom made of it where it has one." },
   ...WORKPLACE_CATEGORIES,
   ...CONTACT_CENTER_CATEGORIES,
+  ...EVENTS_VISITORS_CATEGORIES,
+  ...REVENUE_QUALITY_CATEGORIES,
   { name: 'registrations', file: 'registrations.json', group: 'registrations', title: 'Meeting and webinar registrations', explain: "Registrations made with your email address for meetings and webinars on this account, including other hosts' events: name, address and answers you gave when registering." },
 ];
 

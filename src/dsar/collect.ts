@@ -14,6 +14,9 @@ import { workplaceBlock } from '../zoom/endpoints/workplace.js';
 import { workplacePlan } from './workplace.js';
 import { contactCenterPlan } from './contact-center.js';
 import { CC_DEFAULT_MONTHS } from './contact-center-categories.js';
+import { eventsVisitorsPlan } from './events.js';
+import { revenueQualityPlan } from './revenue-quality.js';
+import { EVENTS_VISITORS_OPTIONAL } from './events-categories.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
 import { isRecord, readRecords } from './report/read.js';
@@ -149,6 +152,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
       const why = env.range.from ? 'the range asked for (--from)' : `the last ${CC_DEFAULT_MONTHS} months (a person without a Zoom user has no history start; --from asks for more)`;
       await settleAll(contactCenterPlan(person, { client: env.client, skip: env.breadth.skip }, { phones, range: { from, to }, why }));
     }
+    // Addresses find Zoom Events tickets and visitor invitations, Zoom user or not (issue 28).
+    if (env.breadth) await settleAll([...eventsVisitorsPlan(person, { client: env.client, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])] }), ...revenueQualityPlan(person, { client: env.client, skip: env.breadth.skip }, {})]);
     return withIdentifiers(env, email, await person.finish('not_found'));
   }
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
@@ -184,6 +189,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     ...(more?.independent() ?? []),
     ...(env.breadth ? workplacePlan(person, { client: c, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { userId, email: String(user.email ?? email), range }) : []),
     ...(env.breadth ? contactCenterPlan(person, { client: c, skip: env.breadth.skip }, { userId, phones: env.identifiers?.phones ?? [], range }) : []),
+    ...(env.breadth ? eventsVisitorsPlan(person, { client: c, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])], userEmail: String(user.email ?? email) }) : []),
+    ...(env.breadth ? revenueQualityPlan(person, { client: c, skip: env.breadth.skip }, { userId, range }) : []),
   ]);
   await person.notReached();
   const result = await person.finish('completed', range);
@@ -194,7 +201,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
 function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): SubjectResult {
   const ids = env.identifiers;
   if (!ids || (ids.otherEmails.length === 0 && ids.phones.length === 0)) return r;
-  const byAddress = env.registrations ? ['registrations'] : [];
+  // Categories Zoom searches by address (registrations with --include-registrations; Zoom Events and visitor invitations unless skipped).
+  const byAddress = [...(env.registrations ? ['registrations'] : []), ...Object.values(EVENTS_VISITORS_OPTIONAL).flat().filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped')];
   const user = r.userId ? Object.keys(r.categories) : ['profile', ...byAddress];
   const identifiers: IdentifierUse[] = [
     { kind: 'email', value: email, primary: true, ...(r.userId ? { zoom_user_id: r.userId } : {}), searched: user },
@@ -204,7 +212,7 @@ function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): Subj
       searched: byAddress,
       note: byAddress.length
         ? 'searched where Zoom finds records by address; the Zoom user is looked up by the first address alone (a former address may belong to someone else now)'
-        : 'searched nothing: registrations are found by address only with --include-registrations; the Zoom user is looked up by the first address alone',
+        : 'searched nothing: registrations are found by address only with --include-registrations, and Zoom Events and visitor invitations were left out (--skip); the Zoom user is looked up by the first address alone',
     })),
     ...ids.phones.map((value): IdentifierUse => {
       const byNumber = ['cc_customer_engagements', 'cc_voice_calls', 'cc_sms'].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped');

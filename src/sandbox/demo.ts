@@ -6,6 +6,7 @@ import { addBreadth, BREADTH_SCOPES } from './breadth.js';
 import { addWorkplace, WORKPLACE_SCOPES } from './workplace.js';
 import { LEGAL_HOLD_SCOPES } from './routes/legal-hold.js';
 import { addContactCenter, CONTACT_CENTER_SCOPES } from './contact-center.js';
+import { addEventsVisitors, EVENTS_VISITORS_SCOPES } from './events-visitors.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -312,20 +313,20 @@ export function demoAccount(opts: { seed?: number; now?: number; fixture?: strin
     u.smsSessions = smsSessions(u, now, rand, 3);
   }
 
-  return addContactCenter(addWorkplace(addBreadth({
+  return addEventsVisitors(addContactCenter(addWorkplace(addBreadth({
     id: file.account.id,
     account_number: file.account.account_number,
     name: file.account.name,
     created_at: iso(monthsAgo(now, 36)),
     phoneEnabled: file.account.phoneEnabled,
-    scopes: [...file.account.scopes, ...[...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...LEGAL_HOLD_SCOPES, ...CONTACT_CENTER_SCOPES].filter((x) => !file.account.scopes.includes(x))],
+    scopes: [...file.account.scopes, ...[...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...LEGAL_HOLD_SCOPES, ...CONTACT_CENTER_SCOPES, ...EVENTS_VISITORS_SCOPES].filter((x) => !file.account.scopes.includes(x))],
     credentials: { ...file.account.credentials },
     quirks: { ...DEFAULT_QUIRKS },
     users,
     meetings,
     webinars,
     legalHolds: demoLegalHolds(users, now),
-  }, { now, seed }), { now, seed }), { now, seed });
+  }, { now, seed }), { now, seed }), { now, seed }), { now, seed });
 }
 
 /** The demo's one legal hold: Farah's Team Chat, held for a contract dispute (a person zdsar must not erase). */

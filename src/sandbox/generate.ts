@@ -6,6 +6,7 @@
 import { addBreadth, BREADTH_SCOPES } from './breadth.js';
 import { addWorkplace, WORKPLACE_SCOPES } from './workplace.js';
 import { addContactCenter, CONTACT_CENTER_SCOPES } from './contact-center.js';
+import { addEventsVisitors, EVENTS_VISITORS_SCOPES } from './events-visitors.js';
 import { DAY, IdSource, makeMeetings, makeRecording, makeUser, monthsAgo, phoneData, registrant, smsSessions, iso, type Person, type PhoneContact } from './build.js';
 import { DEFAULT_QUIRKS, type SandboxAccount, type SandboxMeeting, type SandboxRecording, type SandboxUser } from './model.js';
 import { mulberry32 } from './prng.js';
@@ -146,13 +147,13 @@ export function generateAccount(opts: GenerateOptions): SandboxAccount {
     }
   });
 
-  return addContactCenter(addWorkplace(addBreadth({
+  return addEventsVisitors(addContactCenter(addWorkplace(addBreadth({
     id: opts.accountId ?? 'sbxGeneratedAccount01',
     account_number: 20000000 + (opts.seed % 1000000),
     name: 'Generated account (zdsar sandbox)',
     created_at: iso(monthsAgo(now, 48)),
     phoneEnabled: true,
-    scopes: [...(opts.scopes ?? [...GENERATED_SCOPES, ...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...CONTACT_CENTER_SCOPES])],
+    scopes: [...(opts.scopes ?? [...GENERATED_SCOPES, ...BREADTH_SCOPES, ...WORKPLACE_SCOPES, ...CONTACT_CENTER_SCOPES, ...EVENTS_VISITORS_SCOPES])],
     credentials: {
       clientId: opts.credentials?.clientId ?? 'sbxClientGenerated01',
       clientSecret: opts.credentials?.clientSecret ?? 'sbx-secret-generated-NOT-A-SECRET',
@@ -162,5 +163,5 @@ export function generateAccount(opts: GenerateOptions): SandboxAccount {
     users,
     meetings,
     webinars: [],
-  }, { now, seed: opts.seed }), { now, seed: opts.seed }), { now, seed: opts.seed });
+  }, { now, seed: opts.seed }), { now, seed: opts.seed }), { now, seed: opts.seed }), { now, seed: opts.seed });
 }

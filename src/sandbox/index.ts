@@ -44,6 +44,7 @@ export { demoAccount } from './demo.js';
 export { generateAccount, type GenerateOptions } from './generate.js';
 export { addBreadth, breadthFor, BREADTH_SCOPES, type SandboxBreadth, type BreadthRecords } from './breadth.js';
 export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type Mailbox, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
+export { addEventsVisitors, eventsVisitorsFor, EVENTS_VISITORS_SCOPES, EV_PEOPLE } from './events-visitors.js';
 export { addContactCenter, contactCenterFor, CONTACT_CENTER_SCOPES, CC_CUSTOMERS, type SandboxContactCenter } from './contact-center.js';
 
 export interface SandboxOptions {

@@ -2,7 +2,7 @@
 type Rec = Record<string, unknown>;
 
 /** The products of this module; a product off for the account answers its documented "not enabled" error. */
-export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center'] as const;
+export const WORKPLACE_PRODUCTS = ['clips', 'calendar', 'scheduler', 'workspaces', 'ai_companion', 'mail', 'whiteboards', 'contact_center', 'zoom_events', 'visitors', 'revenue_accelerator', 'quality_management'] as const;
 export type WorkplaceProduct = (typeof WORKPLACE_PRODUCTS)[number];
 
 /** One owner's record: `owner` is the user id it belongs to (never sent: Zoom's own fields are in `data`). */
@@ -36,6 +36,8 @@ export interface SandboxWorkplace {
   whiteboardSessions: Rec[];
   /** Zoom Contact Center (contact-center.ts, issue 28). */
   contactCenter?: SandboxContactCenter;
+  /** Zoom Events and visitor invitations (events-visitors.ts, issue 28). */
+  eventsVisitors?: SandboxEventsVisitors;
 }
 
 /** One Zoom Mail mailbox, each record in the shape mail.openapi.json answers it. */
@@ -60,4 +62,21 @@ export interface SandboxContactCenter {
   sms: Rec[];
   notes: Record<string, Rec[]>;
   recordings: Record<string, Rec[]>;
+}
+
+/** Zoom Events (per event: its state for the list's event_status_type, tickets, registrants, attendance report) and visitor invitations. */
+export interface SandboxEventsVisitors {
+  events: Array<{ state: 'upcoming' | 'past' | 'draft' | 'cancelled'; data: Rec }>;
+  tickets: Record<string, Rec[]>;
+  registrants: Record<string, Rec[]>;
+  attendance: Record<string, Rec[]>;
+  /** Per event id its sessions; per "eventId/sessionId" the session's attendance report. */
+  sessions: Record<string, Rec[]>;
+  sessionAttendance: Record<string, Rec[]>;
+  invitations: Rec[];
+  /** Revenue Accelerator conversations (owner: the host's user id), each one's interactions (participants with transcripts). */
+  conversations: Owned[];
+  conversationInteractions: Record<string, Rec[]>;
+  /** Quality Management interactions (owner: the agent's user id): the list's row and the detail. */
+  qmInteractions: Array<{ owner: string; data: Rec; detail: Rec }>;
 }

@@ -53,7 +53,7 @@ export function addWorkplace(account: SandboxAccount, opts: { now: number; seed:
   const now = opts.now;
   const users = account.users.filter((u) => u.status === 'active');
   const w: SandboxWorkplace = {
-    enabled: { clips: true, calendar: true, scheduler: true, workspaces: true, ai_companion: true, mail: true, whiteboards: true, contact_center: false },
+    enabled: { clips: true, calendar: true, scheduler: true, workspaces: true, ai_companion: true, mail: true, whiteboards: true, contact_center: false, zoom_events: false, visitors: false, revenue_accelerator: false, quality_management: false },
     clips: [],
     clipComments: {},
     clipCollaborators: {},

@@ -253,6 +253,8 @@ export interface ZoomAnswer {
   zoomMessage: string;
 }
 
+const EVENT_GONE: AnswerMeaning = { status: 404, code: 2002, outcome: 'gone', reason: "the event was deleted since the account's event list named it (404 code 2002 \"Event not found.\")" };
+
 export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>> = {
   'GET /users/{userId}/recordings': [{ status: 404, code: 3301, outcome: 'no_data', reason: 'Zoom has no cloud recording for this person (404 code 3301)' }],
   // The person may not host: no meeting of theirs to list.
@@ -273,6 +275,13 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
     { status: 404, code: 1001, outcome: 'gone', reason: 'the contact no longer exists (404 code 1001)' },
     { status: 404, code: 4130, outcome: 'gone', reason: 'the channel no longer exists (404 code 4130)' },
   ],
+  // Zoom Events (issue 28): an event deleted since the account's event list named it.
+  'GET /zoom_events/events/{eventId}/tickets': [EVENT_GONE],
+  'GET /zoom_events/events/{eventId}/registrants': [EVENT_GONE],
+  // Revenue Accelerator: a host it does not know (not a Revenue Accelerator user) has no conversation.
+  'GET /zra/conversations': [{ status: 404, code: 1005, outcome: 'no_data', reason: 'Revenue Accelerator knows no conversation host by this user (404 code 1005 "Host or participant does not exist")' }],
+  'GET /zra/conversations/{conversationId}': [{ status: 404, code: 1005, outcome: 'gone', reason: 'deleted since the conversation list named it (404 code 1005)' }],
+  'GET /zra/conversations/{conversationId}/interactions': [{ status: 404, code: 1005, outcome: 'gone', reason: 'deleted since the conversation list named it (404 code 1005)' }],
   'GET /phone/voice_mails/{voicemailId}': [{ status: 400, code: 300, message: /voice ?mail does not exist/i, outcome: 'gone', reason: 'deleted since the voicemail list named it (400 code 300 "Voice mail does not exist")' }],
   'GET /phone/users/{userId}': PHONE_USER,
   'GET /phone/users/{userId}/settings': PHONE_USER,

@@ -38,8 +38,8 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
       if (f > 0 && f < 1) expect(Math.abs(e.requests.heavy / 40 - e.requests.medium / 60)).toBeLessThan(1);
       if (f === 1) expect(e.requests.heavy / 40).toBeLessThanOrEqual(e.requests.medium / 60);
     }
-    // Where Heavy binds the main table (Mail's and Whiteboard's Medium lists left out: with them, Medium carries more and the report takes all).
-    expect(estimateExport({ ...base, skip: ['mail', 'whiteboards'] }).attendance_report_share).toBeLessThan(1);
+    // Where Heavy binds the main table (the Medium lists of Mail, Whiteboard, Revenue Accelerator and Quality Management left out: with them, Medium carries more and the report takes all).
+    expect(estimateExport({ ...base, skip: ['mail', 'whiteboards', 'revenue_accelerator', 'quality_management'] }).attendance_report_share).toBeLessThan(1);
   });
   it("counts Zoom Phone's requests on Phone's own table", () => {
     const e = estimateExport(base);
@@ -74,6 +74,21 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     const sessions = (people: number) => workplaceRequests(people, 12, 13).whiteboards!.find(([op]) => op === 'GET /whiteboards/sessions')![1];
     expect(sessions(50)).toBeGreaterThan(0);
     expect(sessions(100)).toBe(sessions(50));
+  });
+
+  it("counts Zoom Events' and visitor invitations' requests on the main table by their labels (tickets Light, attendance Heavy, invitations Medium); --skip leaves them out", () => {
+    const e = estimateExport(base);
+    const ev = e.optional.zoom_events!.requests;
+    expect(ev.light).toBeGreaterThan(0);
+    expect(ev.heavy).toBeGreaterThan(0);
+    expect(ev.medium).toBe(0);
+    expect(e.optional.visitors!.requests.medium).toBeGreaterThan(0);
+    expect(e.optional.visitors!.requests.light).toBe(0);
+    for (const g of ['phone_light', 'contact_center_light'] as const) expect(ev[g], g).toBe(0);
+    const skipped = estimateExport({ ...base, skip: ['zoom_events', 'visitors'] });
+    expect(skipped.optional.zoom_events!.skipped).toBe(true);
+    expect(skipped.optional.visitors!.skipped).toBe(true);
+    expect(skipped.requests.light).toBeLessThan(e.requests.light);
   });
 
   it('lists each Workplace product with its requests on its own rate category, and leaves out what --skip names', () => {

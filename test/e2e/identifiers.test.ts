@@ -80,8 +80,10 @@ describe('a person with two addresses and a phone number', () => {
       ['email', second, false],
       ['phone', '+442079460018', false],
     ]);
-    expect(ids[0]!.searched).toEqual(['profile', 'registrations']);
-    expect(ids[1]!.searched).toEqual(['registrations']);
+    // By address: registrations, and Zoom Events and visitor invitations (issue 28, i28c).
+    const byAddress = ['registrations', 'events_tickets', 'events_registrations', 'events_attendance', 'events_session_attendance', 'visitor_invitations'];
+    expect(ids[0]!.searched).toEqual(['profile', ...byAddress]);
+    expect(ids[1]!.searched).toEqual(byAddress);
     expect(ids[2]!.searched).toEqual(['cc_customer_engagements', 'cc_voice_calls', 'cc_sms']);
     expect(subjects[1]!.identifiers).toBeUndefined();
     // report.html says it in words, per identifier.

@@ -27,11 +27,11 @@ describe('fault injection: a clean, resumable stop', () => {
     const id = summary!.request_id;
     const errors = summary!.subjects.flatMap((s) => s.errors);
     expect(errors.length).toBeGreaterThan(0);
-    // Every Heavy report stops: the meetings joined, and what depends on them or is Heavy too (attendance, sign-ins).
+    // Every Heavy report stops: the meetings joined, and what depends on them or is Heavy too (attendance, sign-ins, Zoom Events' attendance report).
     expect(errors.map((e) => e.category)).toContain('meetings_attended');
     for (const e of errors.filter((x) => x.category === 'attendance' && /^needs /.test(x.message))) expect(e.message).toMatch(/resuming tries again/);
     for (const e of errors.filter((x) => !(x.category === 'attendance' && /^needs /.test(x.message)))) {
-      expect(['meetings_attended', 'attendance', 'sign_ins']).toContain(e.category);
+      expect(['meetings_attended', 'attendance', 'sign_ins', 'events_attendance']).toContain(e.category);
       expect(e.message).toMatch(/daily rate limit/);
       expect(e.message).toMatch(/zdsar requests resume.* after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     }

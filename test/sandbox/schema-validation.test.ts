@@ -34,6 +34,10 @@ const SPEC_FILES = [
   'whiteboard.openapi.json',
   // Zoom Contact Center (issue 28).
   'contact-center.openapi.json',
+  // Zoom Events (issue 28; visitor invitations are in rooms).
+  'events.openapi.json',
+  'revenue-accelerator.openapi.json',
+  'quality-management.openapi.json',
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -461,6 +465,35 @@ describe('every sandbox answer validates against its spec operation\'s response 
       await list(`/contact_center/engagements/${e.engagement_id}/recordings?from=${e.start_time}&to=${e.end_time}`, 'recordings');
     }
     await hit(`/contact_center/sms?user_id=nobody@nowhere.example`);
+    // Zoom Events (issue 28): the list as host in each state (and as attendee), each event's tickets (all, and by an
+    // address), registrants and attendance report; the account's visitor invitations, with and without dates.
+    const zoomEvents: any[] = [];
+    for (const state of ['upcoming', 'past', 'draft', 'cancelled']) zoomEvents.push(...(await list(`/zoom_events/events?role_type=host&event_status_type=${state}`, 'events', 1)));
+    await list('/zoom_events/events', 'events');
+    expect(zoomEvents.length).toBeGreaterThan(0);
+    for (const e of zoomEvents) {
+      await list(`/zoom_events/events/${e.event_id}/tickets`, 'tickets', 2);
+      await list(`/zoom_events/events/${e.event_id}/tickets?email=${encodeURIComponent('pat.visitor@guest.example')}`, 'tickets', 1);
+      await list(`/zoom_events/events/${e.event_id}/registrants`, 'registrants', 2);
+      await list(`/zoom_events/events/${e.event_id}/reports/event_attendance`, 'attendees', 2);
+      for (const s of (await hit(`/zoom_events/events/${e.event_id}/sessions`)).json?.sessions ?? []) await list(`/zoom_events/events/${e.event_id}/reports/sessions/${s.session_id}/attendance`, 'attendees', 1);
+    }
+    await list('/visitor/invitation?data_scope=account', 'invitations', 2);
+    await list(`/visitor/invitation?data_scope=account&from=${ymd(now - 60 * DAY)}T00:00:00Z&to=${ymd(now)}T23:59:59Z`, 'invitations', 1);
+    await list('/visitor/invitation', 'invitations');
+    // Revenue Accelerator (the /zra family) and Quality Management: each host's or agent's lists a month at a
+    // time (QM pages below 100: the spec's prose says at most 100, its schema below 100), and each item's detail.
+    for (const u of a.users.filter((x) => x.status === 'active').slice(0, 3)) {
+      for (const w of ccMonths.slice(0, 4)) {
+        for (const c of await list(`/zra/conversations?host_id=${u.id}&from=${w.from}T00:00:00Z&to=${w.to}T23:59:59Z`, 'conversations', 1)) {
+          await hit(`/zra/conversations/${encodeURIComponent(c.conversation_id)}`);
+          await list(`/zra/conversations/${encodeURIComponent(c.conversation_id)}/interactions`, 'participants', 1);
+        }
+        for (const x of await list(`/qm/interactions?user_ids=${u.id}&from=${w.from}T00:00:00Z&to=${w.to}T23:59:59Z`, 'interactions', 99)) await hit(`/qm/interactions/${encodeURIComponent(x.interaction_info.interaction_id)}`);
+      }
+    }
+    await list('/zra/conversations', 'conversations');
+    await list('/qm/interactions', 'interactions');
     // Zoom's Data & Privacy requests: create, history, files, a file's URL.
     const created = await hit('/data_requests/requests', { method: 'POST', body: { request_type: 'EXPORT', emails: [a.users[0]!.email], start_date: new Date(now - 30 * DAY).toISOString(), end_date: new Date(now).toISOString() } });
     await list('/data_requests/requests', 'data');

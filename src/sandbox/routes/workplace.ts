@@ -7,6 +7,7 @@ import { DAY } from '../build.js';
 import { json, lookupUser, paginate, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import { WORKPLACE_ROUTES, type ErrorAnswer, type WorkplaceRoute } from '../workplace-routes.js';
 import { CONTACT_CENTER_ROUTES } from '../contact-center-routes.js';
+import { EVENTS_VISITORS_ROUTES, REVENUE_QUALITY_ROUTES } from '../events-visitors-routes.js';
 import { downloadHandler, downloadToken, redirectToFile } from './recordings.js';
 
 type Rec = Record<string, unknown>;
@@ -113,7 +114,7 @@ function handle(d: WorkplaceRoute) {
 }
 
 /** The declarations as the server's routes, and where the AI Companion archive's download URLs lead (Bearer, then 302 to the file). */
-export const workplaceRoutes: RouteDef[] = [{ method: 'GET', path: '/aic/archive/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler }, ...[...WORKPLACE_ROUTES, ...CONTACT_CENTER_ROUTES].map((d): RouteDef => ({
+export const workplaceRoutes: RouteDef[] = [{ method: 'GET', path: '/aic/archive/download/:token', category: null, area: 'downloads', auth: 'bearer', handler: downloadHandler }, ...[...WORKPLACE_ROUTES, ...CONTACT_CENTER_ROUTES, ...EVENTS_VISITORS_ROUTES, ...REVENUE_QUALITY_ROUTES].map((d): RouteDef => ({
   method: 'GET',
   path: d.path,
   category: d.label,
