@@ -37,6 +37,7 @@ import { itemBatches, listedItems, type Item, type ItemUnit } from './items.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 import { CONTACT_CENTER_OPTIONAL } from './contact-center-categories.js';
+import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -82,6 +83,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   sign_ins: ['sign_ins'],
   ...WORKPLACE_OPTIONAL,
   ...CONTACT_CENTER_OPTIONAL,
+  ...MEETING_ANSWERS_OPTIONAL,
 };
 
 export interface BreadthSettings {

@@ -16,6 +16,7 @@ import { monthWindows } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { workplaceRequests } from './workplace-categories.js';
 import { contactCenterRequests } from './contact-center-categories.js';
+import { meetingAnswersRequests } from './meeting-answers-categories.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
 export const ASSUMED = {
@@ -142,6 +143,7 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   const months = historyOf(i);
   for (const [k, ops] of Object.entries(workplaceRequests(n, months, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
+  for (const [k, ops] of Object.entries(meetingAnswersRequests(n, ASSUMED.meetingsJoined, reportShare))) for (const [op, count] of ops) add(out[k]!, op, count);
   return out;
 }
 
