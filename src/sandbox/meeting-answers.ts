@@ -106,8 +106,8 @@ function hostOf(account: SandboxAccount, s: Session): { name: string; email: str
   return { name: u?.display_name ?? '', email: u?.email ?? s.host_email, id: s.host_id };
 }
 
-/** Each person's own entries, per session UUID (what an export should keep for someone with these addresses). */
-export function meetingAnswersFor(account: SandboxAccount, emails: string[]): { qa: Map<string, Rec[]>; answersGiven: Map<string, Rec[]>; polls: Map<string, Rec[]>; surveys: Map<string, Rec[]> } {
+/** Each person's own entries, per session UUID (what an export should keep for someone with these addresses), in the reports' shape or the past lists'. */
+export function meetingAnswersFor(account: SandboxAccount, emails: string[], report = true): { qa: Map<string, Rec[]>; answersGiven: Map<string, Rec[]>; polls: Map<string, Rec[]>; surveys: Map<string, Rec[]> } {
   const mine = new Set(emails.map((e) => e.toLowerCase()));
   const own = (e: unknown) => typeof e === 'string' && mine.has(e.toLowerCase());
   const out = { qa: new Map<string, Rec[]>(), answersGiven: new Map<string, Rec[]>(), polls: new Map<string, Rec[]>(), surveys: new Map<string, Rec[]>() };
@@ -117,11 +117,11 @@ export function meetingAnswersFor(account: SandboxAccount, emails: string[]): { 
       for (const inst of s.instances) {
         const k = answerKinds(inst, kind);
         if (k.qa) {
-          const qs = qaAnswer(s, inst, true, hostOf(account, s)).questions as Rec[];
+          const qs = qaAnswer(s, inst, report, hostOf(account, s)).questions as Rec[];
           put(out.qa, inst.uuid, qs.filter((q) => own(q.email)));
-          put(out.answersGiven, inst.uuid, qs.filter((q) => !own(q.email)).flatMap((q) => (q.question_details as Rec[]).flatMap((d) => (d.answer_details as Rec[]).filter((a) => own(a.email)))));
+          put(out.answersGiven, inst.uuid, qs.filter((q) => !own(q.email)).flatMap((q) => (q.question_details as Rec[]).flatMap((d) => ((d.answer_details as Rec[] | undefined) ?? []).filter((a) => own(a.email)))));
         }
-        if (k.polls) put(out.polls, inst.uuid, (pollAnswer(s, inst, true).questions as Rec[]).filter((q) => own(q.email)));
+        if (k.polls) put(out.polls, inst.uuid, (pollAnswer(s, inst, report).questions as Rec[]).filter((q) => own(q.email)));
         if (k.survey) put(out.surveys, inst.uuid, (surveyAnswer(s, inst, kind).survey_answers as Rec[]).filter((q) => own(q.email)));
       }
     }

@@ -11,6 +11,7 @@
  */
 import { WORKPLACE_RULES } from './workplace-fields.js';
 import { CONTACT_CENTER_RULES } from './contact-center-fields.js';
+import { MEETING_ANSWER_RULES } from './meeting-answers-fields.js';
 
 /** What a field holds, which decides how it is matched and masked. */
 export type Kind =
@@ -282,6 +283,7 @@ export const RULES: readonly CategoryRule[] = [
   // Clips, Calendar, Scheduler, workspace reservations, AI Companion (issue 27).
   ...WORKPLACE_RULES,
   ...CONTACT_CENTER_RULES,
+  ...MEETING_ANSWER_RULES,
 ];
 
 /** The rule for a file in a person's folder (by category name from the manifest, else by file name). */
