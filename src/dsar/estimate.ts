@@ -189,10 +189,13 @@ export function attendanceReportShare(input: EstimateInput): number {
   const { people, plan } = input;
   const skip = input.skip ?? [];
   let rest = times(basePerPerson(input, historyOf(input)), people);
-  for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
+  for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && k !== 'meeting_answers' && !skip.includes(k)) rest = sum(rest, c);
+  // Each session's Q&A and poll results come from either table too (meeting-answers.ts, the same choice); its survey from the report only.
+  const answers = skip.includes('meeting_answers') ? 0 : 2;
+  if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined };
   const lh = perSecond('heavy', plan);
   const lm = perSecond('medium', plan);
-  const a = people * ASSUMED.meetingsJoined;
+  const a = people * ASSUMED.meetingsJoined * (1 + answers);
   if (a === 0) return 1;
   // (H + f·a) / lh = (M + (1 − f)·a) / lm
   const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));
