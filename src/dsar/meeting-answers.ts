@@ -179,8 +179,8 @@ function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, 
       const kind = kindOf(session);
       const can = tables[kind];
       const wanted: AnswersVia | undefined = s.from === 'report' ? 'report' : s.from === 'past_meetings' ? 'past' : undefined;
-      const via = can.length === 1 ? can[0]! : wanted ?? answersVia(s.client, kind, what);
-      const { source, answer } = await getSessionAnswers(s.client, session.uuid, kind, what, via);
+      const via = () => (can.length === 1 ? can[0]! : wanted ?? answersVia(s.client, kind, what));
+      const { source, answer } = await sessionAnswers(s.client, session.uuid, kind, what, via);
       const sel = SELECT[what](answer, session, source, emails);
       counted.others += sel.others;
       counted.unattributed += sel.unattributed;
@@ -190,6 +190,26 @@ function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, 
     const r = await p.collect(name, items(list2, fetch), undefined, 'meetings and webinars');
     return withWhy(r, answersWhy(what, counted));
   });
+}
+
+/**
+ * One session's results of one kind, read once per run whoever else in the request joined it (colleagues
+ * share most sessions: the attendance-heavy bench's 6,640 sessions joined are far fewer distinct ones);
+ * each person's own entries are then selected from the same answer. A failed read is not kept: the next
+ * person, or a resume, asks again. The table is chosen when the read is first sent.
+ */
+const runAnswers = new WeakMap<ZoomClient, Map<string, Promise<{ source: string; answer: Rec }>>>();
+function sessionAnswers(client: ZoomClient, uuid: string, kind: SessionKind, what: AnswerKind, via: () => AnswersVia): Promise<{ source: string; answer: Rec }> {
+  let cache = runAnswers.get(client);
+  if (!cache) runAnswers.set(client, (cache = new Map()));
+  const key = `${what}|${uuid}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = getSessionAnswers(client, uuid, kind, what, via());
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
 }
 
 /** The coverage of an answers category in words: where the entries come from and what was left out. */
@@ -221,7 +241,7 @@ function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: P
       return withWhy(r, why);
     });
   return Promise.all([
-    one('meeting_transcripts', TRANSCRIPT_READ, (u) => getMeetingTranscript(client, u), 'transcript', "transcripts of the meetings you hosted (the list above); transcripts of meetings you only joined are not collected: Zoom marks each line by the speaker's display name only, which does not identify a person"),
+    one('meeting_transcripts', TRANSCRIPT_READ, (u) => getMeetingTranscript(client, u), 'transcript', "transcripts of the meetings you hosted (the list above); transcripts of meetings you only joined are not collected: Zoom marks each line by the speaker's display name only, which does not identify a person; each transcript is listed with its download link, not downloaded (--with-files does not fetch it yet)"),
     one('meeting_archive_files', ARCHIVE_READ, (u) => getArchivedFiles(client, u), 'archive', 'archived files of the meetings you hosted (the list above), where the account archives meetings; the files are listed with their download links, not downloaded (--with-files does not fetch them yet)'),
   ]);
 }

@@ -44,6 +44,8 @@ describe('what the person said in meetings and webinars: Q&A, polls, surveys, ho
   let sb: Sandbox;
   let person: { id: string; email: string; name: string };
   let other: { email: string };
+  let before: number;
+  let firstRun: Sandbox['log'];
 
   async function exportOf(emails: string[], dirName: string, extra: Record<string, string> = {}): Promise<{ res: Awaited<ReturnType<typeof runCli>>; pkg: string; subjects: Subject[] }> {
     const dir = tempDir(dirName);
@@ -68,9 +70,14 @@ describe('what the person said in meetings and webinars: Q&A, polls, surveys, ho
     };
     const best = active.map((u) => ({ u, n: score(u) })).sort((x, y) => y.n - x.n)[0]!.u;
     person = { id: best.id, email: best.email, name: best.display_name };
-    other = { email: active.find((u) => u.id !== best.id)!.email };
+    // The colleague who joined most sessions with them (each such session's results are read once).
+    const sessionsOf = (email: string) => new Set([...sb.account.meetings, ...sb.account.webinars].flatMap((m) => m.instances.filter((i) => i.participants.some((p) => p.user_email.toLowerCase() === email.toLowerCase())).map((i) => i.uuid)));
+    const mineS = sessionsOf(best.email);
+    other = { email: active.filter((u) => u.id !== best.id).map((u) => ({ u, n: [...sessionsOf(u.email)].filter((x) => mineS.has(x)).length })).sort((x, y) => y.n - x.n)[0]!.u.email };
     // Q&A from the reports (which name who answered); the fault run below lets each session take whichever table serves sooner.
-    run = await exportOf([person.email, other.email], 'zdsar-answers-', { ZDSAR_PARTICIPANTS_FROM: 'report' });
+    before = sb.log.length;
+    run = await exportOf([person.email, other.email, 'guest@nowhere.example'], 'zdsar-answers-', { ZDSAR_PARTICIPANTS_FROM: 'report' });
+    firstRun = sb.log.slice(before);
   }, 300_000);
   afterAll(async () => {
     await sb?.close();
@@ -118,6 +125,19 @@ describe('what the person said in meetings and webinars: Q&A, polls, surveys, ho
     expect(s.categories.meeting_polls!.coverage!.why).toMatch(/no email address and cannot be attributed/);
     // The other person's file holds none of the person's entries.
     for (const r of file(run.pkg, run.subjects[1]!, 'meeting_qa.json').filter((r) => r.entry)) expect(String((r.entry as Rec).email).toLowerCase()).toBe(other.email.toLowerCase());
+  });
+
+  it('each session\'s results are read once per run, however many of the people joined it; a person without a Zoom user cannot be searched (said, not "no data")', () => {
+    const reads = firstRun.filter((e) => /\/(qa|polls|survey)$/.test(e.path) && e.status === 200).map((e) => e.path);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(new Set(reads).size).toBe(reads.length);
+    // …and some sessions were joined by both people.
+    const joined = (s: Subject) => new Set(file(run.pkg, s, 'meetings_attended.json').map((m) => String(m.uuid)));
+    const theirs = joined(run.subjects[1]!);
+    expect([...joined(run.subjects[0]!)].filter((u) => theirs.has(u)).length).toBeGreaterThan(0);
+    const guest = run.subjects[2]!;
+    expect(guest.status).toBe('not_found');
+    for (const name of ['meeting_qa', 'meeting_polls', 'meeting_surveys', 'meeting_transcripts']) expect(guest.categories[name], name).toMatchObject({ status: 'unavailable', reason: 'not_searchable' });
   });
 
   it('for sessions the person hosted, the poll and survey questions are kept without anyone else\'s answers', () => {
