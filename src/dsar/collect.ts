@@ -181,7 +181,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     // "The trash files cannot be filtered by date range": no from/to; both kinds of trash.
     person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
     person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(async () => {
-      const answers = env.breadth && meetingAnswersPlan(person, { client: c, skip: env.breadth.skip, from: env.breadth.participantsFrom }, { email: String(user.email ?? email), emails: [email, String(user.email ?? email), ...(env.identifiers?.otherEmails ?? [])] });
+      const answers = env.breadth && meetingAnswersPlan(person, { client: c, skip: env.breadth.skip, from: env.breadth.participantsFrom }, { userId, email: String(user.email ?? email), emails: [email, String(user.email ?? email), ...(env.identifiers?.otherEmails ?? [])] });
       await Promise.all([more?.afterMeetingsAttended(), answers]);
     }),
     ...(env.registrations ? [person.registrations()] : []),

@@ -28,6 +28,8 @@ export interface MeetingAnswersSettings {
 }
 
 export interface MeetingAnswersSubject {
+  /** The person's Zoom user id: a transcript or archive is kept only when Zoom names them its host (host_id). */
+  userId: string;
   /** The Zoom user's own address: a session whose host address it is was hosted by the person. */
   email: string;
   /** Every address the request gave for the person (the first and the further ones). */
@@ -152,7 +154,7 @@ export async function meetingAnswersPlan(p: BreadthPerson, s: MeetingAnswersSett
   const emails = new Set(who.emails.map((e) => e.trim().toLowerCase()).filter(Boolean));
   await Promise.all([
     s.skip.has('meeting_answers') ? leaveOut('meeting_answers') : Promise.all((['qa', 'polls', 'survey'] as const).map((what) => answers(p, s, what, all, emails, granted))),
-    s.skip.has('meeting_transcripts') ? leaveOut('meeting_transcripts') : hostedReads(p, all, granted, s.client),
+    s.skip.has('meeting_transcripts') ? leaveOut('meeting_transcripts') : hostedReads(p, all, granted, s.client, who.userId),
   ]);
 }
 
@@ -231,14 +233,25 @@ function withWhy(r: BreadthResult, why: string): BreadthResult {
 }
 
 /** Transcripts and archived files of the meetings the person hosted (not webinars: both reads are of meetings). */
-function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: Promise<ReadonlySet<string>>, client: ZoomClient): Promise<unknown> {
+function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: Promise<ReadonlySet<string>>, client: ZoomClient, userId: string): Promise<unknown> {
   const one = (name: string, template: string, read: (uuid: string) => Promise<Rec>, as: string, why: string) =>
     dependsOn(p, 'meetings_attended', name, async () => {
       if (!canRead(await granted, template)) return { status: 'unavailable', ...scopeBlock(template) } as BreadthResult;
       const hosted = (await all()).filter((x) => x.hosted && kindOf(x) === 'meeting');
       const list: Array<Item<Session>> = hosted.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, topic: x.topic, start_time: x.start_time }, value: x }));
-      const r = await p.collect(name, items(list, async (x) => [{ meeting: x, [as]: await read(x.uuid) }]), undefined, 'meetings hosted');
-      return withWhy(r, why);
+      // The report's host address decides what is asked; Zoom's own host_id decides what is kept (another host's is left out).
+      let otherHost = 0;
+      const r = await p.collect(
+        name,
+        items(list, async (x) => {
+          const got = await read(x.uuid);
+          if (str(got.host_id) && str(got.host_id) !== userId) return (otherHost++, []);
+          return [{ meeting: x, [as]: got }];
+        }),
+        undefined,
+        'meetings hosted',
+      );
+      return withWhy(r, otherHost ? `${why}; ${otherHost} ${otherHost === 1 ? 'answer names' : 'answers name'} another host and ${otherHost === 1 ? 'was' : 'were'} left out` : why);
     });
   return Promise.all([
     one('meeting_transcripts', TRANSCRIPT_READ, (u) => getMeetingTranscript(client, u), 'transcript', "transcripts of the meetings you hosted (the list above); transcripts of meetings you only joined are not collected: Zoom marks each line by the speaker's display name only, which does not identify a person; each transcript is listed with its download link, not downloaded (--with-files does not fetch it yet)"),
