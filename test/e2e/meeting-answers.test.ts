@@ -177,6 +177,10 @@ describe('what the person said in meetings and webinars: Q&A, polls, surveys, ho
     const text = JSON.stringify(copy);
     expect(answerers.size).toBeGreaterThan(0);
     expect(copy.length).toBeGreaterThan(0);
+    // Beside an answer the person gave, the question someone else asked is that person's text: masked (the default policy).
+    const given = copy.filter((r) => r.answered);
+    expect(given.length).toBeGreaterThan(0);
+    for (const r of given) expect(String((r.answered as Rec).question)).not.toMatch(/^Question \d/);
     // The person's own answers are theirs: kept.
     expect(copy.some((r) => r.answer && (r.answer as Rec).content !== 'withheld' && String((r.answer as Rec).content).length > 0)).toBe(true);
     for (const e of answerers) expect(text).not.toContain(e);

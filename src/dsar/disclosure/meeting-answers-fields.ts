@@ -2,7 +2,8 @@
  * Who is who in what the person said in meetings and webinars (issue 28), from the field names of
  * meetings.openapi.json: the same shape as fields.ts RULES (which spreads these in). The person's own
  * entries are kept; those named beside them are masked as the policy says: who answered a question the
- * person asked (the host, a panelist, another participant) and the participants an archived file names.
+ * person asked (the host, a panelist, another participant) and the participants an archived file names;
+ * the question someone else asked, kept beside an answer the person gave, is their text (masked as the policy says).
  * Zoom's record sits under `entry`, `answer`, `transcript` or `archive`, with zdsar's context beside it.
  */
 type Kind = 'name' | 'first_name' | 'last_name' | 'email' | 'user_id' | 'detail';
@@ -11,6 +12,7 @@ interface Rule {
   category: string;
   file: string;
   parties: Array<{ role: string; at: string; fields: Record<string, Kind> }>;
+  texts?: Array<{ by: string; fields: string[] }>;
 }
 
 const person: Record<string, Kind> = { user_id: 'user_id', email: 'email', name: 'name' };
@@ -25,6 +27,8 @@ export const MEETING_ANSWER_RULES: readonly Rule[] = [
       { role: 'answerer', at: 'entry.question_details[].answer_details[]', fields: person },
       { role: 'answerer', at: 'answer', fields: person },
     ],
+    // Beside an answer the person gave: the question someone else asked (its asker is not kept), their words.
+    texts: [{ by: 'asker', fields: ['answered.question'] }],
   },
   { category: 'meeting_polls', file: 'meeting_polls.json', parties: [respondent('entry')] },
   { category: 'meeting_surveys', file: 'meeting_surveys.json', parties: [respondent('entry')] },
