@@ -143,7 +143,8 @@ export async function sessionsOf(p: BreadthPerson, hostEmail: string): Promise<S
   return [...byUuid.values()];
 }
 
-const itemName = (s: Session) => `${kindOf(s)} "${str(s.topic)}" of ${str(s.start_time).slice(0, 10)} (${s.uuid})`;
+// No topic in an item's name or listed row: they go into the manifest and report.html, and a topic is free text that may name others.
+const itemName = (s: Session) => `${kindOf(s)} of ${str(s.start_time).slice(0, 10)} (${s.uuid})`;
 
 /** The categories of one person, run once the meetings-joined list is settled. */
 export async function meetingAnswersPlan(p: BreadthPerson, s: MeetingAnswersSettings, who: MeetingAnswersSubject): Promise<void> {
@@ -188,7 +189,7 @@ function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, 
       counted.unattributed += sel.unattributed;
       return sel.records;
     };
-    const list2: Array<Item<Session>> = list.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, topic: x.topic, start_time: x.start_time }, value: x }));
+    const list2: Array<Item<Session>> = list.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
     const r = await p.collect(name, items(list2, fetch), undefined, 'meetings and webinars');
     return withWhy(r, answersWhy(what, counted));
   });
@@ -238,7 +239,7 @@ function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: P
     dependsOn(p, 'meetings_attended', name, async () => {
       if (!canRead(await granted, template)) return { status: 'unavailable', ...scopeBlock(template) } as BreadthResult;
       const hosted = (await all()).filter((x) => x.hosted && kindOf(x) === 'meeting');
-      const list: Array<Item<Session>> = hosted.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, topic: x.topic, start_time: x.start_time }, value: x }));
+      const list: Array<Item<Session>> = hosted.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
       // The report's host address decides what is asked; Zoom's own host_id decides what is kept (another host's is left out).
       let otherHost = 0;
       const r = await p.collect(
