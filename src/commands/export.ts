@@ -48,7 +48,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--with-files', 'also download cloud recording, call recording, voicemail and Team Chat files into each folder')
     .option('--zip', "one zip per person: with --redact, made from the approved copy (what the person receives); without, the officer's archive of the record in internal-record/ (not for release)")
     .option('--zoom-export', "also submit Zoom's own Data & Privacy export for the same people and put its zips in their folders (can take days: `requests resume` picks it up)")
-    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins, clips, calendar, scheduler, workspaces, ai_companion, mail, whiteboards, contact_center, zoom_events, visitors, revenue_accelerator, quality_management (see --estimate for what each costs)')
+    .option('--skip <categories>', 'leave out optional categories, comma-separated: chat, sms_messages, voicemail_transcripts, attendance, summaries, sign_ins, clips, calendar, scheduler, workspaces, ai_companion, mail, whiteboards, contact_center, zoom_events, visitors, revenue_accelerator, quality_management, meeting_answers, meeting_transcripts (see --estimate for what each costs)')
     .option('--estimate', 'print the requests per rate category and the expected time on the plan, and what each optional category adds; send nothing')
     .option('--redact', "also write disclosure/: each person's copy with other people masked (GDPR Art. 15(4)); their report and zip wait for approval")
     .option('--redaction-policy <file>', 'a JSON file changing what the disclosure copy masks (implies --redact)')

@@ -38,6 +38,7 @@ import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 import { CONTACT_CENTER_OPTIONAL } from './contact-center-categories.js';
 import { EVENTS_VISITORS_OPTIONAL, REVENUE_QUALITY_OPTIONAL } from './events-categories.js';
+import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
 
 type Rec = Record<string, unknown>;
 
@@ -85,6 +86,7 @@ export const OPTIONAL_CATEGORIES: Record<string, string[]> = {
   ...CONTACT_CENTER_OPTIONAL,
   ...EVENTS_VISITORS_OPTIONAL,
   ...REVENUE_QUALITY_OPTIONAL,
+  ...MEETING_ANSWERS_OPTIONAL,
 };
 
 export interface BreadthSettings {

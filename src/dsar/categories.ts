@@ -5,6 +5,7 @@
 import { WORKPLACE_CATEGORIES } from './workplace-categories.js';
 import { CONTACT_CENTER_CATEGORIES } from './contact-center-categories.js';
 import { EVENTS_VISITORS_CATEGORIES, REVENUE_QUALITY_CATEGORIES } from './events-categories.js';
+import { MEETING_ANSWER_CATEGORIES } from './meeting-answers-categories.js';
 
 export interface CategoryInfo {
   name: string;
@@ -21,6 +22,7 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   { name: 'webinars', file: 'webinars.json', group: 'meetings', title: 'Webinars you host', explain: 'Webinars scheduled by or for you, with their topics, times and settings.' },
   { name: 'meetings_attended', file: 'meetings_attended.json', group: 'meetings', title: 'Meetings you joined', explain: "Zoom's usage report of past meetings you took part in (including other people's meetings). Zoom keeps this report for the last six months and lists only meetings with two or more participants." },
   { name: 'attendance', file: 'attendance.json', group: 'meetings', title: 'Your attendance records', explain: "For each meeting and webinar you joined (the list above), Zoom's record of your own attendance: when you joined and left, how long you stayed, and your registration where there was one. Only your own rows are included; each is shown beside the meeting or webinar it belongs to. Zoom's participant lists hold no device, network address or location: Zoom keeps those only in its Dashboard metrics (Business plans and above, the last six months), which zdsar does not read." },
+  ...MEETING_ANSWER_CATEGORIES,
   { name: 'meeting_summaries', file: 'meeting_summaries.json', group: 'meetings', title: 'AI Companion meeting summaries', explain: "Summaries that Zoom's AI Companion wrote of meetings you hosted: the overview, the points discussed and the next steps, as Zoom stores them." },
   { name: 'sign_ins', file: 'sign_ins.json', group: 'account', title: 'Sign-ins and sign-outs', explain: "Zoom's log of when you signed in to and out of Zoom, from which kind of device and network address, and with which version of the app. Zoom keeps this log for the last six months." },
   { name: 'chat_sessions', file: 'chat_sessions.json', group: 'chat', title: 'Team Chat conversations', explain: 'Your Team Chat conversations: one-to-one chats (with the other person\'s address) and group chats or channels you are a member of, with when the last message was sent.' },

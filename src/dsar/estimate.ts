@@ -17,6 +17,7 @@ import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { workplaceRequests } from './workplace-categories.js';
 import { contactCenterRequests } from './contact-center-categories.js';
 import { eventsVisitorsRequests, revenueQualityRequests } from './events-categories.js';
+import { meetingAnswersRequests } from './meeting-answers-categories.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
 export const ASSUMED = {
@@ -171,6 +172,7 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   for (const [k, ops] of Object.entries(workplaceRequests(n, months, windows(i.to ?? i.today, months, i.from)))) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from), i.phones ?? 0))) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries({ ...eventsVisitorsRequests(n), ...revenueQualityRequests(n, windows(i.to ?? i.today, months, i.from)) })) for (const [op, count] of ops) add(out[k]!, op, count);
+  for (const [k, ops] of Object.entries(meetingAnswersRequests(n, ASSUMED.meetingsJoined, reportShare))) for (const [op, count] of ops) add(out[k]!, op, count);
   return out;
 }
 
@@ -216,10 +218,13 @@ export function attendanceReportShare(input: EstimateInput): number {
   const { people, plan } = input;
   const skip = input.skip ?? [];
   let rest = baseRun(input, historyOf(input));
-  for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && !skip.includes(k)) rest = sum(rest, c);
+  for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && k !== 'meeting_answers' && !skip.includes(k)) rest = sum(rest, c);
+  // Each session's Q&A and poll results come from either table too (meeting-answers.ts, the same choice); its survey from the report only.
+  const answers = skip.includes('meeting_answers') ? 0 : 2;
+  if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined };
   const lh = perSecond('heavy', plan);
   const lm = perSecond('medium', plan);
-  const a = people * ASSUMED.meetingsJoined;
+  const a = people * ASSUMED.meetingsJoined * (1 + answers);
   if (a === 0) return 1;
   // (H + f·a) / lh = (M + (1 − f)·a) / lm
   const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));

@@ -8,6 +8,7 @@ import { DAY, MINUTE, iso } from './build.js';
 import type { SandboxActivity, SandboxChat, SandboxChatMessage, SandboxSmsMessage, SandboxSummary } from './breadth-model.js';
 import type { SandboxAccount, SandboxUser } from './model.js';
 import { intBetween, mulberry32, uuidV4, zoomId } from './prng.js';
+import { MEETING_ANSWER_SCOPES } from './meeting-answers.js';
 
 /** The scopes the routes of this module need (granular, admin level), granted by default. */
 export const BREADTH_SCOPES = [
@@ -23,6 +24,7 @@ export const BREADTH_SCOPES = [
   'meeting:read:list_past_participants:admin',
   'report:read:list_webinar_participants:admin',
   'webinar:read:list_past_participants:admin',
+  ...MEETING_ANSWER_SCOPES,
 ];
 
 export type { SandboxActivity, SandboxBreadth, SandboxChat, SandboxChatFile, SandboxChatMessage, SandboxSmsMessage, SandboxSummary } from './breadth-model.js';

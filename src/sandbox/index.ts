@@ -21,6 +21,7 @@ import { phoneRoutes } from './routes/phone.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { registrantRoutes } from './routes/registrants.js';
 import { reportRoutes } from './routes/reports.js';
+import { meetingAnswerRoutes } from './meeting-answers.js';
 import { userRoutes } from './routes/users.js';
 import { dataRequestRoutes, newDataRequests, occupy, stateOf, type DataRequestState } from './routes/data-requests.js';
 import { compileRoutes, createHandler } from './server.js';
@@ -45,6 +46,7 @@ export { generateAccount, type GenerateOptions } from './generate.js';
 export { addBreadth, breadthFor, BREADTH_SCOPES, type SandboxBreadth, type BreadthRecords } from './breadth.js';
 export { addWorkplace, workplaceFor, WORKPLACE_SCOPES, WORKPLACE_PRODUCTS, type Mailbox, type SandboxWorkplace, type WorkplaceProduct, type WorkplaceRecords } from './workplace.js';
 export { addEventsVisitors, eventsVisitorsFor, EVENTS_VISITORS_SCOPES, EV_PEOPLE } from './events-visitors.js';
+export { meetingAnswersFor, answerKinds, MEETING_ANSWER_SCOPES } from './meeting-answers.js';
 export { addContactCenter, contactCenterFor, CONTACT_CENTER_SCOPES, CC_CUSTOMERS, type SandboxContactCenter } from './contact-center.js';
 
 export interface SandboxOptions {
@@ -145,7 +147,7 @@ export interface Sandbox {
 }
 
 /** Every route the sandbox serves, in matching order (test/sandbox/schema-validation.test.ts walks them all). */
-export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...legalHoldRoutes, ...breadthRoutes, ...workplaceRoutes, ...whiteboardExportRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...dataRequestRoutes];
+export const SANDBOX_ROUTES: readonly RouteDef[] = [...chatRoutes, ...legalHoldRoutes, ...breadthRoutes, ...workplaceRoutes, ...whiteboardExportRoutes, ...oauthRoutes, ...userRoutes, ...meetingRoutes, ...registrantRoutes, ...recordingRoutes, ...phoneRoutes, ...reportRoutes, ...meetingAnswerRoutes, ...dataRequestRoutes];
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;

@@ -228,7 +228,8 @@ const PHONE_USER = [NO_PHONE_ACCOUNT, NO_PHONE_USER];
 const MEETING_GONE: AnswerMeaning = { status: 404, code: 3001, outcome: 'gone', reason: 'Zoom no longer has this meeting: deleted or expired (404 code 3001)' };
 const WEBINAR_GONE: AnswerMeaning = { status: 404, code: 3001, outcome: 'gone', reason: 'Zoom no longer has this webinar: deleted or expired (404 code 3001)' };
 const YEAR_AGO: AnswerMeaning = { status: 400, code: 12702, outcome: 'gone', reason: 'older than Zoom keeps participants (400 code 12702 "Can not access a meeting a year ago")' };
-const OTHER_ACCOUNT: AnswerMeaning = { status: 400, code: 1010, outcome: 'no_data', reason: "hosted outside this account: Zoom reports participants only to the host's account (400 code 1010)" };
+const AGED: AnswerMeaning = { status: 400, code: 12702, outcome: 'gone', reason: 'older than Zoom keeps its results (400 code 12702 "Can not access a meeting a year ago")' };
+const OTHER_ACCOUNT: AnswerMeaning = { status: 400, code: 1010, outcome: 'no_data', reason: "hosted outside this account: Zoom reports on it only to the host's account (400 code 1010)" };
 const HOST_NOT_PAID: AnswerMeaning = { status: 400, code: 200, message: PAID_ONLY, outcome: 'no_data', reason: 'its host is on a free plan: Zoom keeps this for paid accounts only (400 code 200)' };
 
 /** clips.openapi.json, comments and collaborators: 404 code 2000 "Clip does not exist: {clipId}". */
@@ -302,6 +303,20 @@ export const ANSWER_MEANINGS: Readonly<Record<string, readonly AnswerMeaning[]>>
   ],
   'GET /clips/{clipId}/download': [{ status: 404, code: 10002, outcome: 'gone', reason: 'deleted since the clip list named it (404 code 10002 "clip not found or not ready")' }],
   [`GET ${LISTED_FILE_URL}`]: [{ status: 404, outcome: 'gone', reason: 'deleted since it was listed (the file answered 404 Not Found)' }],
+  // Issue 28: what people said in meetings and webinars (meetings.openapi.json, each operation's documented answers).
+  'GET /past_meetings/{meetingId}/qa': [{ ...OTHER_ACCOUNT, status: 401 }, MEETING_GONE],
+  'GET /past_meetings/{meetingId}/polls': [AGED],
+  'GET /past_webinars/{webinarId}/qa': [WEBINAR_GONE],
+  'GET /past_webinars/{webinarId}/polls': [WEBINAR_GONE],
+  'GET /report/meetings/{meetingId}/qa': [MEETING_GONE],
+  'GET /report/meetings/{meetingId}/polls': [MEETING_GONE, AGED],
+  'GET /report/meetings/{meetingId}/survey': [OTHER_ACCOUNT, MEETING_GONE, AGED],
+  'GET /report/webinars/{webinarId}/qa': [WEBINAR_GONE],
+  'GET /report/webinars/{webinarId}/polls': [OTHER_ACCOUNT, WEBINAR_GONE, AGED],
+  'GET /report/webinars/{webinarId}/survey': [OTHER_ACCOUNT, WEBINAR_GONE, AGED],
+  'GET /meetings/{meetingId}/transcript': [{ status: 404, code: 3322, outcome: 'no_data', reason: 'this meeting has no transcript (404 code 3322 "This meeting transcript does not exist")' }],
+  // The meeting was listed as held (the report of meetings joined): "Meeting does not exist" here means no archive of it.
+  'GET /past_meetings/{meetingUUID}/archive_files': [{ status: 404, code: 3001, outcome: 'no_data', reason: 'Zoom holds no archive of this meeting (404 code 3001): archiving was off for it' }],
   // Zoom Mail documents a bare 404 "Not Found" for one message or draft: deleted since the list named it.
   'GET /emails/mailboxes/{email}/messages/{messageId}': [{ status: 404, code: 404, outcome: 'gone', reason: 'deleted since the message list named it (404)' }],
   'GET /emails/mailboxes/{email}/drafts/{draftId}': [{ status: 404, code: 404, outcome: 'gone', reason: 'deleted or sent since the draft list named it (404)' }],

@@ -1,4 +1,5 @@
 import { SCOPES } from './route.js';
+import { MEETING_ANSWER_OPERATIONS } from './endpoints/meeting-answers.js';
 
 /** The Zoom operations each zdsar command sends, as "METHOD /template" keys of Zoom's specs. */
 export const COMMAND_OPERATIONS: Record<string, string[]> = {
@@ -28,6 +29,8 @@ export const COMMAND_OPERATIONS: Record<string, string[]> = {
     'GET /meetings/meeting_summaries',
     'GET /meetings/{meetingId}/meeting_summary',
     'GET /report/activities',
+    // issue 28: what the person said in meetings and webinars (Q&A, polls, surveys; hosted meetings' transcripts and archived files)
+    ...Object.values(MEETING_ANSWER_OPERATIONS).flat(),
   ],
   'registrants find': ['GET /users', 'GET /users/{userId}/meetings', 'GET /users/{userId}/webinars', 'GET /meetings/{meetingId}', 'GET /webinars/{webinarId}', 'GET /meetings/{meetingId}/registrants', 'GET /webinars/{webinarId}/registrants', 'GET /webinars/{webinarId}/panelists'],
   'registrants erase': [

@@ -186,7 +186,7 @@ describe('export --estimate and --skip', () => {
     const e = JSON.parse(res.stdout) as { requests: Record<string, number>; seconds: number; optional: Record<string, { requests: Record<string, number>; seconds: number }> };
     expect(e.requests.medium).toBeGreaterThan(0);
     expect(e.seconds).toBeGreaterThan(0);
-    expect(Object.keys(e.optional).sort()).toEqual(['ai_companion', 'attendance', 'calendar', 'chat', 'clips', 'contact_center', 'mail', 'quality_management', 'revenue_accelerator', 'scheduler', 'sign_ins', 'sms_messages', 'summaries', 'visitors', 'voicemail_transcripts', 'whiteboards', 'workspaces', 'zoom_events']);
+    expect(Object.keys(e.optional).sort()).toEqual(['ai_companion', 'attendance', 'calendar', 'chat', 'clips', 'contact_center', 'mail', 'meeting_answers', 'meeting_transcripts', 'quality_management', 'revenue_accelerator', 'scheduler', 'sign_ins', 'sms_messages', 'summaries', 'visitors', 'voicemail_transcripts', 'whiteboards', 'workspaces', 'zoom_events']);
     expect(sb.log).toHaveLength(0);
     const text = await runCli(['export', '--emails', PEOPLE.join(','), '--estimate', '--skip', 'chat'], sandboxEnv(sb));
     expect(text.stdout).toMatch(/chat .*\(left out\)/);

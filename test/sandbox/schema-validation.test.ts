@@ -368,8 +368,11 @@ describe('every sandbox answer validates against its spec operation\'s response 
         await list(`/report/meetings/${uuidSegment(inst.uuid)}/participants`, 'participants');
         await list(`/report/meetings/${uuidSegment(inst.uuid)}/participants?include_fields=registrant_id`, 'participants');
         await hit(`/meetings/${uuidSegment(inst.uuid)}/meeting_summary`);
+        // Issue 28: what people said (Q&A, polls, surveys) from both tables, a transcript, archived files.
+        for (const x of ['past_meetings/{}/qa', 'past_meetings/{}/polls', 'report/meetings/{}/qa', 'report/meetings/{}/polls', 'report/meetings/{}/survey', 'meetings/{}/transcript']) await hit(`/${x.replace('{}', uuidSegment(inst.uuid))}`);
       }
     }
+    for (const w of a.webinars) for (const inst of w.instances.slice(0, 3)) for (const x of ['past_webinars/{}/qa', 'past_webinars/{}/polls', 'report/webinars/{}/qa', 'report/webinars/{}/polls', 'report/webinars/{}/survey']) await hit(`/${x.replace('{}', uuidSegment(inst.uuid))}`);
     for (const w of a.webinars) {
       await hit(`/webinars/${w.id}`);
       const regs = await list(`/webinars/${w.id}/registrants`, 'registrants');

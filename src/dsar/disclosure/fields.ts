@@ -12,6 +12,7 @@
 import { WORKPLACE_RULES } from './workplace-fields.js';
 import { CONTACT_CENTER_RULES } from './contact-center-fields.js';
 import { EVENTS_VISITORS_RULES, REVENUE_QUALITY_RULES } from './events-fields.js';
+import { MEETING_ANSWER_RULES } from './meeting-answers-fields.js';
 
 /** What a field holds, which decides how it is matched and masked. */
 export type Kind =
@@ -285,6 +286,7 @@ export const RULES: readonly CategoryRule[] = [
   ...CONTACT_CENTER_RULES,
   ...EVENTS_VISITORS_RULES,
   ...REVENUE_QUALITY_RULES,
+  ...MEETING_ANSWER_RULES,
 ];
 
 /** The rule for a file in a person's folder (by category name from the manifest, else by file name). */

@@ -199,7 +199,7 @@ export function maskUnknown(value: unknown, ctx: { self: Identity; record?: numb
  * address- or number-shaped token that is not the person's own is masked, known or not, and the
  * field is flagged for the officer's review (names of people who are not parties cannot be told).
  */
-export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set(['topic', 'agenda', 'meeting_topic', 'summary_title', 'summary_overview', 'summary', 'next_steps', 'message', 'content', 'description', 'comments', 'rich_text', 'title']);
+export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set(['topic', 'agenda', 'meeting_topic', 'summary_title', 'summary_overview', 'summary', 'next_steps', 'message', 'content', 'description', 'comments', 'rich_text', 'title', 'question', 'survey_name']);
 
 /** An address, plain or percent-encoded (`bob%40example.com` in a URL). Run on folded (lowercased) text. */
 const ADDRESS_TOKEN = /[a-z0-9._%+-]+(?:@|%40)[a-z0-9.-]+\.[a-z]{2,}/g;

@@ -9,8 +9,8 @@ import type { SandboxInstance, SandboxMeeting, SandboxWebinar } from '../model.j
 
 type Kind = 'meeting' | 'webinar';
 
-function findInstance(c: RouteCtx, kind: Kind): { meeting: SandboxMeeting | SandboxWebinar; inst: SandboxInstance } {
-  const raw = (kind === 'meeting' ? c.params.meetingId : c.params.webinarId) ?? '';
+export function findInstance(c: RouteCtx, kind: Kind): { meeting: SandboxMeeting | SandboxWebinar; inst: SandboxInstance } {
+  const raw = (kind === 'meeting' ? (c.params.meetingId ?? c.params.meetingUUID) : c.params.webinarId) ?? '';
   const key = meetingKey(raw, c.state.opts.uuidDecoding) ?? raw;
   const id = parseId(key);
   const index = kind === 'meeting' ? c.state.index.meetings : c.state.index.webinars;

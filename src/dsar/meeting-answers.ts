@@ -1,0 +1,276 @@
+/**
+ * What the person said in meetings and webinars (issue 28): their Q&A questions and answers, poll and
+ * survey answers, and, for meetings they hosted, the transcript and archived files. collect.ts runs
+ * these after the meetings-joined list (Zoom's report of the sessions the person hosted or joined),
+ * through the same BreadthPerson as breadth.ts: each session is one item (items.ts).
+ *
+ * An entry is the person's only when it carries one of their own email addresses (all of them: the
+ * request's further addresses too); a display name never decides, as anyone can type any name. Entries
+ * of others are left out and counted; entries without an address cannot be attributed and are counted
+ * apart. Zoom's entry is kept unchanged, under `entry`, with the context beside it.
+ */
+import type { ZoomClient } from '../zoom/client.js';
+import { ANSWER_READS, ARCHIVE_READ, answersVia, getArchivedFiles, getMeetingTranscript, getSessionAnswers, TRANSCRIPT_READ, type AnswerKind, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
+import { WEBINAR_TYPES } from '../zoom/endpoints/breadth.js';
+import { canRead, scopeBlock } from '../zoom/endpoints/workplace.js';
+import { dependsOn, items, recordsOf, type BreadthCoverage, type BreadthPerson, type BreadthResult } from './breadth.js';
+import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
+import type { Item } from './items.js';
+
+type Rec = Record<string, unknown>;
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+export interface MeetingAnswersSettings {
+  client: ZoomClient;
+  skip: ReadonlySet<string>;
+  /** ZDSAR_PARTICIPANTS_FROM: the one table to read Q&A and polls from; unset: per session, whichever serves sooner. */
+  from?: 'report' | 'past_meetings';
+}
+
+export interface MeetingAnswersSubject {
+  /** The person's Zoom user id: a transcript or archive is kept only when Zoom names them its host (host_id). */
+  userId: string;
+  /** The Zoom user's own address: a session whose host address it is was hosted by the person. */
+  email: string;
+  /** Every address the request gave for the person (the first and the further ones). */
+  emails: string[];
+}
+
+/** A session of the meetings-joined list, as the context beside each record. */
+export interface Session {
+  uuid: string;
+  id?: unknown;
+  type?: unknown;
+  topic?: unknown;
+  start_time?: unknown;
+  hosted: boolean;
+}
+
+/** What one session's answer gave: the person's records, and how many entries were left out and why. */
+export interface Selection {
+  records: Rec[];
+  /** Entries made with an address that is not the person's. */
+  others: number;
+  /** Entries that carry no address: nobody can be told from them. */
+  unattributed: number;
+}
+
+const kindOf = (s: Session): SessionKind => (WEBINAR_TYPES.has(Number(s.type)) ? 'webinar' : 'meeting');
+
+/** The person's address an entry was made with, or '' (none) / undefined (someone else's). */
+function ownAddress(value: unknown, emails: ReadonlySet<string>): string | undefined {
+  const e = str(value).trim().toLowerCase();
+  if (e === '') return '';
+  return emails.has(e) ? e : undefined;
+}
+
+/**
+ * Q&A: the person's own questions (the entry whole, with the answers they were given) and, in the
+ * report's shape, each answer they gave to someone else's question (the answer unchanged, beside the
+ * question it answers; the asker is not kept).
+ */
+export function selectQa(answer: Rec, meeting: Session, source: string, emails: ReadonlySet<string>): Selection {
+  const out: Selection = { records: [], others: 0, unattributed: 0 };
+  for (const q of (answer.questions as Rec[] | undefined) ?? []) {
+    const own = ownAddress(q.email, emails);
+    if (own) {
+      out.records.push({ meeting, found_by: own, source, entry: q });
+      continue;
+    }
+    if (own === '') out.unattributed++;
+    else out.others++;
+    for (const d of (q.question_details as Rec[] | undefined) ?? []) {
+      for (const a of (d.answer_details as Rec[] | undefined) ?? []) {
+        const by = ownAddress(a.email, emails);
+        if (by) out.records.push({ meeting, found_by: by, source, answered: { question_id: d.question_id, question: d.question }, answer: a });
+      }
+    }
+  }
+  return out;
+}
+
+/** The questions asked, each once, from every entry's details (what a host asked; nobody's answer). */
+function questionsAsked(entries: Rec[], details: string, idKey: string): Rec[] {
+  const seen = new Map<string, Rec>();
+  for (const e of entries) {
+    for (const d of (e[details] as Rec[] | undefined) ?? []) {
+      const key = `${str(d[idKey])}|${str(d.question)}`;
+      if (!seen.has(key)) seen.set(key, { [idKey]: d[idKey], question: d.question });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Poll results: the person's own entries; for a session they hosted, also the questions asked. */
+export function selectPolls(answer: Rec, meeting: Session, source: string, emails: ReadonlySet<string>): Selection {
+  return selectEntries((answer.questions as Rec[] | undefined) ?? [], meeting, source, emails, {}, 'question_details', 'polling_id');
+}
+
+/** Survey results: the person's own entries (beside the survey they answer); for a session they hosted, also the questions asked. */
+export function selectSurvey(answer: Rec, meeting: Session, source: string, emails: ReadonlySet<string>): Selection {
+  const survey = { survey_id: answer.survey_id, survey_name: answer.survey_name };
+  return selectEntries((answer.survey_answers as Rec[] | undefined) ?? [], meeting, source, emails, { survey }, 'answer_details', 'question_id');
+}
+
+function selectEntries(entries: Rec[], meeting: Session, source: string, emails: ReadonlySet<string>, context: Rec, details: string, idKey: string): Selection {
+  const out: Selection = { records: [], others: 0, unattributed: 0 };
+  for (const e of entries) {
+    const own = ownAddress(e.email, emails);
+    if (own) out.records.push({ meeting, found_by: own, source, ...context, entry: e });
+    else if (own === '') out.unattributed++;
+    else out.others++;
+  }
+  if (meeting.hosted) {
+    const asked = questionsAsked(entries, details, idKey);
+    if (asked.length) out.records.push({ meeting, source, ...context, questions_asked: asked });
+  }
+  return out;
+}
+
+const SELECT: Record<AnswerKind, (answer: Rec, meeting: Session, source: string, emails: ReadonlySet<string>) => Selection> = { qa: selectQa, polls: selectPolls, survey: selectSurvey };
+const CATEGORY_OF: Record<AnswerKind, string> = { qa: 'meeting_qa', polls: 'meeting_polls', survey: 'meeting_surveys' };
+const NOUN: Record<AnswerKind, string> = { qa: 'Q&A entries', polls: 'poll entries', survey: 'survey entries' };
+
+/** The sessions of the meetings-joined list, each once, and whether the person hosted it (by the host's address). */
+export async function sessionsOf(p: BreadthPerson, hostEmail: string): Promise<Session[]> {
+  const host = hostEmail.trim().toLowerCase();
+  const byUuid = new Map<string, Session>();
+  for await (const m of recordsOf(p, 'meetings_attended')) {
+    const uuid = str(m.uuid);
+    if (!uuid || byUuid.has(uuid)) continue;
+    byUuid.set(uuid, { uuid, id: m.id, type: m.type, topic: m.topic, start_time: m.start_time, hosted: host !== '' && str(m.user_email).trim().toLowerCase() === host });
+  }
+  return [...byUuid.values()];
+}
+
+// No topic in an item's name or listed row: they go into the manifest and report.html, and a topic is free text that may name others.
+const itemName = (s: Session) => `${kindOf(s)} of ${str(s.start_time).slice(0, 10)} (${s.uuid})`;
+
+/** The categories of one person, run once the meetings-joined list is settled. */
+export async function meetingAnswersPlan(p: BreadthPerson, s: MeetingAnswersSettings, who: MeetingAnswersSubject): Promise<void> {
+  const leaveOut = (group: string) => Promise.all(MEETING_ANSWERS_OPTIONAL[group]!.map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` }))));
+  const granted = s.client.auth.scopes().then((x) => new Set(x));
+  let sessions: Promise<Session[]> | undefined;
+  const all = () => (sessions ??= sessionsOf(p, who.email));
+  const emails = new Set(who.emails.map((e) => e.trim().toLowerCase()).filter(Boolean));
+  await Promise.all([
+    s.skip.has('meeting_answers') ? leaveOut('meeting_answers') : Promise.all((['qa', 'polls', 'survey'] as const).map((what) => answers(p, s, what, all, emails, granted))),
+    s.skip.has('meeting_transcripts') ? leaveOut('meeting_transcripts') : hostedReads(p, all, granted, s.client, who.userId),
+  ]);
+}
+
+/** The tables the app may read for one kind of answer of one kind of session (both, one, or none). */
+async function readable(granted: Promise<ReadonlySet<string>>, kind: SessionKind, what: AnswerKind): Promise<AnswersVia[]> {
+  const g = await granted;
+  const reads = ANSWER_READS[kind][what];
+  return (['past', 'report'] as const).filter((v) => reads[v] && canRead(g, reads[v]!));
+}
+
+function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, all: () => Promise<Session[]>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>): Promise<void> {
+  const name = CATEGORY_OF[what];
+  return dependsOn(p, 'meetings_attended', name, async () => {
+    const list = await all();
+    const tables = { meeting: await readable(granted, 'meeting', what), webinar: await readable(granted, 'webinar', what) };
+    const kinds = new Set(list.map(kindOf));
+    const blocked = [...kinds].find((k) => tables[k].length === 0);
+    if (blocked) {
+      const reads = ANSWER_READS[blocked][what];
+      return { status: 'unavailable', ...scopeBlock(reads.past ?? reads.report!) } as BreadthResult;
+    }
+    const counted = { others: 0, unattributed: 0 };
+    const fetch = async (session: Session): Promise<Rec[]> => {
+      const kind = kindOf(session);
+      const can = tables[kind];
+      const wanted: AnswersVia | undefined = s.from === 'report' ? 'report' : s.from === 'past_meetings' ? 'past' : undefined;
+      const via = () => (can.length === 1 ? can[0]! : wanted ?? answersVia(s.client, kind, what));
+      const { source, answer } = await sessionAnswers(s.client, session.uuid, kind, what, via);
+      const sel = SELECT[what](answer, session, source, emails);
+      counted.others += sel.others;
+      counted.unattributed += sel.unattributed;
+      return sel.records;
+    };
+    const list2: Array<Item<Session>> = list.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
+    const r = await p.collect(name, items(list2, fetch), undefined, 'meetings and webinars');
+    return withWhy(r, answersWhy(what, counted));
+  });
+}
+
+/**
+ * One session's results of one kind, read once per run whoever else in the request joined it (colleagues
+ * share most sessions: the attendance-heavy bench's 6,640 sessions joined are far fewer distinct ones);
+ * each person's own entries are then selected from the same answer. A failed read is not kept: the next
+ * person, or a resume, asks again. The table is chosen when the read is first sent.
+ */
+const runAnswers = new WeakMap<ZoomClient, Map<string, Promise<{ source: string; answer: Rec }>>>();
+function sessionAnswers(client: ZoomClient, uuid: string, kind: SessionKind, what: AnswerKind, via: () => AnswersVia): Promise<{ source: string; answer: Rec }> {
+  let cache = runAnswers.get(client);
+  if (!cache) runAnswers.set(client, (cache = new Map()));
+  const key = `${what}|${uuid}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = getSessionAnswers(client, uuid, kind, what, via());
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/** The coverage of an answers category in words: where the entries come from and what was left out. */
+export function answersWhy(what: AnswerKind, c: { others: number; unattributed: number }): string {
+  const noun = NOUN[what];
+  return [
+    `your own ${noun} in the meetings and webinars you hosted or joined (the list above), found by your email addresses (never by a display name)${what === 'qa' ? '' : '; for meetings you hosted, the questions you asked too'}`,
+    c.others > 0 ? `${c.others} ${c.others === 1 ? 'entry' : 'entries'} of other people left out` : '',
+    c.unattributed > 0 ? `${c.unattributed} ${c.unattributed === 1 ? 'entry carries' : 'entries carry'} no email address and cannot be attributed to anyone, so ${c.unattributed === 1 ? 'it was' : 'they were'} left out (not "no data": Zoom may hold some of yours among them)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+function withWhy(r: BreadthResult, why: string): BreadthResult {
+  if (r.status !== 'done') return r;
+  const coverage = { ...((r as { coverage?: BreadthCoverage }).coverage ?? {}), why };
+  return { ...r, note: `${why.charAt(0).toUpperCase()}${why.slice(1)}. ${r.note ?? ''}`.trim(), coverage } as BreadthResult;
+}
+
+/** Transcripts and archived files of the meetings the person hosted (not webinars: both reads are of meetings). */
+function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: Promise<ReadonlySet<string>>, client: ZoomClient, userId: string): Promise<unknown> {
+  const one = (name: string, template: string, read: (uuid: string) => Promise<Rec>, as: string, why: string) =>
+    dependsOn(p, 'meetings_attended', name, async () => {
+      if (!canRead(await granted, template)) return { status: 'unavailable', ...scopeBlock(template) } as BreadthResult;
+      const hosted = (await all()).filter((x) => x.hosted && kindOf(x) === 'meeting');
+      const list: Array<Item<Session>> = hosted.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
+      // The report's host address decides what is asked; Zoom's own host_id decides what is kept (another host's is left out).
+      let otherHost = 0;
+      const r = await p.collect(
+        name,
+        items(list, async (x) => {
+          const got = await read(x.uuid);
+          if (str(got.host_id) && str(got.host_id) !== userId) return (otherHost++, []);
+          return [{ meeting: x, [as]: got }];
+        }),
+        undefined,
+        'meetings hosted',
+      );
+      return withWhy(r, otherHost ? `${why}; ${otherHost} ${otherHost === 1 ? 'answer names' : 'answers name'} another host and ${otherHost === 1 ? 'was' : 'were'} left out` : why);
+    });
+  return Promise.all([
+    one('meeting_transcripts', TRANSCRIPT_READ, (u) => getMeetingTranscript(client, u), 'transcript', "transcripts of the meetings you hosted (the list above); transcripts of meetings you only joined are not collected: Zoom marks each line by the speaker's display name only, which does not identify a person; each transcript is listed with its download link, not downloaded (--with-files does not fetch it yet)"),
+    one('meeting_archive_files', ARCHIVE_READ, (u) => getArchivedFiles(client, u), 'archive', 'archived files of the meetings you hosted (the list above), where the account archives meetings; the files are listed with their download links, not downloaded (--with-files does not fetch them yet)'),
+  ]);
+}
+
+/** A person without a Zoom user: Zoom lists the sessions joined only per user, so none of these can be searched (said, never "no data"). */
+export function meetingAnswersNotSearchable(p: BreadthPerson, s: Pick<MeetingAnswersSettings, 'skip'>): Promise<unknown> {
+  return Promise.all(
+    Object.entries(MEETING_ANSWERS_OPTIONAL).flatMap(([group, names]) =>
+      names.map((name) =>
+        p.settle(name, async () =>
+          s.skip.has(group)
+            ? { status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` }
+            : { status: 'unavailable', reason: 'not_searchable', note: "this person has no Zoom user: Zoom lists the meetings and webinars someone joined only by their Zoom user, so their Q&A, poll and survey answers cannot be searched by address (a guest's entries in a colleague's meeting appear only in that meeting's results)" },
+        ),
+      ),
+    ),
+  );
+}
