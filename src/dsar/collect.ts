@@ -18,6 +18,7 @@ import { eventsVisitorsPlan } from './events.js';
 import { revenueQualityPlan } from './revenue-quality.js';
 import { EVENTS_VISITORS_OPTIONAL } from './events-categories.js';
 import { meetingAnswersNotSearchable, meetingAnswersPlan } from './meeting-answers.js';
+import { MEETING_ANSWER_CATEGORIES } from './meeting-answers-categories.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
 import { isRecord, readRecords } from './report/read.js';
@@ -485,15 +486,15 @@ function poolFor(env: CollectEnv, category: string): CollectEnv['limit'] {
 export const CHAIN_LEADS: ReadonlySet<string> = new Set(['GET /users/{userId}', 'GET /phone/users/{userId}', 'GET /report/users/{userId}/meetings', 'GET /phone/users/{userId}/voice_mails', 'GET /chat/users/{userId}/sessions']);
 
 /**
- * The pools of the categories collect() walks, by the gates their requests wait on: attendance (the Heavy
- * report or the Medium past list, whichever is sooner), the Workplace products (mostly Light, one unit per
+ * The pools of the categories collect() walks, by the gates their requests wait on: each session's reads
+ * (attendance, Q&A, polls: the Heavy report or the Medium past list, whichever is sooner), the Workplace products (mostly Light, one unit per
  * window or item: thousands of them), Contact Center (its own table), and the rest. A unit holds its slot
  * while it waits at its gate: sharing one pool, the Workplace units queued first would keep attendance
  * waiting while Heavy and Medium stand idle.
  */
 const groupPools = new WeakMap<CollectEnv['limit'], Map<string, CollectEnv['limit']>>();
 function breadthPool(base: CollectEnv['limit'], category: string): CollectEnv['limit'] {
-  const group = category === 'attendance' ? 'attendance' : category.startsWith('cc_') ? 'contact_center' : CATEGORY.get(category)?.group === 'workplace' ? 'workplace' : undefined;
+  const group = category === 'attendance' || MEETING_ANSWER_CATEGORIES.some((c) => c.name === category) ? 'sessions' : category.startsWith('cc_') ? 'contact_center' : CATEGORY.get(category)?.group === 'workplace' ? 'workplace' : undefined;
   if (!group) return base;
   let pools = groupPools.get(base);
   if (!pools) groupPools.set(base, (pools = new Map()));

@@ -27,11 +27,13 @@ describe('fault injection: a clean, resumable stop', () => {
     const id = summary!.request_id;
     const errors = summary!.subjects.flatMap((s) => s.errors);
     expect(errors.length).toBeGreaterThan(0);
-    // Every Heavy report stops: the meetings joined, and what depends on them or is Heavy too (attendance, sign-ins, Zoom Events' attendance report).
+    // Every Heavy report stops: the meetings joined, and what depends on them or is Heavy too (attendance, the
+    // sessions' Q&A, polls and surveys, sign-ins, Zoom Events' attendance report).
     expect(errors.map((e) => e.category)).toContain('meetings_attended');
-    for (const e of errors.filter((x) => x.category === 'attendance' && /^needs /.test(x.message))) expect(e.message).toMatch(/resuming tries again/);
-    for (const e of errors.filter((x) => !(x.category === 'attendance' && /^needs /.test(x.message)))) {
-      expect(['meetings_attended', 'attendance', 'sign_ins', 'events_attendance']).toContain(e.category);
+    const needs = (x: { message: string }) => /^needs /.test(x.message);
+    for (const e of errors.filter(needs)) expect(e.message).toMatch(/resuming tries again/);
+    for (const e of errors.filter((x) => !needs(x))) {
+      expect(['meetings_attended', 'attendance', 'meeting_qa', 'meeting_polls', 'meeting_surveys', 'meeting_transcripts', 'meeting_archive_files', 'sign_ins', 'events_attendance']).toContain(e.category);
       expect(e.message).toMatch(/daily rate limit/);
       expect(e.message).toMatch(/zdsar requests resume.* after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     }
