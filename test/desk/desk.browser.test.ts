@@ -15,16 +15,10 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { findChromium } from '../helpers/chromium.js';
 import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { readZip } from '../disclosure/zipread.js';
+import type { Logged } from '../../src/dsar/disclosure/review.js';
 
 const ALICE = 'alice.martin@cedarpine.example';
 
-interface Logged {
-  file: string;
-  record?: number;
-  field: string;
-  rule: string;
-  as: string;
-}
 
 const listOf = (text: string) =>
   text

@@ -9,14 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { IDENTITY_FLAGS, runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
 import { getPath, parseOverrides } from '../../src/dsar/disclosure/overrides.js';
+import type { Logged } from '../../src/dsar/disclosure/review.js';
 
-interface Logged {
-  file: string;
-  record?: number;
-  field: string;
-  rule: string;
-  as: string;
-}
 
 const lines = (p: string) =>
   readFileSync(p, 'utf8')

@@ -5,17 +5,9 @@
  * (colleagues of the account: masked as the policy says); an agent's records name the customers
  * (outsiders: masked), whose phone numbers are never the agent's own.
  */
-type Kind = 'name' | 'email' | 'phone' | 'user_id' | 'detail';
-type Rec = Record<string, unknown>;
+import type { CategoryRule, Kind } from './rule-types.js';
 
-interface Rule {
-  category: string;
-  file: string;
-  parties: Array<{ role: string; at: string; fields: Record<string, Kind>; when?: (o: Rec) => boolean }>;
-  texts?: Array<{ by: string; fields: string[] }>;
-  review?: string;
-  unwrap?: string;
-}
+type Rule = CategoryRule;
 
 const agent = { role: 'agent', at: 'agents[]', fields: { user_id: 'user_id', display_name: 'name', user_email: 'email', user_ip_address: 'detail', user_device_mac_address: 'detail' } } as const;
 const consumer = { role: 'customer', at: 'consumers[]', fields: { consumer_id: 'detail', consumer_display_name: 'name', consumer_number: 'phone' } } as const;

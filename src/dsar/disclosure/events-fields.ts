@@ -5,17 +5,9 @@
  * names a visitor and a host, one of whom is somebody else: masked as the policy says, and what the host
  * wrote in `details` is theirs.
  */
-type Kind = 'name' | 'first_name' | 'last_name' | 'email' | 'phone' | 'user_id' | 'detail';
-type Rec = Record<string, unknown>;
+import type { CategoryRule, Kind } from './rule-types.js';
 
-interface Rule {
-  category: string;
-  file: string;
-  parties: Array<{ role: string; at: string; fields: Record<string, Kind>; when?: (o: Rec) => boolean }>;
-  texts?: Array<{ by: string; fields: string[] }>;
-  review?: string;
-  unwrap?: string;
-}
+type Rule = CategoryRule;
 
 const holder = { role: 'ticket holder', at: '', fields: { email: 'email', first_name: 'first_name', last_name: 'last_name', phone: 'phone', address: 'detail', city: 'detail', state: 'detail', zip: 'detail', country: 'detail', organization: 'detail', job_title: 'detail' } } as const;
 

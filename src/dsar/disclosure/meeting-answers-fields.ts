@@ -6,14 +6,9 @@
  * the question someone else asked, kept beside an answer the person gave, is their text (masked as the policy says).
  * Zoom's record sits under `entry`, `answer`, `transcript` or `archive`, with zdsar's context beside it.
  */
-type Kind = 'name' | 'first_name' | 'last_name' | 'email' | 'user_id' | 'detail';
+import type { CategoryRule, Kind } from './rule-types.js';
 
-interface Rule {
-  category: string;
-  file: string;
-  parties: Array<{ role: string; at: string; fields: Record<string, Kind> }>;
-  texts?: Array<{ by: string; fields: string[] }>;
-}
+type Rule = CategoryRule;
 
 const person: Record<string, Kind> = { user_id: 'user_id', email: 'email', name: 'name' };
 const respondent = (at: string) => ({ role: 'respondent', at, fields: { email: 'email', name: 'name', first_name: 'first_name', last_name: 'last_name' } as Record<string, Kind> });

@@ -79,7 +79,8 @@ export interface ReviewRecord {
   files: Array<{ file: string; first: number; count: number }>;
 }
 
-interface Logged {
+/** One line of the disclosure copy's log: a place masked or withheld (file, record, field), by which rule, as what. */
+export interface Logged {
   file: string;
   record?: number;
   field: string;

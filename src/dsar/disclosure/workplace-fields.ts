@@ -3,17 +3,10 @@
  * calendar, scheduler, rooms and ai-companion specs: the same shape as fields.ts RULES (which spreads
  * these in), kept apart so the products stay in files of their own.
  */
-type Kind = 'name' | 'first_name' | 'last_name' | 'email' | 'user_id' | 'detail';
+import type { CategoryRule, Kind } from './rule-types.js';
 type Rec = Record<string, unknown>;
 
-interface Rule {
-  category: string;
-  file: string;
-  parties: Array<{ role: string; at: string; fields: Record<string, Kind>; when?: (o: Rec) => boolean }>;
-  texts?: Array<{ by: string; fields: string[]; own?: (record: Rec) => boolean }>;
-  review?: string;
-  unwrap?: string;
-}
+type Rule = CategoryRule;
 
 const attendee = { email: 'email', displayName: 'name' } as const;
 
