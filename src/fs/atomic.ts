@@ -30,7 +30,12 @@ export async function ensurePrivateDir(path: string, opts: { what?: string; pare
  * torn fragment stays a line of its own and readers can skip it. Returns the file's size after the write.
  */
 export async function appendLineDurable(path: string, line: string): Promise<number> {
-  if (line.includes('\n')) throw new Error('appendLineDurable: a line must not contain a newline');
+  return appendLinesDurable(path, [line]);
+}
+
+/** appendLineDurable for several lines: one O_APPEND write and one fsync for all of them (in order). */
+export async function appendLinesDurable(path: string, lines: readonly string[]): Promise<number> {
+  if (lines.some((line) => line.includes('\n'))) throw new Error('appendLineDurable: a line must not contain a newline');
   const handle = await openNoFollow(path, 'append');
   try {
     const st = await handle.stat();
@@ -40,7 +45,7 @@ export async function appendLineDurable(path: string, line: string): Promise<num
       await handle.read(last, 0, 1, st.size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    const data = Buffer.from(prefix + line + '\n', 'utf8');
+    const data = Buffer.from(prefix + lines.map((line) => line + '\n').join(''), 'utf8');
     await writeAll(handle, data);
     await handle.sync();
     if (st.size === 0) await fsyncDir(dirname(path));

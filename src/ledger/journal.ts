@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendLineDurable, writeFileAtomic } from '../fs/atomic.js';
+import { appendLinesDurable, writeFileAtomic } from '../fs/atomic.js';
 import type { ErrorInput, EvidenceInput, LedgerRequest, ProgressInput, RequestStatus } from './types.js';
 import { FINISHED_STATUSES } from './types.js';
 import { describeIdentity, type IdentityInput, type ReleaseStep } from './identity.js';
@@ -192,9 +192,9 @@ export async function loadRequest(dir: string, cached?: Loaded): Promise<Loaded 
   }
 }
 
-/** Append one event; returns the journal's size afterwards. */
-export function appendEvent(dir: string, e: JournalEvent): Promise<number> {
-  return appendLineDurable(join(dir, JOURNAL), JSON.stringify(e));
+/** Append events, in order, with one write and one fsync; returns the journal's size afterwards. */
+export function appendEvents(dir: string, events: readonly JournalEvent[]): Promise<number> {
+  return appendLinesDurable(join(dir, JOURNAL), events.map((e) => JSON.stringify(e)));
 }
 
 /** Record `state` as of the journal's first `offset` bytes. Call only while holding the request's lock. */

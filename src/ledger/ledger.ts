@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/atomic.js';
 import { acknowledgeBy, daysUntil, dueDate, extensionText, isoDay, REGIMES } from './deadlines.js';
 import { clockRuns, stageOf } from './lifecycle.js';
-import { appendEvent, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
+import { appendEvents, apply, loadRequest, writeGeneration, writeSnapshot, type JournalEvent, type Loaded } from './journal.js';
 import { acquireLease, leaseHeld, serialize, withFileLock } from './lock.js';
 import type { IdentityInput, ReleaseStep } from './identity.js';
 import { checkPackage, deletePackage } from './package-guard.js';
@@ -63,6 +63,8 @@ export class Ledger {
   private readonly requestsDir: string;
   private readonly keysDir: string;
   private readonly cache = new Map<string, Loaded>();
+  /** The changes of append() waiting for the journal, by request (as its callers name it). */
+  private readonly appends = new Map<string, Array<{ decide: (s: LedgerRequest) => Change; resolve: () => void; reject: (e: unknown) => void }>>();
 
   private constructor(readonly home: string) {
     this.root = join(home, 'ledger');
@@ -405,9 +407,76 @@ export class Ledger {
     return (await this.change(idOrPrefix, decide, true))!;
   }
 
-  /** mutate() without the copy of the whole state: for the frequent writes whose callers do not read it. */
-  private async append(idOrPrefix: string, decide: (s: LedgerRequest) => Change): Promise<void> {
-    await this.change(idOrPrefix, decide, false);
+  /**
+   * mutate() without the copy of the whole state, for the frequent writes whose callers do not read it
+   * (an export records each category's start and end: thousands, from dozens of people at once). The
+   * changes asked for while the journal is busy are written together, in the order asked, with one
+   * write and one fsync (group commit); each caller returns once its own event is durable, as before.
+   * One change refused (decide throws) is refused alone.
+   */
+  private append(idOrPrefix: string, decide: (s: LedgerRequest) => Change): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiting = this.appends.get(idOrPrefix);
+      if (waiting) return void waiting.push({ decide, resolve, reject });
+      this.appends.set(idOrPrefix, [{ decide, resolve, reject }]);
+      this.writeAppends(idOrPrefix).catch(() => undefined); // each caller gets its own outcome
+    });
+  }
+
+  private async writeAppends(idOrPrefix: string): Promise<void> {
+    const id = await this.resolveId(idOrPrefix).catch(() => undefined);
+    if (!id) {
+      const batch = this.appends.get(idOrPrefix) ?? [];
+      this.appends.delete(idOrPrefix);
+      for (const a of batch) a.reject(new UsageError(`no request ${idOrPrefix} in the ledger`, 'zdsar requests list shows them.'));
+      return;
+    }
+    const dir = this.requestDir(id);
+    return serialize(id, async () => {
+      // Everything asked for until now (more may come while this batch is written: they make the next one).
+      const batch = this.appends.get(idOrPrefix) ?? [];
+      this.appends.delete(idOrPrefix);
+      try {
+        await withFileLock(join(dir, 'lock'), async () => {
+          const l = await this.load(id);
+          if (!l) throw new UsageError(`no request ${id} in the ledger`);
+          let state: LedgerRequest | undefined = l.state;
+          const events: JournalEvent[] = [];
+          const done: Array<() => void> = [];
+          let snapshot = false;
+          for (const a of batch) {
+            let change: Change;
+            try {
+              change = a.decide(state!);
+            } catch (e) {
+              a.reject(e);
+              continue;
+            }
+            for (const e of change.events) state = apply(state, e);
+            events.push(...change.events);
+            snapshot ||= change.snapshot === true;
+            done.push(a.resolve);
+          }
+          if (events.length === 0) return done.forEach((f) => f());
+          try {
+            const size = await appendEvents(dir, events);
+            const next: Loaded = { ...l, state: state!, offset: size, sinceSnapshot: l.sinceSnapshot + events.length };
+            if (snapshot || next.sinceSnapshot >= SNAPSHOT_EVERY) {
+              await writeSnapshot(dir, next);
+              next.sinceSnapshot = 0;
+            }
+            this.cache.set(id, next);
+          } catch (e) {
+            // apply() changed the cached state in place: read it again from disk next time.
+            this.cache.delete(id);
+            throw e;
+          }
+          done.forEach((f) => f());
+        });
+      } catch (e) {
+        for (const a of batch) a.reject(e); // a promise settled already ignores this
+      }
+    });
   }
 
   /** The copy is made under the lock: apply() updates the cached state in place. */
@@ -421,11 +490,8 @@ export class Ledger {
         if (!l) throw new UsageError(`no request ${idOrPrefix} in the ledger`);
         const change = decide(l.state);
         let state: LedgerRequest | undefined = l.state;
-        let size = l.offset;
-        for (const e of change.events) {
-          size = await appendEvent(dir, e);
-          state = apply(state, e);
-        }
+        const size = change.events.length ? await appendEvents(dir, change.events) : l.offset;
+        for (const e of change.events) state = apply(state, e);
         const next: Loaded = { ...l, state: state!, offset: size, sinceSnapshot: l.sinceSnapshot + change.events.length };
         if (change.snapshot || next.sinceSnapshot >= SNAPSHOT_EVERY) {
           await writeSnapshot(dir, next);

@@ -105,6 +105,23 @@ describe('create, get, list', () => {
 });
 
 describe('progress, evidence, errors', () => {
+  it('changes asked for at once are written together, in order, each durable when its call returns; one refused is refused alone', async () => {
+    const id = (await newExport()).request_id;
+    const before = (await readFile(journalOf(id), 'utf8')).split('\n').filter(Boolean).length;
+    const calls = Array.from({ length: 200 }, (_, i) => ledger.recordProgress(id, (i % 2) + 1, `c${i}`, { status: 'done', records: i }));
+    const refused = ledger.recordProgress(id, 3, 'nobody', { status: 'done' });
+    const outcomes = await Promise.allSettled([...calls, refused]);
+    expect(outcomes.slice(0, 200).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(outcomes[200]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/no person #3/) }) });
+    // Every event is on disk, once, in the order asked (another instance: no cache).
+    const lines = (await readFile(journalOf(id), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ev: string; category?: string });
+    expect(lines.slice(before).map((l) => l.category)).toEqual(Array.from({ length: 200 }, (_, i) => `c${i}`));
+    const fresh = await Ledger.open(home).get(id);
+    expect(fresh!.progress['1']!.c198).toMatchObject({ status: 'done', records: 198 });
+    expect(fresh!.progress['2']!.c199).toMatchObject({ status: 'done', records: 199 });
+    expect(fresh!.progress['3']).toBeUndefined();
+  });
+
   it('replays every change, per person and category', async () => {
     const r = await newExport();
     const id = r.request_id;
