@@ -12,7 +12,8 @@ import type { RateLimiter } from '../zoom/limiter.js';
 import { AccountWide } from './account-wide.js';
 import { CHAIN_LEADS, collectSubject, type CategoryResult, type SubjectResult } from './collect.js';
 import { downloadSubjectFiles, withFileOutcomes } from './files.js';
-import { writeManifest, type Manifest } from './manifest.js';
+import { subjectEntry, writeManifest, type Manifest, type ManifestSubject } from './manifest.js';
+import { renderSubjectBody, type RenderedBody } from './report/index.js';
 import { finishPackage, type ReleaseOutcome, type ReleaseSettings } from './disclosure/release.js';
 import type { Signer } from './signing.js';
 import { subjectFolder } from '../people/folders.js';
@@ -160,6 +161,7 @@ async function runHeld(
   await ledger.setStatus(request.request_id, 'processing');
 
   const results = new Map<number, SubjectResult>();
+  const early: Early = { entries: new Map(), bodies: new Map() };
   let zoomExport: ZoomExportOutcome | undefined;
   try {
     await client.auth.token(); // bad credentials stop the whole request before anyone is touched
@@ -225,6 +227,9 @@ async function runHeld(
           if (c.status === 'failed') await ledger.recordError(request.request_id, { subject: s.index, category: cat, message: c.error ?? 'failed' });
         }
         if (result.error) await ledger.recordError(request.request_id, { subject: s.index, message: result.error });
+        // The person's folder is final (unless Zoom's export will place files in it): their manifest entry and
+        // the costly part of their report are made now, while the others are still collected, not after the last.
+        if (!settings.zoomExport) await finishEarly(packageDir, s, result, folder, early);
       }),
     );
     if (settings.zoomExport) zoomExport = await runZoomPart(client, ledger, request, packageDir, settings, results, signal, hooks);
@@ -259,9 +264,10 @@ async function runHeld(
       results,
       stats: client.stats,
       notes: zoomExport?.notes,
+      entries: early.entries,
       ...(zoomExport ? { placed: new Map(zoomExport.subjects.map((z) => [z.index, z.files.map((f) => f.path)])) } : {}),
     });
-    release = await finishPackage(ledger, request, packageDir, manifest, { ...settings.release, zip: settings.zip }, hooks.signer);
+    release = await finishPackage(ledger, request, packageDir, manifest, { ...settings.release, zip: settings.zip }, hooks.signer, early.bodies);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code || !FS_ERRORS.has(code)) throw e;
@@ -276,6 +282,26 @@ async function runHeld(
   if (status === 'completed') await rm(join(packageDir, '.work'), { recursive: true, force: true });
   await ledger.setStatus(request.request_id, status);
   return { manifest, packageDir, status, zips: release.zips.map((z) => z.path), zoomExport, release };
+}
+
+/** What this run made for each person as they finished: their manifest entry and their report's body. */
+interface Early {
+  entries: Map<number, ManifestSubject>;
+  bodies: Map<number, RenderedBody>;
+}
+
+/** A person's manifest entry and report body, made as they finish; on any failure, both are made at the end as before. */
+async function finishEarly(packageDir: string, s: { index: number; email?: string }, result: SubjectResult, folder: string, early: Early): Promise<void> {
+  try {
+    const entry = await subjectEntry(packageDir, s, result);
+    const dir = join(packageDir, '.work', '_reports');
+    await ensurePrivateDir(dir);
+    early.bodies.set(s.index, await renderSubjectBody(packageDir, entry, join(dir, `${folder}.html`)));
+    early.entries.set(s.index, entry);
+  } catch {
+    early.bodies.delete(s.index);
+    early.entries.delete(s.index);
+  }
 }
 
 function toLedgerProgress(r: CategoryResult | { status: 'in_progress' | 'part_done'; unit?: string; records?: number }) {

@@ -65,51 +65,16 @@ export async function writeManifest(
     notes?: string[];
     /** --zoom-export: the files placed for each person (paths relative to the package). */
     placed?: Map<number, string[]>;
+    /** People's entries made as each finished (subjectEntry), by this run: not made again. */
+    entries?: ReadonlyMap<number, ManifestSubject>;
   },
 ): Promise<Manifest> {
   const subjects: ManifestSubject[] = [];
   let strays = 0;
   for (const s of input.request.subjects) {
-    const folder = subjectFolder(s.index, s.email!);
-    const dir = join(packageDir, 'subjects', folder);
-    const r = input.results.get(s.index) ?? { status: 'failed' as const, categories: {}, error: 'not collected' };
-    const recordsByFile = new Map(Object.values(r.categories).filter((c) => c.file).map((c) => [c.file!, c.records]));
-    // Only files zdsar wrote for this person: its category files, its downloads, Zoom's export placed for it.
-    const ours = new Set<string>([
-      ...Object.values(r.categories).filter((c) => c.status === 'done' && c.file).map((c) => c.file!),
-      ...(r.downloads?.paths ?? []),
-      ...(input.placed?.get(s.index) ?? []).map((p) => relative(dir, join(packageDir, p)).split(sep).join('/')),
-    ]);
-    const files: ManifestFile[] = [];
-    const notListed: string[] = [];
-    for (const abs of await listFiles(dir)) {
-      const inSubject = relative(dir, abs).split(sep).join('/');
-      if (!ours.has(inSubject)) {
-        notListed.push(relative(packageDir, abs).split(sep).join('/'));
-        continue;
-      }
-      const d = await fileDigest(abs);
-      const records = recordsByFile.get(inSubject);
-      files.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes, ...(records !== undefined ? { records } : {}) });
-    }
-    files.sort((a, b) => a.path.localeCompare(b.path));
-    const ordered: Record<string, CategoryResult> = {};
-    for (const c of CATEGORIES) if (r.categories[c.name]) ordered[c.name] = r.categories[c.name]!;
-    subjects.push({
-      index: s.index,
-      email: s.email!,
-      status: r.status,
-      path: `subjects/${folder}`,
-      ...(r.userId ? { zoom_user_id: r.userId } : {}),
-      ...(r.identifiers ? { identifiers: r.identifiers } : {}),
-      ...(r.range ? { range: r.range } : {}),
-      categories: ordered,
-      ...(r.downloads ? { downloads: withoutPaths(r.downloads) } : {}),
-      ...(r.error ? { error: r.error } : {}),
-      files,
-      ...(notListed.length ? { not_listed: notListed.sort() } : {}),
-    });
-    strays += notListed.length;
+    const entry = input.entries?.get(s.index) ?? (await subjectEntry(packageDir, s, input.results.get(s.index), input.placed?.get(s.index)));
+    subjects.push(entry);
+    strays += entry.not_listed?.length ?? 0;
   }
   const manifest: Manifest = {
     request_id: input.request.request_id,
@@ -137,6 +102,53 @@ export async function writeManifest(
   };
   await writeFileAtomic(join(packageDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
+}
+
+/**
+ * One person's entry: every file in their folder that zdsar wrote for them, with its sha256 and size
+ * as on disk now, and their categories in the catalogue's order. Made once the person's folder is
+ * final (their collection and downloads ended; Zoom's export, if asked for, placed).
+ */
+export async function subjectEntry(packageDir: string, s: { index: number; email?: string }, result: SubjectResult | undefined, placed?: string[]): Promise<ManifestSubject> {
+  const folder = subjectFolder(s.index, s.email!);
+  const dir = join(packageDir, 'subjects', folder);
+  const r = result ?? { status: 'failed' as const, categories: {}, error: 'not collected' };
+  const recordsByFile = new Map(Object.values(r.categories).filter((c) => c.file).map((c) => [c.file!, c.records]));
+  // Only files zdsar wrote for this person: its category files, its downloads, Zoom's export placed for it.
+  const ours = new Set<string>([
+    ...Object.values(r.categories).filter((c) => c.status === 'done' && c.file).map((c) => c.file!),
+    ...(r.downloads?.paths ?? []),
+    ...(placed ?? []).map((p) => relative(dir, join(packageDir, p)).split(sep).join('/')),
+  ]);
+  const files: ManifestFile[] = [];
+  const notListed: string[] = [];
+  for (const abs of await listFiles(dir)) {
+    const inSubject = relative(dir, abs).split(sep).join('/');
+    if (!ours.has(inSubject)) {
+      notListed.push(relative(packageDir, abs).split(sep).join('/'));
+      continue;
+    }
+    const d = await fileDigest(abs);
+    const records = recordsByFile.get(inSubject);
+    files.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes, ...(records !== undefined ? { records } : {}) });
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const ordered: Record<string, CategoryResult> = {};
+  for (const c of CATEGORIES) if (r.categories[c.name]) ordered[c.name] = r.categories[c.name]!;
+  return {
+    index: s.index,
+    email: s.email!,
+    status: r.status,
+    path: `subjects/${folder}`,
+    ...(r.userId ? { zoom_user_id: r.userId } : {}),
+    ...(r.identifiers ? { identifiers: r.identifiers } : {}),
+    ...(r.range ? { range: r.range } : {}),
+    categories: ordered,
+    ...(r.downloads ? { downloads: withoutPaths(r.downloads) } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    files,
+    ...(notListed.length ? { not_listed: notListed.sort() } : {}),
+  };
 }
 
 function withoutPaths(d: NonNullable<SubjectResult['downloads']>): NonNullable<SubjectResult['downloads']> {

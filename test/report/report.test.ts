@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROW_CAP, writeReports } from '../../src/dsar/report/index.js';
+import { renderSubjectBody, ROW_CAP, writeReports } from '../../src/dsar/report/index.js';
 import { esc, html } from '../../src/dsar/report/html.js';
 import { buildPackage, HOSTILE, type Fixture } from './package-fixture.js';
 
@@ -96,5 +96,29 @@ describe('report.html files', () => {
     expect(index).toContain('href="subjects/02-bob%40example.com/report.html"');
     expect(index).toContain('no Zoom user');
     expect(readFileSync(bobPath(), 'utf8')).toContain('No Zoom user with this email address exists in this account');
+  });
+});
+
+describe('bodies rendered as each person finished (export.ts)', () => {
+  it('give the same pages as rendering at the end; a body changed on disk since is rendered again', async () => {
+    const at = { now: new Date('2025-01-02T03:04:05Z') };
+    const before = [alicePath(), bobPath()].map((p) => readFileSync(p, 'utf8'));
+    const scratch = mkdtempSync(join(tmpdir(), 'zdsar-bodies-'));
+    try {
+      const [alice, bob] = fixture.manifest.subjects;
+      const bodies = new Map([
+        [alice!.index, await renderSubjectBody(pkg, alice!, join(scratch, 'alice.html'))],
+        [bob!.index, await renderSubjectBody(pkg, bob!, join(scratch, 'bob.html'))],
+      ]);
+      await writeReports(pkg, fixture.manifest, { ...at, bodies });
+      expect([alicePath(), bobPath()].map((p) => readFileSync(p, 'utf8'))).toEqual(before);
+      // Someone edits a saved body: its digest no longer matches, so it is not used.
+      writeFileSync(join(scratch, 'bob.html'), '<p>planted</p>');
+      await writeReports(pkg, fixture.manifest, { ...at, bodies });
+      expect(readFileSync(bobPath(), 'utf8')).toBe(before[1]);
+      expect(readFileSync(bobPath(), 'utf8')).not.toContain('planted');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../fs/atomic.js';
 import { ACTIONS, currentApproval, currentCopy, releaseGate, requireIdentity, type Approval, type Encryption, type Ledger, type LedgerRequest } from '../../ledger/index.js';
 import type { Manifest } from '../manifest.js';
 import { html, localHref, type Html } from '../report/html.js';
-import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView } from '../report/index.js';
+import { personNotes, withheldByKind, writeReports, writeSubjectReport, type PersonView, type RenderedBodies } from '../report/index.js';
 import { SIGNATURE_FILE, type Signer } from '../signing.js';
 import { heldInLedger, loadProfile, profilePath, readStatement } from '../article15.js';
 import { requireStatement, statementMissing } from './statement-gate.js';
@@ -95,14 +95,14 @@ export async function recordApproval(ledger: Ledger, request: LedgerRequest, sha
  * then the reports and zips: the person's from the approved copy only. Without --redact, --zip makes
  * the officer's archive of the record (internal-record/, "not for release"), never a deliverable.
  */
-export async function finishPackage(ledger: Ledger, request: LedgerRequest, packageDir: string, manifest: Manifest, settings: ReleaseSettings, signer?: Signer): Promise<ReleaseOutcome> {
+export async function finishPackage(ledger: Ledger, request: LedgerRequest, packageDir: string, manifest: Manifest, settings: ReleaseSettings, signer?: Signer, bodies?: RenderedBodies): Promise<ReleaseOutcome> {
   const out: ReleaseOutcome = { zips: [] };
   if (signer) {
     await signFile(packageDir, 'manifest.json', signer);
     out.signed = { fingerprint: signer.fingerprint, public_key: signer.publicKeyPem };
   }
   if (!settings.redact) {
-    await writeReports(packageDir, manifest, { identity: identitySection((await ledger.get(request.request_id)) ?? request) });
+    await writeReports(packageDir, manifest, { identity: identitySection((await ledger.get(request.request_id)) ?? request), bodies });
     // The officer's archive is not person-facing: no identity gate, never a deliverable.
     if (settings.zip) out.internal = (await zipPeople(packageDir, 'subjects', manifest, { ...(signer ? { sign: (b: Buffer) => signer.sign(b) } : {}), into: INTERNAL_ARCHIVE })).map((z) => z.path);
     return out;
@@ -120,7 +120,7 @@ export async function finishPackage(ledger: Ledger, request: LedgerRequest, pack
     outcome: `disclosure copy written; waiting for approval${invalidated.length ? ` (${invalidated.length} zips of the earlier copy removed)` : ''}`,
   });
   if (invalidated.length) out.invalidated = invalidated;
-  return release(ledger, request, packageDir, manifest, d, settings, signer, out);
+  return release(ledger, request, packageDir, manifest, d, settings, signer, out, bodies);
 }
 
 /** `zdsar requests approve`: approve the copy on disk, if it is the one reviewed, and make what the person receives. */
@@ -165,7 +165,7 @@ export function bindingProblem(copy: DisclosureManifest, manifestText: Buffer, r
   return undefined;
 }
 
-async function release(ledger: Ledger, request: LedgerRequest, packageDir: string, manifest: Manifest, d: DisclosureOutcome, settings: ReleaseSettings, signer: Signer | undefined, out: ReleaseOutcome): Promise<ReleaseOutcome> {
+async function release(ledger: Ledger, request: LedgerRequest, packageDir: string, manifest: Manifest, d: DisclosureOutcome, settings: ReleaseSettings, signer: Signer | undefined, out: ReleaseOutcome, bodies?: RenderedBodies): Promise<ReleaseOutcome> {
   if (signer) {
     await signFile(d.dir, 'manifest.json', signer);
     out.signed = { fingerprint: signer.fingerprint, public_key: signer.publicKeyPem };
@@ -211,7 +211,7 @@ async function release(ledger: Ledger, request: LedgerRequest, packageDir: strin
     const dir = join(d.dir, s.path);
     await writeSubjectReport(dir, d.manifest as unknown as Manifest, s, { person: { ...personView(d, s, approval), statement: await readStatement(dir) } });
   }
-  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection(fresh) });
+  await writeReports(packageDir, manifest, { review: reviewSection(d, approval, request.request_id), identity: identitySection(fresh), bodies });
   if (!gate.ok) {
     out.waiting = gate.reason;
     return out;

@@ -20,6 +20,7 @@
  * how many more are in the file; per-month counts for the chart are computed while
  * streaming over every record.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import pLimit from 'p-limit';
@@ -31,7 +32,7 @@ import { BREADTH_COLUMNS, UNAVAILABLE_LABEL } from './breadth-columns.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
 import type { Article15Statement } from '../article15.js';
-import { html, localHref, page, type Html } from './html.js';
+import { html, localHref, page, trusted, type Html } from './html.js';
 import { isRecord, readObject, readRecords, type Rec } from './read.js';
 
 export const ROW_CAP = 500;
@@ -171,7 +172,7 @@ const CHART_FEEDS: Record<string, { series: SeriesKey; dateKeys: string[] }> = {
 const SINGLE = new Set(['profile', 'settings', 'phone_profile', 'phone_settings']);
 
 /** Write every person's report.html and the package's index report.html (files 0600, atomic). */
-export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html; identity?: Html } = {}): Promise<void> {
+export async function writeReports(packageDir: string, manifest: Manifest, opts: { now?: Date; review?: Html; identity?: Html; bodies?: RenderedBodies } = {}): Promise<void> {
   const generated = (opts.now ?? new Date()).toISOString();
   // A few people at once: each report waits on reading its records back, so their reads overlap.
   const limit = pLimit(4);
@@ -180,7 +181,7 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
       limit(async () => {
         const rel = safeSubjectPath(s.path);
         const dir = join(packageDir, ...rel.split('/'));
-        const body = await subjectReport(dir, manifest, s, generated);
+        const body = await subjectReport(dir, manifest, s, generated, false, await savedBody(opts.bodies?.get(s.index)));
         await writeFileAtomic(join(dir, REPORT_FILE), page(`${INTERNAL_TITLE}: Zoom data about ${s.email}`, html`${INTERNAL_BANNER}${body}`));
         return `${rel}/${REPORT_FILE}`;
       }),
@@ -189,6 +190,14 @@ export async function writeReports(packageDir: string, manifest: Manifest, opts:
   await writeFileAtomic(join(packageDir, REPORT_FILE), page(`${INTERNAL_TITLE}: access request ${manifest.request_id}`, html`${INTERNAL_BANNER}${indexReport(manifest, generated, opts.review, opts.identity)}`));
   await listReport(packageDir, ...rels, REPORT_FILE);
 }
+
+/** A person's report body saved by renderSubjectBody, with the digest of what was saved. */
+export interface RenderedBody {
+  path: string;
+  sha256: string;
+}
+/** People's report bodies rendered by this run as each finished: by person index. */
+export type RenderedBodies = ReadonlyMap<number, RenderedBody>;
 
 /** subjects/ and the package's own report: the officer's record, never sent as it is. */
 export const INTERNAL_TITLE = 'Internal record: not for release';
@@ -318,7 +327,7 @@ ${notes(m)}
 // ---------------------------------------------------------------------------------------------
 // One person
 
-async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject, generated: string, disclosure = false): Promise<Html> {
+async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject, generated: string, disclosure = false, body?: Html): Promise<Html> {
   // What the person reads carries no officer hints (options, commands) in its notes.
   const s: ManifestSubject = disclosure
     ? {
@@ -327,17 +336,6 @@ async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject,
         categories: Object.fromEntries(Object.entries(subject.categories).map(([k, c]) => [k, { ...c, ...(c.note ? { note: personText(c.note) } : {}), ...(c.error ? { error: personText(c.error) } : {}) }])),
       }
     : subject;
-  const counts = new MonthlyCounts();
-  const sections: Html[] = [];
-  const seenMeetings = new Set<string>();
-  for (const cat of CATEGORIES) {
-    const result = s.categories[cat.name];
-    if (!result) continue;
-    // A category's explanation may name an option for the officer (--zoom-export): the person reads it without.
-    sections.push(await categorySection(dir, disclosure ? { ...cat, explain: personText(cat.explain) } : cat, result, counts, seenMeetings));
-  }
-  const ownFiles = s.files.map((f) => ({ ...f, inSubject: f.path.startsWith(s.path + '/') ? f.path.slice(s.path.length + 1) : f.path }));
-  const media = ownFiles.filter((f) => f.inSubject.startsWith('files/'));
   const range = s.range ? rangeText(s.range.from, s.range.to) : rangeText(m.requested_range.from, m.requested_range.to);
 
   return html`<header>
@@ -352,15 +350,49 @@ async function subjectReport(dir: string, m: Manifest, subject: ManifestSubject,
 <dt>Produced</dt><dd>${humanTime(m.completed_at)} by zdsar ${m.zdsar_version}</dd>
 <dt>This report generated</dt><dd>${humanTime(generated)}</dd>
 </dl>
-${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here${(s.categories.registrations?.records ?? 0) > 0 ? html`; the registrations below were made with this address for meetings and webinars on this account` : ''}.</p>` : ''}
+${body ?? (await subjectBody(dir, s, disclosure))}
+${notes(m, disclosure)}
+<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. ${disclosure ? 'The JSON files in this folder hold every record Zoom returned, with other people masked (redactions.json says where)' : 'The JSON files in this folder hold every record exactly as Zoom returned it'}; this page shows the main fields.</footer>`;
+}
+
+/** The part of a person's report read from their records (everything but the request's facts and notes): the costly part. */
+async function subjectBody(dir: string, s: ManifestSubject, disclosure: boolean): Promise<Html> {
+  const counts = new MonthlyCounts();
+  const sections: Html[] = [];
+  const seenMeetings = new Set<string>();
+  for (const cat of CATEGORIES) {
+    const result = s.categories[cat.name];
+    if (!result) continue;
+    // A category's explanation may name an option for the officer (--zoom-export): the person reads it without.
+    sections.push(await categorySection(dir, disclosure ? { ...cat, explain: personText(cat.explain) } : cat, result, counts, seenMeetings));
+  }
+  const ownFiles = s.files.map((f) => ({ ...f, inSubject: f.path.startsWith(s.path + '/') ? f.path.slice(s.path.length + 1) : f.path }));
+  const media = ownFiles.filter((f) => f.inSubject.startsWith('files/'));
+  return html`${s.status === 'not_found' ? html`<p><strong>No Zoom user with this email address exists in this account.</strong> Zoom holds no account, meeting, recording or phone data for it here${(s.categories.registrations?.records ?? 0) > 0 ? html`; the registrations below were made with this address for meetings and webinars on this account` : ''}.</p>` : ''}
 ${s.identifiers ? identifiersSection(s.identifiers) : ''}
 ${Object.keys(s.categories).length > 0 ? summaryTable(s, ownFiles) : ''}
 ${Object.keys(s.categories).length > 0 ? html`<h2>Activity over time</h2><p class="explain">Meetings (hosted and joined), Zoom Phone calls and recordings (cloud and call) per month, by start date.</p>${activityChart(counts)}` : ''}
 ${sections}
 ${media.length > 0 ? filesSection(media) : ''}
-${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}
-${notes(m, disclosure)}
-<footer>Produced by zdsar ${m.zdsar_version} for request ${m.request_id}. ${disclosure ? 'The JSON files in this folder hold every record Zoom returned, with other people masked (redactions.json says where)' : 'The JSON files in this folder hold every record exactly as Zoom returned it'}; this page shows the main fields.</footer>`;
+${ownFiles.length > 0 ? checksumSection(ownFiles) : ''}`;
+}
+
+/**
+ * The costly part of one person's internal report, rendered as soon as their folder is final (export.ts,
+ * while the others are still collected) and saved at `to`; writeReports puts it in the page at the end.
+ */
+export async function renderSubjectBody(packageDir: string, s: ManifestSubject, to: string): Promise<RenderedBody> {
+  const dir = join(packageDir, ...safeSubjectPath(s.path).split('/'));
+  const value = (await subjectBody(dir, s, false)).value;
+  await writeFileAtomic(to, value);
+  return { path: to, sha256: createHash('sha256').update(value).digest('hex') };
+}
+
+/** A body this run saved, if it is still what was saved (else undefined: rendered again). */
+async function savedBody(b: RenderedBody | undefined): Promise<Html | undefined> {
+  if (!b) return undefined;
+  const text = await readFile(b.path, 'utf8').catch(() => undefined);
+  return text !== undefined && createHash('sha256').update(text).digest('hex') === b.sha256 ? trusted(text) : undefined;
 }
 
 /** Which identifier searched what (issue 28): each address and number given, in words. */
