@@ -52,3 +52,40 @@ export function meetingAnswersRequests(people: number, joined: number, reportSha
     ],
   };
 }
+
+/**
+ * The account's sessions, for the scan that finds what people without a Zoom user said (meeting-answers.ts
+ * meetingAnswersOfOutsider). Not known ahead, so assumed in the style of estimate.ts ASSUMED: the ordinary
+ * account of 200 users, each joining 17.6 sessions in six months with about four of the account's people in
+ * each, holds about 150 sessions a month; of these, a tenth hold Q&A, 15 % poll results and 5 % a survey
+ * (guesses: Q&A and surveys are mostly webinars'). Webinars as for one person (ANSWERS_ASSUMED).
+ */
+export const SCAN_ASSUMED = { sessionsPerMonth: 150, share: { qa: 0.1, polls: 0.15, survey: 0.05 } };
+
+/**
+ * The scan's requests over `months` month windows: per window and kind of results, one page (or more) of
+ * Zoom's history list; per session holding results, one read of them (from either table for Q&A and polls,
+ * `reportShare` to the report; surveys from the report). Read ONCE per run for every person without a Zoom
+ * user together, so the estimate counts it once, as soon as one such person may be in the request (it cannot
+ * tell who has a Zoom user without asking Zoom): an upper bound, as the per-person counts are (sessions a
+ * colleague joined are not read again).
+ */
+export function outsiderScanRequests(months: number, reportShare: number): Array<[string, number]> {
+  const a = SCAN_ASSUMED;
+  const w = ANSWERS_ASSUMED.webinarShare;
+  const sessions = (what: keyof typeof a.share) => months * a.sessionsPerMonth * a.share[what];
+  const pages = (what: keyof typeof a.share) => months * Math.max(1, Math.ceil((a.sessionsPerMonth * a.share[what]) / 300));
+  return [
+    ['GET /report/history_meetings', pages('qa') + pages('polls') + pages('survey')],
+    ['GET /past_meetings/{meetingId}/qa', sessions('qa') * (1 - w) * (1 - reportShare)],
+    ['GET /report/meetings/{meetingId}/qa', sessions('qa') * (1 - w) * reportShare],
+    ['GET /past_webinars/{webinarId}/qa', sessions('qa') * w * (1 - reportShare)],
+    ['GET /report/webinars/{webinarId}/qa', sessions('qa') * w * reportShare],
+    ['GET /past_meetings/{meetingId}/polls', sessions('polls') * (1 - w) * (1 - reportShare)],
+    ['GET /report/meetings/{meetingId}/polls', sessions('polls') * (1 - w) * reportShare],
+    ['GET /past_webinars/{webinarId}/polls', sessions('polls') * w * (1 - reportShare)],
+    ['GET /report/webinars/{webinarId}/polls', sessions('polls') * w * reportShare],
+    ['GET /report/meetings/{meetingId}/survey', sessions('survey') * (1 - w)],
+    ['GET /report/webinars/{webinarId}/survey', sessions('survey') * w],
+  ];
+}
