@@ -43,11 +43,11 @@ describe('what a person without a Zoom user said in the account\'s meetings and 
   /** The session PAT joined (sandbox events-visitors.ts addOutsiderToSession). */
   let patSession: string;
 
-  async function exportOf(rows: string[], dirName: string, extra: Record<string, string> = {}) {
+  async function exportOf(rows: string[], dirName: string, extra: Record<string, string> = {}, skip = SKIP) {
     const dir = tempDir(dirName);
     const csv = join(dir, 'people.csv');
     writeFileSync(csv, `Email,Phone\n${rows.join('\n')}\n`);
-    const res = await runCli(['export', '--csv', csv, '--redact', '--out', join(dir, 'out'), '--skip', SKIP, '--json'], { ...sandboxEnv(sb), ...extra });
+    const res = await runCli(['export', '--csv', csv, '--redact', '--out', join(dir, 'out'), '--skip', skip, '--json'], { ...sandboxEnv(sb), ...extra });
     const out = JSON.parse(res.stdout) as { package: string; manifest: string };
     return { res, pkg: out.package, subjects: readJson<{ subjects: Subject[] }>(out.manifest).subjects };
   }
@@ -171,5 +171,13 @@ describe('what a person without a Zoom user said in the account\'s meetings and 
     } finally {
       sb.account.scopes = scopes;
     }
+  }, 300_000);
+
+  it('--skip meeting_answers leaves the scan out: nothing of it is sent to Zoom', async () => {
+    const before = sb.log.length;
+    const again = await exportOf([`${PAT.email},`], 'zdsar-outsider-skip-', {}, `${SKIP},meeting_answers`);
+    expect(again.res.code, again.res.stderr).toBe(0);
+    for (const name of ['meeting_qa', 'meeting_polls', 'meeting_surveys']) expect(again.subjects[0]!.categories[name], name).toMatchObject({ status: 'unavailable', reason: 'skipped' });
+    expect(sb.log.slice(before).filter((e) => e.path === '/v2/report/history_meetings' || /\/(qa|polls|survey)$/.test(e.path))).toEqual([]);
   }, 300_000);
 });
