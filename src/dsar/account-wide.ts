@@ -44,7 +44,7 @@ export class AccountWide {
   private readonly memo = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string; now?: () => number },
+    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string; /** --to: where the scan of the account's sessions ends (if before today). */ to?: string; now?: () => number },
   ) {}
 
   /**
@@ -170,9 +170,10 @@ export class AccountWide {
     return rowsByEmail(path, ['visitor_email', 'host_email'], emails);
   }
 
-  /** The window of the scan of the account's sessions (people without a Zoom user): --from (else HISTORY_SCAN_MONTHS back) to the request's day. */
+  /** The window of the scan of the account's sessions (people without a Zoom user): --from (else HISTORY_SCAN_MONTHS back) to --to (else the request's day). */
   historyWindow(): DateWindow {
-    return { from: this.o.from ?? isoDay(addCalendarMonths(parseIsoDay(this.o.today), -HISTORY_SCAN_MONTHS)), to: this.o.today };
+    const to = this.o.to && this.o.to < this.o.today ? this.o.to : this.o.today;
+    return { from: this.o.from ?? isoDay(addCalendarMonths(parseIsoDay(to), -HISTORY_SCAN_MONTHS)), to };
   }
 
   /**

@@ -174,8 +174,8 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from), i.phones ?? 0))) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries({ ...eventsVisitorsRequests(n), ...revenueQualityRequests(n, windows(i.to ?? i.today, months, i.from)) })) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries(meetingAnswersRequests(n, ASSUMED.meetingsJoined, reportShare))) for (const [op, count] of ops) add(out[k]!, op, count);
-  // People without a Zoom user: one scan of the account's sessions per run (AccountWide.historyWindow: --from, else a year), counted once.
-  if (n > 0) for (const [op, count] of outsiderScanRequests(windows(i.today, HISTORY_SCAN_MONTHS, i.from), reportShare)) add(out.meeting_answers!, op, count);
+  // People without a Zoom user: one scan of the account's sessions per run (AccountWide.historyWindow: --from, else a year, to --to), counted once.
+  if (n > 0) for (const [op, count] of outsiderScanRequests(windows(i.to ?? i.today, HISTORY_SCAN_MONTHS, i.from), reportShare)) add(out.meeting_answers!, op, count);
   return out;
 }
 
@@ -225,7 +225,7 @@ export function attendanceReportShare(input: EstimateInput): number {
   // Each session's Q&A and poll results come from either table too (meeting-answers.ts, the same choice); its survey from the report only.
   const answers = skip.includes('meeting_answers') ? 0 : 2;
   // The scan for people without a Zoom user (counted once): its list and surveys on Heavy, its Q&A and polls on either table.
-  const scan = answers && people > 0 ? outsiderScanRequests(windows(input.today, HISTORY_SCAN_MONTHS, input.from), 0) : [];
+  const scan = answers && people > 0 ? outsiderScanRequests(windows(input.to ?? input.today, HISTORY_SCAN_MONTHS, input.from), 0) : [];
   const scanEither = scan.filter(([op]) => /\/(qa|polls)$/.test(op)).reduce((n, [, c]) => n + c, 0);
   const scanHeavy = scan.filter(([op]) => !/\/(qa|polls)$/.test(op)).reduce((n, [, c]) => n + c, 0);
   if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined + scanHeavy };

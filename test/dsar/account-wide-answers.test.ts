@@ -95,4 +95,13 @@ describe('AccountWide: session results and the account\'s history list, once per
     expect(new Set(keys).size).toBe(keys.length);
     expect(lists.length).toBeGreaterThanOrEqual(12);
   });
+
+  it('the scan\'s window: --from (else a year back) to --to (else the request\'s day, never later)', () => {
+    const at = (o: { from?: string; to?: string }) => new AccountWide({ client, signal: new AbortController().signal, work: '/nonexistent', today: '2026-12-06', ...o }).historyWindow();
+    expect(at({})).toEqual({ from: '2025-12-06', to: '2026-12-06' });
+    expect(at({ from: '2024-01-01' })).toEqual({ from: '2024-01-01', to: '2026-12-06' });
+    expect(at({ from: '2026-01-01', to: '2026-03-31' })).toEqual({ from: '2026-01-01', to: '2026-03-31' });
+    expect(at({ to: '2026-06-30' })).toEqual({ from: '2025-06-30', to: '2026-06-30' });
+    expect(at({ to: '2027-01-31' })).toEqual({ from: '2025-12-06', to: '2026-12-06' });
+  });
 });
