@@ -17,6 +17,7 @@ import { CC_DEFAULT_MONTHS } from './contact-center-categories.js';
 import { eventsVisitorsPlan } from './events.js';
 import { revenueQualityPlan } from './revenue-quality.js';
 import { EVENTS_VISITORS_OPTIONAL } from './events-categories.js';
+import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
 import { meetingAnswersOfOutsider, meetingAnswersPlan } from './meeting-answers.js';
 import { MEETING_ANSWER_CATEGORIES } from './meeting-answers-categories.js';
 import { CATEGORY } from './categories.js';
@@ -208,8 +209,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
 function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): SubjectResult {
   const ids = env.identifiers;
   if (!ids || (ids.otherEmails.length === 0 && ids.phones.length === 0)) return r;
-  // Categories Zoom searches by address (registrations with --include-registrations; Zoom Events and visitor invitations unless skipped).
-  const byAddress = [...(env.registrations ? ['registrations'] : []), ...Object.values(EVENTS_VISITORS_OPTIONAL).flat().filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped')];
+  // Categories searched by address (registrations with --include-registrations; Zoom Events, visitor invitations and the entries in meetings' Q&A, polls and surveys unless skipped).
+  const byAddress = [...(env.registrations ? ['registrations'] : []), ...[...Object.values(EVENTS_VISITORS_OPTIONAL).flat(), ...MEETING_ANSWERS_OPTIONAL.meeting_answers!].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped')];
   const user = r.userId ? Object.keys(r.categories) : ['profile', ...byAddress];
   const identifiers: IdentifierUse[] = [
     { kind: 'email', value: email, primary: true, ...(r.userId ? { zoom_user_id: r.userId } : {}), searched: user },
@@ -219,7 +220,7 @@ function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): Subj
       searched: byAddress,
       note: byAddress.length
         ? 'searched where Zoom finds records by address; the Zoom user is looked up by the first address alone (a former address may belong to someone else now)'
-        : 'searched nothing: registrations are found by address only with --include-registrations, and Zoom Events and visitor invitations were left out (--skip); the Zoom user is looked up by the first address alone',
+        : 'searched nothing: registrations are found by address only with --include-registrations, and Zoom Events, visitor invitations and meeting answers were left out (--skip); the Zoom user is looked up by the first address alone',
     })),
     ...ids.phones.map((value): IdentifierUse => {
       const byNumber = ['cc_customer_engagements', 'cc_voice_calls', 'cc_sms'].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped');
