@@ -4,6 +4,7 @@ import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
 import { listWhiteboardSessions } from '../zoom/endpoints/workplace.js';
+import { getSessionAnswers, listHistorySessions, type AnswerKind, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
 import { EVENT_STATES, listEventAttendance, listEventRegistrants, listEventSessions, listSessionAttendance, listVisitorInvitations, listZoomEvents } from '../zoom/endpoints/events.js';
 import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
@@ -15,6 +16,12 @@ export const SUMMARIES_SINCE = '2023-01-01';
 
 /** Zoom Whiteboard (the product whose sessions GET /whiteboards/sessions lists) came out in 2021: the account's session list starts there (or at --from, if later). */
 export const WHITEBOARD_SESSIONS_SINCE = '2021-01-01';
+/**
+ * How far back the scan of the account's sessions for people without a Zoom user reaches when --from is
+ * not given: a year, as the results reads themselves do (past_meetings polls and the reports answer 12702
+ * "Can not access a meeting a year ago" beyond). The history list documents no limit of its own.
+ */
+export const HISTORY_SCAN_MONTHS = 12;
 /** The first day of the account's visitor invitations when --from is not given: before Zoom existed (2011), so the whole list, whatever a person's history. */
 export const VISITORS_SINCE = '2011-01-01';
 
@@ -37,7 +44,7 @@ export class AccountWide {
   private readonly memo = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string; now?: () => number },
+    private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string; /** --to: where the scan of the account's sessions ends (if before today). */ to?: string; now?: () => number },
   ) {}
 
   /**
@@ -163,13 +170,48 @@ export class AccountWide {
     return rowsByEmail(path, ['visitor_email', 'host_email'], emails);
   }
 
-  /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest. */
-  private part(kind: string, key: string, items: () => AsyncIterable<Rec>): Promise<string> {
+  /** The window of the scan of the account's sessions (people without a Zoom user): --from (else HISTORY_SCAN_MONTHS back) to --to (else the request's day). */
+  historyWindow(): DateWindow {
+    const to = this.o.to && this.o.to < this.o.today ? this.o.to : this.o.today;
+    return { from: this.o.from ?? isoDay(addCalendarMonths(parseIsoDay(to), -HISTORY_SCAN_MONTHS)), to };
+  }
+
+  /**
+   * The account's past meetings and webinars that hold results of one kind (Zoom's history list, one month
+   * per call), each month read once per run for everyone and saved; the rows are streamed from the saved files.
+   */
+  async *historySessions(what: AnswerKind): AsyncGenerator<Rec> {
+    const w = this.historyWindow();
+    for (const m of monthWindows(w.from, w.to)) {
+      for await (const r of readNdjson(await this.part(`history_meetings_${what}`, `${m.from}_${m.to}`, () => listHistorySessions(this.o.client, m, what)))) yield r as Rec;
+    }
+  }
+
+  /**
+   * One session's Q&A, poll or survey results, read once per run whoever in the request needs them (people
+   * with a Zoom user who joined it, and the scan for people without one), saved under .work/_account and read
+   * back by each person, who keeps their own entries: memory holds a file path per session, never the
+   * answers. A failed read is not kept: the next person, or a resume, asks again. The table is chosen when
+   * the read is first sent.
+   */
+  async sessionAnswers(uuid: string, kind: SessionKind, what: AnswerKind, via: () => AnswersVia): Promise<{ source: string; answer: Rec }> {
+    const client = this.o.client;
+    // The UUID in hex: its own characters (+, /, =) would make two UUIDs one file name.
+    const path = await this.part(`meeting_${what}`, Buffer.from(uuid).toString('hex'), async function* () {
+      yield (await getSessionAnswers(client, uuid, kind, what, via())) as unknown as Rec;
+    }, true);
+    for await (const r of readNdjson(path)) return r as { source: string; answer: Rec };
+    throw new Error(`the saved answer of session ${uuid} is empty`);
+  }
+
+  /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest (or, with `retry`, asked again by the next after a failure). */
+  private part(kind: string, key: string, items: () => AsyncIterable<Rec>, retry = false): Promise<string> {
     const id = `${kind}/${key}`;
     let p = this.memo.get(id);
     if (!p) {
       p = this.fetch(kind, key, items);
       this.memo.set(id, p);
+      if (retry) p.catch(() => this.memo.delete(id));
     }
     return p;
   }

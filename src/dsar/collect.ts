@@ -17,7 +17,8 @@ import { CC_DEFAULT_MONTHS } from './contact-center-categories.js';
 import { eventsVisitorsPlan } from './events.js';
 import { revenueQualityPlan } from './revenue-quality.js';
 import { EVENTS_VISITORS_OPTIONAL } from './events-categories.js';
-import { meetingAnswersNotSearchable, meetingAnswersPlan } from './meeting-answers.js';
+import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
+import { meetingAnswersOfOutsider, meetingAnswersPlan } from './meeting-answers.js';
 import { MEETING_ANSWER_CATEGORIES } from './meeting-answers-categories.js';
 import { CATEGORY } from './categories.js';
 import { addTally, emptyTally, tallySentence, type ItemTally, type ItemUnit } from './items.js';
@@ -156,7 +157,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     }
     // Addresses find Zoom Events tickets and visitor invitations, Zoom user or not (issue 28).
     if (env.breadth) await settleAll([...eventsVisitorsPlan(person, { client: env.client, skip: env.breadth.skip, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])] }), ...revenueQualityPlan(person, { client: env.client, skip: env.breadth.skip }, {})]);
-    if (env.breadth) await meetingAnswersNotSearchable(person, env.breadth);
+    // What they said in the account's meetings and webinars: a scan of the account's sessions, shared by every such person (issue 28).
+    if (env.breadth) await meetingAnswersOfOutsider(person, { client: env.client, skip: env.breadth.skip, from: env.breadth.participantsFrom, accountWide: env.breadth.accountWide }, { emails: [email, ...(env.identifiers?.otherEmails ?? [])] });
     return withIdentifiers(env, email, await person.finish('not_found'));
   }
   if (typeof user === 'string') return { status: 'failed', categories: {}, error: user };
@@ -187,7 +189,7 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
     // "The trash files cannot be filtered by date range": no from/to; both kinds of trash.
     person.list('recordings_trash', zoom.TRASH_TYPES.map((t) => ({ key: t, items: () => zoom.listRecordingsTrash(c, userId, t) })), () => undefined, { why: 'everything in the trash (Zoom keeps deleted recordings there for 30 days; the trash cannot be filtered by date): whole meetings and single files', limit: 'zoom' }),
     person.list('meetings_attended', windowUnits(sixMonths, (w) => zoom.listMeetingsAttended(c, userId, w)), byUuid, recent).then(async () => {
-      const answers = env.breadth && meetingAnswersPlan(person, { client: c, skip: env.breadth.skip, from: env.breadth.participantsFrom }, { userId, email: String(user.email ?? email), emails: [email, String(user.email ?? email), ...(env.identifiers?.otherEmails ?? [])] });
+      const answers = env.breadth && meetingAnswersPlan(person, { client: c, skip: env.breadth.skip, from: env.breadth.participantsFrom, accountWide: env.breadth.accountWide }, { userId, email: String(user.email ?? email), emails: [email, String(user.email ?? email), ...(env.identifiers?.otherEmails ?? [])] });
       await Promise.all([more?.afterMeetingsAttended(), answers]);
     }),
     ...(env.registrations ? [person.registrations()] : []),
@@ -207,8 +209,8 @@ export async function collectSubject(env: CollectEnv, email: string, dir: string
 function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): SubjectResult {
   const ids = env.identifiers;
   if (!ids || (ids.otherEmails.length === 0 && ids.phones.length === 0)) return r;
-  // Categories Zoom searches by address (registrations with --include-registrations; Zoom Events and visitor invitations unless skipped).
-  const byAddress = [...(env.registrations ? ['registrations'] : []), ...Object.values(EVENTS_VISITORS_OPTIONAL).flat().filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped')];
+  // Categories searched by address (registrations with --include-registrations; Zoom Events, visitor invitations and the entries in meetings' Q&A, polls and surveys unless skipped).
+  const byAddress = [...(env.registrations ? ['registrations'] : []), ...[...Object.values(EVENTS_VISITORS_OPTIONAL).flat(), ...MEETING_ANSWERS_OPTIONAL.meeting_answers!].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped')];
   const user = r.userId ? Object.keys(r.categories) : ['profile', ...byAddress];
   const identifiers: IdentifierUse[] = [
     { kind: 'email', value: email, primary: true, ...(r.userId ? { zoom_user_id: r.userId } : {}), searched: user },
@@ -218,7 +220,7 @@ function withIdentifiers(env: CollectEnv, email: string, r: SubjectResult): Subj
       searched: byAddress,
       note: byAddress.length
         ? 'searched where Zoom finds records by address; the Zoom user is looked up by the first address alone (a former address may belong to someone else now)'
-        : 'searched nothing: registrations are found by address only with --include-registrations, and Zoom Events and visitor invitations were left out (--skip); the Zoom user is looked up by the first address alone',
+        : 'searched nothing: registrations are found by address only with --include-registrations, and Zoom Events, visitor invitations and meeting answers were left out (--skip); the Zoom user is looked up by the first address alone',
     })),
     ...ids.phones.map((value): IdentifierUse => {
       const byNumber = ['cc_customer_engagements', 'cc_voice_calls', 'cc_sms'].filter((c) => r.categories[c] && r.categories[c]!.reason !== 'skipped');

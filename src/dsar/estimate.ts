@@ -17,7 +17,8 @@ import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { workplaceRequests } from './workplace-categories.js';
 import { contactCenterRequests } from './contact-center-categories.js';
 import { eventsVisitorsRequests, revenueQualityRequests } from './events-categories.js';
-import { meetingAnswersRequests } from './meeting-answers-categories.js';
+import { meetingAnswersRequests, outsiderScanRequests } from './meeting-answers-categories.js';
+import { HISTORY_SCAN_MONTHS } from './account-wide.js';
 
 /** An ordinary person and account, as in the 50-person benchmark (docs/performance.md, bench/run.js). */
 export const ASSUMED = {
@@ -173,6 +174,8 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from), i.phones ?? 0))) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries({ ...eventsVisitorsRequests(n), ...revenueQualityRequests(n, windows(i.to ?? i.today, months, i.from)) })) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries(meetingAnswersRequests(n, ASSUMED.meetingsJoined, reportShare))) for (const [op, count] of ops) add(out[k]!, op, count);
+  // People without a Zoom user: one scan of the account's sessions per run (AccountWide.historyWindow: --from, else a year, to --to), counted once.
+  if (n > 0) for (const [op, count] of outsiderScanRequests(windows(i.to ?? i.today, HISTORY_SCAN_MONTHS, i.from), reportShare)) add(out.meeting_answers!, op, count);
   return out;
 }
 
@@ -221,10 +224,14 @@ export function attendanceReportShare(input: EstimateInput): number {
   for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && k !== 'meeting_answers' && !skip.includes(k)) rest = sum(rest, c);
   // Each session's Q&A and poll results come from either table too (meeting-answers.ts, the same choice); its survey from the report only.
   const answers = skip.includes('meeting_answers') ? 0 : 2;
-  if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined };
+  // The scan for people without a Zoom user (counted once): its list and surveys on Heavy, its Q&A and polls on either table.
+  const scan = answers && people > 0 ? outsiderScanRequests(windows(input.to ?? input.today, HISTORY_SCAN_MONTHS, input.from), 0) : [];
+  const scanEither = scan.filter(([op]) => /\/(qa|polls)$/.test(op)).reduce((n, [, c]) => n + c, 0);
+  const scanHeavy = scan.filter(([op]) => !/\/(qa|polls)$/.test(op)).reduce((n, [, c]) => n + c, 0);
+  if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined + scanHeavy };
   const lh = perSecond('heavy', plan);
   const lm = perSecond('medium', plan);
-  const a = people * ASSUMED.meetingsJoined * (1 + answers);
+  const a = people * ASSUMED.meetingsJoined * (1 + answers) + scanEither;
   if (a === 0) return 1;
   // (H + f·a) / lh = (M + (1 − f)·a) / lm
   const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));

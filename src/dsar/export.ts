@@ -151,7 +151,7 @@ async function runHeld(
   const client = new ZoomClient({ credentials, plan: settings.plan, signal, logger: hooks.logger, limiter: hooks.limiter, leads: CHAIN_LEADS, ...hooks.tuning });
   const limit = pLimit(48);
   // Lists Zoom serves only for the whole account (sign-ins, summaries): fetched once for everyone.
-  const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from });
+  const accountWide = new AccountWide({ client, signal, work: join(packageDir, '.work', '_account'), today: settings.today, from: settings.from, to: settings.to });
   const breadth = { limit: pLimit(32), accountWide, skip: new Set(settings.skip ?? []), participantsFrom: hooks.tuning?.participantsFrom };
   const state: ExportState = {
     client,

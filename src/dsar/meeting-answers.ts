@@ -10,12 +10,13 @@
  * apart. Zoom's entry is kept unchanged, under `entry`, with the context beside it.
  */
 import type { ZoomClient } from '../zoom/client.js';
-import { ANSWER_READS, ARCHIVE_READ, answersVia, getArchivedFiles, getMeetingTranscript, getSessionAnswers, TRANSCRIPT_READ, type AnswerKind, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
+import { ANSWER_READS, ARCHIVE_READ, answersVia, getArchivedFiles, getMeetingTranscript, HISTORY_READ, TRANSCRIPT_READ, type AnswerKind, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
 import { WEBINAR_TYPES } from '../zoom/endpoints/breadth.js';
 import { canRead, scopeBlock } from '../zoom/endpoints/workplace.js';
 import { dependsOn, items, recordsOf, type BreadthCoverage, type BreadthPerson, type BreadthResult } from './breadth.js';
 import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
 import type { Item } from './items.js';
+import type { AccountWide } from './account-wide.js';
 
 type Rec = Record<string, unknown>;
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -25,6 +26,8 @@ export interface MeetingAnswersSettings {
   skip: ReadonlySet<string>;
   /** ZDSAR_PARTICIPANTS_FROM: the one table to read Q&A and polls from; unset: per session, whichever serves sooner. */
   from?: 'report' | 'past_meetings';
+  /** Where each session's results are saved once per run (for everyone), and the account's session list for people without a Zoom user. */
+  accountWide: AccountWide;
 }
 
 export interface MeetingAnswersSubject {
@@ -55,7 +58,8 @@ export interface Selection {
   unattributed: number;
 }
 
-const kindOf = (s: Session): SessionKind => (WEBINAR_TYPES.has(Number(s.type)) ? 'webinar' : 'meeting');
+// The meetings-joined report gives a numeric type; the account's history list says "Meeting" or "Webinar".
+const kindOf = (s: Session): SessionKind => (WEBINAR_TYPES.has(Number(s.type)) || s.type === 'Webinar' ? 'webinar' : 'meeting');
 
 /** The person's address an entry was made with, or '' (none) / undefined (someone else's). */
 function ownAddress(value: unknown, emails: ReadonlySet<string>): string | undefined {
@@ -167,52 +171,40 @@ async function readable(granted: Promise<ReadonlySet<string>>, kind: SessionKind
 }
 
 function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, all: () => Promise<Session[]>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>): Promise<void> {
-  const name = CATEGORY_OF[what];
-  return dependsOn(p, 'meetings_attended', name, async () => {
+  return dependsOn(p, 'meetings_attended', CATEGORY_OF[what], async () => {
     const list = await all();
-    const tables = { meeting: await readable(granted, 'meeting', what), webinar: await readable(granted, 'webinar', what) };
-    const kinds = new Set(list.map(kindOf));
-    const blocked = [...kinds].find((k) => tables[k].length === 0);
-    if (blocked) {
-      const reads = ANSWER_READS[blocked][what];
-      return { status: 'unavailable', ...scopeBlock(reads.past ?? reads.report!) } as BreadthResult;
-    }
-    const counted = { others: 0, unattributed: 0 };
-    const fetch = async (session: Session): Promise<Rec[]> => {
-      const kind = kindOf(session);
-      const can = tables[kind];
-      const wanted: AnswersVia | undefined = s.from === 'report' ? 'report' : s.from === 'past_meetings' ? 'past' : undefined;
-      const via = () => (can.length === 1 ? can[0]! : wanted ?? answersVia(s.client, kind, what));
-      const { source, answer } = await sessionAnswers(s.client, session.uuid, kind, what, via);
-      const sel = SELECT[what](answer, session, source, emails);
-      counted.others += sel.others;
-      counted.unattributed += sel.unattributed;
-      return sel.records;
-    };
-    const list2: Array<Item<Session>> = list.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
-    const r = await p.collect(name, items(list2, fetch), undefined, 'meetings and webinars');
-    return withWhy(r, answersWhy(what, counted));
+    const r = await sessionsRead(p, s, what, list, emails, granted);
+    return 'counted' in r ? withWhy(r.result, answersWhy(what, r.counted)) : r;
   });
 }
 
 /**
- * One session's results of one kind, read once per run whoever else in the request joined it (colleagues
- * share most sessions: the attendance-heavy bench's 6,640 sessions joined are far fewer distinct ones);
- * each person's own entries are then selected from the same answer. A failed read is not kept: the next
- * person, or a resume, asks again. The table is chosen when the read is first sent.
+ * Each session's results of one kind (each session an item), the person's entries selected from them; or,
+ * when the app may read neither table for a kind of session listed, the category unavailable (said once).
  */
-const runAnswers = new WeakMap<ZoomClient, Map<string, Promise<{ source: string; answer: Rec }>>>();
-function sessionAnswers(client: ZoomClient, uuid: string, kind: SessionKind, what: AnswerKind, via: () => AnswersVia): Promise<{ source: string; answer: Rec }> {
-  let cache = runAnswers.get(client);
-  if (!cache) runAnswers.set(client, (cache = new Map()));
-  const key = `${what}|${uuid}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = getSessionAnswers(client, uuid, kind, what, via());
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
+async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, list: Session[], emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>, coverage?: BreadthCoverage): Promise<BreadthResult | { result: BreadthResult; counted: { others: number; unattributed: number } }> {
+  const name = CATEGORY_OF[what];
+  const tables = { meeting: await readable(granted, 'meeting', what), webinar: await readable(granted, 'webinar', what) };
+  const kinds = new Set(list.map(kindOf));
+  const blocked = [...kinds].find((k) => tables[k].length === 0);
+  if (blocked) {
+    const reads = ANSWER_READS[blocked][what];
+    return { status: 'unavailable', ...scopeBlock(reads.past ?? reads.report!) } as BreadthResult;
   }
-  return p;
+  const counted = { others: 0, unattributed: 0 };
+  const fetch = async (session: Session): Promise<Rec[]> => {
+    const kind = kindOf(session);
+    const can = tables[kind];
+    const wanted: AnswersVia | undefined = s.from === 'report' ? 'report' : s.from === 'past_meetings' ? 'past' : undefined;
+    const via = () => (can.length === 1 ? can[0]! : wanted ?? answersVia(s.client, kind, what));
+    const { source, answer } = await s.accountWide.sessionAnswers(session.uuid, kind, what, via);
+    const sel = SELECT[what](answer, session, source, emails);
+    counted.others += sel.others;
+    counted.unattributed += sel.unattributed;
+    return sel.records;
+  };
+  const list2: Array<Item<Session>> = list.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
+  return { result: await p.collect(name, items(list2, fetch), coverage, 'meetings and webinars'), counted };
 }
 
 /** The coverage of an answers category in words: where the entries come from and what was left out. */
@@ -260,17 +252,54 @@ function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: P
   ]);
 }
 
-/** A person without a Zoom user: Zoom lists the sessions joined only per user, so none of these can be searched (said, never "no data"). */
-export function meetingAnswersNotSearchable(p: BreadthPerson, s: Pick<MeetingAnswersSettings, 'skip'>): Promise<unknown> {
-  return Promise.all(
-    Object.entries(MEETING_ANSWERS_OPTIONAL).flatMap(([group, names]) =>
-      names.map((name) =>
-        p.settle(name, async () =>
-          s.skip.has(group)
-            ? { status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` }
-            : { status: 'unavailable', reason: 'not_searchable', note: "this person has no Zoom user: Zoom lists the meetings and webinars someone joined only by their Zoom user, so their Q&A, poll and survey answers cannot be searched by address (a guest's entries in a colleague's meeting appear only in that meeting's results)" },
-        ),
-      ),
+/**
+ * A person without a Zoom user (issue 28): Zoom lists the sessions someone joined only by their Zoom user, so
+ * their Q&A, poll and survey answers are found by a scan of the account's own sessions: Zoom's history list of
+ * the past meetings and webinars holding results of each kind (AccountWide.historySessions, read once per run
+ * for everyone), each session's results read once per run (AccountWide.sessionAnswers, shared with the people
+ * who have a Zoom user), and only entries made with one of the person's addresses kept. They hosted nothing,
+ * so no questions asked, no transcripts, no archived files.
+ */
+export function meetingAnswersOfOutsider(p: BreadthPerson, s: MeetingAnswersSettings, who: { emails: string[] }): Promise<unknown> {
+  const skipped = (name: string, group: string) => p.settle(name, async () => ({ status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` }));
+  const emails = new Set(who.emails.map((e) => e.trim().toLowerCase()).filter(Boolean));
+  const granted = s.client.auth.scopes().then((x) => new Set(x));
+  return Promise.all([
+    ...MEETING_ANSWERS_OPTIONAL.meeting_answers!.map((name, i) => {
+      if (s.skip.has('meeting_answers')) return skipped(name, 'meeting_answers');
+      const what = (['qa', 'polls', 'survey'] as const)[i]!;
+      return p.settle(name, async () => {
+        if (!canRead(await granted, HISTORY_READ)) return { status: 'unavailable', ...scopeBlock(HISTORY_READ, "this person has no Zoom user, so their entries are found only by scanning the account's meetings and webinars, listed by Zoom's history report") } as BreadthResult;
+        const list: Session[] = [];
+        const seen = new Set<string>();
+        for await (const m of s.accountWide.historySessions(what)) {
+          const uuid = str(m.meeting_uuid);
+          if (!uuid || seen.has(uuid)) continue;
+          seen.add(uuid);
+          list.push({ uuid, id: m.meeting_id, type: m.type, topic: m.topic, start_time: m.start_time, hosted: false });
+        }
+        const w = s.accountWide.historyWindow();
+        const r = await sessionsRead(p, s, what, list, emails, granted, { from: w.from, to: w.to, why: '', limit: 'zoom' });
+        return 'counted' in r ? withWhy(r.result, outsiderWhy(what, list.length, w, r.counted)) : r;
+      });
+    }),
+    ...MEETING_ANSWERS_OPTIONAL.meeting_transcripts!.map((name) =>
+      s.skip.has('meeting_transcripts')
+        ? skipped(name, 'meeting_transcripts')
+        : p.settle(name, async () => ({ status: 'unavailable', reason: 'not_searchable', note: "this person has no Zoom user, so they hosted no meeting: transcripts and archived files are collected only for meetings the person hosted (Zoom marks a transcript's lines by display name only, which does not identify a guest)" })),
     ),
-  );
+  ]);
+}
+
+/** The coverage of an outsider's answers category in words: the scan of the account's sessions, and what was left out. */
+export function outsiderWhy(what: AnswerKind, sessions: number, w: { from: string; to: string }, c: { others: number; unattributed: number }): string {
+  const noun = NOUN[what];
+  const kind = { qa: 'Q&A', polls: 'poll results', survey: 'survey results' }[what];
+  return [
+    `your own ${noun}, found by your email addresses (never by a display name), in a scan of the account's meetings and webinars from ${w.from} to ${w.to} that hold ${kind} (${sessions} ${sessions === 1 ? 'session' : 'sessions'}, as Zoom's history report lists them): you have no Zoom user, so Zoom cannot list the sessions you joined; sessions of other accounts and older ones are not reached (--from asks for more)`,
+    c.others > 0 ? `${c.others} ${c.others === 1 ? 'entry' : 'entries'} of other people left out` : '',
+    c.unattributed > 0 ? `${c.unattributed} ${c.unattributed === 1 ? 'entry carries' : 'entries carry'} no email address and cannot be attributed to anyone, so ${c.unattributed === 1 ? 'it was' : 'they were'} left out (not "no data": Zoom may hold some of yours among them)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }

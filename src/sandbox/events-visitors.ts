@@ -9,6 +9,7 @@
 import { DAY, iso } from './build.js';
 import type { SandboxAccount } from './model.js';
 import { mulberry32, zoomId } from './prng.js';
+import { answerKinds } from './meeting-answers.js';
 import type { SandboxEventsVisitors } from './workplace-model.js';
 
 export type { SandboxEventsVisitors } from './workplace-model.js';
@@ -122,6 +123,7 @@ export function addEventsVisitors(account: SandboxAccount, opts: { now: number; 
       ev.sessionAttendance[`${eventId}/${String(s.session_id)}`] = who.map((h) => ({ session_id: s.session_id, first_name: h.first, last_name: h.last, email: h.email, display_name: `${h.first} ${h.last}`, authentication_method: 'no_auth', opt_in_marketing: 0, check_in_method: 'virtual', attendance_type: 'virtual', session_attendance: 'yes', start_time: s.start_time, end_time: s.end_time, duration_spent_in_session: 3600, chat_messages_sent: 1, material_download: false, recording_view: false, live_streaming_view: false, role_name: 'Attendee' }));
     }
   }
+  addOutsiderToSession(account, opts.now);
   // Visitor invitations: each outsider visits once (PAT hosted by the first user), the lookalike too.
   const visits: Array<[typeof member, number]> = [
     [P.pat, 0],
@@ -150,6 +152,32 @@ export function addEventsVisitors(account: SandboxAccount, opts: { now: number; 
     });
   });
   return account;
+}
+
+/**
+ * PAT (no Zoom user) joins one of the account's recent meetings that holds Q&A and poll results, as its first
+ * participant, with SIMILAR (whose address contains PAT's) second: the results' authors (meeting-answers.ts)
+ * then hold PAT's question and poll answers, SIMILAR's, and the entry of someone who typed PAT's display name
+ * under another address (pat.visitor@elsewhere.example: the same local part, another domain).
+ */
+function addOutsiderToSession(account: SandboxAccount, now: number): void {
+  const recent = account.meetings
+    .filter((m) => !m.hostedElsewhere)
+    .flatMap((m) => m.instances.filter((i) => !i.gone && Date.parse(i.start_time) > now - 150 * DAY && Date.parse(i.start_time) < now - DAY && answerKinds(i, 'meeting').qa && answerKinds(i, 'meeting').polls))
+    .sort((a, b) => b.start_time.localeCompare(a.start_time));
+  const inst = recent[0];
+  if (!inst) return;
+  const at = (person: { email: string; first: string; last: string }, n: number) => ({
+    id: '',
+    name: `${person.first} ${person.last}`,
+    user_id: String(16778240 + n),
+    user_email: person.email,
+    join_time: inst.start_time,
+    leave_time: inst.end_time,
+    duration: Math.max(60, Math.round((Date.parse(inst.end_time) - Date.parse(inst.start_time)) / 1000)),
+    internal_user: false,
+  });
+  inst.participants.unshift(at(EV_PEOPLE.pat, 1), at(EV_PEOPLE.similar, 2));
 }
 
 /**

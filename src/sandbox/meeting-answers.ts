@@ -7,7 +7,8 @@
  * same display name as a participant (another address), and one entry with no address at all.
  */
 import { unitFromKey } from './prng.js';
-import { addMonths, json, ZoomError, type RouteCtx, type RouteDef } from './core.js';
+import { addMonths, json, MAX_WINDOW_MS, paginate, parseDate, validationError, ZoomError, type RouteCtx, type RouteDef } from './core.js';
+import { DAY } from './build.js';
 import { findInstance } from './routes/reports.js';
 import type { SandboxAccount, SandboxInstance, SandboxMeeting, SandboxWebinar } from './model.js';
 
@@ -28,6 +29,7 @@ export const MEETING_ANSWER_SCOPES = [
   'report:read:webinar_survey:admin',
   'cloud_recording:read:meeting_transcript:admin',
   'archiving:read:archived_files:admin',
+  'report:read:list_history_meetings:admin',
 ];
 
 const OUTSIDER_DOMAIN = 'elsewhere.example';
@@ -241,9 +243,70 @@ function archive(c: RouteCtx) {
   });
 }
 
+/**
+ * GET /report/history_meetings (Gethistorymeetingandwebinarlist): the account's past meetings and webinars
+ * that started within from..to (dates; "one month worth of data at once"), both kinds unless `meeting_type`
+ * says one, and with `report_type` only those holding that kind of results. Sessions of other accounts are
+ * not the account's history. The spec documents no age limit, no plan prerequisite and no page-size maximum
+ * (its list holds at most 300).
+ */
+function history(c: RouteCtx) {
+  const fromS = c.query.get('from');
+  const toS = c.query.get('to');
+  if (!fromS) throw validationError('from', 'from is required.');
+  if (!toS) throw validationError('to', 'to is required.');
+  const from = parseDate(fromS);
+  const to = parseDate(toS);
+  if (from === undefined) throw new ZoomError(400, 300, 'Invalid parameter: from.');
+  if (to === undefined) throw new ZoomError(400, 300, 'Invalid parameter: to.');
+  if (from > to || to - from > MAX_WINDOW_MS) throw new ZoomError(400, 300, 'Invalid parameter: to.');
+  const meetingType = c.query.get('meeting_type') ?? 'all';
+  const reportType = c.query.get('report_type') ?? 'all';
+  if (!['all', 'meeting', 'webinar'].includes(meetingType)) throw new ZoomError(400, 300, 'Invalid parameter: meeting_type.');
+  if (!['all', 'poll', 'survey', 'qa', 'resource', 'reaction'].includes(reportType)) throw new ZoomError(400, 300, 'Invalid parameter: report_type.');
+  const has: Record<string, (k: ReturnType<typeof answerKinds>) => boolean> = { all: () => true, poll: (k) => k.polls, survey: (k) => k.survey, qa: (k) => k.qa, resource: () => false, reaction: () => false };
+  const rows: Rec[] = [];
+  for (const [kind, list] of [['meeting', c.state.account.meetings], ['webinar', c.state.account.webinars]] as const) {
+    if (meetingType !== 'all' && meetingType !== kind) continue;
+    for (const s of list as Session[]) {
+      if (s.hostedElsewhere) continue;
+      for (const inst of s.instances) {
+        const st = Date.parse(inst.start_time);
+        if (st < from || st >= to + DAY || !has[reportType]!(answerKinds(inst, kind))) continue;
+        const host = hostOf(c.state.account, s);
+        const minutes = Math.max(1, Math.round((Date.parse(inst.end_time) - st) / 60_000));
+        rows.push({
+          meeting_uuid: inst.uuid,
+          meeting_id: s.id,
+          type: kind === 'meeting' ? 'Meeting' : 'Webinar',
+          host_display_name: host.name,
+          host_email: host.email,
+          start_time: inst.start_time,
+          end_time: inst.end_time,
+          topic: s.topic,
+          participants: inst.participants.length,
+          duration: minutes,
+          total_participant_minutes: inst.participants.reduce((n, p) => n + Math.round(p.duration / 60), 0),
+          department: '',
+          group: [],
+          source: 'Zoom',
+          create_time: s.start_time,
+          custom_fields: [],
+          tracking_fields: [],
+          feature_used: { screen_sharing: false, video_on: true, poll: answerKinds(inst, kind).polls, meeting_questions: answerKinds(inst, kind).qa },
+        });
+      }
+    }
+  }
+  rows.sort((a, b) => String(a.start_time).localeCompare(String(b.start_time)));
+  const p = paginate(c, { key: `history|${fromS}|${toS}|${meetingType}|${reportType}`, total: rows.length });
+  return json({ next_page_token: p.next_page_token, page_size: p.page_size, history_meetings: rows.slice(p.offset, p.end) });
+}
+
 const route = (path: string, category: 'Light' | 'Medium' | 'Heavy', granular: string[], classic: string[], spec: string, handler: RouteDef['handler']): RouteDef => ({ method: 'GET', path, category, granular, classic, area: 'api', auth: 'bearer', spec: `meetings.openapi.json ${spec}`, handler });
 
 export const meetingAnswerRoutes: RouteDef[] = [
+  route('/v2/report/history_meetings', 'Heavy', ['report:read:list_history_meetings:admin'], ['report:read:admin'], 'Gethistorymeetingandwebinarlist', history),
   route('/v2/past_meetings/:meetingId/qa', 'Medium', ['meeting:read:past_qa', 'meeting:read:past_qa:admin'], ['meeting:read:admin', 'meeting:read'], 'listPastMeetingQA', read('meeting', 'qa', false, { elsewhere: [401, 1010] })),
   route('/v2/past_meetings/:meetingId/polls', 'Medium', ['meeting:read:list_poll_results', 'meeting:read:list_poll_results:admin'], ['meeting:read:admin', 'meeting:read'], 'listPastMeetingPolls', read('meeting', 'polls', false, { aged: true, unknown: [400, 12702, 'Can not access a meeting a year ago.', true] })),
   route('/v2/past_webinars/:webinarId/qa', 'Medium', ['webinar:read:past_qa', 'webinar:read:past_qa:admin'], ['webinar:read:admin', 'webinar:read'], 'listPastWebinarQA', read('webinar', 'qa', false, {})),

@@ -4,9 +4,9 @@
  * and entries without an address are counted apart; a host keeps the questions they asked, nobody's answers.
  */
 import { describe, expect, it } from 'vitest';
-import { answersWhy, selectPolls, selectQa, selectSurvey, type Session } from '../../src/dsar/meeting-answers.js';
-import { MEETING_ANSWERS_OPTIONAL, meetingAnswersRequests } from '../../src/dsar/meeting-answers-categories.js';
-import { estimateExport } from '../../src/dsar/estimate.js';
+import { answersWhy, outsiderWhy, selectPolls, selectQa, selectSurvey, type Session } from '../../src/dsar/meeting-answers.js';
+import { MEETING_ANSWERS_OPTIONAL, meetingAnswersRequests, outsiderScanRequests } from '../../src/dsar/meeting-answers-categories.js';
+import { ASSUMED, estimateExport } from '../../src/dsar/estimate.js';
 
 const joined: Session = { uuid: 'u1==', id: 1, type: 2, topic: 'Retro', start_time: '2026-11-01T10:00:00Z', hosted: false };
 const hosted: Session = { ...joined, hosted: true };
@@ -74,6 +74,14 @@ describe('selecting the person\'s own entries', () => {
     expect(JSON.stringify(s.records)).not.toContain('zed@');
   });
 
+  it('an outsider\'s coverage says it is a scan of the account\'s sessions: the window, how many, and what was left out', () => {
+    const why = outsiderWhy('polls', 42, { from: '2025-12-01', to: '2026-12-01' }, { others: 7, unattributed: 2 });
+    expect(why).toMatch(/scan of the account's meetings and webinars from 2025-12-01 to 2026-12-01 that hold poll results \(42 sessions/);
+    expect(why).toMatch(/you have no Zoom user/);
+    expect(why).toMatch(/7 entries of other people left out; 2 entries carry no email address/);
+    expect(outsiderWhy('qa', 1, { from: 'a', to: 'b' }, { others: 0, unattributed: 0 })).toMatch(/\(1 session,/);
+  });
+
   it('the coverage says how many entries were left out, and the unattributable apart (never "no data")', () => {
     expect(answersWhy('polls', { others: 3, unattributed: 1 })).toMatch(/3 entries of other people left out; 1 entry carries no email address and cannot be attributed/);
     expect(answersWhy('qa', { others: 0, unattributed: 0 })).not.toMatch(/left out/);
@@ -93,5 +101,19 @@ describe('--estimate and --skip', () => {
     const skipped = estimateExport({ ...base, skip: ['meeting_answers', 'meeting_transcripts'] });
     expect(skipped.optional.meeting_answers!.skipped).toBe(true);
     expect(skipped.requests.heavy!).toBeLessThan(e.requests.heavy!);
+  });
+
+  it('counts the scan of the account\'s sessions for people without a Zoom user once per run, whatever the number of people', () => {
+    const all = (o: Record<string, number>) => Object.values(o).reduce((n, c) => n + c, 0);
+    const perPerson = (n: number) => Object.values(meetingAnswersRequests(n, ASSUMED.meetingsJoined, 0.5).meeting_answers!).reduce((t, [, c]) => t + c, 0);
+    const scan = (n: number) => all(estimateExport({ ...base, people: n }).optional.meeting_answers!.requests) - perPerson(n);
+    const once = outsiderScanRequests(13, 0.5).reduce((t, [, c]) => t + c, 0);
+    expect(once).toBeGreaterThan(0);
+    expect(Math.abs(scan(1) - scan(10))).toBeLessThanOrEqual(2);
+    expect(scan(10)).toBeGreaterThan(once * 0.9);
+    // The history list: one page per month window and kind of results (Q&A, polls, surveys), on Heavy.
+    expect(outsiderScanRequests(12, 0.5).find(([op]) => op === 'GET /report/history_meetings')![1]).toBe(36);
+    // --from reaches further back: more windows.
+    expect(all(estimateExport({ ...base, from: '2024-12-01' }).optional.meeting_answers!.requests)).toBeGreaterThan(all(estimateExport(base).optional.meeting_answers!.requests));
   });
 });

@@ -80,8 +80,8 @@ describe('a person with two addresses and a phone number', () => {
       ['email', second, false],
       ['phone', '+442079460018', false],
     ]);
-    // By address: registrations, and Zoom Events and visitor invitations (issue 28, i28c).
-    const byAddress = ['registrations', 'events_tickets', 'events_registrations', 'events_attendance', 'events_session_attendance', 'visitor_invitations'];
+    // By address: registrations, Zoom Events and visitor invitations (issue 28, i28c), and the entries in the account's meetings (Q&A, polls, surveys: i28d).
+    const byAddress = ['registrations', 'events_tickets', 'events_registrations', 'events_attendance', 'events_session_attendance', 'visitor_invitations', 'meeting_qa', 'meeting_polls', 'meeting_surveys'];
     expect(ids[0]!.searched).toEqual(['profile', ...byAddress]);
     expect(ids[1]!.searched).toEqual(byAddress);
     expect(ids[2]!.searched).toEqual(['cc_customer_engagements', 'cc_voice_calls', 'cc_sms']);

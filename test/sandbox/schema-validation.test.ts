@@ -379,6 +379,8 @@ describe('every sandbox answer validates against its spec operation\'s response 
       if (regs[0]) await hit(`/webinars/${w.id}/registrants/${encodeURIComponent(regs[0].id)}`);
       await list(`/webinars/${w.id}/panelists`, 'panelists');
     }
+    // Issue 28: the account's history list of meetings and webinars (people without a Zoom user), each kind of report.
+    for (const w of windows.slice(0, 6)) for (const t of ['qa', 'poll', 'survey', 'all']) await list(`/report/history_meetings?from=${w.from}&to=${w.to}&meeting_type=all&report_type=${t}`, 'history_meetings');
     for (const w of windows.slice(0, 6)) {
       await list(`/meetings/meeting_summaries?from=${w.from}T00:00:00Z&to=${w.to}T00:00:00Z`, 'summaries');
       await list(`/report/activities?from=${w.from}&to=${w.to}`, 'activity_logs');
@@ -527,6 +529,7 @@ describe('every sandbox answer validates against its spec operation\'s response 
     await hit(`/clips?from=${ymd(now - 70 * DAY)}&to=${ymd(now)}`);
     await hit(`/clips?user_id=${a.users[0]!.id}&from=${ymd(now - 70 * DAY)}&to=${ymd(now)}`);
     await hit(`/scheduler/availability?user_id=nobody@nowhere.example`);
+    await hit(`/report/history_meetings?from=${ymd(now - 70 * DAY)}&to=${ymd(now)}&report_type=qa`);
     await hit(`/phone/call_history?from=${windows[0]!.to}&to=${windows[1]!.from}`);
     await hit(`/users?page_size=30&next_page_token=expired-token`);
   }, 240_000);

@@ -6,6 +6,7 @@
  */
 import type { ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
+import { listItems, type DateWindow } from '../paginate.js';
 import { meetingUuidParams, operation, route } from '../route.js';
 
 type Rec = Record<string, unknown>;
@@ -78,8 +79,22 @@ export function getArchivedFiles(client: ZoomClient, uuid: string): Promise<Rec>
   return getByUuid(client, ARCHIVE_READ, uuid);
 }
 
+/**
+ * The account's past meetings and webinars (meetings.openapi.json Gethistorymeetingandwebinarlist, Heavy):
+ * one month per call ("the report includes only one month worth of data at once"), both kinds in one list
+ * (`meeting_type=all`), and only sessions that hold results of the kind asked (`report_type=qa|poll|survey`),
+ * so a scan for people without a Zoom user reads the results of those sessions only. Pages of up to 300
+ * (the answer's `history_meetings` has maxItems 300; the parameter documents no maximum).
+ */
+export const HISTORY_READ = '/report/history_meetings';
+const REPORT_TYPE: Record<AnswerKind, string> = { qa: 'qa', polls: 'poll', survey: 'survey' };
+
+export function listHistorySessions(client: ZoomClient, w: DateWindow, what: AnswerKind): AsyncGenerator<Rec> {
+  return listItems(client, route('GET', HISTORY_READ), { from: w.from, to: w.to, meeting_type: 'all', report_type: REPORT_TYPE[what] }, { key: 'history_meetings', pageSize: 300, idOf: (m) => String(m.meeting_uuid ?? '') });
+}
+
 /** The reads an export sends for these categories (doctor's scope check); each is one of the two tables for Q&A and polls. */
 export const MEETING_ANSWER_OPERATIONS: Record<string, string[]> = {
-  meeting_answers: Object.values(ANSWER_READS).flatMap((k) => Object.values(k).flatMap((r) => Object.values(r).map((t) => `GET ${t}`))),
+  meeting_answers: [...Object.values(ANSWER_READS).flatMap((k) => Object.values(k).flatMap((r) => Object.values(r).map((t) => `GET ${t}`))), `GET ${HISTORY_READ}`],
   meeting_transcripts: [`GET ${TRANSCRIPT_READ}`, `GET ${ARCHIVE_READ}`],
 };
