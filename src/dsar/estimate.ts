@@ -82,6 +82,8 @@ export interface Estimate {
   optional: Record<string, { requests: Counts; seconds: number; skipped: boolean }>;
   /** Share of attendance rows read from the participants report (Heavy); the rest from past meetings (Medium). */
   attendance_report_share: number;
+  /** If anyone has no Zoom user: the one scan of the account's sessions for their Q&A, polls and surveys (not in `requests` or `seconds`). */
+  outsider_scan: { requests: Counts; seconds: number };
   /** Seconds each 1,000 messages in one person's mailbox add (each message is one Light request); the counts assume a small mailbox. */
   mail_per_thousand_messages_seconds: number;
   assumptions: typeof ASSUMED & { historyMonths: number };
@@ -174,9 +176,18 @@ function optionalCosts(i: EstimateInput, reportShare: number): Record<string, Co
   for (const [k, ops] of Object.entries(contactCenterRequests(n, windows(i.to ?? i.today, months, i.from), i.phones ?? 0))) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries({ ...eventsVisitorsRequests(n), ...revenueQualityRequests(n, windows(i.to ?? i.today, months, i.from)) })) for (const [op, count] of ops) add(out[k]!, op, count);
   for (const [k, ops] of Object.entries(meetingAnswersRequests(n, ASSUMED.meetingsJoined, reportShare))) for (const [op, count] of ops) add(out[k]!, op, count);
-  // People without a Zoom user: one scan of the account's sessions per run (AccountWide.historyWindow: --from, else a year, to --to), counted once.
-  if (n > 0) for (const [op, count] of outsiderScanRequests(windows(i.to ?? i.today, HISTORY_SCAN_MONTHS, i.from), reportShare)) add(out.meeting_answers!, op, count);
   return out;
+}
+
+/**
+ * People without a Zoom user: one scan of the account's sessions per run (AccountWide.historyWindow: --from,
+ * else a year, to --to), whatever their number. Whether anyone lacks a Zoom user is known only once Zoom is
+ * asked, which --estimate never does: so it is said beside the total (outsider_scan), not counted in it.
+ */
+function outsiderScan(i: EstimateInput, reportShare: number): Counts {
+  const c = zero();
+  if (i.people > 0 && !(i.skip ?? []).includes('meeting_answers')) for (const [op, count] of outsiderScanRequests(windows(i.to ?? i.today, HISTORY_SCAN_MONTHS, i.from), reportShare)) add(c, op, count);
+  return c;
 }
 
 /** Requests per second a gate allows on the plan. */
@@ -224,14 +235,10 @@ export function attendanceReportShare(input: EstimateInput): number {
   for (const [k, c] of Object.entries(optionalCosts(input, 0))) if (k !== 'attendance' && k !== 'meeting_answers' && !skip.includes(k)) rest = sum(rest, c);
   // Each session's Q&A and poll results come from either table too (meeting-answers.ts, the same choice); its survey from the report only.
   const answers = skip.includes('meeting_answers') ? 0 : 2;
-  // The scan for people without a Zoom user (counted once): its list and surveys on Heavy, its Q&A and polls on either table.
-  const scan = answers && people > 0 ? outsiderScanRequests(windows(input.to ?? input.today, HISTORY_SCAN_MONTHS, input.from), 0) : [];
-  const scanEither = scan.filter(([op]) => /\/(qa|polls)$/.test(op)).reduce((n, [, c]) => n + c, 0);
-  const scanHeavy = scan.filter(([op]) => !/\/(qa|polls)$/.test(op)).reduce((n, [, c]) => n + c, 0);
-  if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined + scanHeavy };
+  if (answers) rest = { ...rest, heavy: rest.heavy + people * ASSUMED.meetingsJoined };
   const lh = perSecond('heavy', plan);
   const lm = perSecond('medium', plan);
-  const a = people * ASSUMED.meetingsJoined * (1 + answers) + scanEither;
+  const a = people * ASSUMED.meetingsJoined * (1 + answers);
   if (a === 0) return 1;
   // (H + f·a) / lh = (M + (1 − f)·a) / lm
   const f = (lh * (rest.medium + a) - lm * rest.heavy) / (a * (lh + lm));
@@ -268,6 +275,7 @@ export function estimateExport(i: EstimateInput): Estimate {
     optional[k]!.seconds = Math.round((allSeconds - wallSeconds(without, i.plan, allOptional - total(c))) * 10) / 10;
   }
   const r = rateSeconds(run, i.plan);
+  const scan = outsiderScan(i, via);
   return {
     people: i.people,
     plan: i.plan,
@@ -276,6 +284,7 @@ export function estimateExport(i: EstimateInput): Estimate {
     binding: r.binding,
     optional,
     attendance_report_share: via,
+    outsider_scan: { requests: round(scan), seconds: Math.round((wallSeconds(sum(run, scan), i.plan, runOptional + total(scan)) - wallSeconds(run, i.plan, runOptional)) * 10) / 10 },
     mail_per_thousand_messages_seconds: Math.round((1000 / perSecond('light', i.plan)) * 10) / 10,
     assumptions: { ...ASSUMED, historyMonths: Math.round(historyMonths * 10) / 10 },
   };
@@ -292,6 +301,7 @@ export function formatEstimate(e: Estimate): string {
     `  attendance rows: ${Math.round(e.attendance_report_share * 100)} % from the participants report (Heavy), the rest from past meetings (Medium), so that both finish together on this plan`,
     'What each optional category adds (leave one out with --skip NAME,…):',
     ...Object.entries(e.optional).map(([k, o]) => `  ${k.padEnd(22)} ${String(total(o.requests)).padStart(6)} requests  +${fmtTime(o.seconds)}${o.skipped ? '  (left out)' : ''}`),
+    ...(total(e.outsider_scan.requests) > 0 ? [`If anyone has no Zoom user in this account, their Q&A, poll and survey answers are found by one scan of the account's sessions: about ${total(e.outsider_scan.requests)} more requests, +${fmtTime(e.outsider_scan.seconds)} (not in the time above; --skip meeting_answers leaves it out).`] : []),
     ...(e.optional.mail && !e.optional.mail.skipped ? [`Zoom Mail reads each message on its own (Light): every 1,000 messages in a person's mailbox add about ${fmtTime(e.mail_per_thousand_messages_seconds)} (the counts above assume a small mailbox; --skip mail leaves Mail out).`] : []),
     `Assumes an ordinary person: ${e.assumptions.historyMonths} months of history, ${e.assumptions.meetingsJoined} meetings joined and ${e.assumptions.chatSessions} chat conversations in six months, Zoom Phone for ${Math.round(e.assumptions.phoneShare * 100)} %, an account of ${e.assumptions.accountUsers} users. People with more data take longer.`,
   ];
