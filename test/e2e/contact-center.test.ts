@@ -10,22 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CC_CUSTOMERS, contactCenterFor, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
-import { readJson, type Rec } from './export-helpers.js';
+import { readJson, type Rec, type ManifestCategoryView, type ManifestSubjectView } from './export-helpers.js';
 
-interface Category {
-  status: string;
-  records?: number;
-  note?: string;
-  reason?: string;
-  coverage?: { why: string };
-}
-interface Subject {
-  index: number;
-  email: string;
-  status: string;
-  path: string;
-  categories: Record<string, Category>;
-}
+type Category = ManifestCategoryView;
+type Subject = ManifestSubjectView;
 
 const ROBIN = CC_CUSTOMERS[0]!;
 const SWITCHBOARD = CC_CUSTOMERS[2]!;

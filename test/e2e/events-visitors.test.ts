@@ -12,22 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EV_PEOPLE, eventsVisitorsFor, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
-import { readJson, type Rec } from './export-helpers.js';
+import { readJson, type Rec, type ManifestCategoryView, type ManifestSubjectView } from './export-helpers.js';
 
-interface Category {
-  status: string;
-  records?: number;
-  note?: string;
-  reason?: string;
-}
-interface Subject {
-  index: number;
-  email: string;
-  status: string;
-  path: string;
-  categories: Record<string, Category>;
-  identifiers?: Array<{ kind: string; value: string; primary?: boolean; searched: string[]; note?: string }>;
-}
+type Category = ManifestCategoryView;
+type Subject = ManifestSubjectView;
 
 const { pat: PAT, similar: SIMILAR, danaNew: DANA_NEW, danaOld: DANA_OLD, alex: ALEX } = EV_PEOPLE;
 

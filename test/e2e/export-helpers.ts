@@ -6,6 +6,26 @@ import { meetingTypes } from '../../src/sandbox/routes/meetings.js';
 
 export type Rec = Record<string, unknown>;
 
+/** A category of a person in manifest.json, as the e2e tests read it. */
+export interface ManifestCategoryView {
+  status: string;
+  records?: number;
+  note?: string;
+  error?: string;
+  reason?: string;
+  coverage?: { why: string; from?: string; to?: string; items?: { collected: number; failed: number; named: Array<{ key: string; outcome: string }> } };
+}
+
+/** A person in manifest.json, as the e2e tests read it. */
+export interface ManifestSubjectView {
+  index: number;
+  email: string;
+  status: string;
+  path: string;
+  categories: Record<string, ManifestCategoryView>;
+  identifiers?: Array<{ kind: string; value: string; primary?: boolean; searched: string[]; note?: string }>;
+}
+
 export function readJson<T = unknown>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }

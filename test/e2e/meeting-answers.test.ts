@@ -12,23 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerKinds, meetingAnswersFor, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { meetingUuidParam } from '../../src/zoom/route.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
-import { readJson, type Rec } from './export-helpers.js';
+import { readJson, type Rec, type ManifestCategoryView, type ManifestSubjectView } from './export-helpers.js';
 
-interface Category {
-  status: string;
-  records?: number;
-  note?: string;
-  error?: string;
-  reason?: string;
-  coverage?: { why: string; items?: { collected: number; failed: number; named: Array<{ key: string; outcome: string }> } };
-}
-interface Subject {
-  index: number;
-  email: string;
-  status: string;
-  path: string;
-  categories: Record<string, Category>;
-}
+type Category = ManifestCategoryView;
+type Subject = ManifestSubjectView;
 
 const byUuid = (rows: Rec[]) => {
   const m = new Map<string, Rec[]>();
