@@ -42,6 +42,7 @@ async function rowsByEmail(path: string, fields: string[], emails: readonly stri
  */
 export class AccountWide {
   private readonly memo = new Map<string, Promise<string>>();
+  private readonly dirs = new Map<string, Promise<void>>();
 
   constructor(
     private readonly o: { client: ZoomClient; signal: AbortSignal; work: string; today: string; from?: string; /** --to: where the scan of the account's sessions ends (if before today). */ to?: string; now?: () => number },
@@ -204,6 +205,17 @@ export class AccountWide {
     throw new Error(`the saved answer of session ${uuid} is empty`);
   }
 
+  /** A kind's folder, checked (and made) once per run: thousands of sessions' answers go into one. */
+  private privateDir(dir: string): Promise<void> {
+    let p = this.dirs.get(dir);
+    if (!p) {
+      p = ensurePrivateDir(this.o.work).then(() => ensurePrivateDir(dir));
+      this.dirs.set(dir, p);
+      p.catch(() => this.dirs.delete(dir));
+    }
+    return p;
+  }
+
   /** The saved rows of one account-wide unit: fetched by the first caller, shared by the rest (or, with `retry`, asked again by the next after a failure). */
   private part(kind: string, key: string, items: () => AsyncIterable<Rec>, retry = false): Promise<string> {
     const id = `${kind}/${key}`;
@@ -218,8 +230,7 @@ export class AccountWide {
 
   private async fetch(kind: string, key: string, items: () => AsyncIterable<Rec>): Promise<string> {
     const dir = join(this.o.work, kind);
-    await ensurePrivateDir(this.o.work);
-    await ensurePrivateDir(dir);
+    await this.privateDir(dir);
     const path = join(dir, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.ndjson`);
     if (await pathExists(path)) return path;
     // Not inside the concurrency limit: the people's units that wait for this hold its slots.
