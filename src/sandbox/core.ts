@@ -323,6 +323,22 @@ export function parseDate(s: string, allowTime = false): number | undefined {
 /** Zoom's "one month" for date windows: at most 31 days from `from` to `to` (unverified; see docs/sandbox.md). */
 export const MAX_WINDOW_MS = 31 * 86_400_000;
 
+/**
+ * The `from` and `to` a report requires (yyyy-mm-dd): missing is a validation error naming the field;
+ * unparseable is `invalid(field)`, each route's own documented answer.
+ */
+export function requiredDates(c: RouteCtx, invalid: (field: 'from' | 'to') => ZoomError): { from: number; to: number; fromS: string; toS: string } {
+  const fromS = c.query.get('from');
+  const toS = c.query.get('to');
+  if (!fromS) throw validationError('from', 'from is required.');
+  if (!toS) throw validationError('to', 'to is required.');
+  const from = parseDate(fromS);
+  const to = parseDate(toS);
+  if (from === undefined) throw invalid('from');
+  if (to === undefined) throw invalid('to');
+  return { from, to, fromS, toS };
+}
+
 export function ymd(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -7,7 +7,7 @@
  * same display name as a participant (another address), and one entry with no address at all.
  */
 import { unitFromKey } from './prng.js';
-import { addMonths, json, MAX_WINDOW_MS, paginate, parseDate, validationError, ZoomError, type RouteCtx, type RouteDef } from './core.js';
+import { addMonths, json, MAX_WINDOW_MS, paginate, requiredDates, ZoomError, type RouteCtx, type RouteDef } from './core.js';
 import { DAY } from './build.js';
 import { findInstance } from './routes/reports.js';
 import type { SandboxAccount, SandboxInstance, SandboxMeeting, SandboxWebinar } from './model.js';
@@ -251,14 +251,7 @@ function archive(c: RouteCtx) {
  * (its list holds at most 300).
  */
 function history(c: RouteCtx) {
-  const fromS = c.query.get('from');
-  const toS = c.query.get('to');
-  if (!fromS) throw validationError('from', 'from is required.');
-  if (!toS) throw validationError('to', 'to is required.');
-  const from = parseDate(fromS);
-  const to = parseDate(toS);
-  if (from === undefined) throw new ZoomError(400, 300, 'Invalid parameter: from.');
-  if (to === undefined) throw new ZoomError(400, 300, 'Invalid parameter: to.');
+  const { from, to, fromS, toS } = requiredDates(c, (field) => new ZoomError(400, 300, `Invalid parameter: ${field}.`));
   if (from > to || to - from > MAX_WINDOW_MS) throw new ZoomError(400, 300, 'Invalid parameter: to.');
   const meetingType = c.query.get('meeting_type') ?? 'all';
   const reportType = c.query.get('report_type') ?? 'all';

@@ -4,7 +4,7 @@
  * and the same two of webinars (GET /past_webinars/{webinarId}/participants, GET /report/webinars/{webinarId}/participants).
  */
 import { DAY } from '../build.js';
-import { addMonths, json, MAX_WINDOW_MS, lookupUser, meetingKey, paginate, parseDate, parseId, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
+import { addMonths, json, MAX_WINDOW_MS, lookupUser, meetingKey, paginate, parseId, requiredDates, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxInstance, SandboxMeeting, SandboxWebinar } from '../model.js';
 
 type Kind = 'meeting' | 'webinar';
@@ -113,14 +113,7 @@ export const reportRoutes: RouteDef[] = [
       if (c.state.opts.plan === 'free') throw new ZoomError(400, 200, `This is only available for paid account: ${c.state.account.id}.`);
       const type = c.query.get('type') ?? 'past';
       if (!['past', 'pastOne', 'pastJoined'].includes(type)) throw validationError('type');
-      const fromS = c.query.get('from');
-      const toS = c.query.get('to');
-      if (!fromS) throw validationError('from', 'from is required.');
-      if (!toS) throw validationError('to', 'to is required.');
-      const from = parseDate(fromS);
-      const to = parseDate(toS);
-      if (from === undefined) throw validationError('from');
-      if (to === undefined) throw validationError('to');
+      const { from, to, fromS, toS } = requiredDates(c, (field) => validationError(field));
       if (from > to) throw new ZoomError(400, 300, 'The from date must be before the to date.');
       if (to - from > MAX_WINDOW_MS) throw new ZoomError(400, 300, 'The date range cannot exceed one month.');
       if (from < startOfUtcDay(addMonths(c.now, -6))) throw new ZoomError(400, 300, 'Report can only be provided for the recent 6 months.');
