@@ -85,6 +85,33 @@ interface Waiter {
 }
 
 /**
+ * The way to Zoom that every gate's requests share (one host, whatever the table): the quickest round
+ * trip seen on it, and whether a lead may still be assumed. One path for all gates, not one per gate: a
+ * gate that sends few requests (Contact Center's Heavy sends a handful per person) sees few round trips,
+ * and on a loaded machine each of them may be slowed at our end; half of its own quickest could then
+ * exceed the real way to Zoom, and its requests be counted sooner than assumed (a 429). The quickest of
+ * all requests is the closest to the real way, and never longer than any one gate's.
+ */
+export class NetworkPath {
+  private quickest = Infinity;
+  private trusted = true;
+
+  /** The part of a round trip assumed to pass before Zoom counts a request (ms): half the quickest, 0 after a per-second 429. */
+  get lead(): number {
+    return this.trusted && Number.isFinite(this.quickest) ? this.quickest / 2 : 0;
+  }
+
+  roundTrip(ms: number): void {
+    this.quickest = Math.min(this.quickest, ms);
+  }
+
+  /** A per-second 429: what was assumed of the way to Zoom was wrong somewhere; no lead from now on. */
+  distrust(): void {
+    this.trusted = false;
+  }
+}
+
+/**
  * One Zoom rate-limit category, paced by what Zoom's answers prove rather than by send times.
  *
  * Zoom counts a request when it arrives (`limit` per window, a sliding or fixed window alike). An
@@ -95,7 +122,7 @@ interface Waiter {
  * and both are counted. That holds whatever the latency and its spread (causality alone: Zoom cannot
  * count a request before it is sent, nor answer before counting it). The pace is `limit` per
  * (window + round trip - lead); `lead` is the part of the round trip before Zoom counts the request,
- * assumed to be half the quickest round trip seen on this gate, and dropped to 0 after a per-second 429.
+ * assumed to be half the quickest round trip seen on the path (all gates'), and 0 after a per-second 429.
  *
  * Also: a FIFO of waiters (retries go first), a pause after a 429, and a block after a daily-limit 429.
  */
@@ -104,8 +131,6 @@ export class CategoryGate {
   private inFlight = 0;
   /** When each answer of about the last window came (ascending): no earlier than Zoom counted its request. */
   private answered: number[] = [];
-  private quickest = Infinity;
-  private trustLead = true;
   private queue: Waiter[] = [];
   private timer: unknown;
   private pausedUntil = 0;
@@ -117,11 +142,12 @@ export class CategoryGate {
     readonly category: RateCategory,
     public limit: CategoryLimit,
     private readonly clock: LimiterClock,
+    private readonly path: NetworkPath = new NetworkPath(),
   ) {}
 
-  /** The part of a round trip assumed to pass before Zoom counts a request (ms). */
+  /** The part of a round trip assumed to pass before Zoom counts a request (ms): the path's. */
   get lead(): number {
-    return this.trustLead && Number.isFinite(this.quickest) ? this.quickest / 2 : 0;
+    return this.path.lead;
   }
 
   /** Wait for a place; the caller MUST call the returned release once Zoom answered (or the request failed). */
@@ -143,10 +169,10 @@ export class CategoryGate {
     });
   }
 
-  /** A per-second 429: nobody in this category starts before `untilMs`, and no lead is assumed from now on. */
+  /** A per-second 429: nobody in this category starts before `untilMs`, and no lead is assumed from now on (on any gate). */
   pause(untilMs: number): void {
     this.throttled++;
-    this.trustLead = false;
+    this.path.distrust();
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
     this.reschedule();
   }
@@ -196,7 +222,7 @@ export class CategoryGate {
       this.answered.push(now);
       // Nobody waiting: still forget answers that left the window, so the list stays as long as a window's worth.
       while (this.answered.length > this.limit.limit) this.answered.shift();
-      this.quickest = Math.min(this.quickest, now - grantedAt);
+      this.path.roundTrip(now - grantedAt);
       this.pump();
     };
   }
@@ -224,7 +250,8 @@ export class CategoryGate {
 
 /**
  * The gates of an account, sized from the plan: four for the main API and four for Zoom Phone, which
- * Zoom counts apart (its own table and quota). A 429 on one table never slows the other. Pace comes
+ * Zoom counts apart (its own table and quota). A 429 on one table never pauses another (it ends the lead
+ * assumed on the way to Zoom, which all gates share: see NetworkPath). Pace comes
  * from the published tables only; rate-limit headers are never needed.
  */
 export class RateLimiter {
@@ -236,11 +263,12 @@ export class RateLimiter {
     opts: { clock?: LimiterClock; limits?: Partial<Record<RateCategory, CategoryLimit>>; phoneLimits?: Partial<Record<RateCategory, CategoryLimit>>; contactCenterLimits?: Partial<Record<RateCategory, CategoryLimit>> } = {},
   ) {
     const clock = opts.clock ?? realClock;
+    const path = new NetworkPath();
     const make = (limits: Record<RateCategory, CategoryLimit>): Record<RateCategory, CategoryGate> => ({
-      light: new CategoryGate('light', limits.light, clock),
-      medium: new CategoryGate('medium', limits.medium, clock),
-      heavy: new CategoryGate('heavy', limits.heavy, clock),
-      resource: new CategoryGate('resource', limits.resource, clock),
+      light: new CategoryGate('light', limits.light, clock, path),
+      medium: new CategoryGate('medium', limits.medium, clock, path),
+      heavy: new CategoryGate('heavy', limits.heavy, clock, path),
+      resource: new CategoryGate('resource', limits.resource, clock, path),
     });
     this.gates = make({ ...PLAN_LIMITS[plan], ...opts.limits });
     this.phoneGates = make({ ...PHONE_LIMITS[plan], ...opts.phoneLimits });

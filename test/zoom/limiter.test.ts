@@ -172,6 +172,28 @@ describe('CategoryGate', () => {
     expect(third).toBe(2050); // its answer at 1050, plus the whole window
   });
 
+  it("one way to Zoom for every gate: a gate that saw only slow round trips assumes the lead of the quickest of all, and a 429 on any gate ends it for all", async () => {
+    const { clock, advance } = fakeClock();
+    const limiter = new RateLimiter('business', { clock });
+    const main = limiter.gate('medium');
+    const cc = limiter.gate('heavy', 'contact_center');
+    // Contact Center's few requests were all slowed at our end (180 ms); the main API's answered in 30 ms.
+    const slow = await cc.acquire();
+    await advance(180);
+    slow();
+    expect(cc.lead).toBe(90);
+    const quick = await main.acquire();
+    await advance(30);
+    quick();
+    // Half of 180 would assume Zoom counts 90 ms after the send, when the way there can be 15 ms.
+    expect(cc.lead).toBe(15);
+    expect(main.lead).toBe(15);
+    limiter.gate('light', 'phone').pause(0);
+    expect(cc.lead).toBe(0);
+    expect(main.lead).toBe(0);
+    expect(main.throttled).toBe(0); // only the gate that drew the 429 is paused
+  });
+
   it('rejects waiting callers when aborted', async () => {
     const { clock } = fakeClock();
     const gate = new CategoryGate('heavy', { limit: 1, windowMs: 1000 }, clock);
