@@ -28,7 +28,7 @@ export const VISITORS_SINCE = '2011-01-01';
 async function rowsByEmail(path: string, fields: string[], emails: readonly string[]): Promise<Rec[]> {
   const want = new Set(emails.map((e) => e.trim().toLowerCase()));
   const out: Rec[] = [];
-  for await (const r of readNdjson(path)) {
+  for await (const r of readNdjson(path, emails)) {
     const row = r as Rec;
     if (fields.some((f) => want.has(String(row[f] ?? '').trim().toLowerCase()))) out.push(row);
   }
@@ -64,7 +64,7 @@ export class AccountWide {
   async *signIns(email: string, w: DateWindow, range: DateWindow): AsyncGenerator<Rec> {
     const path = await this.part('activities', `${w.from}_${w.to}`, () => listSignInActivities(this.o.client, w));
     const e = email.trim().toLowerCase();
-    for await (const r of readNdjson(path)) {
+    for await (const r of readNdjson(path, [email])) {
       const row = r as Rec;
       const d = typeof row.time === 'string' ? row.time.slice(0, 10) : '';
       if (String(row.email ?? '').toLowerCase() === e && d >= range.from && d <= range.to) yield row;
@@ -82,7 +82,7 @@ export class AccountWide {
     const path = await this.part('summaries', 'all', () => listMeetingSummaries(this.o.client, `${from}T00:00:00Z`, `${this.o.today}T23:59:59Z`));
     const e = email.trim().toLowerCase();
     const out: Rec[] = [];
-    for await (const r of readNdjson(path)) {
+    for await (const r of readNdjson(path, userId ? [userId, email] : [email])) {
       const row = r as Rec;
       const host = row.meeting_host_id !== undefined && row.meeting_host_id !== '' ? String(row.meeting_host_id) === userId : String(row.meeting_host_email ?? '').toLowerCase() === e;
       if (host) out.push(row);
@@ -104,7 +104,7 @@ export class AccountWide {
     const from = this.whiteboardSessionsFrom();
     const path = await this.part('whiteboard_sessions', 'all', () => listWhiteboardSessions(this.o.client, { from, to: this.o.today }));
     const e = email.trim().toLowerCase();
-    for await (const r of readNdjson(path)) {
+    for await (const r of readNdjson(path, userId ? [userId, email] : [email])) {
       const row = r as Rec;
       const d = typeof row.start_time === 'string' ? row.start_time.slice(0, 10) : '';
       const named = Array.isArray(row.regulated_participants) && (row.regulated_participants as Rec[]).some((q) => (userId !== '' && String(q.user_id ?? '') === userId) || String(q.email ?? '').toLowerCase() === e);

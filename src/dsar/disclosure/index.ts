@@ -11,12 +11,10 @@
  * Untouched records keep their bytes; redactions.json never holds a masked value.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic.js';
-import { digestFile, RecordFile } from '../../fs/records.js';
+import { digestFile, isLineArray, readLines, RecordFile } from '../../fs/records.js';
 import { VERSION } from '../../version.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { buildStatement, recordingRetention, PROFILE_FILE, STATEMENT_FILE, type KeptUnderHold, type LoadedProfile } from '../article15.js';
@@ -413,8 +411,7 @@ export function maskText(text: string, ctx: { self: Identity; sweeper: Sweeper; 
 /** Each record of a JSON file: one per line in zdsar's layout (with its exact text), else parsed whole. */
 export async function* records(path: string): AsyncGenerator<{ value: unknown; raw?: string }> {
   if (await isLineArray(path)) {
-    const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of rl) {
+    for await (const line of readLines(path)) {
       if (line === '[' || line === ']' || line === '[]' || line === '') continue;
       const raw = line.endsWith(',') ? line.slice(0, -1) : line;
       yield { value: JSON.parse(raw) as unknown, raw };
@@ -424,26 +421,6 @@ export async function* records(path: string): AsyncGenerator<{ value: unknown; r
   const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
   if (Array.isArray(v)) for (const x of v) yield { value: x };
   else yield { value: v };
-}
-
-/** zdsar's list layout: "[" alone on the first line, then one record per line (or "[]"). */
-async function isLineArray(path: string): Promise<boolean> {
-  if ((await stat(path)).size === 0) return false;
-  const input = createReadStream(path, { encoding: 'utf8', start: 0, end: 4095 });
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  try {
-    let n = 0;
-    for await (const line of rl) {
-      if (n === 0 && line === '[]') return true;
-      if (n === 0 && line !== '[') return false;
-      if (n === 1) return line === ']' || line.startsWith('{');
-      n++;
-    }
-    return false;
-  } finally {
-    rl.close();
-    input.destroy();
-  }
 }
 
 /** Profiles first: they say most firmly who the person is. */

@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { isLineArray, readLines } from '../../fs/records.js';
 
 export type Rec = Record<string, unknown>;
 
@@ -22,8 +21,7 @@ export async function* readRecords(path: string): AsyncGenerator<Rec> {
     return;
   }
   if (await isLineArray(path)) {
-    const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const raw of rl) {
+    for await (const raw of readLines(path)) {
       const line = raw.trim();
       if (line === '' || line === '[' || line === ']' || line === '[]') continue;
       const json = line.endsWith(',') ? line.slice(0, -1) : line;
@@ -48,35 +46,6 @@ export async function readObject(path: string): Promise<Rec | undefined> {
     return isRecord(v) ? v : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** True when the file starts with a line holding only "[" and its next line is a whole JSON value (zdsar's layout). */
-async function isLineArray(path: string): Promise<boolean> {
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  let n = 0;
-  try {
-    for await (const raw of rl) {
-      const line = raw.trim();
-      if (n === 0) {
-        if (line === '[]') return true;
-        if (line !== '[') return false;
-      } else {
-        if (line === ']') return true;
-        try {
-          JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
-          return true;
-        } catch {
-          return false;
-        }
-      }
-      n++;
-    }
-    return n > 0;
-  } finally {
-    rl.close();
-    input.destroy();
   }
 }
 
