@@ -11,13 +11,13 @@ export interface FileDigest {
   records: number;
 }
 
-const FLUSH_AT = 256 * 1024;
+const FLUSH_AT = 64 * 1024;
 
 /**
  * A file written record by record and published atomically: it is written under a
  * temporary name (0600), fsync'd, and renamed into place by commit(). Until then readers
  * and a resumed run never see it; a crash leaves only a temporary file to sweep.
- * Memory stays flat: records are buffered up to 256 KiB, never held as a list.
+ * Memory stays flat: records are buffered up to 64 KiB, never held as a list (an export has many files open at once).
  */
 export class RecordFile {
   private buffer = '';
@@ -86,7 +86,7 @@ export class RecordFile {
 }
 
 /**
- * Each line of a text file, streaming, without its line break ("\n", or "\r\n"). Read in 256 KiB
+ * Each line of a text file, streaming, without its line break ("\n", or "\r\n"). Read in 64 KiB
  * chunks and cut by hand rather than through node:readline: readline's async iterator queues every
  * line as an event (a 2,048-slot queue per file, plus a decoder pass), and an export reads thousands
  * of small files back (parts, saved account-wide lists, category files for the report): that churn
@@ -95,8 +95,8 @@ export class RecordFile {
 export async function* readLines(path: string): AsyncGenerator<string> {
   const handle = await open(path, 'r');
   try {
-    // Most files read back are small: a buffer the file's size (at most 256 KiB), not a stream's 64 KiB each.
-    const buf = Buffer.allocUnsafe(Math.max(1, Math.min((await handle.stat()).size, 256 * 1024)));
+    // Most files read back are small: a buffer the file's size, at most 64 KiB (many files are read at once).
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min((await handle.stat()).size, 64 * 1024)));
     const decoder = new StringDecoder('utf8');
     const cut = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
     // The start of a line longer than a chunk, in pieces (joined once: a long line costs its length, not its square).

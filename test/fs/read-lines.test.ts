@@ -28,7 +28,7 @@ const all = async <T>(it: AsyncIterable<T>) => {
 
 describe('readLines', () => {
   it('gives each line exactly, whatever the chunk edges cut: multi-byte characters, CRLF, no final newline, lines longer than a chunk', async () => {
-    // 256 KiB chunks: "é" (2 bytes) and "😀" (4 bytes) placed so that chunk edges fall inside them.
+    // 64 KiB chunks: "é" (2 bytes) and "😀" (4 bytes) long enough that chunk edges fall inside them.
     const long = 'x'.repeat(600 * 1024);
     const lines = ['a', '', 'é'.repeat(200_000), long, '😀'.repeat(70_000), 'crlf', 'last'];
     const text = lines.slice(0, 5).join('\n') + '\ncrlf\r\nlast';
