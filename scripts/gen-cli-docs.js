@@ -25,7 +25,7 @@ export const ENVIRONMENT = [
   ['ZDSAR_PLAN', "the account's plan, for Zoom's rate tables: `free`, `pro`, `business` (also `--plan`)", '`pro`'],
   ['ZDSAR_HTTP_TIMEOUT_MS', 'per-request timeout in milliseconds', '`60000`'],
   ['ZDSAR_CONNECTIONS', 'connections to Zoom at once', '`64`'],
-  ['ZDSAR_PARTICIPANTS_FROM', 'where attendance rows are read: `report` (Heavy) or `past_meetings` (Medium)', 'each meeting from whichever rate limit serves it sooner'],
+  ['ZDSAR_PARTICIPANTS_FROM', 'where attendance rows are read: `report` (Heavy) or `past_meetings` (Medium)', 'each meeting from whichever rate limit has room first'],
   ['ZDSAR_MAX_UNSIZED_DOWNLOAD_MB', 'the largest download whose size neither Zoom nor the server declares (a declared size is itself the cap)', '`4096`'],
   ['ZDSAR_WHITEBOARD_EXPORT_WAIT_MS', "how long --with-files waits per person for Zoom's whiteboard export (0: ask once; a resume fetches it)", '`600000`'],
   ['ZDSAR_LISTEN_MAX_CONNECTIONS', '`compliance listen`: connections held at once', '`32`'],

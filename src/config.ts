@@ -151,7 +151,7 @@ export function clientTuning(env: NodeJS.ProcessEnv): ClientTuning {
 
 /**
  * ZDSAR_PARTICIPANTS_FROM: where attendance rows are read, `report` (Heavy; the account needs the report
- * scopes) or `past_meetings` (Medium). Unset: each session from whichever gate serves it sooner.
+ * scopes) or `past_meetings` (Medium). Unset: each session from whichever gate has room first.
  */
 function participantsFrom(env: NodeJS.ProcessEnv): Pick<ClientTuning, 'participantsFrom'> {
   const v = env.ZDSAR_PARTICIPANTS_FROM;

@@ -4,7 +4,7 @@ import { RecordFile, readNdjson } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { listMeetingSummaries, listSignInActivities } from '../zoom/endpoints/breadth.js';
 import { listWhiteboardSessions } from '../zoom/endpoints/workplace.js';
-import { getSessionAnswers, listHistorySessions, type AnswerKind, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
+import { getSessionAnswers, listHistorySessions, type AnswerKind, type AnswersChoice, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
 import { EVENT_STATES, listEventAttendance, listEventRegistrants, listEventSessions, listSessionAttendance, listVisitorInvitations, listZoomEvents } from '../zoom/endpoints/events.js';
 import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
@@ -195,11 +195,11 @@ export class AccountWide {
    * answers. A failed read is not kept: the next person, or a resume, asks again. The table is chosen when
    * the read is first sent.
    */
-  async sessionAnswers(uuid: string, kind: SessionKind, what: AnswerKind, via: () => AnswersVia): Promise<{ source: string; answer: Rec }> {
+  async sessionAnswers(uuid: string, kind: SessionKind, what: AnswerKind, via: () => Promise<AnswersChoice>): Promise<{ source: string; answer: Rec }> {
     const client = this.o.client;
     // The UUID in hex: its own characters (+, /, =) would make two UUIDs one file name.
     const path = await this.part(`meeting_${what}`, Buffer.from(uuid).toString('hex'), async function* () {
-      yield (await getSessionAnswers(client, uuid, kind, what, via())) as unknown as Rec;
+      yield (await getSessionAnswers(client, uuid, kind, what, await via())) as unknown as Rec;
     }, true);
     for await (const r of readNdjson(path)) return r as { source: string; answer: Rec };
     throw new Error(`the saved answer of session ${uuid} is empty`);

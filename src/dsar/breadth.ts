@@ -96,7 +96,7 @@ export interface BreadthSettings {
   accountWide: AccountWide;
   /** Names of OPTIONAL_CATEGORIES left out (--skip). */
   skip: ReadonlySet<string>;
-  /** Where attendance rows are read (ZDSAR_PARTICIPANTS_FROM); unset: per session, whichever gate serves it sooner. */
+  /** Where attendance rows are read (ZDSAR_PARTICIPANTS_FROM); unset: per session, whichever gate has room first (RateLimiter.first). */
   participantsFrom?: ParticipantsVia;
 }
 
@@ -297,13 +297,17 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
     const list: Array<Item<[string, Rec]>> = [...sessions].map(([uuid, m]) => ({ key: uuid, name: `${kindOf(m)} "${str(m.topic)}" of ${str(m.start_time).slice(0, 10)} (${uuid})`, value: [uuid, m] }));
     const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
       const kind = kindOf(meeting);
-      // The report (Heavy) or the past list (Medium), whichever would be served sooner now. A session's rows
+      // The report (Heavy) or the past list (Medium), whichever gate has room first, with that place. A session's rows
       // are saved together, each naming its source, so a resume never mixes the two for one session.
-      const via = s.participantsFrom ?? participantsVia(s.client, kind);
+      const { via, held } = s.participantsFrom ? { via: s.participantsFrom, held: undefined } : await participantsVia(s.client, kind);
       const out: Rec[] = [];
-      for await (const row of listParticipants(s.client, uuid, via, kind)) {
-        if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });
-        else if (!idOf(row) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
+      try {
+        for await (const row of listParticipants(s.client, uuid, via, kind, held)) {
+          if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });
+          else if (!idOf(row) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
+        }
+      } finally {
+        held?.(); // the place granted for the first page is never kept if it was not used
       }
       return out;
     };

@@ -499,14 +499,17 @@ function poolOf(base: CollectEnv['limit'], family: string): CollectEnv['limit'] 
 export const CHAIN_LEADS: ReadonlySet<string> = new Set(['GET /users/{userId}', 'GET /phone/users/{userId}', 'GET /report/users/{userId}/meetings', 'GET /phone/users/{userId}/voice_mails', 'GET /chat/users/{userId}/sessions']);
 
 /**
- * The pools of the categories collect() walks, by the gates their requests wait on: each session's reads
- * (attendance, Q&A, polls: the Heavy report or the Medium past list, whichever is sooner), the Workplace products (mostly Light, one unit per
- * window or item: thousands of them), Contact Center (its own table), and the rest. A unit holds its slot
- * while it waits at its gate: sharing one pool, the Workplace units queued first would keep attendance
- * waiting while Heavy and Medium stand idle.
+ * The pools of the categories collect() walks, by the gates their requests wait on: the Workplace products
+ * (mostly Light, one unit per window or item: thousands of them), Contact Center (its own table), the rest,
+ * and each category of a person's sessions on its own (attendance and Q&A, polls: the Heavy report or the
+ * Medium past list, whichever gate has room first; surveys: Heavy only; transcripts: Medium; archived files: Light).
+ * A unit holds its slot while it waits at its gate. Sharing one pool, the units queued first keep the rest
+ * waiting while their tables stand idle: the session categories shared one, and for the heavy person
+ * (2,000 sessions, 175-200 units a category) transcripts and archived files filled it for the first 45
+ * seconds while the Heavy table stood idle, then Heavy ran alone for 40 seconds while Medium did.
  */
 function breadthPool(base: CollectEnv['limit'], category: string): CollectEnv['limit'] {
-  const group = category === 'attendance' || MEETING_ANSWER_CATEGORIES.some((c) => c.name === category) ? 'sessions' : category.startsWith('cc_') ? 'contact_center' : CATEGORY.get(category)?.group === 'workplace' ? 'workplace' : undefined;
+  const group = category === 'attendance' || MEETING_ANSWER_CATEGORIES.some((c) => c.name === category) ? `sessions:${category}` : category.startsWith('cc_') ? 'contact_center' : CATEGORY.get(category)?.group === 'workplace' ? 'workplace' : undefined;
   return group ? poolOf(base, group) : base;
 }
 

@@ -224,8 +224,8 @@ const round = (a: Counts): Counts => Object.fromEntries(GATES.map((g) => [g, Mat
 
 /**
  * Attendance rows come from the participants report (Heavy) or the past-meeting list (Medium). During a
- * run each session takes whichever gate would serve it sooner (RateLimiter.soonest), which tends to the
- * split that makes both categories finish together; the estimate assumes that split: the share read from
+ * run each session takes whichever gate has room first, after the reads only one gate serves (RateLimiter.first),
+ * which makes both tables finish together; the estimate assumes that split: the share read from
  * the report, given what else the run sends on the plan (0: all from past meetings, 1: all from the report).
  */
 export function attendanceReportShare(input: EstimateInput): number {

@@ -10,7 +10,7 @@
  * apart. Zoom's entry is kept unchanged, under `entry`, with the context beside it.
  */
 import type { ZoomClient } from '../zoom/client.js';
-import { ANSWER_READS, ARCHIVE_READ, answersVia, getArchivedFiles, getMeetingTranscript, HISTORY_READ, TRANSCRIPT_READ, type AnswerKind, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
+import { ANSWER_READS, ARCHIVE_READ, answersVia, getArchivedFiles, getMeetingTranscript, HISTORY_READ, TRANSCRIPT_READ, type AnswerKind, type AnswersChoice, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
 import { WEBINAR_TYPES } from '../zoom/endpoints/breadth.js';
 import { canRead, scopeBlock } from '../zoom/endpoints/workplace.js';
 import { dependsOn, items, recordsOf, type BreadthCoverage, type BreadthPerson, type BreadthResult } from './breadth.js';
@@ -24,7 +24,7 @@ const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 export interface MeetingAnswersSettings {
   client: ZoomClient;
   skip: ReadonlySet<string>;
-  /** ZDSAR_PARTICIPANTS_FROM: the one table to read Q&A and polls from; unset: per session, whichever serves sooner. */
+  /** ZDSAR_PARTICIPANTS_FROM: the one table to read Q&A and polls from; unset: per session, whichever gate has room first (RateLimiter.first). */
   from?: 'report' | 'past_meetings';
   /** Where each session's results are saved once per run (for everyone), and the account's session list for people without a Zoom user. */
   accountWide: AccountWide;
@@ -196,7 +196,7 @@ async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: A
     const kind = kindOf(session);
     const can = tables[kind];
     const wanted: AnswersVia | undefined = s.from === 'report' ? 'report' : s.from === 'past_meetings' ? 'past' : undefined;
-    const via = () => (can.length === 1 ? can[0]! : wanted ?? answersVia(s.client, kind, what));
+    const via = async (): Promise<AnswersChoice> => (can.length === 1 ? { via: can[0]! } : wanted ? { via: wanted } : answersVia(s.client, kind, what));
     const { source, answer } = await s.accountWide.sessionAnswers(session.uuid, kind, what, via);
     const sel = SELECT[what](answer, session, source, emails);
     counted.others += sel.others;

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../run-context.js';
 import { TokenProvider } from './auth.js';
 import type { RateCategory } from './categories.generated.js';
 import { ZOOM_CODE, ZoomConnectionError, ZoomRateLimitError, zoomError } from './errors.js';
-import { RateLimiter } from './limiter.js';
+import { RateLimiter, type Release } from './limiter.js';
 import { RetryPolicy, netCode, type Clock } from './retry.js';
 import type { Route } from './route.js';
 
@@ -90,9 +90,17 @@ export class ZoomClient {
     return u;
   }
 
-  /** GET and parse JSON. */
-  async get<T = Record<string, unknown>>(r: Route, query?: Query): Promise<T> {
-    return (await this.call(r, { query })).body as T;
+  /** GET and parse JSON. `held`: a place at r's gate already granted (RateLimiter.first), used by the first attempt. */
+  async get<T = Record<string, unknown>>(r: Route, query?: Query, held?: Release): Promise<T> {
+    return (await this.call(r, { query, held })).body as T;
+  }
+
+  /**
+   * Of reads that serve the same records from different tables, the one a place was found for first
+   * (RateLimiter.first), with that place: pass it to get() (or a list's first page); release it if unused.
+   */
+  first<R extends { category: RateCategory; template: string }>(reads: readonly [R, ...R[]]): Promise<{ read: R; release: Release }> {
+    return this.limiter.first(reads, this.opts.signal);
   }
 
   /** Any method; returns the status and parsed body. Non-idempotent calls are never retried once they may have been applied. */
@@ -101,7 +109,7 @@ export class ZoomClient {
     return { status: res.status, body: res.body as T };
   }
 
-  private async call(r: Route, init: { query?: Query; body?: unknown }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
+  private async call(r: Route, init: { query?: Query; body?: unknown; held?: Release }): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(r, init.query);
     const where = `${r.method} ${r.display}`;
     const gate = this.limiter.gateFor(r);
@@ -109,7 +117,7 @@ export class ZoomClient {
     let renewals = 0;
     for (let attempt = 0; ; attempt++) {
       // The place in Zoom's window is given back once Zoom has answered (headers) or the request failed.
-      const release = await gate.acquire(signal, attempt > 0 || (this.opts.leads?.has(`${r.method} ${r.template}`) ?? false));
+      const release = attempt === 0 && init.held ? init.held : await gate.acquire(signal, attempt > 0 || (this.opts.leads?.has(`${r.method} ${r.template}`) ?? false));
       let token: string;
       try {
         token = await this.auth.token();

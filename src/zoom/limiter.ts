@@ -84,6 +84,14 @@ interface Waiter {
   onAbort?: () => void;
 }
 
+/** A request several gates could serve (RateLimiter.first): waiting at each, taken by the first that grants it. */
+interface Spare {
+  taken: boolean;
+  take(gate: CategoryGate, release: Release): void;
+  /** A gate that can no longer serve it (a daily limit): it fails once no gate is left. */
+  lost(gate: CategoryGate, err: unknown): void;
+}
+
 /**
  * The way to Zoom that every gate's requests share (one host, whatever the table): the quickest round
  * trip seen on it, and whether a lead may still be assumed. One path for all gates, not one per gate: a
@@ -132,6 +140,8 @@ export class CategoryGate {
   /** When each answer of about the last window came (ascending): no earlier than Zoom counted its request. */
   private answered: number[] = [];
   private queue: Waiter[] = [];
+  /** Requests another gate could serve as well: granted only when nobody waits in `queue`. */
+  private spares: Spare[] = [];
   private timer: unknown;
   private pausedUntil = 0;
   private blocked: ZoomRateLimitError | undefined;
@@ -177,26 +187,39 @@ export class CategoryGate {
     this.reschedule();
   }
 
-  /** A daily-limit 429: every waiting and future request of this category fails with it. */
+  /** The daily-limit 429 that blocked this gate, if one did. */
+  get blockedBy(): ZoomRateLimitError | undefined {
+    return this.blocked;
+  }
+
+  /** Wait here too for a request another gate could serve (RateLimiter.first); false when this gate is blocked. */
+  offer(spare: Spare): boolean {
+    if (this.blocked) return false;
+    this.spares.push(spare);
+    this.pump();
+    return true;
+  }
+
+  /** A daily-limit 429: every waiting and future request of this category fails with it (a spare goes on waiting at its other gates). */
   block(err: ZoomRateLimitError): void {
     this.blocked = err;
     const q = this.queue;
     this.queue = [];
     for (const w of q) this.settle(w, err);
+    const spares = this.spares;
+    this.spares = [];
+    for (const sp of spares) if (!sp.taken) sp.lost(this, err);
   }
 
   get waiting(): number {
-    return this.queue.length;
-  }
-
-  /** About how long a request asked for now waits for its place: the queue ahead of it, at the gate's limit (seconds). */
-  get backlogSeconds(): number {
-    return ((this.queue.length + 1) * this.limit.windowMs) / 1000 / this.limit.limit;
+    return this.queue.length + this.spares.filter((sp) => !sp.taken).length;
   }
 
   private pump(): void {
     const now = this.clock.now();
-    while (this.queue.length > 0) {
+    for (;;) {
+      while (this.spares.length > 0 && this.spares[0]!.taken) this.spares.shift();
+      if (this.queue.length === 0 && this.spares.length === 0) return;
       if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
       // An answer at or before `horizon` cannot share Zoom's window with a request sent now.
       const horizon = now + this.lead - this.limit.windowMs;
@@ -208,7 +231,8 @@ export class CategoryGate {
       }
       this.inFlight++;
       this.granted++;
-      this.settle(this.queue.shift()!, undefined, this.releaser(now));
+      if (this.queue.length > 0) this.settle(this.queue.shift()!, undefined, this.releaser(now));
+      else this.spares.shift()!.take(this, this.releaser(now));
     }
   }
 
@@ -286,14 +310,49 @@ export class RateLimiter {
   }
 
   /**
-   * Of reads that serve the same records from different tables or categories, the one whose gate would
-   * grant it soonest now (the first of them on a tie). Chosen when the request is sent, so the gates'
-   * queues, not a split made up front, spread the work and the tables finish together.
+   * A place for one of several reads that serve the same records from different tables or categories (a
+   * session's participants: the Heavy report or the Medium past list), at whichever of their gates grants
+   * it first; it waits at each, and a gate grants it only when nobody else waits there. The other reads
+   * go first, and these fill whichever table has room, as long as any is left: the tables finish together
+   * without a split decided in advance (a choice made when the request was queued could not foresee the
+   * work queued at its gate afterwards: the heavy person's Heavy table ran alone for its last 8 seconds).
+   * The caller MUST call the release (once Zoom answered, or it gave up).
    */
-  soonest<R extends { category: RateCategory; template: string }>(reads: readonly [R, ...R[]]): R {
-    let best = reads[0];
-    for (const r of reads.slice(1)) if (this.gateFor(r).backlogSeconds < this.gateFor(best).backlogSeconds) best = r;
-    return best;
+  first<R extends { category: RateCategory; template: string }>(reads: readonly [R, ...R[]], signal?: AbortSignal): Promise<{ read: R; release: Release }> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const gates = reads.map((r) => this.gateFor(r));
+      let open = 0;
+      let onAbort: (() => void) | undefined;
+      const spare: Spare = {
+        taken: false,
+        take: (gate, release) => {
+          spare.taken = true;
+          if (onAbort) signal?.removeEventListener('abort', onAbort);
+          resolve({ read: reads[gates.indexOf(gate)]!, release });
+        },
+        lost: (_gate, err) => {
+          if (--open > 0 || spare.taken) return;
+          spare.taken = true;
+          if (onAbort) signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      if (signal) {
+        onAbort = () => {
+          spare.taken = true;
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      let blocked: unknown;
+      for (const g of new Set(gates)) {
+        if (spare.taken) break;
+        if (g.offer(spare)) open++;
+        else blocked ??= g.blockedBy;
+      }
+      if (open === 0 && !spare.taken) spare.lost(gates[0]!, blocked);
+    });
   }
 
   /**

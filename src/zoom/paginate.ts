@@ -1,6 +1,7 @@
 import { DAY_MS, addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
 import type { Query, ZoomClient } from './client.js';
 import { ZoomApiError } from './errors.js';
+import type { Release } from './limiter.js';
 import type { Route } from './route.js';
 
 export interface ListOptions<T> {
@@ -16,6 +17,8 @@ export interface ListOptions<T> {
   onPage?: (info: { nextPageToken: string; items: number; page: Record<string, unknown> }) => void | Promise<void>;
   /** 'google': the Calendar and Mail APIs' maxResults/pageToken in and nextPageToken out (default: Zoom's page_size/next_page_token). */
   style?: 'zoom' | 'google';
+  /** A place at the route's gate already granted (ZoomClient.first): the first page uses it. */
+  held?: Release;
 }
 
 /**
@@ -40,11 +43,14 @@ export async function* listItems<T = Record<string, unknown>>(client: ZoomClient
   /** After a restart with ids: the id to find before yielding again, and the error to give if it is gone. */
   let seekId: string | undefined;
   let seekError: unknown;
+  let held = opts.held;
   for (;;) {
     let page: Record<string, unknown>;
     try {
       const size = opts.pageSize ?? 300;
-      page = await client.get(r, opts.style === 'google' ? { ...query, maxResults: size, pageToken: token } : { ...query, page_size: size, next_page_token: token });
+      const place = held;
+      held = undefined;
+      page = await client.get(r, opts.style === 'google' ? { ...query, maxResults: size, pageToken: token } : { ...query, page_size: size, next_page_token: token }, place);
     } catch (e) {
       if (token && isExpiredPageToken(e) && restarts < 3) {
         restarts++;

@@ -43,7 +43,7 @@ describe('AccountWide: session results and the account\'s history list, once per
     const reads = () => sb.log.filter((e) => e.path.endsWith(`/${encodeURIComponent(meetingUuidParam(inst.uuid))}/qa`) || e.path.endsWith(`/${meetingUuidParam(inst.uuid)}/qa`)).length;
     const before = reads();
     const a = aw(work);
-    const [x, y] = await Promise.all([a.sessionAnswers(inst.uuid, 'meeting', 'qa', () => 'report'), a.sessionAnswers(inst.uuid, 'meeting', 'qa', () => 'report')]);
+    const [x, y] = await Promise.all([a.sessionAnswers(inst.uuid, 'meeting', 'qa', async () => ({ via: 'report' as const })), a.sessionAnswers(inst.uuid, 'meeting', 'qa', async () => ({ via: 'report' as const }))]);
     expect(reads() - before).toBe(1);
     expect(x).toEqual(y);
     expect(x.source).toBe('report/meetings/qa');
@@ -52,7 +52,7 @@ describe('AccountWide: session results and the account\'s history list, once per
     expect(files).toEqual([`${Buffer.from(inst.uuid).toString('hex')}.ndjson`]);
     expect(statSync(join(work, 'meeting_qa', files[0]!)).mode & 0o777).toBe(0o600);
     // A resumed run (a new AccountWide over the same folder) asks Zoom nothing.
-    expect(await aw(work).sessionAnswers(inst.uuid, 'meeting', 'qa', () => 'report')).toEqual(x);
+    expect(await aw(work).sessionAnswers(inst.uuid, 'meeting', 'qa', async () => ({ via: 'report' as const }))).toEqual(x);
     expect(reads() - before).toBe(1);
   });
 
@@ -62,11 +62,11 @@ describe('AccountWide: session results and the account\'s history list, once per
     const a = aw(work);
     sb.setFaults(`500=always@/v2/report/meetings/${encodeURIComponent(meetingUuidParam(inst.uuid))}/qa`);
     try {
-      await expect(a.sessionAnswers(inst.uuid, 'meeting', 'qa', () => 'report')).rejects.toThrow();
+      await expect(a.sessionAnswers(inst.uuid, 'meeting', 'qa', async () => ({ via: 'report' as const }))).rejects.toThrow();
     } finally {
       sb.setFaults(undefined);
     }
-    const got = await a.sessionAnswers(inst.uuid, 'meeting', 'qa', () => 'report');
+    const got = await a.sessionAnswers(inst.uuid, 'meeting', 'qa', async () => ({ via: 'report' as const }));
     expect((got.answer.questions as unknown[]).length).toBeGreaterThan(0);
   });
 

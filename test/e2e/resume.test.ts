@@ -36,7 +36,7 @@ async function killedExport(sb: Sandbox, env: Record<string, string>, out: strin
 }
 
 /**
- * Attendance rows come from whichever of two equivalent reads is served sooner (RateLimiter.soonest), and the two
+ * Attendance rows come from whichever of two equivalent reads a gate has room for first (RateLimiter.first), and the two
  * carry different fields: the runs compared byte for byte read them from one (each session's rows are saved
  * together either way, so a resume never mixes them within a session).
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CategoryGate, RateLimiter, type LimiterClock } from '../../src/zoom/limiter.js';
 import { operation } from '../../src/zoom/route.js';
+import { ZoomRateLimitError } from '../../src/zoom/errors.js';
 
 const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
@@ -206,29 +207,91 @@ describe('CategoryGate', () => {
   });
 });
 
-describe('RateLimiter.soonest (equivalent reads on different gates)', () => {
+describe('RateLimiter.first (equivalent reads on different gates)', () => {
   const past = operation('GET', '/past_meetings/{meetingId}/participants'); // Medium: 60/s on Business
   const report = operation('GET', '/report/meetings/{meetingId}/participants'); // Heavy: 40/s
+  const daily = () => new ZoomRateLimitError({ status: 429, code: 429, message: 'daily', method: 'GET', path: '/x' }, 'daily', undefined);
 
-  it('takes the first read on a tie, and the other once the first one\'s gate has a longer queue in seconds', async () => {
+  it('takes a place at whichever gate has room, the first read on a tie', async () => {
     const { clock } = fakeClock();
     const limiter = new RateLimiter('business', { clock });
     expect([past.category, report.category]).toEqual(['medium', 'heavy']);
-    // Both gates idle: the past list (1/60 s for the next place) before the report (1/40 s).
-    expect(limiter.soonest([past, report])).toBe(past);
-    expect(limiter.soonest([report, past])).toBe(past);
-    // Fill Medium's window and queue 60 more: a second of work waits there; Heavy is idle.
-    const waiting = Array.from({ length: 120 }, () => limiter.gate('medium').acquire());
+    const a = await limiter.first([past, report]);
+    expect(a.read).toBe(past);
+    // Medium's window full: the report, at once.
+    const medium = Array.from({ length: 59 }, () => limiter.gate('medium').acquire());
     await flush();
-    expect(limiter.gate('medium').waiting).toBe(60);
-    expect(limiter.soonest([past, report])).toBe(report);
-    // Heavy's queue grows past Medium's in seconds (40 Heavy waiting = 1 s + 1/40; Medium 61/60 s): back to the past list.
-    const heavy = Array.from({ length: 80 }, () => limiter.gate('heavy').acquire());
+    const b = await limiter.first([past, report]);
+    expect(b.read).toBe(report);
+    expect(limiter.gate('medium').granted + limiter.gate('heavy').granted).toBe(61);
+    void medium;
+  });
+
+  it("waits while others wait at both gates, and is served after them by the gate that frees first, once", async () => {
+    const { clock, advance } = fakeClock();
+    const limiter = new RateLimiter('business', { clock, limits: { medium: { limit: 2, windowMs: 1000 }, heavy: { limit: 1, windowMs: 1000 } } });
+    const order: string[] = [];
+    const own = (cat: 'medium' | 'heavy', name: string) =>
+      limiter.gate(cat).acquire().then((r) => {
+        order.push(name);
+        return r;
+      });
+    const held = [await own('medium', 'm1'), await own('medium', 'm2'), await own('heavy', 'h1')];
+    const queued = [own('medium', 'm3'), own('heavy', 'h2')];
+    let got: { read: typeof past; release: () => void } | undefined;
+    const spare = limiter.first([past, report]).then((x) => {
+      order.push(x.read === past ? 'spare@medium' : 'spare@heavy');
+      got = x;
+    });
     await flush();
-    expect(limiter.gate('heavy').waiting).toBe(40);
-    expect(limiter.soonest([past, report])).toBe(past);
-    void waiting;
-    void heavy;
+    expect(got).toBeUndefined();
+    // Heavy's answer comes first: its own waiter h2 goes before the spare, which then waits for the next place.
+    held[2]!();
+    await advance(1000);
+    expect(order).toEqual(['m1', 'm2', 'h1', 'h2']);
+    // Medium answers: m3 first (nobody else waited before it), then the spare at Medium, never at both.
+    held[0]!();
+    held[1]!();
+    await advance(1000);
+    await spare;
+    await Promise.all(queued);
+    expect(order.slice(4)).toEqual(['m3', 'spare@medium']);
+    const heavyBefore = limiter.gate('heavy').granted;
+    (await queued[1]!)();
+    await advance(2000);
+    expect(limiter.gate('heavy').granted).toBe(heavyBefore);
+    expect(limiter.gate('heavy').waiting).toBe(0);
+    got!.release();
+  });
+
+  it('goes on at the other gate when one is blocked by a daily limit, and fails with it when both are', async () => {
+    const { clock, advance } = fakeClock();
+    const limiter = new RateLimiter('business', { clock, limits: { medium: { limit: 1, windowMs: 1000 }, heavy: { limit: 1, windowMs: 1000 } } });
+    const m = await limiter.gate('medium').acquire();
+    const h = await limiter.gate('heavy').acquire();
+    const one = limiter.first([past, report]);
+    limiter.gate('heavy').block(daily());
+    h();
+    m();
+    await advance(1000);
+    expect((await one).read).toBe(past);
+    limiter.gate('medium').block(daily());
+    await expect(limiter.first([past, report])).rejects.toThrow('daily');
+  });
+
+  it('gives up when the run is stopped, and is then granted nowhere', async () => {
+    const { clock, advance } = fakeClock();
+    const limiter = new RateLimiter('business', { clock, limits: { medium: { limit: 1, windowMs: 1000 }, heavy: { limit: 1, windowMs: 1000 } } });
+    const m = await limiter.gate('medium').acquire();
+    const h = await limiter.gate('heavy').acquire();
+    const stop = new AbortController();
+    const p = limiter.first([past, report], stop.signal);
+    stop.abort(new Error('stopped'));
+    await expect(p).rejects.toThrow('stopped');
+    m();
+    h();
+    await advance(2000);
+    expect(limiter.gate('medium').granted + limiter.gate('heavy').granted).toBe(2);
   });
 
   it('counts a read of Zoom Phone on Phone\'s own gates', async () => {

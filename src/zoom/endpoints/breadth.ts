@@ -1,5 +1,6 @@
 import type { ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
+import type { Release } from '../limiter.js';
 import { listItems, type DateWindow } from '../paginate.js';
 import { meetingUuidParams, operation, route } from '../route.js';
 
@@ -95,24 +96,41 @@ export function participantsSource(kind: 'meeting' | 'webinar', via: Participant
   return PARTICIPANTS[kind][via][0].slice(1).replace(/\/\{\w+\}/g, '');
 }
 
+/** Where a session's participants are read from, and the place already granted for its first page (when the gates chose). */
+export interface ParticipantsChoice {
+  via: ParticipantsVia;
+  held?: Release;
+}
+
 /**
- * Where to read a session's participants now: the participants report (Heavy) or the past-meeting list
- * (Medium) serve the same rows, so the one whose gate would grant the request sooner (the past list on a
- * tie: its limit is higher). Asked once per session, when its first page is sent; its pages follow it.
+ * Where to read a session's participants: the participants report (Heavy) or the past-meeting list
+ * (Medium) serve the same rows, so whichever gate has room first (ZoomClient.first), with that place.
+ * Asked once per session, for its first page; its pages follow it.
  */
-export function participantsVia(client: ZoomClient, kind: 'meeting' | 'webinar' = 'meeting'): ParticipantsVia {
+export async function participantsVia(client: ZoomClient, kind: 'meeting' | 'webinar' = 'meeting'): Promise<ParticipantsChoice> {
   const read = (via: ParticipantsVia) => ({ via, ...operation('GET', PARTICIPANTS[kind][via][0]) });
-  return client.limiter.soonest([read('past_meetings'), read('report')]).via;
+  const { read: chosen, release } = await client.first([read('past_meetings'), read('report')]);
+  return { via: chosen.via, held: release };
 }
 
 /**
  * Every participant row of one meeting or webinar instance. The reports are asked for `registrant_id`
- * too (include_fields=registrant_id; the past lists return it unasked).
+ * too (include_fields=registrant_id; the past lists return it unasked). `held`: the place granted for
+ * the first page (participantsVia), given back if unused.
  */
-export function listParticipants(client: ZoomClient, uuid: string, via: ParticipantsVia, kind: 'meeting' | 'webinar' = 'meeting'): AsyncGenerator<Rec> {
+export async function* listParticipants(client: ZoomClient, uuid: string, via: ParticipantsVia, kind: 'meeting' | 'webinar' = 'meeting', held?: Release): AsyncGenerator<Rec> {
   const [template, param] = PARTICIPANTS[kind][via];
   const query = via === 'report' ? { include_fields: 'registrant_id' } : {};
-  return byUuid(uuid, (id) => listItems(client, route('GET', template, { [param]: id }), query, { key: 'participants' }));
+  let place = held;
+  try {
+    yield* byUuid(uuid, (id) => {
+      const first = place;
+      place = undefined;
+      return listItems(client, route('GET', template, { [param]: id }), query, { key: 'participants', held: first });
+    });
+  } finally {
+    held?.();
+  }
 }
 
 /** Zoom's report types of a webinar (GET /report/users/{userId}/meetings lists them beside meetings). */

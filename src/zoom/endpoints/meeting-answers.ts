@@ -6,6 +6,7 @@
  */
 import type { ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
+import type { Release } from '../limiter.js';
 import { listItems, type DateWindow } from '../paginate.js';
 import { meetingUuidParams, operation, route } from '../route.js';
 
@@ -37,36 +38,46 @@ export function answersSource(template: string): string {
   return template.slice(1).replace(/\/\{\w+\}/g, '');
 }
 
+/** Where a session's Q&A or poll results are read from, and the place already granted for that read (when the gates chose). */
+export interface AnswersChoice {
+  via: AnswersVia;
+  held?: Release;
+}
+
 /**
- * Which table to read a session's Q&A or poll results from now: the past list (Medium) and the report
- * (Heavy) serve the same entries, so the one whose gate would grant the request sooner (the past list
- * on a tie: its limit is higher), as the participants lists (breadth.ts participantsVia).
+ * Which table to read a session's Q&A or poll results from: the past list (Medium) and the report (Heavy)
+ * serve the same entries, so whichever gate has room first (ZoomClient.first), with that place.
  */
-export function answersVia(client: ZoomClient, kind: SessionKind, what: AnswerKind): AnswersVia {
+export async function answersVia(client: ZoomClient, kind: SessionKind, what: AnswerKind): Promise<AnswersChoice> {
   const reads = ANSWER_READS[kind][what];
-  if (!reads.past) return 'report';
-  if (!reads.report) return 'past';
+  if (!reads.past) return { via: 'report' };
+  if (!reads.report) return { via: 'past' };
   const read = (via: AnswersVia) => ({ via, ...operation('GET', reads[via]!) });
-  return client.limiter.soonest([read('past'), read('report')]).via;
+  const { read: chosen, release } = await client.first([read('past'), read('report')]);
+  return { via: chosen.via, held: release };
 }
 
 /** One object asked by a session's UUID, trying each encoding of it (route.ts meetingUuidParams) on a 404 only. */
-async function getByUuid(client: ZoomClient, template: string, uuid: string): Promise<Rec> {
+async function getByUuid(client: ZoomClient, template: string, uuid: string, held?: Release): Promise<Rec> {
   const param = /\{(\w+)\}/.exec(template)![1]!;
   const params = meetingUuidParams(uuid);
   for (let i = 0; ; i++) {
     try {
-      return await client.get<Rec>(route('GET', template, { [param]: params[i]! }));
+      return await client.get<Rec>(route('GET', template, { [param]: params[i]! }), undefined, i === 0 ? held : undefined);
     } catch (e) {
       if (i + 1 >= params.length || !(e instanceof ZoomApiError && e.status === 404)) throw e;
     }
   }
 }
 
-/** One session's Q&A, poll or survey results, read from `via`; with the source it came from. */
-export async function getSessionAnswers(client: ZoomClient, uuid: string, kind: SessionKind, what: AnswerKind, via: AnswersVia): Promise<{ source: string; answer: Rec }> {
-  const template = ANSWER_READS[kind][what][via] ?? ANSWER_READS[kind][what].report!;
-  return { source: answersSource(template), answer: await getByUuid(client, template, uuid) };
+/** One session's Q&A, poll or survey results, read from the table chosen; with the source it came from. */
+export async function getSessionAnswers(client: ZoomClient, uuid: string, kind: SessionKind, what: AnswerKind, choice: AnswersChoice): Promise<{ source: string; answer: Rec }> {
+  const template = ANSWER_READS[kind][what][choice.via] ?? ANSWER_READS[kind][what].report!;
+  try {
+    return { source: answersSource(template), answer: await getByUuid(client, template, uuid, choice.held) };
+  } finally {
+    choice.held?.(); // given back if it was never sent (a second release does nothing)
+  }
 }
 
 /** A meeting's transcript (its metadata and download link). */
