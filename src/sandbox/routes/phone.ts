@@ -8,8 +8,10 @@
  *   (the 404 the spec lists for these endpoints; call_history lists code 300 for it, which we follow).
  * - Windows: from/to as yyyy-mm-dd or yyyy-MM-ddTHH:mm:ssZ; `to` required with `from`; one month at
  *   most (longer windows are cut to one month and the answer's from/to say so, or refused, per quirk);
- *   within the last six months (an older start is clamped to six months ago, or refused, per quirk).
- *   Without from: call_history covers the last 24 hours, the others the last 30 days.
+ *   within the last six months (an older start is clamped to six months ago, or refused, per quirk),
+ *   except the SMS lists and the account's recordings, whose specs state no such limit.
+ *   Without from: the call history and call logs cover the last 24 hours, the others the last 30 days.
+ * - The lists are declarations (`phoneList`), answered by one handler.
  */
 import { DAY } from '../build.js';
 import {
@@ -586,7 +588,8 @@ export const phoneRoutes: RouteDef[] = [
     granular: ['phone:read:list_call_logs:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_call_log:read', 'phone_call_log:read:admin'],
     owner: { of: 'user', notFoundCode: 1001 },
-    window: { defaultDays: 30, badParam: 300, sixMonths: true },
+    // "If unspecified, returns data within the 24 hours" (was 30 days here before).
+    window: { defaultDays: 1, badParam: 300, sixMonths: true },
     records: (u) => u.calls,
     time: (x) => x.start_time,
     filters: [{ query: 'type', default: 'all', values: ['all', 'missed'], keep: (v) => (v === 'missed' ? (x) => x.direction === 'inbound' && x.result !== 'answered' : undefined) }],
@@ -669,7 +672,8 @@ export const phoneRoutes: RouteDef[] = [
     granular: ['phone:read:list_call_recordings:admin'],
     classic: ['phone:read:admin', 'phone_recording:read:admin'],
     owner: { of: 'account', phoneOff: false },
-    window: { defaultDays: 30, badParam: 300, sixMonths: true },
+    // Unlike the user's recordings, the account's list states no six-month limit (its `from` says "a month" only).
+    window: { defaultDays: 30, badParam: 300, sixMonths: false },
     records: (u) => u.phoneRecordings,
     time: (x) => x.date_time,
     render: phoneRecordingRecord,
