@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { loadSpec } from '../helpers/specs.js';
-import { api, token, type Res } from './helpers.js';
+import { api, call, token, type Res } from './helpers.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-01T12:34:56Z');
@@ -68,5 +68,18 @@ describe('Zoom Phone lists: the window rules of their spec operations', () => {
     }
     expect(checked).toContain('/phone/users/{userId}/call_logs');
     expect(checked).toContain('/phone/users/{userId}/voice_mails');
+  });
+
+  it('an MMS picture is served by its signed link; a tampered link, or one of another kind, is 404 code 404', async () => {
+    const [id, texts] = Object.entries(sb.account.breadth!.sms).find(([, ms]) => ms.some((m) => m.attachments))!;
+    const mms = (await get(`/phone/sms/sessions/${id}?from=${texts[1]!.date_time.slice(0, 10)}&to=${texts[1]!.date_time.slice(0, 10)}`)).json.sms_histories.find((m: any) => m.attachments);
+    const url: string = mms.attachments[0].download_url;
+    const ok = await call(url);
+    expect([ok.status, ok.headers['content-type'], ok.text.length]).toEqual([200, 'image/jpeg', mms.attachments[0].size]);
+    const tampered = await call(url.slice(0, -1) + (url.endsWith('A') ? 'B' : 'A'));
+    expect([tampered.status, tampered.json?.code]).toEqual([404, 404]);
+    // The same signed token on the chat files' route: signed, but not a chat file.
+    const chat = await get(`/chat/files/download/${url.split('/').pop()}`);
+    expect([chat.status, chat.json?.code]).toEqual([404, 404]);
   });
 });

@@ -15,7 +15,7 @@ import { DAY } from '../build.js';
 import { json, MAX_WINDOW_MS, meetingKey, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef, type SandboxState } from '../core.js';
 import type { SandboxVoicemail } from '../model.js';
 import { voicemailRecord } from './phone.js';
-import { downloadToken } from './recordings.js';
+import { downloadToken, openSigned } from './recordings.js';
 
 const isoZ = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -195,11 +195,7 @@ export const breadthRoutes: RouteDef[] = [
     area: 'downloads',
     auth: 'none',
     handler: (c) => {
-      const token = c.params.token ?? '';
-      const dot = token.lastIndexOf('.');
-      const payload = dot > 0 ? Buffer.from(token.slice(0, dot), 'base64url').toString('utf8') : '';
-      if (!payload.startsWith('sms|') || downloadToken(c.state, payload) !== token) throw new ZoomError(404, 404, 'Resource not found.');
-      const [, id, size] = payload.split('|');
+      const [, id, size] = openSigned(c, 'sms');
       return { status: 200, raw: Buffer.alloc(Number(size), `mms ${id}\n`), headers: { 'content-type': 'image/jpeg', 'content-disposition': `attachment; filename="${id}.jpg"` } };
     },
   },
