@@ -125,7 +125,7 @@ interface PhoneList<T> {
   /** 'filter': a query filter says which records the window holds (SMS `filter_type`: which messages' times). */
   windowBy?: 'filter';
   /** Query filters, read after the window, in order. */
-  filters?: Array<PhoneFilter<T>>;
+  filters?: ReadonlyArray<PhoneFilter<T>>;
   /** A record as the list renders it (`i`: its index in the owner's records, for download links). */
   render: (c: RouteCtx, x: T, u: SandboxUser, i: number) => Rec;
   /** The records' key in the answer, and what goes beside them (e.g. `call_elements`, each call's legs). */
@@ -441,10 +441,31 @@ const SMS_FILTER: PhoneFilter<SmsSession> = {
   keep: (v, c, w) => smsMatch(c, w, v),
 };
 
-/** The envelope of a windowed Phone list: the records, the window, and the page. */
-const WINDOW_PAGE = (key: string) => [key, 'from', 'to', 'next_page_token', 'page_count', 'page_size', 'total_records'] as const;
-/** The SMS lists': the page, then the sessions. */
-const SMS_PAGE = ['next_page_token', 'page_size', 'sms_sessions'] as const;
+// The parts the lists share (spread into their declarations).
+const USER = { of: 'user', notFoundCode: 1001 } as const;
+const ACCOUNT = { of: 'account', phoneOff: false } as const;
+/** Window rules: the default window (24 hours or 30 days), and whether the six-month limit applies. */
+const DAY_SIX = { defaultDays: 1, badParam: 300, sixMonths: true } as const;
+const MONTH_SIX = { defaultDays: 30, badParam: 300, sixMonths: true } as const;
+const MONTH_ANY = { defaultDays: 30, badParam: 300, sixMonths: false } as const;
+/** The records of each kind and the time the window bounds. */
+const CALLS = { records: (u: SandboxUser) => u.calls, time: (x: SandboxCall) => x.start_time };
+const VOICEMAILS = { records: (u: SandboxUser) => u.voicemails, time: (x: SandboxVoicemail) => x.date_time, key: 'voice_mails' };
+const RECORDINGS = { records: (u: SandboxUser) => u.phoneRecordings, time: (x: SandboxPhoneRecording) => x.date_time, render: phoneRecordingRecord, key: 'recordings' };
+/** The SMS lists, the user's and the account's: one-month windows without the six-month limit, `filter_type`, page ≤ 100, the page before the sessions. */
+const SMS = {
+  window: MONTH_ANY,
+  records: (u: SandboxUser) => u.smsSessions,
+  time: (x: SmsSession) => x.last_access_time,
+  windowBy: 'filter',
+  filters: [SMS_FILTER],
+  render: (_c: RouteCtx, x: SmsSession) => smsSessionRecord(x),
+  key: 'sms_sessions',
+  answer: ['next_page_token', 'page_size', 'sms_sessions'],
+  page: { max: 100, badToken: 400 },
+} as const;
+/** The envelope of a windowed list: the records, the window, and the page; `badToken`: the code of a bad next_page_token. */
+const windowPage = (key: string, badToken: number) => ({ key, answer: [key, 'from', 'to', 'next_page_token', 'page_count', 'page_size', 'total_records'], page: { max: 300, badToken } });
 
 /** A call of the account's call history (accountCallHistory): the user's history record, with the account's fields. */
 function renderAccountHistory(x: SandboxCall, u: SandboxUser): Rec {
@@ -572,8 +593,7 @@ export const phoneRoutes: RouteDef[] = [
     // This operation documents 404 code 300 for an unknown user and 301 "Invalid request param" for a bad one.
     owner: { of: 'user', notFoundCode: 300 },
     window: { defaultDays: 1, badParam: 301, sixMonths: true },
-    records: (u) => u.calls,
-    time: (x) => x.start_time,
+    ...CALLS,
     render: (_c, x, u) => renderHistory(x, u),
     key: 'call_logs',
     // The legs of the same calls go beside them (`call_elements`).
@@ -587,16 +607,13 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Medium',
     granular: ['phone:read:list_call_logs:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_call_log:read', 'phone_call_log:read:admin'],
-    owner: { of: 'user', notFoundCode: 1001 },
+    owner: USER,
     // "If unspecified, returns data within the 24 hours" (was 30 days here before).
-    window: { defaultDays: 1, badParam: 300, sixMonths: true },
-    records: (u) => u.calls,
-    time: (x) => x.start_time,
+    window: DAY_SIX,
+    ...CALLS,
     filters: [{ query: 'type', default: 'all', values: ['all', 'missed'], keep: (v) => (v === 'missed' ? (x) => x.direction === 'inbound' && x.result !== 'answered' : undefined) }],
     render: (_c, x, u) => renderLegacy(x, u),
-    key: 'call_logs',
-    answer: WINDOW_PAGE('call_logs'),
-    page: { max: 300, badToken: 400 },
+    ...windowPage('call_logs', 400),
   }),
   phoneList<SandboxPhoneRecording>({
     path: '/v2/phone/users/:userId/recordings',
@@ -604,14 +621,10 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Medium',
     granular: ['phone:read:list_recordings:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_recording:read', 'phone_recording:read:admin'],
-    owner: { of: 'user', notFoundCode: 1001 },
-    window: { defaultDays: 30, badParam: 300, sixMonths: true },
-    records: (u) => u.phoneRecordings,
-    time: (x) => x.date_time,
-    render: phoneRecordingRecord,
-    key: 'recordings',
-    answer: WINDOW_PAGE('recordings'),
-    page: { max: 300, badToken: 400 },
+    owner: USER,
+    window: MONTH_SIX,
+    ...RECORDINGS,
+    ...windowPage('recordings', 400),
   }),
   phoneList<SandboxVoicemail>({
     path: '/v2/phone/users/:userId/voice_mails',
@@ -619,15 +632,12 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Medium',
     granular: ['phone:read:list_voicemails:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_voicemail:read', 'phone_voicemail:read:admin'],
-    owner: { of: 'user', notFoundCode: 1001 },
-    window: { defaultDays: 30, badParam: 300, sixMonths: true },
-    records: (u) => u.voicemails,
-    time: (x) => x.date_time,
+    owner: USER,
+    window: MONTH_SIX,
+    ...VOICEMAILS,
     filters: [{ query: 'status', default: 'all', values: ['all', 'read', 'unread'], keep: (v) => (v === 'all' ? undefined : (x) => x.status === v) }],
     render: (c, x, u, i) => voicemailRecord(c, x, u.id, i),
-    key: 'voice_mails',
-    answer: WINDOW_PAGE('voice_mails'),
-    page: { max: 300, badToken: 400 },
+    ...windowPage('voice_mails', 400),
   }),
   phoneList<SmsSession>({
     path: '/v2/phone/users/:userId/sms/sessions',
@@ -635,16 +645,8 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Medium',
     granular: ['phone:read:list_sms_sessions:admin'],
     classic: ['phone:read:admin', 'phone:read', 'phone_sms:read', 'phone_sms:read:admin'],
-    owner: { of: 'user', notFoundCode: 1001 },
-    window: { defaultDays: 30, badParam: 300, sixMonths: false },
-    records: (u) => u.smsSessions,
-    time: (x) => x.last_access_time,
-    windowBy: 'filter',
-    filters: [SMS_FILTER],
-    render: (_c, x) => smsSessionRecord(x),
-    key: 'sms_sessions',
-    answer: SMS_PAGE,
-    page: { max: 100, badToken: 400 },
+    owner: USER,
+    ...SMS,
   }),
   // The account's call history (Heavy): every user's calls, a licence removed or not. `keyword` matches "the
   // name, extension, number, email address, and call ID" of either party.
@@ -655,9 +657,8 @@ export const phoneRoutes: RouteDef[] = [
     granular: ['phone:read:list_call_logs:admin'],
     classic: ['phone:read:admin', 'phone_call_log:read:admin'],
     owner: { of: 'account', phoneOff: true },
-    window: { defaultDays: 1, badParam: 300, sixMonths: true },
-    records: (u) => u.calls,
-    time: (x) => x.start_time,
+    window: DAY_SIX,
+    ...CALLS,
     filters: [{ query: 'keyword', default: '', keep: (kw) => (kw ? (x) => [x.caller_name, x.caller_email, x.caller_number, x.caller_ext_number, x.callee_name, x.callee_email, x.callee_number, x.callee_ext_number, x.call_id].some((v) => v !== '' && v.toLowerCase().includes(kw)) : undefined) }],
     render: (_c, x, u) => renderAccountHistory(x, u),
     key: 'call_logs',
@@ -671,13 +672,10 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Medium',
     granular: ['phone:read:list_call_recordings:admin'],
     classic: ['phone:read:admin', 'phone_recording:read:admin'],
-    owner: { of: 'account', phoneOff: false },
+    owner: ACCOUNT,
     // Unlike the user's recordings, the account's list states no six-month limit (its `from` says "a month" only).
-    window: { defaultDays: 30, badParam: 300, sixMonths: false },
-    records: (u) => u.phoneRecordings,
-    time: (x) => x.date_time,
-    render: phoneRecordingRecord,
-    key: 'recordings',
+    window: MONTH_ANY,
+    ...RECORDINGS,
     answer: ['recordings', 'next_page_token', 'page_size', 'total_records'],
     page: { max: 300, badToken: 300 },
   }),
@@ -688,14 +686,11 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Heavy',
     granular: ['phone:read:list_voicemails:admin'],
     classic: ['phone:read:admin', 'phone_voicemail:read:admin'],
-    owner: { of: 'account', phoneOff: false },
-    window: { defaultDays: 30, badParam: 300, sixMonths: true },
-    records: (u) => u.voicemails,
-    time: (x) => x.date_time,
+    owner: ACCOUNT,
+    window: MONTH_SIX,
+    ...VOICEMAILS,
     render: (c, x, u, i) => ({ ...voicemailRecord(c, x, u.id, i), ...(x.ownerUnknown ? {} : { owner: phoneOwner(u) }) }),
-    key: 'voice_mails',
-    answer: WINDOW_PAGE('voice_mails'),
-    page: { max: 300, badToken: 300 },
+    ...windowPage('voice_mails', 300),
   }),
   // The account's SMS sessions: every user's, a session two users share listed once, each participant with its owner.
   phoneList<SmsSession>({
@@ -704,15 +699,7 @@ export const phoneRoutes: RouteDef[] = [
     label: 'Medium',
     granular: ['phone:read:list_sms_sessions:admin'],
     classic: ['phone:read:admin', 'phone_sms:read', 'phone_sms:read:admin'],
-    owner: { of: 'account', phoneOff: false, once: (x) => x.session_id },
-    window: { defaultDays: 30, badParam: 300, sixMonths: false },
-    records: (u) => u.smsSessions,
-    time: (x) => x.last_access_time,
-    windowBy: 'filter',
-    filters: [SMS_FILTER],
-    render: (_c, x) => smsSessionRecord(x),
-    key: 'sms_sessions',
-    answer: SMS_PAGE,
-    page: { max: 100, badToken: 400 },
+    owner: { ...ACCOUNT, once: (x) => x.session_id },
+    ...SMS,
   }),
 ];
