@@ -33,7 +33,8 @@ import type { Category } from '../ratelimit.js';
 import type { SandboxCall, SandboxPhoneRecording, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
 import { downloadToken } from './recordings.js';
 
-const phoneOff = () => new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+/** 403 code 2031: the account has no Zoom Phone (every Phone route). */
+export const phoneOff = () => new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
 
 function phoneUser(c: RouteCtx, notFoundCode = 1001): SandboxUser {
   if (!c.state.account.phoneEnabled) throw phoneOff();
