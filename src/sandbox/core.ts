@@ -249,6 +249,11 @@ export interface Page {
  * integer → 400 code 300. next_page_token: opaque, valid for
  * pageTokenTtlSeconds and only for the same list and filters; "" on the last page.
  */
+/** The answer of a list paged by number and token (users, meetings, webinars, registrants): the page, then the records under `key`. */
+export function numberedPage(p: Page, key: string, items: unknown[]): Reply {
+  return json({ page_count: p.page_count, page_number: p.page_number, page_size: p.page_size, total_records: p.total_records, next_page_token: p.next_page_token, [key]: items });
+}
+
 export function paginate(c: RouteCtx, p: PageRequest): Page {
   const max = p.maxPageSize ?? 300;
   const rawSize = c.query.get('page_size');

@@ -26,82 +26,56 @@ const perEvent = (pick: (ev: NonNullable<Parameters<WorkplaceRoute['records']>[0
   return ev ? pick(ev)[params.eventId ?? ''] : undefined;
 };
 
+/** A Zoom Events read: its granular scopes `zoom_events:read:{scope}` (and :admin), classic `zoom_events_{classic}:read` (and :admin). */
+const eventsRoute = (path: string, op: string, label: WorkplaceRoute['label'], scope: string, classic: string, records: WorkplaceRoute['records'], shape: WorkplaceRoute['shape'], notFound = EVENT_GONE): WorkplaceRoute => ({
+  path: `/v2/zoom_events${path}`,
+  spec: `events.openapi.json ${op}`,
+  label,
+  granular: [`zoom_events:read:${scope}`, `zoom_events:read:${scope}:admin`],
+  classic: [`zoom_events_${classic}:read`, `zoom_events_${classic}:read:admin`],
+  product: 'zoom_events',
+  records,
+  shape,
+  errors: { notEnabled: EVENTS_OFF, notFound },
+});
+const list = (key: string): WorkplaceRoute['shape'] => ({ kind: 'list', key, paging: 'zoom', max: 300 });
+
 export const EVENTS_VISITORS_ROUTES: readonly WorkplaceRoute[] = [
-  {
-    path: '/v2/zoom_events/events',
-    spec: 'events.openapi.json getEvents',
-    label: 'Light',
-    granular: ['zoom_events:read:list_events', 'zoom_events:read:list_events:admin'],
-    classic: ['zoom_events_basic:read', 'zoom_events_basic:read:admin'],
-    product: 'zoom_events',
+  eventsRoute(
+    '/events',
+    'getEvents',
+    'Light',
+    'list_events',
+    'basic',
     // role_type defaults to attendee, event_status_type to upcoming. The app's own user holds no tickets: as
     // attendee it lists nothing; as host, the account's events in that state.
-    records: (w, { query }) => (query.get('role_type') === 'host' ? events(w).filter((e) => e.state === (query.get('event_status_type') || 'upcoming')).map((e) => e.data) : []),
-    shape: { kind: 'list', key: 'events', paging: 'zoom', max: 300 },
-    errors: { notEnabled: EVENTS_OFF, notFound: EVENTS_OFF },
-  },
+    (w, { query }) => (query.get('role_type') === 'host' ? events(w).filter((e) => e.state === (query.get('event_status_type') || 'upcoming')).map((e) => e.data) : []),
+    list('events'),
+    EVENTS_OFF,
+  ),
   {
-    path: '/v2/zoom_events/events/:eventId/tickets',
-    spec: 'events.openapi.json getTickets',
-    label: 'Light',
-    granular: ['zoom_events:read:list_tickets', 'zoom_events:read:list_tickets:admin'],
-    classic: ['zoom_events_tickets:read', 'zoom_events_tickets:read:admin'],
-    product: 'zoom_events',
-    records: (w, a) => {
+    ...eventsRoute('/events/:eventId/tickets', 'getTickets', 'Light', 'list_tickets', 'tickets', (w, a) => {
       const rows = perEvent((ev) => ev.tickets)(w, a);
       const email = (a.query.get('email') ?? '').toLowerCase();
       return rows && email ? rows.filter((t) => String(t.email ?? '').toLowerCase().includes(email)) : rows;
-    },
-    shape: { kind: 'list', key: 'tickets', paging: 'zoom', max: 300 },
+    }, list('tickets')),
     match: [{ query: 'ticket_type_id', field: 'ticket_type_id' }, { query: 'external_ticket_id', field: 'external_ticket_id' }],
-    errors: { notEnabled: EVENTS_OFF, notFound: EVENT_GONE },
   },
-  {
-    path: '/v2/zoom_events/events/:eventId/registrants',
-    spec: 'events.openapi.json getRegistrants',
-    label: 'Light',
-    granular: ['zoom_events:read:list_registrants', 'zoom_events:read:list_registrants:admin'],
-    classic: ['zoom_events_registrants:read', 'zoom_events_registrants:read:admin'],
-    product: 'zoom_events',
-    records: perEvent((ev) => ev.registrants),
-    shape: { kind: 'list', key: 'registrants', paging: 'zoom', max: 300 },
-    errors: { notEnabled: EVENTS_OFF, notFound: EVENT_GONE },
-  },
-  {
-    path: '/v2/zoom_events/events/:eventId/reports/event_attendance',
-    spec: 'events.openapi.json EventAttendanceReport',
-    label: 'Heavy',
-    granular: ['zoom_events:read:event_attendance', 'zoom_events:read:event_attendance:admin'],
-    classic: ['zoom_events_reports:read', 'zoom_events_reports:read:admin'],
-    product: 'zoom_events',
-    records: perEvent((ev) => ev.attendance),
-    shape: { kind: 'list', key: 'attendees', paging: 'zoom', max: 300 },
-    // The report documents a bare 404 (no code).
-    errors: { notEnabled: EVENTS_OFF, notFound: [404, 404, 'Not Found'] },
-  },
-  {
-    path: '/v2/zoom_events/events/:eventId/sessions',
-    spec: 'events.openapi.json getEventSessionList',
-    label: 'Light',
-    granular: ['zoom_events:read:list_sessions', 'zoom_events:read:list_sessions:admin'],
-    classic: ['zoom_events_sessions:read', 'zoom_events_sessions:read:admin'],
-    product: 'zoom_events',
-    records: perEvent((ev) => ev.sessions),
-    // The operation takes no paging parameters: every session (at most 200) in one answer.
-    shape: { kind: 'list', key: 'sessions', paging: 'none', max: 200 },
-    errors: { notEnabled: EVENTS_OFF, notFound: EVENT_GONE },
-  },
-  {
-    path: '/v2/zoom_events/events/:eventId/reports/sessions/:sessionId/attendance',
-    spec: 'events.openapi.json SessionAttendanceReport',
-    label: 'Light',
-    granular: ['zoom_events:read:session_attendance', 'zoom_events:read:session_attendance:admin'],
-    classic: ['zoom_events_reports:read', 'zoom_events_reports:read:admin'],
-    product: 'zoom_events',
-    records: (w, { params }) => (w.eventsVisitors?.sessions[params.eventId ?? ''] ? w.eventsVisitors.sessionAttendance[`${params.eventId}/${params.sessionId}`] : undefined),
-    shape: { kind: 'list', key: 'attendees', paging: 'zoom', max: 300 },
-    errors: { notEnabled: EVENTS_OFF, notFound: [404, 2003, 'Session not found.'] },
-  },
+  eventsRoute('/events/:eventId/registrants', 'getRegistrants', 'Light', 'list_registrants', 'registrants', perEvent((ev) => ev.registrants), list('registrants')),
+  // The report documents a bare 404 (no code).
+  eventsRoute('/events/:eventId/reports/event_attendance', 'EventAttendanceReport', 'Heavy', 'event_attendance', 'reports', perEvent((ev) => ev.attendance), list('attendees'), [404, 404, 'Not Found']),
+  // The operation takes no paging parameters: every session (at most 200) in one answer.
+  eventsRoute('/events/:eventId/sessions', 'getEventSessionList', 'Light', 'list_sessions', 'sessions', perEvent((ev) => ev.sessions), { kind: 'list', key: 'sessions', paging: 'none', max: 200 }),
+  eventsRoute(
+    '/events/:eventId/reports/sessions/:sessionId/attendance',
+    'SessionAttendanceReport',
+    'Light',
+    'session_attendance',
+    'reports',
+    (w, { params }) => (w.eventsVisitors?.sessions[params.eventId ?? ''] ? w.eventsVisitors.sessionAttendance[`${params.eventId}/${params.sessionId}`] : undefined),
+    list('attendees'),
+    [404, 2003, 'Session not found.'],
+  ),
   {
     path: '/v2/visitor/invitation',
     spec: 'rooms.openapi.json invitationList',

@@ -178,55 +178,49 @@ export const WHITEBOARD_ROUTES: readonly WorkplaceRoute[] = [
   },
 ];
 
+/** A Clips read (Light): scopes `clips:read:{scope}` (and :admin), classic clips:read; Clips off: 403 1003; a clip not there: 404 2000. */
+const clipsRoute = (path: string, op: string, scope: string, d: Pick<WorkplaceRoute, 'records' | 'shape'> & Partial<WorkplaceRoute>): WorkplaceRoute => ({
+  path: `/v2/clips${path}`,
+  spec: `clips.openapi.json ${op}`,
+  label: 'Light',
+  granular: [`clips:read:${scope}`, `clips:read:${scope}:admin`],
+  classic: ['clips:read', 'clips:read:admin'],
+  product: 'clips',
+  errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
+  ...d,
+});
+/** A Scheduler list (Light) of the user named by `user_id`: scopes `scheduler:read:{scope}` (and :admin), items paged by token. */
+const schedulerRoute = (path: string, op: string, scope: string, records: WorkplaceRoute['records'], more: Partial<WorkplaceRoute> = {}): WorkplaceRoute => ({
+  path: `/v2/scheduler${path}`,
+  spec: `scheduler.openapi.json ${op}`,
+  label: 'Light',
+  granular: [`scheduler:read:${scope}`, `scheduler:read:${scope}:admin`],
+  classic: ['scheduler:read:admin', 'scheduler:read'],
+  product: 'scheduler',
+  owner: { in: 'query', name: 'user_id' },
+  records,
+  shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
+  errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
+  ...more,
+});
+
 export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
-  {
-    path: '/v2/clips',
-    spec: 'clips.openapi.json GetUserClips',
-    label: 'Light',
-    granular: ['clips:read:list_user_clips', 'clips:read:list_user_clips:admin'],
-    classic: ['clips:read', 'clips:read:admin'],
-    product: 'clips',
+  clipsRoute('', 'GetUserClips', 'list_user_clips', {
     owner: { in: 'query', name: 'user_id' },
     records: (w, { user }) => (user ? mine(w.clips, user) : w.clips.map((x) => x.data)),
     shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 },
     // "The maximum range can be a month"; date_filter_type picks the date (default MODIFIED_DATE).
     window: { from: 'from', to: 'to', start: (q) => (q.get('date_filter_type') === 'CREATED_DATE' ? 'created_date' : 'modified_date'), maxDays: 31, tooWide: [400, 300, 'The date range should be a month.'] },
     errors: { notEnabled: CLIPS_OFF, notFound: [404, 1001, 'User does not exist.'] },
-  },
-  {
-    path: '/v2/clips/:clipId/comments',
-    spec: 'clips.openapi.json Listclipcomments',
-    label: 'Light',
-    granular: ['clips:read:list_comments', 'clips:read:list_comments:admin'],
-    classic: ['clips:read', 'clips:read:admin'],
-    product: 'clips',
-    records: (w, { params }) => w.clipComments[params.clipId ?? ''],
-    shape: { kind: 'list', key: 'data', paging: 'zoom', max: 50 },
-    errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
-  },
-  {
-    path: '/v2/clips/:clipId/collaborators',
-    spec: 'clips.openapi.json GetClipCollaborators',
-    label: 'Light',
-    granular: ['clips:read:list_collaborator', 'clips:read:list_collaborator:admin'],
-    classic: ['clips:read', 'clips:read:admin'],
-    product: 'clips',
-    records: (w, { params }) => w.clipCollaborators[params.clipId ?? ''],
-    shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 },
-    errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
-  },
-  {
-    path: '/v2/clips/:clipId/download',
-    spec: 'clips.openapi.json downloadClip',
-    label: 'Light',
-    granular: ['clips:read:download_clip', 'clips:read:download_clip:admin'],
-    classic: ['clips:read', 'clips:read:admin'],
-    product: 'clips',
+  }),
+  clipsRoute('/:clipId/comments', 'Listclipcomments', 'list_comments', { records: (w, { params }) => w.clipComments[params.clipId ?? ''], shape: { kind: 'list', key: 'data', paging: 'zoom', max: 50 } }),
+  clipsRoute('/:clipId/collaborators', 'GetClipCollaborators', 'list_collaborator', { records: (w, { params }) => w.clipCollaborators[params.clipId ?? ''], shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 } }),
+  clipsRoute('/:clipId/download', 'downloadClip', 'download_clip', {
     records: (w) => w.clips.map((x) => x.data),
     // "RECORD_SUCCESS - clips can play and download"; anything else: 400 code 50002 "clip mp4 is not ready".
     shape: { kind: 'file', param: 'clipId', idField: 'clip_id', payload: (r) => `k|${String(r.owner_id)}|${String(r.clip_id)}`, ready: (r) => r.status === 'RECORD_SUCCESS', notReady: [400, 50002, 'clip mp4 is not ready'] },
     errors: { notEnabled: CLIPS_OFF, notFound: [404, 10002, 'clip not found or not ready'] },
-  },
+  }),
   {
     // User-level scope only: an admin app holds none of these granular scopes.
     path: '/v2/calendars/users/:userIdentifier/calendarList',
@@ -278,45 +272,12 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#settings' } },
     errors: { notEnabled: CAL_OFF, notFound: CAL_NO_USER },
   },
-  {
-    path: '/v2/scheduler/events',
-    spec: 'scheduler.openapi.json list_scheduled_events',
-    label: 'Light',
-    granular: ['scheduler:read:list_scheduled_events', 'scheduler:read:list_scheduled_events:admin'],
-    classic: ['scheduler:read:admin', 'scheduler:read'],
-    product: 'scheduler',
-    owner: { in: 'query', name: 'user_id' },
-    records: (w, { user }) => mine(w.scheduledEvents, user),
-    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
+  schedulerRoute('/events', 'list_scheduled_events', 'list_scheduled_events', (w, { user }) => mine(w.scheduledEvents, user), {
     window: { from: 'from', to: 'to', start: () => 'start_date_time', end: 'end_date_time', tooWide: [400, 400, 'InvalidArgument'] },
     hidden: { flag: 'show_deleted', when: cancelled },
-    errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
-  },
-  {
-    path: '/v2/scheduler/schedules',
-    spec: 'scheduler.openapi.json list_schedules',
-    label: 'Light',
-    granular: ['scheduler:read:list_schedule', 'scheduler:read:list_schedule:admin'],
-    classic: ['scheduler:read:admin', 'scheduler:read'],
-    product: 'scheduler',
-    owner: { in: 'query', name: 'user_id' },
-    records: (w, { user }) => mine(w.schedules, user),
-    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
-    hidden: { flag: 'show_deleted', when: cancelled },
-    errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
-  },
-  {
-    path: '/v2/scheduler/availability',
-    spec: 'scheduler.openapi.json list_availability',
-    label: 'Light',
-    granular: ['scheduler:read:list_availability', 'scheduler:read:list_availability:admin'],
-    classic: ['scheduler:read:admin', 'scheduler:read'],
-    product: 'scheduler',
-    owner: { in: 'query', name: 'user_id' },
-    records: (w, { user }) => mine(w.availability, user),
-    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
-    errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
-  },
+  }),
+  schedulerRoute('/schedules', 'list_schedules', 'list_schedule', (w, { user }) => mine(w.schedules, user), { hidden: { flag: 'show_deleted', when: cancelled } }),
+  schedulerRoute('/availability', 'list_availability', 'list_availability', (w, { user }) => mine(w.availability, user)),
   {
     path: '/v2/workspaces/users/:userId/reservations',
     spec: 'rooms.openapi.json userListReservations',

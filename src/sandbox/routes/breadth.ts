@@ -14,8 +14,8 @@ import { sixMonthsBefore, type SandboxSummary } from '../breadth.js';
 import { DAY } from '../build.js';
 import { json, MAX_WINDOW_MS, meetingKey, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef, type SandboxState } from '../core.js';
 import type { SandboxVoicemail } from '../model.js';
-import { voicemailRecord } from './phone.js';
-import { downloadToken } from './recordings.js';
+import { phoneOff, voicemailRecord } from './phone.js';
+import { downloadToken, openSigned } from './recordings.js';
 
 const isoZ = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -56,7 +56,7 @@ export const breadthRoutes: RouteDef[] = [
     auth: 'bearer',
     spec: 'phone.openapi.json smsSessionDetails',
     handler: (c) => {
-      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+      if (!c.state.account.phoneEnabled) throw phoneOff();
       const id = c.params.sessionId ?? '';
       const all = c.state.account.breadth?.sms[id];
       if (!all) throw new ZoomError(404, 7013, 'Error retrieving SMS history.');
@@ -94,7 +94,7 @@ export const breadthRoutes: RouteDef[] = [
     auth: 'bearer',
     spec: 'phone.openapi.json getVoicemailDetails',
     handler: (c) => {
-      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+      if (!c.state.account.phoneEnabled) throw phoneOff();
       const id = c.params.voicemailId ?? '';
       const hit = findVoicemail(c.state, id);
       if (!hit || hit.vm.deletedAfterList) throw new ZoomError(400, 300, `Voice mail does not exist: ${id}.`);
@@ -195,11 +195,7 @@ export const breadthRoutes: RouteDef[] = [
     area: 'downloads',
     auth: 'none',
     handler: (c) => {
-      const token = c.params.token ?? '';
-      const dot = token.lastIndexOf('.');
-      const payload = dot > 0 ? Buffer.from(token.slice(0, dot), 'base64url').toString('utf8') : '';
-      if (!payload.startsWith('sms|') || downloadToken(c.state, payload) !== token) throw new ZoomError(404, 404, 'Resource not found.');
-      const [, id, size] = payload.split('|');
+      const [, id, size] = openSigned(c, 'sms');
       return { status: 200, raw: Buffer.alloc(Number(size), `mms ${id}\n`), headers: { 'content-type': 'image/jpeg', 'content-disposition': `attachment; filename="${id}.jpg"` } };
     },
   },

@@ -12,7 +12,7 @@ import { sixMonthsBefore } from '../breadth.js';
 import { DAY } from '../build.js';
 import { json, lookupUser, paginate, parseDate, startOfUtcDay, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxUser } from '../model.js';
-import { downloadToken } from './recordings.js';
+import { downloadToken, openSigned } from './recordings.js';
 
 function chatUser(c: RouteCtx): SandboxUser {
   const id = c.params.userId ?? '';
@@ -173,14 +173,8 @@ export const chatRoutes: RouteDef[] = [
     area: 'downloads',
     auth: 'bearer',
     handler: (c) => {
-      const token = c.params.token ?? '';
-      const dot = token.lastIndexOf('.');
-      const payload = dot > 0 ? Buffer.from(token.slice(0, dot), 'base64url').toString('utf8') : '';
-      if (!payload.startsWith('chat|') || downloadToken(c.state, payload) !== token) throw new ZoomError(404, 404, 'Resource not found.');
-      const [, fileId, size] = payload.split('|');
-      const line = `chat file ${fileId}\n`;
-      const raw = Buffer.alloc(Number(size), line);
-      return { status: 200, raw, headers: { 'content-type': 'text/plain', 'content-disposition': `attachment; filename="${fileId}.txt"` } };
+      const [, fileId, size] = openSigned(c, 'chat');
+      return { status: 200, raw: Buffer.alloc(Number(size), `chat file ${fileId}\n`), headers: { 'content-type': 'text/plain', 'content-disposition': `attachment; filename="${fileId}.txt"` } };
     },
   },
 ];

@@ -3,7 +3,7 @@
  * GET /users/{userId}/webinars, GET /webinars/{webinarId}.
  */
 import { DAY, MINUTE, meetingEnd } from '../build.js';
-import { addMonths, json, paginate, requireMeeting, requireUser, requireWebinar, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
+import { addMonths, json, numberedPage, paginate, requireMeeting, requireUser, requireWebinar, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxMeeting, SandboxOccurrence, SandboxWebinar } from '../model.js';
 
 const MEETING_CLASSIC = ['meeting:read:admin', 'meeting:read'];
@@ -295,14 +295,7 @@ export const meetingRoutes: RouteDef[] = [
       if (!['scheduled', 'live', 'upcoming', 'upcoming_meetings', 'previous_meetings'].includes(type)) throw validationError('type');
       const list = listFor(c, u.id, type);
       const p = paginate(c, { key: `meetings|${u.id}|${type}`, total: list.length, pageNumber: true });
-      return json({
-        page_count: p.page_count,
-        page_number: p.page_number,
-        page_size: p.page_size,
-        total_records: p.total_records,
-        next_page_token: p.next_page_token,
-        meetings: list.slice(p.offset, p.end).map((m) => listItem(m, c.now)),
-      });
+      return numberedPage(p, 'meetings', list.slice(p.offset, p.end).map((m) => listItem(m, c.now)));
     },
   },
   {
@@ -338,14 +331,7 @@ export const meetingRoutes: RouteDef[] = [
         return type === 'upcoming' ? end > c.now : end > c.now - WEBINAR_EXPIRY_DAYS * DAY;
       });
       const p = paginate(c, { key: `webinars|${u.id}|${type}`, total: list.length, pageNumber: true });
-      return json({
-        page_count: p.page_count,
-        page_number: p.page_number,
-        page_size: p.page_size,
-        total_records: p.total_records,
-        next_page_token: p.next_page_token,
-        webinars: list.slice(p.offset, p.end).map((w) => webinarListItem(w, c.now)),
-      });
+      return numberedPage(p, 'webinars', list.slice(p.offset, p.end).map((w) => webinarListItem(w, c.now)));
     },
   },
   {

@@ -8,8 +8,10 @@
  *   (the 404 the spec lists for these endpoints; call_history lists code 300 for it, which we follow).
  * - Windows: from/to as yyyy-mm-dd or yyyy-MM-ddTHH:mm:ssZ; `to` required with `from`; one month at
  *   most (longer windows are cut to one month and the answer's from/to say so, or refused, per quirk);
- *   within the last six months (an older start is clamped to six months ago, or refused, per quirk).
- *   Without from: call_history covers the last 24 hours, the others the last 30 days.
+ *   within the last six months (an older start is clamped to six months ago, or refused, per quirk),
+ *   except the SMS lists and the account's recordings, whose specs state no such limit.
+ *   Without from: the call history and call logs cover the last 24 hours, the others the last 30 days.
+ * - The lists are declarations (`phoneList`), answered by one handler.
  */
 import { DAY } from '../build.js';
 import {
@@ -27,11 +29,15 @@ import {
   type RouteCtx,
   type RouteDef,
 } from '../core.js';
+import type { Category } from '../ratelimit.js';
 import type { SandboxCall, SandboxPhoneRecording, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
 import { downloadToken } from './recordings.js';
 
+/** 403 code 2031: the account has no Zoom Phone (every Phone route). */
+export const phoneOff = () => new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+
 function phoneUser(c: RouteCtx, notFoundCode = 1001): SandboxUser {
-  if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+  if (!c.state.account.phoneEnabled) throw phoneOff();
   const id = c.params.userId ?? '';
   const u = lookupUser(c.state, id);
   if (u?.phoneError) throw new ZoomError(u.phoneError.status, u.phoneError.code, u.phoneError.message);
@@ -83,27 +89,148 @@ function phoneWindow(c: RouteCtx, defaultMs: number, missingToCode: 300 | 301, s
   return { from: fromEff, end, fromOut: fromS.slice(0, 10), toOut };
 }
 
-/** Indices of an ascending sequence inside a window, newest first. */
-function newestFirst<T>(seq: Seq<T>, timeOf: (t: T) => number, w: Window, keep?: (t: T) => boolean): number[] | { lo: number; hi: number } {
-  const r = timeRange(seq, timeOf, w.from, w.end);
-  if (!keep) return r;
-  const out: number[] = [];
-  for (let i = r.hi - 1; i >= r.lo; i--) if (keep(seq.at(i)!)) out.push(i);
-  return out;
-}
-
-function pageOf<T>(c: RouteCtx, key: string, seq: Seq<T>, sel: number[] | { lo: number; hi: number }, render: (t: T, i: number) => Record<string, unknown>, tokenErrorCode: number, maxPageSize = 300) {
-  const total = Array.isArray(sel) ? sel.length : sel.hi - sel.lo;
-  const p = paginate(c, { key, total, tokenErrorCode, maxPageSize });
-  const items: Array<Record<string, unknown>> = [];
-  for (let k = p.offset; k < p.end; k++) {
-    const i = Array.isArray(sel) ? sel[k]! : sel.hi - 1 - k;
-    items.push(render(seq.at(i)!, i));
-  }
-  return { p, items };
-}
-
 const t = (s: string) => Date.parse(s);
+
+type Rec = Record<string, unknown>;
+
+/**
+ * A Zoom Phone list as a declaration (issue 27: the sandbox grows by declaration, not by copy): one entry
+ * per spec operation, answered by the one handler `phoneList`. The entry says whose records it lists, its
+ * window rule, where the records come from and which of their times the window bounds, its query filters,
+ * how a record is rendered, and how the answer pages and is laid out.
+ */
+interface PhoneList<T> {
+  /** Path pattern with :params, under /v2. */
+  path: string;
+  /** "phone.openapi.json phoneUserCallHistory" */
+  spec: string;
+  label: Category;
+  granular: string[];
+  classic: string[];
+  /**
+   * Whose records: the path's user (Phone off: 403 2031; no Phone licence, or unknown: 404 `notFoundCode`), or
+   * every user's, leavers' too (`phoneOff`: 2031 on an account without Phone; `once`: a record two users share,
+   * by this id, is listed once).
+   */
+  owner: { of: 'user'; notFoundCode: number } | { of: 'account'; phoneOff: boolean; once?: (x: T) => string };
+  /**
+   * The window (phoneWindow): without `from`, the last `defaultDays`; a bad `from`/`to`, or `to` missing,
+   * answers 400 code `badParam` (301 "Invalid request param: …", 300 Validation Failed); `sixMonths`: a start
+   * more than six months ago is clamped (or refused, per quirk).
+   */
+  window: { defaultDays: number; badParam: 300 | 301; sixMonths: boolean };
+  /** The person's records of this kind, ascending by `time`. */
+  records: (u: SandboxUser) => Seq<T>;
+  /** The record's time: newest first by it, and what the window bounds (unless `windowBy` is 'filter'). */
+  time: (x: T) => string;
+  /** 'filter': a query filter says which records the window holds (SMS `filter_type`: which messages' times). */
+  windowBy?: 'filter';
+  /** Query filters, read after the window, in order. */
+  filters?: ReadonlyArray<PhoneFilter<T>>;
+  /** A record as the list renders it (`i`: its index in the owner's records, for download links). */
+  render: (c: RouteCtx, x: T, u: SandboxUser, i: number) => Rec;
+  /** The records' key in the answer, and what goes beside them (e.g. `call_elements`, each call's legs). */
+  key: string;
+  beside?: { key: string; of: (x: T, u: SandboxUser) => Rec[] };
+  /** The answer's fields in order: `key`, `beside.key`, from, to, next_page_token, page_count, page_size, total_records. */
+  answer: readonly string[];
+  /** The page size maximum, and the code of an invalid or expired next_page_token. */
+  page: { max: number; badToken: number };
+}
+
+interface PhoneFilter<T> {
+  query: string;
+  /** The value when the parameter is absent (and when empty, if `blank` is 'default'). */
+  default: string;
+  blank?: 'default';
+  /** The values allowed (any other: 400 Validation Failed naming the parameter); none: free text, trimmed and lower-cased. */
+  values?: readonly string[];
+  /** Which records the value lets through; undefined: all. */
+  keep?: (value: string, c: RouteCtx, w: Window) => ((x: T) => boolean) | undefined;
+}
+
+interface Row<T> {
+  x: T;
+  u: SandboxUser;
+  /** Index in u's records. */
+  i: number;
+}
+
+/**
+ * The records a list holds, newest first: one user's (from their newest backwards; a window without filters
+ * is not copied), or every user's, merged by time.
+ */
+function selectRows<T>(d: PhoneList<T>, owners: SandboxUser[], w: Window, keeps: Array<(x: T) => boolean>): { total: number; at: (k: number) => Row<T> } {
+  const timeOf = (x: T) => t(d.time(x));
+  const range = (seq: Seq<T>) => (d.windowBy === 'filter' ? { lo: 0, hi: seq.length } : timeRange(seq, timeOf, w.from, w.end));
+  const kept = (x: T) => keeps.every((k) => k(x));
+  const rows: Array<Row<T>> = [];
+  if (d.owner.of === 'user') {
+    const u = owners[0]!;
+    const seq = d.records(u);
+    const r = range(seq);
+    if (!keeps.length) return { total: r.hi - r.lo, at: (k) => ({ x: seq.at(r.hi - 1 - k)!, u, i: r.hi - 1 - k }) };
+    for (let i = r.hi - 1; i >= r.lo; i--) if (kept(seq.at(i)!)) rows.push({ x: seq.at(i)!, u, i });
+    return { total: rows.length, at: (k) => rows[k]! };
+  }
+  const once = d.owner.once;
+  const seen = new Set<string>();
+  for (const u of owners) {
+    const seq = d.records(u);
+    const r = range(seq);
+    for (let i = r.lo; i < r.hi; i++) {
+      const x = seq.at(i)!;
+      if (!kept(x)) continue;
+      if (once) {
+        if (seen.has(once(x))) continue;
+        seen.add(once(x));
+      }
+      rows.push({ x, u, i });
+    }
+  }
+  rows.sort((a, b) => timeOf(b.x) - timeOf(a.x));
+  return { total: rows.length, at: (k) => rows[k]! };
+}
+
+/** The one handler of the Phone lists: owner, window, filters, rows, page, answer, in that order (the order Zoom checks them in). */
+function phoneList<T>(d: PhoneList<T>): RouteDef {
+  const handler = (c: RouteCtx) => {
+    let owners: SandboxUser[];
+    if (d.owner.of === 'user') owners = [phoneUser(c, d.owner.notFoundCode)];
+    else {
+      if (d.owner.phoneOff && !c.state.account.phoneEnabled) throw phoneOff();
+      owners = c.state.account.users;
+    }
+    const w = phoneWindow(c, d.window.defaultDays * DAY, d.window.badParam, d.window.sixMonths);
+    const values: string[] = [];
+    const keeps: Array<(x: T) => boolean> = [];
+    for (const f of d.filters ?? []) {
+      const raw = c.query.get(f.query);
+      let v = raw === null || (raw === '' && f.blank === 'default') ? f.default : raw;
+      if (!f.values) v = v.trim().toLowerCase();
+      else if (!f.values.includes(v)) throw validationError(f.query);
+      values.push(v);
+      const keep = f.keep?.(v, c, w);
+      if (keep) keeps.push(keep);
+    }
+    const rows = selectRows(d, owners, w, keeps);
+    const key = [d.path, d.owner.of === 'user' ? owners[0]!.id : '', w.from, w.end, ...values].join('|');
+    const p = paginate(c, { key, total: rows.total, maxPageSize: d.page.max, tokenErrorCode: d.page.badToken });
+    const page = Array.from({ length: p.end - p.offset }, (_, k) => rows.at(p.offset + k));
+    const fields: Rec = {
+      [d.key]: page.map((r) => d.render(c, r.x, r.u, r.i)),
+      ...(d.beside ? { [d.beside.key]: page.flatMap((r) => d.beside!.of(r.x, r.u)) } : {}),
+      from: w.fromOut,
+      to: w.toOut,
+      next_page_token: p.next_page_token,
+      page_count: p.page_count,
+      page_size: p.page_size,
+      total_records: p.total_records,
+    };
+    return json(Object.fromEntries(d.answer.map((k) => [k, fields[k]])));
+  };
+  return { method: 'GET', path: d.path, category: d.label, granular: d.granular, classic: d.classic, area: 'api', auth: 'bearer', spec: d.spec, handler };
+}
 
 /** A voicemail as the list and the details endpoint both render it (the details add `transcription`). */
 export function voicemailRecord(c: RouteCtx, x: SandboxVoicemail, ownerId: string, index: number): Record<string, unknown> {
@@ -153,17 +280,6 @@ function phoneOwner(u: SandboxUser): Record<string, unknown> {
   return u.phone
     ? { type: 'user', id: u.id, name: u.display_name, extension_number: u.phone.extension_number }
     : { type: 'user', id: u.id, name: u.display_name, extension_status: 'deleted', extension_deleted_time: '2026-01-01T00:00:00Z' };
-}
-
-/** Every user's records of one kind in a window, newest first (the account-level Phone lists: leavers' too). */
-function accountRows<T>(c: RouteCtx, of: (u: SandboxUser) => Seq<T>, timeOf: (t: T) => number, w: Window): Array<{ x: T; u: SandboxUser; i: number }> {
-  const rows: Array<{ x: T; u: SandboxUser; i: number }> = [];
-  for (const u of c.state.account.users) {
-    const seq = of(u);
-    const r = timeRange(seq, timeOf, w.from, w.end);
-    for (let i = r.lo; i < r.hi; i++) rows.push({ x: seq.at(i)!, u, i });
-  }
-  return rows.sort((a, b) => timeOf(b.x) - timeOf(a.x));
 }
 
 function numberType(n: string, ext: string): string {
@@ -290,9 +406,6 @@ function renderLegacy(x: SandboxCall, u: SandboxUser): Record<string, unknown> {
 
 const PHONE_READ = ['phone:read', 'phone:read:admin'];
 
-/** userSmsSession `filter_type` (phone.openapi.json). */
-const SMS_FILTERS = ['sent_message_time', 'received_message_time', 'last_message_time', 'sent_received_message_time'];
-
 type SmsSession = SandboxUser['smsSessions'][number];
 
 /** Which sessions a window holds, by `filter_type`: which messages' times From and To bound (default: the session's last message). */
@@ -320,9 +433,51 @@ function smsSessionRecord(s: SmsSession): Record<string, unknown> {
   };
 }
 
-/** The envelope of a windowed Phone list (phone.openapi.json): the items, the window, and the page. */
-function windowPage(key: string, items: unknown[], w: Window, p: { next_page_token: string; page_count: number; page_size: number; total_records: number }) {
-  return json({ [key]: items, from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_count: p.page_count, page_size: p.page_size, total_records: p.total_records });
+/** userSmsSession and accountSmsSession `filter_type`: which messages' times From and To bound (default: the session's last message). */
+const SMS_FILTER: PhoneFilter<SmsSession> = {
+  query: 'filter_type',
+  default: 'last_message_time',
+  blank: 'default',
+  values: ['sent_message_time', 'received_message_time', 'last_message_time', 'sent_received_message_time'],
+  keep: (v, c, w) => smsMatch(c, w, v),
+};
+
+// The parts the lists share (spread into their declarations).
+const USER = { of: 'user', notFoundCode: 1001 } as const;
+const ACCOUNT = { of: 'account', phoneOff: false } as const;
+/** Window rules: the default window (24 hours or 30 days), and whether the six-month limit applies. */
+const DAY_SIX = { defaultDays: 1, badParam: 300, sixMonths: true } as const;
+const MONTH_SIX = { defaultDays: 30, badParam: 300, sixMonths: true } as const;
+const MONTH_ANY = { defaultDays: 30, badParam: 300, sixMonths: false } as const;
+/** The records of each kind and the time the window bounds. */
+const CALLS = { records: (u: SandboxUser) => u.calls, time: (x: SandboxCall) => x.start_time };
+const VOICEMAILS = { records: (u: SandboxUser) => u.voicemails, time: (x: SandboxVoicemail) => x.date_time, key: 'voice_mails' };
+const RECORDINGS = { records: (u: SandboxUser) => u.phoneRecordings, time: (x: SandboxPhoneRecording) => x.date_time, render: phoneRecordingRecord, key: 'recordings' };
+/** The SMS lists, the user's and the account's: one-month windows without the six-month limit, `filter_type`, page ≤ 100, the page before the sessions. */
+const SMS = {
+  window: MONTH_ANY,
+  records: (u: SandboxUser) => u.smsSessions,
+  time: (x: SmsSession) => x.last_access_time,
+  windowBy: 'filter',
+  filters: [SMS_FILTER],
+  render: (_c: RouteCtx, x: SmsSession) => smsSessionRecord(x),
+  key: 'sms_sessions',
+  answer: ['next_page_token', 'page_size', 'sms_sessions'],
+  page: { max: 100, badToken: 400 },
+} as const;
+/** The envelope of a windowed list: the records, the window, and the page; `badToken`: the code of a bad next_page_token. */
+const windowPage = (key: string, badToken: number) => ({ key, answer: [key, 'from', 'to', 'next_page_token', 'page_count', 'page_size', 'total_records'], page: { max: 300, badToken } });
+
+/** A call of the account's call history (accountCallHistory): the user's history record, with the account's fields. */
+function renderAccountHistory(x: SandboxCall, u: SandboxUser): Rec {
+  const h = renderHistory(x, u);
+  return {
+    id: h.id, call_id: h.call_id, direction: h.direction, international: false, start_time: h.start_time, answer_time: h.answer_time, end_time: h.end_time, duration: x.duration,
+    connect_type: h.connect_type, call_type: 'general', call_result: x.result, hide_caller_id: false, end_to_end: false,
+    caller_ext_id: h.caller_ext_id, caller_did_number: h.caller_did_number, caller_ext_number: h.caller_ext_number, caller_name: h.caller_name, caller_email: h.caller_email, caller_ext_type: h.caller_ext_type, caller_number_type: h.caller_number_type, caller_country_iso_code: 'GB', caller_country_code: '44',
+    callee_ext_id: h.callee_ext_id, callee_did_number: h.callee_did_number, callee_ext_number: h.callee_ext_number, callee_name: h.callee_name, callee_email: h.callee_email, callee_ext_type: h.callee_ext_type, callee_number_type: h.callee_number_type, callee_country_iso_code: 'GB', callee_country_code: '44',
+    department: u.dept, cost_center: '', recording_status: x.recording_id ? 'recorded' : 'non_recorded',
+  };
 }
 
 export const phoneRoutes: RouteDef[] = [
@@ -336,7 +491,7 @@ export const phoneRoutes: RouteDef[] = [
     auth: 'bearer',
     spec: 'phone.openapi.json listPhoneUsers',
     handler: (c) => {
-      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
+      if (!c.state.account.phoneEnabled) throw phoneOff();
       const list = c.state.account.users.filter((u) => u.phone);
       const p = paginate(c, { key: 'phone_users', total: list.length });
       const users = list.slice(p.offset, p.end).map((u) => ({
@@ -426,199 +581,126 @@ export const phoneRoutes: RouteDef[] = [
       });
     },
   },
-  {
-    method: 'GET',
+
+  // The lists, one declaration each (phone.openapi.json). Windows: one month at most; without `from`, the call
+  // history and the deprecated call logs cover the last 24 hours, the others the last 30 days; SMS and the
+  // account's recordings document no six-month limit. Page maxima: 300, SMS 100.
+  phoneList<SandboxCall>({
     path: '/v2/phone/users/:userId/call_history',
-    category: 'Medium',
+    spec: 'phone.openapi.json phoneUserCallHistory',
+    label: 'Medium',
     granular: ['phone:read:list_call_logs:admin'],
     classic: ['phone:read:admin', 'phone_call_log:read'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json phoneUserCallHistory',
-    handler: (c) => {
-      const u = phoneUser(c, 300);
-      const w = phoneWindow(c, DAY, 301);
-      const sel = newestFirst(u.calls, (x) => t(x.start_time), w);
-      // The legs of the same calls go beside them (`call_elements`, phone.openapi.json).
-      const { p, items } = pageOf(c, `call_history|${u.id}|${w.from}|${w.end}`, u.calls, sel, (x) => ({ log: renderHistory(x, u), legs: renderElements(x, u) }), 300);
-      return json({ call_logs: items.map((i) => i.log), call_elements: items.flatMap((i) => i.legs as Array<Record<string, unknown>>), from: w.fromOut, to: w.toOut, next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
-    },
-  },
-  {
-    method: 'GET',
+    // This operation documents 404 code 300 for an unknown user and 301 "Invalid request param" for a bad one.
+    owner: { of: 'user', notFoundCode: 300 },
+    window: { defaultDays: 1, badParam: 301, sixMonths: true },
+    ...CALLS,
+    render: (_c, x, u) => renderHistory(x, u),
+    key: 'call_logs',
+    // The legs of the same calls go beside them (`call_elements`).
+    beside: { key: 'call_elements', of: renderElements },
+    answer: ['call_logs', 'call_elements', 'from', 'to', 'next_page_token', 'page_size', 'total_records'],
+    page: { max: 300, badToken: 300 },
+  }),
+  phoneList<SandboxCall>({
     path: '/v2/phone/users/:userId/call_logs',
-    category: 'Medium',
+    spec: 'phone.openapi.json phoneUserCallLogs (deprecated)',
+    label: 'Medium',
     granular: ['phone:read:list_call_logs:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_call_log:read', 'phone_call_log:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json phoneUserCallLogs (deprecated)',
-    handler: (c) => {
-      const u = phoneUser(c);
-      const w = phoneWindow(c, 30 * DAY, 300);
-      const type = c.query.get('type') ?? 'all';
-      if (type !== 'all' && type !== 'missed') throw validationError('type');
-      const keep = type === 'missed' ? (x: SandboxCall) => x.direction === 'inbound' && x.result !== 'answered' : undefined;
-      const sel = newestFirst(u.calls, (x) => t(x.start_time), w, keep);
-      const { p, items } = pageOf(c, `call_logs|${u.id}|${w.from}|${w.end}|${type}`, u.calls, sel, (x) => renderLegacy(x, u), 400);
-      return windowPage('call_logs', items, w, p);
-    },
-  },
-  {
-    method: 'GET',
+    owner: USER,
+    // "If unspecified, returns data within the 24 hours" (was 30 days here before).
+    window: DAY_SIX,
+    ...CALLS,
+    filters: [{ query: 'type', default: 'all', values: ['all', 'missed'], keep: (v) => (v === 'missed' ? (x) => x.direction === 'inbound' && x.result !== 'answered' : undefined) }],
+    render: (_c, x, u) => renderLegacy(x, u),
+    ...windowPage('call_logs', 400),
+  }),
+  phoneList<SandboxPhoneRecording>({
     path: '/v2/phone/users/:userId/recordings',
-    category: 'Medium',
+    spec: 'phone.openapi.json phoneUserRecordings',
+    label: 'Medium',
     granular: ['phone:read:list_recordings:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_recording:read', 'phone_recording:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json phoneUserRecordings',
-    handler: (c) => {
-      const u = phoneUser(c);
-      const w = phoneWindow(c, 30 * DAY, 300);
-      const sel = newestFirst(u.phoneRecordings, (x) => t(x.date_time), w);
-      const { p, items } = pageOf(c, `phone_recordings|${u.id}|${w.from}|${w.end}`, u.phoneRecordings, sel, (x, i) => phoneRecordingRecord(c, x, u, i), 400);
-      return windowPage('recordings', items, w, p);
-    },
-  },
-  {
-    method: 'GET',
+    owner: USER,
+    window: MONTH_SIX,
+    ...RECORDINGS,
+    ...windowPage('recordings', 400),
+  }),
+  phoneList<SandboxVoicemail>({
     path: '/v2/phone/users/:userId/voice_mails',
-    category: 'Medium',
+    spec: 'phone.openapi.json phoneUserVoiceMails',
+    label: 'Medium',
     granular: ['phone:read:list_voicemails:admin'],
     classic: ['phone:read', 'phone:read:admin', 'phone_voicemail:read', 'phone_voicemail:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json phoneUserVoiceMails',
-    handler: (c) => {
-      const u = phoneUser(c);
-      const w = phoneWindow(c, 30 * DAY, 300);
-      const status = c.query.get('status') ?? 'all';
-      if (!['all', 'read', 'unread'].includes(status)) throw validationError('status');
-      const keep = status === 'all' ? undefined : (x: { status: string }) => x.status === status;
-      const sel = newestFirst(u.voicemails, (x) => t(x.date_time), w, keep);
-      const { p, items } = pageOf(c, `voice_mails|${u.id}|${w.from}|${w.end}|${status}`, u.voicemails, sel, (x, i) => voicemailRecord(c, x, u.id, i), 400);
-      return windowPage('voice_mails', items, w, p);
-    },
-  },
-  {
-    method: 'GET',
+    owner: USER,
+    window: MONTH_SIX,
+    ...VOICEMAILS,
+    filters: [{ query: 'status', default: 'all', values: ['all', 'read', 'unread'], keep: (v) => (v === 'all' ? undefined : (x) => x.status === v) }],
+    render: (c, x, u, i) => voicemailRecord(c, x, u.id, i),
+    ...windowPage('voice_mails', 400),
+  }),
+  phoneList<SmsSession>({
     path: '/v2/phone/users/:userId/sms/sessions',
-    category: 'Medium',
+    spec: 'phone.openapi.json userSmsSession',
+    label: 'Medium',
     granular: ['phone:read:list_sms_sessions:admin'],
     classic: ['phone:read:admin', 'phone:read', 'phone_sms:read', 'phone_sms:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json userSmsSession',
-    handler: (c) => {
-      const u = phoneUser(c);
-      // The spec sets one-month windows for SMS but, unlike the other Phone lists, no six-month limit.
-      const w = phoneWindow(c, 30 * DAY, 300, false);
-      // filter_type: which messages' times From and To bound (default: the session's last message).
-      const filter = c.query.get('filter_type') || 'last_message_time';
-      if (!SMS_FILTERS.includes(filter)) throw validationError('filter_type');
-      const list = u.smsSessions.filter(smsMatch(c, w, filter)).reverse();
-      const p = paginate(c, { key: `sms|${u.id}|${w.from}|${w.end}|${filter}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
-      return json({
-        next_page_token: p.next_page_token,
-        page_size: p.page_size,
-        sms_sessions: list.slice(p.offset, p.end).map(smsSessionRecord),
-      });
-    },
-  },
-  {
-    // The account's call history (accountCallHistory, Heavy): every user's calls, a licence removed or not.
-    // `keyword` matches "the name, extension, number, email address, and call ID" of either party.
-    method: 'GET',
+    owner: USER,
+    ...SMS,
+  }),
+  // The account's call history (Heavy): every user's calls, a licence removed or not. `keyword` matches "the
+  // name, extension, number, email address, and call ID" of either party.
+  phoneList<SandboxCall>({
     path: '/v2/phone/call_history',
-    category: 'Heavy',
+    spec: 'phone.openapi.json accountCallHistory',
+    label: 'Heavy',
     granular: ['phone:read:list_call_logs:admin'],
     classic: ['phone:read:admin', 'phone_call_log:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json accountCallHistory',
-    handler: (c) => {
-      if (!c.state.account.phoneEnabled) throw new ZoomError(403, 2031, 'Zoom Phone has not been enabled for this account.');
-      const w = phoneWindow(c, DAY, 300);
-      const kw = (c.query.get('keyword') ?? '').trim().toLowerCase();
-      const hit = (x: SandboxCall) =>
-        !kw || [x.caller_name, x.caller_email, x.caller_number, x.caller_ext_number, x.callee_name, x.callee_email, x.callee_number, x.callee_ext_number, x.call_id].some((v) => v !== '' && v.toLowerCase().includes(kw));
-      const rows: Array<{ x: SandboxCall; u: SandboxUser }> = [];
-      for (const u of c.state.account.users) {
-        const r = timeRange(u.calls, (x) => t(x.start_time), w.from, w.end);
-        for (let i = r.lo; i < r.hi; i++) if (hit(u.calls.at(i)!)) rows.push({ x: u.calls.at(i)!, u });
-      }
-      rows.sort((a, b) => b.x.start_time.localeCompare(a.x.start_time));
-      const p = paginate(c, { key: `account_call_history|${w.from}|${w.end}|${kw}`, total: rows.length, tokenErrorCode: 300 });
-      const call_logs = rows.slice(p.offset, p.end).map(({ x, u }) => {
-        const h = renderHistory(x, u);
-        return {
-          id: h.id, call_id: h.call_id, direction: h.direction, international: false, start_time: h.start_time, answer_time: h.answer_time, end_time: h.end_time, duration: x.duration,
-          connect_type: h.connect_type, call_type: 'general', call_result: x.result, hide_caller_id: false, end_to_end: false,
-          caller_ext_id: h.caller_ext_id, caller_did_number: h.caller_did_number, caller_ext_number: h.caller_ext_number, caller_name: h.caller_name, caller_email: h.caller_email, caller_ext_type: h.caller_ext_type, caller_number_type: h.caller_number_type, caller_country_iso_code: 'GB', caller_country_code: '44',
-          callee_ext_id: h.callee_ext_id, callee_did_number: h.callee_did_number, callee_ext_number: h.callee_ext_number, callee_name: h.callee_name, callee_email: h.callee_email, callee_ext_type: h.callee_ext_type, callee_number_type: h.callee_number_type, callee_country_iso_code: 'GB', callee_country_code: '44',
-          department: u.dept, cost_center: '', recording_status: x.recording_id ? 'recorded' : 'non_recorded',
-        };
-      });
-      return json({ call_logs, from: w.fromOut, to: w.toOut, page_size: p.page_size, total_records: p.total_records, next_page_token: p.next_page_token });
-    },
-  },
-  {
-    // The account's call recordings (getPhoneRecordings): every owner's, a leaver's too (owner.extension_status deleted).
-    method: 'GET',
+    owner: { of: 'account', phoneOff: true },
+    window: DAY_SIX,
+    ...CALLS,
+    filters: [{ query: 'keyword', default: '', keep: (kw) => (kw ? (x) => [x.caller_name, x.caller_email, x.caller_number, x.caller_ext_number, x.callee_name, x.callee_email, x.callee_number, x.callee_ext_number, x.call_id].some((v) => v !== '' && v.toLowerCase().includes(kw)) : undefined) }],
+    render: (_c, x, u) => renderAccountHistory(x, u),
+    key: 'call_logs',
+    answer: ['call_logs', 'from', 'to', 'page_size', 'total_records', 'next_page_token'],
+    page: { max: 300, badToken: 300 },
+  }),
+  // The account's call recordings: every owner's, a leaver's too (owner.extension_status deleted).
+  phoneList<SandboxPhoneRecording>({
     path: '/v2/phone/recordings',
-    category: 'Medium',
+    spec: 'phone.openapi.json getPhoneRecordings',
+    label: 'Medium',
     granular: ['phone:read:list_call_recordings:admin'],
     classic: ['phone:read:admin', 'phone_recording:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json getPhoneRecordings',
-    handler: (c) => {
-      const w = phoneWindow(c, 30 * DAY, 300);
-      const rows = accountRows(c, (u) => u.phoneRecordings, (x) => t(x.date_time), w);
-      const p = paginate(c, { key: `account_recordings|${w.from}|${w.end}`, total: rows.length, tokenErrorCode: 300 });
-      return json({ recordings: rows.slice(p.offset, p.end).map(({ x, u, i }) => phoneRecordingRecord(c, x, u, i)), next_page_token: p.next_page_token, page_size: p.page_size, total_records: p.total_records });
-    },
-  },
-  {
-    // The account's voicemails (accountVoiceMails, Heavy), each with its owner.
-    method: 'GET',
+    owner: ACCOUNT,
+    // Unlike the user's recordings, the account's list states no six-month limit (its `from` says "a month" only).
+    window: MONTH_ANY,
+    ...RECORDINGS,
+    answer: ['recordings', 'next_page_token', 'page_size', 'total_records'],
+    page: { max: 300, badToken: 300 },
+  }),
+  // The account's voicemails (Heavy), each with its owner (unless Zoom names none).
+  phoneList<SandboxVoicemail>({
     path: '/v2/phone/voice_mails',
-    category: 'Heavy',
+    spec: 'phone.openapi.json accountVoiceMails',
+    label: 'Heavy',
     granular: ['phone:read:list_voicemails:admin'],
     classic: ['phone:read:admin', 'phone_voicemail:read:admin'],
-    area: 'api',
-    auth: 'bearer',
-    spec: 'phone.openapi.json accountVoiceMails',
-    handler: (c) => {
-      const w = phoneWindow(c, 30 * DAY, 300);
-      const rows = accountRows(c, (u) => u.voicemails, (x) => t(x.date_time), w);
-      const p = paginate(c, { key: `account_voice_mails|${w.from}|${w.end}`, total: rows.length, tokenErrorCode: 300 });
-      const voice_mails = rows.slice(p.offset, p.end).map(({ x, u, i }) => ({ ...voicemailRecord(c, x, u.id, i), ...(x.ownerUnknown ? {} : { owner: phoneOwner(u) }) }));
-      return windowPage('voice_mails', voice_mails, w, p);
-    },
-  },
-  {
-    // The account's SMS sessions (accountSmsSession): every user's, each participant with its owner.
-    method: 'GET',
+    owner: ACCOUNT,
+    window: MONTH_SIX,
+    ...VOICEMAILS,
+    render: (c, x, u, i) => ({ ...voicemailRecord(c, x, u.id, i), ...(x.ownerUnknown ? {} : { owner: phoneOwner(u) }) }),
+    ...windowPage('voice_mails', 300),
+  }),
+  // The account's SMS sessions: every user's, a session two users share listed once, each participant with its owner.
+  phoneList<SmsSession>({
     path: '/v2/phone/sms/sessions',
-    category: 'Medium',
-    granular: ['phone:read:list_sms_sessions:admin'],
-    classic: ['phone:read:admin', 'phone_sms:read:admin'],
-    area: 'api',
-    auth: 'bearer',
     spec: 'phone.openapi.json accountSmsSession',
-    handler: (c) => {
-      const w = phoneWindow(c, 30 * DAY, 300, false);
-      const filter = c.query.get('filter_type') || 'last_message_time';
-      if (!SMS_FILTERS.includes(filter)) throw validationError('filter_type');
-      const seen = new Set<string>();
-      const list: SmsSession[] = [];
-      for (const u of c.state.account.users) for (const s of u.smsSessions) if (!seen.has(s.session_id) && smsMatch(c, w, filter)(s)) (seen.add(s.session_id), list.push(s));
-      list.sort((a, b) => b.last_access_time.localeCompare(a.last_access_time));
-      const p = paginate(c, { key: `account_sms|${w.from}|${w.end}|${filter}`, total: list.length, maxPageSize: 100, tokenErrorCode: 400 });
-      return json({ next_page_token: p.next_page_token, page_size: p.page_size, sms_sessions: list.slice(p.offset, p.end).map(smsSessionRecord) });
-    },
-  },
-
+    label: 'Medium',
+    granular: ['phone:read:list_sms_sessions:admin'],
+    classic: ['phone:read:admin', 'phone_sms:read', 'phone_sms:read:admin'],
+    owner: { ...ACCOUNT, once: (x) => x.session_id },
+    ...SMS,
+  }),
 ];

@@ -45,6 +45,17 @@ function openToken(state: SandboxState, token: string): string | undefined {
   return sign(state, payload) === token.slice(dot + 1) ? payload : undefined;
 }
 
+/**
+ * The fields of a signed download token (downloadToken) whose payload is `kind|…` (an MMS attachment, a chat
+ * file); any other token: 404 code 404 "Resource not found.".
+ */
+export function openSigned(c: RouteCtx, kind: string): string[] {
+  const token = c.params.token ?? '';
+  const payload = openToken(c.state, token);
+  if (!payload?.startsWith(`${kind}|`) || downloadToken(c.state, payload) !== token) throw new ZoomError(404, 404, 'Resource not found.');
+  return payload.split('|');
+}
+
 export interface FileMeta {
   key: string;
   name: string;

@@ -10,7 +10,7 @@
  * - PUT …/status ignores registrants it cannot find (204), as Zoom answers for unknown entries.
  */
 import { MINUTE, meetingEnd } from '../build.js';
-import { json, noContent, paginate, requireMeeting, requireWebinar, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
+import { json, numberedPage, noContent, paginate, requireMeeting, requireWebinar, validationError, ZoomError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxMeeting, SandboxRegistrant, SandboxWebinar } from '../model.js';
 
 type Kind = 'meeting' | 'webinar';
@@ -78,14 +78,7 @@ function listHandler(kind: Kind) {
     if (occ && !(s.occurrences ?? []).some((o) => o.occurrence_id === occ)) throw new ZoomError(400, 3000, `Invalid occurrence_id: ${occ}.`);
     const list = s.registrants.filter((r) => listedStatus(r) === status && (!occ || !r.occurrence_ids || r.occurrence_ids.includes(occ)));
     const p = paginate(c, { key: `${kind}-registrants|${s.id}|${status}|${occ ?? ''}`, total: list.length, pageNumber: true });
-    return json({
-      page_count: p.page_count,
-      page_number: p.page_number,
-      page_size: p.page_size,
-      total_records: p.total_records,
-      next_page_token: p.next_page_token,
-      registrants: list.slice(p.offset, p.end).map((r) => render(r, s, kind)),
-    });
+    return numberedPage(p, 'registrants', list.slice(p.offset, p.end).map((r) => render(r, s, kind)));
   };
 }
 

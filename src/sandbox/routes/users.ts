@@ -1,5 +1,5 @@
 /** Users: GET /users, GET /users/{userId}, GET /users/{userId}/settings (users.openapi.json). */
-import { json, paginate, requireUser, validationError, type RouteCtx, type RouteDef } from '../core.js';
+import { json, numberedPage, paginate, requireUser, validationError, type RouteCtx, type RouteDef } from '../core.js';
 import type { SandboxAccount, SandboxUser } from '../model.js';
 
 const USER_CLASSIC = ['user:read', 'user:write', 'user:read:admin', 'user:write:admin'];
@@ -162,14 +162,7 @@ export const userRoutes: RouteDef[] = [
       if (!['active', 'inactive', 'pending'].includes(status)) throw validationError('status');
       const list = c.state.account.users.filter((u) => u.status === status);
       const p = paginate(c, { key: `users|${status}`, total: list.length, maxPageSize: 2000, pageNumber: true });
-      return json({
-        page_count: p.page_count,
-        page_number: p.page_number,
-        page_size: p.page_size,
-        total_records: p.total_records,
-        next_page_token: p.next_page_token,
-        users: list.slice(p.offset, p.end).map(renderUserListItem),
-      });
+      return numberedPage(p, 'users', list.slice(p.offset, p.end).map(renderUserListItem));
     },
   },
   {
