@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, sandboxEnv, tempDir } from '../helpers/cli.js';
-import { ALICE, BOUND_MS, expectClean, expectEveryRecordExactlyOnce, exportWith, manifestOf, runBounded, HEAVY, startHeavySandbox } from './helpers.js';
+import { ALICE, BOUND_MS, TEST_MS, expectClean, expectEveryRecordExactlyOnce, exportWith, manifestOf, runBounded, HEAVY, startHeavySandbox } from './helpers.js';
 
-describe('fault injection: a clean, resumable stop', () => {
+describe('fault injection: a clean, resumable stop', { timeout: TEST_MS }, () => {
   let sb: Sandbox;
   beforeAll(async () => {
     // These faults carry Retry-After (Zoom sends it on some daily limits; it documents no headers, so the strict sandbox sends them only when asked).
@@ -91,7 +91,7 @@ describe('fault injection: a clean, resumable stop', () => {
   });
 });
 
-describe('a page token that always expires', () => {
+describe('a page token that always expires', { timeout: TEST_MS }, () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = await startHeavySandbox();

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { sandboxEnv, sandboxLogReaches, startCli, tempDir } from '../helpers/cli.js';
-import { BOUND_MS, PEOPLE, expectClean, expectEveryRecordExactlyOnce, exportWith, type Summary, HEAVY, startHeavySandbox } from './helpers.js';
+import { BOUND_MS, TEST_MS, PEOPLE, expectClean, expectEveryRecordExactlyOnce, exportWith, type Summary, HEAVY, startHeavySandbox } from './helpers.js';
 
-describe('fault injection: every record exactly once, or a clean resumable stop', () => {
+describe('fault injection: every record exactly once, or a clean resumable stop', { timeout: TEST_MS }, () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = await startSandbox({ seed: 11, latencyMs: { min: 2, max: 12 } });
@@ -76,7 +76,7 @@ describe('fault injection: every record exactly once, or a clean resumable stop'
 
 });
 
-describe('fault injection on lists long enough to paginate', () => {
+describe('fault injection on lists long enough to paginate', { timeout: TEST_MS }, () => {
   // The demo people's lists fit in one page of 300: a generated heavy user has several pages
   // (700 meetings, about 500 calls a month), so next_page_token really is used and can expire.
   let sb: Sandbox;
