@@ -23,6 +23,8 @@ interface Held {
   token: string;
   expiresAt: number;
   scopes: string[];
+  /** Zoom answered a request sent with it. */
+  answered?: boolean;
 }
 
 /**
@@ -31,6 +33,8 @@ interface Held {
  */
 export class TokenProvider {
   private held: Held | undefined;
+  /** The last tokens Zoom rejected, newest first (a request may still hold one): whether each had worked. */
+  private replaced: Held[] = [];
   private inflight: Promise<Held> | undefined;
   renewals = 0;
 
@@ -58,12 +62,28 @@ export class TokenProvider {
     return this.held?.scopes ?? [];
   }
 
+  /** Zoom answered a request sent with `token` (anything but 401): the credentials work. */
+  answered(token: string): void {
+    const h = this.find(token);
+    if (h) h.answered = true;
+  }
+
+  /** Whether Zoom ever answered a request sent with `token` (the current token or one of the last few it replaced). */
+  wasAnswered(token: string): boolean {
+    return this.find(token)?.answered === true;
+  }
+
+  private find(token: string): Held | undefined {
+    return this.held?.token === token ? this.held : this.replaced.find((h) => h.token === token);
+  }
+
   /**
    * Zoom said `token` is invalid. Forget it if it is still the current one; returns false if another
    * request already replaced it (so the caller just retries with the new one).
    */
   invalidate(token: string): boolean {
     if (this.held?.token !== token) return false;
+    this.replaced = [this.held, ...this.replaced.slice(0, 15)];
     this.held = undefined;
     return true;
   }
@@ -144,6 +164,7 @@ export class TokenProvider {
         expiresAt: this.now() + parsed.data.expires_in * 1000,
         scopes: (parsed.data.scope ?? '').split(/\s+/).filter(Boolean),
       };
+      if (this.held) this.replaced = [this.held, ...this.replaced.slice(0, 15)];
       this.held = held;
       this.opts.logger?.debug(`got an access token valid for ${parsed.data.expires_in}s`);
       return held;

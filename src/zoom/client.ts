@@ -43,8 +43,14 @@ export interface CallStats {
   errors: number;
 }
 
-/** Renewals of the token one request may ask for: each is a token Zoom rejected for this very request. */
+/** Renewals of the token one request may ask for: each is a token Zoom rejected for this very request and never answered anyone with. */
 const MAX_RENEWALS = 8;
+/**
+ * Tokens one request may see die in all (each answered other requests first): a bound, never reached by
+ * Zoom's hourly expiry. The sandbox's fault of a token revoked by 5 % of requests kills each new token
+ * within about 20 requests, so a burst granted at once may see several die before it is sent.
+ */
+const MAX_TOKEN_DEATHS = 64;
 
 /**
  * The one way zdsar talks to Zoom's REST API: token, per-category pacing, retries that
@@ -115,6 +121,7 @@ export class ZoomClient {
     const gate = this.limiter.gateFor(r);
     const signal = this.opts.signal;
     let renewals = 0;
+    let deaths = 0;
     for (let attempt = 0; ; attempt++) {
       // The place in Zoom's window is given back once Zoom has answered (headers) or the request failed.
       const release = attempt === 0 && init.held ? init.held : await gate.acquire(signal, attempt > 0 || (this.opts.leads?.has(`${r.method} ${r.template}`) ?? false));
@@ -169,6 +176,7 @@ export class ZoomClient {
       this.log.debug(`${sent}: ${res.statusCode} in ${took()}`);
       const headers = res.headers as Record<string, string | string[] | undefined>;
       const body = parseJson(text);
+      if (res.statusCode !== 401) this.auth.answered(token);
       if (res.statusCode < 300) {
         this.limiter.observe(r, headers);
         return { status: res.statusCode, body, headers };
@@ -189,13 +197,18 @@ export class ZoomClient {
         headers,
         this.retry.clock.now(),
       );
-      if (res.statusCode === 401 && err.code === ZOOM_CODE.invalidToken && renewals < MAX_RENEWALS) {
+      if (res.statusCode === 401 && err.code === ZOOM_CODE.invalidToken) {
         // Expired or revoked token: renew (one renewal shared by every request that saw this token) and
-        // try again. Only a token this request saw rejected counts: one expiry hits every request in flight.
-        renewals++;
-        this.auth.invalidate(token);
-        attempt--;
-        continue;
+        // try again. A token Zoom had answered with died (expiry, revocation): that says nothing of the
+        // credentials, however often it happens while this request waits, up to MAX_TOKEN_DEATHS. A token
+        // Zoom never answered with counts toward MAX_RENEWALS: credentials Zoom's API refuses.
+        deaths++;
+        if (!this.auth.wasAnswered(token)) renewals++;
+        if (renewals <= MAX_RENEWALS && deaths <= MAX_TOKEN_DEATHS) {
+          this.auth.invalidate(token);
+          attempt--;
+          continue;
+        }
       }
       const d = this.retry.decide(r.method, { kind: 'status', status: res.statusCode, retryAfter: headers['retry-after'], daily: err instanceof ZoomRateLimitError && err.kind === 'daily' }, attempt);
       if (err instanceof ZoomRateLimitError) {

@@ -52,6 +52,56 @@ describe('ZoomClient over real sockets', () => {
     await client.close();
   });
 
+  it('a token that answered others and then died is renewed however often it happens; tokens that never work stop after 8', async () => {
+    // Other requests keep being answered; each token dies under the slow request (u-slow) once one of them was answered with it: 12 times.
+    let tokens = 0;
+    const valid = new Set<string>();
+    const answeredWith = new Set<string>();
+    let slowTries = 0;
+    const srv = await scriptedServer(async (req, res) => {
+      if (req.path === '/oauth/token') {
+        const t = `tok-${++tokens}`;
+        valid.clear();
+        valid.add(t);
+        return json(res, 200, { access_token: t, token_type: 'bearer', expires_in: 3599 });
+      }
+      const tok = req.authorization?.replace('Bearer ', '') ?? '';
+      if (req.path.endsWith('/u-slow') && ++slowTries <= 12) {
+        while (!answeredWith.has(tok)) await new Promise((r) => setImmediate(r));
+        valid.delete(tok);
+        return json(res, 401, { code: 124, message: 'Invalid access token.' });
+      }
+      if (!valid.has(tok)) return json(res, 401, { code: 124, message: 'Invalid access token.' });
+      answeredWith.add(tok);
+      return json(res, 200, { id: req.path });
+    });
+    close = srv.close;
+    const client = clientFor(srv.url);
+    let done = false;
+    const others = (async () => {
+      while (!done) await client.get(route('GET', '/users/{userId}', { userId: 'u-other' }));
+    })();
+    const got = await client.get(route('GET', '/users/{userId}', { userId: 'u-slow' })).finally(() => (done = true));
+    await others;
+    expect(got.id).toBe('/v2/users/u-slow');
+    expect(slowTries).toBe(13);
+    await client.close();
+    await srv.close();
+    close = undefined;
+
+    // Credentials whose every token Zoom's API refuses: the request stops after 8 renewals, with Zoom's 401.
+    let minted = 0;
+    const bad = await scriptedServer((req, res) => {
+      if (req.path === '/oauth/token') return json(res, 200, { access_token: `dead-${++minted}`, expires_in: 3599 });
+      return json(res, 401, { code: 124, message: 'Invalid access token.' });
+    });
+    close = bad.close;
+    const refused = clientFor(bad.url);
+    await expect(refused.get(route('GET', '/users/{userId}', { userId: 'u1' }))).rejects.toMatchObject({ status: 401 });
+    expect(minted).toBe(9);
+    await refused.close();
+  });
+
   it('sends the operations named as leads ahead of the reads already queued at their gate', async () => {
     const order: string[] = [];
     const srv = await scriptedServer((req, res) => {
