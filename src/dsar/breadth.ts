@@ -301,13 +301,10 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
       // are saved together, each naming its source, so a resume never mixes the two for one session.
       const { via, held } = s.participantsFrom ? { via: s.participantsFrom, held: undefined } : await participantsVia(s.client, kind);
       const out: Rec[] = [];
-      try {
-        for await (const row of listParticipants(s.client, uuid, via, kind, held)) {
-          if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });
-          else if (!idOf(row) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
-        }
-      } finally {
-        held?.(); // the place granted for the first page is never kept if it was not used
+      // listParticipants gives the place back if its first page never used it.
+      for await (const row of listParticipants(s.client, uuid, via, kind, held)) {
+        if (mine(row)) out.push({ meeting, source: participantsSource(kind, via), participant: row });
+        else if (!idOf(row) && !str(row.user_email) && str(row.name).trim().toLowerCase() === who.displayName.trim().toLowerCase()) nameOnly++;
       }
       return out;
     };

@@ -52,6 +52,12 @@ const MAX_RENEWALS = 8;
  */
 const MAX_TOKEN_DEATHS = 64;
 
+/** Which of several equivalent reads to send (`via`), and the place granted for its first request when the gates chose (ZoomClient.first). */
+export interface ReadChoice<V extends string> {
+  via: V;
+  held?: Release;
+}
+
 /**
  * The one way zdsar talks to Zoom's REST API: token, per-category pacing, retries that
  * honour Retry-After, typed errors. Domain code builds a Route and calls get/send/pages/items.

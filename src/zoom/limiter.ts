@@ -89,7 +89,7 @@ interface Spare {
   taken: boolean;
   take(gate: CategoryGate, release: Release): void;
   /** A gate that can no longer serve it (a daily limit): it fails once no gate is left. */
-  lost(gate: CategoryGate, err: unknown): void;
+  lost(err: unknown): void;
 }
 
 /**
@@ -208,7 +208,7 @@ export class CategoryGate {
     for (const w of q) this.settle(w, err);
     const spares = this.spares;
     this.spares = [];
-    for (const sp of spares) if (!sp.taken) sp.lost(this, err);
+    for (const sp of spares) if (!sp.taken) sp.lost(err);
   }
 
   get waiting(): number {
@@ -331,7 +331,7 @@ export class RateLimiter {
           if (onAbort) signal?.removeEventListener('abort', onAbort);
           resolve({ read: reads[gates.indexOf(gate)]!, release });
         },
-        lost: (_gate, err) => {
+        lost: (err) => {
           if (--open > 0 || spare.taken) return;
           spare.taken = true;
           if (onAbort) signal?.removeEventListener('abort', onAbort);
@@ -351,7 +351,7 @@ export class RateLimiter {
         if (g.offer(spare)) open++;
         else blocked ??= g.blockedBy;
       }
-      if (open === 0 && !spare.taken) spare.lost(gates[0]!, blocked);
+      if (open === 0 && !spare.taken) spare.lost(blocked);
     });
   }
 

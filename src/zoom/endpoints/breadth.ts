@@ -1,4 +1,4 @@
-import type { ZoomClient } from '../client.js';
+import type { ReadChoice, ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
 import type { Release } from '../limiter.js';
 import { listItems, type DateWindow } from '../paginate.js';
@@ -96,18 +96,12 @@ export function participantsSource(kind: 'meeting' | 'webinar', via: Participant
   return PARTICIPANTS[kind][via][0].slice(1).replace(/\/\{\w+\}/g, '');
 }
 
-/** Where a session's participants are read from, and the place already granted for its first page (when the gates chose). */
-export interface ParticipantsChoice {
-  via: ParticipantsVia;
-  held?: Release;
-}
-
 /**
  * Where to read a session's participants: the participants report (Heavy) or the past-meeting list
  * (Medium) serve the same rows, so whichever gate has room first (ZoomClient.first), with that place.
  * Asked once per session, for its first page; its pages follow it.
  */
-export async function participantsVia(client: ZoomClient, kind: 'meeting' | 'webinar' = 'meeting'): Promise<ParticipantsChoice> {
+export async function participantsVia(client: ZoomClient, kind: 'meeting' | 'webinar' = 'meeting'): Promise<ReadChoice<ParticipantsVia>> {
   const read = (via: ParticipantsVia) => ({ via, ...operation('GET', PARTICIPANTS[kind][via][0]) });
   const { read: chosen, release } = await client.first([read('past_meetings'), read('report')]);
   return { via: chosen.via, held: release };

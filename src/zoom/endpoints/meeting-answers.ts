@@ -4,7 +4,7 @@
  * results (the reports only, Heavy), a meeting's transcript (Medium) and its archived files (Light).
  * Each is one object per meeting or webinar instance, asked by its UUID; Zoom's answer is returned untouched.
  */
-import type { ZoomClient } from '../client.js';
+import type { ReadChoice, ZoomClient } from '../client.js';
 import { ZoomApiError } from '../errors.js';
 import type { Release } from '../limiter.js';
 import { listItems, type DateWindow } from '../paginate.js';
@@ -39,10 +39,7 @@ export function answersSource(template: string): string {
 }
 
 /** Where a session's Q&A or poll results are read from, and the place already granted for that read (when the gates chose). */
-export interface AnswersChoice {
-  via: AnswersVia;
-  held?: Release;
-}
+export type AnswersChoice = ReadChoice<AnswersVia>;
 
 /**
  * Which table to read a session's Q&A or poll results from: the past list (Medium) and the report (Heavy)
