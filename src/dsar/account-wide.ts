@@ -223,7 +223,12 @@ export class AccountWide {
     if (!p) {
       p = this.fetch(kind, key, items);
       this.memo.set(id, p);
-      if (retry) p.catch(() => this.memo.delete(id));
+      // Once saved, the file is the answer: a later caller finds it on disk (fetch), so memory holds only the
+      // reads in flight and the failures kept (20,000 sessions' answers are 60,000 saved files).
+      p.then(
+        () => this.memo.delete(id),
+        () => retry && this.memo.delete(id),
+      );
     }
     return p;
   }
@@ -235,7 +240,7 @@ export class AccountWide {
     if (await pathExists(path)) return path;
     // Not inside the concurrency limit: the people's units that wait for this hold its slots.
     if (this.o.signal.aborted) throw this.o.signal.reason;
-    const f = await RecordFile.create(path, 'ndjson');
+    const f = await RecordFile.create(path, 'ndjson', { scratch: true });
     try {
       for await (const r of items()) await f.write(r);
       await f.commit();

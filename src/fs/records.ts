@@ -30,14 +30,19 @@ export class RecordFile {
     private readonly tmp: string,
     readonly path: string,
     private readonly format: 'ndjson' | 'json-array',
+    private readonly scratch: boolean,
   ) {}
 
-  /** `frame.open` replaces a json-array's "[" (an object holding the array: `{"a":1,"list":[`); commit() takes the matching close. */
-  static async create(path: string, format: 'ndjson' | 'json-array', frame: { open?: string } = {}): Promise<RecordFile> {
+  /**
+   * `opts.open` replaces a json-array's "[" (an object holding the array: `{"a":1,"list":[`); commit() takes the matching close.
+   * `opts.scratch`: a part under .work, whose digest nobody asks later (fileDigest): not remembered, so a run of
+   * 20,000 sessions does not hold 60,000 digests.
+   */
+  static async create(path: string, format: 'ndjson' | 'json-array', opts: { open?: string; scratch?: boolean } = {}): Promise<RecordFile> {
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const handle = await open(tmp, 'wx', 0o600);
-    const f = new RecordFile(handle, tmp, path, format);
-    if (format === 'json-array') f.push(frame.open ?? '[');
+    const f = new RecordFile(handle, tmp, path, format, opts.scratch === true);
+    if (format === 'json-array') f.push(opts.open ?? '[');
     return f;
   }
 
@@ -62,7 +67,7 @@ export class RecordFile {
     await rename(this.tmp, this.path);
     await fsyncDir(dirname(this.path));
     const digest = { sha256: this.hash.digest('hex'), bytes: this.bytes, records: this.records };
-    rememberDigest(this.path, digest, await stat(this.path));
+    if (!this.scratch) rememberDigest(this.path, digest, await stat(this.path));
     return digest;
   }
 
@@ -190,7 +195,7 @@ interface Identity {
 /**
  * Digests computed while writing (RecordFile.commit), with the file's identity right after it was
  * published. Only this process's own files are in it: a resumed run starts empty and hashes what an
- * earlier run left. One small entry per committed file (category files, parts), never per record.
+ * earlier run left. One small entry per committed file that is not scratch (category files), never per record.
  */
 const written = new Map<string, { digest: { sha256: string; bytes: number }; id: Identity }>();
 
