@@ -33,7 +33,9 @@ import { listSmsSessions } from '../zoom/endpoints/access.js';
 import { monthWindows, type DateWindow } from '../zoom/paginate.js';
 import type { AccountWide } from './account-wide.js';
 import { CATEGORY } from './categories.js';
-import { itemBatches, listedItems, type Item, type ItemUnit } from './items.js';
+import { itemBatches, listedItems, streamedBatches, type Item, type ItemShape, type ItemUnit } from './items.js';
+import { ensurePrivateDir } from '../fs/atomic.js';
+import { readNdjson, RecordFile } from '../fs/records.js';
 import { readRecords } from './report/read.js';
 import { WORKPLACE_OPTIONAL } from './workplace-categories.js';
 import { CONTACT_CENTER_OPTIONAL } from './contact-center-categories.js';
@@ -69,9 +71,11 @@ export interface BreadthUnit {
 export interface BreadthPerson {
   readonly categories: Record<string, BreadthResult>;
   readonly dir: string;
+  /** The person's scratch folder (.work): removed once nothing is left to resume. */
+  readonly work: string;
   settle(name: string, run: () => Promise<BreadthResult>): Promise<void>;
   /** Walk units into parts and merge them into the category's file (no de-duplication: units never overlap); item units count each item's outcome (items.ts). */
-  collect(name: string, units: Array<BreadthUnit | ItemUnit>, coverage?: BreadthCoverage, noun?: string): Promise<BreadthResult>;
+  collect(name: string, units: Array<BreadthUnit | ItemUnit> | AsyncIterable<ItemUnit>, coverage?: BreadthCoverage, noun?: string): Promise<BreadthResult>;
 }
 
 /** Optional categories `--skip` may leave out, and the categories each covers. */
@@ -162,6 +166,64 @@ const stopsCategory = (e: unknown) => isFatal(e) || featureBlock(e) !== undefine
 /** The one way these categories fetch per item (items.ts): each item ends in its own outcome. */
 export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>): ItemUnit[] {
   return itemBatches(list, fetch, stopsCategory);
+}
+
+/** The same for a stream of values that are items by a shape (a person's sessions: made into batches as they are taken, named only when not collected). */
+export function itemsBy<T>(values: AsyncIterable<T>, shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>): AsyncIterable<ItemUnit> {
+  return streamedBatches(values, shape, fetch, stopsCategory);
+}
+
+/** A session of the meetings-joined list, as the context beside each record. */
+export interface Session {
+  uuid: string;
+  id?: unknown;
+  type?: unknown;
+  topic?: unknown;
+  start_time?: unknown;
+  hosted: boolean;
+}
+
+const sessionFiles = new WeakMap<BreadthPerson, Promise<string>>();
+
+/**
+ * The sessions of the person's meetings-joined list, each once, in the list's order, and whether they
+ * hosted it (the session's host address is theirs). Written once per run to their scratch folder (never trusted from an
+ * earlier run: the list may have been collected again) and read as a stream by each category that goes
+ * session by session (attendance, Q&A, polls, surveys, transcripts, archived files): the heavy person's
+ * 20,000 sessions are not held in memory, six times over.
+ */
+export async function* sessionsOf(p: BreadthPerson, hostEmail: string): AsyncGenerator<Session> {
+  let file = sessionFiles.get(p);
+  if (!file) {
+    file = writeSessions(p);
+    sessionFiles.set(p, file);
+  }
+  const host = hostEmail.trim().toLowerCase();
+  for await (const r of readNdjson(await file)) {
+    const m = r as Rec;
+    yield { uuid: str(m.uuid), id: m.id, type: m.type, topic: m.topic, start_time: m.start_time, hosted: host !== '' && str(m.user_email).trim().toLowerCase() === host };
+  }
+}
+
+async function writeSessions(p: BreadthPerson): Promise<string> {
+  await ensurePrivateDir(p.work);
+  const path = join(p.work, 'sessions.ndjson');
+  const out = await RecordFile.create(path, 'ndjson', { scratch: true });
+  // The one pass that needs every id at once; the set goes with it.
+  const seen = new Set<string>();
+  try {
+    for await (const m of recordsOf(p, 'meetings_attended')) {
+      const uuid = str(m.uuid);
+      if (!uuid || seen.has(uuid)) continue;
+      seen.add(uuid);
+      await out.write({ uuid, id: m.id, type: m.type, topic: m.topic, start_time: m.start_time, user_email: m.user_email });
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  return path;
 }
 
 /**
@@ -288,15 +350,12 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
   const idOf = (row: Rec) => str(row.participant_user_id) || str(row.id);
   const mine = (row: Rec) => (idOf(row) !== '' && idOf(row) === who.userId) || (str(row.user_email) !== '' && str(row.user_email).toLowerCase() === email);
   await dependsOn(p, 'meetings_attended', 'attendance', async () => {
-    const sessions = new Map<string, Rec>();
-    for await (const m of recordsOf(p, 'meetings_attended')) {
-      const uuid = str(m.uuid);
-      if (uuid && !sessions.has(uuid)) sessions.set(uuid, { uuid: m.uuid, id: m.id, type: m.type, topic: m.topic, start_time: m.start_time });
-    }
-    const kindOf = (m: Rec) => (WEBINAR_TYPES.has(Number(m.type)) ? ('webinar' as const) : ('meeting' as const));
-    const list: Array<Item<[string, Rec]>> = [...sessions].map(([uuid, m]) => ({ key: uuid, name: `${kindOf(m)} "${str(m.topic)}" of ${str(m.start_time).slice(0, 10)} (${uuid})`, value: [uuid, m] }));
-    const rowsOf = async ([uuid, meeting]: [string, Rec]): Promise<Rec[]> => {
-      const kind = kindOf(meeting);
+    const kindOf = (m: Session) => (WEBINAR_TYPES.has(Number(m.type)) ? ('webinar' as const) : ('meeting' as const));
+    const shape: ItemShape<Session> = { key: (m) => m.uuid, name: (m) => `${kindOf(m)} "${str(m.topic)}" of ${str(m.start_time).slice(0, 10)} (${m.uuid})` };
+    const rowsOf = async (session: Session): Promise<Rec[]> => {
+      const { uuid } = session;
+      const meeting = { uuid, id: session.id, type: session.type, topic: session.topic, start_time: session.start_time };
+      const kind = kindOf(session);
       // The report (Heavy) or the past list (Medium), whichever gate has room first, with that place. A session's rows
       // are saved together, each naming its source, so a resume never mixes the two for one session.
       const { via, held } = s.participantsFrom ? { via: s.participantsFrom, held: undefined } : await participantsVia(s.client, kind);
@@ -308,7 +367,7 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
       }
       return out;
     };
-    const r = await p.collect('attendance', items(list, rowsOf), undefined, 'meetings and webinars');
+    const r = await p.collect('attendance', itemsBy(sessionsOf(p, who.email), shape, rowsOf), undefined, 'meetings and webinars');
     const why = [
       'your own rows of the meetings and webinars you joined (the list above), matched by your Zoom user id (participant_user_id) or email address',
       nameOnly > 0 ? `${nameOnly} ${nameOnly === 1 ? 'row bears' : 'rows bear'} your name but neither id nor email (Zoom leaves them empty for some participants, e.g. signed out) and cannot be attributed to you, so ${nameOnly === 1 ? 'it was' : 'they were'} left out` : '',

@@ -247,7 +247,7 @@ class PersonCollection {
   constructor(
     private readonly env: CollectEnv,
     readonly dir: string,
-    private readonly work: string,
+    readonly work: string,
   ) {}
 
   /**
@@ -355,7 +355,7 @@ class PersonCollection {
   }
 
   /** Walk units into the category's file without de-duplication (breadth.ts: its units never overlap). */
-  collect(name: string, units: Array<BreadthUnit | ItemUnit>, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
+  collect(name: string, units: Array<BreadthUnit | ItemUnit> | AsyncIterable<ItemUnit>, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
     // Their own pools: batches waiting on the Heavy or Light gate must not hold the slots the Medium lists need.
     const env = this.env.breadth ? { ...this.env, limit: breadthPool(this.env.breadth.limit, name) } : this.env;
     return collectList(env, name, units, () => undefined, this.dir, this.work, coverage, noun);
@@ -542,7 +542,7 @@ const DISJOINT_UNITS = new Set(['recordings', 'meetings_attended', 'phone_call_h
  * Walk every unit of a list into its own part (skipping parts committed earlier; exported for the property tests), then
  * merge the parts, in order and each record once, into the category's file.
  */
-export async function collectList(env: CollectEnv, name: string, units: Array<ListUnit | ItemUnit>, idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
+export async function collectList(env: CollectEnv, name: string, units: Array<ListUnit | ItemUnit> | AsyncIterable<ItemUnit>, idOf: (r: Rec) => string | undefined, dir: string, work: string, coverage?: Coverage, noun?: string): Promise<CategoryResult> {
   const partsDir = join(work, name);
   await ensurePrivateDir(partsDir);
   const partPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.ndjson`);
@@ -550,54 +550,56 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
   const tallyPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.items.json`);
   const refused: string[] = [];
   const empty: string[] = [];
-  const tallies: ItemTally[] = [];
-  const outcomes = await Promise.allSettled(
-    units.map((u) =>
-      poolFor(env, name)(async () => {
-        const path = partPath(u);
-        if ('run' in u) {
-          tallies.push(await runItemUnit(env, name, u, path, tallyPath(u)));
+  // The units' keys in order (a stream's units are not kept once run), and their items' outcomes.
+  const keys: string[] = [];
+  let tally: ItemTally | undefined;
+  const pool = poolFor(env, name);
+  const walk = (u: ListUnit | ItemUnit) => {
+    keys.push(u.key);
+    if ('run' in u) tally ??= emptyTally();
+    return pool(async () => {
+      const path = partPath(u);
+      if ('run' in u) {
+        addInto(tally!, await runItemUnit(env, name, u, path, tallyPath(u)));
+        return;
+      }
+      if (await pathExists(path)) return;
+      if (env.signal.aborted) throw env.signal.reason;
+      const part = await RecordFile.create(path, 'ndjson', { scratch: true });
+      try {
+        for await (const item of u.items()) await part.write(item);
+        const d = await part.commit();
+        await env.progress(name, { status: 'part_done', unit: u.key, records: d.records });
+      } catch (e) {
+        // A unit Zoom answers with a documented "no data" (e.g. 404 code 3301 for a month without
+        // recordings) is an empty unit, not a failure.
+        await part.abort();
+        // (No part is kept for it: a resumed run asks again, so the category's outcome is the same.)
+        const why = noDataReason(e);
+        if (why) {
+          empty.push(why);
           return;
         }
-        if (await pathExists(path)) return;
-        if (env.signal.aborted) throw env.signal.reason;
-        const part = await RecordFile.create(path, 'ndjson');
-        try {
-          for await (const item of u.items()) await part.write(item);
-          const d = await part.commit();
-          await env.progress(name, { status: 'part_done', unit: u.key, records: d.records });
-        } catch (e) {
-          // A unit Zoom answers with a documented "no data" (e.g. 404 code 3301 for a month without
-          // recordings) is an empty unit, not a failure.
-          await part.abort();
-          // (No part is kept for it: a resumed run asks again, so the category's outcome is the same.)
-          const why = noDataReason(e);
-          if (why) {
-            empty.push(why);
-            return;
-          }
-          // A window Zoom refuses as outside what it serves is recorded as such, neither a failure nor a silent gap.
-          if (isOutsideServedWindow(e) && u.key.includes('_')) {
-            refused.push(u.key.replace('_', ' to '));
-            return;
-          }
-          throw e;
+        // A window Zoom refuses as outside what it serves is recorded as such, neither a failure nor a silent gap.
+        if (isOutsideServedWindow(e) && u.key.includes('_')) {
+          refused.push(u.key.replace('_', ' to '));
+          return;
         }
-      }),
-    ),
-  );
-  const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
+        throw e;
+      }
+    });
+  };
+  const errors = Symbol.asyncIterator in units ? await settleStream(units, pool.concurrency * 2, walk) : rejections(await Promise.allSettled(units.map(walk)));
   const abort = errors.find((e) => isAbort(e, env.signal));
   if (abort) throw abort;
-  const tally = units.some((u) => 'run' in u) ? tallies.reduce(addTally, emptyTally()) : undefined;
   const items = tally ? { items: { ...tally, ...(noun ? { of: noun } : {}) } } : {};
   if (errors.length > 0) {
     const why = noDataReason(errors[0]);
-    if (why && errors.length === units.length) return { status: 'no_data', note: why };
+    if (why && errors.length === keys.length) return { status: 'no_data', note: why };
     const block = featureBlock(errors[0]);
-    if (block && errors.length === units.length) return { status: 'unavailable', ...block };
-    const done = units.length - errors.length;
-    return { status: 'failed', error: `${describeError(errors[0], RESUME)}${units.length > 1 ? ` (${done} of ${units.length} parts saved; resume fetches only the rest)` : ''}`, ...(tally ? { coverage: { ...(coverage ?? { why: '' }), ...items } } : {}) };
+    if (block && errors.length === keys.length) return { status: 'unavailable', ...block };
+    const done = keys.length - errors.length;
+    return { status: 'failed', error: `${describeError(errors[0], RESUME)}${keys.length > 1 ? ` (${done} of ${keys.length} parts saved; resume fetches only the rest)` : ''}`, ...(tally ? { coverage: { ...(coverage ?? { why: '' }), ...items } } : {}) };
   }
   // One item that failed fails the category (the person is partial); its neighbours keep their outcomes.
   if (tally && tally.failed > 0) {
@@ -605,17 +607,18 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
     const first = t.named.find((x) => x.outcome === 'failed')!;
     return { status: 'failed', error: `${t.failed} of ${t.collected + t.no_data + t.gone + t.failed} ${noun ?? 'items'} could not be collected (${first.item}: ${first.reason}); resuming asks again for those only`, coverage: { ...(coverage ?? { why: '' }), ...items } };
   }
-  if (empty.length > 0 && empty.length === units.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
+  if (empty.length > 0 && empty.length === keys.length) return { status: 'no_data', note: empty[0], ...(coverage ? { coverage } : {}) };
   const file = CATEGORY.get(name)!.file;
   const out = await RecordFile.create(join(dir, file), 'json-array');
   // Parts are copied line by line, not parsed again; only units that can overlap are deduplicated by id.
-  const seen = units.length > 1 && !DISJOINT_UNITS.has(name) ? new Set<string>() : undefined;
+  const seen = keys.length > 1 && !DISJOINT_UNITS.has(name) ? new Set<string>() : undefined;
   let cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
   if (tally) cov = { ...(cov ?? { why: '' }), ...items };
   try {
-    for (const u of units) {
-      if (!(await pathExists(partPath(u)))) continue; // a window Zoom refused, or answered "no data"
-      for await (const line of readNdjsonLines(partPath(u))) {
+    for (const key of keys) {
+      const path = partPath({ key });
+      if (!(await pathExists(path))) continue; // a window Zoom refused, or answered "no data"
+      for await (const line of readNdjsonLines(path)) {
         const id = seen ? idOf(JSON.parse(line) as Rec) : undefined;
         if (id !== undefined) {
           if (seen!.has(id)) continue;
@@ -630,6 +633,44 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
     await out.abort();
     throw e;
   }
+}
+
+/**
+ * Run each unit of a stream as it is taken, at most `window` of them waiting in the pool at once: a
+ * person's 2,000 batches of sessions are neither queued nor held all at once. Returns the errors of the
+ * units that failed; an error of the stream itself is thrown once the units taken have settled.
+ */
+async function settleStream<U>(units: AsyncIterable<U>, window: number, run: (u: U) => Promise<void>): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  const running = new Set<Promise<void>>();
+  let broken: { error: unknown } | undefined;
+  try {
+    for await (const u of units) {
+      const p: Promise<void> = run(u)
+        .catch((e: unknown) => void errors.push(e))
+        .finally(() => running.delete(p));
+      running.add(p);
+      if (running.size >= window) await Promise.race(running);
+    }
+  } catch (e) {
+    broken = { error: e };
+  }
+  await Promise.all(running);
+  if (broken) throw broken.error;
+  return errors;
+}
+
+function rejections(settled: Array<PromiseSettledResult<unknown>>): unknown[] {
+  return settled.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
+}
+
+/** Add a unit's outcomes to the category's (in place: thousands of units, each adding a few named items). */
+function addInto(t: ItemTally, u: ItemTally): void {
+  t.collected += u.collected;
+  t.no_data += u.no_data;
+  t.gone += u.gone;
+  t.failed += u.failed;
+  t.named.push(...u.named);
 }
 
 /**
@@ -653,7 +694,7 @@ async function runItemUnit(env: CollectEnv, name: string, u: ItemUnit, path: str
   const { records, tally } = await u.run(retry);
   const kept = prior ? { ...stripped(prior), failed: 0, named: prior.named.filter((x) => x.outcome !== 'failed') } : emptyTally();
   const whole = addTally(kept, tally);
-  const part = await RecordFile.create(path, 'ndjson');
+  const part = await RecordFile.create(path, 'ndjson', { scratch: true });
   try {
     for (const line of priorLines) await part.writeJson(line);
     for (const r of records) await part.write(r);

@@ -66,6 +66,19 @@ export interface Item<T> {
 }
 
 /**
+ * How the values of a list are keyed, named and shown as items, computed when needed: a name and a row
+ * only for an item that did not end collected. A list of 20,000 sessions then holds the sessions, not
+ * 20,000 names built in advance for each of its categories.
+ */
+export interface ItemShape<T> {
+  key(t: T): string;
+  name(t: T): string;
+  listed?(t: T): Rec | undefined;
+}
+
+const AS_ITEM: ItemShape<Item<never>> = { key: (x) => x.key, name: (x) => x.name, listed: (x) => x.listed };
+
+/**
  * A batch of items: run() fetches them (or only the keys given: those that failed in an earlier run)
  * and returns the records of those collected plus the tally of every item's outcome.
  */
@@ -84,19 +97,40 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
  * neighbour's error never touches it). Keys depend only on the items, so a resumed run finds them.
  */
 export function itemBatches<T>(items: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): ItemUnit[] {
+  return shapedBatches(items, AS_ITEM, (x) => fetch(x.value), stop);
+}
+
+/** itemBatches for values that are items by a shape (their names made only for the tally). */
+export function shapedBatches<T>(values: readonly T[], shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): ItemUnit[] {
   const out: ItemUnit[] = [];
-  for (let i = 0; i < items.length; i += BATCH) {
-    const chunk = items.slice(i, i + BATCH);
-    out.push({
-      key: `b-${hash(chunk.map((x) => x.key).join('|'))}`,
-      run: async (only) => {
-        const todo = only ? chunk.filter((x) => only.has(x.key)) : chunk;
-        const outcomes = await Promise.all(todo.map((x) => settleItem(() => fetch(x.value), stop)));
-        return tallyOf(todo, outcomes);
-      },
-    });
-  }
+  for (let i = 0; i < values.length; i += BATCH) out.push(batchOf(values.slice(i, i + BATCH), shape, fetch, stop));
   return out;
+}
+
+/**
+ * The same units made from a stream as they are taken (collectList takes a few at a time): a person's
+ * 20,000 sessions are read from their file batch by batch, never held as a list. Same keys as shapedBatches.
+ */
+export async function* streamedBatches<T>(values: AsyncIterable<T>, shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): AsyncGenerator<ItemUnit> {
+  let chunk: T[] = [];
+  for await (const v of values) {
+    chunk.push(v);
+    if (chunk.length < BATCH) continue;
+    yield batchOf(chunk, shape, fetch, stop);
+    chunk = [];
+  }
+  if (chunk.length > 0) yield batchOf(chunk, shape, fetch, stop);
+}
+
+function batchOf<T>(chunk: T[], shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): ItemUnit {
+  return {
+    key: `b-${hash(chunk.map(shape.key).join('|'))}`,
+    run: async (only) => {
+      const todo = only ? chunk.filter((x) => only.has(shape.key(x))) : chunk;
+      const outcomes = await Promise.all(todo.map((x) => settleItem(() => fetch(x), stop)));
+      return tally(todo, outcomes, shape);
+    },
+  };
 }
 
 /**
@@ -121,19 +155,24 @@ export function listedItems<T>(key: string, list: () => AsyncIterable<Item<T>>, 
 
 /** The records and tally of items and their outcomes (same order). */
 export function tallyOf<T>(items: Array<Item<T>>, outcomes: ItemOutcome[]): { records: Rec[]; tally: ItemTally } {
+  return tally(items, outcomes, AS_ITEM);
+}
+
+function tally<T>(items: readonly T[], outcomes: ItemOutcome[], shape: ItemShape<T>): { records: Rec[]; tally: ItemTally } {
   const records: Rec[] = [];
-  const tally = emptyTally();
+  const t = emptyTally();
   outcomes.forEach((o, i) => {
     const x = items[i]!;
     if (o.outcome === 'collected') {
-      tally.collected++;
+      t.collected++;
       records.push(...o.records);
       return;
     }
-    tally[o.outcome]++;
-    tally.named.push({ key: x.key, item: x.name, outcome: o.outcome, reason: o.reason, ...(x.listed ? { listed: x.listed } : {}) });
+    t[o.outcome]++;
+    const listed = shape.listed?.(x);
+    t.named.push({ key: shape.key(x), item: shape.name(x), outcome: o.outcome, reason: o.reason, ...(listed ? { listed } : {}) });
   });
-  return { records, tally };
+  return { records, tally: t };
 }
 
 /** The outcomes in plain words, e.g. "12 meetings listed: 10 collected, 1 no data (…), 1 gone (…)". */

@@ -13,9 +13,9 @@ import type { ZoomClient } from '../zoom/client.js';
 import { ANSWER_READS, ARCHIVE_READ, answersVia, getArchivedFiles, getMeetingTranscript, HISTORY_READ, TRANSCRIPT_READ, type AnswerKind, type AnswersChoice, type AnswersVia, type SessionKind } from '../zoom/endpoints/meeting-answers.js';
 import { WEBINAR_TYPES } from '../zoom/endpoints/breadth.js';
 import { canRead, scopeBlock } from '../zoom/endpoints/workplace.js';
-import { dependsOn, items, recordsOf, type BreadthCoverage, type BreadthPerson, type BreadthResult } from './breadth.js';
+import { dependsOn, itemsBy, sessionsOf, type BreadthCoverage, type BreadthPerson, type BreadthResult, type Session } from './breadth.js';
 import { MEETING_ANSWERS_OPTIONAL } from './meeting-answers-categories.js';
-import type { Item } from './items.js';
+import type { ItemShape } from './items.js';
 import type { AccountWide } from './account-wide.js';
 
 type Rec = Record<string, unknown>;
@@ -39,15 +39,7 @@ export interface MeetingAnswersSubject {
   emails: string[];
 }
 
-/** A session of the meetings-joined list, as the context beside each record. */
-export interface Session {
-  uuid: string;
-  id?: unknown;
-  type?: unknown;
-  topic?: unknown;
-  start_time?: unknown;
-  hosted: boolean;
-}
+export type { Session } from './breadth.js';
 
 /** What one session's answer gave: the person's records, and how many entries were left out and why. */
 export interface Selection {
@@ -135,27 +127,14 @@ const SELECT: Record<AnswerKind, (answer: Rec, meeting: Session, source: string,
 const CATEGORY_OF: Record<AnswerKind, string> = { qa: 'meeting_qa', polls: 'meeting_polls', survey: 'meeting_surveys' };
 const NOUN: Record<AnswerKind, string> = { qa: 'Q&A entries', polls: 'poll entries', survey: 'survey entries' };
 
-/** The sessions of the meetings-joined list, each once, and whether the person hosted it (by the host's address). */
-export async function sessionsOf(p: BreadthPerson, hostEmail: string): Promise<Session[]> {
-  const host = hostEmail.trim().toLowerCase();
-  const byUuid = new Map<string, Session>();
-  for await (const m of recordsOf(p, 'meetings_attended')) {
-    const uuid = str(m.uuid);
-    if (!uuid || byUuid.has(uuid)) continue;
-    byUuid.set(uuid, { uuid, id: m.id, type: m.type, topic: m.topic, start_time: m.start_time, hosted: host !== '' && str(m.user_email).trim().toLowerCase() === host });
-  }
-  return [...byUuid.values()];
-}
-
 // No topic in an item's name or listed row: they go into the manifest and report.html, and a topic is free text that may name others.
-const itemName = (s: Session) => `${kindOf(s)} of ${str(s.start_time).slice(0, 10)} (${s.uuid})`;
+const SESSION_ITEM: ItemShape<Session> = { key: (s) => s.uuid, name: (s) => `${kindOf(s)} of ${str(s.start_time).slice(0, 10)} (${s.uuid})`, listed: (s) => ({ uuid: s.uuid, start_time: s.start_time }) };
 
 /** The categories of one person, run once the meetings-joined list is settled. */
 export async function meetingAnswersPlan(p: BreadthPerson, s: MeetingAnswersSettings, who: MeetingAnswersSubject): Promise<void> {
   const leaveOut = (group: string) => Promise.all(MEETING_ANSWERS_OPTIONAL[group]!.map((name) => p.settle(name, async () => ({ status: 'unavailable', reason: 'skipped', note: `left out of this export with --skip ${group}` }))));
   const granted = s.client.auth.scopes().then((x) => new Set(x));
-  let sessions: Promise<Session[]> | undefined;
-  const all = () => (sessions ??= sessionsOf(p, who.email));
+  const all = () => sessionsOf(p, who.email);
   const emails = new Set(who.emails.map((e) => e.trim().toLowerCase()).filter(Boolean));
   await Promise.all([
     s.skip.has('meeting_answers') ? leaveOut('meeting_answers') : Promise.all((['qa', 'polls', 'survey'] as const).map((what) => answers(p, s, what, all, emails, granted))),
@@ -170,10 +149,9 @@ async function readable(granted: Promise<ReadonlySet<string>>, kind: SessionKind
   return (['past', 'report'] as const).filter((v) => reads[v] && canRead(g, reads[v]!));
 }
 
-function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, all: () => Promise<Session[]>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>): Promise<void> {
+function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, all: () => AsyncIterable<Session>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>): Promise<void> {
   return dependsOn(p, 'meetings_attended', CATEGORY_OF[what], async () => {
-    const list = await all();
-    const r = await sessionsRead(p, s, what, list, emails, granted);
+    const r = await sessionsRead(p, s, what, all, emails, granted);
     return 'counted' in r ? withWhy(r.result, answersWhy(what, r.counted)) : r;
   });
 }
@@ -182,10 +160,11 @@ function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, 
  * Each session's results of one kind (each session an item), the person's entries selected from them; or,
  * when the app may read neither table for a kind of session listed, the category unavailable (said once).
  */
-async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, list: Session[], emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>, coverage?: BreadthCoverage): Promise<BreadthResult | { result: BreadthResult; counted: { others: number; unattributed: number } }> {
+async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, list: () => AsyncIterable<Session>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>, coverage?: BreadthCoverage): Promise<BreadthResult | { result: BreadthResult; counted: { others: number; unattributed: number } }> {
   const name = CATEGORY_OF[what];
   const tables = { meeting: await readable(granted, 'meeting', what), webinar: await readable(granted, 'webinar', what) };
-  const kinds = new Set(list.map(kindOf));
+  const kinds = new Set<SessionKind>();
+  for await (const x of list()) if (kinds.add(kindOf(x)).size === 2) break;
   const blocked = [...kinds].find((k) => tables[k].length === 0);
   if (blocked) {
     const reads = ANSWER_READS[blocked][what];
@@ -203,8 +182,7 @@ async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: A
     counted.unattributed += sel.unattributed;
     return sel.records;
   };
-  const list2: Array<Item<Session>> = list.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
-  return { result: await p.collect(name, items(list2, fetch), coverage, 'meetings and webinars'), counted };
+  return { result: await p.collect(name, itemsBy(list(), SESSION_ITEM, fetch), coverage, 'meetings and webinars'), counted };
 }
 
 /** The coverage of an answers category in words: where the entries come from and what was left out. */
@@ -226,17 +204,18 @@ function withWhy(r: BreadthResult, why: string): BreadthResult {
 }
 
 /** Transcripts and archived files of the meetings the person hosted (not webinars: both reads are of meetings). */
-function hostedReads(p: BreadthPerson, all: () => Promise<Session[]>, granted: Promise<ReadonlySet<string>>, client: ZoomClient, userId: string): Promise<unknown> {
+function hostedReads(p: BreadthPerson, all: () => AsyncIterable<Session>, granted: Promise<ReadonlySet<string>>, client: ZoomClient, userId: string): Promise<unknown> {
   const one = (name: string, template: string, read: (uuid: string) => Promise<Rec>, as: string, why: string) =>
     dependsOn(p, 'meetings_attended', name, async () => {
       if (!canRead(await granted, template)) return { status: 'unavailable', ...scopeBlock(template) } as BreadthResult;
-      const hosted = (await all()).filter((x) => x.hosted && kindOf(x) === 'meeting');
-      const list: Array<Item<Session>> = hosted.map((x) => ({ key: x.uuid, name: itemName(x), listed: { uuid: x.uuid, start_time: x.start_time }, value: x }));
+      const hosted = async function* () {
+        for await (const x of all()) if (x.hosted && kindOf(x) === 'meeting') yield x;
+      };
       // The report's host address decides what is asked; Zoom's own host_id decides what is kept (another host's is left out).
       let otherHost = 0;
       const r = await p.collect(
         name,
-        items(list, async (x) => {
+        itemsBy(hosted(), SESSION_ITEM, async (x) => {
           const got = await read(x.uuid);
           if (str(got.host_id) && str(got.host_id) !== userId) return (otherHost++, []);
           return [{ meeting: x, [as]: got }];
@@ -279,7 +258,7 @@ export function meetingAnswersOfOutsider(p: BreadthPerson, s: MeetingAnswersSett
           list.push({ uuid, id: m.meeting_id, type: m.type, topic: m.topic, start_time: m.start_time, hosted: false });
         }
         const w = s.accountWide.historyWindow();
-        const r = await sessionsRead(p, s, what, list, emails, granted, { from: w.from, to: w.to, why: '', limit: 'zoom' });
+        const r = await sessionsRead(p, s, what, () => fromList(list), emails, granted, { from: w.from, to: w.to, why: '', limit: 'zoom' });
         return 'counted' in r ? withWhy(r.result, outsiderWhy(what, list.length, w, r.counted)) : r;
       });
     }),
@@ -302,4 +281,8 @@ export function outsiderWhy(what: AnswerKind, sessions: number, w: { from: strin
   ]
     .filter(Boolean)
     .join('; ');
+}
+
+async function* fromList<T>(list: readonly T[]): AsyncGenerator<T> {
+  yield* list;
 }

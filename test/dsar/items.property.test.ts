@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
 import { collectList, type CollectEnv } from '../../src/dsar/collect.js';
-import { itemBatches, listedItems, settleItem, tallyOf, type Item } from '../../src/dsar/items.js';
+import { itemBatches, listedItems, settleItem, shapedBatches, tallyOf, type Item, type ItemShape } from '../../src/dsar/items.js';
 import { ANSWER_MEANINGS, ZoomApiError } from '../../src/zoom/errors.js';
 
 type Rec = Record<string, unknown>;
@@ -136,6 +136,27 @@ describe('one rule for items (items.ts): every listed item ends in exactly one o
     const { tally } = tallyOf(itemsOf(['a', 'b']), [{ outcome: 'gone', reason: 'in the trash' }, { outcome: 'collected', records: [] }]);
     expect(tally).toMatchObject({ collected: 1, gone: 1, no_data: 0, failed: 0 });
     expect(tally.named).toEqual([{ key: 'a', item: 'summary a', outcome: 'gone', reason: 'in the trash', listed: { meeting_uuid: 'a' } }]);
+  });
+
+  it('shapedBatches: the same units and outcomes as itemBatches; a name is made only for an item not collected', async () => {
+    await fc.assert(
+      fc.asyncProperty(answersArb, async (answers) => {
+        const keys = [...answers.keys()];
+        const fetch = fetcherFor(answers);
+        const named: string[] = [];
+        const shape: ItemShape<string> = { key: (k) => k, name: (k) => (named.push(k), `summary ${k}`), listed: (k) => ({ meeting_uuid: k }) };
+        const shaped = shapedBatches(keys, shape, fetch);
+        const plain = itemBatches(itemsOf(keys), fetch);
+        // Same keys: a run resumed across the change finds its parts.
+        expect(shaped.map((u) => u.key)).toEqual(plain.map((u) => u.key));
+        for (let i = 0; i < shaped.length; i++) {
+          const [a, b] = [await shaped[i]!.run(), await plain[i]!.run()];
+          expect(a).toEqual(b);
+        }
+        expect(named.sort()).toEqual(keys.filter((k) => expected(answers.get(k)!) !== 'collected').sort());
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('listedItems: items known only when the unit runs end in their own outcomes; a resume asks only the keys given', async () => {
