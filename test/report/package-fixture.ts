@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { digestFile, RecordFile } from '../../src/fs/records.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../../src/dsar/manifest.js';
+import { ROW_CAP } from '../../src/dsar/report/index.js';
 
 export const HOSTILE = {
   script: '<script>document.title="pwned";alert(1)</script>',
@@ -82,6 +83,9 @@ export async function buildPackage(packageDir: string, externalProbe = 'http://1
   await writeList(join(aDir, 'cloud_recordings_trash.json'), []);
   const calls = Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, start_time: iso(2024, 4 + (i % 3), 10 + i), direction: i % 2 ? 'inbound' : 'outbound', caller_name: i === 0 ? HOSTILE.script : 'Alice A', caller_number: '+15550001', callee_name: i === 1 ? HOSTILE.img : 'Carol C', callee_number: '+15550002', duration: 60 + i, result: 'answered' }));
   await writeList(join(aDir, 'phone_call_history.json'), calls);
+  // More rows than the page shows, in a category without a chart: the rest are counted, not shown.
+  const elements = Array.from({ length: ROW_CAP + 7 }, (_, i) => ({ call_element_id: `e${i}`, call_id: `c${i % 7}`, start_time: iso(2024, 4, 10), direction: 'outbound' }));
+  await writeList(join(aDir, 'phone_call_elements.json'), elements);
   await writeList(join(aDir, 'phone_voicemails.json'), [{ id: 'vm1', date_time: iso(2024, 5, 1), caller_name: HOSTILE.img, caller_number: '+15550003', duration: 18, status: 'unread', download_url: `${externalProbe}/v/1` }]);
   mkdirSync(join(aDir, 'files', 'recordings'), { recursive: true });
   writeFileSync(join(aDir, 'files', 'recordings', '0001-f1.mp4'), Buffer.alloc(4096, 1));
@@ -114,6 +118,7 @@ export async function buildPackage(packageDir: string, externalProbe = 'http://1
       phone_profile: { status: 'no_data', note: 'this user has no Zoom Phone licence' },
       phone_call_history: { status: 'done', records: calls.length, file: 'phone_call_history.json' },
       phone_voicemails: { status: 'done', records: 1, file: 'phone_voicemails.json' },
+      phone_call_elements: { status: 'done', records: elements.length, file: 'phone_call_elements.json' },
     },
     files: await files(alice),
   };

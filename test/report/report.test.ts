@@ -82,6 +82,10 @@ describe('report.html files', () => {
     expect(alice).toContain('2023-01-10 to 2024-12-31');
     expect(alice).toContain('2024-12-31 10:05 UTC by zdsar 0.1.0');
     expect(alice).toContain(`… and ${620 - ROW_CAP} more in meetings.json`);
+    expect(alice).toContain('… and 7 more in phone_call_elements.json');
+    const legs = alice.slice(alice.indexOf('id="cat-phone_call_elements"'), alice.indexOf('more in phone_call_elements.json'));
+    expect(legs).toContain(`<td class="num">${ROW_CAP}</td>`);
+    expect(legs).not.toContain(`<td class="num">${ROW_CAP + 1}</td>`);
     expect(alice).toMatch(/Meetings you host<\/a><\/td>\s*<td><span class="status s-done">collected<\/span><\/td>\s*<td class="num">620<\/td>/);
     expect(alice).toMatch(/Call history<\/a><\/td>\s*<td><span class="status s-done">collected<\/span><\/td>\s*<td class="num">7<\/td>/);
     expect(alice).toContain('this user has no Zoom Phone licence');

@@ -33,7 +33,7 @@ import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
 import type { Article15Statement } from '../article15.js';
 import { html, localHref, page, trusted, type Html } from './html.js';
-import { isRecord, readObject, readRecords, type Rec } from './read.js';
+import { isRecord, readObject, recordTexts, type Rec } from './read.js';
 
 export const ROW_CAP = 500;
 export const REPORT_FILE = 'report.html';
@@ -469,8 +469,11 @@ ${total > rows.length ? html`<p class="more">… and ${fmtNum(total - rows.lengt
   let n = 0;
   let unreadable: string | undefined;
   try {
-    for await (const rec of readRecords(path)) {
+    // Past the rows shown, a record is parsed only for the activity chart; the rest are counted.
+    for await (const text of recordTexts(path)) {
       n++;
+      if (!feed && n > ROW_CAP) continue;
+      const rec = text.record();
       if (feed) {
         const meetingKey = feed.series === 'meetings' ? String(rec.uuid ?? '') : '';
         if (!(meetingKey && seenMeetings.has(meetingKey))) {

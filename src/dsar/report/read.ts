@@ -14,27 +14,35 @@ const WHOLE_PARSE_CAP = 32 * 1024 * 1024;
  * A missing file yields nothing.
  */
 export async function* readRecords(path: string): AsyncGenerator<Rec> {
+  for await (const r of recordTexts(path)) yield r.record();
+}
+
+/**
+ * The records of a category file as readRecords gives them, each parsed only when asked (record()):
+ * a page that shows the first rows of a file and counts the rest reads the rest without parsing it.
+ */
+export async function* recordTexts(path: string): AsyncGenerator<{ record: () => Rec }> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
     return;
   }
+  const rec = (v: unknown): Rec => (isRecord(v) ? v : { value: v });
   if (await isLineArray(path)) {
     for await (const raw of readLines(path)) {
       const line = raw.trim();
       if (line === '' || line === '[' || line === ']' || line === '[]') continue;
       const json = line.endsWith(',') ? line.slice(0, -1) : line;
-      const v = JSON.parse(json) as unknown;
-      yield isRecord(v) ? v : { value: v };
+      yield { record: () => rec(JSON.parse(json)) };
     }
     return;
   }
   if (size > WHOLE_PARSE_CAP) throw new Error(`${path}: too large to read in this layout`);
   const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
   if (Array.isArray(v)) {
-    for (const r of v) yield isRecord(r) ? r : { value: r };
-  } else if (isRecord(v)) yield v;
+    for (const r of v) yield { record: () => rec(r) };
+  } else if (isRecord(v)) yield { record: () => v };
 }
 
 /** Read a single-object file (profile.json, settings.json), capped. */
