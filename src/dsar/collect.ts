@@ -8,7 +8,7 @@ import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
 import { SIX_MONTH_MARGIN_DAYS, addCalendarMonths, addDays, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
-import { monthWindows, type DateWindow } from '../zoom/paginate.js';
+import { monthWindows, monthWindowsCutAt, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { workplaceBlock } from '../zoom/endpoints/workplace.js';
 import { workplacePlan } from './workplace.js';
@@ -542,10 +542,7 @@ function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => As
  * ones are marked `beyondSixMonths` (a 400 code 300 there is Zoom keeping the limit: refused, not failed).
  */
 function windowUnitsCutAtSixMonths(range: DateWindow, six: DateWindow | undefined, items: (w: DateWindow) => AsyncIterable<Rec>): ListUnit[] {
-  if (six && six.from <= range.from) return windowUnits(range, items);
-  const olderTo = six ? isoDay(addDays(parseIsoDay(six.from), -1)) : range.to;
-  const recent = six ? windowUnits({ from: six.from, to: range.to }, items) : [];
-  return [...recent, ...windowUnits({ from: range.from, to: olderTo }, items).map((u) => ({ ...u, beyondSixMonths: true }))];
+  return monthWindowsCutAt(range.from, range.to, six?.from).map(({ beyond, ...w }) => ({ key: `${w.from}_${w.to}`, items: () => items(w), ...(beyond ? { beyondSixMonths: true } : {}) }));
 }
 
 /**
