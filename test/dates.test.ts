@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addCalendarMonths, earliestWithinMonths, humanTime, isoDay, parseIsoDay, sixMonthsFrom } from '../src/dates.js';
 import { parseDateArg } from '../src/ledger/deadlines.js';
-import { dayWindows, monthWindows } from '../src/zoom/paginate.js';
+import { dayWindows, monthWindows, monthWindowsCutAt } from '../src/zoom/paginate.js';
 
 describe('one home for dates (src/dates.ts)', () => {
   it('parses YYYY-MM-DD as UTC midnight and refuses other forms and impossible days, naming the value', () => {
@@ -22,6 +22,19 @@ describe('one home for dates (src/dates.ts)', () => {
       { from: '2026-01-31', to: '2026-01-31' },
     ]);
     expect(isoDay(addCalendarMonths(parseIsoDay('2026-01-31'), 1))).toBe('2026-02-28');
+  });
+
+  it("month windows cut where Zoom's six months begin: the recent ones as a six-month list asks for them, the older ones marked (the account's call recordings)", () => {
+    const recent = monthWindows('2026-06-08', '2026-12-06');
+    const cut = monthWindowsCutAt('2025-10-06', '2026-12-06', '2026-06-08');
+    expect(cut.filter((w) => !w.beyond).map(({ from, to }) => ({ from, to }))).toEqual(recent);
+    expect(cut.filter((w) => w.beyond).map(({ from, to }) => ({ from, to }))).toEqual(monthWindows('2025-10-06', '2026-06-07'));
+    // Every day of the range in exactly one window, newest first.
+    expect(cut.at(-1)!.from).toBe('2025-10-06');
+    for (let k = 1; k < cut.length; k++) expect(isoDay(new Date(parseIsoDay(cut[k]!.to).getTime() + 86_400_000))).toBe(cut[k - 1]!.from);
+    // A range inside the six months: nothing beyond; a range wholly before them: everything beyond.
+    expect(monthWindowsCutAt('2026-07-01', '2026-12-06', '2026-06-08').every((w) => !w.beyond)).toBe(true);
+    expect(monthWindowsCutAt('2025-01-01', '2025-03-31', undefined).every((w) => w.beyond)).toBe(true);
   });
 
   it('six months back from a month end: the later of the clamped and the rolled-over reading, plus the margin (issue 23 item 11)', () => {

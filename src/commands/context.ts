@@ -138,7 +138,7 @@ export function withJson(cmd: Command): Command {
 export function withPeople(cmd: Command): Command {
   return cmd
     .option('--csv <file>', 'a CSV of people (header with an email column, or one address per line); "-" for stdin')
-    .option('--emails <list>', 'comma-separated email addresses; one person\'s further addresses and phone numbers joined with "|" (a@x.org|a@old.org|+442079460018)')
+    .option('--emails <list>', 'comma-separated email addresses; one person\'s further addresses and phone numbers joined with "|", numbers with their country code, spaces allowed (a@x.org|a@old.org|+44 20 7946 0018)')
     .option('--email-column <name>', 'the CSV column that holds the addresses, when the header has several candidates')
     .option('--phone-column <name>', 'the CSV column that holds phone numbers (with country code), when the header has several candidates')
     .option('--show-emails', 'name people by address in progress and log lines (default: by position)');

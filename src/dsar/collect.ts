@@ -6,9 +6,9 @@ import { ensurePrivateDir, isTemporaryFile, pathExists, writeFileAtomic } from '
 import { RecordFile, digestFile, readNdjsonLines } from '../fs/records.js';
 import type { ZoomClient } from '../zoom/client.js';
 import * as zoom from '../zoom/endpoints/access.js';
-import { SIX_MONTH_MARGIN_DAYS, addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
+import { SIX_MONTH_MARGIN_DAYS, addCalendarMonths, addDays, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
 import { describeError, isOutsideServedWindow, noDataMeaning, ZOOM_CODE, ZoomApiError } from '../zoom/errors.js';
-import { monthWindows, type DateWindow } from '../zoom/paginate.js';
+import { monthWindows, monthWindowsCutAt, type DateWindow } from '../zoom/paginate.js';
 import { breadthPlan, featureBlock as breadthBlock, type BreadthSettings, type BreadthUnit } from './breadth.js';
 import { workplaceBlock } from '../zoom/endpoints/workplace.js';
 import { workplacePlan } from './workplace.js';
@@ -47,6 +47,8 @@ export interface Coverage {
   limit?: 'zoom' | 'asked';
   /** Windows Zoom refused as outside what it serves (not a failure, not a silent gap). */
   refused?: string[];
+  /** What Zoom answered to the first window it refused, quoted (e.g. 400 code 300 "…"). */
+  refused_answer?: string;
   /** Meetings known from recordings or reports that no API list returns (meetings only). */
   not_reached?: string[];
   /** Categories of items (items.ts): each listed item's outcome counted, those not collected named; `of`: what the items are. */
@@ -128,6 +130,8 @@ export { SIX_MONTH_MARGIN_DAYS };
 interface ListUnit {
   key: string;
   items: () => AsyncIterable<Rec>;
+  /** A window starting before Zoom's past six months, of a list whose spec states no such limit (isOutsideServedWindow). */
+  beyondSixMonths?: boolean;
 }
 
 /**
@@ -410,17 +414,17 @@ class PersonCollection {
       const byOwner = (what: string, cov: Coverage): Coverage => ({ ...cov, why: `${noPhone}: found in the account's ${what} by your Zoom user id (${userId}), kept only where you are the owner (owner.id); never by a phone number, which others may share; ${cov.why}` });
       // A row that names no owner at all cannot be told to be theirs or not: counted and said, never guessed.
       const unowned = (r: Rec) => (Array.isArray(r.participants) ? !r.participants.some((x) => isRecord(x) && isRecord(x.owner) && idString(x.owner.id)) : !(isRecord(r.owner) && idString(r.owner.id)));
-      const leaverList = (name: string, what: string, window: DateWindow | undefined, cov: Coverage, rows: (w: DateWindow) => AsyncIterable<Rec>, keep: (r: Rec) => boolean, idOf: (r: Rec) => string | undefined) =>
+      const leaverList = (name: string, what: string, units: (items: (w: DateWindow) => AsyncIterable<Rec>) => ListUnit[], cov: Coverage, rows: (w: DateWindow) => AsyncIterable<Rec>, keep: (r: Rec) => boolean, idOf: (r: Rec) => string | undefined) =>
         this.settle(name, async () => {
           if (accountWithoutPhone) return { status: 'no_data', note: noPhone };
           let unknown = 0;
           const counted = (r: Rec) => (unowned(r) && unknown++, keep(r));
-          let r = await collectList(this.env, name, windowUnits(window, (w) => filtered(rows(w), counted)), idOf, this.dir, this.work, byOwner(what, cov));
+          let r = await collectList(this.env, name, units((w) => filtered(rows(w), counted)), idOf, this.dir, this.work, byOwner(what, cov));
           if (r.status === 'done' && unknown > 0) {
             const c2: Coverage = { ...(r.coverage ?? cov), why: `${(r.coverage ?? cov).why}; ${unknown} ${unknown === 1 ? 'row' : 'rows'} of the account's ${what} read in this run name${unknown === 1 ? 's' : ''} no owner, so nothing in Zoom's answer says whose ${unknown === 1 ? 'it is' : 'they are'}: not included, and whether any is yours cannot be told` };
             r = { ...r, coverage: c2, note: coverageNote(c2) };
           }
-          if (r.status !== 'done' || r.records !== 0 || unknown > 0) return r;
+          if (r.status !== 'done' || r.records !== 0 || unknown > 0 || r.coverage?.refused) return r;
           await rm(join(this.dir, CATEGORY.get(name)!.file), { force: true });
           return { status: 'no_data', note: `${noPhone}; the account's ${what} hold${what.endsWith('s') ? '' : 's'} none whose owner is your Zoom user id either` };
         });
@@ -432,9 +436,11 @@ class PersonCollection {
           aw ? aw.shared(kind, w, () => list(w)) : list(w);
       const accountSms = shared('phone_sms_sessions', (w) => zoom.listAccountSmsSessions(c, w));
       await settleAll([
-        leaverList('phone_voicemails', 'voicemails', sixMonths, recent, shared('phone_voice_mails', (w) => zoom.listAccountVoicemails(c, w)), ownsRow, (r) => idString(r.id)).then(after.voicemails),
-        leaverList('phone_sms', 'SMS conversations', range, whole, accountSms, inSession, (r) => idString(r.session_id)).then(() => after.sms?.((w) => filtered(accountSms(w), inSession))),
-        leaverList('phone_recordings', 'call recordings', sixMonths, recent, shared('phone_recordings', (w) => zoom.listAccountPhoneRecordings(c, w)), ownsRow, (r) => idString(r.id)),
+        leaverList('phone_voicemails', 'voicemails', (items) => windowUnits(sixMonths, items), recent, shared('phone_voice_mails', (w) => zoom.listAccountVoicemails(c, w)), ownsRow, (r) => idString(r.id)).then(after.voicemails),
+        leaverList('phone_sms', 'SMS conversations', (items) => windowUnits(range, items), whole, accountSms, inSession, (r) => idString(r.session_id)).then(() => after.sms?.((w) => filtered(accountSms(w), inSession))),
+        // The account's recordings: the spec states one month per call and no six-month limit (the user's list
+        // states one), so the whole history; should Zoom refuse the older months after all, the coverage says so.
+        leaverList('phone_recordings', 'call recordings', (items) => windowUnitsCutAtSixMonths(range, sixMonths, items), whole, shared('phone_recordings', (w) => zoom.listAccountPhoneRecordings(c, w)), ownsRow, (r) => idString(r.id)),
       ]);
       return;
     }
@@ -531,6 +537,15 @@ function windowUnits(range: DateWindow | undefined, items: (w: DateWindow) => As
 }
 
 /**
+ * The whole range's month windows for a list whose spec states no six-month limit, cut where Zoom's past
+ * six months begin (`six`, withinSixMonths): the recent windows are those of the six months, and the older
+ * ones are marked `beyondSixMonths` (a 400 code 300 there is Zoom keeping the limit: refused, not failed).
+ */
+function windowUnitsCutAtSixMonths(range: DateWindow, six: DateWindow | undefined, items: (w: DateWindow) => AsyncIterable<Rec>): ListUnit[] {
+  return monthWindowsCutAt(range.from, range.to, six?.from).map(({ beyond, ...w }) => ({ key: `${w.from}_${w.to}`, items: () => items(w), ...(beyond ? { beyondSixMonths: true } : {}) }));
+}
+
+/**
  * Lists whose units never hold the same record: date windows of a list filtered by the record's own
  * date (a recording, call, voicemail or meeting instance has one start date, in exactly one window).
  * Their parts are merged without an id set. Every other list with several units (the meeting list
@@ -549,6 +564,7 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
   // An item unit's outcomes (items.ts) beside its part: read back by a resumed run, so the counts stay whole.
   const tallyPath = (u: { key: string }) => join(partsDir, `${safeName(u.key)}.items.json`);
   const refused: string[] = [];
+  let refusedAnswer: string | undefined;
   const empty: string[] = [];
   // The units' keys in order (a stream's units are not kept once run), and their items' outcomes.
   const keys: string[] = [];
@@ -581,8 +597,9 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
           return;
         }
         // A window Zoom refuses as outside what it serves is recorded as such, neither a failure nor a silent gap.
-        if (isOutsideServedWindow(e) && u.key.includes('_')) {
+        if (isOutsideServedWindow(e, 'beyondSixMonths' in u && u.beyondSixMonths) && u.key.includes('_')) {
           refused.push(u.key.replace('_', ' to '));
+          refusedAnswer ??= quoteAnswer(e as ZoomApiError);
           return;
         }
         throw e;
@@ -612,7 +629,7 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
   const out = await RecordFile.create(join(dir, file), 'json-array');
   // Parts are copied line by line, not parsed again; only units that can overlap are deduplicated by id.
   const seen = keys.length > 1 && !DISJOINT_UNITS.has(name) ? new Set<string>() : undefined;
-  let cov: Coverage | undefined = coverage && refused.length > 0 ? { ...coverage, limit: 'zoom', refused: refused.sort() } : coverage;
+  let cov: Coverage | undefined = coverage && refused.length > 0 ? refusedCoverage(coverage, refused.sort(), refusedAnswer!) : coverage;
   if (tally) cov = { ...(cov ?? { why: '' }), ...items };
   try {
     for (const key of keys) {
@@ -766,9 +783,26 @@ function sixMonthCoverage(range: DateWindow, six: DateWindow | undefined, whole:
   return { ...six, why: `Zoom serves this for the past six months only (${SIX_MONTH_MARGIN_DAYS} days kept as a margin for Zoom's clock); nothing older can be asked for`, limit: 'zoom' };
 }
 
+/** Zoom's answer in the words the coverage quotes: 400 code 300 "…". */
+function quoteAnswer(e: ZoomApiError): string {
+  return `${e.status}${e.code !== undefined ? ` code ${e.code}` : ''} "${e.zoomMessage}"`;
+}
+
+/**
+ * The coverage of a list some of whose windows Zoom refused as outside what it serves: it starts the day
+ * after the newest window refused (Zoom's limit, not a failure: `limit` zoom), and names the windows and
+ * Zoom's answer. Windows are "from to" (yyyy-mm-dd), sorted.
+ */
+function refusedCoverage(coverage: Coverage, refused: string[], answer: string): Coverage {
+  const newest = refused.map((w) => w.slice(-10)).sort().at(-1)!;
+  const after = isoDay(addDays(parseIsoDay(newest), 1));
+  const from = coverage.from && after > coverage.from && (!coverage.to || after <= coverage.to) ? { from: after } : {};
+  return { ...coverage, ...from, limit: 'zoom', refused, refused_answer: answer };
+}
+
 /** The coverage in one plain sentence (the category's note). */
 export function coverageNote(c: Coverage, noun?: string): string {
-  const refused = c.refused?.length ? `; Zoom refused ${c.refused.join(', ')} as outside what it serves` : '';
+  const refused = c.refused?.length ? `; Zoom refused ${c.refused.join(', ')} as outside what it serves${c.refused_answer ? ` (it answered ${c.refused_answer})` : ''}` : '';
   const items = c.items ? `${c.why ? '; ' : ''}${tallySentence(c.items, noun ?? c.items.of)}` : '';
   const text = c.from && c.to ? `Covers ${c.from} to ${c.to}: ${c.why}` : c.why.charAt(0).toUpperCase() + c.why.slice(1);
   const all = `${text}${refused}${items}`;

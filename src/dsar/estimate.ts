@@ -11,8 +11,8 @@
 import type { Plan } from '../config.js';
 import { OPERATIONS, type RateCategory } from '../zoom/categories.generated.js';
 import { TABLE_LIMITS, rateTableOf, type RateTable } from '../zoom/limiter.js';
-import { addCalendarMonths, isoDay, parseIsoDay } from '../dates.js';
-import { monthWindows } from '../zoom/paginate.js';
+import { addCalendarMonths, isoDay, parseIsoDay, sixMonthsFrom } from '../dates.js';
+import { monthWindows, monthWindowsCutAt } from '../zoom/paginate.js';
 import { OPTIONAL_CATEGORIES } from './breadth.js';
 import { workplaceRequests } from './workplace-categories.js';
 import { contactCenterRequests } from './contact-center-categories.js';
@@ -102,6 +102,13 @@ function windows(today: string, months: number, from?: string): number {
   return monthWindows(start, today).length;
 }
 
+/** The account's call recordings over `months` (collect.ts): month windows cut where Zoom's six months begin. */
+export function recordingWindows(i: Pick<EstimateInput, 'today' | 'to' | 'from'>, months: number): number {
+  const to = i.to ?? i.today;
+  const from = i.from ?? isoDay(new Date(parseIsoDay(to).getTime() - months * 30.44 * 86_400_000));
+  return monthWindowsCutAt(from, to, sixMonthsFrom(parseIsoDay(i.today).getTime())).length;
+}
+
 /** The base export (what every run collects) for one person. */
 function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   const c = zero();
@@ -127,9 +134,10 @@ function basePerPerson(i: EstimateInput, historyMonths: number): Counts {
   // SMS sessions: one-month windows but no six-month limit, so the whole history.
   add(c, 'GET /phone/users/{userId}/sms/sessions', p * recWindows);
   // A person without a Phone profile (a possible leaver): the account's call history searched by their email,
-  // and the oldest, partial window of the account's lists (the rest are shared: accountOnce).
+  // and the oldest, partial window of the account's SMS and recordings lists (the rest are shared: accountOnce).
   add(c, 'GET /phone/call_history', (1 - p) * six);
   add(c, 'GET /phone/sms/sessions', 1 - p);
+  add(c, 'GET /phone/recordings', 1 - p);
   return c;
 }
 
@@ -143,9 +151,11 @@ function accountOnce(i: EstimateInput, historyMonths: number): Counts {
   if (i.people * (1 - ASSUMED.phoneShare) <= 0) return c;
   const six = windows(i.to ?? i.today, Math.min(historyMonths, 6), i.from);
   add(c, 'GET /phone/voice_mails', six);
-  add(c, 'GET /phone/recordings', six);
-  // SMS: over the longest history of the people (the ordinary account's users were created up to 24 months ago).
-  add(c, 'GET /phone/sms/sessions', windows(i.to ?? i.today, i.from ? historyMonths : 2 * ASSUMED.historyMonths, i.from));
+  // SMS and call recordings (neither spec states a six-month limit): over the longest history of the people (the
+  // ordinary account's users were created up to 24 months ago); the recordings' windows cut where Zoom's six months begin.
+  const longest = i.from ? historyMonths : 2 * ASSUMED.historyMonths;
+  add(c, 'GET /phone/recordings', recordingWindows(i, longest));
+  add(c, 'GET /phone/sms/sessions', windows(i.to ?? i.today, longest, i.from));
   return c;
 }
 

@@ -91,7 +91,7 @@ export async function writeManifest(
     notes: [
       'Each file is listed with its SHA-256 and size; `sha256sum` of the file must match.',
       'Records are kept exactly as Zoom returned them, including fields zdsar does not know.',
-      "Zoom serves Phone call history, call recordings, voicemails, the meetings-joined report (and so the attendance rows), Team Chat messages and the sign-in report for the past six months only; SMS conversations and cloud recordings are asked for from the day the person's Zoom user was created. Each category's coverage says the dates it covers and why.",
+      "Zoom serves Phone call history, call recordings, voicemails, the meetings-joined report (and so the attendance rows), Team Chat messages and the sign-in report for the past six months only; SMS conversations and cloud recordings are asked for from the day the person's Zoom user was created, and so are the call recordings of a person without a Zoom Phone licence (read from the account's list, whose spec states no six-month limit; months Zoom refuses are named in the coverage). Each category's coverage says the dates it covers and why.",
       "Zoom's meeting lists return only unexpired scheduled meetings (no instant meetings, six months of past ones): older meetings come from Zoom's own export (--zoom-export).",
       "Zoom shows an external participant's email only in some cases; registrations are found by the address given at registration.",
       NOT_COVERED_NOTE,

@@ -137,19 +137,42 @@ export function fromList(list: string): Subject[] {
 }
 
 function fromListReport(list: string): { people: Subject[]; report: PeopleReport } {
-  const parts = list.split(/[,;\s]+/).filter((p) => p.trim() !== '');
   // One person's identifiers joined with "|": the first address is theirs to look up, further addresses and numbers follow.
-  const rows: Row[] = parts.map((raw, i) => {
-    const field = `--emails item ${i + 1}`;
-    const ids = raw.split('|').filter((x) => x !== '');
+  const rows: Row[] = listItems(list).map((raw, i) => {
+    const field = `item ${i + 1}`;
+    const ids = raw.split('|').map((x) => x.trim()).filter((x) => x !== '');
     const emails = ids.filter((x) => !looksLikePhone(x));
     const phones = ids.filter(looksLikePhone);
-    return { raw: emails[0] ?? '', others: emails.slice(1).map((r) => ({ raw: r, field })), phones: phones.map((r) => ({ raw: r, field })), source: '--emails', line: undefined, item: i + 1, field };
+    // A number given as a person of its own (after "," or a space instead of "|") has no address to look up.
+    const problem = emails.length === 0 && phones.length > 0 ? `"${printable(raw)}" is a phone number, not an address: join a person's numbers to their address with "|" (a@x.org|+44 20 7946 0018)` : undefined;
+    return { raw: emails[0] ?? '', others: emails.slice(1).map((r) => ({ raw: r, field })), phones: phones.map((r) => ({ raw: r, field })), source: '--emails', line: undefined, item: i + 1, field, ...(problem ? { problem } : {}) };
   });
   return collect(rows, '--emails', { otherColumns: [], blankLines: [] });
 }
 
-/** In --emails, an identifier that is not an address: a number (digits, with + ( ) - . as written). */
+/**
+ * The people of an --emails list: separated by ",", ";" or spaces, except that a number written with spaces
+ * (+1 415 555 0100, as a CSV cell may hold it) stays one: a word of digits continues the number before it,
+ * and "|" joins what is around it.
+ */
+function listItems(list: string): string[] {
+  const out: string[] = [];
+  for (const chunk of list.split(/[,;]/)) {
+    let cur: string | undefined;
+    for (const w of chunk.split(/\s+/).filter((x) => x !== '')) {
+      const continues = cur !== undefined && (cur.endsWith('|') || w.startsWith('|') || (/^\(?\d[\d().-]*$/.test(w.split('|')[0]!) && looksLikePhone(cur.split('|').at(-1)!)));
+      if (continues) cur += cur!.endsWith('|') || w.startsWith('|') ? w : ` ${w}`;
+      else {
+        if (cur !== undefined) out.push(cur);
+        cur = w;
+      }
+    }
+    if (cur !== undefined) out.push(cur);
+  }
+  return out;
+}
+
+/** In --emails, an identifier that is not an address: a number (digits, with + ( ) - . and spaces as written). */
 const looksLikePhone = (s: string) => !s.includes('@') && /^[+(]?\d[\d\s().-]*$/.test(s.trim());
 
 /** Decode a spreadsheet export: UTF-8 (with or without BOM) or UTF-16 with BOM; refuse binary. */
@@ -343,6 +366,8 @@ interface Row {
   phones: Array<{ raw: string; field: string }>;
   /** The row has more cells than the header (an unquoted separator in a cell). */
   spill?: boolean;
+  /** What is wrong with the row as a whole, found where it was read (e.g. --emails: a number without an address). */
+  problem?: string;
   source: string;
   line: number | undefined;
   item?: number;
@@ -361,6 +386,10 @@ function collect(items: Row[], source: string, extra: { otherColumns: string[]; 
     const where = it.line ?? it.item ?? 0;
     if (it.spill) {
       problems.push(inputProblem(it.source, it.line, undefined, 'the row has more cells than the header has columns: a cell holding "," or ";" must be quoted (separate further addresses with "|" or spaces)'));
+      continue;
+    }
+    if (it.problem) {
+      problems.push(inputProblem(it.source, it.line, it.field, it.problem));
       continue;
     }
     // A second address in one cell is never silently dropped: it is an error naming the cell.

@@ -178,31 +178,44 @@ export const WHITEBOARD_ROUTES: readonly WorkplaceRoute[] = [
   },
 ];
 
+/** What all routes of one product share: the path prefix, the spec file, the product, its classic scopes and its "not enabled" answer. */
+interface ProductBase {
+  prefix: string;
+  specFile: string;
+  product: WorkplaceProduct;
+  classic: string[];
+  notEnabled: ErrorAnswer;
+}
+/** One route of a product: what is its own (a `classic` of its own where its operation lists the scopes otherwise), and its "not found" answer. */
+type ProductEntry = Omit<WorkplaceRoute, 'path' | 'spec' | 'product' | 'classic' | 'errors'> & { classic?: string[]; notFound: ErrorAnswer };
+/** A product's routes from its shared lines (ProductBase) and each route's own: path under the prefix, spec operation, the rest. */
+const productRoute =
+  (b: ProductBase) =>
+  (path: string, op: string, { classic, notFound, ...own }: ProductEntry): WorkplaceRoute => ({
+    path: `${b.prefix}${path}`,
+    spec: `${b.specFile} ${op}`,
+    product: b.product,
+    classic: classic ?? b.classic,
+    errors: { notEnabled: b.notEnabled, notFound },
+    ...own,
+  });
+/** A Calendar read: calendar.openapi.json, classic calendar:read (and :admin), Calendar off: 403. */
+const calendarRoute = productRoute({ prefix: '/v2/calendars', specFile: 'calendar.openapi.json', product: 'calendar', classic: ['calendar:read', 'calendar:read:admin'], notEnabled: CAL_OFF });
+
 /** A Clips read (Light): scopes `clips:read:{scope}` (and :admin), classic clips:read; Clips off: 403 1003; a clip not there: 404 2000. */
-const clipsRoute = (path: string, op: string, scope: string, d: Pick<WorkplaceRoute, 'records' | 'shape'> & Partial<WorkplaceRoute>): WorkplaceRoute => ({
-  path: `/v2/clips${path}`,
-  spec: `clips.openapi.json ${op}`,
-  label: 'Light',
-  granular: [`clips:read:${scope}`, `clips:read:${scope}:admin`],
-  classic: ['clips:read', 'clips:read:admin'],
-  product: 'clips',
-  errors: { notEnabled: CLIPS_OFF, notFound: CLIP_GONE },
-  ...d,
-});
+const clipsRoute = (path: string, op: string, scope: string, { notFound = CLIP_GONE, ...d }: Omit<ProductEntry, 'label' | 'granular' | 'notFound'> & { notFound?: ErrorAnswer }): WorkplaceRoute =>
+  productRoute({ prefix: '/v2/clips', specFile: 'clips.openapi.json', product: 'clips', classic: ['clips:read', 'clips:read:admin'], notEnabled: CLIPS_OFF })(path, op, { label: 'Light', granular: [`clips:read:${scope}`, `clips:read:${scope}:admin`], notFound, ...d });
 /** A Scheduler list (Light) of the user named by `user_id`: scopes `scheduler:read:{scope}` (and :admin), items paged by token. */
-const schedulerRoute = (path: string, op: string, scope: string, records: WorkplaceRoute['records'], more: Partial<WorkplaceRoute> = {}): WorkplaceRoute => ({
-  path: `/v2/scheduler${path}`,
-  spec: `scheduler.openapi.json ${op}`,
-  label: 'Light',
-  granular: [`scheduler:read:${scope}`, `scheduler:read:${scope}:admin`],
-  classic: ['scheduler:read:admin', 'scheduler:read'],
-  product: 'scheduler',
-  owner: { in: 'query', name: 'user_id' },
-  records,
-  shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
-  errors: { notEnabled: SCHED_OFF, notFound: SCHED_GONE },
-  ...more,
-});
+const schedulerRoute = (path: string, op: string, scope: string, records: WorkplaceRoute['records'], more: Partial<ProductEntry> = {}): WorkplaceRoute =>
+  productRoute({ prefix: '/v2/scheduler', specFile: 'scheduler.openapi.json', product: 'scheduler', classic: ['scheduler:read:admin', 'scheduler:read'], notEnabled: SCHED_OFF })(path, op, {
+    label: 'Light',
+    granular: [`scheduler:read:${scope}`, `scheduler:read:${scope}:admin`],
+    owner: { in: 'query', name: 'user_id' },
+    records,
+    shape: { kind: 'list', key: 'items', paging: 'token', max: 300 },
+    notFound: SCHED_GONE,
+    ...more,
+  });
 
 export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
   clipsRoute('', 'GetUserClips', 'list_user_clips', {
@@ -211,7 +224,7 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 },
     // "The maximum range can be a month"; date_filter_type picks the date (default MODIFIED_DATE).
     window: { from: 'from', to: 'to', start: (q) => (q.get('date_filter_type') === 'CREATED_DATE' ? 'created_date' : 'modified_date'), maxDays: 31, tooWide: [400, 300, 'The date range should be a month.'] },
-    errors: { notEnabled: CLIPS_OFF, notFound: [404, 1001, 'User does not exist.'] },
+    notFound: [404, 1001, 'User does not exist.'],
   }),
   clipsRoute('/:clipId/comments', 'Listclipcomments', 'list_comments', { records: (w, { params }) => w.clipComments[params.clipId ?? ''], shape: { kind: 'list', key: 'data', paging: 'zoom', max: 50 } }),
   clipsRoute('/:clipId/collaborators', 'GetClipCollaborators', 'list_collaborator', { records: (w, { params }) => w.clipCollaborators[params.clipId ?? ''], shape: { kind: 'list', key: 'data', paging: 'zoom', max: 300 } }),
@@ -219,86 +232,63 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
     records: (w) => w.clips.map((x) => x.data),
     // "RECORD_SUCCESS - clips can play and download"; anything else: 400 code 50002 "clip mp4 is not ready".
     shape: { kind: 'file', param: 'clipId', idField: 'clip_id', payload: (r) => `k|${String(r.owner_id)}|${String(r.clip_id)}`, ready: (r) => r.status === 'RECORD_SUCCESS', notReady: [400, 50002, 'clip mp4 is not ready'] },
-    errors: { notEnabled: CLIPS_OFF, notFound: [404, 10002, 'clip not found or not ready'] },
+    notFound: [404, 10002, 'clip not found or not ready'],
   }),
-  {
-    // User-level scope only: an admin app holds none of these granular scopes.
-    path: '/v2/calendars/users/:userIdentifier/calendarList',
-    spec: 'calendar.openapi.json ListcalendarList',
+  // User-level scope only: an admin app holds none of these granular scopes.
+  calendarRoute('/users/:userIdentifier/calendarList', 'ListcalendarList', {
     label: 'Heavy',
     granular: ['calendar:read:list_calendar_lists'],
-    classic: ['calendar:read', 'calendar:read:admin'],
-    product: 'calendar',
     owner: { in: 'path', name: 'userIdentifier' },
     records: (w, { user }) => mine(w.calendars, user),
     shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#calendarList' } },
-    errors: { notEnabled: CAL_OFF, notFound: CAL_NO_USER },
-  },
-  {
-    path: '/v2/calendars/:calId/events',
-    spec: 'calendar.openapi.json Listevent',
+    notFound: CAL_NO_USER,
+  }),
+  calendarRoute('/:calId/events', 'Listevent', {
     label: 'Medium',
     granular: ['calendar:read:list_events', 'calendar:read:list_events:admin'],
     classic: ['calendar:read:admin', 'calendar:read'],
-    product: 'calendar',
     records: (w, { params }) => w.events[params.calId ?? ''],
     shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#events' } },
     // timeMin: lower bound (exclusive) of an event's end; timeMax: upper bound (exclusive) of its start.
     window: { from: 'timeMin', to: 'timeMax', start: () => 'start.dateTime', end: 'end.dateTime', tooWide: [400, 400, 'Bad Request'] },
     hidden: { flag: 'showDeleted', when: cancelled },
-    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
-  },
-  {
-    path: '/v2/calendars/:calId/events/:eventId',
-    spec: 'calendar.openapi.json Getevent',
+    notFound: CAL_GONE,
+  }),
+  calendarRoute('/:calId/events/:eventId', 'Getevent', {
     label: 'Light',
     granular: ['calendar:read:event', 'calendar:read:event:admin'],
-    classic: ['calendar:read', 'calendar:read:admin'],
-    product: 'calendar',
     records: (w, { params }) => w.events[params.calId ?? ''],
     shape: { kind: 'detail', param: 'eventId', idField: 'id' },
-    errors: { notEnabled: CAL_OFF, notFound: CAL_GONE },
-  },
-  {
-    // User-level scope only, like the calendar list.
-    path: '/v2/calendars/users/:userIdentifier/settings',
-    spec: 'calendar.openapi.json Listsettings',
+    notFound: CAL_GONE,
+  }),
+  // User-level scope only, like the calendar list.
+  calendarRoute('/users/:userIdentifier/settings', 'Listsettings', {
     label: 'Medium',
     granular: ['calendar:read:list_settings'],
-    classic: ['calendar:read', 'calendar:read:admin'],
-    product: 'calendar',
     owner: { in: 'path', name: 'userIdentifier' },
     records: (w, { user }) => (user ? (w.calendarSettings[user.id] ?? []) : []),
     shape: { kind: 'list', key: 'items', paging: 'google', max: 250, head: { kind: 'calendar#settings' } },
-    errors: { notEnabled: CAL_OFF, notFound: CAL_NO_USER },
-  },
+    notFound: CAL_NO_USER,
+  }),
   schedulerRoute('/events', 'list_scheduled_events', 'list_scheduled_events', (w, { user }) => mine(w.scheduledEvents, user), {
     window: { from: 'from', to: 'to', start: () => 'start_date_time', end: 'end_date_time', tooWide: [400, 400, 'InvalidArgument'] },
     hidden: { flag: 'show_deleted', when: cancelled },
   }),
   schedulerRoute('/schedules', 'list_schedules', 'list_schedule', (w, { user }) => mine(w.schedules, user), { hidden: { flag: 'show_deleted', when: cancelled } }),
   schedulerRoute('/availability', 'list_availability', 'list_availability', (w, { user }) => mine(w.availability, user)),
-  {
-    path: '/v2/workspaces/users/:userId/reservations',
-    spec: 'rooms.openapi.json userListReservations',
+  productRoute({ prefix: '/v2/workspaces', specFile: 'rooms.openapi.json', product: 'workspaces', classic: ['workspace:read:admin'], notEnabled: WS_OFF })('/users/:userId/reservations', 'userListReservations', {
     label: 'Light',
     granular: ['workspace:read:list_reservations:admin'],
-    classic: ['workspace:read:admin'],
-    product: 'workspaces',
     owner: { in: 'path', name: 'userId' },
     records: (w, { user }) => mine(w.reservations, user),
     shape: { kind: 'list', key: 'reservations', paging: 'none', max: 1000 },
     // "Can be up to 14 days."
     window: { from: 'from', to: 'to', start: () => 'start_time', end: 'end_time', maxDays: 14, required: true, tooWide: [400, 300, 'The date range can be up to 14 days.'] },
-    errors: { notEnabled: WS_OFF, notFound: WS_GONE },
-  },
-  {
-    path: '/v2/aic/users/:userId/conversation_archive',
-    spec: 'ai-companion.openapi.json GetAICconversationarchives',
+    notFound: WS_GONE,
+  }),
+  productRoute({ prefix: '/v2/aic', specFile: 'ai-companion.openapi.json', product: 'ai_companion', classic: ['aic_archive:read:admin'], notEnabled: AIC_OFF })('/users/:userId/conversation_archive', 'GetAICconversationarchives', {
     label: 'Light',
     granular: ['aic:read:conversation_archives:admin'],
-    classic: ['aic_archive:read:admin'],
-    product: 'ai_companion',
     owner: { in: 'path', name: 'userId' },
     records: (w, { user }) => {
       // A user of the account always has an archive record (empty without conversations); 404 code 20524 is for an unknown user.
@@ -313,8 +303,8 @@ export const WORKPLACE_ROUTES: readonly WorkplaceRoute[] = [
         physical_files: (r.physical_files as Rec[]).map((f, i) => ({ ...f, download_url: link(`a|${String(r.user_id)}|${i}`) })),
       }),
     },
-    errors: { notEnabled: AIC_OFF, notFound: AIC_GONE },
-  },
+    notFound: AIC_GONE,
+  }),
   ...MAIL_ROUTES,
   ...WHITEBOARD_ROUTES,
 ];

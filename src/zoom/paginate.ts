@@ -128,6 +128,19 @@ export function monthWindows(from: string, to: string): DateWindow[] {
   return out;
 }
 
+/**
+ * [from, to] in month windows cut at `cut` (the first day of Zoom's past six months): the windows of
+ * [cut, to] as monthWindows gives them (the same as a list limited to six months asks for), then those of
+ * [from, cut - 1 day], each marked `beyond` (it starts before the cut). Newest first. Without `cut` (nothing
+ * of the range is that recent) every window is beyond.
+ */
+export function monthWindowsCutAt(from: string, to: string, cut: string | undefined): Array<DateWindow & { beyond: boolean }> {
+  if (cut !== undefined && cut <= from) return monthWindows(from, to).map((w) => ({ ...w, beyond: false }));
+  const recent = cut !== undefined && cut <= to ? monthWindows(cut, to).map((w) => ({ ...w, beyond: false })) : [];
+  const olderTo = cut !== undefined && cut <= to ? isoDay(new Date(parseIsoDay(cut).getTime() - DAY_MS)) : to;
+  return [...recent, ...monthWindows(from, olderTo).map((w) => ({ ...w, beyond: true }))];
+}
+
 /** [from, to] (yyyy-mm-dd, inclusive) cut into windows of at most `days` days (Workspace reservations: 14), newest first. */
 export function dayWindows(from: string, to: string, days: number): DateWindow[] {
   const out: DateWindow[] = [];

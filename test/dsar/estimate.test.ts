@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attendanceReportShare, estimateExport, formatEstimate } from '../../src/dsar/estimate.js';
+import { attendanceReportShare, estimateExport, formatEstimate, recordingWindows } from '../../src/dsar/estimate.js';
 import { WORKPLACE_ASSUMED, workplaceRequests } from '../../src/dsar/workplace-categories.js';
 
 describe('export --estimate (the bound model of docs/performance.md)', () => {
@@ -41,6 +41,16 @@ describe('export --estimate (the bound model of docs/performance.md)', () => {
     // Where Heavy binds the main table (the Medium lists of Mail, Whiteboard, Revenue Accelerator and Quality Management left out: with them, Medium carries more and the report takes all).
     expect(estimateExport({ ...base, skip: ['mail', 'whiteboards', 'revenue_accelerator', 'quality_management'] }).attendance_report_share).toBeLessThan(1);
   });
+  it("counts the account's call recordings (a leaver's) over the whole history asked for, not six months: its spec states no such limit", () => {
+    // Twelve months back: about six windows within Zoom's six months and six or seven before them.
+    expect(recordingWindows({ today: '2026-11-29', from: '2025-11-29' }, 12)).toBeGreaterThanOrEqual(12);
+    expect(recordingWindows({ today: '2026-11-29', from: '2026-07-01' }, 5)).toBe(5);
+    // The same history with and without --from two years back: the Phone table's Medium count grows by more than the SMS windows alone.
+    const short = estimateExport({ ...base, from: '2026-06-01' });
+    const long = estimateExport({ ...base, from: '2024-06-01' });
+    expect(long.requests.phone_medium - short.requests.phone_medium).toBeGreaterThan(0);
+  });
+
   it("counts Zoom Phone's requests on Phone's own table", () => {
     const e = estimateExport(base);
     expect(e.requests.phone_medium).toBeGreaterThan(0);

@@ -128,6 +128,27 @@ describe('further identifiers: phone numbers and further addresses (issue 28)', 
       ['bob@x.org', [], []],
     ]);
   });
+  it('--emails: a number written with spaces stays one number (as in a CSV cell); a number without an address, or a bad one, is named whole', () => {
+    const failsList = (list: string) => {
+      try {
+        fromList(list);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error(`no error for ${list}`);
+    };
+    expect(fromList('ann@x.org|+1 415 555 0100, bob@x.org b2@x.org|+44 20 7946 0018|bob@old.org').map((p) => [p.email, p.otherEmails, p.phones])).toEqual([
+      ['ann@x.org', [], ['+14155550100']],
+      ['bob@x.org', [], []],
+      ['b2@x.org', ['bob@old.org'], ['+442079460018']],
+    ]);
+    expect(fromList('ann@x.org|+1 (415) 555-0100')[0]!.phones).toEqual(['+14155550100']);
+    // A number given as a person of its own (after "," instead of "|"): said so, with the whole number and the fix.
+    const alone = failsList('ann@x.org,+1 415 555 0100');
+    expect(alone).toBe('--emails: item 2: "+1 415 555 0100" is a phone number, not an address: join a person\'s numbers to their address with "|" (a@x.org|+44 20 7946 0018)');
+    // A number zdsar cannot read is quoted whole, not cut at its first space.
+    expect(failsList('ann@x.org|415 555 0100')).toMatch(/^--emails: item 1: "415 555 0100" is not a phone number zdsar can read: write it with its country code/);
+  });
   it('normalizePhone: E.164 from the usual spellings, nothing from letters or national numbers', () => {
     expect(['+1 (415) 555-0100', '001 415 555 0100', 'tel:+14155550100', '+1.415.555.0100'].map(normalizePhone)).toEqual(Array(4).fill('+14155550100'));
     expect(['4155550100', '+1 415 CALL ME', '', '+', '+0 123'].map(normalizePhone)).toEqual(Array(5).fill(undefined));

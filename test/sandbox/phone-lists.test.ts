@@ -54,6 +54,24 @@ describe('Zoom Phone lists: the window rules of their spec operations', () => {
     expect(limited).toContain('/phone/voice_mails');
   });
 
+  it("the account's recordings older than six months: served by default (the spec as written), refused with 400 code 300 under quirk 'error'; recent months served either way", async () => {
+    const old = `/phone/recordings?from=${ymd(NOW - 300 * DAY)}&to=${ymd(NOW - 271 * DAY)}`;
+    const recent = `/phone/recordings?from=${ymd(NOW - 30 * DAY)}&to=${ymd(NOW)}`;
+    expect(sb.account.quirks.accountRecordingsOlderThanSixMonths).toBe('served');
+    expect((await get(old)).status).toBe(200);
+    sb.account.quirks.accountRecordingsOlderThanSixMonths = 'error';
+    try {
+      const r = await get(old);
+      expect([r.status, r.json.code]).toEqual([400, 300]);
+      // The message is the one the spec documents for code 300 at this operation (it names no six months).
+      const doc = (loadSpec('phone.openapi.json').paths['/phone/recordings'].get.responses['400'] as { description: string }).description;
+      expect(doc).toContain(String(r.json.message).split('.')[0]);
+      expect((await get(recent)).status).toBe(200);
+    } finally {
+      sb.account.quirks.accountRecordingsOlderThanSixMonths = 'served';
+    }
+  });
+
   it('without `from`, the window is the last 24 hours or the last 30 days, as each operation says', async () => {
     const checked: string[] = [];
     for (const t of LISTS) {

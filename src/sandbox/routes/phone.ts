@@ -9,7 +9,8 @@
  * - Windows: from/to as yyyy-mm-dd or yyyy-MM-ddTHH:mm:ssZ; `to` required with `from`; one month at
  *   most (longer windows are cut to one month and the answer's from/to say so, or refused, per quirk);
  *   within the last six months (an older start is clamped to six months ago, or refused, per quirk),
- *   except the SMS lists and the account's recordings, whose specs state no such limit.
+ *   except the SMS lists and the account's recordings, whose specs state no such limit (the account's
+ *   recordings refuse older months with 400 code 300 under the quirk accountRecordingsOlderThanSixMonths 'error').
  *   Without from: the call history and call logs cover the last 24 hours, the others the last 30 days.
  * - The lists are declarations (`phoneList`), answered by one handler.
  */
@@ -30,7 +31,7 @@ import {
   type RouteDef,
 } from '../core.js';
 import type { Category } from '../ratelimit.js';
-import type { SandboxCall, SandboxPhoneRecording, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
+import type { SandboxCall, SandboxPhoneRecording, SandboxQuirks, SandboxUser, SandboxVoicemail, Seq } from '../model.js';
 import { downloadToken } from './recordings.js';
 
 /** 403 code 2031: the account has no Zoom Phone (every Phone route). */
@@ -53,7 +54,10 @@ interface Window {
   toOut: string;
 }
 
-function phoneWindow(c: RouteCtx, defaultMs: number, missingToCode: 300 | 301, sixMonthLimit = true): Window {
+/** The six-month rule of a list's window: clamped or refused per quirk (true), none (false), or refused with 400 code 300 Validation Failed ('validation'). */
+type SixMonthRule = boolean | 'validation';
+
+function phoneWindow(c: RouteCtx, defaultMs: number, missingToCode: 300 | 301, sixMonthLimit: SixMonthRule = true): Window {
   const fromS = c.query.get('from');
   const toS = c.query.get('to');
   const quirks = c.state.account.quirks;
@@ -75,6 +79,7 @@ function phoneWindow(c: RouteCtx, defaultMs: number, missingToCode: 300 | 301, s
   let fromEff = from;
   const sixMonths = startOfUtcDay(addMonths(c.now, -6));
   if (sixMonthLimit && from < sixMonths) {
+    if (sixMonthLimit === 'validation') throw new ZoomError(400, 300, 'Validation failed. You provided an incorrect value for the template type. Provide a valid value and try again.');
     if (quirks.phoneOlderThanSixMonths === 'error') throw new ZoomError(400, 300, 'Only data within the last six months can be queried: from must fall within the last six months.');
     fromEff = sixMonths;
   }
@@ -116,9 +121,9 @@ interface PhoneList<T> {
   /**
    * The window (phoneWindow): without `from`, the last `defaultDays`; a bad `from`/`to`, or `to` missing,
    * answers 400 code `badParam` (301 "Invalid request param: …", 300 Validation Failed); `sixMonths`: a start
-   * more than six months ago is clamped (or refused, per quirk).
+   * more than six months ago is clamped (or refused, per quirk); a function: the rule the account's quirks choose.
    */
-  window: { defaultDays: number; badParam: 300 | 301; sixMonths: boolean };
+  window: { defaultDays: number; badParam: 300 | 301; sixMonths: SixMonthRule | ((q: SandboxQuirks) => SixMonthRule) };
   /** The person's records of this kind, ascending by `time`. */
   records: (u: SandboxUser) => Seq<T>;
   /** The record's time: newest first by it, and what the window bounds (unless `windowBy` is 'filter'). */
@@ -201,7 +206,8 @@ function phoneList<T>(d: PhoneList<T>): RouteDef {
       if (d.owner.phoneOff && !c.state.account.phoneEnabled) throw phoneOff();
       owners = c.state.account.users;
     }
-    const w = phoneWindow(c, d.window.defaultDays * DAY, d.window.badParam, d.window.sixMonths);
+    const six = d.window.sixMonths;
+    const w = phoneWindow(c, d.window.defaultDays * DAY, d.window.badParam, typeof six === 'function' ? six(c.state.account.quirks) : six);
     const values: string[] = [];
     const keeps: Array<(x: T) => boolean> = [];
     for (const f of d.filters ?? []) {
@@ -674,8 +680,9 @@ export const phoneRoutes: RouteDef[] = [
     granular: ['phone:read:list_call_recordings:admin'],
     classic: ['phone:read:admin', 'phone_recording:read:admin'],
     owner: ACCOUNT,
-    // Unlike the user's recordings, the account's list states no six-month limit (its `from` says "a month" only).
-    window: MONTH_ANY,
+    // Unlike the user's recordings, the account's list states no six-month limit (its `from` says "a month" only):
+    // served by default; the quirk 'error' refuses older months with the one 400 the spec documents here (code 300).
+    window: { ...MONTH_ANY, sixMonths: (q) => (q.accountRecordingsOlderThanSixMonths === 'error' ? 'validation' : false) },
     ...RECORDINGS,
     answer: ['recordings', 'next_page_token', 'page_size', 'total_records'],
     page: { max: 300, badToken: 300 },
