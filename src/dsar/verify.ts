@@ -8,10 +8,10 @@
  * it writes it (see verifyPackage); anything else not listed is reported.
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { UsageError } from '../errors.js';
+import { digestFile } from '../fs/records.js';
 import { PACKAGE_MARKER } from '../ledger/index.js';
 import { checkSignature, SIGNATURE_FILE, type SignatureCheck } from './signing.js';
 
@@ -183,13 +183,7 @@ async function checkFile(abs: string, f: Listed): Promise<string | undefined> {
   }
   if (st.isSymbolicLink()) return 'is a symbolic link, not the file';
   if (!st.isFile()) return 'is not a file';
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(abs)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  const sha = hash.digest('hex');
+  const { sha256: sha, bytes } = await digestFile(abs);
   if (bytes !== f.bytes) return `size ${bytes} bytes, the manifest says ${f.bytes}`;
   if (sha !== f.sha256) return 'contents changed (sha256 differs)';
   return undefined;

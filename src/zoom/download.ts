@@ -29,6 +29,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { fsyncDir, writeAll } from '../fs/atomic.js';
+import { digestFile } from '../fs/records.js';
 import type { Release } from './limiter.js';
 import { openNoFollow } from '../fs/safe.js';
 import { isAllowedScheme } from '../config.js';
@@ -183,7 +184,7 @@ export async function downloadFile(client: ZoomClient, url: string, dest: string
         const total = totalFromContentRange(header(res.headers, 'content-range'));
         await res.body.dump().catch(() => {});
         if (have > 0 && total !== undefined && total === have && (opts.expectedBytes === undefined || opts.expectedBytes === have)) {
-          const sha256 = await hashFile(partial);
+          const { sha256 } = await digestFile(partial);
           await publish(partial, dest);
           return { bytes: have, sha256, resumed: true };
         }
@@ -425,12 +426,6 @@ async function sizeOf(path: string): Promise<number> {
 async function hashInto(hash: Hash, path: string, bytes: number): Promise<void> {
   if (bytes <= 0) return;
   for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 })) hash.update(chunk as Buffer);
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 async function publish(partial: string, dest: string): Promise<void> {
