@@ -156,7 +156,7 @@ function perRecord(p: BreadthPerson, dep: string, name: string, noun: string, id
   return dependsOn(p, dep, name, async () => {
     const ids = new Set<string>();
     for await (const r of recordsOf(p, dep)) if (idOf(r)) ids.add(idOf(r));
-    return p.collect(name, items([...ids].map((id) => ({ key: id, name: nameOf(id), value: id })), fetch), undefined, noun);
+    return p.collect(name, itemsBy(ids, { key: (id) => id, name: nameOf }, fetch), undefined, noun);
   });
 }
 
@@ -168,8 +168,8 @@ export function items<T>(list: Array<Item<T>>, fetch: (t: T) => Promise<Rec[]>):
   return itemBatches(list, fetch, stopsCategory);
 }
 
-/** The same for a stream of values that are items by a shape (a person's sessions: made into batches as they are taken, named only when not collected). */
-export function itemsBy<T>(values: AsyncIterable<T>, shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>): AsyncIterable<ItemUnit> {
+/** The same for values that are items by a shape (a person's sessions, read from a file): made into batches as they are taken, named only when not collected. */
+export function itemsBy<T>(values: AsyncIterable<T> | Iterable<T>, shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>): AsyncIterable<ItemUnit> {
   return streamedBatches(values, shape, fetch, stopsCategory);
 }
 
@@ -383,10 +383,12 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
 async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   await p.settle('meeting_summaries', async () => {
     const rows = await s.accountWide.summariesHostedBy(who.userId, who.email);
-    const list: Array<Item<string>> = rows
-      .filter((r) => str(r.meeting_uuid))
-      .map((r) => ({ key: str(r.meeting_uuid), name: `summary of "${str(r.meeting_topic)}" of ${str(r.meeting_start_time).slice(0, 10)} (${str(r.meeting_uuid)})`, listed: r, value: str(r.meeting_uuid) }));
-    const units = items(list, async (uuid) => [await getMeetingSummary(s.client, uuid)]);
+    const shape: ItemShape<Rec> = { key: (r) => str(r.meeting_uuid), name: (r) => `summary of "${str(r.meeting_topic)}" of ${str(r.meeting_start_time).slice(0, 10)} (${str(r.meeting_uuid)})`, listed: (r) => r };
+    const units = itemsBy(
+      rows.filter((r) => str(r.meeting_uuid)),
+      shape,
+      async (r) => [await getMeetingSummary(s.client, str(r.meeting_uuid))],
+    );
     return p.collect('meeting_summaries', units, { from: s.accountWide.summariesFrom() > who.range.from ? s.accountWide.summariesFrom() : who.range.from, to: who.range.to, why: "summaries of meetings you hosted, from the account's list of AI Companion summaries (which exist since 2023)", limit: 'zoom' }, 'summaries');
   });
 }

@@ -111,7 +111,7 @@ export function shapedBatches<T>(values: readonly T[], shape: ItemShape<T>, fetc
  * The same units made from a stream as they are taken (collectList takes a few at a time): a person's
  * 20,000 sessions are read from their file batch by batch, never held as a list. Same keys as shapedBatches.
  */
-export async function* streamedBatches<T>(values: AsyncIterable<T>, shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): AsyncGenerator<ItemUnit> {
+export async function* streamedBatches<T>(values: AsyncIterable<T> | Iterable<T>, shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): AsyncGenerator<ItemUnit> {
   let chunk: T[] = [];
   for await (const v of values) {
     chunk.push(v);

@@ -160,7 +160,7 @@ function answers(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, 
  * Each session's results of one kind (each session an item), the person's entries selected from them; or,
  * when the app may read neither table for a kind of session listed, the category unavailable (said once).
  */
-async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, list: () => AsyncIterable<Session>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>, coverage?: BreadthCoverage): Promise<BreadthResult | { result: BreadthResult; counted: { others: number; unattributed: number } }> {
+async function sessionsRead(p: BreadthPerson, s: MeetingAnswersSettings, what: AnswerKind, list: () => AsyncIterable<Session> | Iterable<Session>, emails: ReadonlySet<string>, granted: Promise<ReadonlySet<string>>, coverage?: BreadthCoverage): Promise<BreadthResult | { result: BreadthResult; counted: { others: number; unattributed: number } }> {
   const name = CATEGORY_OF[what];
   const tables = { meeting: await readable(granted, 'meeting', what), webinar: await readable(granted, 'webinar', what) };
   const kinds = new Set<SessionKind>();
@@ -258,7 +258,7 @@ export function meetingAnswersOfOutsider(p: BreadthPerson, s: MeetingAnswersSett
           list.push({ uuid, id: m.meeting_id, type: m.type, topic: m.topic, start_time: m.start_time, hosted: false });
         }
         const w = s.accountWide.historyWindow();
-        const r = await sessionsRead(p, s, what, () => fromList(list), emails, granted, { from: w.from, to: w.to, why: '', limit: 'zoom' });
+        const r = await sessionsRead(p, s, what, () => list, emails, granted, { from: w.from, to: w.to, why: '', limit: 'zoom' });
         return 'counted' in r ? withWhy(r.result, outsiderWhy(what, list.length, w, r.counted)) : r;
       });
     }),
@@ -281,8 +281,4 @@ export function outsiderWhy(what: AnswerKind, sessions: number, w: { from: strin
   ]
     .filter(Boolean)
     .join('; ');
-}
-
-async function* fromList<T>(list: readonly T[]): AsyncGenerator<T> {
-  yield* list;
 }
