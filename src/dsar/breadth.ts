@@ -187,10 +187,10 @@ const sessionFiles = new WeakMap<BreadthPerson, Promise<string>>();
 
 /**
  * The sessions of the person's meetings-joined list, each once, in the list's order, and whether they
- * hosted it (the session's host address is theirs). Written once per run to their scratch folder (never trusted from an
- * earlier run: the list may have been collected again) and read as a stream by each category that goes
- * session by session (attendance, Q&A, polls, surveys, transcripts, archived files): the heavy person's
- * 20,000 sessions are not held in memory, six times over.
+ * hosted it (the session's host address is theirs). Written once per run to their scratch folder (never
+ * trusted from an earlier run: the list may have been collected again) and read as a stream by each
+ * category that goes session by session (attendance, Q&A, polls, surveys, transcripts, archived files):
+ * the heavy person's 20,000 sessions are not held in memory, six times over.
  */
 export async function* sessionsOf(p: BreadthPerson, hostEmail: string): AsyncGenerator<Session> {
   let file = sessionFiles.get(p);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
 import { collectList, type CollectEnv } from '../../src/dsar/collect.js';
-import { itemBatches, listedItems, settleItem, shapedBatches, tallyOf, type Item, type ItemShape } from '../../src/dsar/items.js';
+import { itemBatches, listedItems, settleItem, shapedBatches, streamedBatches, tallyOf, type Item, type ItemShape } from '../../src/dsar/items.js';
 import { ANSWER_MEANINGS, ZoomApiError } from '../../src/zoom/errors.js';
 
 type Rec = Record<string, unknown>;
@@ -41,6 +41,7 @@ function expected(a: Answer): 'collected' | 'no_data' | 'gone' | 'failed' {
   return m?.outcome ?? 'failed';
 }
 
+const SUMMARY_SHAPE: ItemShape<string> = { key: (k) => k, name: (k) => `summary ${k}`, listed: (k) => ({ meeting_uuid: k }) };
 const itemsOf = (keys: string[]): Array<Item<string>> => keys.map((k) => ({ key: k, name: `summary ${k}`, listed: { meeting_uuid: k }, value: k }));
 const answersArb = fc.array(answer, { minLength: 1, maxLength: 35 }).map((as) => new Map(as.map((a, i) => [`u${i}`, a])));
 
@@ -104,12 +105,16 @@ describe('one rule for items (items.ts): every listed item ends in exactly one o
         expect(t.collected + t.no_data + t.gone + t.failed).toBe(keys.length);
         expect(first.status).toBe(count('failed') > 0 ? 'failed' : 'done');
 
-        // A resume: the failed items now answer something else; the others are not asked again.
+        // A resume: the failed items now answer something else; the others are not asked again. It takes its
+        // units from a stream (as a person's sessions are read from their file): the same batches, found again.
         const failedKeys = keys.filter((k) => expected(answers.get(k)!) === 'failed');
         const second = new Map(answers);
         failedKeys.forEach((k, i) => second.set(k, later[i]!));
         asked.length = 0;
-        const again = await collectList(env(), 'meeting_summaries', itemBatches(itemsOf(keys), counting(second)), () => undefined, join(dir, 'out'), join(dir, 'work'), { why: 'test' }, 'summaries');
+        const stream = async function* () {
+          yield* keys;
+        };
+        const again = await collectList(env(), 'meeting_summaries', streamedBatches(stream(), SUMMARY_SHAPE, counting(second)), () => undefined, join(dir, 'out'), join(dir, 'work'), { why: 'test' }, 'summaries');
         expect(asked.sort()).toEqual(failedKeys.sort());
         const want2 = keys.map((k) => expected(second.get(k)!));
         const t2 = again.coverage!.items!;
