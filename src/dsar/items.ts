@@ -124,7 +124,7 @@ export async function* streamedBatches<T>(values: AsyncIterable<T> | Iterable<T>
 
 function batchOf<T>(chunk: T[], shape: ItemShape<T>, fetch: (t: T) => Promise<Rec[]>, stop?: (e: unknown) => boolean): ItemUnit {
   return {
-    key: `b-${hash(chunk.map(shape.key).join('|'))}`,
+    key: `b-${hash(chunk.map((x) => shape.key(x)).join('|'))}`,
     run: async (only) => {
       const todo = only ? chunk.filter((x) => only.has(shape.key(x))) : chunk;
       const outcomes = await Promise.all(todo.map((x) => settleItem(() => fetch(x), stop)));
