@@ -98,15 +98,18 @@ function add(c: Counts, op: string, n: number): void {
 
 /** Month windows of a range of `months` ending today (as collect.ts cuts them). */
 function windows(today: string, months: number, from?: string): number {
-  const start = from ?? isoDay(new Date(parseIsoDay(today).getTime() - months * 30.44 * 86_400_000));
-  return monthWindows(start, today).length;
+  return monthWindows(startOf(today, months, from), today).length;
+}
+
+/** Where a history of `months` ending `to` starts, unless the request gave its own start. */
+function startOf(to: string, months: number, from?: string): string {
+  return from ?? isoDay(new Date(parseIsoDay(to).getTime() - months * 30.44 * 86_400_000));
 }
 
 /** The account's call recordings over `months` (collect.ts): month windows cut where Zoom's six months begin. */
 export function recordingWindows(i: Pick<EstimateInput, 'today' | 'to' | 'from'>, months: number): number {
   const to = i.to ?? i.today;
-  const from = i.from ?? isoDay(new Date(parseIsoDay(to).getTime() - months * 30.44 * 86_400_000));
-  return monthWindowsCutAt(from, to, sixMonthsFrom(parseIsoDay(i.today).getTime())).length;
+  return monthWindowsCutAt(startOf(to, months, i.from), to, sixMonthsFrom(parseIsoDay(i.today).getTime())).length;
 }
 
 /** The base export (what every run collects) for one person. */

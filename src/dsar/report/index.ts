@@ -33,7 +33,7 @@ import type { Manifest, ManifestFile, ManifestSubject } from '../manifest.js';
 import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
 import type { Article15Statement } from '../article15.js';
 import { html, localHref, page, trusted, type Html } from './html.js';
-import { isRecord, readObject, recordTexts, type Rec } from './read.js';
+import { asRecord, isRecord, readObject, recordTexts, type Rec } from './read.js';
 
 export const ROW_CAP = 500;
 export const REPORT_FILE = 'report.html';
@@ -473,7 +473,7 @@ ${total > rows.length ? html`<p class="more">… and ${fmtNum(total - rows.lengt
     for await (const text of recordTexts(path)) {
       n++;
       if (!feed && n > ROW_CAP) continue;
-      const rec = text.record();
+      const rec = asRecord(JSON.parse(text));
       if (feed) {
         const meetingKey = feed.series === 'meetings' ? String(rec.uuid ?? '') : '';
         if (!(meetingKey && seenMeetings.has(meetingKey))) {

@@ -14,35 +14,39 @@ const WHOLE_PARSE_CAP = 32 * 1024 * 1024;
  * A missing file yields nothing.
  */
 export async function* readRecords(path: string): AsyncGenerator<Rec> {
-  for await (const r of recordTexts(path)) yield r.record();
+  for await (const json of recordTexts(path)) yield asRecord(JSON.parse(json));
+}
+
+/** A parsed record as readRecords gives it: an object as it is, anything else as { value }. */
+export function asRecord(v: unknown): Rec {
+  return isRecord(v) ? v : { value: v };
 }
 
 /**
- * The records of a category file as readRecords gives them, each parsed only when asked (record()):
- * a page that shows the first rows of a file and counts the rest reads the rest without parsing it.
+ * The records of a category file as JSON text, one each, unparsed: a page that shows the first rows of a
+ * file and counts the rest reads the rest without parsing it. (A file in another layout, parsed whole, is
+ * given back record by record as text: small and rare.)
  */
-export async function* recordTexts(path: string): AsyncGenerator<{ record: () => Rec }> {
+export async function* recordTexts(path: string): AsyncGenerator<string> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
     return;
   }
-  const rec = (v: unknown): Rec => (isRecord(v) ? v : { value: v });
   if (await isLineArray(path)) {
     for await (const raw of readLines(path)) {
       const line = raw.trim();
       if (line === '' || line === '[' || line === ']' || line === '[]') continue;
-      const json = line.endsWith(',') ? line.slice(0, -1) : line;
-      yield { record: () => rec(JSON.parse(json)) };
+      yield line.endsWith(',') ? line.slice(0, -1) : line;
     }
     return;
   }
   if (size > WHOLE_PARSE_CAP) throw new Error(`${path}: too large to read in this layout`);
   const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
   if (Array.isArray(v)) {
-    for (const r of v) yield { record: () => rec(r) };
-  } else if (isRecord(v)) yield { record: () => v };
+    for (const r of v) yield JSON.stringify(r);
+  } else if (isRecord(v)) yield JSON.stringify(v);
 }
 
 /** Read a single-object file (profile.json, settings.json), capped. */
