@@ -9,6 +9,7 @@ import { clockRuns, stageOf, STAGES, type Stage } from '../ledger/lifecycle.js';
 import { palette, type IO, writeLine } from '../ui/io.js';
 import { visible } from '../errors.js';
 import { renderTable } from '../ui/table.js';
+import { byCodeUnits } from '../order.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -154,7 +155,7 @@ export function renderShow(r: LedgerRequest, now: Date, c: Palette, urgency: Urg
     const outcome = outcomeOf(r, s.index) ?? '-';
     const cats = Object.entries(r.progress[String(s.index)] ?? {})
       .filter(([cat]) => cat !== SUBJECT_STEP)
-      .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+      .sort(([a], [b]) => rank(a) - rank(b) || byCodeUnits(a, b));
     if (cats.length === 0) rows.push([label(s.index), outcome, '-', '-', '', '']);
     for (const [i, [cat, p]] of cats.entries()) {
       const st = p.status === 'failed' ? c.red(p.status) : p.status === 'done' ? c.green(p.status) : p.status;

@@ -20,6 +20,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
 import type { LedgerRequest } from '../ledger/index.js';
 import { checkSignature, type Signer, type SignatureCheck } from './signing.js';
 import { ZOOM_DATA_PRIVACY_PAGE, ZOOM_DELETION_QUOTES } from './zoom-statements.js';
+import { byCodeUnits } from '../order.js';
 
 export const CERTIFICATE_FILE = 'certificate.json';
 export const CERTIFICATE_SIG = 'certificate.sig';
@@ -136,7 +137,7 @@ function registrantItems(r: LedgerRequest): CertificateItem[] {
         : {}),
     });
   }
-  return items.sort((a, b) => a.subject - b.subject || a.where.localeCompare(b.where));
+  return items.sort((a, b) => a.subject - b.subject || byCodeUnits(a.where, b.where));
 }
 
 /** Zoom's Data & Privacy deletion: one item per person, verified by Zoom's reported state of the request. */

@@ -606,7 +606,7 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
       }
     });
   };
-  const errors = Symbol.asyncIterator in units ? await settleStream(units, pool.concurrency * 2, walk) : rejections(await Promise.allSettled(units.map(walk)));
+  const errors = Symbol.asyncIterator in units ? await settleStream(units, pool.concurrency * 2, walk, env.signal) : rejections(await Promise.allSettled(units.map(walk)));
   const abort = errors.find((e) => isAbort(e, env.signal));
   if (abort) throw abort;
   const items = tally ? { items: { ...tally, ...(noun ? { of: noun } : {}) } } : {};
@@ -657,12 +657,14 @@ export async function collectList(env: CollectEnv, name: string, units: Array<Li
  * person's 2,000 batches of sessions are neither queued nor held all at once. Returns the errors of the
  * units that failed; an error of the stream itself is thrown once the units taken have settled.
  */
-async function settleStream<U>(units: AsyncIterable<U>, window: number, run: (u: U) => Promise<void>): Promise<unknown[]> {
+async function settleStream<U>(units: AsyncIterable<U>, window: number, run: (u: U) => Promise<void>, signal: AbortSignal): Promise<unknown[]> {
   const errors: unknown[] = [];
   const running = new Set<Promise<void>>();
   let broken: { error: unknown } | undefined;
   try {
     for await (const u of units) {
+      // After a stop, the units not yet taken are left in the stream (the ones running end on the signal).
+      signal.throwIfAborted();
       const p: Promise<void> = run(u)
         .catch((e: unknown) => void errors.push(e))
         .finally(() => running.delete(p));

@@ -8,6 +8,7 @@ import { CATEGORIES } from './categories.js';
 import { NOT_COVERED_NOTE } from './report/breadth-columns.js';
 import type { CategoryResult, SubjectResult } from './collect.js';
 import { subjectFolder } from '../people/folders.js';
+import { byCodeUnits } from '../order.js';
 
 export interface ManifestFile {
   path: string;
@@ -132,7 +133,7 @@ export async function subjectEntry(packageDir: string, s: { index: number; email
     const records = recordsByFile.get(inSubject);
     files.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes, ...(records !== undefined ? { records } : {}) });
   }
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => byCodeUnits(a.path, b.path));
   const ordered: Record<string, CategoryResult> = {};
   for (const c of CATEGORIES) if (r.categories[c.name]) ordered[c.name] = r.categories[c.name]!;
   return {

@@ -27,6 +27,7 @@ import yazl from 'yazl';
 import { ensurePrivateDir, fsyncDir } from '../fs/atomic.js';
 import { digestFile } from '../fs/records.js';
 import type { Manifest, ManifestSubject } from './manifest.js';
+import { byCodeUnits } from '../order.js';
 
 const STORE_ONLY = /\.(mp4|m4a|mp3|wav|ogg|webm|zip|gz|png|jpe?g|pdf)$/i;
 
@@ -138,7 +139,7 @@ async function zipOne(base: string, excerpt0: Manifest, root: string, inZip: str
   const listed = subject.files.map((f) => f.path).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   const report = await lstat(join(base, 'report.html')).then((st) => st.isFile(), () => false);
   const reportFile = report && !listed.includes('report.html') ? [{ path: `${prefix}report.html`, ...(await digestFile(join(base, 'report.html'))) }] : [];
-  const excerpt: Manifest = reportFile.length ? { ...excerpt0, subjects: [{ ...subject, files: [...subject.files, ...reportFile].sort((a, b) => a.path.localeCompare(b.path)) }] } : excerpt0;
+  const excerpt: Manifest = reportFile.length ? { ...excerpt0, subjects: [{ ...subject, files: [...subject.files, ...reportFile].sort((a, b) => byCodeUnits(a.path, b.path)) }] } : excerpt0;
   const files = [...listed, ...(reportFile.length ? ['report.html'] : [])].sort();
   const manifestBytes = Buffer.from(JSON.stringify(excerpt, null, 2) + '\n', 'utf8');
   const sums = excerpt.subjects[0]!.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');

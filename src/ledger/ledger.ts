@@ -34,6 +34,7 @@ import {
   type PurgeResult,
   type RequestStatus,
 } from './types.js';
+import { byCodeUnits } from '../order.js';
 
 /** Write a snapshot after this many events since the last one (and at every status change). */
 const SNAPSHOT_EVERY = 64;
@@ -107,7 +108,7 @@ export class Ledger {
     return all
       .filter((l): l is Loaded => l !== undefined)
       .map((l) => structuredClone(l.state))
-      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.request_id.localeCompare(a.request_id));
+      .sort((a, b) => byCodeUnits(b.created_at, a.created_at) || byCodeUnits(b.request_id, a.request_id));
   }
 
   /**

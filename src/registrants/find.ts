@@ -12,6 +12,7 @@ import type { SessionKind } from '../zoom/endpoints/registrants.js';
 import { DEFAULT_MAX_AGE_HOURS, IndexStore, isClosed, isFresh, sessionKey, type IndexEntry, type IndexFile } from './index-store.js';
 import { cliError, registrationEntry } from './records.js';
 import { scanAccount, scanSessions, type Match, type ScanProblem, type ScanStats } from './scan.js';
+import { byCodeUnits } from '../order.js';
 
 export type FindMode = 'index' | 'incremental' | 'full';
 
@@ -166,7 +167,7 @@ function result(
     list.push(m);
     matches.set(m.email, list);
   }
-  for (const list of matches.values()) list.sort((a, b) => (a.session.start_time ?? '').localeCompare(b.session.start_time ?? '') || a.registration_key.localeCompare(b.registration_key));
+  for (const list of matches.values()) list.sort((a, b) => byCodeUnits(a.session.start_time ?? '', b.session.start_time ?? '') || byCodeUnits(a.registration_key, b.registration_key));
   return { matches, mode, coveredUntil, stats, problems, complete, index: store ? { path: store.path, scanned_at: scannedAt, sessions, saved } : undefined, visibility: { older_sessions_checked: olderChecked, ...VISIBILITY } };
 }
 

@@ -191,4 +191,26 @@ describe('one rule for items (items.ts): every listed item ends in exactly one o
       { numRuns: 60 },
     );
   });
+
+  it('a stop leaves the rest of a stream untaken: the category ends on the stop, not after thousands of quick failures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zdsar-stop-'));
+    const stop = new AbortController();
+    let taken = 0;
+    const keys = async function* () {
+      for (let i = 0; i < 5000; i++) {
+        taken++;
+        yield `u${i}`;
+      }
+    };
+    const fetch = async (k: string) => {
+      if (k === 'u3') stop.abort();
+      stop.signal.throwIfAborted();
+      return rowsOf(k, 1);
+    };
+    const run = collectList({ ...env(), signal: stop.signal }, 'meeting_summaries', streamedBatches(keys(), SUMMARY_SHAPE, fetch), () => undefined, join(dir, 'out'), join(dir, 'work'), { why: 'test' }, 'summaries');
+    await expect(run).rejects.toThrow();
+    expect(stop.signal.aborted).toBe(true);
+    // The pool (4) and the window (twice the pool) of batches of 10: at most a few hundred keys, not 5,000.
+    expect(taken).toBeLessThan(200);
+  });
 });

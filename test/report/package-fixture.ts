@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { digestFile, RecordFile } from '../../src/fs/records.js';
+import { byCodeUnits } from '../../src/order.js';
 import type { Manifest, ManifestFile, ManifestSubject } from '../../src/dsar/manifest.js';
 import { ROW_CAP } from '../../src/dsar/report/index.js';
 
@@ -97,7 +98,7 @@ export async function buildPackage(packageDir: string, externalProbe = 'http://1
       const d = await digestFile(abs);
       out.push({ path: relative(packageDir, abs).split(sep).join('/'), sha256: d.sha256, bytes: d.bytes });
     }
-    return out.sort((a, b) => a.path.localeCompare(b.path));
+    return out.sort((a, b) => byCodeUnits(a.path, b.path));
   };
 
   const aliceSubject: ManifestSubject = {

@@ -23,6 +23,7 @@ import { Contacts, Identity } from './people.js';
 import { FileOverrides, getPath, isEmpty, NO_OVERRIDES, setPath, WITHHELD_BY_OFFICER, type Overrides } from './overrides.js';
 import type { RedactionPolicy } from './policy.js';
 import { learn, maskRecord, maskUnknown, meet, noteOthers, Sweeper, type Redaction } from './redact.js';
+import { byCodeUnits } from '../../order.js';
 
 export const DISCLOSURE_DIR = 'disclosure';
 export const REDACTIONS_FILE = 'redactions.json';
@@ -239,7 +240,7 @@ async function discloseSubject(packageDir: string, scratch: string, manifest: Ma
     await log.abort();
     throw e;
   }
-  outFiles.sort((a, b) => a.path.localeCompare(b.path));
+  outFiles.sort((a, b) => byCodeUnits(a.path, b.path));
   // The record's digests stay with the record: a digest of an unmasked file lets anyone holding the copy test guesses at what was masked.
   const categories = Object.fromEntries(Object.entries(s.categories).map(([name, c]) => [name, withoutDigest(c)]));
   return { ...s, path: folder, categories, files: outFiles, redactions: summary };

@@ -34,6 +34,7 @@ import { activityChart, MonthlyCounts, type SeriesKey } from './chart.js';
 import type { Article15Statement } from '../article15.js';
 import { html, localHref, page, trusted, type Html } from './html.js';
 import { asRecord, isRecord, readObject, recordTexts, type Rec } from './read.js';
+import { byCodeUnits, groupedNumber } from '../../order.js';
 
 export const ROW_CAP = 500;
 export const REPORT_FILE = 'report.html';
@@ -58,7 +59,7 @@ async function listReport(packageDir: string, ...rels: string[]): Promise<void> 
     const d = await digestFile(join(packageDir, ...rel.split('/')));
     files.push({ path: rel, sha256: d.sha256, bytes: d.bytes });
   }
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => byCodeUnits(a.path, b.path));
   const doc = { note: 'Every report.html of this package, with its sha256 and size; `zdsar verify` checks them.', files };
   await writeFileAtomic(path, JSON.stringify(doc, null, 2) + '\n');
 }
@@ -638,7 +639,7 @@ function rangeText(from: string | null | undefined, to: string | null | undefine
 }
 
 function fmtNum(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupedNumber(n);
 }
 
 function fmtBytes(n: number): string {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { byCodeUnits, groupedNumber } from '../src/order.js';
+
+describe('text order and counts that do not depend on the machine (src/order.ts)', () => {
+  it('orders by code units, whatever the locale: upper case before lower, "-" before "." before "_"', () => {
+    const paths = ['subjects/b.json', 'subjects/B.json', 'subjects/a_b.json', 'subjects/a-b.json', 'subjects/a.b.json', 'subjects/10.json', 'subjects/9.json'];
+    expect([...paths].sort(byCodeUnits)).toEqual(['subjects/10.json', 'subjects/9.json', 'subjects/B.json', 'subjects/a-b.json', 'subjects/a.b.json', 'subjects/a_b.json', 'subjects/b.json']);
+    expect([...paths].sort(byCodeUnits)).toEqual([...paths].sort());
+    expect(byCodeUnits('x', 'x')).toBe(0);
+  });
+
+  it('groups a count by thousands and shows a fraction as given, without rounding it', () => {
+    expect(groupedNumber(0)).toBe('0');
+    expect(groupedNumber(999)).toBe('999');
+    expect(groupedNumber(1000)).toBe('1,000');
+    expect(groupedNumber(1234567)).toBe('1,234,567');
+    expect(groupedNumber(-1234)).toBe('-1,234');
+    expect(groupedNumber(1234.5678)).toBe('1,234.5678');
+    expect(groupedNumber(0.0001)).toBe('0.0001');
+    expect(groupedNumber(1e21)).toBe('1e+21');
+    expect(groupedNumber(Number.NaN)).toBe('NaN');
+  });
+});
