@@ -77,15 +77,17 @@ export class AccountWide {
   }
 
   /** The account's summary list rows of meetings this person hosted (by host id, else host email). */
-  async *summariesHostedBy(userId: string, email: string): AsyncGenerator<Rec> {
+  async summariesHostedBy(userId: string, email: string): Promise<Rec[]> {
     const from = this.summariesFrom();
     const path = await this.part('summaries', 'all', () => listMeetingSummaries(this.o.client, `${from}T00:00:00Z`, `${this.o.today}T23:59:59Z`));
     const e = email.trim().toLowerCase();
+    const out: Rec[] = [];
     for await (const r of readNdjson(path, userId ? [userId, email] : [email])) {
       const row = r as Rec;
       const host = row.meeting_host_id !== undefined && row.meeting_host_id !== '' ? String(row.meeting_host_id) === userId : String(row.meeting_host_email ?? '').toLowerCase() === e;
-      if (host) yield row;
+      if (host) out.push(row);
     }
+    return out;
   }
 
   /** The first day of the account's whiteboard session list: since Zoom Whiteboard exists, or --from if later. */

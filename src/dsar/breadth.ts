@@ -382,9 +382,10 @@ async function attendance(p: BreadthPerson, s: BreadthSettings, who: BreadthSubj
 
 async function summaries(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject): Promise<void> {
   await p.settle('meeting_summaries', async () => {
+    const rows = await s.accountWide.summariesHostedBy(who.userId, who.email);
     const shape: ItemShape<Rec> = { key: (r) => str(r.meeting_uuid), name: (r) => `summary of "${str(r.meeting_topic)}" of ${str(r.meeting_start_time).slice(0, 10)} (${str(r.meeting_uuid)})`, listed: (r) => r };
     const units = itemsBy(
-      withUuid(s.accountWide.summariesHostedBy(who.userId, who.email)),
+      rows.filter((r) => str(r.meeting_uuid)),
       shape,
       async (r) => [await getMeetingSummary(s.client, str(r.meeting_uuid))],
     );
@@ -399,11 +400,6 @@ async function signIns(p: BreadthPerson, s: BreadthSettings, who: BreadthSubject
     ? { from: first > who.range.from ? first : who.range.from, to: who.range.to, why: 'Zoom keeps the sign-in report for the last six months', limit: 'zoom' }
     : { why: 'Zoom keeps the sign-in report for the last six months, and the range lies before them', limit: 'zoom' };
   await p.settle('sign_ins', () => p.collect('sign_ins', windows.map((w) => ({ key: `${w.from}_${w.to}`, items: () => s.accountWide.signIns(who.email, w, who.range) })), coverage));
-}
-
-/** The summaries that name their meeting (the item's key), read from the account's list as they come. */
-async function* withUuid(rows: AsyncIterable<Rec>): AsyncGenerator<Rec> {
-  for await (const r of rows) if (str(r.meeting_uuid)) yield r;
 }
 
 /** Why a category was blocked by an account feature or permission (re-exported for collect.ts). */
